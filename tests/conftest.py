@@ -1,0 +1,94 @@
+"""Shared helpers: a small agreement and settings as text, and a way to check one."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from xlfollow.errors import DefinitionError, Problem
+from xlfollow.workspace import Workspace
+
+AGREEMENT = textwrap.dedent(
+    """\
+    title: Aftale om budget 2018
+    municipality: Ballerup Kommune
+    rounds:
+      - 1. budgetopfølgning 2018
+      - 2. budgetopfølgning 2018
+    centres:
+      - Social og Sundhed
+      - Skoler, Institutioner og Kultur
+    committees:
+      - Børne- og Skoleudvalget
+      - Økonomiudvalget
+    chapters:
+      - number: "3"
+        title: Sammenhængende udviklingsforløb 0-25 år
+      - number: "4"
+        title: Sundhed, Ældre og Voksne med særlige behov
+    items:
+      - number: "3.01"
+        title: Barnets første 1.000 dage
+        kind: Drift
+        centre: Social og Sundhed
+        committee: Børne- og Skoleudvalget
+        contributors:
+          - Skoler, Institutioner og Kultur
+        milestones:
+          1. budgetopfølgning 2018: Pilotprojekt planlægges.
+          2. budgetopfølgning 2018: Indsatser afprøves.
+        economy_text: Der er afsat 0,762 mio. kr.
+        budget:
+          2018: "0,762"
+          2019: 0.938
+      - number: "4.11"
+        title: Undgå madspild i Køkken Ballerup
+        kind: Anlæg
+        centre: Skoler, Institutioner og Kultur
+        committee: Økonomiudvalget
+        budget:
+          2019: -0.1
+    """
+)
+
+SETTINGS = textwrap.dedent(
+    """\
+    agreement = "agreement.yaml"
+    language = "da"
+
+    [rounds."1. budgetopfølgning 2018"]
+    deadline = 2018-04-05
+
+    [rounds."2. budgetopfølgning 2018"]
+    deadline = "15. juni 2018"
+
+    [centres."Social og Sundhed"]
+    code = "SOS"
+    email = "sos@example.org"
+    aliases = ["Sundhed"]
+    """
+)
+
+
+def line_with(text: str, fragment: str, occurrence: int = 1) -> int:
+    """The 1-based line number of the n-th line of text containing fragment."""
+    hits = [number for number, line in enumerate(text.splitlines(), 1) if fragment in line]
+    assert len(hits) >= occurrence, f"{fragment!r} not in text"
+    return hits[occurrence - 1]
+
+
+def make_workspace(root: Path, agreement: str = AGREEMENT, settings: str = SETTINGS) -> Workspace:
+    """A workspace folder with the given agreement and settings texts."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "agreement.yaml").write_text(agreement, encoding="utf-8")
+    (root / "xlfollow.toml").write_text(settings, encoding="utf-8")
+    return Workspace(root)
+
+
+def problems_of(workspace: Workspace) -> tuple[Problem, ...]:
+    """The problems loading the workspace reports; fails the test if there are none."""
+    with pytest.raises(DefinitionError) as caught:
+        workspace.load()
+    return caught.value.problems

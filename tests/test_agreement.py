@@ -1,0 +1,258 @@
+"""agreement.yaml: the bundled example loads, and every mistake is named with its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import AGREEMENT, line_with, make_workspace, problems_of
+
+from xlfollow.agreement import load_agreement
+from xlfollow.errors import DefinitionError
+from xlfollow.model import Agreement, Kind
+
+
+def load_text(tmp_path: Path, text: str) -> Agreement:
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_agreement(path)
+
+
+def only_problem(tmp_path: Path, text: str) -> tuple[str, int | None, str]:
+    """Load text expecting exactly one problem; give its file, line and message."""
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as caught:
+        load_agreement(path)
+    problems = caught.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0].file, problems[0].line, problems[0].message
+
+
+def test_sound_agreement_loads_every_field(tmp_path: Path) -> None:
+    agreement = load_text(tmp_path, AGREEMENT)
+    assert agreement.title == "Aftale om budget 2018"
+    first, second = agreement.items
+    assert first.number == "3.01"
+    assert first.chapter == "3"
+    assert first.kind is Kind.DRIFT
+    assert first.contributors == ("Skoler, Institutioner og Kultur",)
+    assert first.milestone("2. budgetopfølgning 2018") == "Indsatser afprøves."
+    assert first.budget == {2018: 0.762, 2019: 0.938}
+    assert second.kind is Kind.ANLAEG
+    assert second.budget == {2019: -0.1}
+    assert second.milestones == {}
+
+
+def test_decimal_comma_is_read_quoted_or_not(tmp_path: Path) -> None:
+    text = AGREEMENT.replace('2018: "0,762"', "2018: 0,762").replace(
+        "2019: 0.938", '2019: "1.234,5"'
+    )
+    item = load_text(tmp_path, text).items[0]
+    assert item.budget == {2018: 0.762, 2019: 1234.5}
+
+
+def test_duplicate_item_number(tmp_path: Path) -> None:
+    text = AGREEMENT.replace('number: "4.11"', 'number: "3.01"')
+    file, line, message = only_problem(tmp_path, text)
+    assert file == str(tmp_path / "agreement.yaml")
+    assert line == line_with(text, 'number: "3.01"', 2)
+    first = line_with(text, 'number: "3.01"')
+    assert (
+        message
+        == f"item 3.01 is given twice (also on line {first}); each item needs its own number"
+    )
+
+
+def test_item_in_no_chapter(tmp_path: Path) -> None:
+    text = AGREEMENT.replace('number: "4.11"', 'number: "9.11"')
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, 'number: "9.11"')
+    assert 'item 9.11 is in no chapter: chapter "9" is not declared under `chapters:`' in message
+
+
+def test_item_with_an_explicit_chapter(tmp_path: Path) -> None:
+    text = AGREEMENT.replace('number: "4.11"', 'number: "9.11"\n    chapter: "4"')
+    assert load_text(tmp_path, text).items[1].chapter == "4"
+
+
+def test_undeclared_centre_with_did_you_mean(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("centre: Social og Sundhed", "centre: Social og Sundhd")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "centre: Social og Sundhd")
+    assert message == (
+        'item 3.01: centre "Social og Sundhd" is not declared under `centres:`. '
+        'Did you mean "Social og Sundhed"? Correct the name or declare it.'
+    )
+
+
+def test_undeclared_committee_and_contributor(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("committee: Økonomiudvalget", "committee: Økonomi udvalget").replace(
+        "  - Skoler, Institutioner og Kultur\n    milestones",
+        "  - Skoler og Kultur\n    milestones",
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_text(tmp_path, text)
+    lines = {p.line: p.message for p in caught.value.problems}
+    assert (
+        'committee "Økonomi udvalget" is not declared under `committees:`. Did you mean'
+        in (lines[line_with(text, "committee: Økonomi udvalget")])
+    )
+    assert (
+        'contributor "Skoler og Kultur" is not declared under `centres:`'
+        in (lines[line_with(text, "- Skoler og Kultur")])
+    )
+
+
+def test_milestone_for_undeclared_round(tmp_path: Path) -> None:
+    text = AGREEMENT.replace(
+        "  2. budgetopfølgning 2018: Indsatser", "  3. budgetopfølgning 2018: Indsatser"
+    )
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "3. budgetopfølgning 2018: Indsatser")
+    assert message.startswith(
+        'item 3.01: round "3. budgetopfølgning 2018" is not declared under `rounds:`'
+    )
+    assert "Did you mean" in message
+
+
+def test_non_numeric_amount(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("2019: 0.938", "2019: ca. en million")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "2019: ca. en million")
+    assert message == (
+        'item 3.01: budget for 2019: "ca. en million" is not an amount; '
+        "write it in mio. kr. like 0,762 or -1,5 (negative for a saving)"
+    )
+
+
+def test_year_that_is_not_a_year(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("2019: 0.938", "næste år: 0.938")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "næste år")
+    assert 'item 3.01: budget: "næste år" is not a year' in message
+
+
+def test_chapter_declared_twice(tmp_path: Path) -> None:
+    text = AGREEMENT.replace('number: "4"', 'number: "3"', 1).replace(
+        'number: "4.11"', 'number: "3.11"'
+    )
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, 'number: "3"', 2)
+    first = line_with(text, 'number: "3"')
+    assert (
+        message
+        == f"chapter 3 is declared twice (also on line {first}); give each chapter its own number"
+    )
+
+
+def test_sheet_names_that_collide_after_excels_limit(tmp_path: Path) -> None:
+    text = AGREEMENT.replace(
+        "title: Sammenhængende udviklingsforløb 0-25 år",
+        "title: Budget 2018 - Budget i balance med plads til investeringer",
+    ).replace(
+        "title: Sundhed, Ældre og Voksne med særlige behov",
+        "title: Sundhed\n    sheet: 3. Budget 2018 - Budget i…",
+    )
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, 'number: "4"')
+    first = line_with(text, 'number: "3"')
+    assert message == (
+        'chapter 4 gets the sheet name "3. Budget 2018 - Budget i…", the same as chapter 3 '
+        f"(line {first}) once cut to Excel's 31 characters; give one "
+        "of them a `sheet:` name of at most 31 characters"
+    )
+
+
+def test_sheet_names_collide_regardless_of_case(tmp_path: Path) -> None:
+    text = AGREEMENT.replace(
+        "title: Sundhed, Ældre og Voksne med særlige behov",
+        "title: Sundhed\n    sheet: 3. SAMMENHÆNGENDE UDVIKLINGSFO…",
+    )
+    _, _, message = only_problem(tmp_path, text)
+    assert "the same as chapter 3" in message
+
+
+def test_sheet_name_given_by_user_must_be_allowed(tmp_path: Path) -> None:
+    text = AGREEMENT.replace(
+        "title: Sundhed, Ældre og Voksne med særlige behov",
+        "title: Sundhed\n    sheet: 'Sundhed/Ældre: [voksne]'",
+    )
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "sheet:")
+    assert (
+        message == 'chapter 4: sheet "Sundhed/Ældre: [voksne]": a sheet name cannot contain / : [ ]'
+    )
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("economy_text:", "economy_txt:")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "economy_txt:")
+    assert message.startswith('an item: unknown key `economy_txt`. Did you mean "economy_text"?')
+
+
+def test_wrong_kind_suggests_the_right_one(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("kind: Anlæg", "kind: Anlaeg")
+    _, _, message = only_problem(tmp_path, text)
+    assert message == (
+        'item 4.11: kind "Anlaeg" is not one of Drift, Anlæg, Anlæg og drift. Did you mean "Anlæg"?'
+    )
+
+
+def test_missing_required_field(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("    committee: Økonomiudvalget\n", "")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, 'number: "4.11"')
+    assert message == "an item: `committee` is missing; add `committee: ...`"
+
+
+def test_key_given_twice(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("    kind: Anlæg\n", "    kind: Anlæg\n    kind: Drift\n")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "kind: Drift", 2)
+    first = line_with(text, "kind: Anlæg")
+    assert message == f"an item: `kind` is given twice (also on line {first}); keep one"
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("    kind: Anlæg\n", "    kind: [Anlæg\n")
+    _, line, message = only_problem(tmp_path, text)
+    assert line is not None and line >= line_with(text, "kind: [Anlæg")
+    assert "fix the YAML syntax here" in message
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    text = (
+        AGREEMENT.replace("centre: Social og Sundhed", "centre: Sociale")
+        .replace("committee: Økonomiudvalget", "committee: Kulturudvalget")
+        .replace("2019: 0.938", "2019: mange")
+        .replace('number: "4.11"', 'number: "7.11"')
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_text(tmp_path, text)
+    lines = [p.line for p in caught.value.problems]
+    assert lines == sorted(lines)
+    assert len(lines) == 4
+    assert str(caught.value).startswith("4 problems found:\n  ")
+
+
+def test_empty_file_and_missing_file(tmp_path: Path) -> None:
+    _, line, message = only_problem(tmp_path, "")
+    assert line is None and "the agreement is empty" in message
+    with pytest.raises(DefinitionError, match="the file does not exist"):
+        load_agreement(tmp_path / "nothing.yaml")
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "agreement.yaml"
+    path.write_bytes(AGREEMENT.encode("cp1252"))
+    with pytest.raises(DefinitionError, match=r"not UTF-8 text .* save it as UTF-8"):
+        load_agreement(path)
+
+
+def test_problems_of_both_files_come_together(tmp_path: Path) -> None:
+    settings = '[centres."Social og Sundhd"]\nemail = "sos@example.org"\n'
+    agreement = AGREEMENT.replace("kind: Anlæg", "kind: Noget")
+    problems = problems_of(make_workspace(tmp_path, agreement, settings))
+    assert {Path(p.file).name for p in problems} == {"agreement.yaml", "xlfollow.toml"}

@@ -1,0 +1,110 @@
+"""Workspaces: init creates a sound one; check describes it or names every problem."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import make_workspace
+
+from xlfollow.errors import DefinitionError, WorkspaceError
+from xlfollow.ledger import SCHEMA_VERSION, LedgerError, create_ledger
+from xlfollow.workspace import Workspace, example_names
+
+
+def test_init_creates_a_sound_workspace(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "budget2018")
+    names = sorted(p.name for p in workspace.path.iterdir())
+    assert names == ["agreement.yaml", "inbox", "ledger.sqlite", "outbox", "xlfollow.toml"]
+    assert "# The language of the texts" in workspace.settings_path.read_text(encoding="utf-8")
+    overview = workspace.check()
+    assert overview.items == 4
+    assert [c[0] for c in overview.chapters] == ["3", "4", "6"]
+    assert [(c[1], c[3]) for c in overview.centres] == [
+        ("SOS", 2),
+        ("SIK", 0),
+        ("BUR", 0),
+        ("BEM", 2),
+    ]
+    assert [r[1] for r in overview.rounds] == [
+        "2018-04-05",
+        "2018-06-15",
+        "2018-10-01",
+        "2019-01-31",
+    ]
+    assert [r[2] for r in overview.rounds] == [3, 3, 2, 4]
+    assert overview.notes == ()
+
+
+def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    with sqlite3.connect(workspace.ledger_path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"meta"}
+    with pytest.raises(LedgerError, match="a ledger is already there; it is never overwritten"):
+        create_ledger(workspace.ledger_path)
+
+
+def test_check_refuses_a_damaged_ledger(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    workspace.ledger_path.write_bytes(b"not a database, just text " * 100)
+    with pytest.raises(LedgerError, match=r"ledger\.sqlite: this is not an xlfollow ledger"):
+        workspace.check()
+    workspace.ledger_path.unlink()
+    with pytest.raises(LedgerError, match="the ledger is missing; restore it from a backup"):
+        workspace.check()
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(WorkspaceError, match="is not empty; give a new or empty folder"):
+        Workspace.init(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_unknown_example(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match='there is no example "nope"; choose one of: small'):
+        Workspace.init(tmp_path / "ws", example="nope")
+    assert "small" in example_names()
+
+
+def test_folder_without_settings_is_not_a_workspace(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match=r"is not an xlfollow workspace \(no xlfollow.toml\)"):
+        Workspace(tmp_path).load()
+
+
+def test_missing_agreement_file_names_the_setting(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    (tmp_path / "agreement.yaml").unlink()
+    with pytest.raises(DefinitionError) as caught:
+        workspace.load()
+    (problem,) = caught.value.problems
+    assert problem.file == str(tmp_path / "agreement.yaml")
+    assert (
+        problem.message == "the file does not exist; create it or fix `agreement` in xlfollow.toml"
+    )
+
+
+def test_overview_notes_missing_emails_and_deadlines(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, settings='language = "en"\n')
+    create_ledger(workspace.ledger_path)
+    notes = workspace.check().notes
+    assert 'centre "Social og Sundhed" has no email yet; add it in xlfollow.toml' in notes
+    assert 'round "1. budgetopfølgning 2018" has no deadline yet; add it in xlfollow.toml' in notes
+
+
+def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "formats.md").read_text(encoding="utf-8")
+    blocks = docs.split("```")
+    yaml_text = next(b for b in blocks if b.startswith("yaml\ntitle:")).removeprefix("yaml\n")
+    toml_text = next(b for b in blocks if b.startswith("toml\n")).removeprefix("toml\n")
+    workspace = make_workspace(tmp_path, yaml_text, toml_text)
+    create_ledger(workspace.ledger_path)
+    overview = workspace.check()
+    assert overview.items == 2
+    assert [c[2] for c in overview.chapters] == [
+        "2. Budget i balance",
+        "3. Sammenhængende udviklingsfo…",
+    ]

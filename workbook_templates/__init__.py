@@ -1,0 +1,1 @@
+"""Texts and styles of the workbooks, for users to adapt (data only)."""

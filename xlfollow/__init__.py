@@ -1,0 +1,1 @@
+"""xlfollow: follow up a municipal budget agreement through Excel workbooks."""

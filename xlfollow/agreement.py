@@ -1,0 +1,451 @@
+"""Load, check and write agreement.yaml: the agreement's chapters, items and milestones."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xlfollow.errors import Problems, did_you_mean
+from xlfollow.layout import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
+from xlfollow.model import (
+    DEFAULT_ECONOMY_SCALE,
+    DEFAULT_MILESTONE_SCALE,
+    Agreement,
+    Chapter,
+    Item,
+    Kind,
+    SmileyScale,
+)
+from xlfollow.yamlnodes import Node, NodeReader, compose, line_of
+
+__all__ = ["dump_agreement", "load_agreement", "read_agreement", "write_agreement"]
+
+_TOP_KEYS = (
+    "title",
+    "municipality",
+    "rounds",
+    "centres",
+    "committees",
+    "chapters",
+    "items",
+    "scales",
+)
+_CHAPTER_KEYS = ("number", "title", "sheet")
+_ITEM_KEYS = (
+    "number",
+    "title",
+    "kind",
+    "chapter",
+    "centre",
+    "committee",
+    "contributors",
+    "agreement_text",
+    "action_text",
+    "milestones",
+    "economy_text",
+    "budget",
+)
+_ITEM_REQUIRED = ("number", "title", "kind", "centre", "committee")
+_STEP_KEYS = ("glyph", "colour", "label_da", "label_en", "definition_da", "definition_en")
+_ITEM_NUMBER = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def load_agreement(path: Path) -> Agreement:
+    """Read and check agreement.yaml; raise DefinitionError listing every problem."""
+    problems = Problems(str(path))
+    text = problems.read_text(path)
+    agreement = read_agreement(text, problems) if text is not None else None
+    problems.raise_if_any()
+    assert agreement is not None  # no problems means it was read
+    return agreement
+
+
+def read_agreement(text: str, problems: Problems) -> Agreement | None:
+    """Read agreement YAML text, adding a problem for every mistake.
+
+    Returns what could be read (None if nothing could): it is the whole agreement
+    only when no problem was added, but its declarations can check other files.
+    """
+    before = len(problems.found)
+    root = compose(text, problems) if text else None
+    if root is None:
+        if len(problems.found) == before:
+            problems.add(None, "the agreement is empty; see docs/formats.md for an example")
+        return None
+    return _AgreementReader(NodeReader(problems)).read(root)
+
+
+class _AgreementReader:
+    def __init__(self, reader: NodeReader) -> None:
+        self.r = reader
+
+    def read(self, root: Node) -> Agreement | None:
+        top = self.r.mapping(
+            root, "the agreement", _TOP_KEYS, ("title", "rounds", "centres", "committees")
+        )
+        if top is None:
+            return None
+        rounds = self._declared(top, "rounds", "round")
+        if "rounds" in top and not rounds:
+            self.r.problem(top["rounds"], "declare at least one follow-up round under `rounds:`")
+        centres = self._declared(top, "centres", "centre")
+        committees = self._declared(top, "committees", "committee")
+        chapters = self._chapters(top.get("chapters"))
+        context = _Declared(rounds, centres, committees, {c.number for c in chapters})
+        items = self._items(top.get("items"), context)
+        milestone_scale, economy_scale = self._scales(top.get("scales"))
+        title = self.r.name(top["title"], "title") if "title" in top else None
+        municipality = ""
+        if "municipality" in top:
+            municipality = self.r.text(top["municipality"], "municipality") or ""
+        return Agreement(
+            title=title or "",
+            municipality=municipality,
+            rounds=tuple(rounds),
+            centres=tuple(centres),
+            committees=tuple(committees),
+            chapters=tuple(chapters),
+            items=tuple(items),
+            milestone_scale=milestone_scale,
+            economy_scale=economy_scale,
+        )
+
+    def _declared(self, top: dict[str, Node], key: str, what: str) -> list[str]:
+        if key not in top:
+            return []
+        names: list[str] = []
+        first_line: dict[str, int] = {}
+        for node in self.r.sequence(top[key], f"`{key}`"):
+            name = self.r.name(node, f"a {what} under `{key}`")
+            if name is None:
+                continue
+            if name.casefold() in first_line:
+                self.r.problem(
+                    node,
+                    f'{what} "{name}" is declared twice (also on line '
+                    f"{first_line[name.casefold()]}); remove one",
+                )
+                continue
+            first_line[name.casefold()] = line_of(node)
+            names.append(name)
+        return names
+
+    def _chapters(self, node: Node | None) -> list[Chapter]:
+        if node is None:
+            return []
+        chapters: list[Chapter] = []
+        lines: dict[str, int] = {}
+        sheets: dict[str, tuple[str, int]] = {}
+        for chapter_node in self.r.sequence(node, "`chapters`"):
+            fields = self.r.mapping(chapter_node, "a chapter", _CHAPTER_KEYS, ("number", "title"))
+            if fields is None or "number" not in fields or "title" not in fields:
+                continue
+            number = self.r.name(fields["number"], "chapter number")
+            title = self.r.name(fields["title"], "chapter title")
+            sheet = self.r.name(fields["sheet"], "sheet") if "sheet" in fields else None
+            if number is None or title is None:
+                continue
+            if number in lines:
+                self.r.problem(
+                    chapter_node,
+                    f"chapter {number} is declared twice (also on line {lines[number]}); "
+                    "give each chapter its own number",
+                )
+                continue
+            lines[number] = line_of(chapter_node)
+            chapter = Chapter(number, title, sheet)
+            if sheet is not None and (why := sheet_name_problem(sheet)):
+                self.r.problem(fields["sheet"], f'chapter {number}: sheet "{sheet}": {why}')
+            else:
+                self._claim_sheet(chapter, chapter_node, sheets)
+            chapters.append(chapter)
+        return chapters
+
+    def _claim_sheet(
+        self, chapter: Chapter, node: Node, sheets: dict[str, tuple[str, int]]
+    ) -> None:
+        # Excel compares sheet names without regard to case.
+        name = chapter_sheet_name(chapter)
+        key = name.casefold()
+        if key in sheets:
+            other, line = sheets[key]
+            self.r.problem(
+                node,
+                f'chapter {chapter.number} gets the sheet name "{name}", the same as chapter '
+                f"{other} (line {line}) once cut to Excel's {SHEET_NAME_MAX} characters; give "
+                f"one of them a `sheet:` name of at most {SHEET_NAME_MAX} characters",
+            )
+        else:
+            sheets[key] = (chapter.number, line_of(node))
+
+    def _items(self, node: Node | None, declared: _Declared) -> list[Item]:
+        if node is None:
+            return []
+        items: list[Item] = []
+        lines: dict[str, int] = {}
+        for item_node in self.r.sequence(node, "`items`"):
+            item = self._item(item_node, declared)
+            if item is None:
+                continue
+            if item.number in lines:
+                self.r.problem(
+                    item_node,
+                    f"item {item.number} is given twice (also on line {lines[item.number]}); "
+                    "each item needs its own number",
+                )
+                continue
+            lines[item.number] = line_of(item_node)
+            items.append(item)
+        return items
+
+    def _item(self, node: Node, declared: _Declared) -> Item | None:
+        fields = self.r.mapping(node, "an item", _ITEM_KEYS, _ITEM_REQUIRED)
+        if fields is None or any(key not in fields for key in _ITEM_REQUIRED):
+            return None
+        number = self.r.name(fields["number"], "item number")
+        if number is None:
+            return None
+        if not _ITEM_NUMBER.fullmatch(number):
+            self.r.problem(
+                fields["number"],
+                f'item number "{number}" should be parts separated by dots, like 3.01 or 3.31.2',
+            )
+            return None
+        what = f"item {number}"
+        problems_before = len(self.r.problems.found)
+        chapter = self._chapter_of(number, fields, declared)
+        kind = self._kind(fields["kind"], what)
+        centre = declared.one(self.r, fields["centre"], what, "centre")
+        committee = declared.one(self.r, fields["committee"], what, "committee")
+        contributors: list[str] = []
+        if "contributors" in fields:
+            for child in self._name_nodes(fields["contributors"], f"{what}: contributors"):
+                name = declared.one(self.r, child, what, "contributor")
+                if name is not None:
+                    contributors.append(name)
+        milestones: dict[str, str] = {}
+        for key_node, value_node in self.r.pairs(
+            fields.get("milestones", _EMPTY), f"{what}: milestones"
+        ):
+            round_name = declared.one(self.r, key_node, what, "round")
+            text = self.r.text(value_node, f"{what}: milestone")
+            if round_name is not None and text:
+                milestones[round_name] = text
+        budget: dict[int, float] = {}
+        for key_node, value_node in self.r.pairs(fields.get("budget", _EMPTY), f"{what}: budget"):
+            year = self.r.year(key_node, f"{what}: budget")
+            amount = self.r.amount(value_node, f"{what}: budget for {key_node.value}")
+            if year is not None and amount is not None:
+                budget[year] = amount
+        title = self.r.name(fields["title"], f"{what}: title")
+        texts = {
+            key: self.r.text(fields[key], f"{what}: {key}") or "" if key in fields else ""
+            for key in ("agreement_text", "action_text", "economy_text")
+        }
+        if len(self.r.problems.found) > problems_before:
+            return None
+        assert chapter and kind and centre and committee and title
+        return Item(
+            number=number,
+            title=title,
+            kind=kind,
+            chapter=chapter,
+            centre=centre,
+            committee=committee,
+            contributors=tuple(contributors),
+            agreement_text=texts["agreement_text"],
+            action_text=texts["action_text"],
+            milestones=milestones,
+            economy_text=texts["economy_text"],
+            budget=budget,
+        )
+
+    def _name_nodes(self, node: Node, what: str) -> list[Node]:
+        if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+            return [node]
+        return self.r.sequence(node, what)
+
+    def _chapter_of(self, number: str, fields: dict[str, Node], declared: _Declared) -> str | None:
+        if "chapter" in fields:
+            chapter = self.r.name(fields["chapter"], f"item {number}: chapter")
+            where = fields["chapter"]
+        else:
+            chapter, where = number.split(".")[0], fields["number"]
+        if chapter is None:
+            return None
+        if chapter not in declared.chapters:
+            self.r.problem(
+                where,
+                f'item {number} is in no chapter: chapter "{chapter}" is not declared under '
+                "`chapters:`; declare it, or give the item a `chapter:` that is",
+            )
+            return None
+        return chapter
+
+    def _kind(self, node: Node, what: str) -> Kind | None:
+        text = self.r.name(node, f"{what}: kind")
+        if text is None:
+            return None
+        for kind in Kind:
+            if kind.value.casefold() == text.casefold():
+                return kind
+        allowed = [kind.value for kind in Kind]
+        self.r.problem(
+            node,
+            f'{what}: kind "{text}" is not one of {", ".join(allowed)}.'
+            f"{did_you_mean(text, allowed)}",
+        )
+        return None
+
+    def _scales(self, node: Node | None) -> tuple[SmileyScale, SmileyScale]:
+        defaults = (DEFAULT_MILESTONE_SCALE, DEFAULT_ECONOMY_SCALE)
+        if node is None:
+            return defaults
+        fields = self.r.mapping(node, "`scales`", tuple(s.name for s in defaults))
+        if fields is None:
+            return defaults
+        return (
+            self._scale(fields.get("milestone"), DEFAULT_MILESTONE_SCALE),
+            self._scale(fields.get("economy"), DEFAULT_ECONOMY_SCALE),
+        )
+
+    def _scale(self, node: Node | None, default: SmileyScale) -> SmileyScale:
+        if node is None:
+            return default
+        what = f"the {default.name} scale"
+        fields = self.r.mapping(node, what, default.codes) or {}
+        steps = []
+        for step in default.steps:
+            changes: dict[str, str] = {}
+            if step.code in fields:
+                where = f"{what}, step {step.code}"
+                for key, value_node in (
+                    self.r.mapping(fields[step.code], where, _STEP_KEYS) or {}
+                ).items():
+                    value = self.r.text(value_node, f"{where}: {key}")
+                    if key == "colour" and value is not None and not _COLOUR.fullmatch(value):
+                        self.r.problem(
+                            value_node, f'{where}: colour "{value}" should be like #63BE7B'
+                        )
+                    elif value is not None:
+                        changes[key] = value
+            steps.append(dataclasses.replace(step, **changes))
+        return SmileyScale(default.name, tuple(steps))
+
+
+_EMPTY = yaml.ScalarNode("tag:yaml.org,2002:null", "")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Declared:
+    rounds: list[str]
+    centres: list[str]
+    committees: list[str]
+    chapters: set[str]
+
+    def one(self, r: NodeReader, node: Node, what: str, role: str) -> str | None:
+        """A name that must be among the declared ones of its role; exact or by case."""
+        name = r.name(node, f"{what}: {role}")
+        if name is None:
+            return None
+        key = {"contributor": "centres", "round": "rounds"}.get(role, role + "s")
+        choices: list[str] = getattr(self, key)
+        for choice in choices:
+            if choice.casefold() == name.casefold():
+                return choice
+        r.problem(
+            node,
+            f'{what}: {role} "{name}" is not declared under `{key}:`.'
+            f"{did_you_mean(name, choices)} Correct the name or declare it.",
+        )
+        return None
+
+
+def dump_agreement(agreement: Agreement) -> str:
+    """The agreement as YAML text that load_agreement reads back unchanged."""
+    top: dict[str, Any] = {"title": agreement.title}
+    if agreement.municipality:
+        top["municipality"] = agreement.municipality
+    top["rounds"] = list(agreement.rounds)
+    top["centres"] = list(agreement.centres)
+    top["committees"] = list(agreement.committees)
+    top["chapters"] = [_chapter_data(chapter) for chapter in agreement.chapters]
+    top["items"] = [_item_data(item) for item in agreement.items]
+    scales = {
+        scale.name: _scale_data(scale, default)
+        for scale, default in (
+            (agreement.milestone_scale, DEFAULT_MILESTONE_SCALE),
+            (agreement.economy_scale, DEFAULT_ECONOMY_SCALE),
+        )
+        if scale != default
+    }
+    if scales:
+        top["scales"] = scales
+    return yaml.dump(top, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88, indent=2)
+
+
+def write_agreement(agreement: Agreement, path: Path) -> None:
+    """Write the agreement to a YAML file."""
+    path.write_text(dump_agreement(agreement), encoding="utf-8")
+
+
+def _chapter_data(chapter: Chapter) -> dict[str, Any]:
+    data: dict[str, Any] = {"number": chapter.number, "title": chapter.title}
+    if chapter.sheet is not None:
+        data["sheet"] = chapter.sheet
+    return data
+
+
+def _item_data(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"number": item.number, "title": item.title, "kind": item.kind.value}
+    if item.chapter != item.number.split(".")[0]:
+        data["chapter"] = item.chapter
+    data["centre"] = item.centre
+    data["committee"] = item.committee
+    optional: dict[str, Any] = {
+        "contributors": list(item.contributors),
+        "agreement_text": item.agreement_text,
+        "action_text": item.action_text,
+        "milestones": dict(item.milestones),
+        "economy_text": item.economy_text,
+        "budget": dict(item.budget),
+    }
+    data.update((key, value) for key, value in optional.items() if value)
+    return data
+
+
+def _scale_data(scale: SmileyScale, default: SmileyScale) -> dict[str, Any]:
+    return {
+        step.code: {
+            key: getattr(step, key)
+            for key in _STEP_KEYS
+            if getattr(step, key) != getattr(default.step(step.code), key)
+        }
+        for step in scale.steps
+        if step != default.step(step.code)
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line texts as readable `|` blocks and never uses anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent lists under their key, as people write them by hand.
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # PyYAML falls back to quoting by itself where a block cannot hold the text.
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)

@@ -1,0 +1,144 @@
+"""The `xlfollow` command: parse the arguments, call the workspace, print the result."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlfollow.errors import XlfollowError
+from xlfollow.workspace import Overview, Workspace, example_names
+
+__all__ = ["cli", "main"]
+
+EXIT_CODES = """\b
+Exit status:
+  0  done, or the workspace is sound
+  1  the input is wrong: the message says which file, line and what to do
+  2  the command line is wrong (unknown option, missing argument)
+  3  xlfollow itself failed: run again with --debug and report the traceback"""
+
+
+class _Group(click.Group):
+    """Turns xlfollow's own errors into one clean message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except XlfollowError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception:
+            if ctx.find_root().params.get("debug"):
+                raise
+            error = traceback.format_exception_only(*sys.exc_info()[:2])[-1].strip()
+            click.secho(
+                f"xlfollow failed unexpectedly: {error}\n"
+                "Run the same command with --debug to see where, and report it.",
+                fg="red",
+                err=True,
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, epilog=EXIT_CODES)
+@click.version_option(version("xlfollow"), prog_name="xlfollow")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+def cli(debug: bool) -> None:
+    """Follow up a municipal budget agreement through Excel workbooks.
+
+    A workspace is a folder with the agreement (agreement.yaml), its settings
+    (xlfollow.toml) and the ledger of everything issued and received.
+
+    \b
+    Start with:
+      xlfollow init budget2018
+      xlfollow check budget2018
+    """
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--example",
+    type=click.Choice(example_names()),
+    default="small",
+    show_default=True,
+    help="The bundled agreement to start from.",
+)
+def init(directory: Path, example: str) -> None:
+    """Create a workspace in DIRECTORY (new or empty) with an example agreement.
+
+    \b
+    Example:
+      xlfollow init budget2018
+    """
+    workspace = Workspace.init(directory, example)
+    click.echo(f"Created the workspace {workspace.path} from the example {example}.")
+    click.echo("Next: edit agreement.yaml and xlfollow.toml there, then run")
+    click.echo(f"  xlfollow check {workspace.path}")
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def check(directory: Path) -> None:
+    """Check the agreement and settings of a workspace and give an overview.
+
+    Every problem of both files is listed with its file and line. DIRECTORY is the
+    workspace, by default the current folder.
+
+    \b
+    Example:
+      xlfollow check budget2018
+    """
+    _print_overview(Workspace(directory).check())
+
+
+def _print_overview(overview: Overview) -> None:
+    echo = click.echo
+    echo(click.style(overview.title, bold=True))
+    echo(
+        f"{overview.items} items in {len(overview.chapters)} chapters, "
+        f"{len(overview.centres)} centres, {overview.committees} committees, "
+        f"{len(overview.rounds)} rounds."
+    )
+    echo()
+    _table(("Chapter", "Sheet", "Items"), [(c[0], c[2], c[3]) for c in overview.chapters])
+    echo()
+    _table(
+        ("Centre", "Code", "Email", "Items"),
+        [(n, c, e or "-", k) for n, c, e, k in overview.centres],
+    )
+    echo()
+    _table(("Round", "Deadline", "Milestones"), [(n, d or "-", k) for n, d, k in overview.rounds])
+    if overview.notes:
+        echo("\nWorth a look:")
+        for note in overview.notes:
+            echo(f"  - {note}")
+    echo(click.style("\nThe workspace is sound.", fg="green"))
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str | int, ...]]) -> None:
+    """Print rows under headers in aligned columns; numbers to the right."""
+    cells = [headers, *(tuple(str(cell) for cell in row) for row in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
+    for index, row in enumerate(cells):
+        line = "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, right in zip(row, widths, numeric, strict=True)
+        )
+        click.echo(click.style(line.rstrip(), bold=True) if index == 0 else line.rstrip())
+
+
+def main() -> None:
+    """Run the command line."""
+    cli(prog_name="xlfollow")

@@ -1,0 +1,262 @@
+"""The agreement, its rounds, centres and smiley scales: plain data, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from xlfollow.danish import slug
+
+__all__ = [
+    "CODE_MAX",
+    "DEFAULT_ECONOMY_SCALE",
+    "DEFAULT_MILESTONE_SCALE",
+    "Agreement",
+    "Centre",
+    "Chapter",
+    "Definition",
+    "Item",
+    "Kind",
+    "Language",
+    "Round",
+    "Settings",
+    "SmileyScale",
+    "SmileyStep",
+    "default_code",
+]
+
+
+class Kind(StrEnum):
+    """Which budget an item belongs to, as the agreement writes it."""
+
+    DRIFT = "Drift"
+    ANLAEG = "Anlæg"
+    ANLAEG_OG_DRIFT = "Anlæg og drift"
+
+
+class Language(StrEnum):
+    """The language of the texts a centre reads in its workbook."""
+
+    DA = "da"
+    EN = "en"
+
+
+@dataclass(frozen=True)
+class SmileyStep:
+    """One step of a smiley scale: a stable code, what it looks like, what it means."""
+
+    code: str
+    glyph: str
+    colour: str
+    label_da: str
+    label_en: str
+    definition_da: str = ""
+    definition_en: str = ""
+
+    def label(self, language: Language) -> str:
+        """The short label in the given language."""
+        return self.label_da if language is Language.DA else self.label_en
+
+    def definition(self, language: Language) -> str:
+        """The reading guide's definition in the given language."""
+        return self.definition_da if language is Language.DA else self.definition_en
+
+
+@dataclass(frozen=True)
+class SmileyScale:
+    """An ordered scale of smileys, best first."""
+
+    name: str
+    steps: tuple[SmileyStep, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The step codes, best first."""
+        return tuple(step.code for step in self.steps)
+
+    def step(self, code: str) -> SmileyStep:
+        """The step with this code; KeyError if there is none."""
+        for step in self.steps:
+            if step.code == code:
+                return step
+        raise KeyError(code)
+
+
+# The scales of the reading guide (Læsevejledning) in the Ballerup 2018 report.
+# The codes are fixed: summaries and the JSON output count by them.
+DEFAULT_MILESTONE_SCALE = SmileyScale(
+    "milestone",
+    (
+        SmileyStep(
+            "met",
+            "😊",
+            "#63BE7B",
+            "Opfyldt",
+            "Met",
+            "Milepæl er opfyldt",
+            "The milestone is met",
+        ),
+        SmileyStep(
+            "partly",
+            "😐",
+            "#FFD966",
+            "Delvist opfyldt",
+            "Partly met",
+            "Milepæl er ikke fuldt opfyldt, men det er fortsat realistisk, "
+            "at det samlede mål for året opnås",
+            "The milestone is not fully met, but the year's goal is still realistic",
+        ),
+        SmileyStep(
+            "not_met",
+            "☹️",
+            "#F8696B",
+            "Ikke opfyldt",
+            "Not met",
+            "Milepæl er ikke opfyldt, og det er ikke realistisk at opfylde milepæl "
+            "inden for perioden under givende forudsætninger",
+            "The milestone is not met, and meeting it within the period is not realistic "
+            "on the present assumptions",
+        ),
+    ),
+)
+
+DEFAULT_ECONOMY_SCALE = SmileyScale(
+    "economy",
+    (
+        SmileyStep(
+            "kept",
+            "😊",
+            "#63BE7B",
+            "Overholdt",
+            "Kept",
+            "Budget er overholdt/Besparelse er opnået",
+            "The budget is kept / the saving is achieved",
+        ),
+        SmileyStep(
+            "not_kept",
+            "☹️",
+            "#F8696B",
+            "Ikke overholdt",
+            "Not kept",
+            "Budget ikke overholdt/Den forventede besparelse opnås ikke i indeværende periode",
+            "The budget is not kept / the expected saving is not achieved in this period",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the agreement; its items are those whose `chapter` is its number."""
+
+    number: str
+    title: str
+    sheet: str | None = None
+    """A sheet name chosen by the user; None derives one from number and title."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One political promise of the agreement (delelement), with its milestones."""
+
+    number: str
+    title: str
+    kind: Kind
+    chapter: str
+    centre: str
+    committee: str
+    contributors: tuple[str, ...] = ()
+    agreement_text: str = ""
+    action_text: str = ""
+    milestones: Mapping[str, str] = field(default_factory=dict)
+    """Milestone text per round name; a round that is absent has no milestone."""
+    economy_text: str = ""
+    budget: Mapping[int, float] = field(default_factory=dict)
+    """Agreed amount per year in mio. kr.; negative is a saving."""
+
+    def milestone(self, round_name: str) -> str:
+        """The milestone text for a round, '' when the item has none then."""
+        return self.milestones.get(round_name, "")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What was agreed: the content of agreement.yaml."""
+
+    title: str
+    rounds: tuple[str, ...]
+    centres: tuple[str, ...]
+    committees: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+    items: tuple[Item, ...]
+    municipality: str = ""
+    milestone_scale: SmileyScale = DEFAULT_MILESTONE_SCALE
+    economy_scale: SmileyScale = DEFAULT_ECONOMY_SCALE
+
+    def items_in(self, chapter: Chapter) -> tuple[Item, ...]:
+        """The items of one chapter, in agreement order."""
+        return tuple(item for item in self.items if item.chapter == chapter.number)
+
+    def items_of(self, centre: str) -> tuple[Item, ...]:
+        """The items a centre is responsible for, in agreement order."""
+        return tuple(item for item in self.items if item.centre == centre)
+
+
+@dataclass(frozen=True)
+class Round:
+    """A follow-up round: its name as the agreement writes it, and its deadline."""
+
+    name: str
+    deadline: date | None = None
+
+
+CODE_MAX = 40
+"""The longest centre code; codes name the centres' workbook files."""
+
+
+def default_code(name: str) -> str:
+    """The code a centre gets when the settings give none: its name as ASCII, shortened."""
+    return slug(name)[:CODE_MAX].rstrip("-") or "centre"
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A responsible centre: who answers, under which short code, at which address."""
+
+    name: str
+    code: str
+    email: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a workspace runs the follow-up: the content of xlfollow.toml."""
+
+    agreement_file: str = "agreement.yaml"
+    language: Language = Language.DA
+    rounds: Mapping[str, Round] = field(default_factory=dict)
+    centres: Mapping[str, Centre] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An agreement together with its workspace settings: everything a round needs."""
+
+    agreement: Agreement
+    settings: Settings
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        """The agreement's rounds in order, with deadlines where the settings give one."""
+        return tuple(self.settings.rounds.get(name, Round(name)) for name in self.agreement.rounds)
+
+    @property
+    def centres(self) -> tuple[Centre, ...]:
+        """The agreement's centres in order, with code and email from the settings."""
+        return tuple(
+            self.settings.centres.get(name, Centre(name, default_code(name)))
+            for name in self.agreement.centres
+        )

@@ -1,0 +1,317 @@
+"""Load and check xlfollow.toml: language, round deadlines, and the centres' codes and emails."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, datetime
+from itertools import pairwise
+from typing import Any
+
+from xlfollow.danish import parse_date, slug
+from xlfollow.errors import Problems, did_you_mean
+from xlfollow.model import (
+    CODE_MAX,
+    Agreement,
+    Centre,
+    Language,
+    Round,
+    Settings,
+    default_code,
+)
+
+__all__ = ["DEFAULT_AGREEMENT_FILE", "agreement_file", "read_settings", "settings_template"]
+
+DEFAULT_AGREEMENT_FILE = "agreement.yaml"
+
+_TOP_KEYS = ("agreement", "language", "rounds", "centres")
+_ROUND_KEYS = ("deadline",)
+_CENTRE_KEYS = ("code", "email", "aliases")
+_CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{CODE_MAX - 1}}}")
+_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+_TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def agreement_file(text: str) -> str:
+    """The agreement file that settings text names; the default if it names none clearly."""
+    try:
+        name = tomllib.loads(text).get("agreement", DEFAULT_AGREEMENT_FILE)
+    except tomllib.TOMLDecodeError:
+        return DEFAULT_AGREEMENT_FILE
+    return name if isinstance(name, str) and name.strip() else DEFAULT_AGREEMENT_FILE
+
+
+def read_settings(text: str, problems: Problems, agreement: Agreement | None) -> Settings | None:
+    """Read xlfollow.toml text, checking names against the agreement when there is one.
+
+    Adds a problem for every mistake; the result is sound only if none was added.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_ERROR_LINE.search(str(exc))
+        message = _TOML_ERROR_LINE.sub("", str(exc)).strip()
+        problems.add(
+            int(found.group(1)) if found else None,
+            f"{message}; fix the TOML syntax (text in quotes, one `key = value` per line)",
+        )
+        return None
+    return _SettingsReader(problems, _key_lines(text), agreement).read(data)
+
+
+class _SettingsReader:
+    def __init__(
+        self, problems: Problems, lines: dict[tuple[str, ...], int], agreement: Agreement | None
+    ) -> None:
+        self.problems = problems
+        self.lines = lines
+        self.agreement = agreement
+
+    def problem(self, path: tuple[str, ...], message: str) -> None:
+        """Record a problem at the line of the key path, or of its nearest parent."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                self.problems.add(self.lines[path[:end]], message)
+                return
+        self.problems.add(None, message)
+
+    def read(self, data: dict[str, Any]) -> Settings:
+        self._known_keys(data, (), _TOP_KEYS, "the settings")
+        agreement_file = data.get("agreement", DEFAULT_AGREEMENT_FILE)
+        if not isinstance(agreement_file, str) or not agreement_file.strip():
+            self.problem(("agreement",), 'agreement should be a file name like "agreement.yaml"')
+            agreement_file = DEFAULT_AGREEMENT_FILE
+        language = Language.DA
+        raw_language = data.get("language", "da")
+        try:
+            language = Language(raw_language)
+        except ValueError:
+            self.problem(("language",), f'language "{raw_language}" should be "da" or "en"')
+        return Settings(
+            agreement_file=agreement_file,
+            language=language,
+            rounds=self._rounds(self._table(data, "rounds")),
+            centres=self._centres(self._table(data, "centres")),
+        )
+
+    def _table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if isinstance(value, dict):
+            return value
+        self.problem((key,), f'`{key}` should be a table: write [{key}."name"] sections')
+        return {}
+
+    def _known_keys(
+        self, data: dict[str, Any], path: tuple[str, ...], allowed: tuple[str, ...], what: str
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(
+                    (*path, key),
+                    f"{what}: unknown key `{key}`.{did_you_mean(key, allowed)} "
+                    f"Allowed keys: {', '.join(allowed)}",
+                )
+
+    def _declared(self, kind: str, name: str, path: tuple[str, ...]) -> str | None:
+        """The agreement's own spelling of a round or centre name, or None with a problem."""
+        if self.agreement is None:
+            return name
+        choices = self.agreement.rounds if kind == "round" else self.agreement.centres
+        for choice in choices:
+            if choice.casefold() == " ".join(name.split()).casefold():
+                return choice
+        self.problem(
+            path,
+            f'{kind} "{name}" is not declared in the agreement.{did_you_mean(name, choices)} '
+            f"Use a name from its `{kind}s:` list, or declare it there.",
+        )
+        return None
+
+    def _rounds(self, table: dict[str, Any]) -> dict[str, Round]:
+        rounds: dict[str, Round] = {}
+        for name, value in table.items():
+            path = ("rounds", name)
+            declared = self._declared("round", name, path)
+            if not isinstance(value, dict):
+                self.problem(path, f'round "{name}" should be a table with a `deadline`')
+                continue
+            self._known_keys(value, path, _ROUND_KEYS, f'round "{name}"')
+            deadline = self._deadline(value.get("deadline"), (*path, "deadline"), name)
+            if declared is not None:
+                rounds[declared] = Round(declared, deadline)
+        if self.agreement is not None:
+            ordered = [rounds.get(name, Round(name)) for name in self.agreement.rounds]
+            self._deadlines_in_order(ordered)
+            return {r.name: r for r in ordered}
+        return rounds
+
+    def _deadline(self, value: object, path: tuple[str, ...], name: str) -> date | None:
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        if isinstance(value, str):
+            try:
+                return parse_date(value)
+            except ValueError as exc:
+                self.problem(path, f'round "{name}": deadline {exc}')
+                return None
+        self.problem(path, f'round "{name}": deadline should be a date like 2018-04-05')
+        return None
+
+    def _deadlines_in_order(self, rounds: list[Round]) -> None:
+        dated = [r for r in rounds if r.deadline is not None]
+        for earlier, later in pairwise(dated):
+            assert earlier.deadline is not None and later.deadline is not None
+            if later.deadline < earlier.deadline:
+                self.problem(
+                    ("rounds", later.name),
+                    f'round "{later.name}" has its deadline {later.deadline} before that of '
+                    f'the earlier round "{earlier.name}" ({earlier.deadline}); check the dates',
+                )
+
+    def _centres(self, table: dict[str, Any]) -> dict[str, Centre]:
+        centres: dict[str, Centre] = {}
+        for name, value in table.items():
+            path = ("centres", name)
+            declared = self._declared("centre", name, path)
+            if not isinstance(value, dict):
+                self.problem(path, f'centre "{name}" should be a table with code and email')
+                continue
+            self._known_keys(value, path, _CENTRE_KEYS, f'centre "{name}"')
+            centre = self._centre(declared or name, value, path)
+            if declared is not None and centre is not None:
+                centres[declared] = centre
+        if self.agreement is not None:
+            for name in self.agreement.centres:
+                centres.setdefault(name, Centre(name, default_code(name)))
+            centres = {name: centres[name] for name in self.agreement.centres}
+        self._unique(centres)
+        return centres
+
+    def _centre(self, name: str, value: dict[str, Any], path: tuple[str, ...]) -> Centre | None:
+        code = value.get("code", default_code(name))
+        if not isinstance(code, str) or not _CODE.fullmatch(code):
+            self.problem(
+                (*path, "code"),
+                f'centre "{name}": code "{code}" should be 1 to {CODE_MAX} letters, digits, - or _ '
+                "(it names the centre's workbook file)",
+            )
+            return None
+        email = value.get("email", "")
+        if not isinstance(email, str) or (email and not _EMAIL.fullmatch(email.strip())):
+            self.problem(
+                (*path, "email"),
+                f'centre "{name}": email "{email}" is not one address like center@kommune.dk',
+            )
+            return None
+        aliases = value.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            self.problem(
+                (*path, "aliases"),
+                f'centre "{name}": aliases should be a list of names, like ["SoS", "Sundhed"]',
+            )
+            return None
+        folded = tuple(" ".join(alias.split()) for alias in aliases if alias.strip())
+        return Centre(name, code, email.strip(), folded)
+
+    def _unique(self, centres: dict[str, Centre]) -> None:
+        codes: dict[str, str] = {}
+        names: dict[str, str] = {name.casefold(): name for name in centres}
+        for centre in centres.values():
+            path = ("centres", centre.name)
+            other = codes.setdefault(centre.code.casefold(), centre.name)
+            if other != centre.name:
+                self.problem(
+                    (*path, "code"),
+                    f'centre "{centre.name}" has the code "{centre.code}" that "{other}" has '
+                    "too; give each centre its own code",
+                )
+            for alias in centre.aliases:
+                owner = names.setdefault(alias.casefold(), centre.name)
+                if owner != centre.name:
+                    self.problem(
+                        (*path, "aliases"),
+                        f'centre "{centre.name}": alias "{alias}" already names "{owner}"; '
+                        "an alias must point to one centre only",
+                    )
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line of each table header and key, by key path (tomllib gives no positions)."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            path = _path_of(stripped)
+            if path:
+                table = path
+                lines.setdefault(table, number)
+        elif stripped and not stripped.startswith("#") and (equals := _key_end(stripped)) > 0:
+            path = _path_of(stripped[:equals] + "= 0")
+            if path:
+                lines.setdefault(table + path, number)
+    return lines
+
+
+def _key_end(line: str) -> int:
+    """The position of the `=` that ends a key, skipping quoted parts; -1 if none."""
+    quote = ""
+    for position, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "=":
+            return position
+    return -1
+
+
+def _path_of(fragment: str) -> tuple[str, ...]:
+    try:
+        data: Any = tomllib.loads(fragment)
+    except tomllib.TOMLDecodeError:
+        return ()
+    path: list[str] = []
+    while isinstance(data, dict) and len(data) == 1:
+        key = next(iter(data))
+        path.append(key)
+        data = data[key]
+    return tuple(path)
+
+
+def settings_template(agreement: Agreement, agreement_file: str = DEFAULT_AGREEMENT_FILE) -> str:
+    """A commented xlfollow.toml for an agreement, with every round and centre listed."""
+    out = [
+        "# xlfollow settings: how this workspace runs the follow-up of the agreement.",
+        "# The format is TOML; docs/formats.md describes every key.",
+        "",
+        "# The agreement file, relative to this folder.",
+        f"agreement = {_quote(agreement_file)}",
+        "",
+        '# The language of the texts a centre reads in its workbook: "da" or "en".',
+        'language = "da"',
+        "",
+        "# One table per follow-up round, named as in the agreement, with its deadline:",
+        '# when the centres\' answers are due. Write 2018-04-05, or "5. april 2018".',
+    ]
+    for name in agreement.rounds:
+        out += [f"[rounds.{_quote(name)}]", "# deadline = 2018-04-05", ""]
+    out += [
+        "# One table per responsible centre, named as in the agreement:",
+        "# code    short name for file names (letters, digits, - and _)",
+        "# email   where the centre's workbook is sent",
+        "# aliases other spellings of the centre's name that should count as it",
+    ]
+    for name in agreement.centres:
+        out += [
+            f"[centres.{_quote(name)}]",
+            f"code = {_quote(default_code(name))}",
+            f"email = {_quote(slug(name) + '@example.org')}",
+            "aliases = []",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

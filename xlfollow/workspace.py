@@ -1,0 +1,174 @@
+"""A workspace is a folder: settings, agreement, ledger, outbox and inbox. Its front door."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from xlfollow.agreement import read_agreement
+from xlfollow.errors import DefinitionError, Problems, WorkspaceError
+from xlfollow.layout import chapter_sheet_name
+from xlfollow.ledger import create_ledger, ledger_version
+from xlfollow.model import Agreement, Definition
+from xlfollow.settings import agreement_file, read_settings, settings_template
+
+__all__ = ["SETTINGS_FILE", "Overview", "Workspace", "example_names"]
+
+SETTINGS_FILE = "xlfollow.toml"
+LEDGER_FILE = "ledger.sqlite"
+
+
+def _examples() -> Traversable:
+    return files("xlfollow.examples")
+
+
+def example_names() -> list[str]:
+    """The names of the bundled examples, as `init --example` takes them."""
+    return sorted(
+        entry.name.replace("_", "-")
+        for entry in _examples().iterdir()
+        if entry.is_dir() and (entry / "agreement.yaml").is_file()
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What `check` reports about a sound workspace."""
+
+    title: str
+    chapters: tuple[tuple[str, str, str, int], ...]
+    """(number, title, sheet name, item count) per chapter."""
+    centres: tuple[tuple[str, str, str, int], ...]
+    """(name, code, email, items responsible for) per centre."""
+    rounds: tuple[tuple[str, str, int], ...]
+    """(name, deadline or '', milestones written for it) per round."""
+    items: int
+    committees: int
+    notes: tuple[str, ...]
+    """Things that are allowed but worth a look: missing emails, deadlines."""
+
+
+def _bundled_agreement(source: Traversable, text: str) -> Agreement:
+    problems = Problems(f"bundled example {source.name}/agreement.yaml")
+    agreement = read_agreement(text, problems)
+    problems.raise_if_any()
+    assert agreement is not None
+    return agreement
+
+
+class Workspace:
+    """A folder with an agreement, its settings and its ledger."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @property
+    def settings_path(self) -> Path:
+        """Where xlfollow.toml is."""
+        return self.path / SETTINGS_FILE
+
+    @property
+    def ledger_path(self) -> Path:
+        """Where the ledger is."""
+        return self.path / LEDGER_FILE
+
+    @classmethod
+    def init(cls, path: Path | str, example: str = "small") -> Workspace:
+        """Create a workspace in a new or empty folder from a bundled example."""
+        workspace = cls(path)
+        source = _examples() / example.replace("-", "_")
+        if not (source / "agreement.yaml").is_file():
+            raise WorkspaceError(
+                f'there is no example "{example}"; choose one of: {", ".join(example_names())}'
+            )
+        target = workspace.path
+        if target.exists() and not target.is_dir():
+            raise WorkspaceError(f"{target} is a file; give a folder for the workspace")
+        if target.is_dir() and any(target.iterdir()):
+            raise WorkspaceError(
+                f"{target} is not empty; give a new or empty folder, so nothing there is "
+                "overwritten"
+            )
+        try:
+            for folder in (target, target / "outbox", target / "inbox"):
+                folder.mkdir(parents=True, exist_ok=True)
+            agreement_text = (source / "agreement.yaml").read_text(encoding="utf-8")
+            (target / "agreement.yaml").write_text(agreement_text, encoding="utf-8")
+            if (source / SETTINGS_FILE).is_file():
+                settings_text = (source / SETTINGS_FILE).read_text(encoding="utf-8")
+            else:
+                settings_text = settings_template(_bundled_agreement(source, agreement_text))
+            workspace.settings_path.write_text(settings_text, encoding="utf-8")
+            create_ledger(workspace.ledger_path)
+        except OSError as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            raise WorkspaceError(f"{target}: cannot create the workspace: {exc}") from exc
+        return workspace
+
+    def load(self) -> Definition:
+        """Read and check the settings and the agreement, reporting every problem of both."""
+        if not self.settings_path.is_file():
+            raise WorkspaceError(
+                f"{self.path} is not an xlfollow workspace (no {SETTINGS_FILE}); "
+                f"create one with: xlfollow init {self.path}"
+            )
+        settings_problems = Problems(str(self.settings_path))
+        settings_text = settings_problems.read_text(self.settings_path)
+        if settings_text is None:
+            raise DefinitionError(settings_problems.found)
+        agreement_path = self.path / agreement_file(settings_text)
+        agreement_problems = Problems(str(agreement_path))
+        text = agreement_problems.read_text(
+            agreement_path, f"create it or fix `agreement` in {SETTINGS_FILE}"
+        )
+        agreement = read_agreement(text, agreement_problems) if text is not None else None
+        settings = read_settings(settings_text, settings_problems, agreement)
+        found = agreement_problems.found + settings_problems.found
+        if found or agreement is None or settings is None:
+            raise DefinitionError(found)
+        return Definition(agreement, settings)
+
+    def check(self) -> Overview:
+        """Check the whole workspace and describe it; raise with every problem found."""
+        definition = self.load()
+        ledger_version(self.ledger_path)
+        agreement = definition.agreement
+        per_centre = Counter(item.centre for item in agreement.items)
+        per_chapter = Counter(item.chapter for item in agreement.items)
+        per_round = Counter(name for item in agreement.items for name in item.milestones)
+        notes = [
+            f'centre "{centre.name}" has no email yet; add it in {SETTINGS_FILE}'
+            for centre in definition.centres
+            if not centre.email
+        ]
+        notes += [
+            f'round "{r.name}" has no deadline yet; add it in {SETTINGS_FILE}'
+            for r in definition.rounds
+            if r.deadline is None
+        ]
+        notes += [
+            f"chapter {chapter.number} has no items"
+            for chapter in agreement.chapters
+            if not per_chapter[chapter.number]
+        ]
+        return Overview(
+            title=agreement.title,
+            chapters=tuple(
+                (c.number, c.title, chapter_sheet_name(c), per_chapter[c.number])
+                for c in agreement.chapters
+            ),
+            centres=tuple(
+                (c.name, c.code, c.email, per_centre[c.name]) for c in definition.centres
+            ),
+            rounds=tuple(
+                (r.name, r.deadline.isoformat() if r.deadline else "", per_round[r.name])
+                for r in definition.rounds
+            ),
+            items=len(agreement.items),
+            committees=len(agreement.committees),
+            notes=tuple(notes),
+        )

@@ -1,0 +1,167 @@
+"""Read YAML keeping line numbers, so every problem can say where it is.
+
+PyYAML's composer gives a node tree with positions; these helpers turn nodes
+into plain values and record a Problem (file, line, what to do) for each
+mistake instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import yaml
+
+from xlfollow.danish import parse_amount
+from xlfollow.errors import Problems, did_you_mean
+
+__all__ = ["Node", "NodeReader", "compose"]
+
+Node = yaml.Node
+T = TypeVar("T")
+
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
+def compose(text: str, problems: Problems) -> Node | None:
+    """Parse YAML text into a node tree; a syntax error becomes a problem with its line."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or "the YAML cannot be read"
+        problems.add(line, f"{what}; fix the YAML syntax here (check indentation and quotes)")
+    except yaml.YAMLError as exc:
+        problems.add(None, f"the YAML cannot be read ({exc}); fix the syntax")
+    return None
+
+
+def line_of(node: Node) -> int:
+    """The 1-based line where a node starts."""
+    return int(node.start_mark.line) + 1
+
+
+class NodeReader:
+    """Turns nodes into values, recording a problem for each one that does not fit."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def problem(self, node: Node, message: str) -> None:
+        """Record a problem at the node's line."""
+        self.problems.add(line_of(node), message)
+
+    def mapping(
+        self, node: Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, Node] | None:
+        """A mapping's keys and value nodes; unknown, repeated and missing keys are problems."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} should be a mapping of `key: value` lines")
+            return None
+        found: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in found:
+                self.problem(
+                    key_node,
+                    f"{what}: `{key}` is given twice (also on line {line_of(found[key])}); "
+                    "keep one",
+                )
+            elif key not in allowed:
+                self.problem(
+                    key_node,
+                    f"{what}: unknown key `{key}`.{did_you_mean(key, allowed)} "
+                    f"Allowed keys: {', '.join(allowed)}",
+                )
+            else:
+                found[key] = value_node
+        for key in required:
+            if key not in found:
+                self.problem(node, f"{what}: `{key}` is missing; add `{key}: ...`")
+        return found
+
+    def pairs(self, node: Node, what: str) -> Iterator[tuple[Node, Node]]:
+        """The key and value nodes of a mapping whose keys are data (round names, years)."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            return
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} should be a mapping of `key: value` lines")
+            return
+        seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                self.problem(
+                    key_node,
+                    f"{what}: `{key}` is given twice (also on line {line_of(seen[key])}); keep one",
+                )
+                continue
+            seen[key] = key_node
+            yield key_node, value_node
+
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        """A list's item nodes; an empty value is an empty list."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} should be a list, one `- ...` line per entry")
+            return []
+        return list(node.value)
+
+    def text(self, node: Node, what: str) -> str | None:
+        """A scalar as the text the user wrote, stripped; an empty value is ''."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"{what} should be a single text, not a list or mapping")
+            return None
+        if node.tag == _NULL:
+            return ""
+        # The source text, not the resolved value: item number 3.10 stays "3.10".
+        return str(node.value).strip()
+
+    def name(self, node: Node, what: str) -> str | None:
+        """A non-empty one-line name, with runs of white space folded to one space."""
+        value = self.text(node, what)
+        if value is None:
+            return None
+        folded = " ".join(value.split())
+        if not folded:
+            self.problem(node, f"{what} is empty; write the name")
+            return None
+        return folded
+
+    def names(self, node: Node, what: str) -> list[str]:
+        """A list of names (a single name is a list of one)."""
+        if isinstance(node, yaml.ScalarNode) and node.tag not in (_NULL,):
+            one = self.name(node, what)
+            return [one] if one is not None else []
+        return [n for child in self.sequence(node, what) if (n := self.name(child, what))]
+
+    def amount(self, node: Node, what: str) -> float | None:
+        """An amount in mio. kr.: a YAML number, or text with a decimal comma like "0,762"."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            self.problem(node, f"{what}: an amount is missing; write it like 0,762 or -1,5")
+            return None
+        raw = str(node.value)
+        try:
+            if node.tag in _NUMBER_TAGS:
+                return float(raw.replace("_", ""))
+            return parse_amount(raw)
+        except ValueError as exc:
+            message = str(exc) if node.tag == _STR else f'"{raw}" is not an amount'
+            self.problem(node, f"{what}: {message}")
+            return None
+
+    def year(self, node: Node, what: str) -> int | None:
+        """A four-digit year such as 2018."""
+        raw = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        if raw.isdigit() and 1900 <= int(raw) <= 2200:
+            return int(raw)
+        self.problem(node, f'{what}: "{raw}" is not a year; write the year like 2018')
+        return None
+
+    def each(self, nodes: list[Node], read: Callable[[Node], T | None]) -> list[tuple[Node, T]]:
+        """Read every node, keeping those that gave a value, each with its node."""
+        return [(node, value) for node in nodes if (value := read(node)) is not None]
