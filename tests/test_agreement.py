@@ -189,7 +189,14 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     text = AGREEMENT.replace("economy_text:", "economy_txt:")
     _, line, message = only_problem(tmp_path, text)
     assert line == line_with(text, "economy_txt:")
-    assert message.startswith('an item: unknown key `economy_txt`. Did you mean "economy_text"?')
+    assert message.startswith('item 3.01: unknown key `economy_txt`. Did you mean "economy_text"?')
+
+
+def test_misspelt_required_key_is_one_problem(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("    kind: Anlæg", "    knd: Anlæg")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "knd:")
+    assert message.startswith('item 4.11: unknown key `knd`. Did you mean "kind"?')
 
 
 def test_wrong_kind_suggests_the_right_one(tmp_path: Path) -> None:
@@ -204,7 +211,7 @@ def test_missing_required_field(tmp_path: Path) -> None:
     text = AGREEMENT.replace("    committee: Økonomiudvalget\n", "")
     _, line, message = only_problem(tmp_path, text)
     assert line == line_with(text, 'number: "4.11"')
-    assert message == "an item: `committee` is missing; add `committee: ...`"
+    assert message == "item 4.11: `committee` is missing; add `committee: ...`"
 
 
 def test_key_given_twice(tmp_path: Path) -> None:
@@ -212,7 +219,7 @@ def test_key_given_twice(tmp_path: Path) -> None:
     _, line, message = only_problem(tmp_path, text)
     assert line == line_with(text, "kind: Drift", 2)
     first = line_with(text, "kind: Anlæg")
-    assert message == f"an item: `kind` is given twice (also on line {first}); keep one"
+    assert message == f"item 4.11: `kind` is given twice (also on line {first}); keep one"
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
@@ -220,6 +227,13 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     _, line, message = only_problem(tmp_path, text)
     assert line is not None and line >= line_with(text, "kind: [Anlæg")
     assert "fix the YAML syntax here" in message
+
+
+def test_tab_indentation_gets_its_own_hint(tmp_path: Path) -> None:
+    text = AGREEMENT.replace("    kind: Anlæg", "\tkind: Anlæg")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "\tkind")
+    assert message.endswith("; indent with spaces: YAML does not allow tabs")
 
 
 def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:

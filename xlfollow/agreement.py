@@ -204,7 +204,7 @@ class _AgreementReader:
         return items
 
     def _item(self, node: Node, declared: _Declared) -> Item | None:
-        fields = self.r.mapping(node, "an item", _ITEM_KEYS, _ITEM_REQUIRED)
+        fields = self.r.mapping(node, _item_label(node), _ITEM_KEYS, _ITEM_REQUIRED)
         if fields is None or any(key not in fields for key in _ITEM_REQUIRED):
             return None
         number = self.r.name(fields["number"], "item number")
@@ -336,6 +336,15 @@ class _AgreementReader:
                         changes[key] = value
             steps.append(dataclasses.replace(step, **changes))
         return SmileyScale(default.name, tuple(steps))
+
+
+def _item_label(node: Node) -> str:
+    """'item 3.01' when the item's number can be seen, so problems say which item."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "number" and isinstance(value, yaml.ScalarNode) and value.value:
+                return f"item {str(value.value).strip()}"
+    return "an item"
 
 
 _EMPTY = yaml.ScalarNode("tag:yaml.org,2002:null", "")

@@ -40,7 +40,7 @@ class DefinitionError(XlfollowError, ValueError):
     """The agreement or the settings are wrong; holds every problem found, not just the first."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(sorted(problems, key=_order))
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
@@ -76,7 +76,7 @@ class Problems:
     def raise_if_any(self) -> None:
         """Raise a DefinitionError with everything collected so far, if anything was."""
         if self.found:
-            raise DefinitionError(sorted(self.found, key=_order))
+            raise DefinitionError(self.found)
 
 
 def _order(problem: Problem) -> tuple[str, int]:

@@ -15,7 +15,7 @@ import yaml
 from xlfollow.danish import parse_amount
 from xlfollow.errors import Problems, did_you_mean
 
-__all__ = ["Node", "NodeReader", "compose"]
+__all__ = ["NodeReader", "compose", "line_of"]
 
 Node = yaml.Node
 T = TypeVar("T")
@@ -33,7 +33,12 @@ def compose(text: str, problems: Problems) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or "the YAML cannot be read"
-        problems.add(line, f"{what}; fix the YAML syntax here (check indentation and quotes)")
+        hint = (
+            "indent with spaces: YAML does not allow tabs"
+            if "'\\t'" in what
+            else "fix the YAML syntax here (check indentation and quotes)"
+        )
+        problems.add(line, f"{what}; {hint}")
     except yaml.YAMLError as exc:
         problems.add(None, f"the YAML cannot be read ({exc}); fix the syntax")
     return None
@@ -62,6 +67,7 @@ class NodeReader:
             self.problem(node, f"{what} should be a mapping of `key: value` lines")
             return None
         found: dict[str, Node] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in found:
@@ -71,15 +77,17 @@ class NodeReader:
                     "keep one",
                 )
             elif key not in allowed:
+                hint = did_you_mean(key, allowed)
+                suggested.update(k for k in allowed if f'"{k}"' in hint)
                 self.problem(
                     key_node,
-                    f"{what}: unknown key `{key}`.{did_you_mean(key, allowed)} "
-                    f"Allowed keys: {', '.join(allowed)}",
+                    f"{what}: unknown key `{key}`.{hint} Allowed keys: {', '.join(allowed)}",
                 )
             else:
                 found[key] = value_node
         for key in required:
-            if key not in found:
+            # A misspelt key is one mistake: it was reported above as unknown.
+            if key not in found and key not in suggested:
                 self.problem(node, f"{what}: `{key}` is missing; add `{key}: ...`")
         return found
 
