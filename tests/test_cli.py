@@ -79,3 +79,51 @@ def test_installed_command_has_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "is not an xlfollow workspace" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+EXAMPLE_REPORT = Path(__file__).parent.parent / "examples" / "ballerup_2018" / "report.txt"
+
+
+def test_import_text_writes_the_agreement_and_its_report(tmp_path: Path) -> None:
+    output = tmp_path / "agreement.yaml"
+    code, out, _ = run("import-text", str(EXAMPLE_REPORT), "-o", str(output))
+    assert code == 0
+    assert out.startswith(
+        f"Read {EXAMPLE_REPORT}: 8 chapters, 109 items (87 Drift, 20 Anlæg, 2 Anlæg og drift)."
+    )
+    assert "Milestones: 297 written of 436 slots; status notes: 23" in out
+    assert output.read_text(encoding="utf-8").startswith(
+        "# Imported by xlfollow import-text from report.txt.\n"
+    )
+    code, _, err = run("import-text", str(EXAMPLE_REPORT), "-o", str(output))
+    assert code == 1
+    assert "exists; give another -o, or --force to overwrite it" in err
+
+
+def test_import_text_of_a_damaged_report_writes_nothing(tmp_path: Path) -> None:
+    damaged = tmp_path / "report.txt"
+    damaged.write_text(
+        EXAMPLE_REPORT.read_text(encoding="utf-8").replace(
+            "Ansvarligt center: Social og Sundhed \n", "", 1
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run("import-text", str(damaged), "-o", str(tmp_path / "agreement.yaml"))
+    assert code == 1
+    assert out == ""
+    assert f"{damaged}:348: item 3.01 (line 348) has no 'Ansvarligt center:' line" in err
+    assert not (tmp_path / "agreement.yaml").exists()
+
+
+def test_init_from_text_and_from_the_bundled_example(tmp_path: Path) -> None:
+    code, out, _ = run("init", str(tmp_path / "imported"), "--from-text", str(EXAMPLE_REPORT))
+    assert code == 0 and "109 items" in out
+    code, out, _ = run("check", str(tmp_path / "imported"))
+    assert code == 0
+    assert "109 items in 8 chapters, 11 centres, 6 committees, 4 rounds." in out
+    assert "has no deadline yet" in out
+    code, _, _ = run("init", str(tmp_path / "bundled"), "--example", "ballerup-2018")
+    code, out, _ = run("check", str(tmp_path / "bundled"))
+    assert code == 0
+    assert "109 items in 8 chapters, 11 centres, 6 committees, 4 rounds." in out
+    assert "Worth a look" not in out

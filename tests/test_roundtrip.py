@@ -11,13 +11,22 @@ from hypothesis import strategies as st
 from xlfollow.agreement import dump_agreement, load_agreement, read_agreement
 from xlfollow.errors import Problems
 from xlfollow.layout import chapter_sheet_name
-from xlfollow.model import DEFAULT_MILESTONE_SCALE, Agreement, Chapter, Item, Kind, SmileyScale
+from xlfollow.model import (
+    DEFAULT_MILESTONE_SCALE,
+    Agreement,
+    Chapter,
+    Item,
+    Kind,
+    SmileyScale,
+    StatusNotes,
+)
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"
 names = st.text(NAME_CHARS, min_size=1, max_size=40).map(lambda s: " ".join(s.split())).filter(bool)
 texts = st.text(
     st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n\t"), max_size=120
 ).map(str.strip)
+status_notes = st.builds(StatusNotes, texts, texts).filter(lambda n: bool(n.milestone or n.economy))
 amounts = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
 
@@ -64,6 +73,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
                 milestones=draw(st.dictionaries(st.sampled_from(rounds), texts.filter(bool))),
                 economy_text=draw(texts),
                 budget=draw(st.dictionaries(st.integers(1900, 2200), amounts, max_size=4)),
+                status=draw(st.dictionaries(st.sampled_from(rounds), status_notes, max_size=2)),
             )
         )
     scale = draw(

@@ -65,7 +65,9 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_init_unknown_example(tmp_path: Path) -> None:
-    with pytest.raises(WorkspaceError, match='there is no example "nope"; choose one of: small'):
+    with pytest.raises(
+        WorkspaceError, match='there is no example "nope"; choose one of: ballerup-2018, small'
+    ):
         Workspace.init(tmp_path / "ws", example="nope")
     assert "small" in example_names()
 

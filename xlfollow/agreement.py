@@ -19,6 +19,7 @@ from xlfollow.model import (
     Item,
     Kind,
     SmileyScale,
+    StatusNotes,
 )
 from xlfollow.yamlnodes import Node, NodeReader, compose, line_of
 
@@ -48,7 +49,9 @@ _ITEM_KEYS = (
     "milestones",
     "economy_text",
     "budget",
+    "status",
 )
+_STATUS_KEYS = ("milestone", "economy")
 _ITEM_REQUIRED = ("number", "title", "kind", "centre", "committee")
 _STEP_KEYS = ("glyph", "colour", "label_da", "label_en", "definition_da", "definition_en")
 _ITEM_NUMBER = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
@@ -242,6 +245,7 @@ class _AgreementReader:
             amount = self.r.amount(value_node, f"{what}: budget for {key_node.value}")
             if year is not None and amount is not None:
                 budget[year] = amount
+        status = self._status(fields.get("status", _EMPTY), what, declared)
         title = self.r.name(fields["title"], f"{what}: title")
         texts = {
             key: self.r.text(fields[key], f"{what}: {key}") or "" if key in fields else ""
@@ -263,7 +267,20 @@ class _AgreementReader:
             milestones=milestones,
             economy_text=texts["economy_text"],
             budget=budget,
+            status=status,
         )
+
+    def _status(self, node: Node, what: str, declared: _Declared) -> dict[str, StatusNotes]:
+        status: dict[str, StatusNotes] = {}
+        for key_node, value_node in self.r.pairs(node, f"{what}: status"):
+            round_name = declared.one(self.r, key_node, what, "round")
+            notes = self.r.mapping(value_node, f"{what}: status for {key_node.value}", _STATUS_KEYS)
+            if round_name is None or notes is None:
+                continue
+            texts = {key: self.r.text(notes[key], f"{what}: status") or "" for key in notes}
+            if any(texts.values()):
+                status[round_name] = StatusNotes(**texts)
+        return status
 
     def _name_nodes(self, node: Node, what: str) -> list[Node]:
         if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
@@ -375,8 +392,11 @@ class _Declared:
         return None
 
 
-def dump_agreement(agreement: Agreement) -> str:
-    """The agreement as YAML text that load_agreement reads back unchanged."""
+def dump_agreement(agreement: Agreement, header: str = "") -> str:
+    """The agreement as YAML text that load_agreement reads back unchanged.
+
+    A header, if given, comes first as comment lines.
+    """
     top: dict[str, Any] = {"title": agreement.title}
     if agreement.municipality:
         top["municipality"] = agreement.municipality
@@ -395,12 +415,14 @@ def dump_agreement(agreement: Agreement) -> str:
     }
     if scales:
         top["scales"] = scales
-    return yaml.dump(top, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88, indent=2)
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    body = yaml.dump(top, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88, indent=2)
+    return comment + body
 
 
-def write_agreement(agreement: Agreement, path: Path) -> None:
-    """Write the agreement to a YAML file."""
-    path.write_text(dump_agreement(agreement), encoding="utf-8")
+def write_agreement(agreement: Agreement, path: Path, header: str = "") -> None:
+    """Write the agreement to a YAML file, with an optional header comment."""
+    path.write_text(dump_agreement(agreement, header), encoding="utf-8")
 
 
 def _chapter_data(chapter: Chapter) -> dict[str, Any]:
@@ -423,6 +445,10 @@ def _item_data(item: Item) -> dict[str, Any]:
         "milestones": dict(item.milestones),
         "economy_text": item.economy_text,
         "budget": dict(item.budget),
+        "status": {
+            name: {key: value for key, value in vars(notes).items() if value}
+            for name, notes in item.status.items()
+        },
     }
     data.update((key, value) for key, value in optional.items() if value)
     return data

@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from xlfollow.agreement import write_agreement
 from xlfollow.errors import XlfollowError
+from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Overview, Workspace, example_names
 
 __all__ = ["cli", "main"]
@@ -34,7 +36,8 @@ class _Group(click.Group):
                 raise
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
+            # A closed pipe (`xlfollow ... | head`) is click's to handle: it exits quietly.
             raise
         except Exception:
             if ctx.find_root().params.get("debug"):
@@ -74,17 +77,63 @@ def cli(debug: bool) -> None:
     show_default=True,
     help="The bundled agreement to start from.",
 )
-def init(directory: Path, example: str) -> None:
-    """Create a workspace in DIRECTORY (new or empty) with an example agreement.
+@click.option(
+    "--from-text",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Import the agreement from a follow-up report saved as text instead.",
+)
+def init(directory: Path, example: str, report: Path | None) -> None:
+    """Create a workspace in DIRECTORY (new or empty) with an agreement to start from.
+
+    \b
+    Examples:
+      xlfollow init budget2018
+      xlfollow init budget2018 --example ballerup-2018
+      xlfollow init budget2019 --from-text opfoelgning.txt
+    """
+    if report is not None:
+        workspace, import_report = Workspace.init_from_text(directory, report)
+        for line in import_report.lines():
+            click.echo(line)
+        source = f"the text of {report}"
+    else:
+        workspace = Workspace.init(directory, example)
+        source = f"the example {example}"
+    click.echo(f"Created the workspace {workspace.path} from {source}.")
+    click.echo("Next: edit agreement.yaml and xlfollow.toml there, then run")
+    click.echo(f"  xlfollow check {workspace.path}")
+
+
+@cli.command("import-text", epilog=EXIT_CODES)
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("agreement.yaml"),
+    show_default=True,
+    help="Where to write the agreement.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def import_text(report: Path, output: Path, force: bool) -> None:
+    """Read a follow-up report saved as text (REPORT) and write its agreement as YAML.
+
+    Every item heading in the text is counted; if one cannot be read, nothing is
+    written and each problem is listed with its line. What the import was unsure
+    of (budget figures without a year, say) is listed for a person to decide.
 
     \b
     Example:
-      xlfollow init budget2018
+      xlfollow import-text opfoelgning.txt -o agreement.yaml
     """
-    workspace = Workspace.init(directory, example)
-    click.echo(f"Created the workspace {workspace.path} from the example {example}.")
-    click.echo("Next: edit agreement.yaml and xlfollow.toml there, then run")
-    click.echo(f"  xlfollow check {workspace.path}")
+    if output.exists() and not force:
+        raise XlfollowError(f"{output} exists; give another -o, or --force to overwrite it")
+    agreement, import_report = import_text_file(report)
+    write_agreement(agreement, output, f"Imported by xlfollow import-text from {report.name}.")
+    for line in import_report.lines():
+        click.echo(line)
+    click.echo(f"Wrote {output}.")
 
 
 @cli.command(epilog=EXIT_CODES)

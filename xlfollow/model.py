@@ -24,6 +24,7 @@ __all__ = [
     "Settings",
     "SmileyScale",
     "SmileyStep",
+    "StatusNotes",
     "default_code",
 ]
 
@@ -158,6 +159,14 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class StatusNotes:
+    """The notes given for an item in one round: on the milestone and on the economy."""
+
+    milestone: str = ""
+    economy: str = ""
+
+
+@dataclass(frozen=True)
 class Item:
     """One political promise of the agreement (delelement), with its milestones."""
 
@@ -175,6 +184,8 @@ class Item:
     economy_text: str = ""
     budget: Mapping[int, float] = field(default_factory=dict)
     """Agreed amount per year in mio. kr.; negative is a saving."""
+    status: Mapping[str, StatusNotes] = field(default_factory=dict)
+    """Notes already given per round name, as imported from a report."""
 
     def milestone(self, round_name: str) -> str:
         """The milestone text for a round, '' when the item has none then."""

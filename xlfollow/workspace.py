@@ -9,12 +9,13 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from xlfollow.agreement import read_agreement
+from xlfollow.agreement import dump_agreement, read_agreement
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.layout import chapter_sheet_name
 from xlfollow.ledger import create_ledger, ledger_version
-from xlfollow.model import Agreement, Definition
+from xlfollow.model import Definition
 from xlfollow.settings import agreement_file, read_settings, settings_template
+from xlfollow.textimport import ImportReport, import_text_file
 
 __all__ = ["SETTINGS_FILE", "Overview", "Workspace", "example_names"]
 
@@ -52,14 +53,6 @@ class Overview:
     """Things that are allowed but worth a look: missing emails, deadlines."""
 
 
-def _bundled_agreement(source: Traversable, text: str) -> Agreement:
-    problems = Problems(f"bundled example {source.name}/agreement.yaml")
-    agreement = read_agreement(text, problems)
-    problems.raise_if_any()
-    assert agreement is not None
-    return agreement
-
-
 class Workspace:
     """A folder with an agreement, its settings and its ledger."""
 
@@ -79,13 +72,29 @@ class Workspace:
     @classmethod
     def init(cls, path: Path | str, example: str = "small") -> Workspace:
         """Create a workspace in a new or empty folder from a bundled example."""
-        workspace = cls(path)
         source = _examples() / example.replace("-", "_")
         if not (source / "agreement.yaml").is_file():
             raise WorkspaceError(
                 f'there is no example "{example}"; choose one of: {", ".join(example_names())}'
             )
-        target = workspace.path
+        return cls._create(
+            Path(path),
+            (source / "agreement.yaml").read_text(encoding="utf-8"),
+            (source / SETTINGS_FILE).read_text(encoding="utf-8"),
+        )
+
+    @classmethod
+    def init_from_text(cls, path: Path | str, report: Path) -> tuple[Workspace, ImportReport]:
+        """Create a workspace whose agreement is imported from a report's text."""
+        agreement, import_report = import_text_file(report)
+        header = f"Imported by xlfollow import-text from {report.name}."
+        workspace = cls._create(
+            Path(path), dump_agreement(agreement, header), settings_template(agreement)
+        )
+        return workspace, import_report
+
+    @classmethod
+    def _create(cls, target: Path, agreement_text: str, settings_text: str) -> Workspace:
         if target.exists() and not target.is_dir():
             raise WorkspaceError(f"{target} is a file; give a folder for the workspace")
         if target.is_dir() and any(target.iterdir()):
@@ -93,15 +102,11 @@ class Workspace:
                 f"{target} is not empty; give a new or empty folder, so nothing there is "
                 "overwritten"
             )
+        workspace = cls(target)
         try:
             for folder in (target, target / "outbox", target / "inbox"):
                 folder.mkdir(parents=True, exist_ok=True)
-            agreement_text = (source / "agreement.yaml").read_text(encoding="utf-8")
             (target / "agreement.yaml").write_text(agreement_text, encoding="utf-8")
-            if (source / SETTINGS_FILE).is_file():
-                settings_text = (source / SETTINGS_FILE).read_text(encoding="utf-8")
-            else:
-                settings_text = settings_template(_bundled_agreement(source, agreement_text))
             workspace.settings_path.write_text(settings_text, encoding="utf-8")
             create_ledger(workspace.ledger_path)
         except OSError as exc:
