@@ -9,7 +9,7 @@ import pytest
 from conftest import make_workspace
 
 from xlfollow.errors import DefinitionError, WorkspaceError
-from xlfollow.ledger import SCHEMA_VERSION, LedgerError, create_ledger
+from xlfollow.ledger import SCHEMA_VERSION, Ledger, LedgerError, create_ledger
 from xlfollow.workspace import Workspace, example_names
 
 
@@ -42,9 +42,25 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
     with sqlite3.connect(workspace.ledger_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"meta"}
+    assert tables == {"meta", "issues", "issued_cells", "answers"}
     with pytest.raises(LedgerError, match="a ledger is already there; it is never overwritten"):
         create_ledger(workspace.ledger_path)
+
+
+def test_a_version_1_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('created', '2026-01-01')")
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    with Ledger(path) as ledger:
+        assert ledger.issues() == []
+        assert ledger.answers() == {}
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT value FROM meta").fetchone()[0] == "2026-01-01"
+    db.close()
 
 
 def test_check_refuses_a_damaged_ledger(tmp_path: Path) -> None:

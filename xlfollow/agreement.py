@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from xlfollow.model import (
 )
 from xlfollow.yamlnodes import Node, NodeReader, compose, line_of
 
-__all__ = ["dump_agreement", "load_agreement", "read_agreement", "write_agreement"]
+__all__ = ["dump_agreement", "fingerprint", "load_agreement", "read_agreement", "write_agreement"]
 
 _TOP_KEYS = (
     "title",
@@ -418,6 +419,12 @@ def dump_agreement(agreement: Agreement, header: str = "") -> str:
     comment = "".join(f"# {line}\n" for line in header.splitlines())
     body = yaml.dump(top, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88, indent=2)
     return comment + body
+
+
+def fingerprint(agreement: Agreement) -> str:
+    """A short digest of the agreement's content: workbooks carry it, so a return
+    can be matched to the agreement it was issued from."""
+    return hashlib.sha256(dump_agreement(agreement).encode("utf-8")).hexdigest()[:16]
 
 
 def write_agreement(agreement: Agreement, path: Path, header: str = "") -> None:

@@ -151,6 +151,33 @@ def check(directory: Path) -> None:
     _print_overview(Workspace(directory).check())
 
 
+@cli.command("issue", epilog=EXIT_CODES)
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--round",
+    "round_text",
+    required=True,
+    help="The round: its number (1 for the first) or its name as in the agreement.",
+)
+@click.option("--again", is_flag=True, help="Issue a round that has been issued before.")
+def issue(directory: Path, round_text: str, again: bool) -> None:
+    """Write the master and one workbook per centre for a round, into outbox/round-N/.
+
+    Each workbook and the value of every cell a centre can fill in are recorded in
+    the ledger, so that returned workbooks can be merged against them.
+
+    \b
+    Example:
+      xlfollow issue budget2018 --round 1
+    """
+    result = Workspace(directory).issue(round_text, again)
+    click.echo(f"Issued {result.round}: {len(result.files)} workbooks in {result.folder}")
+    _table(
+        ("File", "For", "Items", "Cells to fill"),
+        [(f.path.name, f.recipient or "master", f.items, f.editable_cells) for f in result.files],
+    )
+
+
 def _print_overview(overview: Overview) -> None:
     echo = click.echo
     echo(click.style(overview.title, bold=True))

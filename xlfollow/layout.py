@@ -1,19 +1,39 @@
 """The shape of the workbooks, declared once for the writer and the reader.
 
-So far: the names of the chapter sheets, which must obey Excel's rules.
+The names of the chapter sheets, which must obey Excel's rules, and the
+columns of those sheets for a round: which are shown, which are editable,
+and how each kind of cell is written and read back.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 
-from xlfollow.model import Chapter
+from xlfollow.danish import parse_amount
+from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
 
 __all__ = [
+    "FIRST_DATA_ROW",
+    "HEADER_ROW",
+    "LAYOUT_VERSION",
     "SHEET_NAME_MAX",
+    "CellError",
+    "Column",
+    "ColumnKind",
+    "Field",
+    "agreement_year",
+    "answer_of",
+    "budget_years",
+    "cell_value",
     "chapter_sheet_name",
     "fit_sheet_name",
+    "scale_of",
+    "sheet_columns",
     "sheet_name_problem",
+    "smiley_choice",
 ]
 
 SHEET_NAME_MAX = 31
@@ -60,3 +80,260 @@ def chapter_sheet_name(chapter: Chapter) -> str:
     if chapter.sheet is not None:
         return chapter.sheet
     return fit_sheet_name(f"{chapter.number}. {chapter.title}")
+
+
+# ---------------------------------------------------------------------------
+# The chapter sheets' columns. The writer and the reader both take them from
+# `sheet_columns`, so a column cannot be written one way and read another.
+
+LAYOUT_VERSION = 1
+"""Bumped whenever columns change meaning; a returned workbook states the one it has."""
+
+HEADER_ROW = 1
+"""0-based row of the column headers; row 0 holds the sheet's title."""
+FIRST_DATA_ROW = 2
+
+
+class Field(StrEnum):
+    """The answers a recipient gives for an item in a round: the editable cells."""
+
+    MILESTONE = "milestone"
+    MILESTONE_NOTE = "milestone_note"
+    ECONOMY = "economy"
+    ECONOMY_NOTE = "economy_note"
+    DEVIATION = "deviation"
+
+
+class ColumnKind(StrEnum):
+    """How a column's cells are shown, checked and read back."""
+
+    KEY = "key"
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    MILESTONE_SMILEY = "milestone_smiley"
+    ECONOMY_SMILEY = "economy_smiley"
+    AMOUNT = "amount"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a chapter sheet."""
+
+    key: str
+    """Stable name: 'number', 'milestone_text@1', 'milestone@0', 'budget@2018'."""
+    header: str
+    width: float
+    kind: ColumnKind
+    field: Field | None = None
+    """The answer this column holds, for answer columns of any round."""
+    round_index: int | None = None
+    """The round a round-bound column is about (0 for the first)."""
+    editable: bool = False
+    """Editable in this round's workbooks (on the rows the recipient may answer)."""
+    grouped: bool = False
+    """In a collapsed column group (long texts)."""
+    hidden: bool = False
+    year: int | None = None
+
+
+def sheet_columns(
+    agreement: Agreement, round_index: int, headers: Mapping[str, str]
+) -> tuple[Column, ...]:
+    """The columns of every chapter sheet for a round, in order, with headers filled in.
+
+    `headers` are the language's header templates (workbook_templates/texts.yaml).
+    """
+    rounds = agreement.rounds
+    current = rounds[round_index]
+    year = agreement_year(agreement)
+    year_text = str(year) if year else ""
+
+    def header(key: str, **values: str) -> str:
+        return headers[key].format(**values).strip()
+
+    columns = [
+        Column("key", header("key"), 10, ColumnKind.KEY, hidden=True),
+        Column("number", header("number"), 8, ColumnKind.TEXT),
+        Column("title", header("title"), 34, ColumnKind.TEXT),
+        Column("kind", header("kind"), 10, ColumnKind.TEXT),
+        Column("centre", header("centre"), 18, ColumnKind.TEXT),
+        Column("committee", header("committee"), 18, ColumnKind.TEXT),
+        Column("contributors", header("contributors"), 18, ColumnKind.TEXT),
+        Column("agreement_text", header("agreement_text"), 60, ColumnKind.LONG_TEXT, grouped=True),
+        Column("action_text", header("action_text"), 60, ColumnKind.LONG_TEXT, grouped=True),
+    ]
+    for index, name in enumerate(rounds[:round_index]):
+        columns += [
+            Column(
+                f"milestone_text@{index}",
+                header("milestone_text", round=name),
+                30,
+                ColumnKind.TEXT,
+                round_index=index,
+            ),
+            Column(
+                f"milestone@{index}",
+                header("milestone", round=name),
+                16,
+                ColumnKind.MILESTONE_SMILEY,
+                Field.MILESTONE,
+                index,
+            ),
+            Column(
+                f"milestone_note@{index}",
+                header("milestone_note", round=name),
+                30,
+                ColumnKind.TEXT,
+                Field.MILESTONE_NOTE,
+                index,
+            ),
+        ]
+    columns += [
+        Column(
+            f"milestone_text@{round_index}",
+            header("milestone_text", round=current),
+            34,
+            ColumnKind.TEXT,
+            round_index=round_index,
+        ),
+        Column(
+            f"milestone@{round_index}",
+            header("milestone", round=current),
+            18,
+            ColumnKind.MILESTONE_SMILEY,
+            Field.MILESTONE,
+            round_index,
+            editable=True,
+        ),
+        Column(
+            f"milestone_note@{round_index}",
+            header("milestone_note", round=current),
+            36,
+            ColumnKind.TEXT,
+            Field.MILESTONE_NOTE,
+            round_index,
+            editable=True,
+        ),
+    ]
+    for index in range(round_index + 1, len(rounds)):
+        columns.append(
+            Column(
+                f"milestone_text@{index}",
+                header("milestone_text", round=rounds[index]),
+                26,
+                ColumnKind.TEXT,
+                round_index=index,
+            )
+        )
+    columns += [
+        Column("economy_text", header("economy_text"), 34, ColumnKind.TEXT),
+        Column(
+            f"economy@{round_index}",
+            header("economy"),
+            16,
+            ColumnKind.ECONOMY_SMILEY,
+            Field.ECONOMY,
+            round_index,
+            editable=True,
+        ),
+        Column(
+            f"economy_note@{round_index}",
+            header("economy_note"),
+            36,
+            ColumnKind.TEXT,
+            Field.ECONOMY_NOTE,
+            round_index,
+            editable=True,
+        ),
+    ]
+    for budget_year in budget_years(agreement):
+        columns.append(
+            Column(
+                f"budget@{budget_year}",
+                header("budget", year=str(budget_year)),
+                12,
+                ColumnKind.AMOUNT,
+                year=budget_year,
+            )
+        )
+    columns.append(
+        Column(
+            f"deviation@{round_index}",
+            header("deviation", year=year_text),
+            14,
+            ColumnKind.AMOUNT,
+            Field.DEVIATION,
+            round_index,
+            editable=True,
+            year=year,
+        )
+    )
+    return tuple(columns)
+
+
+def agreement_year(agreement: Agreement) -> int | None:
+    """The budget year the agreement is about, from its title ('Aftale om budget 2018')."""
+    found = re.search(r"\b(19|20)\d\d\b", agreement.title)
+    return int(found.group(0)) if found else None
+
+
+def budget_years(agreement: Agreement) -> list[int]:
+    """Every year any item has a budget figure for, in order."""
+    return sorted({year for item in agreement.items for year in item.budget})
+
+
+class CellError(ValueError):
+    """A cell's value does not fit its column; the message says what would."""
+
+
+def smiley_choice(step: SmileyStep, language: Language) -> str:
+    """How a smiley is shown in a cell and offered in the drop-down: glyph and label."""
+    return f"{step.glyph} {step.label(language)}"
+
+
+def scale_of(column: Column, agreement: Agreement) -> SmileyScale | None:
+    """The smiley scale of a smiley column, None for other columns."""
+    if column.kind is ColumnKind.MILESTONE_SMILEY:
+        return agreement.milestone_scale
+    if column.kind is ColumnKind.ECONOMY_SMILEY:
+        return agreement.economy_scale
+    return None
+
+
+def cell_value(
+    column: Column, answer: str, agreement: Agreement, language: Language
+) -> str | float | None:
+    """What to write in an answer column's cell for a stored answer ('' is empty)."""
+    if not answer:
+        return None
+    scale = scale_of(column, agreement)
+    if scale is not None:
+        return smiley_choice(scale.step(answer), language)
+    if column.kind is ColumnKind.AMOUNT:
+        return float(answer)
+    return answer
+
+
+def answer_of(column: Column, value: object, agreement: Agreement, language: Language) -> str:
+    """The stored answer for a cell's value: a smiley's code, a text, or an amount.
+
+    Raises CellError, saying what the column takes, when the value does not fit.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    scale = scale_of(column, agreement)
+    if scale is not None:
+        for step in scale.steps:
+            if value == smiley_choice(step, language):
+                return step.code
+        choices = ", ".join(f'"{smiley_choice(step, language)}"' for step in scale.steps)
+        raise CellError(f'"{value}" is not a {scale.name} smiley; choose one of {choices}')
+    if column.kind is ColumnKind.AMOUNT:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise CellError(f'"{value}" is not an amount in mio. kr.')
+        try:
+            number = float(value) if not isinstance(value, str) else parse_amount(value)
+        except ValueError as exc:
+            raise CellError(str(exc)) from exc
+        return repr(number)
+    return str(value).strip()

@@ -16,6 +16,7 @@ __all__ = [
     "Agreement",
     "Centre",
     "Chapter",
+    "Contributors",
     "Definition",
     "Item",
     "Kind",
@@ -35,6 +36,14 @@ class Kind(StrEnum):
     DRIFT = "Drift"
     ANLAEG = "Anlæg"
     ANLAEG_OG_DRIFT = "Anlæg og drift"
+
+
+class Contributors(StrEnum):
+    """What a centre's workbook shows of items it only contributes to."""
+
+    NONE = "none"
+    READ = "read"
+    EDIT = "edit"
 
 
 class Language(StrEnum):
@@ -250,6 +259,12 @@ class Settings:
     language: Language = Language.DA
     rounds: Mapping[str, Round] = field(default_factory=dict)
     centres: Mapping[str, Centre] = field(default_factory=dict)
+    contributors: Contributors = Contributors.READ
+    """What a centre's workbook shows of items it only contributes to."""
+    password: str = ""
+    """Sheet protection password; '' protects without one."""
+    reply_to: str = ""
+    """Where centres send their workbooks, as the instructions say."""
 
 
 @dataclass(frozen=True)
@@ -263,6 +278,17 @@ class Definition:
     def rounds(self) -> tuple[Round, ...]:
         """The agreement's rounds in order, with deadlines where the settings give one."""
         return tuple(self.settings.rounds.get(name, Round(name)) for name in self.agreement.rounds)
+
+    def round_index(self, text: str) -> int:
+        """The 0-based index of a round given by position ('1') or by name; ValueError if none."""
+        names = self.agreement.rounds
+        if text.strip().isdigit() and 1 <= int(text) <= len(names):
+            return int(text) - 1
+        for index, name in enumerate(names):
+            if name.casefold() == " ".join(text.split()).casefold():
+                return index
+        listed = ", ".join(f'{n} ("{name}")' for n, name in enumerate(names, 1))
+        raise ValueError(f'"{text}" is not a round; give its number or name: {listed}')
 
     @property
     def centres(self) -> tuple[Centre, ...]:

@@ -14,6 +14,7 @@ from xlfollow.model import (
     CODE_MAX,
     Agreement,
     Centre,
+    Contributors,
     Language,
     Round,
     Settings,
@@ -24,7 +25,8 @@ __all__ = ["DEFAULT_AGREEMENT_FILE", "agreement_file", "read_settings", "setting
 
 DEFAULT_AGREEMENT_FILE = "agreement.yaml"
 
-_TOP_KEYS = ("agreement", "language", "rounds", "centres")
+_TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks")
+_WORKBOOK_KEYS = ("contributors", "password", "reply_to")
 _ROUND_KEYS = ("deadline",)
 _CENTRE_KEYS = ("code", "email", "aliases")
 _CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{CODE_MAX - 1}}}")
@@ -87,11 +89,32 @@ class _SettingsReader:
             language = Language(raw_language)
         except ValueError:
             self.problem(("language",), f'language "{raw_language}" should be "da" or "en"')
+        workbooks = self._table(data, "workbooks")
+        self._known_keys(workbooks, ("workbooks",), _WORKBOOK_KEYS, "[workbooks]")
+        contributors = Contributors.READ
+        raw = workbooks.get("contributors", "read")
+        try:
+            contributors = Contributors(raw)
+        except ValueError:
+            self.problem(
+                ("workbooks", "contributors"),
+                f'contributors "{raw}" should be "none", "read" (shown, locked) or "edit"',
+            )
+        texts = {}
+        for key in ("password", "reply_to"):
+            value = workbooks.get(key, "")
+            if not isinstance(value, str):
+                self.problem(("workbooks", key), f"{key} should be text in quotes")
+                value = ""
+            texts[key] = value
         return Settings(
             agreement_file=agreement_file,
             language=language,
             rounds=self._rounds(self._table(data, "rounds")),
             centres=self._centres(self._table(data, "centres")),
+            contributors=contributors,
+            password=texts["password"],
+            reply_to=texts["reply_to"],
         )
 
     def _table(self, data: dict[str, Any], key: str) -> dict[str, Any]:

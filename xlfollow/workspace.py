@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import uuid
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from xlfollow.agreement import dump_agreement, read_agreement
+from xlfollow.agreement import dump_agreement, fingerprint, read_agreement
+from xlfollow.danish import slug
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
-from xlfollow.layout import chapter_sheet_name
-from xlfollow.ledger import create_ledger, ledger_version
+from xlfollow.layout import LAYOUT_VERSION, Field, chapter_sheet_name
+from xlfollow.ledger import AnswerKey, IssueRecord, Ledger, create_ledger, ledger_version
 from xlfollow.model import Definition
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.textimport import ImportReport, import_text_file
+from xlfollow.workbook import Recipient, WorkbookSpec, write_workbook
 
-__all__ = ["SETTINGS_FILE", "Overview", "Workspace", "example_names"]
+__all__ = [
+    "SETTINGS_FILE",
+    "IssueResult",
+    "IssuedFile",
+    "Overview",
+    "Workspace",
+    "example_names",
+    "recipients",
+]
 
 SETTINGS_FILE = "xlfollow.toml"
 LEDGER_FILE = "ledger.sqlite"
@@ -34,6 +49,27 @@ def example_names() -> list[str]:
         for entry in _examples().iterdir()
         if entry.is_dir() and (entry / "agreement.yaml").is_file()
     )
+
+
+@dataclass(frozen=True)
+class IssuedFile:
+    """One workbook written for a round."""
+
+    recipient: str
+    """The centre's name, or '' for the master."""
+    path: Path
+    items: int
+    editable_cells: int
+    issue_id: str
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """What `issue` wrote for a round."""
+
+    round: str
+    folder: Path
+    files: tuple[IssuedFile, ...]
 
 
 @dataclass(frozen=True)
@@ -177,3 +213,106 @@ class Workspace:
             committees=len(agreement.committees),
             notes=tuple(notes),
         )
+
+    def answers(self, definition: Definition) -> dict[AnswerKey, str]:
+        """The current answers: notes imported with the agreement, then the ledger's."""
+        answers: dict[AnswerKey, str] = {}
+        for item in definition.agreement.items:
+            for round_name, notes in item.status.items():
+                if notes.milestone:
+                    answers[(round_name, item.number, Field.MILESTONE_NOTE.value)] = notes.milestone
+                if notes.economy:
+                    answers[(round_name, item.number, Field.ECONOMY_NOTE.value)] = notes.economy
+        with Ledger(self.ledger_path) as ledger:
+            answers.update(ledger.answers())
+        return answers
+
+    def issue(self, round_text: str, again: bool = False) -> IssueResult:
+        """Write the master and one workbook per centre for a round, and record them.
+
+        The files go to outbox/round-N/; every editable cell's value as issued is
+        recorded in the ledger, as the base the merge compares returns with.
+        """
+        definition = self.load()
+        try:
+            round_index = definition.round_index(round_text)
+        except ValueError as exc:
+            raise WorkspaceError(str(exc)) from exc
+        round_name = definition.agreement.rounds[round_index]
+        with Ledger(self.ledger_path) as ledger:
+            if ledger.issues(round_name) and not again:
+                raise WorkspaceError(
+                    f'round "{round_name}" has been issued already; returns against those '
+                    "workbooks still merge. Give --again to issue it anew."
+                )
+        folder = self.path / "outbox" / f"round-{round_index + 1}"
+        issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+        answers = self.answers(definition)
+        digest = fingerprint(definition.agreement)
+        written: list[tuple[IssuedFile, IssueRecord, tuple[tuple[str, str, str], ...]]] = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for recipient in recipients(definition):
+                spec = WorkbookSpec(
+                    definition=definition,
+                    round_index=round_index,
+                    recipient=recipient,
+                    issue_id=uuid.uuid4().hex,
+                    issued_at=issued_at,
+                    answers=answers,
+                    contributors=definition.settings.contributors,
+                    password=definition.settings.password,
+                    reply_to=definition.settings.reply_to,
+                    fingerprint=digest,
+                    tool_version=version("xlfollow"),
+                )
+                book = write_workbook(spec)
+                if not recipient.is_master and not book.cells:
+                    continue  # nothing for this centre to answer
+                path = folder / recipient.file_name
+                _write_atomically(path, book.content)
+                record = IssueRecord(
+                    issue_id=spec.issue_id,
+                    round=round_name,
+                    recipient=recipient.name,
+                    file=str(path.relative_to(self.path)),
+                    sha256=hashlib.sha256(book.content).hexdigest(),
+                    issued_at=issued_at.isoformat(),
+                    fingerprint=digest,
+                    layout_version=LAYOUT_VERSION,
+                )
+                issued = IssuedFile(
+                    recipient.name, path, book.items, len(book.cells), spec.issue_id
+                )
+                written.append((issued, record, book.cells))
+        except OSError as exc:
+            raise WorkspaceError(f"{folder}: cannot write the workbooks: {exc}") from exc
+        try:
+            with Ledger(self.ledger_path) as ledger:
+                ledger.record_issues((record, cells) for _, record, cells in written)
+        except BaseException:
+            # A workbook the ledger does not know could never be merged: remove it.
+            for issued, _, _ in written:
+                issued.path.unlink(missing_ok=True)
+            raise
+        return IssueResult(round_name, folder, tuple(issued for issued, _, _ in written))
+
+
+def recipients(definition: Definition) -> list[Recipient]:
+    """The master and every centre, with file names that sort and survive email."""
+    found = [Recipient("", "master", "master.xlsx")]
+    used = {"master"}
+    for number, centre in enumerate(definition.centres, 1):
+        stem = f"{number:02d}-{slug(centre.name) or centre.code.lower()}"
+        while stem in used:
+            stem += "-x"
+        used.add(stem)
+        found.append(Recipient(centre.name, centre.code, f"{stem}.xlsx"))
+    return found
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write a file so that a reader never sees half of it."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(content)
+    os.replace(partial, path)

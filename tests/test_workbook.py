@@ -1,0 +1,438 @@
+"""Issued workbooks, read back with openpyxl: sheets, rows, drop-downs, locks, metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlfollow.agreement import fingerprint
+from xlfollow.errors import WorkspaceError
+from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, Field, sheet_columns
+from xlfollow.ledger import Ledger
+from xlfollow.model import Contributors, Definition
+from xlfollow.reader import read_workbook
+from xlfollow.texts import texts
+from xlfollow.workbook import METADATA_SHEET, Recipient, WorkbookSpec, write_workbook
+from xlfollow.workspace import IssueResult, Workspace, recipients
+
+MILESTONE_LIST = '"😊 Opfyldt,😐 Delvist opfyldt,☹️ Ikke opfyldt"'
+ECONOMY_LIST = '"😊 Overholdt,☹️ Ikke overholdt"'
+R1, R2, R3 = "1. budgetopfølgning 2018", "2. budgetopfølgning 2018", "3. budgetopfølgning 2018"
+
+
+@pytest.fixture(scope="module")
+def ballerup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, IssueResult]:
+    workspace = Workspace.init(tmp_path_factory.mktemp("ws") / "ballerup", "ballerup-2018")
+    return workspace, workspace.issue("1")
+
+
+def chapter_sheets(book: openpyxl.Workbook) -> list[Worksheet]:
+    return [ws for ws in book.worksheets if ws.title not in ("Forside", METADATA_SHEET)]
+
+
+def header_index(sheet: Worksheet) -> dict[str, int]:
+    return {str(c.value): c.column for c in sheet[HEADER_ROW + 1] if c.value is not None}
+
+
+def data_rows(sheet: Worksheet) -> range:
+    return range(FIRST_DATA_ROW + 1, sheet.max_row + 1)
+
+
+def open_book(path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path)
+
+
+def test_a_master_and_eleven_centre_workbooks(ballerup: tuple[Workspace, IssueResult]) -> None:
+    workspace, result = ballerup
+    names = sorted(path.name for path in result.folder.iterdir())
+    assert result.folder == workspace.path / "outbox" / "round-1"
+    assert names == [
+        "01-politisk-sekretariat.xlsx",
+        "02-oekonomi-og-styring.xlsx",
+        "03-social-og-sundhed.xlsx",
+        "04-skoler-institutioner-og-kultur.xlsx",
+        "05-ejendomme.xlsx",
+        "06-0-25-aars-udvalget.xlsx",
+        "07-boerne-og-ungeraadgivning.xlsx",
+        "08-by-erhverv-og-miljoe.xlsx",
+        "09-arbejdsmarked.xlsx",
+        "10-digitaliseringssekretariatet.xlsx",
+        "11-hr-og-organisationsudvikling.xlsx",
+        "master.xlsx",
+    ]
+    assert all(name.isascii() for name in names)
+
+
+def test_master_sheets_and_rows(ballerup: tuple[Workspace, IssueResult]) -> None:
+    workspace, result = ballerup
+    book = open_book(result.folder / "master.xlsx")
+    assert book.sheetnames == [
+        "Forside",
+        "1. Vision 2029",
+        "2. Budget 2018 - Budget i…",
+        "3. Sammenhængende udviklingsfo…",
+        "4. Sundhed, Ældre og Voksne…",
+        "5. Erhverv og Beskæftigelse",
+        "6. Befolkning og Boliger",
+        "7. Borgeren og Kommunen",
+        "8. Ballerup Kommune som…",
+        METADATA_SHEET,
+    ]
+    keys = [sheet.cell(row, 1).value for sheet in chapter_sheets(book) for row in data_rows(sheet)]
+    agreement = workspace.load().agreement
+    assert keys == [item.number for item in agreement.items]
+
+
+def editable_items(path: Path) -> tuple[set[str], set[str]]:
+    """(items whose round-1 milestone cell is unlocked, all items shown)."""
+    book = open_book(path)
+    editable, shown = set(), set()
+    for sheet in chapter_sheets(book):
+        col = header_index(sheet)[f"Smiley {R1}"]
+        for row in data_rows(sheet):
+            key = sheet.cell(row, 1).value
+            shown.add(key)
+            if not sheet.cell(row, col).protection.locked:
+                editable.add(key)
+    return editable, shown
+
+
+def test_every_item_is_answered_in_exactly_one_centre_workbook(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    workspace, result = ballerup
+    agreement = workspace.load().agreement
+    seen: dict[str, str] = {}
+    for issued in result.files:
+        if not issued.recipient:
+            continue
+        editable, shown = editable_items(issued.path)
+        own = {item.number for item in agreement.items_of(issued.recipient)}
+        contributing = {
+            item.number for item in agreement.items if issued.recipient in item.contributors
+        }
+        assert editable == own
+        # contributors = "read" by default: shown, locked.
+        assert shown == own | contributing
+        for number in editable:
+            assert number not in seen, f"{number} editable for {seen.get(number)} too"
+            seen[number] = issued.recipient
+    assert set(seen) == {item.number for item in agreement.items}
+
+
+def test_unlocked_cells_are_exactly_the_recorded_editable_ones(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    workspace, result = ballerup
+    with Ledger(workspace.ledger_path) as ledger:
+        issues = {issue.issue_id: issue for issue in ledger.issues(R1)}
+        for issued in result.files:
+            book = open_book(issued.path)
+            unlocked = set()
+            for sheet in chapter_sheets(book):
+                names = {col: header for header, col in header_index(sheet).items()}
+                for row in range(1, sheet.max_row + 1):
+                    for col in range(1, sheet.max_column + 1):
+                        if not sheet.cell(row, col).protection.locked:
+                            unlocked.add((sheet.cell(row, 1).value, names[col]))
+            recorded = ledger.issued_cells(issued.issue_id)
+            headers = texts(workspace.load().settings.language).headers
+            by_field = {
+                Field.MILESTONE.value: headers["milestone"].format(round=R1),
+                Field.MILESTONE_NOTE.value: headers["milestone_note"].format(round=R1),
+                Field.ECONOMY.value: headers["economy"],
+                Field.ECONOMY_NOTE.value: headers["economy_note"],
+                Field.DEVIATION.value: headers["deviation"].format(year="2018"),
+            }
+            assert unlocked == {(item, by_field[field]) for item, field in recorded}
+            assert len(recorded) == issued.editable_cells
+            record = issues[issued.issue_id]
+            assert record.sha256 == hashlib.sha256(issued.path.read_bytes()).hexdigest()
+            assert record.recipient == issued.recipient
+
+
+def test_every_sheet_is_protected_and_metadata_is_very_hidden(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    workspace, result = ballerup
+    definition = workspace.load()
+    issued = next(f for f in result.files if f.recipient == "Social og Sundhed")
+    book = open_book(issued.path)
+    assert all(sheet.protection.sheet for sheet in book.worksheets)
+    meta_sheet = book[METADATA_SHEET]
+    assert meta_sheet.sheet_state == "veryHidden"
+    metadata = {row[0]: row[1] for row in meta_sheet.iter_rows(values_only=True)}
+    assert metadata["issue_id"] == issued.issue_id
+    assert metadata["fingerprint"] == fingerprint(definition.agreement)
+    assert metadata["round"] == R1
+    assert metadata["round_index"] == "0"
+    assert metadata["centre"] == "Social og Sundhed"
+    assert metadata["centre_code"] == "SOS"
+    assert metadata["layout_version"] == "1"
+    assert metadata["language"] == "da"
+    properties = {prop.name: prop.value for prop in book.custom_doc_props.props}
+    assert properties["xlfollow_issue_id"] == issued.issue_id
+    assert properties["xlfollow_fingerprint"] == metadata["fingerprint"]
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    assert sheet.column_dimensions["A"].hidden  # the key column
+    assert sheet.freeze_panes == "D3"
+    assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A2:")
+
+
+def test_drop_downs_cover_exactly_the_editable_smiley_cells(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    _, result = ballerup
+    issued = next(f for f in result.files if f.recipient == "Skoler, Institutioner og Kultur")
+    book = open_book(issued.path)
+    checked = 0
+    for sheet in chapter_sheets(book):
+        headers = header_index(sheet)
+        lists: dict[str, set[str]] = {}
+        for validation in sheet.data_validations.dataValidation:
+            if validation.type == "list":
+                cells = {str(c) for r in validation.sqref.ranges for c in _cells(r.coord)}
+                lists.setdefault(validation.formula1, set()).update(cells)
+                assert validation.showErrorMessage and validation.errorStyle in (None, "stop")
+                assert validation.error == "Vælg en af smileyerne på listen."
+                assert validation.prompt.startswith("Vælg")
+        for header, expected in (
+            (f"Smiley {R1}", MILESTONE_LIST),
+            ("Smiley økonomi", ECONOMY_LIST),
+        ):
+            col = headers[header]
+            unlocked = {
+                sheet.cell(row, col).coordinate
+                for row in data_rows(sheet)
+                if not sheet.cell(row, col).protection.locked
+            }
+            assert lists.get(expected, set()) == unlocked
+            checked += len(unlocked)
+    assert checked == 2 * 24
+
+
+def _cells(coord: str) -> list[str]:
+    min_col, min_row, max_col, max_row = range_boundaries(coord)
+    return [
+        f"{get_column_letter(col)}{row}"
+        for row in range(min_row, max_row + 1)
+        for col in range(min_col, max_col + 1)
+    ]
+
+
+def test_conditional_formats_colour_steps_missing_and_invalid(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    _, result = ballerup
+    book = open_book(result.folder / "05-ejendomme.xlsx")
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
+    kinds = sorted(rule.type for rule in rules)
+    # Per smiley column: one invalid rule, one rule per step; the current round's
+    # milestone and economy smileys are also marked when blank.
+    assert kinds.count("expression") == 2
+    assert kinds.count("cellIs") == 3 + 2
+    assert kinds.count("containsBlanks") == 2
+    formulas = [rule.formula[0] for rule in rules if rule.type == "cellIs"]
+    assert '"😊 Opfyldt"' in formulas and '"☹️ Ikke overholdt"' in formulas
+
+
+def test_status_notes_from_the_report_are_the_base_of_round_one(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    workspace, result = ballerup
+    issued = next(f for f in result.files if f.recipient == "Social og Sundhed")
+    with Ledger(workspace.ledger_path) as ledger:
+        cells = ledger.issued_cells(issued.issue_id)
+    assert cells[("3.01", "economy_note")].startswith("Beløbet på 0,762 mio kr.")
+    assert cells[("3.01", "milestone")] == ""
+    book = open_book(issued.path)
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    col = header_index(sheet)["Status økonomi"]
+    assert sheet.cell(3, col).value.startswith("Beløbet på 0,762 mio kr.")
+
+
+def test_issuing_a_round_twice_needs_again(ballerup: tuple[Workspace, IssueResult]) -> None:
+    workspace, _ = ballerup
+    copy = workspace.path.parent / "copy"
+    shutil.copytree(workspace.path, copy)
+    with pytest.raises(WorkspaceError, match=r"has been issued already; .* Give --again"):
+        Workspace(copy).issue("1")
+    again = Workspace(copy).issue("1. budgetopfølgning 2018", again=True)
+    with Ledger(Workspace(copy).ledger_path) as ledger:
+        assert len(ledger.issues(R1)) == 24
+    assert len(again.files) == 12
+
+
+def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    with Ledger(workspace.ledger_path) as ledger:
+        ledger.set_answers(
+            [
+                ((R1, "3.01", "milestone"), "met"),
+                ((R1, "3.01", "milestone_note"), "Pilotprojektet er planlagt."),
+                ((R2, "3.01", "milestone"), "partly"),
+                ((R2, "3.01", "economy"), "not_kept"),
+                ((R3, "3.01", "milestone"), "not_met"),
+            ],
+            source="test",
+        )
+    result = workspace.issue("3")
+    book = open_book(result.folder / "03-social-og-sundhed.xlsx")
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    headers = header_index(sheet)
+    assert list(headers)[9:21] == [
+        f"Milepæl {R1}",
+        f"Smiley {R1}",
+        f"Status {R1}",
+        f"Milepæl {R2}",
+        f"Smiley {R2}",
+        f"Status {R2}",
+        f"Milepæl {R3}",
+        f"Smiley {R3}",
+        f"Status {R3}",
+        "Milepæl 31.12.2018",
+        "Økonomi",
+        "Smiley økonomi",
+    ]
+    row = 3
+    assert sheet.cell(row, 1).value == "3.01"
+
+    def cell(header: str) -> openpyxl.cell.Cell:
+        return sheet.cell(row, headers[header])
+
+    assert cell(f"Smiley {R1}").value == "😊 Opfyldt"
+    assert cell(f"Status {R1}").value == "Pilotprojektet er planlagt."
+    assert cell(f"Smiley {R2}").value == "😐 Delvist opfyldt"
+    assert all(cell(h).protection.locked for h in (f"Smiley {R1}", f"Status {R1}", f"Smiley {R2}"))
+    # The current round: its value is the base, and it can be changed.
+    assert cell(f"Smiley {R3}").value == "☹️ Ikke opfyldt"
+    assert not cell(f"Smiley {R3}").protection.locked
+    assert cell(f"Milepæl {R3}").value == "Samarbejde med almen praksis indledes."
+    assert cell("Milepæl 31.12.2018").protection.locked
+    # The economy smiley of round 3 starts empty: round 2's was for round 2.
+    assert cell("Smiley økonomi").value is None
+    with Ledger(workspace.ledger_path) as ledger:
+        (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
+        assert ledger.issued_cells(issue.issue_id)[("3.01", "milestone")] == "not_met"
+
+
+def test_contributors_none_and_edit(tmp_path: Path) -> None:
+    for mode, shown, editable in (("none", 21, 21), ("edit", 27, 27)):
+        workspace = Workspace.init(tmp_path / mode, "ballerup-2018")
+        settings_text = workspace.settings_path.read_text(encoding="utf-8")
+        workspace.settings_path.write_text(
+            settings_text + f'\n[workbooks]\ncontributors = "{mode}"\n', encoding="utf-8"
+        )
+        assert workspace.load().settings.contributors is Contributors(mode)
+        result = workspace.issue("1")
+        path = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+        editable_numbers, shown_numbers = editable_items(path)
+        assert (len(shown_numbers), len(editable_numbers)) == (shown, editable)
+
+
+def spec_for(definition: Definition, answers: dict[tuple[str, str, str], str]) -> WorkbookSpec:
+    return WorkbookSpec(
+        definition=definition,
+        round_index=0,
+        recipient=recipients(definition)[1],
+        issue_id="0123456789abcdef0123456789abcdef",
+        issued_at=datetime(2018, 3, 1, 9, 0, 0),
+        answers=answers,
+        fingerprint=fingerprint(definition.agreement),
+        tool_version="test",
+    )
+
+
+def test_the_same_spec_gives_the_same_bytes(tmp_path: Path) -> None:
+    definition = Workspace.init(tmp_path / "ws").load()
+    first = write_workbook(spec_for(definition, {}))
+    second = write_workbook(spec_for(definition, {}))
+    assert first.content == second.content
+    assert first.cells == second.cells
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    definition = Workspace.init(tmp_path / "ws").load()
+    evil = {(R1, "3.01", "milestone_note"): '=HYPERLINK("http://x.example","klik")'}
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(write_workbook(spec_for(definition, evil)).content)
+    sheet = open_book(path)["3. Sammenhængende udviklingsfo…"]
+    col = header_index(sheet)[f"Status {R1}"]
+    assert sheet.cell(3, col).data_type == "s"
+    assert sheet.cell(3, col).value == '=HYPERLINK("http://x.example","klik")'
+    assert not sheet._hyperlinks
+
+
+SMALL = Path(__file__).parent.parent / "examples" / "small"
+notes = st.text(
+    st.characters(categories=("L", "N", "P", "S", "Zs"), include_characters="\n"), max_size=60
+).map(str.strip)
+amounts = st.decimals(min_value=-1000, max_value=1000, places=3).map(lambda d: repr(float(d)))
+
+
+@st.composite
+def round_answers(draw: st.DrawFn, definition: Definition) -> dict[tuple[str, str, str], str]:
+    agreement = definition.agreement
+    answers = {}
+    for item in agreement.items:
+        answers[(R1, item.number, "milestone")] = draw(
+            st.sampled_from(["", *agreement.milestone_scale.codes])
+        )
+        answers[(R1, item.number, "economy")] = draw(
+            st.sampled_from(["", *agreement.economy_scale.codes])
+        )
+        answers[(R1, item.number, "milestone_note")] = draw(notes)
+        answers[(R1, item.number, "economy_note")] = draw(notes)
+        answers[(R1, item.number, "deviation")] = draw(st.just("") | amounts)
+    return answers
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Definition:
+    return Workspace.init(tmp_path_factory.mktemp("small") / "ws").load()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_read_of_write_gives_back_every_editable_cell(
+    small: Definition, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    answers = data.draw(round_answers(small))
+    master = Recipient("", "master", "master.xlsx")
+    spec = spec_for(small, answers)
+    spec = WorkbookSpec(**{**spec.__dict__, "recipient": master})
+    book = write_workbook(spec)
+    path = tmp_path_factory.mktemp("rt") / "master.xlsx"
+    path.write_bytes(book.content)
+    returned = read_workbook(path, small.agreement)
+    assert returned.problems == ()
+    expected = {(item, field): value for (_, item, field), value in answers.items()}
+    assert returned.answers == expected
+    assert {(item, field): value for item, field, value in book.cells} == expected
+    assert returned.metadata["issue_id"] == spec.issue_id
+
+
+def test_columns_come_from_one_declaration(small: Definition) -> None:
+    columns = sheet_columns(small.agreement, 0, texts(small.settings.language).headers)
+    editable = [c.field for c in columns if c.editable]
+    assert editable == [
+        Field.MILESTONE,
+        Field.MILESTONE_NOTE,
+        Field.ECONOMY,
+        Field.ECONOMY_NOTE,
+        Field.DEVIATION,
+    ]
+    assert [c.key for c in columns if c.grouped] == ["agreement_text", "action_text"]

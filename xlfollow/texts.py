@@ -1,0 +1,78 @@
+"""The texts of the workbooks in each language, from workbook_templates/texts.yaml."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from xlfollow.model import Language
+
+__all__ = ["Texts", "texts"]
+
+_MONTHS = {
+    Language.DA: [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    Language.EN: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+class Texts:
+    """The workbook texts of one language; `texts[key]` is one text."""
+
+    def __init__(self, language: Language, data: dict[str, Any]) -> None:
+        self.language = language
+        self.data = data
+
+    def __getitem__(self, key: str) -> str:
+        return str(self.data[key])
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The column header templates."""
+        return {str(k): str(v) for k, v in self.data["headers"].items()}
+
+    def date(self, value: date | None) -> str:
+        """A date written the language's way: '5. april 2018' or '5 April 2018'."""
+        if value is None:
+            return self["no_deadline"]
+        month = _MONTHS[self.language][value.month - 1]
+        if self.language is Language.DA:
+            return f"{value.day}. {month} {value.year}"
+        return f"{value.day} {month} {value.year}"
+
+
+@cache
+def texts(language: Language) -> Texts:
+    """The texts of a language, read once from the bundled templates."""
+    source = files("xlfollow.workbook_templates") / "texts.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    return Texts(language, data[language.value])

@@ -1,0 +1,552 @@
+"""Write the master and the centre workbooks of a round (xlsxwriter).
+
+Every value goes in with write_string or write_number, never write(), so no
+text becomes a formula or a link. The layout comes from `layout.sheet_columns`,
+the same declaration the reader uses.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from xlfollow.layout import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    LAYOUT_VERSION,
+    Column,
+    ColumnKind,
+    agreement_year,
+    cell_value,
+    chapter_sheet_name,
+    scale_of,
+    sheet_columns,
+    smiley_choice,
+)
+from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
+from xlfollow.texts import Texts, texts
+
+__all__ = [
+    "METADATA_SHEET",
+    "IssuedWorkbook",
+    "Recipient",
+    "WorkbookSpec",
+    "rows_for",
+    "write_workbook",
+]
+
+METADATA_SHEET = "_xlfollow"
+"""The very hidden sheet that identifies an issued workbook."""
+
+_GREY = "#F2F2F2"
+_MISSING = "#FFF2CC"
+_INVALID_FILL = "#FFC7CE"
+_INVALID_FONT = "#9C0006"
+_ROW_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a workbook is for: a centre, or the finance department (the master)."""
+
+    name: str
+    """The centre's name; '' for the master."""
+    code: str
+    file_name: str
+
+    @property
+    def is_master(self) -> bool:
+        """True for the master workbook."""
+        return not self.name
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    """Everything one workbook is made from; the same spec gives the same bytes."""
+
+    definition: Definition
+    round_index: int
+    recipient: Recipient
+    issue_id: str
+    issued_at: datetime
+    answers: Mapping[tuple[str, str, str], str]
+    """Current answers by (round name, item number, field)."""
+    contributors: Contributors = Contributors.READ
+    password: str = ""
+    reply_to: str = ""
+    fingerprint: str = ""
+    tool_version: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedWorkbook:
+    """A written workbook and the value of each editable cell in it, as issued."""
+
+    content: bytes
+    cells: tuple[tuple[str, str, str], ...]
+    """(item number, field, value) for every editable cell."""
+    items: int
+
+
+def rows_for(
+    agreement: Agreement, recipient: Recipient, contributors: Contributors
+) -> list[tuple[Item, bool]]:
+    """The items a recipient's workbook shows, each with whether its answers are editable."""
+    if recipient.is_master:
+        return [(item, True) for item in agreement.items]
+    rows = []
+    for item in agreement.items:
+        if item.centre == recipient.name:
+            rows.append((item, True))
+        elif recipient.name in item.contributors and contributors is not Contributors.NONE:
+            rows.append((item, contributors is Contributors.EDIT))
+    return rows
+
+
+def write_workbook(spec: WorkbookSpec) -> IssuedWorkbook:
+    """Write one workbook in memory."""
+    return _Writer(spec).write()
+
+
+class _Writer:
+    def __init__(self, spec: WorkbookSpec) -> None:
+        self.spec = spec
+        self.agreement = spec.definition.agreement
+        self.language = spec.definition.settings.language
+        self.texts: Texts = texts(self.language)
+        self.round = spec.definition.rounds[spec.round_index]
+        self.columns = sheet_columns(self.agreement, spec.round_index, self.texts.headers)
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(
+            self.buffer, {"in_memory": True, "strings_to_numbers": False}
+        )
+        self.formats = _Formats(self.book)
+        self.cells: list[tuple[str, str, str]] = []
+
+    def write(self) -> IssuedWorkbook:
+        spec = self.spec
+        rows = rows_for(self.agreement, spec.recipient, spec.contributors)
+        by_chapter = [
+            (chapter, [row for row in rows if row[0].chapter == chapter.number])
+            for chapter in self.agreement.chapters
+        ]
+        by_chapter = [
+            (chapter, chapter_rows) for chapter, chapter_rows in by_chapter if chapter_rows
+        ]
+        self._properties()
+        front = self.book.add_worksheet(self.texts["front_sheet"])
+        for chapter, chapter_rows in by_chapter:
+            self._chapter_sheet(chapter, chapter_rows)
+        self._front_sheet(front, by_chapter)
+        self._metadata_sheet()
+        self.book.close()
+        return IssuedWorkbook(self.buffer.getvalue(), tuple(self.cells), len(rows))
+
+    def _properties(self) -> None:
+        spec = self.spec
+        who = spec.recipient.name or self.texts["master"]
+        self.book.set_properties(
+            {
+                "title": f"{self.agreement.title}: {self.round.name}",
+                "subject": who,
+                "company": self.agreement.municipality,
+                "comments": "xlfollow",
+                "created": spec.issued_at,
+            }
+        )
+        for key, value in self._metadata().items():
+            self.book.set_custom_property(f"xlfollow_{key}", value)
+
+    def _metadata(self) -> dict[str, str]:
+        spec = self.spec
+        return {
+            "issue_id": spec.issue_id,
+            "fingerprint": spec.fingerprint,
+            "round": self.round.name,
+            "round_index": str(spec.round_index),
+            "centre": spec.recipient.name,
+            "centre_code": spec.recipient.code,
+            "layout_version": str(LAYOUT_VERSION),
+            "tool_version": spec.tool_version,
+            "issued_at": spec.issued_at.isoformat(),
+            "language": self.language.value,
+        }
+
+    def _metadata_sheet(self) -> None:
+        sheet = self.book.add_worksheet(METADATA_SHEET)
+        for row, (key, value) in enumerate(self._metadata().items()):
+            sheet.write_string(row, 0, key)
+            sheet.write_string(row, 1, value)
+        sheet.protect(self.spec.password)
+        sheet.very_hidden()
+
+    def _front_sheet(
+        self, sheet: Worksheet, by_chapter: list[tuple[Chapter, list[tuple[Item, bool]]]]
+    ) -> None:
+        t, f, spec = self.texts, self.formats, self.spec
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 80)
+        sheet.hide_gridlines(2)
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.write_string(0, 0, self.agreement.title, f.title)
+        sheet.write_string(1, 0, self.agreement.municipality)
+        facts = [
+            (t["round"], self.round.name),
+            (t["deadline"], t.date(self.round.deadline)),
+            (t["centre"], spec.recipient.name or t["master"]),
+        ]
+        row = 3
+        for label, value in facts:
+            sheet.write_string(row, 0, label, f.bold)
+            sheet.write_string(row, 1, value)
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, t["instructions_title"], f.heading)
+        row += 1
+        instructions = t["instructions"].format(
+            round=self.round.name,
+            year=_year_text(self.agreement),
+            deadline=t.date(self.round.deadline),
+            reply_to=spec.reply_to or t["reply_to_default"],
+        )
+        for line in instructions.splitlines():
+            sheet.write_string(row, 1, line, f.wrap)
+            sheet.set_row(row, _height([(line, 80)]))
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, t["scales_title"], f.heading)
+        row += 1
+        for scale, label in (
+            (self.agreement.milestone_scale, t["milestone_scale"]),
+            (self.agreement.economy_scale, t["economy_scale"]),
+        ):
+            sheet.write_string(row, 0, label, f.bold)
+            row += 1
+            for step in scale.steps:
+                sheet.write_string(row, 0, smiley_choice(step, self.language), f.step(step.colour))
+                definition = step.definition(self.language)
+                sheet.write_string(row, 1, definition, f.wrap)
+                sheet.set_row(row, _height([(definition, 80)]))
+                row += 1
+        row += 1
+        sheet.write_string(row, 0, t["contents_title"], f.heading)
+        row += 1
+        sheet.write_string(row, 0, t["contents_sheet"], f.bold)
+        sheet.write_string(row, 1, t["contents_items"], f.bold)
+        row += 1
+        for chapter, chapter_rows in by_chapter:
+            name = chapter_sheet_name(chapter)
+            target = "internal:'" + name.replace("'", "''") + "'!A1"
+            sheet.write_url(row, 0, target, f.link, string=f"{chapter.number}. {chapter.title}")
+            sheet.write_number(row, 1, len(chapter_rows), f.left)
+            row += 1
+        sheet.protect(spec.password)
+        sheet.activate()
+
+    def _chapter_sheet(self, chapter: Chapter, rows: list[tuple[Item, bool]]) -> None:
+        spec, f = self.spec, self.formats
+        sheet = self.book.add_worksheet(chapter_sheet_name(chapter))
+        columns = self.columns
+        last_row = FIRST_DATA_ROW + len(rows) - 1
+        last_col = len(columns) - 1
+        sheet.write_string(
+            0, 1, f"{chapter.number}. {chapter.title} · {self.round.name}", f.sheet_title
+        )
+        sheet.set_row(0, 22)
+        for index, column in enumerate(columns):
+            sheet.write_string(HEADER_ROW, index, column.header, f.header)
+            options: dict[str, object] = {}
+            if column.hidden:
+                options["hidden"] = True
+            if column.grouped:
+                options.update(level=1, hidden=True)
+            previous = columns[index - 1] if index else None
+            if previous is not None and previous.grouped and not column.grouped:
+                options["collapsed"] = True
+            sheet.set_column(index, index, column.width, None, options)
+        sheet.set_row(HEADER_ROW, _height([(c.header, c.width) for c in columns], minimum=30))
+        editable_rows: list[int] = []
+        for offset, (item, editable) in enumerate(rows):
+            row = FIRST_DATA_ROW + offset
+            if editable:
+                editable_rows.append(row)
+            heights = []
+            for index, column in enumerate(columns):
+                value = self._value(column, item)
+                unlocked = editable and column.editable
+                self._write(sheet, row, index, column, value, unlocked)
+                if unlocked and column.field is not None:
+                    self.cells.append((item.number, column.field.value, self._answer(column, item)))
+                if isinstance(value, str) and not column.grouped and not column.hidden:
+                    heights.append((value, column.width))
+            sheet.set_row(row, _height(heights))
+        if rows:
+            self._validations(sheet, editable_rows)
+            sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
+        sheet.freeze_panes(FIRST_DATA_ROW, 3)
+        self._print_setup(sheet)
+        sheet.protect(
+            spec.password,
+            {
+                "autofilter": True,
+                "format_columns": True,
+                "format_rows": True,
+                "select_locked_cells": True,
+                "select_unlocked_cells": True,
+            },
+        )
+
+    def _answer(self, column: Column, item: Item) -> str:
+        assert column.field is not None and column.round_index is not None
+        round_name = self.agreement.rounds[column.round_index]
+        return self.spec.answers.get((round_name, item.number, column.field.value), "")
+
+    def _value(self, column: Column, item: Item) -> str | float | None:
+        if column.field is not None:
+            return cell_value(column, self._answer(column, item), self.agreement, self.language)
+        key = column.key.split("@")[0]
+        if key == "milestone_text":
+            assert column.round_index is not None
+            return item.milestone(self.agreement.rounds[column.round_index]) or None
+        if key == "budget":
+            assert column.year is not None
+            return item.budget.get(column.year)
+        if key == "key":
+            return item.number
+        if key == "kind":
+            return item.kind.value
+        if key == "contributors":
+            return ", ".join(item.contributors) or None
+        value = getattr(item, key)
+        return str(value) if value else None
+
+    def _write(
+        self,
+        sheet: Worksheet,
+        row: int,
+        col: int,
+        column: Column,
+        value: str | float | None,
+        unlocked: bool,
+    ) -> None:
+        fmt = self.formats.cell(column, unlocked)
+        if value is None:
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, float):
+            sheet.write_number(row, col, value, fmt)
+        else:
+            sheet.write_string(row, col, value, fmt)
+
+    def _validations(self, sheet: Worksheet, editable_rows: list[int]) -> None:
+        if not editable_rows:
+            return
+        t = self.texts
+        ranges = _row_ranges(editable_rows)
+        for index, column in enumerate(self.columns):
+            if not column.editable:
+                continue
+            cells = " ".join(
+                f"{xlsxwriter.utility.xl_rowcol_to_cell(first, index)}:"
+                f"{xlsxwriter.utility.xl_rowcol_to_cell(last, index)}"
+                for first, last in ranges
+            )
+            first_row, last_row = ranges[0][0], ranges[-1][1]
+            scale = scale_of(column, self.agreement)
+            if scale is not None:
+                message = (
+                    t["validation_milestone"].format(round=self.round.name)
+                    if column.kind is ColumnKind.MILESTONE_SMILEY
+                    else t["validation_economy"]
+                )
+                sheet.data_validation(
+                    first_row,
+                    index,
+                    last_row,
+                    index,
+                    {
+                        "validate": "list",
+                        "source": [smiley_choice(step, self.language) for step in scale.steps],
+                        "input_title": t["validation_title"],
+                        "input_message": message,
+                        "error_title": t["validation_error_title"],
+                        "error_message": t["validation_error"],
+                        "multi_range": cells,
+                    },
+                )
+                self._smiley_formats(sheet, index, scale, ranges, cells)
+            elif column.kind is ColumnKind.AMOUNT:
+                sheet.data_validation(
+                    first_row,
+                    index,
+                    last_row,
+                    index,
+                    {
+                        "validate": "decimal",
+                        "criteria": "between",
+                        "minimum": -1e9,
+                        "maximum": 1e9,
+                        "input_message": t["validation_amount"],
+                        "error_title": t["validation_amount_error"],
+                        "error_message": t["validation_amount"],
+                        "multi_range": cells,
+                    },
+                )
+
+    def _smiley_formats(
+        self,
+        sheet: Worksheet,
+        col: int,
+        scale: SmileyScale,
+        ranges: list[tuple[int, int]],
+        cells: str,
+    ) -> None:
+        first = xlsxwriter.utility.xl_rowcol_to_cell(ranges[0][0], col, col_abs=True)
+        top_row, bottom_row = ranges[0][0], ranges[-1][1]
+        choices = [smiley_choice(step, self.language) for step in scale.steps]
+        # A value that is in no list step (pasted in) is marked invalid; Excel and
+        # LibreOffice both evaluate this formula relative to the range's first cell.
+        not_any = ",".join(f'{first}<>"{choice}"' for choice in choices)
+        sheet.conditional_format(
+            top_row,
+            col,
+            bottom_row,
+            col,
+            {
+                "type": "formula",
+                "criteria": f'=AND({first}<>"",{not_any})',
+                "format": self.formats.invalid,
+                "multi_range": cells,
+                "stop_if_true": True,
+            },
+        )
+        for step, choice in zip(scale.steps, choices, strict=True):
+            sheet.conditional_format(
+                top_row,
+                col,
+                bottom_row,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{choice}"',
+                    "format": self.formats.step_fill(step.colour),
+                    "multi_range": cells,
+                },
+            )
+        column = self.columns[col]
+        if column.round_index == self.spec.round_index:
+            sheet.conditional_format(
+                top_row,
+                col,
+                bottom_row,
+                col,
+                {"type": "blanks", "format": self.formats.missing, "multi_range": cells},
+            )
+
+    def _print_setup(self, sheet: Worksheet) -> None:
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0, HEADER_ROW)
+        who = self.spec.recipient.name or self.texts["master"]
+        left = _footer_text(self.agreement.title)
+        centre = _footer_text(f"{who} · {self.round.name}")
+        sheet.set_footer(f"&L{left}&C{centre}&R{self.texts['footer_page']}"[:250])
+
+
+def _footer_text(text: str) -> str:
+    # In a header or footer, & starts a code; a literal one is written twice.
+    return text.replace("&", "&&")
+
+
+def _year_text(agreement: Agreement) -> str:
+    year = agreement_year(agreement)
+    return str(year) if year else ""
+
+
+def _row_ranges(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last) ranges."""
+    ranges: list[tuple[int, int]] = []
+    for row in rows:
+        if ranges and ranges[-1][1] == row - 1:
+            ranges[-1] = (ranges[-1][0], row)
+        else:
+            ranges.append((row, row))
+    return ranges
+
+
+def _height(texts_and_widths: Iterable[tuple[str, float]], minimum: float = _ROW_HEIGHT) -> float:
+    """A row height that shows wrapped text whole: LibreOffice does not re-fit row
+    heights when it opens an .xlsx, so long texts would overlap the next row."""
+    lines = 1
+    for text, width in texts_and_widths:
+        per_line = max(1, int(width * 1.1))
+        lines = max(
+            lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        )
+    return min(_MAX_ROW_HEIGHT, max(minimum, lines * _ROW_HEIGHT + 3))
+
+
+class _Formats:
+    """The cell formats of one workbook, each made once."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        base = {"valign": "top", "text_wrap": True, "font_size": 10}
+        self.title = book.add_format({"bold": True, "font_size": 16})
+        self.sheet_title = book.add_format({"bold": True, "font_size": 13})
+        self.heading = book.add_format({"bold": True, "font_size": 12})
+        self.bold = book.add_format({"bold": True})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.left = book.add_format({"align": "left"})
+        self.link = book.add_format({"font_color": "blue", "underline": 1})
+        self.header = book.add_format(
+            {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "locked": True}
+        )
+        self.locked_text = book.add_format({**base, "bg_color": _GREY, "locked": True})
+        self.locked_number = book.add_format(
+            {**base, "bg_color": _GREY, "locked": True, "num_format": "#,##0.000"}
+        )
+        self.open_text = book.add_format(
+            {**base, "locked": False, "border": 1, "border_color": "#BFBFBF"}
+        )
+        self.open_number = book.add_format(
+            {
+                **base,
+                "locked": False,
+                "num_format": "#,##0.000",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
+        self.missing = book.add_format({"bg_color": _MISSING})
+        self.invalid = book.add_format({"bg_color": _INVALID_FILL, "font_color": _INVALID_FONT})
+        self._steps: dict[str, Format] = {}
+        self._step_fills: dict[str, Format] = {}
+
+    def cell(self, column: Column, unlocked: bool) -> Format:
+        number = column.kind is ColumnKind.AMOUNT
+        if unlocked:
+            return self.open_number if number else self.open_text
+        return self.locked_number if number else self.locked_text
+
+    def step(self, colour: str) -> Format:
+        """A filled label cell for the front sheet's smiley table."""
+        if colour not in self._steps:
+            self._steps[colour] = self.book.add_format({"bg_color": colour, "border": 1})
+        return self._steps[colour]
+
+    def step_fill(self, colour: str) -> Format:
+        """A conditional fill for a smiley step."""
+        if colour not in self._step_fills:
+            self._step_fills[colour] = self.book.add_format({"bg_color": colour})
+        return self._step_fills[colour]
