@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -368,12 +369,17 @@ def _item_label(node: Node) -> str:
 _EMPTY = yaml.ScalarNode("tag:yaml.org,2002:null", "")
 
 
-@dataclasses.dataclass(frozen=True)
 class _Declared:
-    rounds: list[str]
-    centres: list[str]
-    committees: list[str]
-    chapters: set[str]
+    """The names an item may use, each looked up without regard to case."""
+
+    def __init__(
+        self, rounds: list[str], centres: list[str], committees: list[str], chapters: set[str]
+    ) -> None:
+        self.chapters = chapters
+        self.choices = {"rounds": rounds, "centres": centres, "committees": committees}
+        self.folded = {
+            key: {name.casefold(): name for name in names} for key, names in self.choices.items()
+        }
 
     def one(self, r: NodeReader, node: Node, what: str, role: str) -> str | None:
         """A name that must be among the declared ones of its role; exact or by case."""
@@ -381,14 +387,13 @@ class _Declared:
         if name is None:
             return None
         key = {"contributor": "centres", "round": "rounds"}.get(role, role + "s")
-        choices: list[str] = getattr(self, key)
-        for choice in choices:
-            if choice.casefold() == name.casefold():
-                return choice
+        found = self.folded[key].get(name.casefold())
+        if found is not None:
+            return found
         r.problem(
             node,
             f'{what}: {role} "{name}" is not declared under `{key}:`.'
-            f"{did_you_mean(name, choices)} Correct the name or declare it.",
+            f"{did_you_mean(name, self.choices[key])} Correct the name or declare it.",
         )
         return None
 
@@ -424,7 +429,38 @@ def dump_agreement(agreement: Agreement, header: str = "") -> str:
 def fingerprint(agreement: Agreement) -> str:
     """A short digest of the agreement's content: workbooks carry it, so a return
     can be matched to the agreement it was issued from."""
-    return hashlib.sha256(dump_agreement(agreement).encode("utf-8")).hexdigest()[:16]
+    items = [
+        [
+            item.number,
+            item.title,
+            item.kind.value,
+            item.chapter,
+            item.centre,
+            item.committee,
+            item.contributors,
+            item.agreement_text,
+            item.action_text,
+            sorted(item.milestones.items()),
+            item.economy_text,
+            sorted(item.budget.items()),
+            sorted((name, notes.milestone, notes.economy) for name, notes in item.status.items()),
+        ]
+        for item in agreement.items
+    ]
+    head = [
+        agreement.title,
+        agreement.municipality,
+        agreement.rounds,
+        agreement.centres,
+        agreement.committees,
+        [[c.number, c.title, c.sheet] for c in agreement.chapters],
+        [
+            [vars(step) for step in scale.steps]
+            for scale in (agreement.milestone_scale, agreement.economy_scale)
+        ],
+    ]
+    canonical = json.dumps([head, items], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def write_agreement(agreement: Agreement, path: Path, header: str = "") -> None:

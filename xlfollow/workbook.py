@@ -7,9 +7,11 @@ the same declaration the reader uses.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +41,7 @@ __all__ = [
     "Recipient",
     "WorkbookSpec",
     "rows_for",
+    "write_round",
     "write_workbook",
 ]
 
@@ -100,30 +103,94 @@ def rows_for(
     agreement: Agreement, recipient: Recipient, contributors: Contributors
 ) -> list[tuple[Item, bool]]:
     """The items a recipient's workbook shows, each with whether its answers are editable."""
-    if recipient.is_master:
-        return [(item, True) for item in agreement.items]
-    rows = []
-    for item in agreement.items:
-        if item.centre == recipient.name:
-            rows.append((item, True))
-        elif recipient.name in item.contributors and contributors is not Contributors.NONE:
-            rows.append((item, contributors is Contributors.EDIT))
-    return rows
+    return _RowIndex(agreement, contributors).rows(recipient)
+
+
+class _RowIndex:
+    """Every recipient's rows, found in one pass over the items."""
+
+    def __init__(self, agreement: Agreement, contributors: Contributors) -> None:
+        self.agreement = agreement
+        self.by_centre: dict[str, list[tuple[int, Item, bool]]] = {}
+        for position, item in enumerate(agreement.items):
+            self.by_centre.setdefault(item.centre, []).append((position, item, True))
+            if contributors is Contributors.NONE:
+                continue
+            for centre in item.contributors:
+                if centre != item.centre:
+                    entry = (position, item, contributors is Contributors.EDIT)
+                    self.by_centre.setdefault(centre, []).append(entry)
+
+    def rows(self, recipient: Recipient) -> list[tuple[Item, bool]]:
+        if recipient.is_master:
+            return [(item, True) for item in self.agreement.items]
+        found = sorted(self.by_centre.get(recipient.name, []), key=lambda entry: entry[0])
+        return [(item, editable) for _, item, editable in found]
 
 
 def write_workbook(spec: WorkbookSpec) -> IssuedWorkbook:
     """Write one workbook in memory."""
-    return _Writer(spec).write()
+    writer = _Writer(spec)
+    return writer.write(_RowIndex(writer.agreement, spec.contributors))
+
+
+def write_round(specs: Sequence[WorkbookSpec], workers: int = 1) -> Iterator[IssuedWorkbook]:
+    """Write the workbooks of one round, in order, sharing the work they have in common.
+
+    With workers > 1 the workbooks are written in that many processes; each
+    workbook's bytes are the same either way.
+    """
+    rows = len(specs[0].definition.agreement.items) if specs else 0
+    # Starting processes costs some 0.1 s: worth it only for large rounds.
+    if workers > 1 and len(specs) >= 4 * workers and rows * len(specs) >= 50_000:
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(specs[0],)) as pool:
+            jobs = [(spec.recipient, spec.issue_id) for spec in specs]
+            yield from pool.map(
+                _write_in_worker, jobs, chunksize=max(1, len(jobs) // (4 * workers))
+            )
+        return
+    first: _Writer | None = None
+    index: _RowIndex | None = None
+    for spec in specs:
+        if first is None or index is None:
+            writer = first = _Writer(spec)
+            index = _RowIndex(writer.agreement, spec.contributors)
+        else:
+            # The round's columns and row values are the same for every recipient.
+            writer = _Writer(spec, first.columns, first.row_cache)
+        yield writer.write(index)
+
+
+_worker: tuple[WorkbookSpec, _RowIndex, dict[str, tuple[list[str | float | None], float]]]
+
+
+def _start_worker(base: WorkbookSpec) -> None:
+    global _worker
+    _worker = (base, _RowIndex(base.definition.agreement, base.contributors), {})
+
+
+def _write_in_worker(job: tuple[Recipient, str]) -> IssuedWorkbook:
+    base, index, cache = _worker
+    spec = dataclasses.replace(base, recipient=job[0], issue_id=job[1])
+    return _Writer(spec, row_cache=cache).write(index)
 
 
 class _Writer:
-    def __init__(self, spec: WorkbookSpec) -> None:
+    def __init__(
+        self,
+        spec: WorkbookSpec,
+        columns: tuple[Column, ...] | None = None,
+        row_cache: dict[str, tuple[list[str | float | None], float]] | None = None,
+    ) -> None:
         self.spec = spec
+        self.row_cache = {} if row_cache is None else row_cache
         self.agreement = spec.definition.agreement
         self.language = spec.definition.settings.language
         self.texts: Texts = texts(self.language)
         self.round = spec.definition.rounds[spec.round_index]
-        self.columns = sheet_columns(self.agreement, spec.round_index, self.texts.headers)
+        self.columns = columns or sheet_columns(
+            self.agreement, spec.round_index, self.texts.headers
+        )
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self.buffer, {"in_memory": True, "strings_to_numbers": False}
@@ -131,9 +198,9 @@ class _Writer:
         self.formats = _Formats(self.book)
         self.cells: list[tuple[str, str, str]] = []
 
-    def write(self) -> IssuedWorkbook:
+    def write(self, index: _RowIndex) -> IssuedWorkbook:
         spec = self.spec
-        rows = rows_for(self.agreement, spec.recipient, spec.contributors)
+        rows = index.rows(spec.recipient)
         by_chapter = [
             (chapter, [row for row in rows if row[0].chapter == chapter.number])
             for chapter in self.agreement.chapters
@@ -192,7 +259,7 @@ class _Writer:
         self, sheet: Worksheet, by_chapter: list[tuple[Chapter, list[tuple[Item, bool]]]]
     ) -> None:
         t, f, spec = self.texts, self.formats, self.spec
-        sheet.set_column(0, 0, 30)
+        sheet.set_column(0, 0, 42)
         sheet.set_column(1, 1, 80)
         sheet.hide_gridlines(2)
         sheet.set_paper(9)  # A4
@@ -272,23 +339,26 @@ class _Writer:
             previous = columns[index - 1] if index else None
             if previous is not None and previous.grouped and not column.grouped:
                 options["collapsed"] = True
-            sheet.set_column(index, index, column.width, None, options)
+            # The column's format shows every empty locked cell, so only values
+            # and the cells a recipient may fill in need writing.
+            sheet.set_column(index, index, column.width, f.cell(column, False), options)
         sheet.set_row(HEADER_ROW, _height([(c.header, c.width) for c in columns], minimum=30))
+        answer_columns = [(i, c) for i, c in enumerate(columns) if c.editable]
+        locked = [f.cell(column, False) for column in columns]
         editable_rows: list[int] = []
         for offset, (item, editable) in enumerate(rows):
             row = FIRST_DATA_ROW + offset
+            values, height = self._row(item)
+            sheet.set_row(row, height)
+            for index, value in enumerate(values):
+                if value is not None and not (editable and columns[index].editable):
+                    self._write(sheet, row, index, value, locked[index])
             if editable:
                 editable_rows.append(row)
-            heights = []
-            for index, column in enumerate(columns):
-                value = self._value(column, item)
-                unlocked = editable and column.editable
-                self._write(sheet, row, index, column, value, unlocked)
-                if unlocked and column.field is not None:
+                for index, column in answer_columns:
+                    self._write(sheet, row, index, values[index], f.cell(column, True))
+                    assert column.field is not None
                     self.cells.append((item.number, column.field.value, self._answer(column, item)))
-                if isinstance(value, str) and not column.grouped and not column.hidden:
-                    heights.append((value, column.width))
-            sheet.set_row(row, _height(heights))
         if rows:
             self._validations(sheet, editable_rows)
             sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
@@ -329,16 +399,23 @@ class _Writer:
         value = getattr(item, key)
         return str(value) if value else None
 
+    def _row(self, item: Item) -> tuple[list[str | float | None], float]:
+        """An item's cell values and row height: the same in every workbook of the round."""
+        cached = self.row_cache.get(item.number)
+        if cached is None:
+            values = [self._value(column, item) for column in self.columns]
+            visible = [
+                (value, column.width)
+                for value, column in zip(values, self.columns, strict=True)
+                if isinstance(value, str) and not column.grouped and not column.hidden
+            ]
+            cached = self.row_cache[item.number] = (values, _height(visible))
+        return cached
+
+    @staticmethod
     def _write(
-        self,
-        sheet: Worksheet,
-        row: int,
-        col: int,
-        column: Column,
-        value: str | float | None,
-        unlocked: bool,
+        sheet: Worksheet, row: int, col: int, value: str | float | None, fmt: Format
     ) -> None:
-        fmt = self.formats.cell(column, unlocked)
         if value is None:
             sheet.write_blank(row, col, None, fmt)
         elif isinstance(value, float):
@@ -542,7 +619,9 @@ class _Formats:
     def step(self, colour: str) -> Format:
         """A filled label cell for the front sheet's smiley table."""
         if colour not in self._steps:
-            self._steps[colour] = self.book.add_format({"bg_color": colour, "border": 1})
+            self._steps[colour] = self.book.add_format(
+                {"bg_color": colour, "border": 1, "valign": "top"}
+            )
         return self._steps[colour]
 
     def step_fill(self, colour: str) -> Format:

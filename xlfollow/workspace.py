@@ -22,7 +22,7 @@ from xlfollow.ledger import AnswerKey, IssueRecord, Ledger, create_ledger, ledge
 from xlfollow.model import Definition
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.textimport import ImportReport, import_text_file
-from xlfollow.workbook import Recipient, WorkbookSpec, write_workbook
+from xlfollow.workbook import Recipient, WorkbookSpec, write_round
 
 __all__ = [
     "SETTINGS_FILE",
@@ -249,24 +249,28 @@ class Workspace:
         issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         answers = self.answers(definition)
         digest = fingerprint(definition.agreement)
+        specs = [
+            WorkbookSpec(
+                definition=definition,
+                round_index=round_index,
+                recipient=recipient,
+                issue_id=uuid.uuid4().hex,
+                issued_at=issued_at,
+                answers=answers,
+                contributors=definition.settings.contributors,
+                password=definition.settings.password,
+                reply_to=definition.settings.reply_to,
+                fingerprint=digest,
+                tool_version=version("xlfollow"),
+            )
+            for recipient in recipients(definition)
+        ]
         written: list[tuple[IssuedFile, IssueRecord, tuple[tuple[str, str, str], ...]]] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for recipient in recipients(definition):
-                spec = WorkbookSpec(
-                    definition=definition,
-                    round_index=round_index,
-                    recipient=recipient,
-                    issue_id=uuid.uuid4().hex,
-                    issued_at=issued_at,
-                    answers=answers,
-                    contributors=definition.settings.contributors,
-                    password=definition.settings.password,
-                    reply_to=definition.settings.reply_to,
-                    fingerprint=digest,
-                    tool_version=version("xlfollow"),
-                )
-                book = write_workbook(spec)
+            workers = min(4, os.cpu_count() or 1)
+            for spec, book in zip(specs, write_round(specs, workers), strict=True):
+                recipient = spec.recipient
                 if not recipient.is_master and not book.cells:
                     continue  # nothing for this centre to answer
                 path = folder / recipient.file_name

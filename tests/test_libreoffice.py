@@ -1,0 +1,107 @@
+"""Issued workbooks opened in LibreOffice Calc through UNO: what a Calc user gets.
+
+Needs LibreOffice (Debian: libreoffice-calc, python3-uno). Where it is missing
+the tests are skipped, unless XLFOLLOW_REQUIRE_LIBREOFFICE=1 (CI sets it), when
+they fail instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xlfollow.workspace import Workspace
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+INSPECT = Path(__file__).parent / "libreoffice" / "inspect_workbook.py"
+
+
+def _libreoffice_missing() -> str:
+    if shutil.which("soffice") is None:
+        return "soffice is not installed (Debian package libreoffice-calc)"
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        return "the UNO bridge is missing (Debian package python3-uno)"
+    return ""
+
+
+MISSING = _libreoffice_missing()
+if MISSING and os.environ.get("XLFOLLOW_REQUIRE_LIBREOFFICE") == "1":
+    raise RuntimeError(f"LibreOffice is required here but {MISSING}")
+pytestmark = pytest.mark.skipif(bool(MISSING), reason=MISSING)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def calc_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    workspace = Workspace.init(tmp_path_factory.mktemp("lo") / "ws", "ballerup-2018")
+    result = workspace.issue("1")
+    path = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    run = subprocess.run(
+        [SYSTEM_PYTHON, str(INSPECT), str(path), str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    view: dict[str, Any] = json.loads(run.stdout)
+    return view
+
+
+def sheet(view: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(s for s in view["sheets"] if s["name"] == name)
+
+
+def test_calc_opens_it_with_its_sheets(calc_view: dict[str, Any]) -> None:
+    names = [s["name"] for s in calc_view["sheets"]]
+    assert names == [
+        "Forside",
+        "3. Sammenhængende udviklingsfo…",
+        "4. Sundhed, Ældre og Voksne…",
+        "5. Erhverv og Beskæftigelse",
+        "7. Borgeren og Kommunen",
+        "8. Ballerup Kommune som…",
+        "_xlfollow",
+    ]
+    assert [s["visible"] for s in calc_view["sheets"]] == [True] * 6 + [False]
+    assert all(s["protected"] for s in calc_view["sheets"])
+
+
+def test_calc_offers_the_smileys_in_the_drop_downs(calc_view: dict[str, Any]) -> None:
+    chapter = sheet(calc_view, "3. Sammenhængende udviklingsfo…")
+    milestone = chapter["validations"]["K3"]
+    assert milestone["type"] == "LIST"
+    assert milestone["show_list"] == 1
+    assert milestone["formula1"] == '"😊 Opfyldt";"😐 Delvist opfyldt";"☹️ Ikke opfyldt"'
+    assert milestone["error_message"] == "Vælg en af smileyerne på listen."
+    economy = chapter["validations"]["Q3"]
+    assert economy["formula1"] == '"😊 Overholdt";"☹️ Ikke overholdt"'
+    # The expected deviation, after the three budget years.
+    assert chapter["validations"]["V3"]["type"] == "DECIMAL"
+
+
+def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
+    chapter = sheet(calc_view, "3. Sammenhængende udviklingsfo…")
+    unlocked_columns = {
+        name.rstrip("0123456789") for name, cell in chapter["cells"].items() if not cell["locked"]
+    }
+    assert unlocked_columns == {"K", "L", "Q", "R", "V"}
+    assert chapter["cells"]["R3"]["text"].startswith("Beløbet på 0,762 mio kr.")
+    # Chapter 5 holds only items the centre contributes to: shown, nothing to fill in.
+    assert not [
+        c
+        for c in sheet(calc_view, "5. Erhverv og Beskæftigelse")["cells"].values()
+        if not c["locked"]
+    ]
