@@ -328,7 +328,8 @@ class _Writer:
         sheet.write_string(
             0, 1, f"{chapter.number}. {chapter.title} · {self.round.name}", f.sheet_title
         )
-        sheet.set_row(0, 22)
+        # A row format, so the title row is not shaded by the columns' formats.
+        sheet.set_row(0, 22, f.plain)
         for index, column in enumerate(columns):
             sheet.write_string(HEADER_ROW, index, column.header, f.header)
             options: dict[str, object] = {}
@@ -585,6 +586,7 @@ class _Formats:
         self.bold = book.add_format({"bold": True})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.left = book.add_format({"align": "left"})
+        self.plain = book.add_format({"bg_color": "#FFFFFF"})
         self.link = book.add_format({"font_color": "blue", "underline": 1})
         self.header = book.add_format(
             {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "locked": True}
