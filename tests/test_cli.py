@@ -127,3 +127,16 @@ def test_init_from_text_and_from_the_bundled_example(tmp_path: Path) -> None:
     assert code == 0
     assert "109 items in 8 chapters, 11 centres, 6 committees, 4 rounds." in out
     assert "Worth a look" not in out
+
+
+def test_issue_round_by_number_and_wrong_round(tmp_path: Path) -> None:
+    run("init", str(tmp_path / "ws"))
+    code, out, _ = run("issue", str(tmp_path / "ws"), "--round", "1")
+    assert code == 0
+    assert out.startswith("Issued 1. budgetopfølgning 2018: 3 workbooks in ")
+    assert "master.xlsx" in out and "01-social-og-sundhed.xlsx" in out
+    code, _, err = run("issue", str(tmp_path / "ws"), "--round", "5")
+    assert code == 1
+    assert '"5" is not a round; give its number or name: 1 ("1. budgetopfølgning 2018")' in err
+    code, _, err = run("issue", str(tmp_path / "ws"), "--round", "1")
+    assert code == 1 and "Give --again" in err

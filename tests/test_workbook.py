@@ -436,3 +436,26 @@ def test_columns_come_from_one_declaration(small: Definition) -> None:
         Field.DEVIATION,
     ]
     assert [c.key for c in columns if c.grouped] == ["agreement_text", "action_text"]
+
+
+def test_an_english_workspace_gets_english_workbooks(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        text.replace('language = "da"', 'language = "en"'), encoding="utf-8"
+    )
+    result = workspace.issue("1")
+    path = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    book = open_book(path)
+    assert book.sheetnames[0] == "Front"
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    headers = header_index(sheet)
+    assert f"Smiley {R1}" in headers and "Economy smiley" in headers
+    lists = {v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
+    assert lists == {'"😊 Met,😐 Partly met,☹️ Not met"', '"😊 Kept,☹️ Not kept"'}
+    col = headers[f"Smiley {R1}"]
+    sheet.protection.sheet = False
+    sheet.cell(3, col).value = "😐 Partly met"
+    book.save(path)
+    returned = read_workbook(path, workspace.load().agreement)
+    assert returned.answers[("3.01", "milestone")] == "partly"
