@@ -55,7 +55,7 @@ def test_usage_error_exits_2() -> None:
 def test_help_lists_exit_codes_and_version() -> None:
     code, out, _ = run("--help")
     assert code == 0
-    assert "1  the input is wrong" in out
+    assert "1  an error stopped the run" in out
     code, out, _ = run("check", "--help")
     assert "xlfollow check budget2018" in out
     code, out, _ = run("--version")

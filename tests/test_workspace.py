@@ -42,7 +42,15 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
     with sqlite3.connect(workspace.ledger_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"meta", "issues", "issued_cells", "answers"}
+    assert tables == {
+        "meta",
+        "issues",
+        "issued_cells",
+        "answers",
+        "answer_history",
+        "receipts",
+        "conflicts",
+    }
     with pytest.raises(LedgerError, match="a ledger is already there; it is never overwritten"):
         create_ledger(workspace.ledger_path)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 import traceback
 from importlib.metadata import version
@@ -11,6 +13,7 @@ from typing import Any
 import click
 
 from xlfollow.agreement import write_agreement
+from xlfollow.collect import MergeReport
 from xlfollow.errors import XlfollowError
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Overview, Workspace, example_names
@@ -20,9 +23,11 @@ __all__ = ["cli", "main"]
 EXIT_CODES = """\b
 Exit status:
   0  done, or the workspace is sound
-  1  the input is wrong: the message says which file, line and what to do
+  1  an error stopped the run: the message says which file, line and what to do
+     (an unexpected failure too: run again with --debug and report it)
   2  the command line is wrong (unknown option, missing argument)
-  3  xlfollow itself failed: run again with --debug and report the traceback"""
+  3  merge: done, but something needs a person (a rejected file, a refused
+     cell, an open conflict)"""
 
 
 class _Group(click.Group):
@@ -49,7 +54,7 @@ class _Group(click.Group):
                 fg="red",
                 err=True,
             )
-            ctx.exit(3)
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES)
@@ -176,6 +181,132 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
         ("File", "For", "Items", "Cells to fill"),
         [(f.path.name, f.recipient or "master", f.items, f.editable_cells) for f in result.files],
     )
+
+
+@cli.command("merge", epilog=EXIT_CODES)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def merge(directory: Path, files: tuple[Path, ...], as_json: bool) -> None:
+    """Merge returned workbooks into the ledger: FILES, or the new files in inbox/.
+
+    Every answer cell ends as accepted, unchanged, conflict (kept open, nothing
+    overwritten) or refused, and every file as accepted, rejected or duplicate.
+    Afterwards master.xlsx is written anew, with the open conflicts on its
+    Konflikter sheet.
+
+    \b
+    Examples:
+      xlfollow merge budget2018
+      xlfollow merge budget2018 ~/Downloads/03-social-og-sundhed.xlsx --json
+    """
+    workspace = Workspace(directory)
+    chosen = list(files) or None
+    if as_json or not sys.stderr.isatty():
+        report = workspace.merge(chosen)
+    else:
+        with click.progressbar(length=len(files) or 1, label="Merging", file=sys.stderr) as bar:
+            report = workspace.merge(chosen, progress=lambda _: bar.update(1))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_merge(report)
+    if report.needs_a_person:
+        sys.exit(3)
+
+
+def _print_merge(report: MergeReport) -> None:
+    if not report.files:
+        click.echo("No new files to merge.")
+    _table(
+        ("File", "Centre", "Verdict", "Accepted", "Unchanged", "Conflict", "Refused"),
+        [
+            (
+                Path(r.path).name,
+                r.centre if r.centre is not None else "-",
+                r.verdict,
+                r.cells["accepted"],
+                r.cells["unchanged"],
+                r.cells["conflict"],
+                r.cells["refused"],
+            )
+            for r in report.files
+        ],
+    )
+    for r in report.files:
+        lines = ([r.reason] if r.reason else []) + [p["reason"] for p in r.problems] + r.notes
+        if lines:
+            click.echo(f"\n{r.path}:")
+            for line in lines:
+                click.echo(f"  - {line}")
+    if report.conflicts:
+        click.echo(f"\nOpen conflicts ({len(report.conflicts)}); decide with xlfollow resolve:")
+        _table(
+            ("Item", "Field", "Current", "Current source", "Incoming", "Incoming source"),
+            [
+                (c.item, c.field, c.current, c.current_source, c.incoming, c.incoming_source)
+                for c in report.conflicts
+            ],
+        )
+
+
+@cli.command("status", epilog=EXIT_CODES)
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--round", "round_text", help="The round; by default the latest issued.")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+def status(directory: Path, round_text: str | None, as_json: bool) -> None:
+    """Who has answered a round, what is missing, and the open conflicts, per centre.
+
+    \b
+    Example:
+      xlfollow status budget2018 --round 1
+    """
+    result = Workspace(directory).status(round_text)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.round} (deadline {result.deadline or '-'})")
+    _table(
+        ("Centre", "Received", "Answered", "Missing", "Conflicts", "Overdue"),
+        [
+            (
+                c.centre,
+                len(c.received),
+                c.answered,
+                len(c.missing),
+                c.conflicts,
+                "yes" if c.overdue else "",
+            )
+            for c in result.centres
+        ],
+    )
+
+
+@cli.command("resolve", epilog=EXIT_CODES)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("item")
+@click.argument("field")
+@click.option("--round", "round_text", help="The round, if the item has conflicts in several.")
+@click.option("--take", help="The source whose value stands, as the conflict report names it.")
+@click.option("--value", help="The value that stands instead, e.g. 'Opfyldt' or '-0,5'.")
+def resolve(
+    directory: Path,
+    item: str,
+    field: str,
+    round_text: str | None,
+    take: str | None,
+    value: str | None,
+) -> None:
+    """Decide an open conflict on ITEM's FIELD (milestone, milestone_note, economy,
+    economy_note, deviation).
+
+    \b
+    Examples:
+      xlfollow resolve budget2018 3.31.2 milestone --take "Social og Sundhed"
+      xlfollow resolve budget2018 3.31.2 deviation --value -0,5
+    """
+    conflict = Workspace(directory).resolve(item, field, round_text, take, value)
+    click.echo(f"Resolved item {conflict.item} {conflict.field} ({conflict.round}).")
 
 
 def _print_overview(overview: Overview) -> None:

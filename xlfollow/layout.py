@@ -34,6 +34,7 @@ __all__ = [
     "sheet_columns",
     "sheet_name_problem",
     "smiley_choice",
+    "smiley_code",
 ]
 
 SHEET_NAME_MAX = 31
@@ -323,9 +324,9 @@ def answer_of(column: Column, value: object, agreement: Agreement, language: Lan
         return ""
     scale = scale_of(column, agreement)
     if scale is not None:
-        for step in scale.steps:
-            if value == smiley_choice(step, language):
-                return step.code
+        code = smiley_code(scale, str(value))
+        if code is not None:
+            return code
         choices = ", ".join(f'"{smiley_choice(step, language)}"' for step in scale.steps)
         raise CellError(f'"{value}" is not a {scale.name} smiley; choose one of {choices}')
     if column.kind is ColumnKind.AMOUNT:
@@ -337,3 +338,41 @@ def answer_of(column: Column, value: object, agreement: Agreement, language: Lan
             raise CellError(str(exc)) from exc
         return repr(number)
     return str(value).strip()
+
+
+def _fold(text: str) -> str:
+    # Emoji variation selectors and joiners vary with the program that typed them.
+    bare = text.replace("\ufe0f", "").replace("\ufe0e", "").replace("\u200d", "")
+    return " ".join(bare.casefold().split())
+
+
+def _colour_words(position: int, steps: int) -> tuple[str, ...]:
+    """Traffic-light words for a step: the best is green, the worst red, between yellow."""
+    if position == 0:
+        return ("grøn", "green")
+    if position == steps - 1:
+        return ("rød", "red")
+    return ("gul", "yellow")
+
+
+def smiley_code(scale: SmileyScale, value: str) -> str | None:
+    """The step a typed smiley means, however it was typed; None if it means none.
+
+    Taken: the list entry in either language ('😊 Opfyldt'), the glyph alone, the
+    label alone, the step's code, or its traffic-light colour in Danish or
+    English, in any case and spacing.
+    """
+    folded = _fold(value)
+    for position, step in enumerate(scale.steps):
+        names = {
+            step.glyph,
+            step.label_da,
+            step.label_en,
+            step.code,
+            f"{step.glyph} {step.label_da}",
+            f"{step.glyph} {step.label_en}",
+            *_colour_words(position, len(scale.steps)),
+        }
+        if folded in {_fold(name) for name in names}:
+            return step.code
+    return None

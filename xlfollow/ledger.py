@@ -15,18 +15,21 @@ from pathlib import Path
 from types import TracebackType
 
 from xlfollow.errors import XlfollowError
+from xlfollow.merge import Current, MergePlan, OpenConflict
 
 __all__ = [
     "SCHEMA_VERSION",
     "AnswerKey",
+    "ConflictRecord",
     "IssueRecord",
     "Ledger",
     "LedgerError",
+    "ReceiptRecord",
     "create_ledger",
     "ledger_version",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -59,6 +62,48 @@ _MIGRATIONS = {
             source TEXT NOT NULL,
             recorded_at TEXT NOT NULL,
             PRIMARY KEY (round, item, field)
+        )""",
+    ],
+    3: [
+        """CREATE TABLE receipts (
+            receipt_id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            issue_id TEXT,
+            centre TEXT,
+            round TEXT,
+            verdict TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            report TEXT NOT NULL
+        )""",
+        "CREATE INDEX receipts_sha256 ON receipts (sha256)",
+        "ALTER TABLE answers ADD COLUMN receipt_id INTEGER REFERENCES receipts (receipt_id)",
+        # Cells shown locked are recorded too, so a stale copy of them is no change.
+        "ALTER TABLE issued_cells ADD COLUMN editable INTEGER NOT NULL DEFAULT 1",
+        """CREATE TABLE answer_history (
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            receipt_id INTEGER REFERENCES receipts (receipt_id),
+            recorded_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE conflicts (
+            conflict_id INTEGER PRIMARY KEY,
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            field TEXT NOT NULL,
+            base TEXT NOT NULL,
+            current TEXT NOT NULL,
+            current_source TEXT NOT NULL,
+            incoming TEXT NOT NULL,
+            incoming_source TEXT NOT NULL,
+            receipt_id INTEGER NOT NULL REFERENCES receipts (receipt_id),
+            status TEXT NOT NULL,
+            resolution TEXT NOT NULL DEFAULT '',
+            resolved_at TEXT NOT NULL DEFAULT ''
         )""",
     ],
 }
@@ -156,14 +201,23 @@ class Ledger:
         with self.db:
             yield self.db
 
-    def record_issue(self, issue: IssueRecord, cells: Iterable[tuple[str, str, str]]) -> None:
-        """Record an issued workbook and the value of every editable cell it carried."""
+    def record_issue(
+        self,
+        issue: IssueRecord,
+        cells: Iterable[tuple[str, str, str]],
+        shown: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        """Record an issued workbook, the value of every editable cell it carried, and
+        of the answer cells it showed locked."""
         with self.transaction() as db:
-            self._insert_issue(db, issue, cells)
+            self._insert_issue(db, issue, cells, shown)
 
     @staticmethod
     def _insert_issue(
-        db: sqlite3.Connection, issue: IssueRecord, cells: Iterable[tuple[str, str, str]]
+        db: sqlite3.Connection,
+        issue: IssueRecord,
+        cells: Iterable[tuple[str, str, str]],
+        shown: Iterable[tuple[str, str, str]],
     ) -> None:
         db.execute(
             "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -178,18 +232,23 @@ class Ledger:
                 issue.layout_version,
             ),
         )
-        db.executemany(
-            "INSERT INTO issued_cells VALUES (?, ?, ?, ?)",
-            ((issue.issue_id, item, field, value) for item, field, value in cells),
-        )
+        for editable, rows in ((1, cells), (0, shown)):
+            db.executemany(
+                "INSERT INTO issued_cells (issue_id, item, field, value, editable) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ((issue.issue_id, item, field, value, editable) for item, field, value in rows),
+            )
 
     def record_issues(
-        self, issues: Iterable[tuple[IssueRecord, Iterable[tuple[str, str, str]]]]
+        self,
+        issues: Iterable[
+            tuple[IssueRecord, Iterable[tuple[str, str, str]], Iterable[tuple[str, str, str]]]
+        ],
     ) -> None:
         """Record several issued workbooks in one transaction (a whole round)."""
         with self.transaction() as db:
-            for issue, cells in issues:
-                self._insert_issue(db, issue, cells)
+            for issue, cells, shown in issues:
+                self._insert_issue(db, issue, cells, shown)
 
     def issues(self, round_name: str | None = None) -> list[IssueRecord]:
         """The workbooks issued, oldest first; those of one round if it is given."""
@@ -201,10 +260,17 @@ class Ledger:
         rows = self.db.execute(query + " ORDER BY issued_at, rowid", args).fetchall()
         return [IssueRecord(*row) for row in rows]
 
-    def issued_cells(self, issue_id: str) -> dict[tuple[str, str], str]:
-        """The value of each editable cell as issued, by (item, field)."""
+    def issue(self, issue_id: str) -> IssueRecord | None:
+        """The issue with this id, if there is one."""
+        row = self.db.execute("SELECT * FROM issues WHERE issue_id = ?", (issue_id,)).fetchone()
+        return IssueRecord(*row) if row else None
+
+    def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, str], str]:
+        """The value of each editable cell as issued (or, with editable=False, of each
+        answer cell shown locked), by (item, field)."""
         rows = self.db.execute(
-            "SELECT item, field, value FROM issued_cells WHERE issue_id = ?", (issue_id,)
+            "SELECT item, field, value FROM issued_cells WHERE issue_id = ? AND editable = ?",
+            (issue_id, int(editable)),
         )
         return {(item, field): value for item, field, value in rows}
 
@@ -213,11 +279,205 @@ class Ledger:
         rows = self.db.execute("SELECT round, item, field, value FROM answers")
         return {(r, item, field): value for r, item, field, value in rows}
 
+    def current(self, round_name: str) -> dict[tuple[str, str], Current]:
+        """A round's current answers with their sources, by (item, field)."""
+        rows = self.db.execute(
+            "SELECT item, field, value, source, receipt_id FROM answers WHERE round = ?",
+            (round_name,),
+        )
+        return {
+            (item, field): Current(value, source, receipt)
+            for item, field, value, source, receipt in rows
+        }
+
     def set_answers(self, answers: Iterable[tuple[AnswerKey, str]], source: str) -> None:
         """Record accepted answers, each with where it came from, in one transaction."""
-        now = datetime.now(UTC).isoformat()
         with self.transaction() as db:
+            for (round_name, item, field), value in answers:
+                _set_answer(db, round_name, item, field, value, source, None)
+
+    # Receiving files
+
+    def accepted_receipt(self, sha256: str) -> ReceiptRecord | None:
+        """The earlier accepted file with these exact bytes, if there is one."""
+        row = self.db.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE sha256 = ? AND verdict = 'accepted' "
+            "ORDER BY receipt_id LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return ReceiptRecord(*row) if row else None
+
+    def receipts(self) -> list[ReceiptRecord]:
+        """Every file received, oldest first."""
+        rows = self.db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts ORDER BY receipt_id")
+        return [ReceiptRecord(*row) for row in rows]
+
+    def receipts_of_issue(self, issue_id: str) -> frozenset[int]:
+        """The accepted files received for one issue."""
+        rows = self.db.execute(
+            "SELECT receipt_id FROM receipts WHERE issue_id = ? AND verdict = 'accepted'",
+            (issue_id,),
+        )
+        return frozenset(row[0] for row in rows)
+
+    def record_receipt(self, receipt: ReceiptRecord) -> int:
+        """Record a file that was not merged (rejected, or a duplicate); its id."""
+        with self.transaction() as db:
+            return _insert_receipt(db, receipt)
+
+    def record_merge(
+        self, receipt: ReceiptRecord, round_name: str, source: str, plan: MergePlan
+    ) -> int:
+        """Record a merged file and everything it changes, all or nothing; its id."""
+        with self.transaction() as db:
+            receipt_id = _insert_receipt(db, receipt)
+            for (item, field), value in plan.updates.items():
+                _set_answer(db, round_name, item, field, value, source, receipt_id)
+            now = _now()
             db.executemany(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                ((r, item, field, value, source, now) for (r, item, field), value in answers),
+                "UPDATE conflicts SET status = 'superseded', resolution = ?, resolved_at = ? "
+                "WHERE conflict_id = ? AND status = 'open'",
+                ((f"superseded by {receipt.file}", now, cid) for cid in plan.superseded),
             )
+            db.executemany(
+                "INSERT INTO conflicts (round, item, field, base, current, current_source, "
+                "incoming, incoming_source, receipt_id, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                (
+                    (
+                        round_name,
+                        result.cell.item,
+                        result.cell.field,
+                        result.base,
+                        result.current,
+                        result.current_source,
+                        result.cell.value,
+                        source,
+                        receipt_id,
+                    )
+                    for result in plan.conflicts
+                ),
+            )
+            return receipt_id
+
+    # Conflicts
+
+    def conflicts(
+        self, round_name: str | None = None, status: str = "open"
+    ) -> list[ConflictRecord]:
+        """The conflicts with a status (open by default), of one round or all."""
+        query = f"SELECT {_CONFLICT_COLUMNS} FROM conflicts WHERE status = ?"
+        args: tuple[str, ...] = (status,)
+        if round_name is not None:
+            query += " AND round = ?"
+            args += (round_name,)
+        rows = self.db.execute(query + " ORDER BY conflict_id", args)
+        return [ConflictRecord(*row) for row in rows]
+
+    def resolve(self, conflict_ids: Iterable[int], value: str, source: str, how: str) -> None:
+        """Close conflicts of one cell with a decided value, recorded as the current answer."""
+        ids = list(conflict_ids)
+        with self.transaction() as db:
+            first = db.execute(
+                "SELECT round, item, field FROM conflicts WHERE conflict_id = ?", (ids[0],)
+            ).fetchone()
+            _set_answer(db, first[0], first[1], first[2], value, source, None)
+            db.executemany(
+                "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
+                "WHERE conflict_id = ? AND status = 'open'",
+                ((how, _now(), cid) for cid in ids),
+            )
+
+
+_RECEIPT_COLUMNS = (
+    "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report"
+)
+_CONFLICT_COLUMNS = (
+    "conflict_id, round, item, field, base, current, current_source, incoming, "
+    "incoming_source, receipt_id, status, resolution"
+)
+
+
+@dataclass(frozen=True)
+class ReceiptRecord:
+    """One file received, and what became of it."""
+
+    receipt_id: int | None
+    file: str
+    sha256: str
+    received_at: str
+    issue_id: str | None
+    centre: str | None
+    round: str | None
+    verdict: str
+    """accepted, rejected or duplicate."""
+    reason: str
+    report: str
+    """The file's merge report as JSON."""
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    """A conflict between the ledger's value and a received one."""
+
+    conflict_id: int
+    round: str
+    item: str
+    field: str
+    base: str
+    current: str
+    current_source: str
+    incoming: str
+    incoming_source: str
+    receipt_id: int
+    status: str
+    resolution: str
+
+    def as_open(self) -> OpenConflict:
+        """The conflict as the merge needs to know it."""
+        return OpenConflict(self.conflict_id, self.item, self.field, self.receipt_id)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
+    cursor = db.execute(
+        "INSERT INTO receipts (file, sha256, received_at, issue_id, centre, round, verdict, "
+        "reason, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            receipt.file,
+            receipt.sha256,
+            receipt.received_at,
+            receipt.issue_id,
+            receipt.centre,
+            receipt.round,
+            receipt.verdict,
+            receipt.reason,
+            receipt.report,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _set_answer(
+    db: sqlite3.Connection,
+    round_name: str,
+    item: str,
+    field: str,
+    value: str,
+    source: str,
+    receipt_id: int | None,
+) -> None:
+    now = _now()
+    db.execute(
+        "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at, "
+        "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (round_name, item, field, value, source, now, receipt_id),
+    )
+    db.execute(
+        "INSERT INTO answer_history VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (round_name, item, field, value, source, receipt_id, now),
+    )

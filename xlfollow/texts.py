@@ -55,6 +55,10 @@ class Texts:
     def __getitem__(self, key: str) -> str:
         return str(self.data[key])
 
+    def list(self, key: str) -> list[str]:
+        """A list of texts, such as a sheet's column headers."""
+        return [str(value) for value in self.data[key]]
+
     @property
     def headers(self) -> dict[str, str]:
         """The column header templates."""

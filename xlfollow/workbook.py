@@ -32,6 +32,8 @@ from xlfollow.layout import (
     sheet_columns,
     smiley_choice,
 )
+from xlfollow.ledger import ConflictRecord, ReceiptRecord
+from xlfollow.mastersheets import write_conflict_sheet, write_received_sheet
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
 from xlfollow.texts import Texts, texts
 
@@ -50,6 +52,7 @@ METADATA_SHEET = "_xlfollow"
 
 _GREY = "#F2F2F2"
 _MISSING = "#FFF2CC"
+_CONFLICT = "#F8CBAD"
 _INVALID_FILL = "#FFC7CE"
 _INVALID_FONT = "#9C0006"
 _ROW_HEIGHT = 15.0
@@ -87,6 +90,11 @@ class WorkbookSpec:
     reply_to: str = ""
     fingerprint: str = ""
     tool_version: str = ""
+    conflicts: tuple[ConflictRecord, ...] = ()
+    """Open conflicts: coloured in the chapter sheets, listed on the master's own sheet."""
+    receipts: tuple[ReceiptRecord, ...] = ()
+    master_sheets: bool = False
+    """Add the conflict and received-files sheets (the workspace's master.xlsx)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,8 @@ class IssuedWorkbook:
     cells: tuple[tuple[str, str, str], ...]
     """(item number, field, value) for every editable cell."""
     items: int
+    shown: tuple[tuple[str, str, str], ...] = ()
+    """The same for the answer cells of rows shown locked (items the centre contributes to)."""
 
 
 def rows_for(
@@ -197,6 +207,9 @@ class _Writer:
         )
         self.formats = _Formats(self.book)
         self.cells: list[tuple[str, str, str]] = []
+        self.shown: list[tuple[str, str, str]] = []
+        round_name = self.agreement.rounds[spec.round_index]
+        self.in_conflict = {(c.item, c.field) for c in spec.conflicts if c.round == round_name}
 
     def write(self, index: _RowIndex) -> IssuedWorkbook:
         spec = self.spec
@@ -212,10 +225,23 @@ class _Writer:
         front = self.book.add_worksheet(self.texts["front_sheet"])
         for chapter, chapter_rows in by_chapter:
             self._chapter_sheet(chapter, chapter_rows)
+        if spec.master_sheets:
+            write_conflict_sheet(
+                self.book,
+                self.formats,
+                self.texts,
+                self.agreement,
+                self.language,
+                spec.conflicts,
+                spec.password,
+            )
+            write_received_sheet(self.book, self.formats, self.texts, spec.receipts, spec.password)
         self._front_sheet(front, by_chapter)
         self._metadata_sheet()
         self.book.close()
-        return IssuedWorkbook(self.buffer.getvalue(), tuple(self.cells), len(rows))
+        return IssuedWorkbook(
+            self.buffer.getvalue(), tuple(self.cells), len(rows), tuple(self.shown)
+        )
 
     def _properties(self) -> None:
         spec = self.spec
@@ -357,9 +383,20 @@ class _Writer:
             if editable:
                 editable_rows.append(row)
                 for index, column in answer_columns:
-                    self._write(sheet, row, index, values[index], f.cell(column, True))
+                    fmt = f.cell(column, True)
+                    if (
+                        column.field is not None
+                        and (item.number, column.field.value) in self.in_conflict
+                    ):
+                        fmt = f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict
+                    self._write(sheet, row, index, values[index], fmt)
                     assert column.field is not None
                     self.cells.append((item.number, column.field.value, self._answer(column, item)))
+            else:
+                for _, column in answer_columns:
+                    assert column.field is not None
+                    answer = self._answer(column, item)
+                    self.shown.append((item.number, column.field.value, answer))
         if rows:
             self._validations(sheet, editable_rows)
             sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
@@ -608,6 +645,15 @@ class _Formats:
             }
         )
         self.missing = book.add_format({"bg_color": _MISSING})
+        conflict = {
+            **base,
+            "locked": False,
+            "bg_color": _CONFLICT,
+            "border": 2,
+            "border_color": "#C65911",
+        }
+        self.conflict = book.add_format(conflict)
+        self.conflict_number = book.add_format({**conflict, "num_format": "#,##0.000"})
         self.invalid = book.add_format({"bg_color": _INVALID_FILL, "font_color": _INVALID_FONT})
         self._steps: dict[str, Format] = {}
         self._step_fills: dict[str, Format] = {}

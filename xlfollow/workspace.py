@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -15,20 +16,36 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from xlfollow.agreement import dump_agreement, fingerprint, read_agreement
-from xlfollow.danish import slug
+from xlfollow.collect import MergeReport, receive_file
+from xlfollow.danish import parse_amount, slug
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
-from xlfollow.layout import LAYOUT_VERSION, Field, chapter_sheet_name
-from xlfollow.ledger import AnswerKey, IssueRecord, Ledger, create_ledger, ledger_version
+from xlfollow.layout import LAYOUT_VERSION, Field, chapter_sheet_name, smiley_code
+from xlfollow.ledger import (
+    AnswerKey,
+    ConflictRecord,
+    IssueRecord,
+    Ledger,
+    create_ledger,
+    ledger_version,
+)
 from xlfollow.model import Definition
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.textimport import ImportReport, import_text_file
-from xlfollow.workbook import Recipient, WorkbookSpec, write_round
+from xlfollow.workbook import (
+    IssuedWorkbook,
+    Recipient,
+    WorkbookSpec,
+    write_round,
+    write_workbook,
+)
 
 __all__ = [
     "SETTINGS_FILE",
+    "CentreStatus",
     "IssueResult",
     "IssuedFile",
     "Overview",
+    "RoundStatus",
     "Workspace",
     "example_names",
     "recipients",
@@ -265,7 +282,7 @@ class Workspace:
             )
             for recipient in recipients(definition)
         ]
-        written: list[tuple[IssuedFile, IssueRecord, tuple[tuple[str, str, str], ...]]] = []
+        written: list[tuple[IssuedFile, IssueRecord, IssuedWorkbook]] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
             workers = min(4, os.cpu_count() or 1)
@@ -288,18 +305,224 @@ class Workspace:
                 issued = IssuedFile(
                     recipient.name, path, book.items, len(book.cells), spec.issue_id
                 )
-                written.append((issued, record, book.cells))
+                written.append((issued, record, book))
         except OSError as exc:
             raise WorkspaceError(f"{folder}: cannot write the workbooks: {exc}") from exc
         try:
             with Ledger(self.ledger_path) as ledger:
-                ledger.record_issues((record, cells) for _, record, cells in written)
+                ledger.record_issues((record, b.cells, b.shown) for _, record, b in written)
         except BaseException:
             # A workbook the ledger does not know could never be merged: remove it.
             for issued, _, _ in written:
                 issued.path.unlink(missing_ok=True)
             raise
         return IssueResult(round_name, folder, tuple(issued for issued, _, _ in written))
+
+    def merge(
+        self, files: list[Path] | None = None, progress: Callable[[Path], None] | None = None
+    ) -> MergeReport:
+        """Receive returned workbooks (by default the new files in inbox/) and merge them.
+
+        Each file is merged completely or not at all; afterwards master.xlsx is
+        written anew from the ledger.
+        """
+        definition = self.load()
+        batch = _inbox_files(self) if files is None else files
+        report = MergeReport()
+        with Ledger(self.ledger_path) as ledger:
+            for path in batch:
+                if progress is not None:
+                    progress(path)
+                report.files.append(receive_file(path, definition, ledger, _shown(path, self.path)))
+        if any(r.verdict == "accepted" for r in report.files):
+            self.write_master(definition)
+        with Ledger(self.ledger_path) as ledger:
+            report.conflicts = ledger.conflicts()
+        return report
+
+    def write_master(self, definition: Definition | None = None) -> Path | None:
+        """Write master.xlsx from the ledger for the latest round issued, and record it
+        as an issue, so that finance staff can edit it and merge it back."""
+        definition = definition or self.load()
+        with Ledger(self.ledger_path) as ledger:
+            issued = ledger.issues()
+            if not issued:
+                return None
+            rounds = definition.agreement.rounds
+            round_index = max(rounds.index(i.round) for i in issued if i.round in rounds)
+            conflicts = tuple(ledger.conflicts())
+            receipts = tuple(ledger.receipts())
+        path = self.path / "master.xlsx"
+        issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+        digest = fingerprint(definition.agreement)
+        spec = WorkbookSpec(
+            definition=definition,
+            round_index=round_index,
+            recipient=Recipient("", "master", path.name),
+            issue_id=uuid.uuid4().hex,
+            issued_at=issued_at,
+            answers=self.answers(definition),
+            contributors=definition.settings.contributors,
+            password=definition.settings.password,
+            reply_to=definition.settings.reply_to,
+            fingerprint=digest,
+            tool_version=version("xlfollow"),
+            conflicts=conflicts,
+            receipts=receipts,
+            master_sheets=True,
+        )
+        book = write_workbook(spec)
+        record = IssueRecord(
+            issue_id=spec.issue_id,
+            round=rounds[round_index],
+            recipient="",
+            file=path.name,
+            sha256=hashlib.sha256(book.content).hexdigest(),
+            issued_at=issued_at.isoformat(),
+            fingerprint=digest,
+            layout_version=LAYOUT_VERSION,
+        )
+        try:
+            _write_atomically(path, book.content)
+        except OSError as exc:
+            raise WorkspaceError(
+                f"{path}: cannot be replaced ({exc.strerror}); close it in Excel and run "
+                "the command again. The ledger is unchanged."
+            ) from exc
+        with Ledger(self.ledger_path) as ledger:
+            ledger.record_issue(record, book.cells, book.shown)
+        return path
+
+    def status(self, round_text: str | None = None) -> RoundStatus:
+        """Per centre for a round (by default the latest issued): files issued and
+        received, smileys answered and missing, open conflicts, overdue or not."""
+        definition = self.load()
+        with Ledger(self.ledger_path) as ledger:
+            issues = ledger.issues()
+            if round_text is None:
+                rounds = [i.round for i in issues if i.round in definition.agreement.rounds]
+                if not rounds:
+                    raise WorkspaceError("no round has been issued yet; run xlfollow issue first")
+                round_index = max(definition.agreement.rounds.index(r) for r in rounds)
+            else:
+                round_index = self._round_index(definition, round_text)
+            round_name = definition.agreement.rounds[round_index]
+            receipts = [r for r in ledger.receipts() if r.round == round_name]
+            conflicts = ledger.conflicts(round_name)
+        answers = self.answers(definition)
+        deadline = definition.rounds[round_index].deadline
+        late = deadline is not None and datetime.now(UTC).date() > deadline
+        centres = []
+        for centre in definition.centres:
+            items = definition.agreement.items_of(centre.name)
+            missing = []
+            for item in items:
+                if item.milestone(round_name) and not answers.get(
+                    (round_name, item.number, "milestone")
+                ):
+                    missing.append(f"{item.number} milestone")
+                if not answers.get((round_name, item.number, "economy")):
+                    missing.append(f"{item.number} economy")
+            needed = sum(1 for item in items if item.milestone(round_name)) + len(items)
+            numbers = {item.number for item in items}
+            centres.append(
+                CentreStatus(
+                    centre=centre.name,
+                    email=centre.email,
+                    issued=tuple(
+                        i.file
+                        for i in issues
+                        if i.round == round_name and i.recipient == centre.name
+                    ),
+                    received=tuple(
+                        f"{r.file} ({r.verdict})" for r in receipts if r.centre == centre.name
+                    ),
+                    answered=needed - len(missing),
+                    missing=tuple(missing),
+                    conflicts=sum(1 for c in conflicts if c.item in numbers),
+                    overdue=late and bool(missing),
+                )
+            )
+        shown_deadline = deadline.isoformat() if deadline else ""
+        return RoundStatus(
+            round_name, shown_deadline, tuple(c for c in centres if c.issued or c.missing)
+        )
+
+    def resolve(
+        self,
+        item: str,
+        field: str,
+        round_text: str | None = None,
+        take: str | None = None,
+        value: str | None = None,
+    ) -> ConflictRecord:
+        """Decide an open conflict: take one of its sources' values, or give the value."""
+        if (take is None) == (value is None):
+            raise WorkspaceError("give either --take SOURCE or --value VALUE")
+        definition = self.load()
+        with Ledger(self.ledger_path) as ledger:
+            open_ones = [c for c in ledger.conflicts() if c.item == item and c.field == field]
+            if round_text is not None:
+                round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
+                open_ones = [c for c in open_ones if c.round == round_name]
+            if not open_ones:
+                raise WorkspaceError(
+                    f"there is no open conflict on item {item}, field {field}; "
+                    "xlfollow status lists the open ones"
+                )
+            if len({c.round for c in open_ones}) > 1:
+                raise WorkspaceError(
+                    f"item {item} {field} has open conflicts in several rounds; give --round"
+                )
+            conflict = open_ones[-1]
+            if take is not None:
+                sources = {conflict.current_source: conflict.current}
+                for other in open_ones:
+                    sources[other.incoming_source] = other.incoming
+                chosen = next((s for s in sources if s.casefold() == take.casefold()), None)
+                if chosen is None:
+                    listed = ", ".join(f'"{s}"' for s in sources)
+                    raise WorkspaceError(
+                        f'"{take}" is not a source of this conflict; choose one of {listed}'
+                    )
+                decided, source, how = sources[chosen], chosen, f"took {chosen}"
+            else:
+                assert value is not None
+                decided, source, how = (
+                    self._typed_value(definition, field, value),
+                    "resolve",
+                    f"set to {value!r}",
+                )
+            ledger.resolve([c.conflict_id for c in open_ones], decided, source, how)
+        self.write_master(definition)
+        return conflict
+
+    @staticmethod
+    def _round_index(definition: Definition, round_text: str) -> int:
+        try:
+            return definition.round_index(round_text)
+        except ValueError as exc:
+            raise WorkspaceError(str(exc)) from exc
+
+    @staticmethod
+    def _typed_value(definition: Definition, field: str, value: str) -> str:
+        """A value given on the command line, stored the way answers are."""
+        scales = {
+            "milestone": definition.agreement.milestone_scale,
+            "economy": definition.agreement.economy_scale,
+        }
+        if field in scales:
+            code = smiley_code(scales[field], value)
+            if code is None:
+                codes = ", ".join(scales[field].codes)
+                raise WorkspaceError(f'"{value}" is not a {field} smiley; give one of {codes}')
+            return code
+        if field == "deviation":
+            try:
+                return repr(parse_amount(value))
+            except ValueError as exc:
+                raise WorkspaceError(str(exc)) from exc
+        return value.strip()
 
 
 def recipients(definition: Definition) -> list[Recipient]:
@@ -320,3 +543,53 @@ def _write_atomically(path: Path, content: bytes) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(content)
     os.replace(partial, path)
+
+
+@dataclass(frozen=True)
+class CentreStatus:
+    """Where one centre stands in a round."""
+
+    centre: str
+    email: str
+    issued: tuple[str, ...]
+    """The files issued to it for the round."""
+    received: tuple[str, ...]
+    """The files received from it for the round, with their verdicts."""
+    answered: int
+    missing: tuple[str, ...]
+    """Smileys not given yet: 'item milestone' or 'item economy'."""
+    conflicts: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    """Where a round stands: per centre, and the deadline."""
+
+    round: str
+    deadline: str
+    centres: tuple[CentreStatus, ...]
+
+
+def _inbox_files(workspace: Workspace) -> list[Path]:
+    inbox = workspace.path / "inbox"
+    if not inbox.is_dir():
+        return []
+    with Ledger(workspace.ledger_path) as ledger:
+        known = {receipt.sha256 for receipt in ledger.receipts() if receipt.verdict != "rejected"}
+    files = []
+    for path in sorted(inbox.iterdir()):
+        # Excel's lock files (~$name.xlsx) and hidden files are no returns.
+        if not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() not in known:
+            files.append(path)
+    return files
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A file as messages name it: relative to the workspace where it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,67 @@
+"""Build returned workbooks as a centre would: open the issued file, type, save."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW
+
+R1 = "1. budgetopfølgning 2018"
+SMILEY = f"Smiley {R1}"
+STATUS = f"Status {R1}"
+ECONOMY = "Smiley økonomi"
+ECONOMY_NOTE = "Status økonomi"
+DEVIATION = "Forventet afvigelse 2018 (mio. kr.)"
+
+
+def headers(sheet: Worksheet) -> dict[str, int]:
+    return {str(c.value): c.column for c in sheet[HEADER_ROW + 1] if c.value is not None}
+
+
+def find_row(book: openpyxl.Workbook, item: str) -> tuple[Worksheet, int]:
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible" or "Nr." not in headers(sheet):
+            continue
+        column = headers(sheet)["Nr."]
+        for row in range(FIRST_DATA_ROW + 1, sheet.max_row + 1):
+            if str(sheet.cell(row, column).value) == item:
+                return sheet, row
+    raise KeyError(item)
+
+
+def fill(
+    issued: Path,
+    out: Path,
+    answers: dict[tuple[str, str], object],
+    *,
+    reverse_rows: str | None = None,
+    rename: tuple[str, str] | None = None,
+) -> Path:
+    """A copy of an issued workbook with `answers` typed in, by (item, column header).
+
+    reverse_rows: a sheet whose data rows are put in reverse order (as a sort would);
+    rename: (old, new) sheet names.
+    """
+    shutil.copy(issued, out)
+    book = openpyxl.load_workbook(out)
+    for (item, header), value in answers.items():
+        sheet, row = find_row(book, item)
+        sheet.cell(row, headers(sheet)[header]).value = value
+    if reverse_rows is not None:
+        sheet = book[reverse_rows]
+        first, last = FIRST_DATA_ROW + 1, sheet.max_row
+        rows = [
+            [sheet.cell(r, c).value for c in range(1, sheet.max_column + 1)]
+            for r in range(first, last + 1)
+        ]
+        for offset, values in enumerate(reversed(rows)):
+            for col, value in enumerate(values, 1):
+                sheet.cell(first + offset, col).value = value
+    if rename is not None:
+        book[rename[0]].title = rename[1]
+    book.save(out)
+    return out

@@ -1,0 +1,362 @@
+"""Merging returned workbooks, built as centres would return them, into the ledger."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, fill
+
+from xlfollow.cli import cli
+from xlfollow.ledger import Ledger
+from xlfollow.workspace import Workspace
+
+SOS = "03-social-og-sundhed.xlsx"
+SIK = "04-skoler-institutioner-og-kultur.xlsx"
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    workspace = Workspace.init(tmp_path_factory.mktemp("issued") / "ws", "ballerup-2018")
+    workspace.issue("1")
+    return workspace
+
+
+@pytest.fixture
+def ws(issued: Workspace, tmp_path: Path) -> Workspace:
+    copy = tmp_path / "ws"
+    shutil.copytree(issued.path, copy)
+    return Workspace(copy)
+
+
+def outbox(ws: Workspace, name: str) -> Path:
+    return ws.path / "outbox" / "round-1" / name
+
+
+def answers(ws: Workspace) -> dict[tuple[str, str, str], str]:
+    with Ledger(ws.ledger_path) as ledger:
+        return ledger.answers()
+
+
+def test_a_centre_fills_in_and_it_is_accepted(ws: Workspace) -> None:
+    returned = fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {
+            ("3.01", SMILEY): "😊 Opfyldt",
+            ("3.01", STATUS): "Pilotprojektet er planlagt.",
+            ("3.01", ECONOMY): "☹️ Ikke overholdt",
+            ("3.01", DEVIATION): "-0,25",
+            ("4.11", SMILEY): "gul",
+            ("4.11", ECONOMY): "Overholdt",
+            ("4.02", SMILEY): "  ☹  ",
+        },
+    )
+    report = ws.merge()
+    (file,) = report.files
+    assert file.path == "inbox/sos.xlsx"
+    assert (file.verdict, file.centre, file.round) == ("accepted", "Social og Sundhed", R1)
+    assert file.cells["accepted"] == 7
+    assert file.cells["refused"] == 0 and file.cells["conflict"] == 0
+    got = answers(ws)
+    assert got[(R1, "3.01", "milestone")] == "met"
+    assert got[(R1, "3.01", "milestone_note")] == "Pilotprojektet er planlagt."
+    assert got[(R1, "3.01", "economy")] == "not_kept"
+    assert got[(R1, "3.01", "deviation")] == "-0.25"
+    assert got[(R1, "4.11", "milestone")] == "partly"
+    assert got[(R1, "4.11", "economy")] == "kept"
+    assert got[(R1, "4.02", "milestone")] == "not_met"
+    assert not report.needs_a_person
+    assert returned.exists() and (ws.path / "master.xlsx").exists()
+    # Nothing new in the inbox: a second merge finds nothing to do.
+    assert ws.merge().files == []
+
+
+def test_sorted_and_renamed_sheets_read_the_same(ws: Workspace) -> None:
+    sheet = "4. Sundhed, Ældre og Voksne…"
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("4.11", SMILEY): "😊 Opfyldt", ("4.12", SMILEY): "☹️ Ikke opfyldt"},
+        reverse_rows=sheet,
+        rename=(sheet, "Sundhed"),
+    )
+    (file,) = ws.merge().files
+    assert file.cells["accepted"] == 2 and file.cells["refused"] == 0
+    got = answers(ws)
+    assert got[(R1, "4.11", "milestone")] == "met"
+    assert got[(R1, "4.12", "milestone")] == "not_met"
+
+
+def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> None:
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.01", SMILEY): "Grøøn", ("3.01", DEVIATION): "en del"},
+    )
+    report = ws.merge()
+    (file,) = report.files
+    assert file.verdict == "accepted"
+    assert file.cells["refused"] == 2
+    reasons = {p["cell"]: p["reason"] for p in file.problems}
+    assert reasons["K3"] == (
+        f"{ws.path / 'inbox' / 'sos.xlsx'}, sheet '3. Sammenhængende udviklingsfo…', cell K3: "
+        '"Grøøn" is not a milestone smiley; choose one of "😊 Opfyldt", "😐 Delvist opfyldt", '
+        '"☹️ Ikke opfyldt"'
+    )
+    assert "is not an amount" in reasons["V3"]
+    assert report.needs_a_person
+    assert (R1, "3.01", "milestone") not in answers(ws)
+
+
+def test_an_edited_locked_title_is_reported_and_the_answers_taken(ws: Workspace) -> None:
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.01", "Delelement"): "Noget andet", ("3.01", SMILEY): "grøn"},
+    )
+    (file,) = ws.merge().files
+    assert any("cell C3: the locked 'Delelement' of item 3.01 was changed" in n for n in file.notes)
+    assert answers(ws)[(R1, "3.01", "milestone")] == "met"
+
+
+def test_another_centres_item_is_refused(ws: Workspace) -> None:
+    # 3.02 is Skoler, Institutioner og Kultur's; Social og Sundhed contributes (shown, locked).
+    fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.02", SMILEY): "grøn"})
+    (file,) = ws.merge().files
+    assert file.cells["refused"] == 1
+    (problem,) = file.problems
+    assert problem["item"] == "3.02"
+    assert problem["reason"] == (
+        "this workbook was not issued for answering milestone of item 3.02; "
+        "the responsible centre answers it"
+    )
+    assert (R1, "3.02", "milestone") not in answers(ws)
+
+
+def test_a_correction_supersedes_the_earlier_file(ws: Workspace) -> None:
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "first.xlsx",
+        {("3.01", SMILEY): "grøn", ("3.01", STATUS): "Godt"},
+    )
+    ws.merge()
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "second.xlsx",
+        {("3.01", SMILEY): "rød", ("3.01", STATUS): ""},
+    )
+    (file,) = ws.merge().files
+    assert file.cells["accepted"] == 2 and file.cells["conflict"] == 0
+    assert "a correction: it supersedes the earlier file of the same issue" in file.notes
+    got = answers(ws)
+    assert got[(R1, "3.01", "milestone")] == "not_met"
+    assert got[(R1, "3.01", "milestone_note")] == ""
+
+
+def test_the_same_file_twice_is_a_duplicate(ws: Workspace) -> None:
+    path = fill(outbox(ws, SOS), ws.path / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    ws.merge([path])
+    before = answers(ws)
+    (file,) = ws.merge([path]).files
+    assert file.verdict == "duplicate"
+    assert file.reason.startswith("the same file as sos.xlsx, merged ")
+    assert answers(ws) == before
+
+
+def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
+    settings = ws.settings_path.read_text(encoding="utf-8")
+    ws.settings_path.write_text(
+        settings + '\n[workbooks]\ncontributors = "edit"\n', encoding="utf-8"
+    )
+    ws.issue("1", again=True)
+    # 3.02 is SIK's; SOS contributes and may answer too.
+    fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
+    fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.02", SMILEY): "rød"})
+    report = ws.merge()
+    assert [f.cells["conflict"] for f in report.files] == [0, 1]
+    (conflict,) = report.conflicts
+    assert (conflict.item, conflict.field, conflict.base) == ("3.02", "milestone", "")
+    assert (conflict.current, conflict.current_source) == ("met", "Skoler, Institutioner og Kultur")
+    assert (conflict.incoming, conflict.incoming_source) == ("not_met", "Social og Sundhed")
+    assert answers(ws)[(R1, "3.02", "milestone")] == "met"  # nothing overwritten
+    master = openpyxl.load_workbook(ws.path / "master.xlsx")
+    rows = list(master["Konflikter"].iter_rows(min_row=3, values_only=True))
+    assert rows == [
+        (
+            conflict.conflict_id,
+            R1,
+            "3.02",
+            "milestone",
+            None,
+            "😊 Opfyldt",
+            "Skoler, Institutioner og Kultur",
+            "☹️ Ikke opfyldt",
+            "Social og Sundhed",
+            None,
+        )
+    ]
+    code = CliRunner().invoke(
+        cli, ["resolve", str(ws.path), "3.02", "milestone", "--take", "social og sundhed"]
+    )
+    assert code.exit_code == 0, code.output
+    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+    with Ledger(ws.ledger_path) as ledger:
+        assert ledger.conflicts() == []
+        (closed,) = ledger.conflicts(status="resolved")
+        assert closed.resolution == "took Social og Sundhed"
+
+
+def test_master_decisions_resolve_conflicts(ws: Workspace) -> None:
+    settings = ws.settings_path.read_text(encoding="utf-8")
+    ws.settings_path.write_text(
+        settings + '\n[workbooks]\ncontributors = "edit"\n', encoding="utf-8"
+    )
+    ws.issue("1", again=True)
+    fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
+    fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.02", SMILEY): "rød"})
+    ws.merge()
+    master = ws.path / "master.xlsx"
+    book = openpyxl.load_workbook(master)
+    sheet = book["Konflikter"]
+    sheet.cell(3, 10).value = "Tag indkommende"
+    book.save(ws.path / "inbox" / "master-back.xlsx")
+    report = ws.merge()
+    (file,) = report.files
+    assert file.verdict == "accepted" and file.centre == ""
+    assert any("Tag indkommende" in note for note in file.notes)
+    assert report.conflicts == []
+    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+
+
+def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
+    not_xlsx = tmp_path / "notes.xlsx"
+    not_xlsx.write_text("Status: alt er godt", encoding="utf-8")
+    forged = fill(outbox(ws, SOS), tmp_path / "forged.xlsx", {("3.01", SMILEY): "grøn"})
+    book = openpyxl.load_workbook(forged)
+    meta = book["_xlfollow"]
+    meta["B1"].value = "0" * 32
+    book.save(forged)
+    foreign = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(foreign)
+    report = ws.merge([not_xlsx, forged, foreign])
+    verdicts = [(Path(f.path).name, f.verdict, f.reason) for f in report.files]
+    assert verdicts[0] == (
+        "notes.xlsx",
+        "rejected",
+        "not an .xlsx workbook; save it from Excel as .xlsx and send it again",
+    )
+    assert verdicts[1][1] == "rejected" and verdicts[1][2].startswith(
+        f"issue id {'0' * 32} was not issued from this workspace"
+    )
+    assert verdicts[2][1] == "rejected" and "not a workbook issued by xlfollow" in verdicts[2][2]
+    assert answers(ws) == {}
+    with Ledger(ws.ledger_path) as ledger:
+        assert [r.verdict for r in ledger.receipts()] == ["rejected"] * 3
+
+
+def test_a_changed_agreement_rejects_old_workbooks(ws: Workspace) -> None:
+    path = fill(outbox(ws, SOS), ws.path / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    agreement = ws.path / "agreement.yaml"
+    agreement.write_text(
+        agreement.read_text(encoding="utf-8").replace(
+            "Arbejdet med Vision 2029", "Arbejdet med Vision 2030"
+        ),
+        encoding="utf-8",
+    )
+    (file,) = ws.merge([path]).files
+    assert file.verdict == "rejected"
+    assert file.reason.startswith("the agreement has changed since this workbook was issued")
+
+
+def test_merge_json_and_exit_status(ws: Workspace) -> None:
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.01", SMILEY): "grøn", ("4.11", SMILEY): "lilla"},
+    )
+    result = CliRunner().invoke(cli, ["merge", str(ws.path), "--json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert set(data) == {"files", "conflicts", "totals"}
+    (file,) = data["files"]
+    assert file["verdict"] == "accepted" and file["centre"] == "Social og Sundhed"
+    assert file["cells"]["accepted"] == 1 and file["cells"]["refused"] == 1
+    (problem,) = file["problems"]
+    assert (problem["item"], problem["field"], problem["value"]) == ("4.11", "milestone", "lilla")
+    assert data["totals"]["files"] == 1 and data["totals"]["open_conflicts"] == 0
+    fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
+    result = CliRunner().invoke(cli, ["merge", str(ws.path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_status_lists_what_is_missing(ws: Workspace) -> None:
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.01", SMILEY): "grøn", ("3.01", ECONOMY): "grøn"},
+    )
+    ws.merge()
+    status = ws.status("1")
+    sos = next(c for c in status.centres if c.centre == "Social og Sundhed")
+    assert sos.received == ("inbox/sos.xlsx (accepted)",)
+    assert "3.01 milestone" not in sos.missing and "3.01 economy" not in sos.missing
+    assert "4.11 milestone" in sos.missing
+    assert sos.answered == 2
+    assert sos.overdue  # the example's deadline is in 2018
+    result = CliRunner().invoke(cli, ["status", str(ws.path), "--json"])
+    assert json.loads(result.stdout)["round"] == R1
+
+
+KILL = """
+import os, sys
+from pathlib import Path
+import xlfollow.ledger as ledger
+
+original = ledger._set_answer
+calls = 0
+
+def dying(*args, **kwargs):
+    global calls
+    original(*args, **kwargs)
+    calls += 1
+    if calls == 2:
+        os._exit(9)  # killed half way through the file's transaction
+
+ledger._set_answer = dying
+from xlfollow.workspace import Workspace
+Workspace(sys.argv[1]).merge()
+"""
+
+
+def test_a_merge_killed_half_way_changes_nothing(ws: Workspace) -> None:
+    fill(
+        outbox(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.01", SMILEY): "grøn", ("3.01", STATUS): "x", ("4.11", SMILEY): "rød"},
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL, str(ws.path)], check=False, env=os.environ.copy()
+    )
+    assert killed.returncode == 9
+    assert answers(ws) == {}
+    with Ledger(ws.ledger_path) as ledger:
+        assert ledger.receipts() == []
+    (file,) = ws.merge().files  # the file is merged whole afterwards
+    assert file.cells["accepted"] == 3
+
+
+def test_a_returned_file_is_a_zip_with_our_metadata(ws: Workspace) -> None:
+    # Guard for the helpers above: what fill() saves is what openpyxl wrote, and
+    # keeps the issued metadata sheet.
+    path = fill(outbox(ws, SOS), ws.path / "x.xlsx", {})
+    assert zipfile.is_zipfile(path)
+    assert "_xlfollow" in openpyxl.load_workbook(path).sheetnames

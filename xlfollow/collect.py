@@ -1,0 +1,276 @@
+"""Receive returned workbooks: identify each, check it against its issue, merge it.
+
+Each file is merged completely or not at all (one ledger transaction), and
+ends with a verdict: accepted (merged; some cells may be refused or in
+conflict), rejected (not merged, with the reason) or duplicate (the same bytes
+as a file already merged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from xlfollow.agreement import fingerprint
+from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord
+from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
+from xlfollow.model import Definition
+from xlfollow.reader import ReturnedWorkbook, WorkbookError, read_workbook
+from xlfollow.texts import texts
+
+__all__ = [
+    "FileReport",
+    "MergeReport",
+    "receive_file",
+    "source_label",
+]
+
+
+@dataclass
+class FileReport:
+    """What became of one received file."""
+
+    path: str
+    sha256: str
+    verdict: str
+    reason: str
+    centre: str | None = None
+    round: str | None = None
+    issue_id: str | None = None
+    cells: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
+    problems: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The file's entry of the --json report."""
+        return asdict(self)
+
+
+@dataclass
+class MergeReport:
+    """The merge of a batch of files, and the conflicts open after it."""
+
+    files: list[FileReport] = field(default_factory=list)
+    conflicts: list[ConflictRecord] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Counts over the batch: files by verdict, cells by outcome, open conflicts."""
+        totals = {"files": len(self.files), "accepted": 0, "rejected": 0, "duplicate": 0}
+        for report in self.files:
+            totals[report.verdict] += 1
+            for outcome, count in report.cells.items():
+                totals[f"cells_{outcome}"] = totals.get(f"cells_{outcome}", 0) + count
+        totals["open_conflicts"] = len(self.conflicts)
+        return totals
+
+    @property
+    def needs_a_person(self) -> bool:
+        """A file was rejected, a cell refused, or a conflict is open."""
+        return bool(
+            self.conflicts
+            or any(r.verdict == "rejected" or r.cells.get("refused") for r in self.files)
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """The --json report: files, conflicts and totals."""
+        return {
+            "files": [report.to_json() for report in self.files],
+            "conflicts": [
+                {
+                    "item": c.item,
+                    "round": c.round,
+                    "field": c.field,
+                    "base": c.base,
+                    "current": c.current,
+                    "current_source": c.current_source,
+                    "incoming": c.incoming,
+                    "incoming_source": c.incoming_source,
+                }
+                for c in self.conflicts
+            ],
+            "totals": self.totals,
+        }
+
+
+def source_label(centre: str | None) -> str:
+    """How a file's answers are named as a source: the centre, or 'master'."""
+    return centre or "master"
+
+
+def imported_answers(definition: Definition, round_name: str) -> dict[tuple[str, str], Current]:
+    """A round's status notes imported with the agreement, as current values."""
+    found: dict[tuple[str, str], Current] = {}
+    for item in definition.agreement.items:
+        notes = item.status.get(round_name)
+        if notes is None:
+            continue
+        if notes.milestone:
+            found[(item.number, "milestone_note")] = Current(notes.milestone, "agreement.yaml")
+        if notes.economy:
+            found[(item.number, "economy_note")] = Current(notes.economy, "agreement.yaml")
+    return found
+
+
+def receive_file(path: Path, definition: Definition, ledger: Ledger, shown: str) -> FileReport:
+    """Identify, check and merge one returned file into the ledger; its report.
+
+    `shown` is how the file is named in messages and the ledger.
+    """
+    received_at = datetime.now(UTC).isoformat()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return FileReport(shown, "", "rejected", f"cannot be read: {exc.strerror}")
+    sha = hashlib.sha256(content).hexdigest()
+    report = FileReport(shown, sha, "accepted", "")
+
+    def record(verdict: str, reason: str) -> FileReport:
+        report.verdict, report.reason = verdict, reason
+        ledger.record_receipt(_receipt(report, received_at))
+        return report
+
+    earlier = ledger.accepted_receipt(sha)
+    if earlier is not None:
+        report.centre, report.round, report.issue_id = (
+            earlier.centre,
+            earlier.round,
+            earlier.issue_id,
+        )
+        return record(
+            "duplicate",
+            f"the same file as {earlier.file}, merged {earlier.received_at[:16]}; nothing to do",
+        )
+    if not zipfile.is_zipfile(path):
+        return record(
+            "rejected", "not an .xlsx workbook; save it from Excel as .xlsx and send it again"
+        )
+    try:
+        returned = read_workbook(path, definition.agreement)
+    except WorkbookError as exc:
+        return record("rejected", str(exc).removeprefix(f"{path}: "))
+    metadata = returned.metadata
+    issue = ledger.issue(metadata["issue_id"])
+    if issue is None:
+        return record(
+            "rejected",
+            f"issue id {metadata['issue_id']} was not issued from this workspace; "
+            "send the workbook that was sent to you",
+        )
+    report.issue_id, report.centre, report.round = issue.issue_id, issue.recipient, issue.round
+    current_print = fingerprint(definition.agreement)
+    if metadata["fingerprint"] != issue.fingerprint or metadata["round"] != issue.round:
+        return record("rejected", "its identifying data differs from what was issued with its id")
+    if issue.fingerprint != current_print:
+        return record(
+            "rejected",
+            "the agreement has changed since this workbook was issued; issue the round again "
+            "(xlfollow issue --again) and send the new workbook, or restore the agreement",
+        )
+    plan = _plan(returned, definition, ledger, issue.issue_id, issue.round)
+    _report_plan(report, plan, returned)
+    ledger.record_merge(
+        _receipt(report, received_at), issue.round, source_label(issue.recipient), plan
+    )
+    if not issue.recipient:
+        _apply_decisions(report, returned, ledger, definition)
+    return report
+
+
+def _apply_decisions(
+    report: FileReport, returned: ReturnedWorkbook, ledger: Ledger, definition: Definition
+) -> None:
+    """Resolve the conflicts a master's conflict sheet decided."""
+    words = texts(definition.settings.language)
+    keep, take = words["decision_keep"].casefold(), words["decision_take"].casefold()
+    open_by_id = {c.conflict_id: c for c in ledger.conflicts()}
+    for conflict_id, decision in returned.decisions:
+        conflict = open_by_id.get(conflict_id)
+        if conflict is None:
+            continue  # decided already, or superseded
+        if decision.casefold() == keep:
+            value, source = conflict.current, conflict.current_source
+        elif decision.casefold() == take:
+            value, source = conflict.incoming, conflict.incoming_source
+        else:
+            report.notes.append(
+                f"conflict {conflict_id}: decision {decision!r} is neither "
+                f"{words['decision_keep']!r} nor {words['decision_take']!r}; left open"
+            )
+            continue
+        ledger.resolve([conflict_id], value, source, f"{decision} (master)")
+        report.notes.append(
+            f"conflict {conflict_id} ({conflict.item} {conflict.field}): {decision}"
+        )
+
+
+def _plan(
+    returned: ReturnedWorkbook,
+    definition: Definition,
+    ledger: Ledger,
+    issue_id: str,
+    round_name: str,
+) -> MergePlan:
+    current: dict[tuple[str, str], Current] = imported_answers(definition, round_name)
+    current.update(ledger.current(round_name))
+    open_conflicts = [c.as_open() for c in ledger.conflicts(round_name)]
+    return merge_cells(
+        returned.cells,
+        ledger.issued_cells(issue_id),
+        current,
+        ledger.receipts_of_issue(issue_id),
+        open_conflicts,
+        ledger.issued_cells(issue_id, editable=False),
+    )
+
+
+def _report_plan(report: FileReport, plan: MergePlan, returned: ReturnedWorkbook) -> None:
+    report.cells = plan.counts()
+    report.problems = [
+        {
+            "sheet": result.cell.sheet,
+            "cell": result.cell.cell,
+            "item": result.cell.item,
+            "field": result.cell.field,
+            "value": result.cell.value,
+            "reason": result.reason,
+        }
+        for result in plan.results
+        if result.outcome is Outcome.REFUSED
+    ]
+    report.notes = list(returned.tampered)
+    if returned.missing:
+        report.notes.append(
+            f"items not found in the file: {', '.join(returned.missing)}; they keep their answers"
+        )
+    if plan.superseded:
+        report.notes.append(
+            f"supersedes the earlier file's {len(plan.superseded)} open conflict(s)"
+        )
+    if any(r.reason == "supersedes the earlier file" for r in plan.results):
+        report.notes.append("a correction: it supersedes the earlier file of the same issue")
+
+
+def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
+    summary: Mapping[str, object] = {
+        "cells": report.cells,
+        "problems": report.problems,
+        "notes": report.notes,
+    }
+    return ReceiptRecord(
+        None,
+        report.path,
+        report.sha256,
+        received_at,
+        report.issue_id,
+        report.centre,
+        report.round,
+        report.verdict,
+        report.reason,
+        json.dumps(summary, ensure_ascii=False),
+    )

@@ -1,0 +1,103 @@
+"""The master's own sheets: open conflicts with a decision drop-down, and files received."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from xlfollow.layout import smiley_choice
+from xlfollow.ledger import ConflictRecord, ReceiptRecord
+from xlfollow.model import Agreement, Language
+from xlfollow.texts import Texts
+
+__all__ = ["write_conflict_sheet", "write_received_sheet"]
+
+_WIDTHS = (8, 20, 10, 16, 24, 24, 20, 24, 20, 20)
+
+
+def _shown(agreement: Agreement, language: Language, field: str, value: str) -> str:
+    """An answer as the chapter sheets show it: a smiley's glyph and label, else as is."""
+    scale = {"milestone": agreement.milestone_scale, "economy": agreement.economy_scale}.get(field)
+    if scale is not None and value in scale.codes:
+        return smiley_choice(scale.step(value), language)
+    return value
+
+
+def write_conflict_sheet(
+    book: Any,
+    formats: Any,
+    texts: Texts,
+    agreement: Agreement,
+    language: Language,
+    conflicts: tuple[ConflictRecord, ...],
+    password: str,
+) -> None:
+    """One row per open conflict; the decision column is the only one to fill in."""
+    sheet = book.add_worksheet(texts["conflicts_sheet"])
+    headers = texts.list("conflict_headers")
+    for col, (header, width) in enumerate(zip(headers, _WIDTHS, strict=True)):
+        sheet.write_string(1, col, header, formats.header)
+        sheet.set_column(col, col, width, formats.locked_text)
+    for offset, conflict in enumerate(conflicts):
+        row = 2 + offset
+        values = [
+            conflict.round,
+            conflict.item,
+            conflict.field,
+            _shown(agreement, language, conflict.field, conflict.base),
+            _shown(agreement, language, conflict.field, conflict.current),
+            conflict.current_source,
+            _shown(agreement, language, conflict.field, conflict.incoming),
+            conflict.incoming_source,
+        ]
+        sheet.write_number(row, 0, conflict.conflict_id, formats.locked_text)
+        for col, value in enumerate(values, 1):
+            if value:
+                sheet.write_string(row, col, value, formats.locked_text)
+        sheet.write_blank(row, len(headers) - 1, None, formats.open_text)
+    if conflicts:
+        last = 1 + len(conflicts)
+        sheet.data_validation(
+            2,
+            len(headers) - 1,
+            last,
+            len(headers) - 1,
+            {
+                "validate": "list",
+                "source": [texts["decision_keep"], texts["decision_take"]],
+                "input_title": texts["decision_title"],
+                "input_message": texts["decision_message"],
+            },
+        )
+        sheet.autofilter(1, 0, last, len(headers) - 1)
+    sheet.freeze_panes(2, 0)
+    sheet.protect(password, {"autofilter": True, "format_columns": True})
+
+
+def write_received_sheet(
+    book: Any, formats: Any, texts: Texts, receipts: tuple[ReceiptRecord, ...], password: str
+) -> None:
+    """Every file received, newest first, with its verdict and cell counts."""
+    sheet = book.add_worksheet(texts["received_sheet"])
+    headers = texts.list("received_headers")
+    widths = (34, 18, 24, 22, 10, 60, 8, 8, 8, 8)
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        sheet.write_string(1, col, header, formats.header)
+        sheet.set_column(col, col, width, formats.locked_text)
+    for offset, receipt in enumerate(reversed(receipts)):
+        row = 2 + offset
+        cells = json.loads(receipt.report).get("cells", {})
+        texts_row = [
+            receipt.file,
+            receipt.received_at[:16].replace("T", " "),
+            receipt.centre or ("master" if receipt.issue_id else ""),
+            receipt.round or "",
+            receipt.verdict,
+            receipt.reason,
+        ]
+        for col, value in enumerate(texts_row):
+            sheet.write_string(row, col, value, formats.locked_text)
+        for col, outcome in enumerate(("accepted", "unchanged", "conflict", "refused"), 6):
+            sheet.write_number(row, col, int(cells.get(outcome, 0)), formats.locked_text)
+    sheet.freeze_panes(2, 0)
+    sheet.protect(password, {"autofilter": True, "format_columns": True})
