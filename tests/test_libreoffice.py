@@ -17,10 +17,14 @@ from typing import Any
 
 import pytest
 
-from xlfollow.workspace import Workspace
+from xlfollow.ledger import Ledger
+from xlfollow.model import Contributors
+from xlfollow.workbook import rows_for
+from xlfollow.workspace import Workspace, recipients
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSPECT = Path(__file__).parent / "libreoffice" / "inspect_workbook.py"
+ANSWER = Path(__file__).parent / "libreoffice" / "answer_workbook.py"
 
 
 def _libreoffice_missing() -> str:
@@ -105,3 +109,57 @@ def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
         for c in sheet(calc_view, "5. Erhverv og Beskæftigelse")["cells"].values()
         if not c["locked"]
     ]
+
+
+def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    result = workspace.issue("1")
+    issued = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    definition = workspace.load()
+    chapter_4 = [
+        (item, editable)
+        for item, editable in rows_for(
+            definition.agreement, recipients(definition)[3], Contributors.READ
+        )
+        if item.chapter == "4"
+    ]
+    own = next(offset for offset, (_, editable) in enumerate(chapter_4) if editable)
+    own_number = chapter_4[own][0].number
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "3. Sammenhængende udviklingsfo…": {
+                    "K3": "😊 Opfyldt",
+                    "L3": "Pilotprojektet er planlagt i Skovlunde.",
+                    "Q3": "☹️ Ikke overholdt",
+                    "V3": "-0,25",
+                },
+                "4. Sundhed, Ældre og Voksne…": {f"K{3 + own}": "😐 Delvist opfyldt"},
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    returned = tmp_path / "returned-from-calc.xlsx"
+    subprocess.run(
+        [SYSTEM_PYTHON, str(ANSWER), str(issued), str(returned), str(free_port()), str(answers)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    report = workspace.merge([returned])
+    (file,) = report.files
+    assert (file.verdict, file.centre) == ("accepted", "Social og Sundhed"), file.reason
+    assert file.cells["accepted"] == 5, file.problems
+    assert file.cells["refused"] == 0
+    assert file.notes == []  # Calc keeps the locked texts as they were
+    with Ledger(workspace.ledger_path) as ledger:
+        got = ledger.answers()
+    r1 = "1. budgetopfølgning 2018"
+    assert got[(r1, "3.01", "milestone")] == "met"
+    assert got[(r1, "3.01", "milestone_note")] == "Pilotprojektet er planlagt i Skovlunde."
+    assert got[(r1, "3.01", "economy")] == "not_kept"
+    assert got[(r1, "3.01", "deviation")] == "-0.25"
+    assert got[(r1, own_number, "milestone")] == "partly"

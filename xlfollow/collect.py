@@ -25,6 +25,7 @@ from xlfollow.texts import texts
 
 __all__ = [
     "FileReport",
+    "Intake",
     "MergeReport",
     "receive_file",
     "source_label",
@@ -117,11 +118,35 @@ def imported_answers(definition: Definition, round_name: str) -> dict[tuple[str,
     return found
 
 
-def receive_file(path: Path, definition: Definition, ledger: Ledger, shown: str) -> FileReport:
-    """Identify, check and merge one returned file into the ledger; its report.
+class Intake:
+    """Receives a batch of files into one ledger, keeping what every file needs at hand:
+    the agreement's fingerprint and each round's current answers."""
 
-    `shown` is how the file is named in messages and the ledger.
-    """
+    def __init__(self, definition: Definition, ledger: Ledger) -> None:
+        self.definition = definition
+        self.ledger = ledger
+        self.fingerprint = fingerprint(definition.agreement)
+        self._current: dict[str, dict[tuple[str, str], Current]] = {}
+
+    def current(self, round_name: str) -> dict[tuple[str, str], Current]:
+        """A round's current answers: the imported notes, then the ledger's."""
+        if round_name not in self._current:
+            found = imported_answers(self.definition, round_name)
+            found.update(self.ledger.current(round_name))
+            self._current[round_name] = found
+        return self._current[round_name]
+
+    def receive(self, path: Path, shown: str) -> FileReport:
+        """Identify, check and merge one returned file into the ledger; its report.
+
+        `shown` is how the file is named in messages and the ledger.
+        """
+        return receive_file(path, self, shown)
+
+
+def receive_file(path: Path, intake: Intake, shown: str) -> FileReport:
+    """Identify, check and merge one returned file into the ledger; its report."""
+    definition, ledger = intake.definition, intake.ledger
     received_at = datetime.now(UTC).isoformat()
     try:
         content = path.read_bytes()
@@ -163,22 +188,24 @@ def receive_file(path: Path, definition: Definition, ledger: Ledger, shown: str)
             "send the workbook that was sent to you",
         )
     report.issue_id, report.centre, report.round = issue.issue_id, issue.recipient, issue.round
-    current_print = fingerprint(definition.agreement)
     if metadata["fingerprint"] != issue.fingerprint or metadata["round"] != issue.round:
         return record("rejected", "its identifying data differs from what was issued with its id")
-    if issue.fingerprint != current_print:
+    if issue.fingerprint != intake.fingerprint:
         return record(
             "rejected",
             "the agreement has changed since this workbook was issued; issue the round again "
             "(xlfollow issue --again) and send the new workbook, or restore the agreement",
         )
-    plan = _plan(returned, definition, ledger, issue.issue_id, issue.round)
+    current = intake.current(issue.round)
+    plan = _plan(returned, current, ledger, issue.issue_id, issue.round)
     _report_plan(report, plan, returned)
-    ledger.record_merge(
-        _receipt(report, received_at), issue.round, source_label(issue.recipient), plan
-    )
-    if not issue.recipient:
+    source = source_label(issue.recipient)
+    receipt_id = ledger.record_merge(_receipt(report, received_at), issue.round, source, plan)
+    for key, value in plan.updates.items():
+        current[key] = Current(value, source, receipt_id)
+    if not issue.recipient and returned.decisions:
         _apply_decisions(report, returned, ledger, definition)
+        intake._current.clear()  # decisions changed answers: read them again
     return report
 
 
@@ -211,13 +238,11 @@ def _apply_decisions(
 
 def _plan(
     returned: ReturnedWorkbook,
-    definition: Definition,
+    current: dict[tuple[str, str], Current],
     ledger: Ledger,
     issue_id: str,
     round_name: str,
 ) -> MergePlan:
-    current: dict[tuple[str, str], Current] = imported_answers(definition, round_name)
-    current.update(ledger.current(round_name))
     open_conflicts = [c.as_open() for c in ledger.conflicts(round_name)]
     return merge_cells(
         returned.cells,

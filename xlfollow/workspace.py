@@ -16,7 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from xlfollow.agreement import dump_agreement, fingerprint, read_agreement
-from xlfollow.collect import MergeReport, receive_file
+from xlfollow.collect import Intake, MergeReport
 from xlfollow.danish import parse_amount, slug
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.layout import LAYOUT_VERSION, Field, chapter_sheet_name, smiley_code
@@ -330,10 +330,11 @@ class Workspace:
         batch = _inbox_files(self) if files is None else files
         report = MergeReport()
         with Ledger(self.ledger_path) as ledger:
+            intake = Intake(definition, ledger)
             for path in batch:
                 if progress is not None:
                     progress(path)
-                report.files.append(receive_file(path, definition, ledger, _shown(path, self.path)))
+                report.files.append(intake.receive(path, _shown(path, self.path)))
         if any(r.verdict == "accepted" for r in report.files):
             self.write_master(definition)
         with Ledger(self.ledger_path) as ledger:

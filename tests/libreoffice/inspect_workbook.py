@@ -2,68 +2,18 @@
 
 Runs under the system Python (/usr/bin/python3), which has the UNO bridge
 (Debian package python3-uno). Usage: inspect_workbook.py WORKBOOK PORT
-Starts its own headless soffice on the given port and stops it afterwards.
 """
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
-import time
 
-import uno
-from com.sun.star.beans import PropertyValue
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
-
-
-def connect(port):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local
-    )
-    deadline = time.time() + 60
-    while True:
-        try:
-            return resolver.resolve(
-                f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
-            )
-        except Exception:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.3)
+from office import load, office
 
 
 def main():
-    path, port = os.path.abspath(sys.argv[1]), sys.argv[2]
-    profile = tempfile.mkdtemp(prefix="xlfollow-lo-")
-    office = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=socket,host=127.0.0.1,port={port};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        context = connect(port)
-        desktop = context.ServiceManager.createInstanceWithContext(
-            "com.sun.star.frame.Desktop", context
-        )
-        doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(path), "_blank", 0, (prop("Hidden", True),)
-        )
+    path, port = sys.argv[1], sys.argv[2]
+    with office(port) as desktop:
+        doc = load(desktop, path)
         result = {"sheets": []}
         sheets = doc.getSheets()
         for index in range(sheets.getCount()):
@@ -84,7 +34,7 @@ def main():
                     cell = sheet.getCellByPosition(col, row)
                     name = cell.AbsoluteName.split(".")[-1].replace("$", "")
                     validation = cell.Validation
-                    if int(validation.Type.value != "ANY"):
+                    if validation.Type.value != "ANY":
                         info["validations"][name] = {
                             "type": validation.Type.value,
                             "formula1": validation.getFormula1(),
@@ -102,13 +52,7 @@ def main():
                         info["cells"][name] = {"text": cell.getString(), "locked": False}
             result["sheets"].append(info)
         doc.close(True)
-        print(json.dumps(result, ensure_ascii=False))
-    finally:
-        office.terminate()
-        try:
-            office.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            office.kill()
+    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,148 @@
+"""Time merging returned workbooks, against python-calamine reading their values.
+
+    python benchmarks/merge_returns.py [--files N]
+
+A synthetic agreement of 5,000 items and 200 centres is issued (round 1);
+every centre's workbook comes back with a smiley, a note and an amount on
+each of its items. Timed, each from a fresh copy of the workspace:
+
+- merge: `Workspace.merge` of the returned files without writing the master
+  (read, identify, check, three-way merge, ledger), as the CLI does it;
+- master: writing master.xlsx anew from the ledger, timed apart;
+- raw read: python-calamine reading every sheet's values of the same files;
+- raw write: xlsxwriter writing the master's cells with no formatting.
+
+Peak Python memory (tracemalloc) of merging a quarter of the files and all
+of them shows whether memory grows with the number of files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime
+from pathlib import Path
+from unittest import mock
+
+from python_calamine import CalamineWorkbook
+
+sys.path.insert(0, str(Path(__file__).parent))
+from issue_round import baseline_cells, raw_write, synthetic, workspace_for
+
+from xlfollow.ledger import Ledger
+from xlfollow.workbook import WorkbookSpec, write_round
+from xlfollow.workspace import Workspace, recipients
+
+
+def returned_files(workspace: Workspace, folder: Path, count: int) -> list[Path]:
+    """Each centre's issued workbook written again with answers in every answer cell."""
+    definition = workspace.load()
+    rng = random.Random(3)
+    round_name = definition.agreement.rounds[0]
+    with Ledger(workspace.ledger_path) as ledger:
+        issues = {i.recipient: i for i in ledger.issues(round_name)}
+    answers = {}
+    for item in definition.agreement.items:
+        answers[(round_name, item.number, "milestone")] = rng.choice(["met", "partly", "not_met"])
+        answers[(round_name, item.number, "economy")] = rng.choice(["kept", "not_kept"])
+        answers[(round_name, item.number, "milestone_note")] = "Indsatsen forløber som planlagt."
+        answers[(round_name, item.number, "deviation")] = repr(round(rng.uniform(-1, 1), 3))
+    specs = [
+        WorkbookSpec(
+            definition,
+            0,
+            r,
+            issues[r.name].issue_id,
+            datetime(2026, 1, 1),
+            answers,
+            fingerprint=issues[r.name].fingerprint,
+        )
+        for r in recipients(definition)
+        if r.name and r.name in issues
+    ][:count]
+    folder.mkdir()
+    paths = []
+    for spec, book in zip(specs, write_round(specs, workers=2), strict=True):
+        path = folder / spec.recipient.file_name
+        path.write_bytes(book.content)
+        paths.append(path)
+    return paths
+
+
+def raw_read(paths: list[Path]) -> int:
+    cells = 0
+    for path in paths:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            cells += sum(len(row) for row in book.get_sheet_by_name(name).to_python())
+    return cells
+
+
+def timed_merge(
+    template: Path, scratch: Path, paths: list[Path], name: str, trace: bool = False
+) -> tuple[float, int]:
+    """Seconds to merge the files into a fresh copy of the workspace, or (trace=True,
+    a separate run, as tracing slows Python down) the peak traced memory."""
+    copy = scratch / name
+    shutil.copytree(template, copy)
+    workspace = Workspace(copy)
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    with mock.patch.object(Workspace, "write_master", return_value=None):
+        report = workspace.merge(paths)
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] if trace else 0
+    tracemalloc.stop()
+    assert all(f.verdict == "accepted" for f in report.files), [f.reason for f in report.files]
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=200)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="xlfollow-merge-bench-"))
+    try:
+        workspace = workspace_for(scratch / "template", synthetic(5000, 200))
+        workspace.issue("1")
+        paths = returned_files(workspace, scratch / "returns", args.files)
+        quarter = paths[: max(1, len(paths) // 4)]
+        merge_time, _ = timed_merge(workspace.path, scratch, paths, "all")
+        _, peak_all = timed_merge(workspace.path, scratch, paths, "traced-all", trace=True)
+        _, peak_quarter = timed_merge(workspace.path, scratch, quarter, "quarter", trace=True)
+        start = time.perf_counter()
+        cells = raw_read(paths)
+        read_time = time.perf_counter() - start
+        merged = Workspace(scratch / "all")
+        start = time.perf_counter()
+        merged.write_master()
+        master_time = time.perf_counter() - start
+        master_books = baseline_cells(merged)[:1]
+        start = time.perf_counter()
+        raw_write(master_books)
+        raw_master = time.perf_counter() - start
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"{len(paths)} returned workbooks, {cells} cells read by calamine")
+    print("| step | xlfollow (s) | baseline (s) | ratio |")
+    print("| --- | --- | --- | --- |")
+    rows = [
+        (f"merge {len(paths)} files", merge_time, "calamine read", read_time),
+        ("write master.xlsx", master_time, "xlsxwriter raw", raw_master),
+    ]
+    for step, ours, base, theirs in rows:
+        print(f"| {step} | {ours:.2f} | {base} {theirs:.2f} | {ours / theirs:.1f} |")
+    print(
+        f"peak traced memory: {len(quarter)} files {peak_quarter / 1e6:.0f} MB, "
+        f"{len(paths)} files {peak_all / 1e6:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
