@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, fill
 
 from xlfollow.cli import cli
+from xlfollow.collect import MergeReport
 from xlfollow.ledger import Ledger
 from xlfollow.workspace import Workspace
 
@@ -172,7 +173,8 @@ def test_the_same_file_twice_is_a_duplicate(ws: Workspace) -> None:
     assert answers(ws) == before
 
 
-def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
+def disagree_on_3_02(ws: Workspace) -> MergeReport:
+    """Issue again with contributors = "edit"; SIK and SOS both answer 3.02, differently."""
     settings = ws.settings_path.read_text(encoding="utf-8")
     ws.settings_path.write_text(
         settings + '\n[workbooks]\ncontributors = "edit"\n', encoding="utf-8"
@@ -181,7 +183,11 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
     # 3.02 is SIK's; SOS contributes and may answer too.
     fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
     fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.02", SMILEY): "rød"})
-    report = ws.merge()
+    return ws.merge()
+
+
+def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
+    report = disagree_on_3_02(ws)
     assert [f.cells["conflict"] for f in report.files] == [0, 1]
     (conflict,) = report.conflicts
     assert (conflict.item, conflict.field, conflict.base) == ("3.02", "milestone", "")
@@ -216,14 +222,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
 
 
 def test_master_decisions_resolve_conflicts(ws: Workspace) -> None:
-    settings = ws.settings_path.read_text(encoding="utf-8")
-    ws.settings_path.write_text(
-        settings + '\n[workbooks]\ncontributors = "edit"\n', encoding="utf-8"
-    )
-    ws.issue("1", again=True)
-    fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
-    fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.02", SMILEY): "rød"})
-    ws.merge()
+    disagree_on_3_02(ws)
     master = ws.path / "master.xlsx"
     book = openpyxl.load_workbook(master)
     sheet = book["Konflikter"]
@@ -360,3 +359,14 @@ def test_a_returned_file_is_a_zip_with_our_metadata(ws: Workspace) -> None:
     path = fill(outbox(ws, SOS), ws.path / "x.xlsx", {})
     assert zipfile.is_zipfile(path)
     assert "_xlfollow" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_commands_work_inside_the_workspace(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    monkeypatch.chdir(ws.path)
+    result = CliRunner().invoke(cli, ["merge"])
+    assert result.exit_code == 0, result.output
+    assert "sos.xlsx  Social og Sundhed  accepted" in result.output
+    result = CliRunner().invoke(cli, ["resolve", "3.01", "milestone", "--take", "x"])
+    assert result.exit_code == 1
+    assert "there is no open conflict on item 3.01, field milestone" in result.stderr

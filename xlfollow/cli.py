@@ -184,11 +184,11 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
 
 
 @cli.command("merge", epilog=EXIT_CODES)
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[DIR] [FILES]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def merge(directory: Path, files: tuple[Path, ...], as_json: bool) -> None:
-    """Merge returned workbooks into the ledger: FILES, or the new files in inbox/.
+def merge(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Merge returned workbooks into the ledger of the workspace DIR (by default the
+    current folder): FILES, or the new files in its inbox/.
 
     Every answer cell ends as accepted, unchanged, conflict (kept open, nothing
     overwritten) or refused, and every file as accepted, rejected or duplicate.
@@ -200,6 +200,7 @@ def merge(directory: Path, files: tuple[Path, ...], as_json: bool) -> None:
       xlfollow merge budget2018
       xlfollow merge budget2018 ~/Downloads/03-social-og-sundhed.xlsx --json
     """
+    directory, files = (paths[0], paths[1:]) if paths and paths[0].is_dir() else (Path("."), paths)
     workspace = Workspace(directory)
     chosen = list(files) or None
     if as_json or not sys.stderr.isatty():
@@ -283,16 +284,12 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
 
 
 @cli.command("resolve", epilog=EXIT_CODES)
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("item")
-@click.argument("field")
+@click.argument("words", nargs=-1, required=True, metavar="[DIR] ITEM FIELD")
 @click.option("--round", "round_text", help="The round, if the item has conflicts in several.")
 @click.option("--take", help="The source whose value stands, as the conflict report names it.")
 @click.option("--value", help="The value that stands instead, e.g. 'Opfyldt' or '-0,5'.")
 def resolve(
-    directory: Path,
-    item: str,
-    field: str,
+    words: tuple[str, ...],
     round_text: str | None,
     take: str | None,
     value: str | None,
@@ -305,6 +302,9 @@ def resolve(
       xlfollow resolve budget2018 3.31.2 milestone --take "Social og Sundhed"
       xlfollow resolve budget2018 3.31.2 deviation --value -0,5
     """
+    if len(words) not in (2, 3):
+        raise click.UsageError("give ITEM and FIELD, after the workspace folder if it is not here")
+    directory, item, field = (".", *words) if len(words) == 2 else words
     conflict = Workspace(directory).resolve(item, field, round_text, take, value)
     click.echo(f"Resolved item {conflict.item} {conflict.field} ({conflict.round}).")
 

@@ -145,7 +145,6 @@ def sheet_columns(
     `headers` are the language's header templates (workbook_templates/texts.yaml).
     """
     rounds = agreement.rounds
-    current = rounds[round_index]
     year = agreement_year(agreement)
     year_text = str(year) if year else ""
 
@@ -163,59 +162,36 @@ def sheet_columns(
         Column("agreement_text", header("agreement_text"), 60, ColumnKind.LONG_TEXT, grouped=True),
         Column("action_text", header("action_text"), 60, ColumnKind.LONG_TEXT, grouped=True),
     ]
-    for index, name in enumerate(rounds[:round_index]):
+    for index, name in enumerate(rounds[: round_index + 1]):
+        # Earlier rounds' answers are shown locked; the current round's are the form.
+        now = index == round_index
         columns += [
             Column(
                 f"milestone_text@{index}",
                 header("milestone_text", round=name),
-                30,
+                34 if now else 30,
                 ColumnKind.TEXT,
                 round_index=index,
             ),
             Column(
                 f"milestone@{index}",
                 header("milestone", round=name),
-                16,
+                18 if now else 16,
                 ColumnKind.MILESTONE_SMILEY,
                 Field.MILESTONE,
                 index,
+                editable=now,
             ),
             Column(
                 f"milestone_note@{index}",
                 header("milestone_note", round=name),
-                30,
+                36 if now else 30,
                 ColumnKind.TEXT,
                 Field.MILESTONE_NOTE,
                 index,
+                editable=now,
             ),
         ]
-    columns += [
-        Column(
-            f"milestone_text@{round_index}",
-            header("milestone_text", round=current),
-            34,
-            ColumnKind.TEXT,
-            round_index=round_index,
-        ),
-        Column(
-            f"milestone@{round_index}",
-            header("milestone", round=current),
-            18,
-            ColumnKind.MILESTONE_SMILEY,
-            Field.MILESTONE,
-            round_index,
-            editable=True,
-        ),
-        Column(
-            f"milestone_note@{round_index}",
-            header("milestone_note", round=current),
-            36,
-            ColumnKind.TEXT,
-            Field.MILESTONE_NOTE,
-            round_index,
-            editable=True,
-        ),
-    ]
     for index in range(round_index + 1, len(rounds)):
         columns.append(
             Column(

@@ -1,31 +1,23 @@
 """Read a returned workbook back into submitted cells, using the writer's layout.
 
-Cells are read as values (openpyxl, with defusedxml installed so XML entity
-tricks are refused). Columns are found by their headers and rows by the
-hidden key column, falling back to the visible item number, so a sorted,
-filtered or renamed sheet, or an inserted row, reads the same. Every answer
-cell becomes a SubmittedCell; one that does not fit its column carries the
-problem, with file, sheet and cell, so the merge refuses it.
+The file is scanned first (intake.py); only then does python-calamine read its
+cell values. Columns are found by their headers and rows by the hidden key
+column, falling back to the visible item number, so a sorted, filtered or
+renamed sheet, or an inserted row, reads the same. Every answer cell becomes a
+SubmittedCell; one that does not fit its column, or holds a formula, carries
+the problem with file, sheet and cell, so the merge refuses it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineWorkbook
 
 from xlfollow.errors import XlfollowError
-from xlfollow.layout import (
-    FIRST_DATA_ROW,
-    HEADER_ROW,
-    CellError,
-    Column,
-    answer_of,
-    sheet_columns,
-)
+from xlfollow.intake import Scan, ScanError, scan_workbook
+from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, CellError, Column, answer_of, sheet_columns
 from xlfollow.merge import SubmittedCell
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.texts import texts
@@ -34,6 +26,8 @@ from xlfollow.workbook import METADATA_SHEET
 __all__ = ["REQUIRED_METADATA", "ReturnedWorkbook", "WorkbookError", "read_workbook"]
 
 REQUIRED_METADATA = ("issue_id", "fingerprint", "round", "round_index", "layout_version")
+
+Grid = list[list[object]]
 
 
 class WorkbookError(XlfollowError):
@@ -58,17 +52,86 @@ class ReturnedWorkbook:
         return {(c.item, c.field): c.value for c in self.cells if not c.problem}
 
 
-def read_metadata(book: Any, path: Path) -> dict[str, str]:
-    """The identifying metadata of an issued workbook; WorkbookError if it has none."""
-    if METADATA_SHEET not in book.sheetnames:
+def _coordinate(row: int, col: int) -> str:
+    """'K3' for 0-based row 2, column 10."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _grid(book: CalamineWorkbook, name: str) -> Grid:
+    """A sheet's values from A1, whatever cell its used range starts at."""
+    sheet = book.get_sheet_by_name(name)
+    top, left = sheet.start or (0, 0)
+    rows: Grid = [[] for _ in range(top)]
+    rows += [[""] * left + list(row) for row in sheet.to_python(skip_empty_area=False)]
+    return rows
+
+
+def _at(grid: Grid, row: int, col: int) -> object:
+    if row < len(grid) and col < len(grid[row]):
+        value = grid[row][col]
+        return None if value == "" else value
+    return None
+
+
+def _text(value: object) -> str:
+    """A cell value as text; whole numbers without a trailing '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def read_workbook(path: Path, agreement: Agreement) -> ReturnedWorkbook:
+    """Read the metadata and the current round's answer cells of a workbook xlfollow issued."""
+    try:
+        scan = scan_workbook(path)
+        book = CalamineWorkbook.from_path(str(path))
+    except ScanError as exc:
+        raise WorkbookError(f"{path}: {exc}") from exc
+    except Exception as exc:  # calamine raises its own kinds for a file it cannot read
+        raise WorkbookError(
+            f"{path}: cannot be read as an .xlsx workbook ({exc}); "
+            "save it from Excel as .xlsx and send it again"
+        ) from exc
+    metadata = _metadata(book, path)
+    language = Language(metadata.get("language", "da"))
+    round_index = int(metadata["round_index"])
+    if not 0 <= round_index < len(agreement.rounds):
+        raise WorkbookError(f"{path}: it names round {round_index + 1}, which the agreement lacks")
+    columns = sheet_columns(agreement, round_index, texts(language).headers)
+    reader = _SheetReader(path, agreement, language, columns, scan)
+    conflict_sheet = texts(language)["conflicts_sheet"]
+    decisions: tuple[tuple[int, str], ...] = ()
+    for name in book.sheet_names:
+        if name == METADATA_SHEET:
+            continue
+        if name == conflict_sheet:
+            decisions = _decisions(_grid(book, name))
+        else:
+            reader.read(name, _grid(book, name))
+    return ReturnedWorkbook(
+        metadata,
+        tuple(reader.cells),
+        tuple(reader.tampered),
+        tuple(sorted(reader.missing_from(metadata), key=_number_order)),
+        decisions,
+    )
+
+
+def _metadata(book: CalamineWorkbook, path: Path) -> dict[str, str]:
+    if METADATA_SHEET not in book.sheet_names:
         raise WorkbookError(
             f"{path}: not a workbook issued by xlfollow (it has no {METADATA_SHEET} sheet); "
             "send the workbook that was sent to you"
         )
     metadata = {
-        str(row[0]): "" if row[1] is None else str(row[1])
-        for row in book[METADATA_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)
-        if row and row[0]
+        _text(row[0]): _text(row[1])
+        for row in _grid(book, METADATA_SHEET)
+        if len(row) >= 2 and row[0] != ""
     }
     missing = [key for key in REQUIRED_METADATA if not metadata.get(key)]
     if missing:
@@ -77,37 +140,6 @@ def read_metadata(book: Any, path: Path) -> dict[str, str]:
             "send the workbook that was sent to you"
         )
     return metadata
-
-
-def read_workbook(path: Path, agreement: Agreement) -> ReturnedWorkbook:
-    """Read the metadata and the current round's answer cells of a workbook xlfollow issued."""
-    try:
-        book = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a file it cannot read
-        raise WorkbookError(
-            f"{path}: cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); "
-            "save it from Excel as .xlsx and send it again"
-        ) from exc
-    metadata = read_metadata(book, path)
-    language = Language(metadata.get("language", "da"))
-    round_index = int(metadata["round_index"])
-    if not 0 <= round_index < len(agreement.rounds):
-        raise WorkbookError(f"{path}: it names round {round_index + 1}, which the agreement lacks")
-    columns = sheet_columns(agreement, round_index, texts(language).headers)
-    items = {item.number: item for item in agreement.items}
-    reader = _SheetReader(path, agreement, language, columns, items)
-    for sheet in book.worksheets:
-        if sheet.title not in (METADATA_SHEET, texts(language)["conflicts_sheet"]):
-            reader.read(sheet)
-    conflict_sheet = texts(language)["conflicts_sheet"]
-    decisions = _decisions(book[conflict_sheet]) if conflict_sheet in book.sheetnames else ()
-    return ReturnedWorkbook(
-        metadata,
-        tuple(reader.cells),
-        tuple(reader.tampered),
-        tuple(sorted(reader.missing_from(metadata), key=_number_order)),
-        decisions,
-    )
 
 
 def _number_order(number: str) -> list[int | str]:
@@ -121,13 +153,14 @@ class _SheetReader:
         agreement: Agreement,
         language: Language,
         columns: tuple[Column, ...],
-        items: dict[str, Item],
+        scan: Scan,
     ) -> None:
         self.path = path
         self.agreement = agreement
         self.language = language
         self.columns = columns
-        self.items = items
+        self.scan = scan
+        self.items = {item.number: item for item in agreement.items}
         current = next(c.round_index for c in columns if c.editable and c.round_index is not None)
         self.round_name = agreement.rounds[current]
         self.locked_keys = {"title", "economy_text", f"milestone_text@{current}"}
@@ -135,78 +168,88 @@ class _SheetReader:
         self.tampered: list[str] = []
         self.seen: set[str] = set()
 
-    def where(self, sheet: Worksheet, coordinate: str) -> str:
-        return f"{self.path}, sheet '{sheet.title}', cell {coordinate}"
+    def where(self, sheet: str, coordinate: str) -> str:
+        return f"{self.path}, sheet '{sheet}', cell {coordinate}"
 
-    def read(self, sheet: Worksheet) -> None:
-        headers = {
-            str(cell.value).strip(): cell.column
-            for cell in sheet[HEADER_ROW + 1]
-            if cell.value is not None
-        }
+    def read(self, sheet: str, grid: Grid) -> None:
+        header_row = grid[HEADER_ROW] if len(grid) > HEADER_ROW else []
+        headers = {_text(value): col for col, value in enumerate(header_row) if value != ""}
         by_key = {column.key: headers.get(column.header) for column in self.columns}
         if by_key["number"] is None and by_key["key"] is None:
             return  # not a chapter sheet: the front sheet, or one the user added
-        answers = [(c, by_key[c.key]) for c in self.columns if c.editable and by_key[c.key]]
-        locked = [(c, by_key[c.key]) for c in self.columns if c.key in self.locked_keys]
-        for row in range(FIRST_DATA_ROW + 1, sheet.max_row + 1):
-            item = self._item(sheet, row, by_key.get("key"), by_key.get("number"))
-            values = [(column, col, sheet.cell(row, col)) for column, col in answers if col]
+        answers = [
+            (c, col) for c in self.columns if c.editable and (col := by_key[c.key]) is not None
+        ]
+        locked = [
+            (c, col)
+            for c in self.columns
+            if c.key in self.locked_keys and (col := by_key[c.key]) is not None
+        ]
+        formulas = self.scan.formulas.get(sheet, set())
+        for row in range(FIRST_DATA_ROW, len(grid)):
+            item = self._item(grid, row, by_key["key"], by_key["number"])
             if item is None:
-                for column, _, cell in values:
-                    if cell.value not in (None, ""):
-                        assert column.field is not None
-                        self.cells.append(
-                            SubmittedCell(
-                                "?",
-                                column.field.value,
-                                str(cell.value),
-                                sheet.title,
-                                cell.coordinate,
-                                f"{self.where(sheet, cell.coordinate)}: the row has no item "
-                                "number this workbook knows; answer in the item's own row",
-                            )
-                        )
+                self._orphans(sheet, grid, row, answers)
                 continue
             self.seen.add(item.number)
-            self._check_locked(sheet, row, item, locked)
-            for column, _, cell in values:
+            self._check_locked(sheet, grid, row, item, locked)
+            for column, col in answers:
                 assert column.field is not None
-                try:
-                    value = answer_of(column, cell.value, self.agreement, self.language)
-                    problem = ""
-                except CellError as exc:
-                    value, problem = str(cell.value), f"{self.where(sheet, cell.coordinate)}: {exc}"
+                coordinate = _coordinate(row, col)
+                raw = _at(grid, row, col)
+                value, problem = "", ""
+                if coordinate in formulas:
+                    value = _text(raw)
+                    problem = (
+                        f"{self.where(sheet, coordinate)}: a formula where a value belongs; "
+                        "type the value itself"
+                    )
+                else:
+                    try:
+                        value = answer_of(column, raw, self.agreement, self.language)
+                    except CellError as exc:
+                        value, problem = _text(raw), f"{self.where(sheet, coordinate)}: {exc}"
                 self.cells.append(
                     SubmittedCell(
-                        item.number,
-                        column.field.value,
-                        value,
-                        sheet.title,
-                        cell.coordinate,
-                        problem,
+                        item.number, column.field.value, value, sheet, coordinate, problem
                     )
                 )
 
+    def _orphans(self, sheet: str, grid: Grid, row: int, answers: list[tuple[Column, int]]) -> None:
+        """Answers typed in a row that names no item this workbook knows are refused."""
+        for column, col in answers:
+            raw = _at(grid, row, col)
+            if raw is None:
+                continue
+            assert column.field is not None
+            coordinate = _coordinate(row, col)
+            self.cells.append(
+                SubmittedCell(
+                    "?",
+                    column.field.value,
+                    _text(raw),
+                    sheet,
+                    coordinate,
+                    f"{self.where(sheet, coordinate)}: the row has no item number this "
+                    "workbook knows; answer in the item's own row",
+                )
+            )
+
     def _item(
-        self, sheet: Worksheet, row: int, key_col: int | None, number_col: int | None
+        self, grid: Grid, row: int, key_col: int | None, number_col: int | None
     ) -> Item | None:
         for col in (key_col, number_col):
-            if col is None:
-                continue
-            value = sheet.cell(row, col).value
-            if value is not None and str(value).strip() in self.items:
-                return self.items[str(value).strip()]
+            if col is not None:
+                item = self.items.get(_text(_at(grid, row, col)))
+                if item is not None:
+                    return item
         return None
 
     def _check_locked(
-        self, sheet: Worksheet, row: int, item: Item, locked: list[tuple[Column, int | None]]
+        self, sheet: str, grid: Grid, row: int, item: Item, locked: list[tuple[Column, int]]
     ) -> None:
         for column, col in locked:
-            if col is None:
-                continue
-            cell = sheet.cell(row, col)
-            found = "" if cell.value is None else str(cell.value).strip()
+            found = _text(_at(grid, row, col))
             if column.key == "title":
                 issued = item.title
             elif column.key == "economy_text":
@@ -215,7 +258,7 @@ class _SheetReader:
                 issued = item.milestone(self.round_name)
             if found != issued:
                 self.tampered.append(
-                    f"{self.where(sheet, cell.coordinate)}: the locked '{column.header}' of "
+                    f"{self.where(sheet, _coordinate(row, col))}: the locked '{column.header}' of "
                     f"item {item.number} was changed; the change is ignored, the answers are taken"
                 )
 
@@ -227,9 +270,9 @@ class _SheetReader:
         return expected - self.seen
 
 
-def _decisions(sheet: Worksheet) -> tuple[tuple[int, str], ...]:
+def _decisions(grid: Grid) -> tuple[tuple[int, str], ...]:
     found = []
-    for row in sheet.iter_rows(min_row=HEADER_ROW + 2, values_only=True):
-        if row and isinstance(row[0], int | float) and row[-1]:
-            found.append((int(row[0]), str(row[-1]).strip()))
+    for row in grid[HEADER_ROW + 1 :]:
+        if row and isinstance(row[0], int | float) and _text(row[-1]):
+            found.append((int(row[0]), _text(row[-1])))
     return tuple(found)

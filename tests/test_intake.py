@@ -1,0 +1,90 @@
+"""The scan in front of the value reader: what a file is, and what it may not hold."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from returns import SMILEY, fill
+
+from xlfollow.intake import ScanError, scan_workbook
+from xlfollow.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workspace = Workspace.init(tmp_path_factory.mktemp("scan") / "ws")
+    result = workspace.issue("1")
+    return next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+
+
+def rewrite(source: Path, target: Path, change: dict[str, bytes]) -> Path:
+    """A copy of a zip with some parts replaced or added."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            new.writestr(entry, change.pop(entry.filename, old.read(entry.filename)))
+        for name, data in change.items():
+            new.writestr(name, data)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "an old .xls workbook, or one saved with a password",
+        ),
+        (b"Nr.;Smiley\n3.01;Opfyldt\n", "not an .xlsx workbook"),
+        (b"PK\x03\x04broken", "the .xlsx is damaged"),
+    ],
+)
+def test_what_a_file_is(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "returned.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ScanError, match=message):
+        scan_workbook(path)
+
+
+def test_a_cell_far_outside_the_table_is_refused(issued: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "far.xlsx"
+    shutil.copy(issued, copy)
+    book = openpyxl.load_workbook(copy)
+    book["3. Sammenhængende udviklingsfo…"]["XFD1048576"] = "x"
+    book.save(copy)
+    with pytest.raises(
+        ScanError, match=r"has a cell at XFD1048576, far outside the workbook's table"
+    ):
+        scan_workbook(copy)
+
+
+def test_a_doctype_and_macros_are_refused(issued: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(issued) as archive:
+        styles = archive.read("xl/styles.xml")
+    entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + styles.split(b"?>", 1)[1]
+    with pytest.raises(ScanError, match="declares a DOCTYPE"):
+        scan_workbook(rewrite(issued, tmp_path / "doctype.xlsx", {"xl/styles.xml": entity}))
+    with pytest.raises(ScanError, match="a macro-enabled workbook"):
+        scan_workbook(rewrite(issued, tmp_path / "macro.xlsx", {"xl/vbaProject.bin": b"\0" * 10}))
+
+
+def test_a_formula_in_an_answer_cell_is_refused(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    result = workspace.issue("1")
+    issued = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    fill(
+        issued,
+        workspace.path / "inbox" / "sos.xlsx",
+        {("3.01", SMILEY): '="😊 "&"Opfyldt"', ("4.11", SMILEY): "grøn"},
+    )
+    (file,) = workspace.merge().files
+    assert file.cells["accepted"] == 1 and file.cells["refused"] == 1
+    (problem,) = file.problems
+    assert problem["item"] == "3.01"
+    assert problem["reason"].endswith(
+        "cell K3: a formula where a value belongs; type the value itself"
+    )
