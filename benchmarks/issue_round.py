@@ -98,12 +98,14 @@ def workspace_for(root: Path, agreement: Agreement | None) -> Workspace:
     return workspace
 
 
-def baseline_cells(workspace: Workspace) -> list[list[tuple[str, list[list[str | float | None]]]]]:
+def baseline_cells(
+    workspace: Workspace, answers: dict[tuple[str, str, str], str] | None = None
+) -> list[list[tuple[str, list[list[str | float | None]]]]]:
     """Per workbook, per chapter sheet: the header and data rows our writer writes."""
     definition = workspace.load()
     books = []
     for recipient in recipients(definition):
-        spec = WorkbookSpec(definition, 0, recipient, "x" * 32, _now(), {})
+        spec = WorkbookSpec(definition, 0, recipient, "x" * 32, _now(), answers or {})
         writer = _Writer(spec)
         rows = rows_for(definition.agreement, recipient, definition.settings.contributors)
         if not recipient.is_master and not any(editable for _, editable in rows):

@@ -20,7 +20,7 @@ from xlfollow.agreement import fingerprint
 from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord
 from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
 from xlfollow.model import Definition
-from xlfollow.reader import ReturnedWorkbook, WorkbookError, read_workbook
+from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
 from xlfollow.texts import texts
 
 __all__ = [
@@ -126,6 +126,7 @@ class Intake:
         self.definition = definition
         self.ledger = ledger
         self.fingerprint = fingerprint(definition.agreement)
+        self.reading = Reading(definition.agreement)
         self._current: dict[str, dict[tuple[str, str], Current]] = {}
 
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
@@ -176,7 +177,7 @@ def receive_file(path: Path, intake: Intake, shown: str) -> FileReport:
             "rejected", "not an .xlsx workbook; save it from Excel as .xlsx and send it again"
         )
     try:
-        returned = read_workbook(path, definition.agreement)
+        returned = read_workbook(path, definition.agreement, intake.reading)
     except WorkbookError as exc:
         return record("rejected", str(exc).removeprefix(f"{path}: "))
     metadata = returned.metadata

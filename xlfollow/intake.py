@@ -156,9 +156,15 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
             digits = bytes(c for c in ref if 48 <= c <= 57)
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, ref.decode()))
-    for letters, digits in _CELL_REF.findall(data):
-        if _too_far(letters, digits, limits):
-            raise ScanError(_too_far_message(sheet, (letters + digits).decode()))
+    refs = _CELL_REF.findall(data)
+    if refs:
+        widest = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
+        deepest = max(refs, key=lambda ref: int(ref[1]))
+        for letters, digits in (widest, deepest):
+            if _too_far(letters, digits, limits):
+                raise ScanError(_too_far_message(sheet, (letters + digits).decode()))
+    if b"<f" not in data and b":f" not in data:
+        return set()  # no formula element at all: the common case, found fast
     return {ref.decode() for ref in _FORMULA_CELL.findall(data)}
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from xlfollow.danish import parse_amount
 from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
@@ -338,9 +339,15 @@ def smiley_code(scale: SmileyScale, value: str) -> str | None:
     label alone, the step's code, or its traffic-light colour in Danish or
     English, in any case and spacing.
     """
-    folded = _fold(value)
+    return _smiley_names(scale).get(_fold(value))
+
+
+@cache
+def _smiley_names(scale: SmileyScale) -> dict[str, str]:
+    """Every folded way of writing each step of a scale, to the step's code."""
+    names: dict[str, str] = {}
     for position, step in enumerate(scale.steps):
-        names = {
+        for name in (
             step.glyph,
             step.label_da,
             step.label_en,
@@ -348,7 +355,6 @@ def smiley_code(scale: SmileyScale, value: str) -> str | None:
             f"{step.glyph} {step.label_da}",
             f"{step.glyph} {step.label_en}",
             *_colour_words(position, len(scale.steps)),
-        }
-        if folded in {_fold(name) for name in names}:
-            return step.code
-    return None
+        ):
+            names.setdefault(_fold(name), step.code)
+    return names

@@ -293,8 +293,9 @@ class Ledger:
     def set_answers(self, answers: Iterable[tuple[AnswerKey, str]], source: str) -> None:
         """Record accepted answers, each with where it came from, in one transaction."""
         with self.transaction() as db:
-            for (round_name, item, field), value in answers:
-                _set_answer(db, round_name, item, field, value, source, None)
+            _set_answers(
+                db, ((r, item, field, value) for (r, item, field), value in answers), source, None
+            )
 
     # Receiving files
 
@@ -331,8 +332,12 @@ class Ledger:
         """Record a merged file and everything it changes, all or nothing; its id."""
         with self.transaction() as db:
             receipt_id = _insert_receipt(db, receipt)
-            for (item, field), value in plan.updates.items():
-                _set_answer(db, round_name, item, field, value, source, receipt_id)
+            _set_answers(
+                db,
+                ((round_name, item, field, value) for (item, field), value in plan.updates.items()),
+                source,
+                receipt_id,
+            )
             now = _now()
             db.executemany(
                 "UPDATE conflicts SET status = 'superseded', resolution = ?, resolved_at = ? "
@@ -381,7 +386,7 @@ class Ledger:
             first = db.execute(
                 "SELECT round, item, field FROM conflicts WHERE conflict_id = ?", (ids[0],)
             ).fetchone()
-            _set_answer(db, first[0], first[1], first[2], value, source, None)
+            _set_answers(db, [(first[0], first[1], first[2], value)], source, None)
             db.executemany(
                 "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
                 "WHERE conflict_id = ? AND status = 'open'",
@@ -462,22 +467,22 @@ def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
     return cursor.lastrowid
 
 
-def _set_answer(
+def _set_answers(
     db: sqlite3.Connection,
-    round_name: str,
-    item: str,
-    field: str,
-    value: str,
+    answers: Iterable[tuple[str, str, str, str]],
     source: str,
     receipt_id: int | None,
 ) -> None:
+    """Set (round, item, field, value) answers as current, and keep them in the history."""
     now = _now()
-    db.execute(
+    rows = [(r, item, field, value, source, now, receipt_id) for r, item, field, value in answers]
+    db.executemany(
         "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at, "
         "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (round_name, item, field, value, source, now, receipt_id),
+        rows,
     )
-    db.execute(
-        "INSERT INTO answer_history VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (round_name, item, field, value, source, receipt_id, now),
+    db.executemany(
+        "INSERT INTO answer_history (round, item, field, value, source, recorded_at, "
+        "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
     )

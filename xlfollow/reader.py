@@ -23,7 +23,7 @@ from xlfollow.model import Agreement, Item, Language
 from xlfollow.texts import texts
 from xlfollow.workbook import METADATA_SHEET
 
-__all__ = ["REQUIRED_METADATA", "ReturnedWorkbook", "WorkbookError", "read_workbook"]
+__all__ = ["REQUIRED_METADATA", "Reading", "ReturnedWorkbook", "WorkbookError", "read_workbook"]
 
 REQUIRED_METADATA = ("issue_id", "fingerprint", "round", "round_index", "layout_version")
 
@@ -85,8 +85,34 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_workbook(path: Path, agreement: Agreement) -> ReturnedWorkbook:
+class Reading:
+    """What reading needs of an agreement, worked out once for a batch of files."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self.agreement = agreement
+        self.items = {item.number: item for item in agreement.items}
+        self.by_centre: dict[str, set[str]] = {}
+        for item in agreement.items:
+            self.by_centre.setdefault(item.centre, set()).add(item.number)
+        self._columns: dict[tuple[int, Language], tuple[Column, ...]] = {}
+
+    def columns(self, round_index: int, language: Language) -> tuple[Column, ...]:
+        """The chapter sheets' columns for a round and language."""
+        key = (round_index, language)
+        if key not in self._columns:
+            self._columns[key] = sheet_columns(self.agreement, round_index, texts(language).headers)
+        return self._columns[key]
+
+    def expected(self, centre: str) -> set[str]:
+        """The items a workbook for a centre ('' for the master) holds as its own."""
+        return self.by_centre.get(centre, set()) if centre else set(self.items)
+
+
+def read_workbook(
+    path: Path, agreement: Agreement, reading: Reading | None = None
+) -> ReturnedWorkbook:
     """Read the metadata and the current round's answer cells of a workbook xlfollow issued."""
+    reading = reading or Reading(agreement)
     try:
         scan = scan_workbook(path)
         book = CalamineWorkbook.from_path(str(path))
@@ -102,8 +128,7 @@ def read_workbook(path: Path, agreement: Agreement) -> ReturnedWorkbook:
     round_index = int(metadata["round_index"])
     if not 0 <= round_index < len(agreement.rounds):
         raise WorkbookError(f"{path}: it names round {round_index + 1}, which the agreement lacks")
-    columns = sheet_columns(agreement, round_index, texts(language).headers)
-    reader = _SheetReader(path, agreement, language, columns, scan)
+    reader = _SheetReader(path, reading, language, reading.columns(round_index, language), scan)
     conflict_sheet = texts(language)["conflicts_sheet"]
     decisions: tuple[tuple[int, str], ...] = ()
     for name in book.sheet_names:
@@ -117,7 +142,9 @@ def read_workbook(path: Path, agreement: Agreement) -> ReturnedWorkbook:
         metadata,
         tuple(reader.cells),
         tuple(reader.tampered),
-        tuple(sorted(reader.missing_from(metadata), key=_number_order)),
+        tuple(
+            sorted(reading.expected(metadata.get("centre", "")) - reader.seen, key=_number_order)
+        ),
         decisions,
     )
 
@@ -150,17 +177,18 @@ class _SheetReader:
     def __init__(
         self,
         path: Path,
-        agreement: Agreement,
+        reading: Reading,
         language: Language,
         columns: tuple[Column, ...],
         scan: Scan,
     ) -> None:
+        agreement = reading.agreement
         self.path = path
         self.agreement = agreement
         self.language = language
         self.columns = columns
         self.scan = scan
-        self.items = {item.number: item for item in agreement.items}
+        self.items = reading.items
         current = next(c.round_index for c in columns if c.editable and c.round_index is not None)
         self.round_name = agreement.rounds[current]
         self.locked_keys = {"title", "economy_text", f"milestone_text@{current}"}
@@ -261,13 +289,6 @@ class _SheetReader:
                     f"{self.where(sheet, _coordinate(row, col))}: the locked '{column.header}' of "
                     f"item {item.number} was changed; the change is ignored, the answers are taken"
                 )
-
-    def missing_from(self, metadata: dict[str, str]) -> set[str]:
-        centre = metadata.get("centre", "")
-        expected = {
-            item.number for item in self.agreement.items if not centre or item.centre == centre
-        }
-        return expected - self.seen
 
 
 def _decisions(grid: Grid) -> tuple[tuple[int, str], ...]:
