@@ -365,3 +365,42 @@ def test_commands_work_inside_the_workspace(ws: Workspace, monkeypatch: pytest.M
     result = CliRunner().invoke(cli, ["resolve", "3.01", "milestone", "--take", "x"])
     assert result.exit_code == 1
     assert "there is no open conflict on item 3.01, field milestone" in result.stderr
+
+
+def test_rows_are_found_without_the_key_column_and_after_an_inserted_row(ws: Workspace) -> None:
+    path = fill(
+        outbox(ws, SOS), ws.path / "sos.xlsx", {("3.01", SMILEY): "grøn", ("3.33.1", SMILEY): "rød"}
+    )
+    book = openpyxl.load_workbook(path)
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    for row in range(3, sheet.max_row + 1):
+        sheet.cell(row, 1).value = None  # the hidden key column destroyed
+    sheet.insert_rows(4)  # a row inserted among the items
+    sheet.cell(4, 2).value = "Mine noter"
+    book.save(path)
+    (file,) = ws.merge([path]).files
+    assert file.cells["accepted"] == 2 and file.cells["refused"] == 0, file.problems
+    got = answers(ws)
+    assert got[(R1, "3.01", "milestone")] == "met"
+    assert got[(R1, "3.33.1", "milestone")] == "not_met"
+
+
+def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
+    report = disagree_on_3_02(ws)
+    assert len(report.conflicts) == 1
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "3.02")
+    header = {c.value: c.column for c in sheet[2]}
+    conflicted = sheet.cell(row, header[SMILEY])
+    calm = sheet.cell(row, header[STATUS])
+    assert conflicted.value == "😊 Opfyldt"  # the ledger's value stands until decided
+    assert conflicted.fill.fgColor.rgb.endswith("F8CBAD")
+    assert not calm.fill.fgColor.rgb.endswith("F8CBAD")
+    assert [s for s in book.sheetnames if s in ("Konflikter", "Modtaget")] == [
+        "Konflikter",
+        "Modtaget",
+    ]
+    received = list(book["Modtaget"].iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in received] == ["inbox/sos.xlsx", "inbox/sik.xlsx"]
+    assert [r[4] for r in received] == ["accepted", "accepted"]
