@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,13 +18,13 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from xlfollow.frontsheet import FrontSheet, write_front_sheet
 from xlfollow.layout import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     LAYOUT_VERSION,
     Column,
     ColumnKind,
-    agreement_year,
     cell_value,
     chapter_sheet_name,
     scale_of,
@@ -35,6 +34,7 @@ from xlfollow.layout import (
 from xlfollow.ledger import ConflictRecord, ReceiptRecord
 from xlfollow.mastersheets import write_conflict_sheet, write_received_sheet
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
+from xlfollow.styles import Formats, row_height
 from xlfollow.texts import Texts, texts
 
 __all__ = [
@@ -49,14 +49,6 @@ __all__ = [
 
 METADATA_SHEET = "_xlfollow"
 """The very hidden sheet that identifies an issued workbook."""
-
-_GREY = "#F2F2F2"
-_MISSING = "#FFF2CC"
-_CONFLICT = "#F8CBAD"
-_INVALID_FILL = "#FFC7CE"
-_INVALID_FONT = "#9C0006"
-_ROW_HEIGHT = 15.0
-_MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
 @dataclass(frozen=True)
@@ -205,7 +197,7 @@ class _Writer:
         self.book = xlsxwriter.Workbook(
             self.buffer, {"in_memory": True, "strings_to_numbers": False}
         )
-        self.formats = _Formats(self.book)
+        self.formats = Formats(self.book)
         self.cells: list[tuple[str, str, str]] = []
         self.shown: list[tuple[str, str, str]] = []
         round_name = self.agreement.rounds[spec.round_index]
@@ -236,7 +228,20 @@ class _Writer:
                 spec.password,
             )
             write_received_sheet(self.book, self.formats, self.texts, spec.receipts, spec.password)
-        self._front_sheet(front, by_chapter)
+        write_front_sheet(
+            front,
+            FrontSheet(
+                self.agreement,
+                self.round,
+                spec.recipient.name,
+                spec.reply_to,
+                self.language,
+                [(chapter, len(chapter_rows)) for chapter, chapter_rows in by_chapter],
+            ),
+            self.formats,
+            self.texts,
+            spec.password,
+        )
         self._metadata_sheet()
         self.book.close()
         return IssuedWorkbook(
@@ -281,70 +286,6 @@ class _Writer:
         sheet.protect(self.spec.password)
         sheet.very_hidden()
 
-    def _front_sheet(
-        self, sheet: Worksheet, by_chapter: list[tuple[Chapter, list[tuple[Item, bool]]]]
-    ) -> None:
-        t, f, spec = self.texts, self.formats, self.spec
-        sheet.set_column(0, 0, 42)
-        sheet.set_column(1, 1, 80)
-        sheet.hide_gridlines(2)
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.write_string(0, 0, self.agreement.title, f.title)
-        sheet.write_string(1, 0, self.agreement.municipality)
-        facts = [
-            (t["round"], self.round.name),
-            (t["deadline"], t.date(self.round.deadline)),
-            (t["centre"], spec.recipient.name or t["master"]),
-        ]
-        row = 3
-        for label, value in facts:
-            sheet.write_string(row, 0, label, f.bold)
-            sheet.write_string(row, 1, value)
-            row += 1
-        row += 1
-        sheet.write_string(row, 0, t["instructions_title"], f.heading)
-        row += 1
-        instructions = t["instructions"].format(
-            round=self.round.name,
-            year=_year_text(self.agreement),
-            deadline=t.date(self.round.deadline),
-            reply_to=spec.reply_to or t["reply_to_default"],
-        )
-        for line in instructions.splitlines():
-            sheet.write_string(row, 1, line, f.wrap)
-            sheet.set_row(row, _height([(line, 80)]))
-            row += 1
-        row += 1
-        sheet.write_string(row, 0, t["scales_title"], f.heading)
-        row += 1
-        for scale, label in (
-            (self.agreement.milestone_scale, t["milestone_scale"]),
-            (self.agreement.economy_scale, t["economy_scale"]),
-        ):
-            sheet.write_string(row, 0, label, f.bold)
-            row += 1
-            for step in scale.steps:
-                sheet.write_string(row, 0, smiley_choice(step, self.language), f.step(step.colour))
-                definition = step.definition(self.language)
-                sheet.write_string(row, 1, definition, f.wrap)
-                sheet.set_row(row, _height([(definition, 80)]))
-                row += 1
-        row += 1
-        sheet.write_string(row, 0, t["contents_title"], f.heading)
-        row += 1
-        sheet.write_string(row, 0, t["contents_sheet"], f.bold)
-        sheet.write_string(row, 1, t["contents_items"], f.bold)
-        row += 1
-        for chapter, chapter_rows in by_chapter:
-            name = chapter_sheet_name(chapter)
-            target = "internal:'" + name.replace("'", "''") + "'!A1"
-            sheet.write_url(row, 0, target, f.link, string=f"{chapter.number}. {chapter.title}")
-            sheet.write_number(row, 1, len(chapter_rows), f.left)
-            row += 1
-        sheet.protect(spec.password)
-        sheet.activate()
-
     def _chapter_sheet(self, chapter: Chapter, rows: list[tuple[Item, bool]]) -> None:
         spec, f = self.spec, self.formats
         sheet = self.book.add_worksheet(chapter_sheet_name(chapter))
@@ -369,7 +310,7 @@ class _Writer:
             # The column's format shows every empty locked cell, so only values
             # and the cells a recipient may fill in need writing.
             sheet.set_column(index, index, column.width, f.cell(column, False), options)
-        sheet.set_row(HEADER_ROW, _height([(c.header, c.width) for c in columns], minimum=30))
+        sheet.set_row(HEADER_ROW, row_height([(c.header, c.width) for c in columns], minimum=30))
         answer_columns = [(i, c) for i, c in enumerate(columns) if c.editable]
         locked = [f.cell(column, False) for column in columns]
         editable_rows: list[int] = []
@@ -447,7 +388,7 @@ class _Writer:
                 for value, column in zip(values, self.columns, strict=True)
                 if isinstance(value, str) and not column.grouped and not column.hidden
             ]
-            cached = self.row_cache[item.number] = (values, _height(visible))
+            cached = self.row_cache[item.number] = (values, row_height(visible))
         return cached
 
     @staticmethod
@@ -583,11 +524,6 @@ def _footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _year_text(agreement: Agreement) -> str:
-    year = agreement_year(agreement)
-    return str(year) if year else ""
-
-
 def _row_ranges(rows: list[int]) -> list[tuple[int, int]]:
     """Consecutive rows as (first, last) ranges."""
     ranges: list[tuple[int, int]] = []
@@ -597,83 +533,3 @@ def _row_ranges(rows: list[int]) -> list[tuple[int, int]]:
         else:
             ranges.append((row, row))
     return ranges
-
-
-def _height(texts_and_widths: Iterable[tuple[str, float]], minimum: float = _ROW_HEIGHT) -> float:
-    """A row height that shows wrapped text whole: LibreOffice does not re-fit row
-    heights when it opens an .xlsx, so long texts would overlap the next row."""
-    lines = 1
-    for text, width in texts_and_widths:
-        per_line = max(1, int(width * 1.1))
-        lines = max(
-            lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-        )
-    return min(_MAX_ROW_HEIGHT, max(minimum, lines * _ROW_HEIGHT + 3))
-
-
-class _Formats:
-    """The cell formats of one workbook, each made once."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
-        base = {"valign": "top", "text_wrap": True, "font_size": 10}
-        self.title = book.add_format({"bold": True, "font_size": 16})
-        self.sheet_title = book.add_format({"bold": True, "font_size": 13})
-        self.heading = book.add_format({"bold": True, "font_size": 12})
-        self.bold = book.add_format({"bold": True})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self.left = book.add_format({"align": "left"})
-        self.plain = book.add_format({"bg_color": "#FFFFFF"})
-        self.link = book.add_format({"font_color": "blue", "underline": 1})
-        self.header = book.add_format(
-            {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "locked": True}
-        )
-        self.locked_text = book.add_format({**base, "bg_color": _GREY, "locked": True})
-        self.locked_number = book.add_format(
-            {**base, "bg_color": _GREY, "locked": True, "num_format": "#,##0.000"}
-        )
-        self.open_text = book.add_format(
-            {**base, "locked": False, "border": 1, "border_color": "#BFBFBF"}
-        )
-        self.open_number = book.add_format(
-            {
-                **base,
-                "locked": False,
-                "num_format": "#,##0.000",
-                "border": 1,
-                "border_color": "#BFBFBF",
-            }
-        )
-        self.missing = book.add_format({"bg_color": _MISSING})
-        conflict = {
-            **base,
-            "locked": False,
-            "bg_color": _CONFLICT,
-            "border": 2,
-            "border_color": "#C65911",
-        }
-        self.conflict = book.add_format(conflict)
-        self.conflict_number = book.add_format({**conflict, "num_format": "#,##0.000"})
-        self.invalid = book.add_format({"bg_color": _INVALID_FILL, "font_color": _INVALID_FONT})
-        self._steps: dict[str, Format] = {}
-        self._step_fills: dict[str, Format] = {}
-
-    def cell(self, column: Column, unlocked: bool) -> Format:
-        number = column.kind is ColumnKind.AMOUNT
-        if unlocked:
-            return self.open_number if number else self.open_text
-        return self.locked_number if number else self.locked_text
-
-    def step(self, colour: str) -> Format:
-        """A filled label cell for the front sheet's smiley table."""
-        if colour not in self._steps:
-            self._steps[colour] = self.book.add_format(
-                {"bg_color": colour, "border": 1, "valign": "top"}
-            )
-        return self._steps[colour]
-
-    def step_fill(self, colour: str) -> Format:
-        """A conditional fill for a smiley step."""
-        if colour not in self._step_fills:
-            self._step_fills[colour] = self.book.add_format({"bg_color": colour})
-        return self._step_fills[colour]

@@ -30,6 +30,7 @@ from xlfollow.ledger import (
 )
 from xlfollow.model import Definition
 from xlfollow.settings import agreement_file, read_settings, settings_template
+from xlfollow.status import RoundStatus, round_status
 from xlfollow.textimport import ImportReport, import_text_file
 from xlfollow.workbook import (
     IssuedWorkbook,
@@ -41,11 +42,9 @@ from xlfollow.workbook import (
 
 __all__ = [
     "SETTINGS_FILE",
-    "CentreStatus",
     "IssueResult",
     "IssuedFile",
     "Overview",
-    "RoundStatus",
     "Workspace",
     "example_names",
     "recipients",
@@ -410,43 +409,14 @@ class Workspace:
             round_name = definition.agreement.rounds[round_index]
             receipts = [r for r in ledger.receipts() if r.round == round_name]
             conflicts = ledger.conflicts(round_name)
-        answers = self.answers(definition)
-        deadline = definition.rounds[round_index].deadline
-        late = deadline is not None and datetime.now(UTC).date() > deadline
-        centres = []
-        for centre in definition.centres:
-            items = definition.agreement.items_of(centre.name)
-            missing = []
-            for item in items:
-                if item.milestone(round_name) and not answers.get(
-                    (round_name, item.number, "milestone")
-                ):
-                    missing.append(f"{item.number} milestone")
-                if not answers.get((round_name, item.number, "economy")):
-                    missing.append(f"{item.number} economy")
-            needed = sum(1 for item in items if item.milestone(round_name)) + len(items)
-            numbers = {item.number for item in items}
-            centres.append(
-                CentreStatus(
-                    centre=centre.name,
-                    email=centre.email,
-                    issued=tuple(
-                        i.file
-                        for i in issues
-                        if i.round == round_name and i.recipient == centre.name
-                    ),
-                    received=tuple(
-                        f"{r.file} ({r.verdict})" for r in receipts if r.centre == centre.name
-                    ),
-                    answered=needed - len(missing),
-                    missing=tuple(missing),
-                    conflicts=sum(1 for c in conflicts if c.item in numbers),
-                    overdue=late and bool(missing),
-                )
-            )
-        shown_deadline = deadline.isoformat() if deadline else ""
-        return RoundStatus(
-            round_name, shown_deadline, tuple(c for c in centres if c.issued or c.missing)
+        return round_status(
+            definition,
+            round_index,
+            self.answers(definition),
+            issues,
+            receipts,
+            conflicts,
+            datetime.now(UTC).date(),
         )
 
     def resolve(
@@ -544,32 +514,6 @@ def _write_atomically(path: Path, content: bytes) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(content)
     os.replace(partial, path)
-
-
-@dataclass(frozen=True)
-class CentreStatus:
-    """Where one centre stands in a round."""
-
-    centre: str
-    email: str
-    issued: tuple[str, ...]
-    """The files issued to it for the round."""
-    received: tuple[str, ...]
-    """The files received from it for the round, with their verdicts."""
-    answered: int
-    missing: tuple[str, ...]
-    """Smileys not given yet: 'item milestone' or 'item economy'."""
-    conflicts: int
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class RoundStatus:
-    """Where a round stands: per centre, and the deadline."""
-
-    round: str
-    deadline: str
-    centres: tuple[CentreStatus, ...]
 
 
 def _inbox_files(workspace: Workspace) -> list[Path]:

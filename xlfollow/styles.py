@@ -1,0 +1,99 @@
+"""The looks of the workbooks: colours, cell formats and row heights, made once per book."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from xlfollow.layout import Column, ColumnKind
+
+__all__ = ["Formats", "row_height"]
+
+GREY = "#F2F2F2"
+MISSING = "#FFF2CC"
+CONFLICT = "#F8CBAD"
+INVALID_FILL = "#FFC7CE"
+INVALID_FONT = "#9C0006"
+ROW_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def row_height(texts_and_widths: Iterable[tuple[str, float]], minimum: float = ROW_HEIGHT) -> float:
+    """A row height that shows wrapped text whole: LibreOffice does not re-fit row
+    heights when it opens an .xlsx, so long texts would overlap the next row."""
+    lines = 1
+    for text, width in texts_and_widths:
+        per_line = max(1, int(width * 1.1))
+        lines = max(
+            lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        )
+    return min(MAX_ROW_HEIGHT, max(minimum, lines * ROW_HEIGHT + 3))
+
+
+class Formats:
+    """The cell formats of one workbook, each made once."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        base = {"valign": "top", "text_wrap": True, "font_size": 10}
+        self.title = book.add_format({"bold": True, "font_size": 16})
+        self.sheet_title = book.add_format({"bold": True, "font_size": 13})
+        self.heading = book.add_format({"bold": True, "font_size": 12})
+        self.bold = book.add_format({"bold": True})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.left = book.add_format({"align": "left"})
+        self.plain = book.add_format({"bg_color": "#FFFFFF"})
+        self.link = book.add_format({"font_color": "blue", "underline": 1})
+        self.header = book.add_format(
+            {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "locked": True}
+        )
+        self.locked_text = book.add_format({**base, "bg_color": GREY, "locked": True})
+        self.locked_number = book.add_format(
+            {**base, "bg_color": GREY, "locked": True, "num_format": "#,##0.000"}
+        )
+        self.open_text = book.add_format(
+            {**base, "locked": False, "border": 1, "border_color": "#BFBFBF"}
+        )
+        self.open_number = book.add_format(
+            {
+                **base,
+                "locked": False,
+                "num_format": "#,##0.000",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
+        self.missing = book.add_format({"bg_color": MISSING})
+        conflict = {
+            **base,
+            "locked": False,
+            "bg_color": CONFLICT,
+            "border": 2,
+            "border_color": "#C65911",
+        }
+        self.conflict = book.add_format(conflict)
+        self.conflict_number = book.add_format({**conflict, "num_format": "#,##0.000"})
+        self.invalid = book.add_format({"bg_color": INVALID_FILL, "font_color": INVALID_FONT})
+        self._steps: dict[str, Any] = {}
+        self._step_fills: dict[str, Any] = {}
+
+    def cell(self, column: Column, unlocked: bool) -> Any:
+        number = column.kind is ColumnKind.AMOUNT
+        if unlocked:
+            return self.open_number if number else self.open_text
+        return self.locked_number if number else self.locked_text
+
+    def step(self, colour: str) -> Any:
+        """A filled label cell for the front sheet's smiley table."""
+        if colour not in self._steps:
+            self._steps[colour] = self.book.add_format(
+                {"bg_color": colour, "border": 1, "valign": "top"}
+            )
+        return self._steps[colour]
+
+    def step_fill(self, colour: str) -> Any:
+        """A conditional fill for a smiley step."""
+        if colour not in self._step_fills:
+            self._step_fills[colour] = self.book.add_format({"bg_color": colour})
+        return self._step_fills[colour]
