@@ -67,9 +67,13 @@ def cli(debug: bool) -> None:
     (xlfollow.toml) and the ledger of everything issued and received.
 
     \b
-    Start with:
-      xlfollow init budget2018
+    A round:
+      xlfollow init budget2018 --example ballerup-2018
       xlfollow check budget2018
+      xlfollow issue budget2018 --round 1
+      (mail outbox/round-1/ to the centres; save their returns in inbox/)
+      xlfollow merge budget2018
+      xlfollow status budget2018
     """
 
 
