@@ -88,3 +88,44 @@ def test_a_formula_in_an_answer_cell_is_refused(tmp_path: Path) -> None:
     assert problem["reason"].endswith(
         "cell K3: a formula where a value belongs; type the value itself"
     )
+
+
+def test_a_cell_without_its_reference_is_refused(issued: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(issued) as archive:
+        part = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet2"))
+        xml = archive.read(part)
+    # A cell whose position is implied: far along the row, unseen by reference.
+    damaged = xml.replace(b'<c r="B3"', b"<c", 1)
+    assert damaged != xml
+    with pytest.raises(ScanError, match="cells or rows without a cell reference"):
+        scan_workbook(rewrite(issued, tmp_path / "implied.xlsx", {part: damaged}))
+
+
+def test_far_cells_in_two_letter_columns_and_deep_rows(issued: Path, tmp_path: Path) -> None:
+    for ref, shown in (("IW3", r"IW\d+"), ("A200001", r"[A-Z]+200001")):
+        copy = tmp_path / f"{ref}.xlsx"
+        shutil.copy(issued, copy)
+        book = openpyxl.load_workbook(copy)
+        book["3. Sammenhængende udviklingsfo…"][ref] = "x"
+        book.save(copy)
+        with pytest.raises(ScanError, match=f"has a cell at {shown}, far outside"):
+            scan_workbook(copy)
+    # The workbook as issued passes.
+    assert scan_workbook(issued).formulas == {
+        name: set() for name in scan_workbook(issued).formulas
+    }
+
+
+def test_a_far_cell_behind_an_honest_looking_dimension(issued: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "far.xlsx"
+    shutil.copy(issued, copy)
+    book = openpyxl.load_workbook(copy)
+    book["3. Sammenhængende udviklingsfo…"]["XFD1048576"] = "x"
+    book.save(copy)
+    with zipfile.ZipFile(copy) as archive:
+        part = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet2"))
+        xml = archive.read(part)
+    small = xml.replace(b'<dimension ref="A1:XFD1048576"/>', b'<dimension ref="A1:B2"/>')
+    assert small != xml
+    with pytest.raises(ScanError, match="has a cell at XFD1048576, far outside"):
+        scan_workbook(rewrite(copy, tmp_path / "lying.xlsx", {part: small}))

@@ -23,6 +23,8 @@ from xlfollow.model import Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
 from xlfollow.texts import texts
 
+Key = tuple[str, str]
+
 __all__ = [
     "FileReport",
     "Intake",
@@ -128,6 +130,7 @@ class Intake:
         self.fingerprint = fingerprint(definition.agreement)
         self.reading = Reading(definition.agreement)
         self._current: dict[str, dict[tuple[str, str], Current]] = {}
+        self._issued: dict[str, dict[str, tuple[dict[Key, str], dict[Key, str]]]] = {}
 
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
         """A round's current answers: the imported notes, then the ledger's."""
@@ -136,6 +139,12 @@ class Intake:
             found.update(self.ledger.current(round_name))
             self._current[round_name] = found
         return self._current[round_name]
+
+    def issued(self, round_name: str, issue_id: str) -> tuple[dict[Key, str], dict[Key, str]]:
+        """An issue's cells as issued: the editable ones, and those shown locked."""
+        if round_name not in self._issued:
+            self._issued[round_name] = self.ledger.issued_cells_of_round(round_name)
+        return self._issued[round_name].get(issue_id, ({}, {}))
 
     def receive(self, path: Path, shown: str) -> FileReport:
         """Identify, check and merge one returned file into the ledger; its report.
@@ -198,7 +207,15 @@ def receive_file(path: Path, intake: Intake, shown: str) -> FileReport:
             "(xlfollow issue --again) and send the new workbook, or restore the agreement",
         )
     current = intake.current(issue.round)
-    plan = _plan(returned, current, ledger, issue.issue_id, issue.round)
+    base, shown_locked = intake.issued(issue.round, issue.issue_id)
+    plan = merge_cells(
+        returned.cells,
+        base,
+        current,
+        ledger.receipts_of_issue(issue.issue_id),
+        [c.as_open() for c in ledger.conflicts(issue.round)],
+        shown_locked,
+    )
     _report_plan(report, plan, returned)
     source = source_label(issue.recipient)
     receipt_id = ledger.record_merge(_receipt(report, received_at), issue.round, source, plan)
@@ -235,24 +252,6 @@ def _apply_decisions(
         report.notes.append(
             f"conflict {conflict_id} ({conflict.item} {conflict.field}): {decision}"
         )
-
-
-def _plan(
-    returned: ReturnedWorkbook,
-    current: dict[tuple[str, str], Current],
-    ledger: Ledger,
-    issue_id: str,
-    round_name: str,
-) -> MergePlan:
-    open_conflicts = [c.as_open() for c in ledger.conflicts(round_name)]
-    return merge_cells(
-        returned.cells,
-        ledger.issued_cells(issue_id),
-        current,
-        ledger.receipts_of_issue(issue_id),
-        open_conflicts,
-        ledger.issued_cells(issue_id, editable=False),
-    )
 
 
 def _report_plan(report: FileReport, plan: MergePlan, returned: ReturnedWorkbook) -> None:

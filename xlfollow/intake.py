@@ -50,6 +50,12 @@ _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*>\s*<(?:\w+:)?f[\s>/]"
 )
+# A cell or row without its reference takes the next position, unseen by a scan
+# of references: Excel and LibreOffice always write them, so one without is refused.
+_WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s>/])(?![^>]*\br=)")
+# References that could lie beyond the limits: two or three letters, or five or
+# more digits. Only a sheet that has one is scanned cell by cell.
+_MAYBE_FAR = re.compile(rb"\br=\"(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{5,})")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([A-Z0-9:]+)\"")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -156,7 +162,12 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
             digits = bytes(c for c in ref if 48 <= c <= 57)
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, ref.decode()))
-    refs = _CELL_REF.findall(data)
+    if _may_lack_refs(data) and _WITHOUT_REF.search(data):
+        raise ScanError(
+            f"sheet '{sheet}' has cells or rows without a cell reference, which Excel and "
+            "LibreOffice always write; save the workbook again from one of them"
+        )
+    refs = _CELL_REF.findall(data) if _MAYBE_FAR.search(data) else []
     if refs:
         widest = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
         deepest = max(refs, key=lambda ref: int(ref[1]))
@@ -166,6 +177,16 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
     if b"<f" not in data and b":f" not in data:
         return set()  # no formula element at all: the common case, found fast
     return {ref.decode() for ref in _FORMULA_CELL.findall(data)}
+
+
+def _may_lack_refs(data: bytes) -> bool:
+    """A fast count first: every cell and row element opens with its reference, as
+    Excel and LibreOffice write them, unless a count says otherwise."""
+    if b":c " in data or b":row " in data:
+        return True  # elements with a namespace prefix: look closely
+    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    rows = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>")
+    return cells != data.count(b'<c r="') or rows != data.count(b'<row r="')
 
 
 def _too_far_message(sheet: str, ref: str) -> str:
