@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -125,7 +126,7 @@ def test_a_far_cell_behind_an_honest_looking_dimension(issued: Path, tmp_path: P
     with zipfile.ZipFile(copy) as archive:
         part = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet2"))
         xml = archive.read(part)
-    small = xml.replace(b'<dimension ref="A1:XFD1048576"/>', b'<dimension ref="A1:B2"/>')
+    small = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1:B2"/>', xml)
     assert small != xml
     with pytest.raises(ScanError, match="has a cell at XFD1048576, far outside"):
         scan_workbook(rewrite(copy, tmp_path / "lying.xlsx", {part: small}))
