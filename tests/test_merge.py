@@ -138,6 +138,11 @@ def test_merging_non_conflicting_files_in_any_order_gives_the_same_ledger(
     assert all(result == results[0] for result in results)
 
 
+keys = st.tuples(st.sampled_from(ITEMS), st.sampled_from(FIELDS))
+bases = st.dictionaries(keys, st.sampled_from(VALUES))
+currents = st.dictionaries(
+    keys, st.builds(Current, st.sampled_from(VALUES), st.just("X"), st.just(1))
+)
 submissions = st.lists(
     st.builds(
         SubmittedCell, st.sampled_from(ITEMS), st.sampled_from(FIELDS), st.sampled_from(VALUES)
@@ -147,16 +152,7 @@ submissions = st.lists(
 
 
 @settings(max_examples=300)
-@given(
-    st.dictionaries(
-        st.tuples(st.sampled_from(ITEMS), st.sampled_from(FIELDS)), st.sampled_from(VALUES)
-    ),
-    st.dictionaries(
-        st.tuples(st.sampled_from(ITEMS), st.sampled_from(FIELDS)),
-        st.builds(Current, st.sampled_from(VALUES), st.just("X"), st.just(1)),
-    ),
-    submissions,
-)
+@given(bases, currents, submissions)
 def test_every_submitted_cell_ends_in_exactly_one_outcome(
     base: dict[Key, str], current: dict[Key, Current], cells: list[SubmittedCell]
 ) -> None:
@@ -175,16 +171,7 @@ def test_every_submitted_cell_ends_in_exactly_one_outcome(
 
 
 @settings(max_examples=300)
-@given(
-    st.dictionaries(
-        st.tuples(st.sampled_from(ITEMS), st.sampled_from(FIELDS)), st.sampled_from(VALUES)
-    ),
-    st.dictionaries(
-        st.tuples(st.sampled_from(ITEMS), st.sampled_from(FIELDS)),
-        st.builds(Current, st.sampled_from(VALUES), st.just("X"), st.just(1)),
-    ),
-    submissions,
-)
+@given(bases, currents, submissions)
 def test_merging_a_file_twice_changes_nothing(
     base: dict[Key, str], current: dict[Key, Current], cells: list[SubmittedCell]
 ) -> None:
@@ -194,5 +181,5 @@ def test_merging_a_file_twice_changes_nothing(
     apply(ledger, issues, receipts, "A", cells, 100)
     after_first = dict(ledger)
     outcomes = apply(ledger, issues, receipts, "A", cells, 101)
-    assert ledger == {key: value for key, value in after_first.items()}
+    assert ledger == after_first
     assert Outcome.ACCEPTED not in outcomes
