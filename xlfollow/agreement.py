@@ -58,6 +58,7 @@ _ITEM_REQUIRED = ("number", "title", "kind", "centre", "committee")
 _STEP_KEYS = ("glyph", "colour", "label_da", "label_en", "definition_da", "definition_en")
 _ITEM_NUMBER = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+_KINDS = {kind.value.casefold(): kind for kind in Kind}
 
 
 def load_agreement(path: Path) -> Agreement:
@@ -310,16 +311,15 @@ class _AgreementReader:
         text = self.r.name(node, f"{what}: kind")
         if text is None:
             return None
-        for kind in Kind:
-            if kind.value.casefold() == text.casefold():
-                return kind
-        allowed = [kind.value for kind in Kind]
-        self.r.problem(
-            node,
-            f'{what}: kind "{text}" is not one of {", ".join(allowed)}.'
-            f"{did_you_mean(text, allowed)}",
-        )
-        return None
+        kind = _KINDS.get(text.casefold())
+        if kind is None:
+            allowed = [kind.value for kind in Kind]
+            self.r.problem(
+                node,
+                f'{what}: kind "{text}" is not one of {", ".join(allowed)}.'
+                f"{did_you_mean(text, allowed)}",
+            )
+        return kind
 
     def _scales(self, node: Node | None) -> tuple[SmileyScale, SmileyScale]:
         defaults = (DEFAULT_MILESTONE_SCALE, DEFAULT_ECONOMY_SCALE)

@@ -147,9 +147,9 @@ def write_round(specs: Sequence[WorkbookSpec], workers: int = 1) -> Iterator[Iss
     if workers > 1 and len(specs) >= 4 * workers and rows * len(specs) >= 50_000:
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(specs[0],)) as pool:
             jobs = [(spec.recipient, spec.issue_id) for spec in specs]
-            yield from pool.map(
-                _write_in_worker, jobs, chunksize=max(1, len(jobs) // (4 * workers))
-            )
+            # Small chunks keep the workers even: the master alone is as large as
+            # all the centres' workbooks together.
+            yield from pool.map(_write_in_worker, jobs, chunksize=4)
         return
     first: _Writer | None = None
     index: _RowIndex | None = None
