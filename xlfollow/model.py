@@ -215,10 +215,6 @@ class Agreement:
     milestone_scale: SmileyScale = DEFAULT_MILESTONE_SCALE
     economy_scale: SmileyScale = DEFAULT_ECONOMY_SCALE
 
-    def items_in(self, chapter: Chapter) -> tuple[Item, ...]:
-        """The items of one chapter, in agreement order."""
-        return tuple(item for item in self.items if item.chapter == chapter.number)
-
     def items_of(self, centre: str) -> tuple[Item, ...]:
         """The items a centre is responsible for, in agreement order."""
         return tuple(item for item in self.items if item.centre == centre)
