@@ -44,4 +44,7 @@ def test_readme_python_example_runs(tmp_path: Path, capsys: pytest.CaptureFixtur
         exec(compile(code, "README.md", "exec"), {})
     finally:
         os.chdir(cwd)
-    assert "3.01 Social og Sundhed Pilotprojekt i Distrikt Skovlunde" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3.01 Social og Sundhed Pilotprojekt i Distrikt Skovlunde" in out
+    assert "3 workbooks in budget2018/outbox/round-1" in out
+    assert "'files': 0" in out
