@@ -55,8 +55,9 @@ _FORMULA_CELL = re.compile(
 _WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s>/])(?![^>]*\br=)")
 # References that could lie beyond the limits: two or three letters, or five or
 # more digits. Only a sheet that has one is scanned cell by cell.
-_MAYBE_FAR = re.compile(rb"\br=\"(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{5,})")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([A-Z0-9:]+)\"")
+# (A pattern that opens with a literal is searched for fast, hence no \b.)
+_MAYBE_FAR = re.compile(rb"r=\"(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{5,})")
+_DIMENSION = re.compile(rb"dimension\s+ref=\"([A-Z0-9:]+)\"")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
