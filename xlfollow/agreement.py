@@ -23,7 +23,7 @@ from xlfollow.model import (
     SmileyScale,
     StatusNotes,
 )
-from xlfollow.yamlnodes import Node, NodeReader, compose, line_of
+from xlfollow.yamlnodes import Node, NodeReader, compose, is_null, line_of
 
 __all__ = ["dump_agreement", "fingerprint", "load_agreement", "read_agreement", "write_agreement"]
 
@@ -286,7 +286,7 @@ class _AgreementReader:
         return status
 
     def _name_nodes(self, node: Node, what: str) -> list[Node]:
-        if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+        if isinstance(node, yaml.ScalarNode) and not is_null(node):
             return [node]
         return self.r.sequence(node, what)
 

@@ -7,6 +7,7 @@ mistake instead of stopping at the first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -15,19 +16,39 @@ import yaml
 from xlfollow.danish import parse_amount
 from xlfollow.errors import Problems, did_you_mean
 
-__all__ = ["NodeReader", "compose", "line_of"]
+__all__ = ["NodeReader", "compose", "is_null", "line_of"]
 
 Node = yaml.Node
 T = TypeVar("T")
 
-_NULL = "tag:yaml.org,2002:null"
-_STR = "tag:yaml.org,2002:str"
-_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def _plain(node: Node) -> bool:
+    """Written without quotes (libyaml says '' for that, PyYAML None)."""
+    return isinstance(node, yaml.ScalarNode) and not node.style
+
+
+def is_null(node: Node) -> bool:
+    """An empty value: nothing after the colon, or ~ or null, unquoted."""
+    return _plain(node) and node.value in _NULLS
+
+
+def _is_number(node: Node) -> bool:
+    """A YAML number: unquoted digits, as 0.762, -1 or 1e3 (0,762 is text to YAML)."""
+    return _plain(node) and _NUMBER.fullmatch(str(node.value)) is not None
 
 
 # libyaml's parser, where PyYAML was built with it, is some 15 times faster and
-# keeps the same line marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# keeps the same line marks. Scalars are left untyped (every value is read as
+# the text written; is_null and _is_number say what it is), which spares
+# PyYAML's implicit resolver, a third of the loading time of a large agreement.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    yaml_implicit_resolvers: dict[str, list[object]] = {}  # noqa: RUF012
+
+
+_LOADER = _Loader
 
 
 def compose(text: str, problems: Problems) -> Node | None:
@@ -100,7 +121,7 @@ class NodeReader:
 
     def pairs(self, node: Node, what: str) -> Iterator[tuple[Node, Node]]:
         """The key and value nodes of a mapping whose keys are data (round names, years)."""
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+        if is_null(node):
             return
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, f"{what} should be a mapping of `key: value` lines")
@@ -119,7 +140,7 @@ class NodeReader:
 
     def sequence(self, node: Node, what: str) -> list[Node]:
         """A list's item nodes; an empty value is an empty list."""
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+        if is_null(node):
             return []
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"{what} should be a list, one `- ...` line per entry")
@@ -131,7 +152,7 @@ class NodeReader:
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} should be a single text, not a list or mapping")
             return None
-        if node.tag == _NULL:
+        if is_null(node):
             return ""
         # The source text, not the resolved value: item number 3.10 stays "3.10".
         return str(node.value).strip()
@@ -149,24 +170,23 @@ class NodeReader:
 
     def names(self, node: Node, what: str) -> list[str]:
         """A list of names (a single name is a list of one)."""
-        if isinstance(node, yaml.ScalarNode) and node.tag not in (_NULL,):
+        if isinstance(node, yaml.ScalarNode) and not is_null(node):
             one = self.name(node, what)
             return [one] if one is not None else []
         return [n for child in self.sequence(node, what) if (n := self.name(child, what))]
 
     def amount(self, node: Node, what: str) -> float | None:
         """An amount in mio. kr.: a YAML number, or text with a decimal comma like "0,762"."""
-        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+        if not isinstance(node, yaml.ScalarNode) or is_null(node):
             self.problem(node, f"{what}: an amount is missing; write it like 0,762 or -1,5")
             return None
         raw = str(node.value)
         try:
-            if node.tag in _NUMBER_TAGS:
+            if _is_number(node):
                 return float(raw.replace("_", ""))
             return parse_amount(raw)
         except ValueError as exc:
-            message = str(exc) if node.tag == _STR else f'"{raw}" is not an amount'
-            self.problem(node, f"{what}: {message}")
+            self.problem(node, f"{what}: {exc}")
             return None
 
     def year(self, node: Node, what: str) -> int | None:
