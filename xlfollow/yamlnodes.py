@@ -45,7 +45,12 @@ def _is_number(node: Node) -> bool:
 # the text written; is_null and _is_number say what it is), which spares
 # PyYAML's implicit resolver, a third of the loading time of a large agreement.
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    yaml_implicit_resolvers: dict[str, list[object]] = {}  # noqa: RUF012
+    def resolve(self, kind: type[Node], value: object, implicit: object) -> str:
+        if kind is yaml.ScalarNode:
+            return "tag:yaml.org,2002:str"
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
 
 
 _LOADER = _Loader
