@@ -404,3 +404,37 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
     received = list(book["Modtaget"].iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in received] == ["inbox/sos.xlsx", "inbox/sik.xlsx"]
     assert [r[4] for r in received] == ["accepted", "accepted"]
+
+
+def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xlfollow.collect as collect
+
+    files = [
+        fill(outbox(ws, SOS), ws.path / "inbox" / f"{n}-sos.xlsx", {("3.01", SMILEY): value})
+        for n, value in enumerate(["grøn", "gul", "rød"])
+    ]
+    fill(outbox(ws, SIK), ws.path / "inbox" / "3-sik.xlsx", {("3.02", SMILEY): "grøn"})
+    real = collect.read_file
+
+    def deadly(path: Path, reading: object) -> object:
+        if path.name == "1-sos.xlsx":
+            os._exit(1)  # as a reader aborting on a hostile file would
+        return real(path, reading)  # type: ignore[arg-type]
+
+    # The reader processes are forked from this one, so they read with this patch.
+    monkeypatch.setattr(collect, "read_file", deadly)
+    report = ws.merge()
+    verdicts = {Path(f.path).name: (f.verdict, f.reason) for f in report.files}
+    assert verdicts["1-sos.xlsx"][0] == "rejected"
+    assert verdicts["1-sos.xlsx"][1].startswith("the file stopped the program reading it")
+    assert {name: v[0] for name, v in verdicts.items() if name != "1-sos.xlsx"} == {
+        "0-sos.xlsx": "accepted",
+        "2-sos.xlsx": "accepted",
+        "3-sik.xlsx": "accepted",
+    }
+    # The later SOS file is a correction of the earlier one.
+    assert answers(ws)[(R1, "3.01", "milestone")] == "not_met"
+    assert answers(ws)[(R1, "3.02", "milestone")] == "met"
+    assert files[1].exists()

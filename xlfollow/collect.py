@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,16 +21,18 @@ from pathlib import Path
 from xlfollow.agreement import fingerprint
 from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord
 from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
-from xlfollow.model import Definition
+from xlfollow.model import Agreement, Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
 from xlfollow.texts import texts
 
 Key = tuple[str, str]
 
 __all__ = [
+    "FileRead",
     "FileReport",
     "Intake",
     "MergeReport",
+    "read_file",
     "receive_file",
     "source_label",
 ]
@@ -153,16 +157,57 @@ class Intake:
         """
         return receive_file(path, self, shown)
 
+    def receive_all(
+        self, paths: Sequence[Path], shown: Callable[[Path], str], workers: int = 1
+    ) -> Iterator[FileReport]:
+        """Receive files in order. With workers > 1 they are read in that many reader
+        processes, a few files ahead of the merge, which stays in this process; a
+        file that brings a reader process down is rejected, and the rest go on."""
+        if workers <= 1 or len(paths) < 2:
+            for path in paths:
+                yield self.receive(path, shown(path))
+            return
+        for path, read in _read_ahead(paths, self.definition, workers):
+            yield receive_file(path, self, shown(path), read)
 
-def receive_file(path: Path, intake: Intake, shown: str) -> FileReport:
-    """Identify, check and merge one returned file into the ledger; its report."""
-    definition, ledger = intake.definition, intake.ledger
-    received_at = datetime.now(UTC).isoformat()
+
+@dataclass(frozen=True)
+class FileRead:
+    """A file as read, before the ledger sees it: its digest, and its cells or why not."""
+
+    sha256: str
+    returned: ReturnedWorkbook | None
+    problem: str = ""
+    """Why it could not be read; '' when it was."""
+
+
+def read_file(path: Path, reading: Reading) -> FileRead:
+    """Read a returned file: the part of receiving it that needs no ledger."""
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return FileReport(shown, "", "rejected", f"cannot be read: {exc.strerror}")
+        return FileRead("", None, f"cannot be read: {exc.strerror}")
     sha = hashlib.sha256(content).hexdigest()
+    try:
+        returned = read_workbook(path, reading.agreement, reading)
+    except WorkbookError as exc:
+        return FileRead(sha, None, str(exc).removeprefix(f"{path}: "))
+    return FileRead(sha, returned)
+
+
+def receive_file(
+    path: Path, intake: Intake, shown: str, read: FileRead | None = None
+) -> FileReport:
+    """Identify, check and merge one returned file into the ledger; its report.
+
+    `read` is the file as read already (in a reader process), else it is read here.
+    """
+    definition, ledger = intake.definition, intake.ledger
+    received_at = datetime.now(UTC).isoformat()
+    read = read or read_file(path, intake.reading)
+    if not read.sha256:
+        return FileReport(shown, "", "rejected", read.problem)
+    sha = read.sha256
     report = FileReport(shown, sha, "accepted", "")
 
     def record(verdict: str, reason: str) -> FileReport:
@@ -181,14 +226,9 @@ def receive_file(path: Path, intake: Intake, shown: str) -> FileReport:
             "duplicate",
             f"the same file as {earlier.file}, merged {earlier.received_at[:16]}; nothing to do",
         )
-    if not zipfile.is_zipfile(path):
-        return record(
-            "rejected", "not an .xlsx workbook; save it from Excel as .xlsx and send it again"
-        )
-    try:
-        returned = read_workbook(path, definition.agreement, intake.reading)
-    except WorkbookError as exc:
-        return record("rejected", str(exc).removeprefix(f"{path}: "))
+    if read.returned is None:
+        return record("rejected", read.problem)
+    returned = read.returned
     metadata = returned.metadata
     issue = ledger.issue(metadata["issue_id"])
     if issue is None:
@@ -299,3 +339,65 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         report.reason,
         json.dumps(summary, ensure_ascii=False),
     )
+
+
+_reading: Reading | None = None
+
+
+def _start_reader(agreement: Agreement) -> None:
+    global _reading
+    _reading = Reading(agreement)
+
+
+def _read_in_reader(path: Path) -> FileRead:
+    assert _reading is not None
+    return read_file(path, _reading)
+
+
+_STOPPED = (
+    "the file stopped the program reading it; it is not a workbook xlfollow can read. "
+    "Save it again from Excel as .xlsx and send it again"
+)
+
+
+def _readers(workers: int, definition: Definition) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, initializer=_start_reader, initargs=(definition.agreement,))
+
+
+def _read_ahead(
+    paths: Sequence[Path], definition: Definition, workers: int
+) -> Iterator[tuple[Path, FileRead]]:
+    """Each file as read by reader processes, in order, at most 2 per worker ahead."""
+    waiting: list[Path] = []  # submitted, in order, not yet handed on
+    futures: deque[Future[FileRead]] = deque()
+    queue = iter(paths)
+    left: list[Path] = []
+    with _readers(workers, definition) as pool:
+        try:
+            for path in queue:
+                waiting.append(path)
+                futures.append(pool.submit(_read_in_reader, path))
+                if len(futures) >= 2 * workers:
+                    read = futures.popleft().result()
+                    yield waiting.pop(0), read
+            while futures:
+                read = futures.popleft().result()
+                yield waiting.pop(0), read
+        except BrokenProcessPool:
+            left = [*waiting, *queue]
+    # A reader process died on a file it could not survive: read the rest one by
+    # one, each in a process of its own, so the culprit is found and the rest taken.
+    for path in left:
+        with _readers(1, definition) as single:
+            try:
+                read = single.submit(_read_in_reader, path).result()
+            except BrokenProcessPool:
+                read = FileRead(_digest(path), None, _STOPPED)
+        yield path, read
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""

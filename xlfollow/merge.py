@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = [
     "CellResult",
@@ -45,12 +46,13 @@ class Outcome(StrEnum):
     REFUSED = "refused"
 
 
-@dataclass(frozen=True)
-class SubmittedCell:
+class SubmittedCell(NamedTuple):
     """One answer cell as read from a returned workbook.
 
     `problem` is set when the cell could not be read as an answer (a smiley not
-    on the list, text where an amount belongs); such a cell is refused.
+    on the list, text where an amount belongs); such a cell is refused. (A named
+    tuple: thousands of them cross from the reader processes, and tuples pickle
+    fast.)
     """
 
     item: str

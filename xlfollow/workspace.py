@@ -328,12 +328,13 @@ class Workspace:
         definition = self.load()
         batch = _inbox_files(self) if files is None else files
         report = MergeReport()
+        workers = min(4, os.cpu_count() or 1)
         with Ledger(self.ledger_path) as ledger:
             intake = Intake(definition, ledger)
-            for path in batch:
+            for file_report in intake.receive_all(batch, lambda p: _shown(p, self.path), workers):
+                report.files.append(file_report)
                 if progress is not None:
-                    progress(path)
-                report.files.append(intake.receive(path, _shown(path, self.path)))
+                    progress(Path(file_report.path))
         if any(r.verdict == "accepted" for r in report.files):
             self.write_master(definition)
         with Ledger(self.ledger_path) as ledger:
