@@ -177,6 +177,10 @@ class Ledger:
         self.path = path
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA foreign_keys = ON")
+        # Write-ahead logging with a full sync at every commit: a commit is one
+        # fsync of the log, and a committed file survives a crash or power loss.
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
             _migrate(self.db, version)
 
