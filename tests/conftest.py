@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from xlfollow.errors import DefinitionError, Problem
+from xlfollow.workspace import Workspace
+
 # Property tests check results, not speed: a slow moment on a shared machine
 # must not fail them.
 settings.register_profile("xlfollow", deadline=None)
 settings.load_profile("xlfollow")
-
-from xlfollow.errors import DefinitionError, Problem
-from xlfollow.workspace import Workspace
 
 AGREEMENT = textwrap.dedent(
     """\
