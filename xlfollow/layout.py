@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 
 from xlfollow.danish import parse_amount
 from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
@@ -342,9 +341,15 @@ def smiley_code(scale: SmileyScale, value: str) -> str | None:
     return _smiley_names(scale).get(_fold(value))
 
 
-@cache
+# By the scale's identity: hashing a scale (all its steps) costs more than the lookup.
+_NAMES: dict[int, tuple[SmileyScale, dict[str, str]]] = {}
+
+
 def _smiley_names(scale: SmileyScale) -> dict[str, str]:
     """Every folded way of writing each step of a scale, to the step's code."""
+    known = _NAMES.get(id(scale))
+    if known is not None and known[0] is scale:
+        return known[1]
     names: dict[str, str] = {}
     for position, step in enumerate(scale.steps):
         for name in (
@@ -357,4 +362,5 @@ def _smiley_names(scale: SmileyScale) -> dict[str, str]:
             *_colour_words(position, len(scale.steps)),
         ):
             names.setdefault(_fold(name), step.code)
+    _NAMES[id(scale)] = (scale, names)
     return names
