@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from xlfollow.agreement import fingerprint
-from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord
+from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord
 from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
 from xlfollow.model import Agreement, Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
@@ -32,6 +32,7 @@ __all__ = [
     "FileReport",
     "Intake",
     "MergeReport",
+    "imported_notes",
     "read_file",
     "receive_file",
     "source_label",
@@ -110,18 +111,25 @@ def source_label(centre: str | None) -> str:
     return centre or "master"
 
 
+def imported_notes(agreement: Agreement) -> dict[AnswerKey, str]:
+    """The status notes imported with the agreement, as answers by (round, item, field)."""
+    found: dict[AnswerKey, str] = {}
+    for item in agreement.items:
+        for round_name, notes in item.status.items():
+            if notes.milestone:
+                found[(round_name, item.number, "milestone_note")] = notes.milestone
+            if notes.economy:
+                found[(round_name, item.number, "economy_note")] = notes.economy
+    return found
+
+
 def imported_answers(definition: Definition, round_name: str) -> dict[tuple[str, str], Current]:
     """A round's status notes imported with the agreement, as current values."""
-    found: dict[tuple[str, str], Current] = {}
-    for item in definition.agreement.items:
-        notes = item.status.get(round_name)
-        if notes is None:
-            continue
-        if notes.milestone:
-            found[(item.number, "milestone_note")] = Current(notes.milestone, "agreement.yaml")
-        if notes.economy:
-            found[(item.number, "economy_note")] = Current(notes.economy, "agreement.yaml")
-    return found
+    return {
+        (item, field): Current(value, "agreement.yaml")
+        for (round_of, item, field), value in imported_notes(definition.agreement).items()
+        if round_of == round_name
+    }
 
 
 class Intake:

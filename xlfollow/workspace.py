@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -16,10 +17,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from xlfollow.agreement import dump_agreement, fingerprint, read_agreement
-from xlfollow.collect import Intake, MergeReport
+from xlfollow.collect import Intake, MergeReport, imported_notes
 from xlfollow.danish import parse_amount, slug
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
-from xlfollow.layout import LAYOUT_VERSION, Field, chapter_sheet_name, smiley_code
+from xlfollow.layout import LAYOUT_VERSION, chapter_sheet_name, smiley_code
 from xlfollow.ledger import (
     AnswerKey,
     ConflictRecord,
@@ -232,13 +233,7 @@ class Workspace:
 
     def answers(self, definition: Definition) -> dict[AnswerKey, str]:
         """The current answers: notes imported with the agreement, then the ledger's."""
-        answers: dict[AnswerKey, str] = {}
-        for item in definition.agreement.items:
-            for round_name, notes in item.status.items():
-                if notes.milestone:
-                    answers[(round_name, item.number, Field.MILESTONE_NOTE.value)] = notes.milestone
-                if notes.economy:
-                    answers[(round_name, item.number, Field.ECONOMY_NOTE.value)] = notes.economy
+        answers = imported_notes(definition.agreement)
         with Ledger(self.ledger_path) as ledger:
             answers.update(ledger.answers())
         return answers
@@ -266,19 +261,7 @@ class Workspace:
         answers = self.answers(definition)
         digest = fingerprint(definition.agreement)
         specs = [
-            WorkbookSpec(
-                definition=definition,
-                round_index=round_index,
-                recipient=recipient,
-                issue_id=uuid.uuid4().hex,
-                issued_at=issued_at,
-                answers=answers,
-                contributors=definition.settings.contributors,
-                password=definition.settings.password,
-                reply_to=definition.settings.reply_to,
-                fingerprint=digest,
-                tool_version=version("xlfollow"),
-            )
+            _spec(definition, round_index, recipient, issued_at, answers, digest)
             for recipient in recipients(definition)
         ]
         written: list[tuple[IssuedFile, IssueRecord, IssuedWorkbook]] = []
@@ -291,16 +274,7 @@ class Workspace:
                     continue  # nothing for this centre to answer
                 path = folder / recipient.file_name
                 _write_atomically(path, book.content)
-                record = IssueRecord(
-                    issue_id=spec.issue_id,
-                    round=round_name,
-                    recipient=recipient.name,
-                    file=str(path.relative_to(self.path)),
-                    sha256=hashlib.sha256(book.content).hexdigest(),
-                    issued_at=issued_at.isoformat(),
-                    fingerprint=digest,
-                    layout_version=LAYOUT_VERSION,
-                )
+                record = _record(spec, str(path.relative_to(self.path)), book.content)
                 issued = IssuedFile(
                     recipient.name, path, book.items, len(book.cells), spec.issue_id
                 )
@@ -355,34 +329,21 @@ class Workspace:
             receipts = tuple(ledger.receipts())
         path = self.path / "master.xlsx"
         issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
-        digest = fingerprint(definition.agreement)
-        spec = WorkbookSpec(
-            definition=definition,
-            round_index=round_index,
-            recipient=Recipient("", "master", path.name),
-            issue_id=uuid.uuid4().hex,
-            issued_at=issued_at,
-            answers=self.answers(definition),
-            contributors=definition.settings.contributors,
-            password=definition.settings.password,
-            reply_to=definition.settings.reply_to,
-            fingerprint=digest,
-            tool_version=version("xlfollow"),
+        spec = dataclasses.replace(
+            _spec(
+                definition,
+                round_index,
+                Recipient("", "master", path.name),
+                issued_at,
+                self.answers(definition),
+                fingerprint(definition.agreement),
+            ),
             conflicts=conflicts,
             receipts=receipts,
             master_sheets=True,
         )
         book = write_workbook(spec)
-        record = IssueRecord(
-            issue_id=spec.issue_id,
-            round=rounds[round_index],
-            recipient="",
-            file=path.name,
-            sha256=hashlib.sha256(book.content).hexdigest(),
-            issued_at=issued_at.isoformat(),
-            fingerprint=digest,
-            layout_version=LAYOUT_VERSION,
-        )
+        record = _record(spec, path.name, book.content)
         try:
             _write_atomically(path, book.content)
         except OSError as exc:
@@ -495,6 +456,44 @@ class Workspace:
             except ValueError as exc:
                 raise WorkspaceError(str(exc)) from exc
         return value.strip()
+
+
+def _spec(
+    definition: Definition,
+    round_index: int,
+    recipient: Recipient,
+    issued_at: datetime,
+    answers: dict[AnswerKey, str],
+    digest: str,
+) -> WorkbookSpec:
+    """What a workbook of a round is made from, with a new issue id."""
+    return WorkbookSpec(
+        definition=definition,
+        round_index=round_index,
+        recipient=recipient,
+        issue_id=uuid.uuid4().hex,
+        issued_at=issued_at,
+        answers=answers,
+        contributors=definition.settings.contributors,
+        password=definition.settings.password,
+        reply_to=definition.settings.reply_to,
+        fingerprint=digest,
+        tool_version=version("xlfollow"),
+    )
+
+
+def _record(spec: WorkbookSpec, file: str, content: bytes) -> IssueRecord:
+    """The ledger's record of a workbook written from a spec."""
+    return IssueRecord(
+        issue_id=spec.issue_id,
+        round=spec.definition.agreement.rounds[spec.round_index],
+        recipient=spec.recipient.name,
+        file=file,
+        sha256=hashlib.sha256(content).hexdigest(),
+        issued_at=spec.issued_at.isoformat(),
+        fingerprint=spec.fingerprint,
+        layout_version=LAYOUT_VERSION,
+    )
 
 
 def recipients(definition: Definition) -> list[Recipient]:
