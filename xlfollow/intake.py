@@ -163,31 +163,45 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
             digits = bytes(c for c in ref if 48 <= c <= 57)
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, ref.decode()))
-    if _may_lack_refs(data) and _WITHOUT_REF.search(data):
+    # Cells live in sheetData; the rest of the sheet (validations, conditional
+    # formats with their <formula> elements) is skipped by the searches below.
+    start, end = _cell_data(data)
+    if _may_lack_refs(data, start, end) and _WITHOUT_REF.search(data, start, end):
         raise ScanError(
             f"sheet '{sheet}' has cells or rows without a cell reference, which Excel and "
             "LibreOffice always write; save the workbook again from one of them"
         )
-    refs = _CELL_REF.findall(data) if _MAYBE_FAR.search(data) else []
+    refs = _CELL_REF.findall(data, start, end) if _MAYBE_FAR.search(data, start, end) else []
     if refs:
         widest = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
         deepest = max(refs, key=lambda ref: int(ref[1]))
         for letters, digits in (widest, deepest):
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, (letters + digits).decode()))
-    if b"<f" not in data and b":f" not in data:
+    if data.find(b"<f", start, end) < 0 and data.find(b":f", start, end) < 0:
         return set()  # no formula element at all: the common case, found fast
-    return {ref.decode() for ref in _FORMULA_CELL.findall(data)}
+    return {ref.decode() for ref in _FORMULA_CELL.findall(data, start, end)}
 
 
-def _may_lack_refs(data: bytes) -> bool:
+def _cell_data(data: bytes) -> tuple[int, int]:
+    """Where the cells are: from the first sheetData tag to the last closing one, or
+    the whole part when it has none (a prefixed or unusual sheet is searched whole)."""
+    start = data.find(b"<sheetData")
+    end = data.rfind(b"</sheetData>")
+    if start < 0 or end < start or b":sheetData" in data:
+        return 0, len(data)
+    return start, end
+
+
+def _may_lack_refs(data: bytes, start: int, end: int) -> bool:
     """A fast count first: every cell and row element opens with its reference, as
-    Excel and LibreOffice write them, unless a count says otherwise."""
-    if b":c " in data or b":row " in data:
+    Excel and LibreOffice write them, unless a count says otherwise. ('<c' also
+    counts a rich text run's <color>; an uneven count only means a closer look.)"""
+    if data.find(b":c ", start, end) >= 0 or data.find(b":row ", start, end) >= 0:
         return True  # elements with a namespace prefix: look closely
-    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
-    rows = data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>")
-    return cells != data.count(b'<c r="') or rows != data.count(b'<row r="')
+    cells = data.count(b"<c", start, end) - data.count(b'<c r="', start, end)
+    rows = data.count(b"<row", start, end) - data.count(b'<row r="', start, end)
+    return cells != 0 or rows != 0
 
 
 def _too_far_message(sheet: str, ref: str) -> str:
