@@ -12,12 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineWorkbook
 
 from xlfollow.errors import XlfollowError
 from xlfollow.intake import Scan, ScanError, scan_workbook
-from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, CellError, Column, answer_of, sheet_columns
+from xlfollow.layout import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    CellError,
+    Column,
+    ColumnKind,
+    answer_of,
+    sheet_columns,
+)
 from xlfollow.merge import SubmittedCell
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.texts import texts
@@ -28,6 +37,8 @@ __all__ = ["REQUIRED_METADATA", "Reading", "ReturnedWorkbook", "WorkbookError", 
 REQUIRED_METADATA = ("issue_id", "fingerprint", "round", "round_index", "layout_version")
 
 Grid = list[list[object]]
+
+_REPEATING = frozenset({ColumnKind.MILESTONE_SMILEY, ColumnKind.ECONOMY_SMILEY, ColumnKind.AMOUNT})
 
 
 class WorkbookError(XlfollowError):
@@ -66,8 +77,11 @@ def _grid(book: CalamineWorkbook, name: str) -> Grid:
     """A sheet's values from A1, whatever cell its used range starts at."""
     sheet = book.get_sheet_by_name(name)
     top, left = sheet.start or (0, 0)
+    values = cast(Grid, sheet.to_python(skip_empty_area=False))
+    if not top and not left:
+        return values
     rows: Grid = [[] for _ in range(top)]
-    rows += [[""] * left + list(row) for row in sheet.to_python(skip_empty_area=False)]
+    rows += [[""] * left + list(row) for row in values]
     return rows
 
 
@@ -195,6 +209,7 @@ class _SheetReader:
         self.cells: list[SubmittedCell] = []
         self.tampered: list[str] = []
         self.seen: set[str] = set()
+        self._answers: dict[tuple[ColumnKind, type, object], tuple[str, str]] = {}
 
     def where(self, sheet: str, coordinate: str) -> str:
         return f"{self.path}, sheet '{sheet}', cell {coordinate}"
@@ -214,6 +229,12 @@ class _SheetReader:
             if c.key in self.locked_keys and (col := by_key[c.key]) is not None
         ]
         formulas = self.scan.formulas.get(sheet, set())
+        # Per answer column, worked out once: its field's name and its letters.
+        fields = [
+            (column, col, column.field.value, _coordinate(0, col)[:-1])
+            for column, col in answers
+            if column.field is not None
+        ]
         for row in range(FIRST_DATA_ROW, len(grid)):
             item = self._item(grid, row, by_key["key"], by_key["number"])
             if item is None:
@@ -221,11 +242,13 @@ class _SheetReader:
                 continue
             self.seen.add(item.number)
             self._check_locked(sheet, grid, row, item, locked)
-            for column, col in answers:
-                assert column.field is not None
-                coordinate = _coordinate(row, col)
-                raw = _at(grid, row, col)
-                value, problem = "", ""
+            values = grid[row]
+            width = len(values)
+            for column, col, field_name, letters in fields:
+                coordinate = f"{letters}{row + 1}"
+                raw = values[col] if col < width else None
+                if raw == "":
+                    raw = None
                 if coordinate in formulas:
                     value = _text(raw)
                     problem = (
@@ -233,15 +256,27 @@ class _SheetReader:
                         "type the value itself"
                     )
                 else:
-                    try:
-                        value = answer_of(column, raw, self.agreement, self.language)
-                    except CellError as exc:
-                        value, problem = _text(raw), f"{self.where(sheet, coordinate)}: {exc}"
+                    value, problem = self._answer(column, raw)
+                    if problem:
+                        problem = f"{self.where(sheet, coordinate)}: {problem}"
                 self.cells.append(
-                    SubmittedCell(
-                        item.number, column.field.value, value, sheet, coordinate, problem
-                    )
+                    SubmittedCell(item.number, field_name, value, sheet, coordinate, problem)
                 )
+
+    def _answer(self, column: Column, raw: object) -> tuple[str, str]:
+        """A cell's answer, or its text and what is wrong with it. Smileys and amounts
+        repeat from row to row, so their readings are remembered (by type too, as
+        True, 1 and 1.0 are equal keys)."""
+        memo = (column.kind, type(raw), raw)
+        known = self._answers.get(memo) if column.kind in _REPEATING else None
+        if known is None:
+            try:
+                known = (answer_of(column, raw, self.agreement, self.language), "")
+            except CellError as exc:
+                known = (_text(raw), str(exc))
+            if column.kind in _REPEATING:
+                self._answers[memo] = known
+        return known
 
     def _orphans(self, sheet: str, grid: Grid, row: int, answers: list[tuple[Column, int]]) -> None:
         """Answers typed in a row that names no item this workbook knows are refused."""
