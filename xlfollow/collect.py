@@ -142,7 +142,7 @@ class Intake:
         self.fingerprint = fingerprint(definition.agreement)
         self.reading = Reading(definition.agreement)
         self._current: dict[str, dict[tuple[str, str], Current]] = {}
-        self._issued: dict[str, dict[str, tuple[dict[Key, str], dict[Key, str]]]] = {}
+        self._issued: dict[str, tuple[dict[Key, str], dict[Key, str]]] = {}
 
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
         """A round's current answers: the imported notes, then the ledger's."""
@@ -152,11 +152,12 @@ class Intake:
             self._current[round_name] = found
         return self._current[round_name]
 
-    def issued(self, round_name: str, issue_id: str) -> tuple[dict[Key, str], dict[Key, str]]:
+    def issued(self, issue_id: str) -> tuple[dict[Key, str], dict[Key, str]]:
         """An issue's cells as issued: the editable ones, and those shown locked."""
-        if round_name not in self._issued:
-            self._issued[round_name] = self.ledger.issued_cells_of_round(round_name)
-        return self._issued[round_name].get(issue_id, ({}, {}))
+        if issue_id not in self._issued:
+            cells = self.ledger.issued_cells
+            self._issued[issue_id] = (cells(issue_id), cells(issue_id, editable=False))
+        return self._issued[issue_id]
 
     def receive(self, path: Path, shown: str) -> FileReport:
         """Identify, check and merge one returned file into the ledger; its report.
@@ -255,7 +256,7 @@ def receive_file(
             "(xlfollow issue --again) and send the new workbook, or restore the agreement",
         )
     current = intake.current(issue.round)
-    base, shown_locked = intake.issued(issue.round, issue.issue_id)
+    base, shown_locked = intake.issued(issue.issue_id)
     plan = merge_cells(
         returned.cells,
         base,

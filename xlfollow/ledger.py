@@ -278,21 +278,6 @@ class Ledger:
         )
         return {(item, field): value for item, field, value in rows}
 
-    def issued_cells_of_round(
-        self, round_name: str
-    ) -> dict[str, tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]]:
-        """Per issue of a round: its editable cells as issued, and those shown locked."""
-        found: dict[str, tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]] = {}
-        rows = self.db.execute(
-            "SELECT c.issue_id, c.item, c.field, c.value, c.editable FROM issued_cells c "
-            "JOIN issues i ON i.issue_id = c.issue_id WHERE i.round = ?",
-            (round_name,),
-        )
-        for issue_id, item, field, value, editable in rows:
-            cells = found.setdefault(issue_id, ({}, {}))
-            cells[0 if editable else 1][(item, field)] = value
-        return found
-
     def answers(self) -> dict[AnswerKey, str]:
         """The current accepted answers, by (round, item, field)."""
         rows = self.db.execute("SELECT round, item, field, value FROM answers")

@@ -84,9 +84,9 @@ class OpenConflict:
     """The received file whose value conflicted."""
 
 
-@dataclass(frozen=True)
-class CellResult:
-    """The outcome of one submitted cell, with the reason in words."""
+class CellResult(NamedTuple):
+    """The outcome of one submitted cell, with the reason in words. (A named tuple:
+    there is one per cell of every file, and tuples are made fast.)"""
 
     cell: SubmittedCell
     outcome: Outcome
@@ -109,10 +109,10 @@ class MergePlan:
 
     def counts(self) -> dict[str, int]:
         """How many cells ended in each outcome."""
-        counts = {outcome.value: 0 for outcome in Outcome}
+        counts = dict.fromkeys(Outcome, 0)
         for result in self.results:
-            counts[result.outcome.value] += 1
-        return counts
+            counts[result.outcome] += 1
+        return {outcome.value: count for outcome, count in counts.items()}
 
 
 def merge_cells(
