@@ -428,7 +428,23 @@ def dump_agreement(agreement: Agreement, header: str = "") -> str:
 
 def fingerprint(agreement: Agreement) -> str:
     """A short digest of the agreement's content: workbooks carry it, so a return
-    can be matched to the agreement it was issued from."""
+    can be matched to the agreement it was issued from. Remembered for the last
+    agreements asked about (by identity: they are immutable), as a merge needs it
+    for the files and again for the master."""
+    known = _FINGERPRINTS.get(id(agreement))
+    if known is not None and known[0] is agreement:
+        return known[1]
+    digest = _fingerprint(agreement)
+    if len(_FINGERPRINTS) >= 4:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[id(agreement)] = (agreement, digest)
+    return digest
+
+
+_FINGERPRINTS: dict[int, tuple[Agreement, str]] = {}
+
+
+def _fingerprint(agreement: Agreement) -> str:
     items = [
         [
             item.number,
