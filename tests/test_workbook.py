@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from datetime import datetime
@@ -22,7 +23,13 @@ from xlfollow.ledger import Ledger
 from xlfollow.model import Contributors, Definition
 from xlfollow.reader import read_workbook
 from xlfollow.texts import texts
-from xlfollow.workbook import METADATA_SHEET, Recipient, WorkbookSpec, write_workbook
+from xlfollow.workbook import (
+    METADATA_SHEET,
+    Recipient,
+    WorkbookSpec,
+    write_round,
+    write_workbook,
+)
 from xlfollow.workspace import IssueResult, Workspace, recipients
 
 MILESTONE_LIST = '"😊 Opfyldt,😐 Delvist opfyldt,☹️ Ikke opfyldt"'
@@ -360,6 +367,23 @@ def test_the_same_spec_gives_the_same_bytes(tmp_path: Path) -> None:
     second = write_workbook(spec_for(definition, {}))
     assert first.content == second.content
     assert first.cells == second.cells
+
+
+def test_a_round_is_written_from_specs_that_share_everything_but_the_recipient(
+    tmp_path: Path,
+) -> None:
+    definition = Workspace.init(tmp_path / "ws").load()
+    first = spec_for(definition, {})
+    others = [
+        dataclasses.replace(first, recipient=recipient, issue_id=f"{n:032x}")
+        for n, recipient in enumerate(recipients(definition)[2:4])
+    ]
+    books = list(write_round([first, *others]))
+    assert [b.content for b in books[1:]] == [write_workbook(s).content for s in others]
+    # Rows are made once for the round, so answers of its own for one spec are refused.
+    own = dataclasses.replace(others[0], answers={(R1, "3.01", "milestone"): "met"})
+    with pytest.raises(ValueError, match="must differ in recipient and issue id only"):
+        list(write_round([first, own]))
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:

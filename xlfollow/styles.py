@@ -25,9 +25,12 @@ def row_height(texts_and_widths: Iterable[tuple[str, float]], minimum: float = R
     lines = 1
     for text, width in texts_and_widths:
         per_line = max(1, int(width * 1.1))
-        lines = max(
-            lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-        )
+        if "\n" in text:
+            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        else:
+            needed = -(-len(text) // per_line)  # ceil, integer
+        if needed > lines:
+            lines = needed
     return min(MAX_ROW_HEIGHT, max(minimum, lines * ROW_HEIGHT + 3))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -139,9 +139,13 @@ def write_workbook(spec: WorkbookSpec) -> IssuedWorkbook:
 def write_round(specs: Sequence[WorkbookSpec], workers: int = 1) -> Iterator[IssuedWorkbook]:
     """Write the workbooks of one round, in order, sharing the work they have in common.
 
-    With workers > 1 the workbooks are written in that many processes; each
+    The specs differ in recipient and issue id only: the rows are made once, from
+    the first spec's definition, round and answers (ValueError otherwise). With
+    workers > 1 the workbooks are written in that many processes; each
     workbook's bytes are the same either way.
     """
+    if not all(_same_round(spec, specs[0]) for spec in specs[1:]):
+        raise ValueError("write_round: the specs must differ in recipient and issue id only")
     rows = len(specs[0].definition.agreement.items) if specs else 0
     # Starting processes costs some 0.1 s: worth it only for large rounds.
     if workers > 1 and len(specs) >= 4 * workers and rows * len(specs) >= 50_000:
@@ -161,6 +165,19 @@ def write_round(specs: Sequence[WorkbookSpec], workers: int = 1) -> Iterator[Iss
             # The round's columns and row values are the same for every recipient.
             writer = _Writer(spec, first.columns, first.row_cache)
         yield writer.write(index)
+
+
+def _same_round(spec: WorkbookSpec, first: WorkbookSpec) -> bool:
+    """True if a spec differs from the first in recipient and issue id at most."""
+    return all(
+        (mine := getattr(spec, name)) is (theirs := getattr(first, name)) or mine == theirs
+        for name in _SHARED
+    )
+
+
+_SHARED = tuple(
+    f.name for f in dataclasses.fields(WorkbookSpec) if f.name not in {"recipient", "issue_id"}
+)
 
 
 _worker: tuple[WorkbookSpec, _RowIndex, dict[str, tuple[list[str | float | None], float]]]
@@ -202,6 +219,17 @@ class _Writer:
         self.shown: list[tuple[str, str, str]] = []
         round_name = self.agreement.rounds[spec.round_index]
         self.in_conflict = {(c.item, c.field) for c in spec.conflicts if c.round == round_name}
+        rounds = self.agreement.rounds
+        self._answer_keys = {
+            c.key: (rounds[c.round_index], c.field.value)
+            for c in self.columns
+            if c.field is not None and c.round_index is not None
+        }
+        self._getters = [self._getter(column) for column in self.columns]
+        # The width of each column whose text sets a row's height; 0 for the others.
+        self._visible_widths = [
+            0.0 if column.grouped or column.hidden else column.width for column in self.columns
+        ]
 
     def write(self, index: _RowIndex) -> IssuedWorkbook:
         spec = self.spec
@@ -311,33 +339,39 @@ class _Writer:
             # and the cells a recipient may fill in need writing.
             sheet.set_column(index, index, column.width, f.cell(column, False), options)
         sheet.set_row(HEADER_ROW, row_height([(c.header, c.width) for c in columns], minimum=30))
-        answer_columns = [(i, c) for i, c in enumerate(columns) if c.editable]
-        locked = [f.cell(column, False) for column in columns]
+        # Per answer column, worked out once: its index, field, and formats.
+        answer_columns = [
+            (
+                index,
+                column,
+                column.field.value,
+                f.cell(column, True),
+                f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict,
+            )
+            for index, column in enumerate(columns)
+            if column.editable and column.field is not None
+        ]
+        locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
+        fixed = [(index, fmt) for index, fmt in locked if not columns[index].editable]
+        write = self._write
         editable_rows: list[int] = []
         for offset, (item, editable) in enumerate(rows):
             row = FIRST_DATA_ROW + offset
             values, height = self._row(item)
             sheet.set_row(row, height)
-            for index, value in enumerate(values):
-                if value is not None and not (editable and columns[index].editable):
-                    self._write(sheet, row, index, value, locked[index])
+            for index, fmt in fixed if editable else locked:
+                if values[index] is not None:
+                    write(sheet, row, index, values[index], fmt)
+            number = item.number
             if editable:
                 editable_rows.append(row)
-                for index, column in answer_columns:
-                    fmt = f.cell(column, True)
-                    if (
-                        column.field is not None
-                        and (item.number, column.field.value) in self.in_conflict
-                    ):
-                        fmt = f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict
-                    self._write(sheet, row, index, values[index], fmt)
-                    assert column.field is not None
-                    self.cells.append((item.number, column.field.value, self._answer(column, item)))
+                for index, column, field, fmt, conflict_fmt in answer_columns:
+                    in_conflict = (number, field) in self.in_conflict
+                    write(sheet, row, index, values[index], conflict_fmt if in_conflict else fmt)
+                    self.cells.append((number, field, self._answer(column, item)))
             else:
-                for _, column in answer_columns:
-                    assert column.field is not None
-                    answer = self._answer(column, item)
-                    self.shown.append((item.number, column.field.value, answer))
+                for _, column, field, _, _ in answer_columns:
+                    self.shown.append((number, field, self._answer(column, item)))
         if rows:
             self._validations(sheet, editable_rows)
             sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
@@ -355,38 +389,58 @@ class _Writer:
         )
 
     def _answer(self, column: Column, item: Item) -> str:
-        assert column.field is not None and column.round_index is not None
-        round_name = self.agreement.rounds[column.round_index]
-        return self.spec.answers.get((round_name, item.number, column.field.value), "")
+        round_name, field = self._answer_keys[column.key]
+        return self.spec.answers.get((round_name, item.number, field), "")
 
     def _value(self, column: Column, item: Item) -> str | float | None:
+        return self._getter(column)(item)
+
+    def _getter(self, column: Column) -> Callable[[Item], str | float | None]:
+        """How a column's cell value comes from an item, worked out once per column."""
         if column.field is not None:
-            return cell_value(column, self._answer(column, item), self.agreement, self.language)
+            agreement, language = self.agreement, self.language
+            round_name, field = self._answer_keys[column.key]
+            answers = self.spec.answers
+            scale = scale_of(column, agreement)
+            if scale is None:
+                return lambda item: cell_value(
+                    column, answers.get((round_name, item.number, field), ""), agreement, language
+                )
+            shown = {step.code: smiley_choice(step, language) for step in scale.steps}
+
+            def smiley(item: Item) -> str | float | None:
+                answer = answers.get((round_name, item.number, field), "")
+                if not answer:
+                    return None
+                return shown.get(answer) or cell_value(column, answer, agreement, language)
+
+            return smiley
         key = column.key.split("@")[0]
         if key == "milestone_text":
             assert column.round_index is not None
-            return item.milestone(self.agreement.rounds[column.round_index]) or None
+            round_name = self.agreement.rounds[column.round_index]
+            return lambda item: item.milestone(round_name) or None
         if key == "budget":
-            assert column.year is not None
-            return item.budget.get(column.year)
+            year = column.year
+            assert year is not None
+            return lambda item: item.budget.get(year)
         if key == "key":
-            return item.number
+            return lambda item: item.number
         if key == "kind":
-            return item.kind.value
+            return lambda item: item.kind.value
         if key == "contributors":
-            return ", ".join(item.contributors) or None
-        value = getattr(item, key)
-        return str(value) if value else None
+            return lambda item: ", ".join(item.contributors) or None
+        return lambda item: str(value) if (value := getattr(item, key)) else None
 
     def _row(self, item: Item) -> tuple[list[str | float | None], float]:
         """An item's cell values and row height: the same in every workbook of the round."""
         cached = self.row_cache.get(item.number)
         if cached is None:
-            values = [self._value(column, item) for column in self.columns]
+            values = [get(item) for get in self._getters]
             visible = [
-                (value, column.width)
-                for value, column in zip(values, self.columns, strict=True)
-                if isinstance(value, str) and not column.grouped and not column.hidden
+                (value, width)
+                for value, width in zip(values, self._visible_widths, strict=True)
+                if width and isinstance(value, str)
             ]
             cached = self.row_cache[item.number] = (values, row_height(visible))
         return cached
