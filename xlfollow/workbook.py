@@ -360,8 +360,11 @@ class _Writer:
             values, height = self._row(item)
             sheet.set_row(row, height)
             for index, fmt in fixed if editable else locked:
-                if values[index] is not None:
-                    write(sheet, row, index, values[index], fmt)
+                value = values[index]
+                if isinstance(value, str):
+                    sheet.write_string(row, index, value, fmt)
+                elif value is not None:
+                    sheet.write_number(row, index, value, fmt)
             number = item.number
             if editable:
                 editable_rows.append(row)
