@@ -15,10 +15,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from xlfollow.ledger import Ledger
 from xlfollow.model import Contributors
+from xlfollow.simulate import answer_round
 from xlfollow.workbook import rows_for
 from xlfollow.workspace import Workspace, recipients
 
@@ -163,3 +165,81 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
     assert got[(r1, "3.01", "economy")] == "not_kept"
     assert got[(r1, "3.01", "deviation")] == "-0.25"
     assert got[(r1, own_number, "milestone")] == "partly"
+
+
+RECALCULATE = Path(__file__).parent / "libreoffice" / "recalculate.py"
+
+
+def recalculated(path: Path, sheets: list[str], edits: list[list[str]] | None = None) -> Any:
+    run = subprocess.run(
+        [
+            SYSTEM_PYTHON,
+            str(RECALCULATE),
+            str(path),
+            str(free_port()),
+            json.dumps(sheets),
+            json.dumps(edits or []),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def two_rounds(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    workspace = Workspace.init(tmp_path_factory.mktemp("lo-sum") / "ws", "ballerup-2018")
+    workspace.issue("1")
+    answer_round(workspace, "1", seed=1, silent={"By, Erhverv og Miljø"})
+    workspace.merge()
+    workspace.issue("2")
+    answer_round(workspace, "2", seed=2, silent={"By, Erhverv og Miljø"})
+    workspace.merge()
+    return workspace
+
+
+def test_calc_computes_every_summary_figure_as_cached(two_rounds: Workspace) -> None:
+    path = two_rounds.path / "master.xlsx"
+    sheets = ["Overblik", "Økonomi"]
+    calc = recalculated(path, sheets)
+    formulas = openpyxl.load_workbook(path)
+    cached = openpyxl.load_workbook(path, data_only=True)
+    compared = 0
+    for name in sheets:
+        written = {
+            cell.coordinate: cached[name][cell.coordinate].value
+            for row in formulas[name].iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+        }
+        assert set(calc[name]) == set(written), name
+        for ref, value in written.items():
+            assert isinstance(value, int | float), (name, ref, value)
+            assert calc[name][ref] == pytest.approx(value, abs=1e-9), (name, ref)
+            compared += 1
+    assert compared > 500
+
+
+def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Workspace) -> None:
+    path = two_rounds.path / "master.xlsx"
+    book = openpyxl.load_workbook(path, data_only=True)
+    overview = book["Overblik"]
+    # The chapter table's first group, and its count of met milestones.
+    top = next(r for r in range(1, 40) if str(overview.cell(r, 1).value).endswith("efter kapitel"))
+    met_column = next(c for c in range(2, 20) if overview.cell(top + 1, c).value == "😊 Opfyldt")
+    met_cell = overview.cell(top + 2, met_column).coordinate
+    chapter_number = str(overview.cell(top + 2, 1).value).split(" ")[0]
+    sheet = book[next(name for name in book.sheetnames if name.startswith(chapter_number + " "))]
+    smiley = next(
+        c for c in range(1, 40) if sheet.cell(2, c).value == "Smiley 2. budgetopfølgning 2018"
+    )
+    # A row whose smiley is not "met" yet: correct it to "met" in Calc.
+    row = next(
+        r for r in range(3, sheet.max_row + 1) if sheet.cell(r, smiley).value != "😊 Opfyldt"
+    )
+    edit = [sheet.title, sheet.cell(row, smiley).coordinate, "😊 Opfyldt"]
+    calc = recalculated(path, ["Overblik"], [edit])
+    assert calc["Overblik"][met_cell] == overview[met_cell].value + 1

@@ -15,6 +15,7 @@ import click
 from xlfollow.agreement import write_agreement
 from xlfollow.collect import MergeReport
 from xlfollow.errors import XlfollowError
+from xlfollow.summary import Summary
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Overview, Workspace, example_names
 
@@ -74,6 +75,7 @@ def cli(debug: bool) -> None:
       (mail outbox/round-1/ to the centres; save their returns in inbox/)
       xlfollow merge budget2018
       xlfollow status budget2018
+      xlfollow summary budget2018
     """
 
 
@@ -285,6 +287,75 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
             for c in result.centres
         ],
     )
+
+
+@cli.command("summary", epilog=EXIT_CODES)
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--round", "round_text", help="The round; by default the latest issued.")
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as one JSON object.")
+def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
+    """Milestone and economy fulfilment, budget figures, changes and what is missing.
+
+    Prints the headline tables and writes master.xlsx anew, whose sheets Overblik,
+    Økonomi, Ændringer and Mangler hold every figure as a live formula.
+
+    \b
+    Example:
+      xlfollow summary budget2018 --round 2
+    """
+    workspace = Workspace(directory)
+    result = workspace.summary(round_text)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_summary(result)
+    click.echo(
+        f"\nEvery figure, by centre, committee and kind too: {workspace.path / 'master.xlsx'}"
+    )
+
+
+def _print_summary(result: Summary) -> None:
+    echo = click.echo
+    echo(click.style(f"Milestones, {result.round}", bold=True))
+    states = list(result.milestones["total"][""])
+    rows: list[tuple[str | int, ...]] = [
+        (name, *counts.values(), sum(counts.values()))
+        for name, counts in result.milestones["chapter"].items()
+    ]
+    total = result.milestones["total"][""]
+    rows.append(("Total", *total.values(), sum(total.values())))
+    _table(("Chapter", *states, "items"), rows)
+    echo()
+    economy = result.economy["total"][""]
+    echo(
+        click.style("Economy smileys: ", bold=True)
+        + ", ".join(f"{k} {v}" for k, v in economy.items())
+    )
+    budget = result.budget["total"][""]
+    if budget.years:
+        echo()
+        _table(
+            ("Budget (mio. kr.)", "spending", "savings", "net"),
+            [
+                (str(year), _amount(spending), _amount(savings), _amount(spending + savings))
+                for year, (spending, savings) in sorted(budget.years.items())
+            ],
+        )
+    if result.budget_year is not None:
+        at_risk = _amount(budget.at_risk)
+        echo(f"At risk in {result.budget_year} (economy not kept): {at_risk} mio. kr.")
+    echo(
+        f"Expected deviation entered by the centres: {_amount(budget.expected_deviation)} mio. kr."
+    )
+    worse = sum(1 for change in result.changes if change.steps > 0)
+    echo(
+        f"Since the previous round: {worse} smileys worse, "
+        f"{len(result.changes) - worse} better. Still missing: {len(result.missing)} items."
+    )
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.3f}"
 
 
 @cli.command("resolve", epilog=EXIT_CODES)

@@ -29,6 +29,7 @@ from xlfollow.layout import (
 )
 from xlfollow.merge import SubmittedCell
 from xlfollow.model import Agreement, Item, Language
+from xlfollow.summarysheets import SUMMARY_SHEETS
 from xlfollow.texts import texts
 from xlfollow.workbook import METADATA_SHEET
 
@@ -143,10 +144,12 @@ def read_workbook(
     if not 0 <= round_index < len(agreement.rounds):
         raise WorkbookError(f"{path}: it names round {round_index + 1}, which the agreement lacks")
     reader = _SheetReader(path, reading, language, reading.columns(round_index, language), scan)
-    conflict_sheet = texts(language)["conflicts_sheet"]
+    words = texts(language)
+    conflict_sheet = words["conflicts_sheet"]
+    summaries = {words[f"{key}_sheet"] for key in SUMMARY_SHEETS}
     decisions: tuple[tuple[int, str], ...] = ()
     for name in book.sheet_names:
-        if name == METADATA_SHEET:
+        if name == METADATA_SHEET or name in summaries:
             continue
         if name == conflict_sheet:
             decisions = _decisions(_grid(book, name))

@@ -35,6 +35,8 @@ from xlfollow.ledger import ConflictRecord, ReceiptRecord
 from xlfollow.mastersheets import write_conflict_sheet, write_received_sheet
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
 from xlfollow.styles import Formats, row_height
+from xlfollow.summary import Summary
+from xlfollow.summarysheets import SUMMARY_SHEETS, ChapterRows, SummaryContext, write_summary_sheets
 from xlfollow.texts import Texts, texts
 
 __all__ = [
@@ -87,6 +89,8 @@ class WorkbookSpec:
     receipts: tuple[ReceiptRecord, ...] = ()
     master_sheets: bool = False
     """Add the conflict and received-files sheets (the workspace's master.xlsx)."""
+    summary: Summary | None = None
+    """The round's figures: with master_sheets, the summary sheets come first."""
 
 
 @dataclass(frozen=True)
@@ -243,8 +247,28 @@ class _Writer:
         ]
         self._properties()
         front = self.book.add_worksheet(self.texts["front_sheet"])
+        summary_sheets = {
+            key: self.book.add_worksheet(self.texts[f"{key}_sheet"])
+            for key in SUMMARY_SHEETS
+            if spec.master_sheets and spec.summary is not None
+        }
         for chapter, chapter_rows in by_chapter:
             self._chapter_sheet(chapter, chapter_rows)
+        if spec.summary is not None and summary_sheets:
+            context = SummaryContext(
+                self.book,
+                self.formats,
+                self.texts,
+                spec.definition,
+                spec.summary,
+                self.columns,
+                tuple(
+                    ChapterRows(chapter_sheet_name(chapter), tuple(item for item, _ in rows))
+                    for chapter, rows in by_chapter
+                ),
+                spec.password,
+            )
+            write_summary_sheets(context, summary_sheets)
         if spec.master_sheets:
             write_conflict_sheet(
                 self.book,

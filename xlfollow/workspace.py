@@ -32,6 +32,7 @@ from xlfollow.ledger import (
 from xlfollow.model import Definition
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.status import RoundStatus, round_status
+from xlfollow.summary import Summary, summarise
 from xlfollow.textimport import ImportReport, import_text_file
 from xlfollow.workbook import (
     IssuedWorkbook,
@@ -329,18 +330,20 @@ class Workspace:
             receipts = tuple(ledger.receipts())
         path = self.path / "master.xlsx"
         issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+        answers = self.answers(definition)
         spec = dataclasses.replace(
             _spec(
                 definition,
                 round_index,
                 Recipient("", "master", path.name),
                 issued_at,
-                self.answers(definition),
+                answers,
                 fingerprint(definition.agreement),
             ),
             conflicts=conflicts,
             receipts=receipts,
             master_sheets=True,
+            summary=summarise(definition, round_index, answers),
         )
         book = write_workbook(spec)
         record = _record(spec, path.name, book.content)
@@ -355,19 +358,35 @@ class Workspace:
             ledger.record_issue(record, book.cells, book.shown)
         return path
 
+    def summary(self, round_text: str | None = None) -> Summary:
+        """A round's figures (by default the latest issued): milestone and economy
+        fulfilment by chapter, centre, committee and kind, budget figures, changes
+        since the previous round and what is missing. master.xlsx is written anew,
+        with the same figures in its summary sheets."""
+        definition = self.load()
+        with Ledger(self.ledger_path) as ledger:
+            round_index = self._issued_round(definition, ledger.issues(), round_text)
+        self.write_master(definition)
+        return summarise(definition, round_index, self.answers(definition))
+
+    def _issued_round(
+        self, definition: Definition, issues: list[IssueRecord], round_text: str | None
+    ) -> int:
+        """The index of the round asked for, or of the latest round issued."""
+        if round_text is not None:
+            return self._round_index(definition, round_text)
+        rounds = [i.round for i in issues if i.round in definition.agreement.rounds]
+        if not rounds:
+            raise WorkspaceError("no round has been issued yet; run xlfollow issue first")
+        return max(definition.agreement.rounds.index(r) for r in rounds)
+
     def status(self, round_text: str | None = None) -> RoundStatus:
         """Per centre for a round (by default the latest issued): files issued and
         received, smileys answered and missing, open conflicts, overdue or not."""
         definition = self.load()
         with Ledger(self.ledger_path) as ledger:
             issues = ledger.issues()
-            if round_text is None:
-                rounds = [i.round for i in issues if i.round in definition.agreement.rounds]
-                if not rounds:
-                    raise WorkspaceError("no round has been issued yet; run xlfollow issue first")
-                round_index = max(definition.agreement.rounds.index(r) for r in rounds)
-            else:
-                round_index = self._round_index(definition, round_text)
+            round_index = self._issued_round(definition, issues, round_text)
             round_name = definition.agreement.rounds[round_index]
             receipts = [r for r in ledger.receipts() if r.round == round_name]
             conflicts = ledger.conflicts(round_name)

@@ -1,0 +1,315 @@
+"""The summary: figures from the ledger, the master's summary sheets, and summary --json.
+
+The Ballerup example is issued for two rounds; most centres answer both, in
+varied ways, one centre never answers. Every figure in the sheets is checked
+against a count made here, independently of xlfollow.summary, from the
+ledger's answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from returns import R1
+
+from xlfollow.agreement import load_agreement, write_agreement
+from xlfollow.cli import cli
+from xlfollow.layout import agreement_year, budget_years
+from xlfollow.ledger import Ledger
+from xlfollow.model import Definition, Item
+from xlfollow.simulate import answer_round
+from xlfollow.summary import summarise
+from xlfollow.workspace import Workspace
+
+R2 = "2. budgetopfølgning 2018"
+SILENT = "By, Erhverv og Miljø"
+"""The centre that answers nothing."""
+GLYPHS = {"met": "😊 Opfyldt", "partly": "😐 Delvist opfyldt", "not_met": "☹️ Ikke opfyldt"}
+ECONOMY = {"kept": "😊 Overholdt", "not_kept": "☹️ Ikke overholdt"}
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    workspace = Workspace.init(tmp_path_factory.mktemp("summary") / "ws", "ballerup-2018")
+    workspace.issue("1")
+    answer_round(workspace, "1", seed=1, silent={SILENT})
+    workspace.merge()
+    workspace.issue("2")
+    answer_round(workspace, "2", seed=2, silent={SILENT})
+    workspace.merge()
+    return workspace
+
+
+def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, str], str]:
+    with Ledger(workspace.ledger_path) as ledger:
+        return ledger.answers()
+
+
+def group(definition: Definition, item: Item, grouping: str) -> str:
+    if grouping == "chapter":
+        (chapter,) = [c for c in definition.agreement.chapters if c.number == item.chapter]
+        return f"{chapter.number}. {chapter.title}"
+    return {"centre": item.centre, "committee": item.committee, "kind": item.kind.value}[grouping]
+
+
+def expected_counts(
+    definition: Definition, answers: dict[tuple[str, str, str], str], round_name: str
+) -> dict[tuple[str, str, str, str], int]:
+    """(table, grouping, group, state) -> count, counted here from the ledger."""
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for item in definition.agreement.items:
+        milestone = answers.get((round_name, item.number, "milestone"), "")
+        if not milestone:
+            milestone = "unanswered" if item.milestones.get(round_name) else "no_milestone"
+        economy = answers.get((round_name, item.number, "economy"), "") or "unanswered"
+        for grouping in ("chapter", "centre", "committee", "kind"):
+            name = group(definition, item, grouping)
+            counts[("milestones", grouping, name, milestone)] += 1
+            counts[("economy", grouping, name, economy)] += 1
+    return counts
+
+
+STATE_OF_HEADER = {
+    **{label: code for code, label in GLYPHS.items()},
+    **{label: code for code, label in ECONOMY.items()},
+    "Ikke besvaret": "unanswered",
+    "Ingen milepæl": "no_milestone",
+}
+GROUPING_OF_WORD = {
+    "kapitel": "chapter",
+    "ansvarligt center": "centre",
+    "ansvarligt udvalg": "committee",
+    "type": "kind",
+}
+
+
+def overview_tables(path: Path) -> dict[tuple[str, str, str, str], Any]:
+    """The Overblik sheet's cached values: (table, grouping, group, header) -> value."""
+    sheet = openpyxl.load_workbook(path, data_only=True)["Overblik"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    found: dict[tuple[str, str, str, str], Any] = {}
+    index = 0
+    while index < len(rows):
+        title = rows[index][0]
+        if isinstance(title, str) and " efter " in title and title.startswith(("Milep", "Øko")):
+            table = "milestones" if title.startswith("Milep") else "economy"
+            grouping = GROUPING_OF_WORD[title.rsplit(" efter ", 1)[1]]
+            header = rows[index + 1]
+            index += 2
+            while rows[index][0] != "I alt":
+                for col, head in enumerate(header[1:], 1):
+                    if head is not None:
+                        found[(table, grouping, rows[index][0], head)] = rows[index][col]
+                index += 1
+            for col, head in enumerate(header[1:], 1):
+                if head is not None:
+                    found[(table, grouping, "I alt", head)] = rows[index][col]
+        index += 1
+    return found
+
+
+def test_overview_figures_equal_a_count_from_the_ledger(merged: Workspace) -> None:
+    definition = merged.load()
+    counts = expected_counts(definition, ledger_answers(merged), R2)
+    tables = overview_tables(merged.path / "master.xlsx")
+    checked = 0
+    for (table, grouping, name, header), value in tables.items():
+        state = STATE_OF_HEADER.get(header)
+        if name == "I alt" or header == "Se":
+            continue
+        if state is not None:
+            assert value == counts[(table, grouping, name, state)], (table, grouping, name, header)
+            checked += 1
+        elif header == "I alt":
+            assert value == sum(
+                n for (t, g, gr, _), n in counts.items() if (t, g, gr) == (table, grouping, name)
+            )
+        elif header.startswith("Andel "):
+            whole = tables[(table, grouping, name, "I alt")]
+            part = counts[(table, grouping, name, STATE_OF_HEADER[header.removeprefix("Andel ")])]
+            assert value == pytest.approx(part / whole if whole else 0)
+    # 8 chapters, 11 centres, 6 committees, 3 kinds; 5 + 3 states.
+    assert checked == (8 + 11 + 6 + 3) * (5 + 3)
+    # The totals of every grouping are the round's totals: 109 items each.
+    for grouping in GROUPING_OF_WORD.values():
+        assert tables[("milestones", grouping, "I alt", "I alt")] == 109
+        assert tables[("economy", grouping, "I alt", "I alt")] == 109
+    # The staged silence shows: the silent centre has answered nothing.
+    silent = {
+        h: v for (t, g, n, h), v in tables.items() if (t, g, n) == ("economy", "centre", SILENT)
+    }
+    assert silent["😊 Overholdt"] == silent["☹️ Ikke overholdt"] == 0
+    assert silent["Ikke besvaret"] > 0
+
+
+def test_trend_has_one_column_per_round_so_far(merged: Workspace) -> None:
+    definition = merged.load()
+    answers = ledger_answers(merged)
+    sheet = openpyxl.load_workbook(merged.path / "master.xlsx", data_only=True)["Overblik"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    top = next(n for n, row in enumerate(rows) if row[0] == "Milepæle pr. runde")
+    assert rows[top + 1][:4] == ["Milepæl", R1, R2, None]
+    for round_name, col in ((R1, 1), (R2, 2)):
+        counts = expected_counts(definition, answers, round_name)
+        for row in rows[top + 2 : top + 7]:
+            state = STATE_OF_HEADER[row[0]]
+            assert row[col] == sum(
+                n
+                for (table, grouping, _, s), n in counts.items()
+                if (table, grouping, s) == ("milestones", "chapter", state)
+            )
+
+
+def expected_budget(
+    definition: Definition, answers: dict[tuple[str, str, str], str]
+) -> dict[str, dict[str, float]]:
+    """Per chapter: spending/savings per year, at risk and expected deviation."""
+    out: dict[str, dict[str, float]] = {}
+    year = agreement_year(definition.agreement)
+    for item in definition.agreement.items:
+        entry = out.setdefault(group(definition, item, "chapter"), Counter())
+        for budget_year, amount in item.budget.items():
+            entry[f"{'Udgift' if amount > 0 else 'Besparelse'} {budget_year}"] += amount
+        if answers.get((R2, item.number, "economy")) == "not_kept":
+            entry[f"I risiko {year}"] += item.budget.get(year or 0, 0.0)
+        deviation = answers.get((R2, item.number, "deviation"))
+        entry["Forventet afvigelse"] += float(deviation) if deviation else 0.0
+    return out
+
+
+def test_budget_figures_equal_a_sum_from_the_ledger(merged: Workspace) -> None:
+    definition = merged.load()
+    expected = expected_budget(definition, ledger_answers(merged))
+    sheet = openpyxl.load_workbook(merged.path / "master.xlsx", data_only=True)["Økonomi"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    top = next(n for n, row in enumerate(rows) if row[0] == "Budget (mio. kr.) efter kapitel")
+    header = rows[top + 1]
+    years = budget_years(definition.agreement)
+    assert header[1:4] == [f"Udgift {years[0]}", f"Besparelse {years[0]}", f"Netto {years[0]}"]
+    compared = 0
+    for row in rows[top + 2 : top + 2 + len(expected)]:
+        for col, head in enumerate(header):
+            if head in ("Kapitel", "Se", None) or str(head).startswith("Netto"):
+                continue
+            assert row[col] == pytest.approx(expected[row[0]][head], abs=1e-9), (row[0], head)
+            compared += 1
+    assert compared == len(expected) * (2 * len(years) + 2)
+    assert any(v for e in expected.values() for k, v in e.items() if k.startswith("I risiko"))
+    assert any(v for e in expected.values() for k, v in e.items() if k == "Forventet afvigelse")
+
+
+def test_changes_and_missing(merged: Workspace) -> None:
+    definition = merged.load()
+    answers = ledger_answers(merged)
+    book = openpyxl.load_workbook(merged.path / "master.xlsx")
+    changes = [[c.value for c in row] for row in book["Ændringer"].iter_rows(min_row=4)]
+    scale = {"met": 0, "partly": 1, "not_met": 2, "kept": 0, "not_kept": 1}
+    expected = []
+    for item in definition.agreement.items:
+        for field in ("milestone", "economy"):
+            before = answers.get((R1, item.number, field))
+            now = answers.get((R2, item.number, field))
+            if before and now and before != now:
+                expected.append((item.number, scale[now] - scale[before]))
+    assert len(changes) == len(expected) > 0
+    steps = [
+        int(row[6].split("(")[1].split()[0]) * (1 if row[6].startswith("Forv") else -1)
+        for row in changes
+    ]
+    assert steps == sorted(steps, reverse=True)  # worst first
+    assert sorted((row[0], s) for row, s in zip(changes, steps, strict=True)) == sorted(expected)
+    # Each item number links to its row in its chapter sheet.
+    link = book["Ændringer"]["A4"].hyperlink
+    assert link is not None and link.location is not None
+
+    missing = [[c.value for c in row] for row in book["Mangler"].iter_rows(min_row=4)]
+    expected_missing = {
+        item.number
+        for item in definition.agreement.items
+        if (item.milestones.get(R2) and not answers.get((R2, item.number, "milestone")))
+        or not answers.get((R2, item.number, "economy"))
+    }
+    assert {row[2] for row in missing} == expected_missing
+    silent = [row for row in missing if row[0] == SILENT]
+    emails = {centre.name: centre.email for centre in definition.centres}
+    assert silent and all(row[1] == emails[SILENT] for row in silent)
+
+
+def test_charts_cover_the_tables(merged: Workspace) -> None:
+    with zipfile.ZipFile(merged.path / "master.xlsx") as archive:
+        charts = [
+            archive.read(name).decode()
+            for name in sorted(archive.namelist())
+            if name.startswith("xl/charts/chart")
+        ]
+    # Milestones and economy by four groupings, and the budget by chapter.
+    assert len(charts) == 9
+    sheet = openpyxl.load_workbook(merged.path / "master.xlsx")["Overblik"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    first_table = next(n for n, row in enumerate(rows) if str(row[0]).endswith("efter kapitel"))
+    first, last = first_table + 3, first_table + 2 + 8  # eight chapters, 1-based rows
+    chapter_chart = next(c for c in charts if "efter kapitel" in c and "Milep" in c)
+    assert f"Overblik!$A${first}:$A${last}" in chapter_chart  # categories
+    for column in "BCDEF":  # the five milestone states
+        assert f"Overblik!${column}${first}:${column}${last}" in chapter_chart
+
+
+def test_summary_json_matches_the_sheets(merged: Workspace) -> None:
+    result = CliRunner().invoke(cli, ["summary", str(merged.path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    definition = merged.load()
+    counts = expected_counts(definition, ledger_answers(merged), R2)
+    assert data["round"] == R2
+    for table in ("milestones", "economy"):
+        for grouping in ("chapter", "centre", "committee", "kind"):
+            for name, figures in data[table][grouping].items():
+                for state, value in figures.items():
+                    assert value == counts[(table, grouping, name, state)]
+        assert sum(data[table]["total"].values()) == 109
+    assert set(data["milestones"]["total"]) == {
+        "met",
+        "partly",
+        "not_met",
+        "unanswered",
+        "no_milestone",
+    }
+    assert set(data["economy"]["total"]) == {"kept", "not_kept", "unanswered"}
+    expected = expected_budget(definition, ledger_answers(merged))
+    assert data["budget"]["at_risk"] == pytest.approx(
+        sum(v for e in expected.values() for k, v in e.items() if k.startswith("I risiko"))
+    )
+    assert data["budget"]["expected_deviation"] == pytest.approx(
+        sum(e["Forventet afvigelse"] for e in expected.values())
+    )
+    for name, entry in data["budget"]["chapter"].items():
+        for year, amounts in entry["years"].items():
+            assert amounts["spending"] == pytest.approx(expected[name].get(f"Udgift {year}", 0))
+            assert amounts["savings"] == pytest.approx(expected[name].get(f"Besparelse {year}", 0))
+
+
+def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    path = workspace.path / "agreement.yaml"
+    agreement = load_agreement(path)
+    items = tuple(dataclasses.replace(item, budget={}) for item in agreement.items)
+    write_agreement(dataclasses.replace(agreement, items=items), path)
+    definition = workspace.load()
+    workspace.issue("1")
+    summary = summarise(definition, 0, {})
+    assert summary.changes == ()
+    assert budget_years(definition.agreement) == []
+    assert summary.budget["total"][""].years == {}
+    path = workspace.write_master()
+    assert path is not None
+    book = openpyxl.load_workbook(path, data_only=True)
+    assert book.sheetnames[1:5] == ["Overblik", "Økonomi", "Ændringer", "Mangler"]
+    assert book["Ændringer"]["A3"].value.startswith("Første runde")

@@ -1,0 +1,320 @@
+"""The figures of a round: milestone and economy fulfilment, budget figures, changes
+since the previous round, and what is missing. Pure functions of the agreement
+and the answers; the master's summary sheets show the same figures as formulas.
+
+Every item counts once per grouping, in exactly one state:
+
+- milestones: the code of its smiley for the round (met, partly, not_met), else
+  `unanswered` when the item has a milestone text for the round, else
+  `no_milestone`;
+- economy: the code of its economy smiley (kept, not_kept), else `unanswered`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from xlfollow.layout import agreement_year, budget_years
+from xlfollow.ledger import AnswerKey
+from xlfollow.model import Agreement, Definition, Item, SmileyScale
+
+__all__ = [
+    "GROUPINGS",
+    "NO_MILESTONE",
+    "UNANSWERED",
+    "BudgetFigures",
+    "Change",
+    "Missing",
+    "Summary",
+    "economy_states",
+    "group_of",
+    "milestone_states",
+    "summarise",
+]
+
+GROUPINGS = ("chapter", "centre", "committee", "kind")
+UNANSWERED = "unanswered"
+NO_MILESTONE = "no_milestone"
+
+Counts = dict[str, int]
+
+
+def milestone_states(scale: SmileyScale) -> tuple[str, ...]:
+    """The states a milestone is counted in, best first."""
+    return (*scale.codes, UNANSWERED, NO_MILESTONE)
+
+
+def economy_states(scale: SmileyScale) -> tuple[str, ...]:
+    """The states an economy smiley is counted in, best first."""
+    return (*scale.codes, UNANSWERED)
+
+
+def group_of(agreement: Agreement, item: Item, grouping: str) -> str:
+    """The name of the group an item falls in: its chapter ('3. Title'), centre,
+    committee or kind."""
+    if grouping == "chapter":
+        chapter = next(c for c in agreement.chapters if c.number == item.chapter)
+        return f"{chapter.number}. {chapter.title}"
+    if grouping == "kind":
+        return item.kind.value
+    return str(getattr(item, grouping))
+
+
+def groups(agreement: Agreement, grouping: str) -> list[str]:
+    """A grouping's group names in the agreement's order, each once."""
+    seen: dict[str, None] = {}
+    if grouping == "chapter":
+        for chapter in agreement.chapters:
+            if any(item.chapter == chapter.number for item in agreement.items):
+                seen[f"{chapter.number}. {chapter.title}"] = None
+        return list(seen)
+    for item in agreement.items:
+        seen.setdefault(group_of(agreement, item, grouping), None)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    """Agreed amounts per year (mio. kr.), spending and savings apart, and the
+    round's money at risk and expected deviation."""
+
+    years: dict[int, tuple[float, float]]
+    """Per year: (spending, the sum of positive amounts; savings, of negative ones)."""
+    at_risk: float
+    """The current year's amounts of the items whose economy smiley is the worst."""
+    expected_deviation: float
+    """The sum of the expected deviations the centres entered."""
+
+    def to_json(self) -> dict[str, object]:
+        """The group's entry in `budget` of the JSON summary."""
+        return {
+            "years": {
+                str(year): {"spending": s, "savings": v, "net": s + v}
+                for year, (s, v) in self.years.items()
+            },
+            "at_risk": self.at_risk,
+            "expected_deviation": self.expected_deviation,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A smiley that changed between the previous round and this one."""
+
+    item: str
+    title: str
+    centre: str
+    field: str
+    """'milestone' or 'economy'."""
+    previous: str
+    current: str
+    steps: int
+    """How many steps worse (positive) or better (negative)."""
+    previous_note: str
+    current_note: str
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An item still without a smiley for the round."""
+
+    centre: str
+    email: str
+    item: str
+    title: str
+    fields: tuple[str, ...]
+    """'milestone' and/or 'economy'."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A round's figures, grouped; `trend` has one entry per round so far."""
+
+    round: str
+    round_index: int
+    milestones: dict[str, dict[str, Counts]]
+    """Per grouping ('total' included, with one group ''), per group, the counts."""
+    economy: dict[str, dict[str, Counts]]
+    budget: dict[str, dict[str, BudgetFigures]]
+    budget_year: int | None
+    """The year whose amounts are at risk: the agreement's year, else its first."""
+    trend: dict[str, Counts]
+    """Milestone counts for each round up to this one."""
+    changes: tuple[Change, ...] = ()
+    missing: tuple[Missing, ...] = ()
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        """The object `xlfollow summary --json` prints (docs/formats.md)."""
+
+        def grouped(table: dict[str, dict[str, Counts]]) -> dict[str, object]:
+            out: dict[str, object] = {"total": table["total"][""]}
+            out.update({grouping: table[grouping] for grouping in GROUPINGS})
+            return out
+
+        budget: dict[str, object] = {"total": self.budget["total"][""].to_json()}
+        for grouping in GROUPINGS:
+            budget[grouping] = {g: f.to_json() for g, f in self.budget[grouping].items()}
+        budget["at_risk"] = self.budget["total"][""].at_risk
+        budget["expected_deviation"] = self.budget["total"][""].expected_deviation
+        budget["at_risk_year"] = self.budget_year
+        return {
+            "round": self.round,
+            "milestones": grouped(self.milestones),
+            "economy": grouped(self.economy),
+            "budget": budget,
+            "trend": self.trend,
+            "changes": [vars(change) for change in self.changes],
+            "missing": [
+                {**vars(missing), "fields": list(missing.fields)} for missing in self.missing
+            ],
+        }
+
+
+def summarise(
+    definition: Definition, round_index: int, answers: Mapping[AnswerKey, str]
+) -> Summary:
+    """A round's figures from the current answers, by (round, item, field)."""
+    agreement = definition.agreement
+    rounds = agreement.rounds
+    round_name = rounds[round_index]
+    all_groups = {grouping: groups(agreement, grouping) for grouping in GROUPINGS}
+    m_states = milestone_states(agreement.milestone_scale)
+    e_states = economy_states(agreement.economy_scale)
+    years = budget_years(agreement)
+    year = agreement_year(agreement)
+    budget_year = year if year in years else (years[0] if years else None)
+    worst_economy = agreement.economy_scale.codes[-1]
+
+    def milestone(item: Item, name: str) -> str:
+        answer = answers.get((name, item.number, "milestone"), "")
+        if answer:
+            return answer
+        return UNANSWERED if item.milestone(name) else NO_MILESTONE
+
+    def economy(item: Item) -> str:
+        return answers.get((round_name, item.number, "economy"), "") or UNANSWERED
+
+    def deviation(item: Item) -> float:
+        text = answers.get((round_name, item.number, "deviation"), "")
+        return float(text) if text else 0.0
+
+    def tables(states: tuple[str, ...], state_of: dict[str, str]) -> dict[str, dict[str, Counts]]:
+        table: dict[str, dict[str, Counts]] = {"total": {"": dict.fromkeys(states, 0)}}
+        for grouping in GROUPINGS:
+            table[grouping] = {g: dict.fromkeys(states, 0) for g in all_groups[grouping]}
+        for item in agreement.items:
+            state = state_of[item.number]
+            table["total"][""][state] += 1
+            for grouping in GROUPINGS:
+                table[grouping][group_of(agreement, item, grouping)][state] += 1
+        return table
+
+    def budget_of(items: Sequence[Item]) -> BudgetFigures:
+        per_year = {}
+        for y in years:
+            amounts = [item.budget.get(y, 0.0) for item in items]
+            per_year[y] = (sum(a for a in amounts if a > 0), sum(a for a in amounts if a < 0))
+        at_risk = sum(
+            item.budget.get(budget_year, 0.0)
+            for item in items
+            if budget_year is not None and economy(item) == worst_economy
+        )
+        return BudgetFigures(per_year, at_risk, sum(deviation(item) for item in items))
+
+    budget: dict[str, dict[str, BudgetFigures]] = {"total": {"": budget_of(agreement.items)}}
+    for grouping in GROUPINGS:
+        members: dict[str, list[Item]] = {g: [] for g in all_groups[grouping]}
+        for item in agreement.items:
+            members[group_of(agreement, item, grouping)].append(item)
+        budget[grouping] = {g: budget_of(items) for g, items in members.items()}
+
+    trend = {}
+    for index in range(round_index + 1):
+        counts = dict.fromkeys(m_states, 0)
+        for item in agreement.items:
+            counts[milestone(item, rounds[index])] += 1
+        trend[rounds[index]] = counts
+
+    return Summary(
+        round=round_name,
+        round_index=round_index,
+        milestones=tables(m_states, {i.number: milestone(i, round_name) for i in agreement.items}),
+        economy=tables(e_states, {i.number: economy(i) for i in agreement.items}),
+        budget=budget,
+        budget_year=budget_year,
+        trend=trend,
+        changes=_changes(definition, round_index, answers),
+        missing=_missing(definition, round_name, answers),
+        groups=all_groups,
+    )
+
+
+def _changes(
+    definition: Definition, round_index: int, answers: Mapping[AnswerKey, str]
+) -> tuple[Change, ...]:
+    """Smileys that got worse or better since the previous round, worst first."""
+    if round_index == 0:
+        return ()
+    agreement = definition.agreement
+    now, before = agreement.rounds[round_index], agreement.rounds[round_index - 1]
+    found = []
+    for item in agreement.items:
+        for field_name, note, scale in (
+            ("milestone", "milestone_note", agreement.milestone_scale),
+            ("economy", "economy_note", agreement.economy_scale),
+        ):
+            previous = answers.get((before, item.number, field_name), "")
+            current = answers.get((now, item.number, field_name), "")
+            if not previous or not current or previous == current:
+                continue
+            if previous not in scale.codes or current not in scale.codes:
+                continue
+            steps = scale.codes.index(current) - scale.codes.index(previous)
+            found.append(
+                Change(
+                    item.number,
+                    item.title,
+                    item.centre,
+                    field_name,
+                    previous,
+                    current,
+                    steps,
+                    answers.get((before, item.number, note), ""),
+                    answers.get((now, item.number, note), ""),
+                )
+            )
+    order = {item.number: position for position, item in enumerate(agreement.items)}
+    return tuple(sorted(found, key=lambda c: (-c.steps, order[c.item], c.field)))
+
+
+def _missing(
+    definition: Definition, round_name: str, answers: Mapping[AnswerKey, str]
+) -> tuple[Missing, ...]:
+    """Items without a milestone smiley (where they have a milestone this round) or
+    without an economy smiley, by centre in the settings' order."""
+    emails = {centre.name: centre.email for centre in definition.centres}
+    centre_order = {centre.name: n for n, centre in enumerate(definition.centres)}
+    found = []
+    for position, item in enumerate(definition.agreement.items):
+        fields = []
+        if item.milestone(round_name) and not answers.get((round_name, item.number, "milestone")):
+            fields.append("milestone")
+        if not answers.get((round_name, item.number, "economy")):
+            fields.append("economy")
+        if fields:
+            found.append(
+                (
+                    centre_order.get(item.centre, len(centre_order)),
+                    position,
+                    Missing(
+                        item.centre,
+                        emails.get(item.centre, ""),
+                        item.number,
+                        item.title,
+                        tuple(fields),
+                    ),
+                )
+            )
+    return tuple(missing for _, _, missing in sorted(found, key=lambda f: (f[0], f[1])))

@@ -1,0 +1,613 @@
+"""The master's summary sheets: Overblik (fulfilment), Økonomi (budget figures),
+Ændringer (changes since the previous round) and Mangler (what is missing).
+
+Every figure is a formula over the chapter sheets, written with the value
+summary.py computed from the ledger as its cached result, so Excel and Calc
+update it when a smiley is corrected in the master, and a program that does
+not recalculate still shows the right number. The counting formulas use
+SUMPRODUCT with exact comparisons (COUNTIFS would read '*', '?' and '<' in a
+centre's name as patterns), one term per chapter sheet that holds the group.
+Texts from the ledger (notes) are written as strings, never as formulas.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from xlfollow.layout import FIRST_DATA_ROW, Column, smiley_choice
+from xlfollow.model import Agreement, Definition, Item, Language, SmileyScale
+from xlfollow.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, Summary, group_of
+from xlfollow.texts import Texts
+
+__all__ = ["SUMMARY_SHEETS", "ChapterRows", "SummaryContext", "write_summary_sheets"]
+
+SUMMARY_SHEETS = ("overview", "budget", "changes", "missing")
+"""The summary sheets in order; each is named by its `<key>_sheet` text."""
+
+GREY_UNANSWERED = "#BFBFBF"
+GREY_NO_MILESTONE = "#E7E6E6"
+_GROUP_COLUMN = {"centre": "centre", "committee": "committee", "kind": "kind"}
+
+
+@dataclass(frozen=True)
+class ChapterRows:
+    """Where a chapter's items are in the master: its sheet and its items in row order."""
+
+    sheet: str
+    items: tuple[Item, ...]
+
+    @property
+    def first(self) -> int:
+        """The first data row, 1-based as formulas count."""
+        return FIRST_DATA_ROW + 1
+
+    @property
+    def last(self) -> int:
+        return FIRST_DATA_ROW + len(self.items)
+
+    def range(self, letter: str) -> str:
+        """An absolute reference to a column's data cells: 'Sheet'!$K$3:$K$29."""
+        return f"{quote(self.sheet)}!${letter}${self.first}:${letter}${self.last}"
+
+
+@dataclass(frozen=True)
+class SummaryContext:
+    """What the summary sheets need of the master they are written into."""
+
+    book: Any
+    formats: Any
+    texts: Texts
+    definition: Definition
+    summary: Summary
+    columns: tuple[Column, ...]
+    chapters: tuple[ChapterRows, ...]
+    password: str
+
+    @property
+    def agreement(self) -> Agreement:
+        return self.definition.agreement
+
+    @property
+    def language(self) -> Language:
+        return self.definition.settings.language
+
+    def letter(self, key: str) -> str:
+        """The column letter of a chapter-sheet column, by its key."""
+        return str(xl_col_to_name(next(i for i, c in enumerate(self.columns) if c.key == key)))
+
+    def header(self, key: str) -> str:
+        return str(next(c.header for c in self.columns if c.key == key))
+
+
+class SummaryFormats:
+    """The summary sheets' own cell formats, added to the master's book only."""
+
+    def __init__(self, book: Any, base: Any) -> None:
+        self.header = base.header
+        self.heading = base.heading
+        self.sheet_title = base.sheet_title
+        self.link = base.link
+        top = {"valign": "top", "font_size": 10}
+        bold = {**top, "bold": True, "top": 1}
+        self.label = book.add_format({**top, "text_wrap": True})
+        self.total_label = book.add_format(bold)
+        self.count = book.add_format({**top, "num_format": "0"})
+        self.count_total = book.add_format({**top, "num_format": "0", "bold": True})
+        self.total_count = book.add_format({**bold, "num_format": "0"})
+        self.share = book.add_format({**top, "num_format": "0%", "font_color": "#595959"})
+        self.total_share = book.add_format({**bold, "num_format": "0%"})
+        self.amount = book.add_format({**top, "num_format": "#,##0.000"})
+        self.total_amount = book.add_format({**bold, "num_format": "#,##0.000"})
+        self.note = book.add_format({"italic": True, "font_color": "#595959"})
+        self.hint = book.add_format({**top, "font_color": "#595959", "font_size": 9})
+        self.wrap_cell = book.add_format({**top, "text_wrap": True})
+        self.worse = book.add_format({**top, "text_wrap": True, "font_color": "#9C0006"})
+
+
+def quote(sheet: str) -> str:
+    """A sheet name as a formula names it."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _text(value: str) -> str:
+    """A string literal in a formula."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+def write_summary_sheets(context: SummaryContext, sheets: dict[str, Any]) -> None:
+    """Fill the four summary sheets (added to the book beforehand, so they come first)."""
+    context = dataclasses.replace(context, formats=SummaryFormats(context.book, context.formats))
+    _Overview(context, sheets["overview"]).write()
+    _Budget(context, sheets["budget"]).write()
+    _write_changes(context, sheets["changes"])
+    _write_missing(context, sheets["missing"])
+
+
+def _state_labels(context: SummaryContext, scale: SmileyScale, milestone: bool) -> list[str]:
+    t = context.texts
+    labels = [smiley_choice(step, context.language) for step in scale.steps]
+    labels.append(t["state_unanswered"])
+    if milestone:
+        labels.append(t["state_no_milestone"])
+    return labels
+
+
+def _state_colours(scale: SmileyScale, milestone: bool) -> list[str]:
+    colours = [step.colour for step in scale.steps] + [GREY_UNANSWERED]
+    return [*colours, GREY_NO_MILESTONE] if milestone else colours
+
+
+class _Sheet:
+    def __init__(self, context: SummaryContext, sheet: Any) -> None:
+        self.c = context
+        self.sheet = sheet
+        self.f = context.formats
+        self.t = context.texts
+
+    def chapters_of(self, grouping: str, group: str) -> list[ChapterRows]:
+        """The chapter sheets that hold items of a group."""
+        agreement = self.c.agreement
+        return [
+            rows
+            for rows in self.c.chapters
+            if any(group_of(agreement, item, grouping) == group for item in rows.items)
+        ]
+
+    def terms(
+        self,
+        grouping: str,
+        group: str,
+        label_cell: str,
+        term: Callable[[ChapterRows], str],
+        values: Callable[[ChapterRows], str] | None = None,
+    ) -> str:
+        """SUMPRODUCT over the group's chapter sheets of a condition (and values)."""
+        parts = []
+        for rows in self.chapters_of(grouping, group):
+            condition = term(rows)
+            if grouping == "chapter" and condition == "1" and values is not None:
+                parts.append(f"SUM({values(rows)})")
+                continue
+            if grouping != "chapter":
+                letter = self.c.letter(_GROUP_COLUMN[grouping])
+                condition = f"({rows.range(letter)}={label_cell})*{condition}"
+            if values is not None:
+                parts.append(f"SUMPRODUCT({condition},{values(rows)})")
+            else:
+                parts.append(f"SUMPRODUCT({condition})")
+        return "=" + ("+".join(parts) if parts else "0")
+
+    def link_or_hint(self, row: int, col: int, grouping: str, group: str) -> None:
+        if grouping == "chapter":
+            rows = self.chapters_of(grouping, group)
+            if rows:
+                self.sheet.write_url(
+                    row,
+                    col,
+                    f"internal:{quote(rows[0].sheet)}!A1",
+                    self.f.link,
+                    self.t["go_to_sheet"],
+                )
+            return
+        column = self.c.header(_GROUP_COLUMN[grouping])
+        self.sheet.write_string(
+            row, col, self.t["filter_hint"].format(column=column, group=group), self.f.hint
+        )
+
+
+class _Overview(_Sheet):
+    def write(self) -> None:
+        s, t, summary = self.sheet, self.t, self.c.summary
+        s.set_column(0, 0, 42)
+        s.set_column(1, 20, 11)
+        s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.f.sheet_title)
+        s.write_string(1, 0, t["summary_note"], self.f.note)
+        row = 3
+        agreement = self.c.agreement
+        for milestone, scale in (
+            (True, agreement.milestone_scale),
+            (False, agreement.economy_scale),
+        ):
+            for grouping in GROUPINGS:
+                row = self.table(row, grouping, milestone, scale) + 2
+        self.trend(row)
+        s.freeze_panes(3, 1)
+        s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
+
+    def table(self, top: int, grouping: str, milestone: bool, scale: SmileyScale) -> int:
+        """One grouping's counts and shares with their chart; the last row written."""
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        table = summary.milestones if milestone else summary.economy
+        figures, overall = table[grouping], table["total"][""]
+        states = list(overall)
+        labels = _state_labels(self.c, scale, milestone)
+        title = "milestones_by" if milestone else "economy_by"
+        s.write_string(
+            top,
+            0,
+            t[title].format(round=summary.round, grouping=t[f"grouping_{grouping}"]),
+            f.heading,
+        )
+        header = top + 1
+        total_col = 1 + len(states)
+        see_col = total_col + 1 + len(states)
+        s.write_string(header, 0, t[f"grouping_{grouping}"].capitalize(), f.header)
+        for n, label in enumerate(labels):
+            s.write_string(header, 1 + n, label, f.header)
+            s.write_string(header, total_col + 1 + n, t["share"].format(state=label), f.header)
+        s.write_string(header, total_col, t["total"], f.header)
+        s.write_string(header, see_col, t["see"], f.header)
+        groups = list(figures)
+        first = header + 1
+        for offset, group in enumerate(groups):
+            row = first + offset
+            s.write_string(row, 0, group, f.label)
+            label_cell = f"$A${row + 1}"
+            for n, state in enumerate(states):
+                formula = self.terms(
+                    grouping,
+                    group,
+                    label_cell,
+                    self.condition(state, milestone, xl_rowcol_to_cell(header, 1 + n, True)),
+                )
+                s.write_formula(row, 1 + n, formula, f.count, figures[group][state])
+            self.totals_and_shares(row, states, figures[group])
+            self.link_or_hint(row, see_col, grouping, group)
+        total_row = first + len(groups)
+        s.write_string(total_row, 0, t["total"], f.total_label)
+        for n, state in enumerate(states):
+            column = xl_col_to_name(1 + n)
+            s.write_formula(
+                total_row,
+                1 + n,
+                f"=SUM({column}{first + 1}:{column}{total_row})",
+                f.total_count,
+                overall[state],
+            )
+        self.totals_and_shares(total_row, states, overall, total=True)
+        self.chart(header, first, total_row - 1, states, labels, milestone, scale, grouping)
+        return total_row
+
+    def condition(
+        self, state: str, milestone: bool, label_cell: str
+    ) -> Callable[[ChapterRows], str]:
+        """A chapter sheet's condition for an item to be counted in a state."""
+        index = self.c.summary.round_index
+        smiley = self.c.letter(f"milestone@{index}" if milestone else f"economy@{index}")
+        text = self.c.letter(f"milestone_text@{index}")
+        if state == UNANSWERED and milestone:
+            return lambda r: f"(LEN({r.range(text)})>0)*(LEN({r.range(smiley)})=0)"
+        if state == UNANSWERED:
+            return lambda r: f"(LEN({r.range(smiley)})=0)*1"
+        if state == NO_MILESTONE:
+            return lambda r: f"(LEN({r.range(text)})=0)*(LEN({r.range(smiley)})=0)"
+        return lambda r: f"({r.range(smiley)}={label_cell})*1"
+
+    def totals_and_shares(
+        self, row: int, states: Sequence[str], counts: dict[str, int], total: bool = False
+    ) -> None:
+        s, f = self.sheet, self.f
+        total_col = 1 + len(states)
+        whole = sum(counts.values())
+        s.write_formula(
+            row,
+            total_col,
+            f"=SUM(B{row + 1}:{xl_col_to_name(total_col - 1)}{row + 1})",
+            f.total_count if total else f.count_total,
+            whole,
+        )
+        total_cell = f"${xl_col_to_name(total_col)}{row + 1}"
+        for n, state in enumerate(states):
+            count_cell = xl_rowcol_to_cell(row, 1 + n)
+            s.write_formula(
+                row,
+                total_col + 1 + n,
+                f"=IF({total_cell}=0,0,{count_cell}/{total_cell})",
+                f.total_share if total else f.share,
+                counts[state] / whole if whole else 0,
+            )
+
+    def chart(
+        self,
+        header: int,
+        first: int,
+        last: int,
+        states: Sequence[str],
+        labels: Sequence[str],
+        milestone: bool,
+        scale: SmileyScale,
+        grouping: str,
+    ) -> None:
+        if last < first:
+            return
+        name = self.t["overview_sheet"]
+        chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
+        for n, colour in enumerate(_state_colours(scale, milestone)):
+            chart.add_series(
+                {
+                    "name": [name, header, 1 + n],
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, 1 + n, last, 1 + n],
+                    "fill": {"color": colour},
+                    "border": {"color": "#7F7F7F", "width": 0.5},
+                    "gap": 40,
+                }
+            )
+        title = "milestones_by" if milestone else "economy_by"
+        chart.set_title(
+            {
+                "name": self.t[title].format(
+                    round=self.c.summary.round, grouping=self.t[f"grouping_{grouping}"]
+                ),
+                "name_font": {"size": 11},
+            }
+        )
+        chart.set_x_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_legend({"position": "bottom"})
+        height = max(240, 22 * (last - first + 1) + 110)
+        chart.set_size({"width": 620, "height": height})
+        self.sheet.insert_chart(header, 3 + 2 * len(states), chart, {"object_position": 3})
+
+    def trend(self, top: int) -> None:
+        """Milestone counts per round so far: states down, rounds across."""
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        agreement = self.c.agreement
+        labels = _state_labels(self.c, agreement.milestone_scale, True)
+        states = list(summary.milestones["total"][""])
+        s.write_string(top, 0, t["trend_title"], f.heading)
+        s.write_string(top + 1, 0, t["trend_state"], f.header)
+        rounds = list(summary.trend)
+        for index, name in enumerate(rounds):
+            s.write_string(top + 1, 1 + index, name, f.header)
+            smiley = self.c.letter(f"milestone@{index}")
+            text = self.c.letter(f"milestone_text@{index}")
+            for n, state in enumerate(states):
+                row = top + 2 + n
+                if state == UNANSWERED:
+                    cond = "(LEN({t})>0)*(LEN({s})=0)"
+                elif state == NO_MILESTONE:
+                    cond = "(LEN({t})=0)*(LEN({s})=0)"
+                else:
+                    cond = "({s}=$A$" + str(row + 1) + ")*1"
+                formula = "=" + "+".join(
+                    "SUMPRODUCT(" + cond.format(t=r.range(text), s=r.range(smiley)) + ")"
+                    for r in self.c.chapters
+                )
+                s.write_formula(row, 1 + index, formula, f.count, summary.trend[name][state])
+        for n, label in enumerate(labels):
+            s.write_string(top + 2 + n, 0, label, f.label)
+
+
+class _Budget(_Sheet):
+    def write(self) -> None:
+        s, t, summary = self.sheet, self.t, self.c.summary
+        s.set_column(0, 0, 42)
+        s.set_column(1, 30, 13)
+        s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.f.sheet_title)
+        s.write_string(1, 0, t["summary_note"], self.f.note)
+        years = sorted(summary.budget["total"][""].years)
+        row = 3
+        if not years:
+            s.write_string(row, 0, t["no_budget"], self.f.note)
+            row += 2
+        for grouping in GROUPINGS:
+            row = self.table(row, grouping, years) + 2
+        s.freeze_panes(3, 1)
+        s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
+
+    def table(self, top: int, grouping: str, years: list[int]) -> int:
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        figures = summary.budget[grouping]
+        at_risk_year = summary.budget_year
+        index = summary.round_index
+        economy = self.c.letter(f"economy@{index}")
+        deviation = self.c.letter(f"deviation@{index}")
+        worst = self.c.agreement.economy_scale.steps[-1]
+        worst_label = _text(smiley_choice(worst, self.c.language))
+        s.write_string(top, 0, t["budget_by"].format(grouping=t[f"grouping_{grouping}"]), f.heading)
+        header = top + 1
+        heads = [t[f"grouping_{grouping}"].capitalize()]
+        for year in years:
+            heads += [t[k].format(year=year) for k in ("spending", "savings", "net")]
+        if at_risk_year is not None:
+            heads.append(t["at_risk"].format(year=at_risk_year))
+        heads += [t["expected_deviation"], t["see"]]
+        for col, text in enumerate(heads):
+            s.write_string(header, col, text, f.header)
+        first = header + 1
+        groups = list(figures)
+        for offset, group in enumerate(groups):
+            row = first + offset
+            figure = figures[group]
+            s.write_string(row, 0, group, f.label)
+            label_cell = f"$A${row + 1}"
+            col = 1
+            for year in years:
+                amount = self.c.letter(f"budget@{year}")
+                spending, savings = figure.years[year]
+                for sign, value in ((">", spending), ("<", savings)):
+                    formula = self.terms(
+                        grouping, group, label_cell, _signed(amount, sign), _values(amount)
+                    )
+                    s.write_formula(row, col, formula, f.amount, value)
+                    col += 1
+                s.write_formula(
+                    row,
+                    col,
+                    f"={xl_rowcol_to_cell(row, col - 2)}+{xl_rowcol_to_cell(row, col - 1)}",
+                    f.amount,
+                    spending + savings,
+                )
+                col += 1
+            if at_risk_year is not None:
+                amount = self.c.letter(f"budget@{at_risk_year}")
+                formula = self.terms(
+                    grouping,
+                    group,
+                    label_cell,
+                    lambda r: f"({r.range(economy)}={worst_label})*1",
+                    _values(amount),
+                )
+                s.write_formula(row, col, formula, f.amount, figure.at_risk)
+                col += 1
+            formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
+            s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
+            self.link_or_hint(row, col + 1, grouping, group)
+        total_row = first + len(groups)
+        s.write_string(total_row, 0, t["total"], f.total_label)
+        total = summary.budget["total"][""]
+        cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
+        if at_risk_year is not None:
+            cached.append(total.at_risk)
+        cached.append(total.expected_deviation)
+        for col, value in enumerate(cached, 1):
+            letter = xl_col_to_name(col)
+            s.write_formula(
+                total_row,
+                col,
+                f"=SUM({letter}{first + 1}:{letter}{total_row})",
+                f.total_amount,
+                value,
+            )
+        if grouping == "chapter" and years and groups:
+            self.chart(header, first, total_row - 1, years, len(heads))
+        return total_row
+
+    def chart(self, header: int, first: int, last: int, years: list[int], width: int) -> None:
+        """Spending and savings per chapter in the year at risk (else the first year)."""
+        year = self.c.summary.budget_year or years[0]
+        col = 1 + 3 * years.index(year)
+        name = self.t["budget_sheet"]
+        chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
+        for offset, colour in ((0, "#5B9BD5"), (1, "#ED7D31")):
+            chart.add_series(
+                {
+                    "name": [name, header, col + offset],
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, col + offset, last, col + offset],
+                    "fill": {"color": colour},
+                    "gap": 40,
+                }
+            )
+        chart.set_title(
+            {"name": self.t["budget_chart"].format(year=year), "name_font": {"size": 11}}
+        )
+        chart.set_x_axis({"reverse": True, "num_font": {"size": 8}})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 620, "height": max(260, 26 * (last - first + 1) + 110)})
+        self.sheet.insert_chart(header, width + 1, chart, {"object_position": 3})
+
+
+def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:
+    """The condition that a column's amount is above ('>') or below ('<') zero."""
+    return lambda rows: f"({rows.range(letter)}{sign}0)*1"
+
+
+def _values(letter: str) -> Callable[[ChapterRows], str]:
+    """A column's data cells, as the values a SUMPRODUCT adds up."""
+    return lambda rows: rows.range(letter)
+
+
+def _item_link(context: SummaryContext) -> Callable[[Any, int, int, str], None]:
+    """Writes an item's number as a link to its row in its chapter sheet."""
+    where = {
+        item.number: (rows.sheet, FIRST_DATA_ROW + 1 + n)
+        for rows in context.chapters
+        for n, item in enumerate(rows.items)
+    }
+    number_col = context.letter("number")
+
+    def write(sheet: Any, row: int, col: int, number: str) -> None:
+        target = where.get(number)
+        if target is None:
+            sheet.write_string(row, col, number, context.formats.label)
+            return
+        url = f"internal:{quote(target[0])}!{number_col}{target[1]}"
+        sheet.write_url(row, col, url, context.formats.link, number)
+
+    return write
+
+
+def _shown(context: SummaryContext, field: str, code: str) -> str:
+    agreement = context.agreement
+    scale = agreement.milestone_scale if field == "milestone" else agreement.economy_scale
+    return smiley_choice(scale.step(code), context.language) if code in scale.codes else code
+
+
+def _write_changes(context: SummaryContext, sheet: Any) -> None:
+    t, f, summary = context.texts, context.formats, context.summary
+    rounds = context.agreement.rounds
+    widths = (12, 40, 24, 12, 18, 18, 18, 40, 40)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width, f.wrap_cell)
+    sheet.write_string(0, 0, f"{t['changes_sheet']} · {summary.round}", f.sheet_title)
+    if summary.round_index == 0:
+        sheet.write_string(2, 0, t["no_previous"], f.note)
+    else:
+        previous = rounds[summary.round_index - 1]
+        sheet.write_string(
+            1, 0, t["changes_title"].format(previous=previous, round=summary.round), f.note
+        )
+        headers = t.list("changes_headers")
+        for col, header in enumerate(headers):
+            sheet.write_string(2, col, header, f.header)
+        link = _item_link(context)
+        for offset, change in enumerate(summary.changes):
+            row = 3 + offset
+            link(sheet, row, 0, change.item)
+            word = t["worse"] if change.steps > 0 else t["better"]
+            values = [
+                change.title,
+                change.centre,
+                t[f"field_{change.field}"],
+                _shown(context, change.field, change.previous),
+                _shown(context, change.field, change.current),
+                word.format(steps=abs(change.steps)),
+                change.previous_note,
+                change.current_note,
+            ]
+            for col, value in enumerate(values, 1):
+                if value:
+                    sheet.write_string(
+                        row, col, value, f.worse if col == 6 and change.steps > 0 else f.wrap_cell
+                    )
+        if not summary.changes:
+            sheet.write_string(3, 0, t["no_changes"], f.note)
+        else:
+            sheet.autofilter(2, 0, 2 + len(summary.changes), len(headers) - 1)
+        sheet.freeze_panes(3, 1)
+    sheet.protect(context.password, {"autofilter": True, "format_columns": True})
+
+
+def _write_missing(context: SummaryContext, sheet: Any) -> None:
+    t, f, summary = context.texts, context.formats, context.summary
+    widths = (30, 30, 12, 50, 30)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width, f.wrap_cell)
+    sheet.write_string(0, 0, f"{t['missing_sheet']} · {summary.round}", f.sheet_title)
+    sheet.write_string(1, 0, t["missing_title"].format(round=summary.round), f.note)
+    headers = t.list("missing_headers")
+    for col, header in enumerate(headers):
+        sheet.write_string(2, col, header, f.header)
+    link = _item_link(context)
+    for offset, missing in enumerate(summary.missing):
+        row = 3 + offset
+        sheet.write_string(row, 0, missing.centre, f.wrap_cell)
+        if missing.email:
+            sheet.write_string(row, 1, missing.email, f.wrap_cell)
+        link(sheet, row, 2, missing.item)
+        sheet.write_string(row, 3, missing.title, f.wrap_cell)
+        sheet.write_string(
+            row, 4, ", ".join(t[f"field_{name}"] for name in missing.fields), f.wrap_cell
+        )
+    if summary.missing:
+        sheet.autofilter(2, 0, 2 + len(summary.missing), len(headers) - 1)
+    else:
+        sheet.write_string(3, 0, t["no_missing"], f.note)
+    sheet.freeze_panes(3, 1)
+    sheet.protect(context.password, {"autofilter": True, "format_columns": True})
