@@ -12,21 +12,28 @@ import dataclasses
 import json
 import zipfile
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from returns import R1
+from test_roundtrip import agreements
 
-from xlfollow.agreement import load_agreement, write_agreement
+from xlfollow.agreement import fingerprint, load_agreement, write_agreement
 from xlfollow.cli import cli
 from xlfollow.layout import agreement_year, budget_years
 from xlfollow.ledger import Ledger
-from xlfollow.model import Definition, Item
+from xlfollow.model import Definition, Item, Language, Settings
+from xlfollow.reader import read_workbook
 from xlfollow.simulate import answer_round
 from xlfollow.summary import summarise
+from xlfollow.texts import texts
+from xlfollow.workbook import Recipient, WorkbookSpec, write_workbook
 from xlfollow.workspace import Workspace
 
 R2 = "2. budgetopfølgning 2018"
@@ -313,3 +320,76 @@ def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: 
     book = openpyxl.load_workbook(path, data_only=True)
     assert book.sheetnames[1:5] == ["Overblik", "Økonomi", "Ændringer", "Mangler"]
     assert book["Ændringer"]["A3"].value.startswith("Første runde")
+
+
+@st.composite
+def shaped_rounds(
+    draw: st.DrawFn,
+) -> tuple[Definition, int, dict[tuple[str, str, str], str]]:
+    """Any agreement with items, a round of it, and answers for it and the rounds before."""
+    agreement = draw(agreements().filter(lambda a: bool(a.items)))
+    definition = Definition(agreement, Settings(language=draw(st.sampled_from(Language))))
+    round_index = draw(st.integers(0, len(agreement.rounds) - 1))
+    answers: dict[tuple[str, str, str], str] = {}
+    for name in agreement.rounds[: round_index + 1]:
+        for item in agreement.items:
+            for field, scale in (
+                ("milestone", agreement.milestone_scale),
+                ("economy", agreement.economy_scale),
+            ):
+                code = draw(st.sampled_from(("", *scale.codes)))
+                if code:
+                    answers[(name, item.number, field)] = code
+            if draw(st.booleans()):
+                answers[(name, item.number, "deviation")] = repr(draw(st.floats(-10, 10)))
+    return definition, round_index, answers
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(shaped=shaped_rounds())
+def test_any_shape_of_agreement_is_summarised_and_shown(
+    shaped: tuple[Definition, int, dict[tuple[str, str, str], str]], tmp_path_factory: Any
+) -> None:
+    definition, round_index, answers = shaped
+    agreement = definition.agreement
+    summary = summarise(definition, round_index, answers)
+    for table in (summary.milestones, summary.economy):
+        total = table["total"][""]
+        assert sum(total.values()) == len(agreement.items)
+        for grouping in ("chapter", "centre", "committee", "kind"):
+            for state, count in total.items():
+                assert sum(g[state] for g in table[grouping].values()) == count
+    assert list(summary.trend) == list(agreement.rounds[: round_index + 1])
+    years = budget_years(agreement)
+    assert sorted(summary.budget["total"][""].years) == years
+    master = Recipient("", "master", "master.xlsx")
+    spec = WorkbookSpec(
+        definition,
+        round_index,
+        master,
+        "0" * 32,
+        datetime(2026, 1, 1),
+        answers,
+        fingerprint=fingerprint(agreement),
+        master_sheets=True,
+        summary=summary,
+    )
+    path = tmp_path_factory.mktemp("shape") / "master.xlsx"
+    path.write_bytes(write_workbook(spec).content)
+    words = texts(definition.settings.language)
+    book = openpyxl.load_workbook(path, data_only=True)
+    overview = book[words["overview_sheet"]]
+    # The first table is by chapter; its total row holds the round's totals.
+    column_a = [overview.cell(r, 1).value for r in range(1, overview.max_row + 1)]
+    total_row = column_a.index(words["total"]) + 1
+    totals = [
+        overview.cell(total_row, c).value
+        for c in range(2, 2 + len(summary.milestones["total"][""]))
+    ]
+    assert totals == list(summary.milestones["total"][""].values())
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 8 + (1 if years else 0)
+    # A master with summary sheets reads back: the summary sheets are skipped.
+    returned = read_workbook(path, agreement)
+    assert returned.tampered == () and returned.missing == ()

@@ -12,7 +12,8 @@ Every item counts once per grouping, in exactly one state:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xlfollow.layout import agreement_year, budget_years
@@ -54,11 +55,23 @@ def group_of(agreement: Agreement, item: Item, grouping: str) -> str:
     """The name of the group an item falls in: its chapter ('3. Title'), centre,
     committee or kind."""
     if grouping == "chapter":
-        chapter = next(c for c in agreement.chapters if c.number == item.chapter)
-        return f"{chapter.number}. {chapter.title}"
+        return _chapter_names(agreement)[item.chapter]
     if grouping == "kind":
         return item.kind.value
     return str(getattr(item, grouping))
+
+
+def _chapter_names(agreement: Agreement) -> dict[str, str]:
+    """Chapter number -> 'number. title', remembered for the last agreement."""
+    known = _CHAPTER_NAMES.get(id(agreement))
+    if known is None or known[0] is not agreement:
+        names = {c.number: f"{c.number}. {c.title}" for c in agreement.chapters}
+        _CHAPTER_NAMES.clear()
+        known = _CHAPTER_NAMES[id(agreement)] = (agreement, names)
+    return known[1]
+
+
+_CHAPTER_NAMES: dict[int, tuple[Agreement, dict[str, str]]] = {}
 
 
 def groups(agreement: Agreement, grouping: str) -> list[str]:
@@ -90,7 +103,7 @@ class BudgetFigures:
         """The group's entry in `budget` of the JSON summary."""
         return {
             "years": {
-                str(year): {"spending": s, "savings": v, "net": s + v}
+                str(year): {"spending": s, "savings": v, "net": _total((s, v))}
                 for year, (s, v) in self.years.items()
             },
             "at_risk": self.at_risk,
@@ -215,13 +228,13 @@ def summarise(
         per_year = {}
         for y in years:
             amounts = [item.budget.get(y, 0.0) for item in items]
-            per_year[y] = (sum(a for a in amounts if a > 0), sum(a for a in amounts if a < 0))
-        at_risk = sum(
+            per_year[y] = (_total(a for a in amounts if a > 0), _total(a for a in amounts if a < 0))
+        at_risk = _total(
             item.budget.get(budget_year, 0.0)
             for item in items
             if budget_year is not None and economy(item) == worst_economy
         )
-        return BudgetFigures(per_year, at_risk, sum(deviation(item) for item in items))
+        return BudgetFigures(per_year, at_risk, _total(deviation(item) for item in items))
 
     budget: dict[str, dict[str, BudgetFigures]] = {"total": {"": budget_of(agreement.items)}}
     for grouping in GROUPINGS:
@@ -249,6 +262,12 @@ def summarise(
         missing=_missing(definition, round_name, answers),
         groups=all_groups,
     )
+
+
+def _total(amounts: Iterable[float]) -> float:
+    """A sum of amounts in mio. kr., without the float noise of adding decimals
+    (0.1 + 0.2): exact to the nearest krone and well beyond."""
+    return round(math.fsum(amounts), 9) + 0.0  # + 0.0: no -0.0
 
 
 def _changes(

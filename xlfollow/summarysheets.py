@@ -67,6 +67,8 @@ class SummaryContext:
     columns: tuple[Column, ...]
     chapters: tuple[ChapterRows, ...]
     password: str
+    sheets: dict[str, dict[str, list[ChapterRows]]] = dataclasses.field(default_factory=dict)
+    """Per grouping, per group: the chapter sheets that hold its items."""
 
     @property
     def agreement(self) -> Agreement:
@@ -94,7 +96,7 @@ class SummaryFormats:
         self.link = base.link
         top = {"valign": "top", "font_size": 10}
         bold = {**top, "bold": True, "top": 1}
-        self.label = book.add_format({**top, "text_wrap": True})
+        self.label = book.add_format(top)
         self.total_label = book.add_format(bold)
         self.count = book.add_format({**top, "num_format": "0"})
         self.count_total = book.add_format({**top, "num_format": "0", "bold": True})
@@ -121,7 +123,16 @@ def _text(value: str) -> str:
 
 def write_summary_sheets(context: SummaryContext, sheets: dict[str, Any]) -> None:
     """Fill the four summary sheets (added to the book beforehand, so they come first)."""
-    context = dataclasses.replace(context, formats=SummaryFormats(context.book, context.formats))
+    by_group: dict[str, dict[str, list[ChapterRows]]] = {}
+    for grouping in GROUPINGS:
+        found = by_group[grouping] = {}
+        for rows in context.chapters:
+            names = {group_of(context.agreement, item, grouping) for item in rows.items}
+            for name in sorted(names):
+                found.setdefault(name, []).append(rows)
+    context = dataclasses.replace(
+        context, formats=SummaryFormats(context.book, context.formats), sheets=by_group
+    )
     _Overview(context, sheets["overview"]).write()
     _Budget(context, sheets["budget"]).write()
     _write_changes(context, sheets["changes"])
@@ -151,12 +162,7 @@ class _Sheet:
 
     def chapters_of(self, grouping: str, group: str) -> list[ChapterRows]:
         """The chapter sheets that hold items of a group."""
-        agreement = self.c.agreement
-        return [
-            rows
-            for rows in self.c.chapters
-            if any(group_of(agreement, item, grouping) == group for item in rows.items)
-        ]
+        return self.c.sheets[grouping].get(group, [])
 
     def terms(
         self,
@@ -203,8 +209,9 @@ class _Sheet:
 class _Overview(_Sheet):
     def write(self) -> None:
         s, t, summary = self.sheet, self.t, self.c.summary
-        s.set_column(0, 0, 42)
-        s.set_column(1, 20, 11)
+        s.set_column(0, 0, 46)
+        s.set_column(1, CHART_COLUMN - 2, 10)
+        s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 28)
         s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.f.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.f.note)
         row = 3
@@ -217,6 +224,7 @@ class _Overview(_Sheet):
                 row = self.table(row, grouping, milestone, scale) + 2
         self.trend(row)
         s.freeze_panes(3, 1)
+        _print_setup(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: str, milestone: bool, scale: SmileyScale) -> int:
@@ -234,8 +242,9 @@ class _Overview(_Sheet):
             f.heading,
         )
         header = top + 1
+        s.set_row(header, 45)
         total_col = 1 + len(states)
-        see_col = total_col + 1 + len(states)
+        see_col = CHART_COLUMN - 1
         s.write_string(header, 0, t[f"grouping_{grouping}"].capitalize(), f.header)
         for n, label in enumerate(labels):
             s.write_string(header, 1 + n, label, f.header)
@@ -270,8 +279,8 @@ class _Overview(_Sheet):
                 overall[state],
             )
         self.totals_and_shares(total_row, states, overall, total=True)
-        self.chart(header, first, total_row - 1, states, labels, milestone, scale, grouping)
-        return total_row
+        rows = self.chart(header, first, total_row - 1, milestone, scale, grouping)
+        return max(total_row, header + rows)
 
     def condition(
         self, state: str, milestone: bool, label_cell: str
@@ -317,14 +326,13 @@ class _Overview(_Sheet):
         header: int,
         first: int,
         last: int,
-        states: Sequence[str],
-        labels: Sequence[str],
         milestone: bool,
         scale: SmileyScale,
         grouping: str,
-    ) -> None:
+    ) -> int:
+        """A stacked bar per group, in the smiley colours; the rows it covers."""
         if last < first:
-            return
+            return 0
         name = self.t["overview_sheet"]
         chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
         for n, colour in enumerate(_state_colours(scale, milestone)):
@@ -347,11 +355,7 @@ class _Overview(_Sheet):
                 "name_font": {"size": 11},
             }
         )
-        chart.set_x_axis({"reverse": True, "num_font": {"size": 8}})
-        chart.set_legend({"position": "bottom"})
-        height = max(240, 22 * (last - first + 1) + 110)
-        chart.set_size({"width": 620, "height": height})
-        self.sheet.insert_chart(header, 3 + 2 * len(states), chart, {"object_position": 3})
+        return _place(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
 
     def trend(self, top: int) -> None:
         """Milestone counts per round so far: states down, rounds across."""
@@ -386,8 +390,8 @@ class _Overview(_Sheet):
 class _Budget(_Sheet):
     def write(self) -> None:
         s, t, summary = self.sheet, self.t, self.c.summary
-        s.set_column(0, 0, 42)
-        s.set_column(1, 30, 13)
+        s.set_column(0, 0, 46)
+        s.set_column(1, 30, 12)
         s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.f.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.f.note)
         years = sorted(summary.budget["total"][""].years)
@@ -398,6 +402,7 @@ class _Budget(_Sheet):
         for grouping in GROUPINGS:
             row = self.table(row, grouping, years) + 2
         s.freeze_panes(3, 1)
+        _print_setup(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: str, years: list[int]) -> int:
@@ -417,6 +422,7 @@ class _Budget(_Sheet):
         if at_risk_year is not None:
             heads.append(t["at_risk"].format(year=at_risk_year))
         heads += [t["expected_deviation"], t["see"]]
+        s.set_row(header, 45)
         for col, text in enumerate(heads):
             s.write_string(header, col, text, f.header)
         first = header + 1
@@ -475,10 +481,11 @@ class _Budget(_Sheet):
                 value,
             )
         if grouping == "chapter" and years and groups:
-            self.chart(header, first, total_row - 1, years, len(heads))
+            rows = self.chart(header, first, total_row - 1, years, len(heads))
+            return max(total_row, header + rows)
         return total_row
 
-    def chart(self, header: int, first: int, last: int, years: list[int], width: int) -> None:
+    def chart(self, header: int, first: int, last: int, years: list[int], width: int) -> int:
         """Spending and savings per chapter in the year at risk (else the first year)."""
         year = self.c.summary.budget_year or years[0]
         col = 1 + 3 * years.index(year)
@@ -497,10 +504,33 @@ class _Budget(_Sheet):
         chart.set_title(
             {"name": self.t["budget_chart"].format(year=year), "name_font": {"size": 11}}
         )
-        chart.set_x_axis({"reverse": True, "num_font": {"size": 8}})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 620, "height": max(260, 26 * (last - first + 1) + 110)})
-        self.sheet.insert_chart(header, width + 1, chart, {"object_position": 3})
+        return _place(self.sheet, chart, header, width + 1, last - first + 1)
+
+
+CHART_COLUMN = 13
+"""Where the Overblik charts start: right of the widest table and its links."""
+ROW_PIXELS = 20
+"""A default row's height in pixels (15 points)."""
+
+
+def _place(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
+    """Size a bar chart for its bars (first at the top), put it at a cell; the rows
+    it covers, so that the next table starts below it."""
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+    chart.set_x_axis({"num_font": {"size": 8}, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    height = 22 * bars + 120
+    chart.set_size({"width": 640, "height": height})
+    sheet.insert_chart(row, col, chart, {"object_position": 3})
+    return -(-height // ROW_PIXELS)
+
+
+def _print_setup(sheet: Any) -> None:
+    """A4 landscape, a page wide: a table and its chart print side by side."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
 
 
 def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:
