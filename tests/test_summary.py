@@ -393,3 +393,24 @@ def test_any_shape_of_agreement_is_summarised_and_shown(
     # A master with summary sheets reads back: the summary sheets are skipped.
     returned = read_workbook(path, agreement)
     assert returned.tampered == () and returned.missing == ()
+
+
+def test_summary_before_any_round_is_issued_says_what_to_do(tmp_path: Path) -> None:
+    Workspace.init(tmp_path / "ws")
+    result = CliRunner().invoke(cli, ["summary", str(tmp_path / "ws")])
+    assert result.exit_code == 1
+    assert "no round has been issued yet; run xlfollow issue first" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_summary_prints_the_headline_tables(merged: Workspace) -> None:
+    result = CliRunner().invoke(cli, ["summary", str(merged.path), "--round", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"Milestones, {R1}" in result.output
+    counts = expected_counts(merged.load(), ledger_answers(merged), R1)
+    met = sum(
+        n for (t, g, _, s), n in counts.items() if (t, g, s) == ("milestones", "chapter", "met")
+    )
+    total_line = next(line for line in result.output.splitlines() if line.startswith("Total"))
+    assert total_line.split()[1] == str(met)
+    assert "master.xlsx" in result.output
