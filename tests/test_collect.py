@@ -251,7 +251,8 @@ def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     assert verdicts[0] == (
         "notes.xlsx",
         "rejected",
-        "not an .xlsx workbook; save it from Excel as .xlsx and send it again",
+        "a text (CSV) file renamed to .xlsx, not a workbook; send the workbook you were "
+        "sent, filled in and saved as Excel Workbook (.xlsx)",
     )
     assert verdicts[1][1] == "rejected" and verdicts[1][2].startswith(
         f"issue id {'0' * 32} was not issued from this workspace"

@@ -38,9 +38,9 @@ def rewrite(source: Path, target: Path, change: dict[str, bytes]) -> Path:
         (b"", "the file is empty"),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
-            "an old .xls workbook, or one saved with a password",
+            "an old .xls workbook",
         ),
-        (b"Nr.;Smiley\n3.01;Opfyldt\n", "not an .xlsx workbook"),
+        (b"Nr.;Smiley\n3.01;Opfyldt\n", r"a text \(CSV\) file renamed to .xlsx"),
         (b"PK\x03\x04broken", "the .xlsx is damaged"),
     ],
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -71,23 +72,50 @@ def _column_number(letters: bytes) -> int:
 def scan_workbook(path: Path, limits: Limits = Limits()) -> Scan:
     """Scan a file; ScanError with a plain reason if it is not a workbook xlfollow reads."""
     with path.open("rb") as handle:
-        head = handle.read(8)
+        head = handle.read(4096)
     if not head:
         raise ScanError("the file is empty; send the workbook again")
     if head.startswith(_OLE2):
-        raise ScanError(
-            "an old .xls workbook, or one saved with a password; save it as .xlsx "
-            "(Excel Workbook) without a password and send it again"
-        )
+        raise ScanError(_ole_message(path))
     if not head.startswith(b"PK"):
-        raise ScanError("not an .xlsx workbook; save it from Excel as .xlsx and send it again")
+        raise ScanError(_not_a_zip_message(head))
     try:
         with zipfile.ZipFile(path) as archive:
             return _scan_archive(archive, limits)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise ScanError(
             f"the .xlsx is damaged ({exc}); save it again from Excel and send it again"
         ) from exc
+
+
+def _ole_message(path: Path) -> str:
+    """An OLE2 compound file is an old .xls, or an .xlsx saved with a password
+    (Excel wraps an encrypted workbook in one, with an EncryptedPackage stream)."""
+    with path.open("rb") as handle:
+        data = handle.read(1 << 20)
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return (
+            "the workbook is protected with a password (encrypted), so it cannot be read; "
+            "remove the password (File > Info > Protect Workbook) and send it again"
+        )
+    return "an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again"
+
+
+def _not_a_zip_message(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in text:
+        return (
+            "a web page or XML file renamed to .xlsx, not a workbook; open it in Excel, "
+            "save it as Excel Workbook (.xlsx) and send it again"
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or all(
+        32 <= byte < 127 or byte in b"\t\r\n" or byte >= 128 for byte in head[:512]
+    ):
+        return (
+            "a text (CSV) file renamed to .xlsx, not a workbook; send the workbook you were "
+            "sent, filled in and saved as Excel Workbook (.xlsx)"
+        )
+    return "not an .xlsx workbook; save it from Excel as .xlsx and send it again"
 
 
 def _scan_archive(archive: zipfile.ZipFile, limits: Limits) -> Scan:
@@ -108,20 +136,69 @@ def _scan_archive(archive: zipfile.ZipFile, limits: Limits) -> Scan:
             )
     if total > limits.total_bytes:
         raise ScanError("it unpacks larger than any workbook xlfollow issues")
+    _check_overlaps(archive, entries)
+    if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+        raise ScanError(
+            "an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx) "
+            "and send it again"
+        )
     if "xl/workbook.xml" not in names:
         raise ScanError("a zip file, but not an .xlsx workbook; send the workbook you were sent")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    lowered = [name.lower() for name in names]
+    if any(name.endswith("vbaproject.bin") for name in lowered):
         raise ScanError("a macro-enabled workbook; save it as .xlsx without macros")
-    sheets = _sheet_parts(archive)
+    if any(name.startswith("xl/externallinks/") for name in lowered):
+        raise ScanError(
+            "it links to another workbook; break the links (Data > Edit Links > Break Link), "
+            "save it and send it again"
+        )
     scan = Scan()
+    checked: list[tuple[str, bytes]] = []
     for name in names:
         if name.endswith((".xml", ".rels")):
             data = _read(archive, name, limits)
-            if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-                raise ScanError("its XML declares a DOCTYPE, which no spreadsheet writes; refused")
-            if name in sheets:
-                scan.formulas[sheets[name]] = _check_sheet(sheets[name], data, limits)
+            _check_xml(name, data)
+            checked.append((name, data))
+    workbook = dict(checked)["xl/workbook.xml"]
+    if _STRICT in workbook[:2048]:
+        raise ScanError(
+            "saved as Strict Open XML, which xlfollow does not read; save it as "
+            "Excel Workbook (.xlsx), not Strict Open XML Spreadsheet, and send it again"
+        )
+    if b"macroEnabled" in dict(checked).get("[Content_Types].xml", b""):
+        raise ScanError("a macro-enabled workbook; save it as .xlsx without macros")
+    sheets = _sheet_parts(archive)
+    for name, data in checked:
+        if name in sheets:
+            scan.formulas[sheets[name]] = _check_sheet(sheets[name], data, limits)
     return scan
+
+
+_STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _check_xml(name: str, data: bytes) -> None:
+    """Refuse XML that declares a DOCTYPE (entities: billion laughs, external files),
+    anywhere in the part, and XML not in UTF-8, which no spreadsheet program writes
+    and which would hide a DOCTYPE from this check."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\0", b"\0<"):
+        raise ScanError(f"its part {name} is not UTF-8 XML, which no spreadsheet writes; refused")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ScanError(f"its part {name} declares a DOCTYPE, which no spreadsheet writes; refused")
+
+
+def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse parts whose data overlap (a 'quoted-overlap' zip bomb shares one deflate
+    stream among many entries) or run past the central directory."""
+    ordered = sorted(entries, key=lambda entry: entry.header_offset)
+    directory = archive.start_dir
+    for entry, following in zip(ordered, [*ordered[1:], None], strict=True):
+        end = entry.header_offset + 30 + len(entry.orig_filename.encode()) + entry.compress_size
+        limit = following.header_offset if following is not None else directory
+        if end > limit:
+            raise ScanError(
+                "its parts overlap one another: a forged file (a zip bomb), not a workbook; refused"
+            )
 
 
 def _read(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
