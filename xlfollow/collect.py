@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +25,11 @@ from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
 from xlfollow.model import Agreement, Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
 from xlfollow.texts import texts
+
+try:
+    import resource
+except ImportError:  # Windows: no limits on the reader processes
+    resource = None  # type: ignore[assignment]
 
 Key = tuple[str, str]
 
@@ -169,14 +175,19 @@ class Intake:
     def receive_all(
         self, paths: Sequence[Path], shown: Callable[[Path], str], workers: int = 1
     ) -> Iterator[FileReport]:
-        """Receive files in order. With workers > 1 they are read in that many reader
-        processes, a few files ahead of the merge, which stays in this process; a
-        file that brings a reader process down is rejected, and the rest go on."""
-        if workers <= 1 or len(paths) < 2:
+        """Receive files in order. They are read in `workers` reader processes (at
+        most one per file), a few files ahead of the merge, which stays in this
+        process. A reader process has limits (READER_SECONDS of processor time a
+        file, READER_MEMORY more memory than it starts with): a file that breaks
+        them, or brings the reader down otherwise, is rejected, and the rest go
+        on. workers=0 reads in this process, without limits (for tests)."""
+        if not paths:
+            return
+        if workers <= 0:
             for path in paths:
                 yield self.receive(path, shown(path))
             return
-        for path, read in _read_ahead(paths, self.definition, workers):
+        for path, read in _read_ahead(paths, self.definition, min(workers, len(paths))):
             yield receive_file(path, self, shown(path), read)
 
 
@@ -317,7 +328,7 @@ def _report_plan(report: FileReport, plan: MergePlan, returned: ReturnedWorkbook
         for result in plan.results
         if result.outcome is Outcome.REFUSED
     ]
-    report.notes = list(returned.tampered)
+    report.notes = [*returned.tampered, *returned.notes]
     if returned.missing:
         report.notes.append(
             f"items not found in the file: {', '.join(returned.missing)}; they keep their answers"
@@ -350,21 +361,52 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
     )
 
 
+READER_SECONDS = 5
+"""Processor time a reader process may spend on one file (a workbook takes ms)."""
+READER_MEMORY = 512 * 2**20
+"""Memory a reader process may take beyond what it has when it starts."""
+
 _reading: Reading | None = None
 
 
 def _start_reader(agreement: Agreement) -> None:
     global _reading
     _reading = Reading(agreement)
+    size = _address_space()
+    if resource is not None and size:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        ceiling = size + READER_MEMORY
+        if hard == resource.RLIM_INFINITY or ceiling < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
 
 
 def _read_in_reader(path: Path) -> FileRead:
     assert _reading is not None
-    return read_file(path, _reading)
+    if resource is not None:
+        # The kernel stops the process when this file has taken its processor time.
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(usage.ru_utime + usage.ru_stime) + READER_SECONDS + 1
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    try:
+        return read_file(path, _reading)
+    except MemoryError:
+        return FileRead(_digest(path), None, _STOPPED)
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (Linux); 0 where unknown."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 _STOPPED = (
-    "the file stopped the program reading it; it is not a workbook xlfollow can read. "
+    f"reading it took more than {READER_SECONDS} s or {READER_MEMORY // 2**20} MB, or "
+    "stopped the program reading it: it is not a workbook xlfollow can read. "
     "Save it again from Excel as .xlsx and send it again"
 )
 

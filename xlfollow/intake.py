@@ -10,10 +10,12 @@ sizes and ratios of its parts, the cells it names, and where it holds formulas.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from defusedxml import ElementTree
 
@@ -80,8 +82,8 @@ def scan_workbook(path: Path, limits: Limits = Limits()) -> Scan:
     if not head.startswith(b"PK"):
         raise ScanError(_not_a_zip_message(head))
     try:
-        with zipfile.ZipFile(path) as archive:
-            return _scan_archive(archive, limits)
+        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+            return _scan_archive(archive, handle, limits)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise ScanError(
             f"the .xlsx is damaged ({exc}); save it again from Excel and send it again"
@@ -118,7 +120,7 @@ def _not_a_zip_message(head: bytes) -> str:
     return "not an .xlsx workbook; save it from Excel as .xlsx and send it again"
 
 
-def _scan_archive(archive: zipfile.ZipFile, limits: Limits) -> Scan:
+def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) -> Scan:
     entries = archive.infolist()
     if len(entries) > limits.entries:
         raise ScanError(f"it holds {len(entries)} parts, more than a workbook does")
@@ -154,9 +156,10 @@ def _scan_archive(archive: zipfile.ZipFile, limits: Limits) -> Scan:
         )
     scan = Scan()
     checked: list[tuple[str, bytes]] = []
-    for name in names:
+    for entry in entries:
+        name = entry.filename
         if name.endswith((".xml", ".rels")):
-            data = _read(archive, name, limits)
+            data = _read(handle, entry, limits)
             _check_xml(name, data)
             checked.append((name, data))
     workbook = dict(checked)["xl/workbook.xml"]
@@ -191,7 +194,10 @@ def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) ->
     """Refuse parts whose data overlap (a 'quoted-overlap' zip bomb shares one deflate
     stream among many entries) or run past the central directory."""
     ordered = sorted(entries, key=lambda entry: entry.header_offset)
-    directory = archive.start_dir
+    directory = getattr(archive, "start_dir", None) or max(
+        (e.header_offset + 30 + len(e.orig_filename.encode()) + e.compress_size for e in entries),
+        default=0,
+    )
     for entry, following in zip(ordered, [*ordered[1:], None], strict=True):
         end = entry.header_offset + 30 + len(entry.orig_filename.encode()) + entry.compress_size
         limit = following.header_offset if following is not None else directory
@@ -201,13 +207,37 @@ def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) ->
             )
 
 
-def _read(archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
-    """A part's bytes, never more than its declared size (a part may lie about it)."""
-    declared = archive.getinfo(name).file_size
-    with archive.open(name) as part:
-        data = part.read(min(declared, limits.entry_bytes) + 1)
-    if len(data) > declared:
-        raise ScanError(f"its part {name} unpacks past its declared size: it is damaged or forged")
+def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
+    """A part's bytes, inflated here from its raw data: never more than its declared
+    size, and an error if the data would give more (zipfile stops at the declared
+    size and says nothing), does not match its CRC, or is cut short."""
+    name, declared = entry.filename, entry.file_size
+    handle.seek(entry.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise ScanError(f"the .xlsx is damaged (part {name} is missing); save it again")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(entry.header_offset + 30 + name_length + extra_length)
+    raw = handle.read(entry.compress_size)
+    if len(raw) < entry.compress_size:
+        raise ScanError(f"the .xlsx is damaged (part {name} is cut short); save it again")
+    if entry.compress_type == zipfile.ZIP_STORED:
+        data = raw
+    elif entry.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(raw, min(declared, limits.entry_bytes) + 1)
+            more = not inflater.eof and bool(inflater.decompress(inflater.unconsumed_tail, 1))
+        except zlib.error as exc:
+            raise ScanError(f"the .xlsx is damaged ({name}: {exc}); save it again") from exc
+        if len(data) > declared or more:
+            raise ScanError(
+                f"its part {name} unpacks past its declared size: it is damaged or forged"
+            )
+    else:
+        raise ScanError(f"its part {name} is packed in a way no spreadsheet writes; refused")
+    if len(data) != declared or zlib.crc32(data) != entry.CRC:
+        raise ScanError(f"the .xlsx is damaged (Bad CRC-32 for {name}); save it again")
     return data
 
 

@@ -313,7 +313,19 @@ def answer_of(column: Column, value: object, agreement: Agreement, language: Lan
         except ValueError as exc:
             raise CellError(str(exc)) from exc
         return repr(number)
-    return str(value).strip()
+    text = str(value).strip()
+    if len(text) > MAX_TEXT:
+        raise CellError(
+            f"a text of {len(text):,} characters, more than the {MAX_TEXT:,} a cell holds; "
+            "shorten it"
+        )
+    return text
+
+
+MAX_TEXT = 32_767
+"""The most characters an Excel cell holds."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What a text may begin with that a spreadsheet could take for a formula."""
 
 
 def _fold(text: str) -> str:

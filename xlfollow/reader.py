@@ -20,6 +20,7 @@ from xlfollow.errors import XlfollowError
 from xlfollow.intake import Scan, ScanError, scan_workbook
 from xlfollow.layout import (
     FIRST_DATA_ROW,
+    FORMULA_STARTS,
     HEADER_ROW,
     CellError,
     Column,
@@ -58,6 +59,8 @@ class ReturnedWorkbook:
     """Item numbers the workbook should hold but does not."""
     decisions: tuple[tuple[int, str], ...] = ()
     """(conflict id, decision) from a master's conflict sheet."""
+    notes: tuple[str, ...] = ()
+    """Texts a spreadsheet could take for a formula: kept as text, and said so."""
 
     def values(self) -> dict[tuple[str, str], str]:
         """The readable answers by (item, field)."""
@@ -163,6 +166,7 @@ def read_workbook(
             sorted(reading.expected(metadata.get("centre", "")) - reader.seen, key=_number_order)
         ),
         decisions,
+        tuple(reader.notes),
     )
 
 
@@ -211,6 +215,7 @@ class _SheetReader:
         self.locked_keys = {"title", "economy_text", f"milestone_text@{current}"}
         self.cells: list[SubmittedCell] = []
         self.tampered: list[str] = []
+        self.notes: list[str] = []
         self.seen: set[str] = set()
         self._answers: dict[tuple[ColumnKind, type, object], tuple[str, str]] = {}
 
@@ -262,6 +267,15 @@ class _SheetReader:
                     value, problem = self._answer(column, raw)
                     if problem:
                         problem = f"{self.where(sheet, coordinate)}: {problem}"
+                    elif (
+                        column.kind is ColumnKind.TEXT
+                        and isinstance(raw, str)
+                        and raw.startswith(FORMULA_STARTS)
+                    ):
+                        self.notes.append(
+                            f"{self.where(sheet, coordinate)}: the text begins with "
+                            f"{raw[:1]!r}; it is kept and shown as text, never as a formula"
+                        )
                 self.cells.append(
                     SubmittedCell(item.number, field_name, value, sheet, coordinate, problem)
                 )
