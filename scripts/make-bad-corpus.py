@@ -15,6 +15,7 @@ import json
 import shutil
 import struct
 import tempfile
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -178,7 +179,10 @@ def bomb_overlap(parts: Parts) -> bytes:
 
 def duplicate_names(parts: Parts) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        warnings.catch_warnings(action="ignore", category=UserWarning),  # "Duplicate name"
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for name, data in parts.items():
             archive.writestr(zipfile.ZipInfo(name, WHEN), data)
         archive.writestr(zipfile.ZipInfo(first_sheet(parts), WHEN), parts[first_sheet(parts)])
