@@ -130,3 +130,23 @@ def test_a_far_cell_behind_an_honest_looking_dimension(issued: Path, tmp_path: P
     assert small != xml
     with pytest.raises(ScanError, match="has a cell at XFD1048576, far outside"):
         scan_workbook(rewrite(copy, tmp_path / "lying.xlsx", {part: small}))
+
+
+@pytest.mark.parametrize("dimension", ["A1:A1", "A1:IV200000"])
+def test_a_dimension_that_lies_hides_nothing_and_costs_nothing(
+    tmp_path: Path, dimension: str
+) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    result = workspace.issue("1")
+    issued = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    answered = fill(issued, tmp_path / "answered.xlsx", {("4.11", SMILEY): "grøn"})
+    with zipfile.ZipFile(answered) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        changed = {
+            name: re.sub(rb'<dimension ref="[^"]+"', f'<dimension ref="{dimension}"'.encode(), data)
+            for name in sheets
+            if (data := archive.read(name))
+        }
+    lying = rewrite(answered, workspace.path / "inbox" / "lying.xlsx", changed)
+    (file,) = workspace.merge([lying]).files
+    assert file.verdict == "accepted" and file.cells["accepted"] == 1, file
