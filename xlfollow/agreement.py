@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from xlfollow.errors import Problems, did_you_mean
+from xlfollow.files import write_atomically
 from xlfollow.layout import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
@@ -480,8 +481,9 @@ def _fingerprint(agreement: Agreement) -> str:
 
 
 def write_agreement(agreement: Agreement, path: Path, header: str = "") -> None:
-    """Write the agreement to a YAML file, with an optional header comment."""
-    path.write_text(dump_agreement(agreement, header), encoding="utf-8")
+    """Write the agreement to a YAML file, with an optional header comment: whole or
+    not at all (an existing file stays as it was if the write fails)."""
+    write_atomically(path, dump_agreement(agreement, header).encode("utf-8"))
 
 
 def _chapter_data(chapter: Chapter) -> dict[str, Any]:

@@ -193,8 +193,8 @@ class Workspace:
         try:
             for folder in (target, target / "outbox", target / "inbox"):
                 folder.mkdir(parents=True, exist_ok=True)
-            (target / "agreement.yaml").write_text(agreement_text, encoding="utf-8")
-            workspace.settings_path.write_text(settings_text, encoding="utf-8")
+            write_atomically(target / "agreement.yaml", agreement_text.encode("utf-8"))
+            write_atomically(workspace.settings_path, settings_text.encode("utf-8"))
             create_ledger(workspace.ledger_path)
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
