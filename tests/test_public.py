@@ -48,3 +48,13 @@ def test_readme_python_example_runs(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "3.01 Social og Sundhed Pilotprojekt i Distrikt Skovlunde" in out
     assert "3 workbooks in budget2018/outbox/round-1" in out
     assert "'files': 0" in out
+
+
+def test_ci_runs_the_readme_set_up_commands() -> None:
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    block = readme.split("## Set-up: two commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    main_job, tests = [line for line in block.splitlines() if line.startswith("python3 -m venv")]
+    assert tests in ci  # the test command, as written
+    assert "xlfollow demo" in main_job and '.venv/bin/xlfollow demo "$scratch/' in ci

@@ -3,6 +3,8 @@
 from importlib.metadata import version
 
 from xlfollow.agreement import dump_agreement, load_agreement, write_agreement
+from xlfollow.collect import MergeReport
+from xlfollow.demo import DemoResult, run_demo
 from xlfollow.errors import DefinitionError, Problem, WorkspaceError, XlfollowError
 from xlfollow.ledger import LedgerError
 from xlfollow.model import (
@@ -18,7 +20,9 @@ from xlfollow.model import (
     SmileyScale,
     SmileyStep,
 )
-from xlfollow.workspace import Overview, Workspace
+from xlfollow.status import RoundStatus
+from xlfollow.summary import Summary
+from xlfollow.workspace import IssueResult, Overview, Workspace
 
 __version__ = version("xlfollow")
 
@@ -28,21 +32,27 @@ __all__ = [
     "Chapter",
     "Definition",
     "DefinitionError",
+    "DemoResult",
+    "IssueResult",
     "Item",
     "Kind",
     "Language",
     "LedgerError",
+    "MergeReport",
     "Overview",
     "Problem",
     "Round",
+    "RoundStatus",
     "Settings",
     "SmileyScale",
     "SmileyStep",
+    "Summary",
     "Workspace",
     "WorkspaceError",
     "XlfollowError",
     "__version__",
     "dump_agreement",
     "load_agreement",
+    "run_demo",
     "write_agreement",
 ]

@@ -14,6 +14,7 @@ import click
 
 from xlfollow.agreement import write_agreement
 from xlfollow.collect import MergeReport
+from xlfollow.demo import DemoResult, run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.summary import Summary
 from xlfollow.textimport import import_text_file
@@ -287,6 +288,82 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
             for c in result.centres
         ],
     )
+
+
+@cli.command("demo", epilog=EXIT_CODES)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def demo(directory: Path) -> None:
+    """Run a whole round on the bundled Ballerup 2018 example, centres simulated.
+
+    Creates a workspace in DIRECTORY (new or empty), issues round 1, fills in
+    every centre's workbook as centres would (the same way each time), merges
+    them, and says what happened and where to look. It stages one centre late,
+    one correction sent twice, one conflict between two centres and one value
+    no smiley list has: the demo exits 0 when they all show as designed.
+
+    \b
+    Example:
+      xlfollow demo example-workspace
+    """
+    result = run_demo(directory)
+    _print_demo(result)
+    problems = result.problems()
+    if problems:
+        raise click.ClickException(
+            "the demo did not run as designed: " + "; ".join(problems) + ". Please report it."
+        )
+
+
+def _print_demo(result: DemoResult) -> None:
+    echo, path = click.echo, result.workspace.path
+    master = path / "master.xlsx"
+    first, correction = result.first, result.correction
+    reports = [*first.files, *correction.files]
+    totals = {
+        o: sum(r.cells[o] for r in reports)
+        for o in ("accepted", "unchanged", "conflict", "refused")
+    }
+    echo(click.style(f"xlfollow demo: {result.round} of the Ballerup 2018 agreement", bold=True))
+    echo(f"Workspace: {path}")
+    outbox = path / "outbox" / "round-1"
+    echo(f"Issued {result.issued} workbooks (the master and one per centre) in {outbox}")
+    echo(
+        f"Received {len(reports)} files from {len({r.centre for r in reports})} centres, "
+        "filled in by simulated centres (inbox/)."
+    )
+    echo(
+        f"Merged: {totals['accepted']} cells taken, {totals['unchanged']} unchanged, "
+        f"{totals['conflict']} in conflict, {totals['refused']} refused."
+    )
+    echo()
+    centre, item, value = result.invalid
+    echo(click.style("What to look at", bold=True))
+    echo(
+        f"- A value no list has: {centre} typed {value!r} as the smiley of item {item}. "
+        "The cell was refused, the rest of the file taken:"
+    )
+    for problem in result.refused:
+        echo(f"    {problem['reason']}")
+    echo(
+        f"- A correction: {result.corrected} sent its workbook again with the smiley put "
+        "right; the second file superseded the first (sheet Modtaget, newest first)."
+    )
+    staged = result.conflict
+    echo(
+        f"- A conflict: item {staged.item}'s milestone was answered by {staged.responsible} "
+        f"and, differently, by the contributing centre {staged.contributor}. Nothing was "
+        "overwritten: it waits in sheet Konflikter, where a decision can be chosen, or:"
+    )
+    echo(f'    xlfollow resolve {path} {staged.item} milestone --take "{staged.responsible}"')
+    missing = next(c for c in result.status.centres if c.centre == result.late)
+    echo(
+        f"- A late centre: {result.late} has not answered; its {len(missing.missing)} "
+        "missing smileys are listed, with its email, in sheet Mangler, and by:"
+    )
+    echo(f"    xlfollow status {path}")
+    echo()
+    echo(f"Open {master}: sheet Overblik has the figures and charts, Økonomi the budget.")
+    echo(f"Or print them: xlfollow summary {path}")
 
 
 @cli.command("summary", epilog=EXIT_CODES)

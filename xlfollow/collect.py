@@ -268,15 +268,16 @@ def receive_file(
         )
     current = intake.current(issue.round)
     base, shown_locked = intake.issued(issue.issue_id)
+    same_issue = ledger.receipts_of_issue(issue.issue_id)
     plan = merge_cells(
         returned.cells,
         base,
         current,
-        ledger.receipts_of_issue(issue.issue_id),
+        same_issue,
         [c.as_open() for c in ledger.conflicts(issue.round)],
         shown_locked,
     )
-    _report_plan(report, plan, returned)
+    _report_plan(report, plan, returned, len(same_issue))
     source = source_label(issue.recipient)
     receipt_id = ledger.record_merge(_receipt(report, received_at), issue.round, source, plan)
     for key, value in plan.updates.items():
@@ -314,7 +315,9 @@ def _apply_decisions(
         )
 
 
-def _report_plan(report: FileReport, plan: MergePlan, returned: ReturnedWorkbook) -> None:
+def _report_plan(
+    report: FileReport, plan: MergePlan, returned: ReturnedWorkbook, earlier: int
+) -> None:
     report.cells = plan.counts()
     report.problems = [
         {
@@ -337,7 +340,8 @@ def _report_plan(report: FileReport, plan: MergePlan, returned: ReturnedWorkbook
         report.notes.append(
             f"supersedes the earlier file's {len(plan.superseded)} open conflict(s)"
         )
-    if any(r.reason == "supersedes the earlier file" for r in plan.results):
+    if earlier:
+        # Said whether or not a value changed: a later file of the same issue wins.
         report.notes.append("a correction: it supersedes the earlier file of the same issue")
 
 
