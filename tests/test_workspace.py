@@ -46,6 +46,7 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
         "meta",
         "issues",
         "issued_cells",
+        "issued_sets",
         "answers",
         "answer_history",
         "receipts",
@@ -134,3 +135,32 @@ def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
         "2. Budget i balance",
         "3. Sammenhængende udviklingsfo…",
     ]
+
+
+def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> None:
+    from returns import SMILEY, fill
+
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    result = workspace.issue("1")
+    sos = next(f for f in result.files if f.recipient == "Social og Sundhed")
+    with Ledger(workspace.ledger_path) as ledger:
+        editable, shown = ledger.issued_sets(sos.issue_id)
+    # The ledger as schema 3 kept it: a row per cell, no issued_sets table.
+    with sqlite3.connect(workspace.ledger_path) as db:
+        db.execute("DROP TABLE issued_sets")
+        db.executemany(
+            "INSERT INTO issued_cells (issue_id, item, field, value, editable) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(sos.issue_id, i, f, v, 1) for (i, f), v in editable.items()]
+            + [(sos.issue_id, i, f, v, 0) for (i, f), v in shown.items()],
+        )
+        db.execute("PRAGMA user_version = 3")
+    db.close()
+    with Ledger(workspace.ledger_path) as ledger:
+        assert ledger.issued_sets(sos.issue_id) == (editable, shown)
+    returned = fill(sos.path, workspace.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    (file,) = workspace.merge([returned]).files
+    assert file.verdict == "accepted" and file.cells["accepted"] == 1
+    with sqlite3.connect(workspace.ledger_path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()

@@ -161,8 +161,7 @@ class Intake:
     def issued(self, issue_id: str) -> tuple[dict[Key, str], dict[Key, str]]:
         """An issue's cells as issued: the editable ones, and those shown locked."""
         if issue_id not in self._issued:
-            cells = self.ledger.issued_cells
-            self._issued[issue_id] = (cells(issue_id), cells(issue_id, editable=False))
+            self._issued[issue_id] = self.ledger.issued_sets(issue_id)
         return self._issued[issue_id]
 
     def receive(self, path: Path, shown: str) -> FileReport:

@@ -6,7 +6,9 @@ Every change is one transaction. The schema carries its version in
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ __all__ = [
     "ledger_version",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -104,6 +106,15 @@ _MIGRATIONS = {
             status TEXT NOT NULL,
             resolution TEXT NOT NULL DEFAULT '',
             resolved_at TEXT NOT NULL DEFAULT ''
+        )""",
+    ],
+    4: [
+        # An issue's cells as issued, in one compressed row: the master is issued
+        # anew after every merge, and 20,000 rows each time cost time and space.
+        # Issues recorded before stay in issued_cells, and are read from there.
+        """CREATE TABLE issued_sets (
+            issue_id TEXT PRIMARY KEY REFERENCES issues (issue_id),
+            cells BLOB NOT NULL
         )""",
     ],
 }
@@ -236,12 +247,11 @@ class Ledger:
                 issue.layout_version,
             ),
         )
-        for editable, rows in ((1, cells), (0, shown)):
-            db.executemany(
-                "INSERT INTO issued_cells (issue_id, item, field, value, editable) "
-                "VALUES (?, ?, ?, ?, ?)",
-                ((issue.issue_id, item, field, value, editable) for item, field, value in rows),
-            )
+        packed = json.dumps({"editable": list(cells), "shown": list(shown)}, ensure_ascii=False)
+        db.execute(
+            "INSERT INTO issued_sets (issue_id, cells) VALUES (?, ?)",
+            (issue.issue_id, zlib.compress(packed.encode("utf-8"), 1)),
+        )
 
     def record_issues(
         self,
@@ -272,11 +282,30 @@ class Ledger:
     def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, str], str]:
         """The value of each editable cell as issued (or, with editable=False, of each
         answer cell shown locked), by (item, field)."""
-        rows = self.db.execute(
-            "SELECT item, field, value FROM issued_cells WHERE issue_id = ? AND editable = ?",
-            (issue_id, int(editable)),
+        return self.issued_sets(issue_id)[0 if editable else 1]
+
+    def issued_sets(
+        self, issue_id: str
+    ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+        """An issue's cells as issued: the editable ones, and the answer cells shown
+        locked, each by (item, field)."""
+        row = self.db.execute(
+            "SELECT cells FROM issued_sets WHERE issue_id = ?", (issue_id,)
+        ).fetchone()
+        if row is not None:
+            packed = json.loads(zlib.decompress(row[0]).decode("utf-8"))
+            return (
+                {(item, field): value for item, field, value in packed["editable"]},
+                {(item, field): value for item, field, value in packed["shown"]},
+            )
+        found: tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]] = ({}, {})
+        rows = self.db.execute(  # an issue recorded before schema 4
+            "SELECT item, field, value, editable FROM issued_cells WHERE issue_id = ?",
+            (issue_id,),
         )
-        return {(item, field): value for item, field, value in rows}
+        for item, field, value, editable in rows:
+            found[0 if editable else 1][(item, field)] = value
+        return found
 
     def answers(self) -> dict[AnswerKey, str]:
         """The current accepted answers, by (round, item, field)."""
