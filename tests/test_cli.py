@@ -140,3 +140,27 @@ def test_issue_round_by_number_and_wrong_round(tmp_path: Path) -> None:
     assert '"5" is not a round; give its number or name: 1 ("1. budgetopfølgning 2018")' in err
     code, _, err = run("issue", str(tmp_path / "ws"), "--round", "1")
     assert code == 1 and "Give --again" in err
+
+
+def test_init_into_a_folder_in_use_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "budget.xlsx").write_bytes(b"someone's work")
+    code, _, err = run("init", str(tmp_path / "ws"))
+    assert code == 1
+    assert "is not empty; give a new or empty folder, so nothing there is overwritten" in err
+    assert (tmp_path / "ws" / "budget.xlsx").read_bytes() == b"someone's work"
+
+
+def test_status_table_and_its_user_errors(tmp_path: Path) -> None:
+    run("init", str(tmp_path / "ws"))
+    code, _, err = run("status", str(tmp_path / "ws"))
+    assert code == 1
+    assert "no round has been issued yet; run xlfollow issue first" in err
+    run("issue", str(tmp_path / "ws"), "--round", "1")
+    code, out, _ = run("status", str(tmp_path / "ws"))
+    assert code == 0
+    assert out.splitlines()[0].startswith("1. budgetopfølgning 2018 (deadline")
+    assert "Centre" in out.splitlines()[1] and "Social og Sundhed" in out
+    code, _, err = run("status", str(tmp_path / "ws"), "--round", "9")
+    assert code == 1
+    assert '"9" is not a round; give its number or name' in err
