@@ -206,42 +206,38 @@ def summarise(
             return answer
         return UNANSWERED if item.milestone(name) else NO_MILESTONE
 
-    def economy(item: Item) -> str:
-        return answers.get((round_name, item.number, "economy"), "") or UNANSWERED
-
-    def deviation(item: Item) -> float:
-        text = answers.get((round_name, item.number, "deviation"), "")
-        return float(text) if text else 0.0
-
-    def tables(states: tuple[str, ...], state_of: dict[str, str]) -> dict[str, dict[str, Counts]]:
-        table: dict[str, dict[str, Counts]] = {"total": {"": dict.fromkeys(states, 0)}}
-        for grouping in GROUPINGS:
-            table[grouping] = {g: dict.fromkeys(states, 0) for g in all_groups[grouping]}
-        for item in agreement.items:
-            state = state_of[item.number]
-            table["total"][""][state] += 1
-            for grouping in GROUPINGS:
-                table[grouping][group_of(agreement, item, grouping)][state] += 1
-        return table
-
-    def budget_of(items: Sequence[Item]) -> BudgetFigures:
-        per_year = {}
-        for y in years:
-            amounts = [item.budget.get(y, 0.0) for item in items]
-            per_year[y] = (_total(a for a in amounts if a > 0), _total(a for a in amounts if a < 0))
-        at_risk = _total(
-            item.budget.get(budget_year, 0.0)
-            for item in items
-            if budget_year is not None and economy(item) == worst_economy
-        )
-        return BudgetFigures(per_year, at_risk, _total(deviation(item) for item in items))
-
-    budget: dict[str, dict[str, BudgetFigures]] = {"total": {"": budget_of(agreement.items)}}
+    # Each item once: its groups, its states, its amounts; then every group adds them.
+    groups_of = {
+        item.number: [("total", "")] + [(g, group_of(agreement, item, g)) for g in GROUPINGS]
+        for item in agreement.items
+    }
+    milestone_tables = _empty_tables(all_groups, m_states)
+    economy_tables = _empty_tables(all_groups, e_states)
+    sums: dict[tuple[str, str], _Sums] = {("total", ""): _Sums(years)}
     for grouping in GROUPINGS:
-        members: dict[str, list[Item]] = {g: [] for g in all_groups[grouping]}
-        for item in agreement.items:
-            members[group_of(agreement, item, grouping)].append(item)
-        budget[grouping] = {g: budget_of(items) for g, items in members.items()}
+        for group in all_groups[grouping]:
+            sums[(grouping, group)] = _Sums(years)
+    for item in agreement.items:
+        m_state = milestone(item, round_name)
+        e_state = answers.get((round_name, item.number, "economy"), "") or UNANSWERED
+        text = answers.get((round_name, item.number, "deviation"), "")
+        deviation = float(text) if text else 0.0
+        at_risk = item.budget.get(budget_year, 0.0) if budget_year is not None else 0.0
+        risky = e_state == worst_economy
+        for grouping, group in groups_of[item.number]:
+            milestone_tables[grouping][group][m_state] += 1
+            economy_tables[grouping][group][e_state] += 1
+            entry = sums[(grouping, group)]
+            for year, amount in item.budget.items():
+                (entry.spending if amount > 0 else entry.savings)[year].append(amount)
+            if risky:
+                entry.at_risk.append(at_risk)
+            entry.deviation.append(deviation)
+    budget: dict[str, dict[str, BudgetFigures]] = {"total": {}}
+    for grouping in GROUPINGS:
+        budget[grouping] = {}
+    for (grouping, group), entry in sums.items():
+        budget[grouping][group] = entry.figures()
 
     trend = {}
     for index in range(round_index + 1):
@@ -253,8 +249,8 @@ def summarise(
     return Summary(
         round=round_name,
         round_index=round_index,
-        milestones=tables(m_states, {i.number: milestone(i, round_name) for i in agreement.items}),
-        economy=tables(e_states, {i.number: economy(i) for i in agreement.items}),
+        milestones=milestone_tables,
+        economy=economy_tables,
         budget=budget,
         budget_year=budget_year,
         trend=trend,
@@ -262,6 +258,31 @@ def summarise(
         missing=_missing(definition, round_name, answers),
         groups=all_groups,
     )
+
+
+def _empty_tables(
+    all_groups: dict[str, list[str]], states: tuple[str, ...]
+) -> dict[str, dict[str, Counts]]:
+    """Zero counts for every group of every grouping, and for the total ('')."""
+    tables: dict[str, dict[str, Counts]] = {"total": {"": dict.fromkeys(states, 0)}}
+    for grouping in GROUPINGS:
+        tables[grouping] = {group: dict.fromkeys(states, 0) for group in all_groups[grouping]}
+    return tables
+
+
+class _Sums:
+    """The amounts one group adds up: per year its spending and its savings, the
+    amounts at risk, the expected deviations."""
+
+    def __init__(self, years: Sequence[int]) -> None:
+        self.spending: dict[int, list[float]] = {year: [] for year in years}
+        self.savings: dict[int, list[float]] = {year: [] for year in years}
+        self.at_risk: list[float] = []
+        self.deviation: list[float] = []
+
+    def figures(self) -> BudgetFigures:
+        years = {y: (_total(self.spending[y]), _total(self.savings[y])) for y in self.spending}
+        return BudgetFigures(years, _total(self.at_risk), _total(self.deviation))
 
 
 def _total(amounts: Iterable[float]) -> float:
