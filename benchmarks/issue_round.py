@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -124,18 +125,22 @@ def baseline_cells(
 
 def raw_write(books: list[list[tuple[str, list[list[str | float | None]]]]]) -> None:
     for sheets in books:
-        buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        for name, rows in sheets:
-            sheet = book.add_worksheet(name)
-            for r, row in enumerate(rows):
-                target = HEADER_ROW + r if r == 0 else FIRST_DATA_ROW + r - 1
-                for c, value in enumerate(row):
-                    if isinstance(value, float):
-                        sheet.write_number(target, c, value)
-                    elif value is not None:
-                        sheet.write_string(target, c, value)
+        book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+        raw_sheets(book, sheets)
         book.close()
+
+
+def raw_sheets(book: Any, sheets: list[tuple[str, list[list[str | float | None]]]]) -> None:
+    """Chapter sheets' header and data rows, written as plain values."""
+    for name, rows in sheets:
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            target = HEADER_ROW + r if r == 0 else FIRST_DATA_ROW + r - 1
+            for c, value in enumerate(row):
+                if isinstance(value, float):
+                    sheet.write_number(target, c, value)
+                elif value is not None:
+                    sheet.write_string(target, c, value)
 
 
 def _now() -> datetime:

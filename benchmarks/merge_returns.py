@@ -42,11 +42,10 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).parent))
-from issue_round import baseline_cells, synthetic, workspace_for
+from issue_round import baseline_cells, raw_sheets, synthetic, workspace_for
 
 from xlfollow.agreement import fingerprint
 from xlfollow.collect import Intake
-from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW
 from xlfollow.ledger import Ledger
 from xlfollow.model import Definition
 from xlfollow.summarysheets import SUMMARY_SHEETS
@@ -176,15 +175,7 @@ def raw_master_write(
                 sheet.write_number(at_row, at_col, value)
             else:
                 sheet.write_string(at_row, at_col, str(value))
-    for name, rows in sheets:
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            target = HEADER_ROW + r if r == 0 else FIRST_DATA_ROW + r - 1
-            for c, value in enumerate(row):
-                if isinstance(value, float):
-                    sheet.write_number(target, c, value)
-                elif value is not None:
-                    sheet.write_string(target, c, value)
+    raw_sheets(book, sheets)
     book.close()
 
 

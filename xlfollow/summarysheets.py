@@ -572,9 +572,7 @@ def _shown(context: SummaryContext, field: str, code: str) -> str:
 def _write_changes(context: SummaryContext, sheet: Any) -> None:
     t, f, summary = context.texts, context.formats, context.summary
     rounds = context.agreement.rounds
-    widths = (12, 40, 24, 12, 18, 18, 18, 40, 40)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width, f.wrap_cell)
+    _list_columns(sheet, f, (12, 40, 24, 12, 18, 18, 18, 40, 40))
     sheet.write_string(0, 0, f"{t['changes_sheet']} · {summary.round}", f.sheet_title)
     if summary.round_index == 0:
         sheet.write_string(2, 0, t["no_previous"], f.note)
@@ -583,9 +581,7 @@ def _write_changes(context: SummaryContext, sheet: Any) -> None:
         sheet.write_string(
             1, 0, t["changes_title"].format(previous=previous, round=summary.round), f.note
         )
-        headers = t.list("changes_headers")
-        for col, header in enumerate(headers):
-            sheet.write_string(2, col, header, f.header)
+        headers = _list_headers(sheet, f, t.list("changes_headers"))
         link = _item_link(context)
         for offset, change in enumerate(summary.changes):
             row = 3 + offset
@@ -614,16 +610,25 @@ def _write_changes(context: SummaryContext, sheet: Any) -> None:
     sheet.protect(context.password, {"autofilter": True, "format_columns": True})
 
 
+def _list_columns(sheet: Any, formats: Any, widths: Sequence[float]) -> None:
+    """A list sheet's column widths, its cells wrapping their text."""
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width, formats.wrap_cell)
+
+
+def _list_headers(sheet: Any, formats: Any, headers: list[str]) -> list[str]:
+    """A list sheet's header row (row 3); the headers."""
+    for col, header in enumerate(headers):
+        sheet.write_string(2, col, header, formats.header)
+    return headers
+
+
 def _write_missing(context: SummaryContext, sheet: Any) -> None:
     t, f, summary = context.texts, context.formats, context.summary
-    widths = (30, 30, 12, 50, 30)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width, f.wrap_cell)
+    _list_columns(sheet, f, (30, 30, 12, 50, 30))
     sheet.write_string(0, 0, f"{t['missing_sheet']} · {summary.round}", f.sheet_title)
     sheet.write_string(1, 0, t["missing_title"].format(round=summary.round), f.note)
-    headers = t.list("missing_headers")
-    for col, header in enumerate(headers):
-        sheet.write_string(2, col, header, f.header)
+    headers = _list_headers(sheet, f, t.list("missing_headers"))
     link = _item_link(context)
     for offset, missing in enumerate(summary.missing):
         row = 3 + offset
