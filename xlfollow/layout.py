@@ -17,8 +17,10 @@ from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
 
 __all__ = [
     "FIRST_DATA_ROW",
+    "FORMULA_STARTS",
     "HEADER_ROW",
     "LAYOUT_VERSION",
+    "MAX_TEXT",
     "SHEET_NAME_MAX",
     "CellError",
     "Column",
@@ -30,6 +32,7 @@ __all__ = [
     "cell_value",
     "chapter_sheet_name",
     "fit_sheet_name",
+    "quote",
     "scale_of",
     "sheet_columns",
     "sheet_name_problem",
@@ -74,6 +77,11 @@ def fit_sheet_name(text: str) -> str:
     if space >= SHEET_NAME_MAX - 9:
         cut = cut[:space]
     return cut.rstrip(" -,.'") + "…"
+
+
+def quote(sheet: str) -> str:
+    """A sheet name as a formula or a link names it: 'Sheet', quotes doubled."""
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 def chapter_sheet_name(chapter: Chapter) -> str:
