@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from xlfollow.layout import FIRST_DATA_ROW, quote, smiley_choice
+from xlfollow.styles import landscape_page, row_height
 
 if TYPE_CHECKING:
     from xlfollow.summarysheets import SummaryContext
@@ -45,7 +46,8 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
     """Ændringer: the smileys that moved since the previous round, the worst first."""
     t, f, summary = context.texts, context.formats, context.summary
     rounds = context.agreement.rounds
-    _list_columns(sheet, f, (12, 40, 24, 12, 18, 18, 18, 40, 40))
+    widths = (12, 40, 24, 12, 18, 18, 18, 40, 40)
+    _list_columns(sheet, f, widths)
     sheet.write_string(0, 0, f"{t['changes_sheet']} · {summary.round}", f.sheet_title)
     if summary.round_index == 0:
         sheet.write_string(2, 0, t["no_previous"], f.note)
@@ -72,9 +74,9 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
             ]
             for col, value in enumerate(values, 1):
                 if value:
-                    sheet.write_string(
-                        row, col, value, f.worse if col == 6 and change.steps > 0 else f.wrap_cell
-                    )
+                    worse = col == 6 and change.steps > 0
+                    sheet.write_string(row, col, value, f.worse if worse else f.wrap_cell)
+            _fit_row(sheet, row, values, widths[1:])
         if not summary.changes:
             sheet.write_string(3, 0, t["no_changes"], f.note)
         else:
@@ -84,9 +86,16 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
 
 
 def _list_columns(sheet: Any, formats: Any, widths: Sequence[float]) -> None:
-    """A list sheet's column widths, its cells wrapping their text."""
+    """A list sheet's column widths, its cells wrapping their text; it prints A4
+    landscape, a page wide."""
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width, formats.wrap_cell)
+    landscape_page(sheet)
+
+
+def _fit_row(sheet: Any, row: int, texts: Sequence[str], widths: Sequence[float]) -> None:
+    """A row tall enough for its wrapped texts (Calc does not fit heights on opening)."""
+    sheet.set_row(row, row_height(zip(texts, widths, strict=False)))
 
 
 def _list_headers(sheet: Any, formats: Any, headers: list[str]) -> list[str]:
@@ -99,7 +108,8 @@ def _list_headers(sheet: Any, formats: Any, headers: list[str]) -> list[str]:
 def write_missing_sheet(context: SummaryContext, sheet: Any) -> None:
     """Mangler: the items still without a smiley, by centre, with its email."""
     t, f, summary = context.texts, context.formats, context.summary
-    _list_columns(sheet, f, (30, 30, 12, 50, 30))
+    widths = (30, 30, 12, 50, 30)
+    _list_columns(sheet, f, widths)
     sheet.write_string(0, 0, f"{t['missing_sheet']} · {summary.round}", f.sheet_title)
     sheet.write_string(1, 0, t["missing_title"].format(round=summary.round), f.note)
     headers = _list_headers(sheet, f, t.list("missing_headers"))
@@ -111,9 +121,9 @@ def write_missing_sheet(context: SummaryContext, sheet: Any) -> None:
             sheet.write_string(row, 1, missing.email, f.wrap_cell)
         link(sheet, row, 2, missing.item)
         sheet.write_string(row, 3, missing.title, f.wrap_cell)
-        sheet.write_string(
-            row, 4, ", ".join(t[f"field_{name}"] for name in missing.fields), f.wrap_cell
-        )
+        fields = ", ".join(t[f"field_{name}"] for name in missing.fields)
+        sheet.write_string(row, 4, fields, f.wrap_cell)
+        _fit_row(sheet, row, [missing.centre, missing.email, missing.item, missing.title], widths)
     if summary.missing:
         sheet.autofilter(2, 0, 2 + len(summary.missing), len(headers) - 1)
     else:

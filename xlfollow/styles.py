@@ -8,7 +8,7 @@ from typing import Any
 
 from xlfollow.layout import Column, ColumnKind
 
-__all__ = ["Formats", "row_height"]
+__all__ = ["Formats", "landscape_page", "row_height"]
 
 GREY = "#F2F2F2"
 MISSING = "#FFF2CC"
@@ -32,6 +32,14 @@ def row_height(texts_and_widths: Iterable[tuple[str, float]], minimum: float = R
         if needed > lines:
             lines = needed
     return min(MAX_ROW_HEIGHT, max(minimum, lines * ROW_HEIGHT + 3))
+
+
+def landscape_page(sheet: Any) -> None:
+    """A4 landscape, a page wide, the title row on every page."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
 
 
 class Formats:

@@ -22,6 +22,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlfollow.layout import FIRST_DATA_ROW, Column, quote, smiley_choice
 from xlfollow.listsheets import write_changes_sheet, write_missing_sheet
 from xlfollow.model import Agreement, Definition, Item, Language, SmileyScale
+from xlfollow.styles import landscape_page
 from xlfollow.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, Summary, group_of
 from xlfollow.texts import Texts
 
@@ -94,7 +95,7 @@ class SummaryFormats:
         self.header = base.header
         self.heading = base.heading
         self.sheet_title = base.sheet_title
-        self.link = base.link
+        self.link = book.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
         top = {"valign": "top", "font_size": 10}
         bold = {**top, "bold": True, "top": 1}
         self.label = book.add_format(top)
@@ -220,7 +221,7 @@ class _Overview(_Sheet):
                 row = self.table(row, grouping, milestone, scale) + 2
         self.trend(row)
         s.freeze_panes(3, 1)
-        _print_setup(s)
+        landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: str, milestone: bool, scale: SmileyScale) -> int:
@@ -398,7 +399,7 @@ class _Budget(_Sheet):
         for grouping in GROUPINGS:
             row = self.table(row, grouping, years) + 2
         s.freeze_panes(3, 1)
-        _print_setup(s)
+        landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: str, years: list[int]) -> int:
@@ -519,14 +520,6 @@ def _place(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
     chart.set_size({"width": 640, "height": height})
     sheet.insert_chart(row, col, chart, {"object_position": 3})
     return -(-height // ROW_PIXELS)
-
-
-def _print_setup(sheet: Any) -> None:
-    """A4 landscape, a page wide: a table and its chart print side by side."""
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
 
 
 def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:
