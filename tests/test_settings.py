@@ -147,3 +147,29 @@ def test_template_for_an_agreement_loads_cleanly(tmp_path: Path) -> None:
         for line in template.splitlines()
         if line
     )
+
+
+def test_smtp_table_is_read_and_its_mistakes_named_with_their_lines(tmp_path: Path) -> None:
+    good = SETTINGS + (
+        '\n[smtp]\nhost = "smtp.example.org"\nport = 465\nsecurity = "tls"\n'
+        'user = "oekonomi"\nsender = "oekonomi@example.org"\n'
+    )
+    smtp = make_workspace(tmp_path / "good", settings=good).load().settings.smtp
+    assert (smtp.host, smtp.port_or_default, smtp.security.value, smtp.sender) == (
+        "smtp.example.org",
+        465,
+        "tls",
+        "oekonomi@example.org",
+    )
+    bad = SETTINGS + '\n[smtp]\nhost = "smtp.example.org"\nsecurity = "ssl"\n'
+    problem = only_problem(tmp_path / "security", bad)
+    assert problem.line == line_with(bad, 'security = "ssl"')
+    assert problem.message.startswith('security "ssl" should be "starttls", "tls"')
+    bad = SETTINGS + '\n[smtp]\nport = "587"\n'
+    problem = only_problem(tmp_path / "port", bad)
+    assert problem.line == line_with(bad, 'port = "587"')
+    assert problem.message == "port '587' should be a number like 587"
+    bad = SETTINGS + '\n[smtp]\npassword = "hemmelig"\n'
+    problem = only_problem(tmp_path / "password", bad)
+    assert problem.line == line_with(bad, 'password = "hemmelig"')
+    assert problem.message.startswith("the mail password is never kept in xlfollow.toml")

@@ -47,6 +47,7 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
         "issues",
         "issued_cells",
         "issued_sets",
+        "messages",
         "answers",
         "answer_history",
         "receipts",
@@ -145,9 +146,10 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
     sos = next(f for f in result.files if f.recipient == "Social og Sundhed")
     with Ledger(workspace.ledger_path) as ledger:
         editable, shown = ledger.issued_sets(sos.issue_id)
-    # The ledger as schema 3 kept it: a row per cell, no issued_sets table.
+    # The ledger as schema 3 kept it: a row per cell, none of the later tables.
     with sqlite3.connect(workspace.ledger_path) as db:
         db.execute("DROP TABLE issued_sets")
+        db.execute("DROP TABLE messages")
         db.executemany(
             "INSERT INTO issued_cells (issue_id, item, field, value, editable) "
             "VALUES (?, ?, ?, ?, ?)",

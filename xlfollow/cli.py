@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from xlfollow.agreement import write_agreement
 from xlfollow.collect import MergeReport
 from xlfollow.demo import DemoResult, run_demo
 from xlfollow.errors import XlfollowError
+from xlfollow.mailing import MailReport, with_smtp
 from xlfollow.summary import Summary
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Overview, Workspace, example_names
@@ -29,7 +31,8 @@ Exit status:
      (an unexpected failure too: run again with --debug and report it)
   2  the command line is wrong (unknown option, missing argument)
   3  merge: done, but something needs a person (a rejected file, a refused
-     cell, an open conflict)"""
+     cell, an open conflict); send, remind: a message failed or a centre has
+     no address"""
 
 
 class _Group(click.Group):
@@ -433,6 +436,82 @@ def _print_summary(result: Summary) -> None:
 
 def _amount(value: float) -> str:
     return f"{value:,.3f}"
+
+
+def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options send and remind share: the way out, and the mail server."""
+    options = [
+        click.option("--round", "round_text", required=True, help="The round: its number or name."),
+        click.option(
+            "--eml/--smtp",
+            "as_eml",
+            default=True,
+            help="Write .eml drafts in outbox/round-N/mail/ (the default), or send "
+            "through the mail server of [smtp] in xlfollow.toml.",
+        ),
+        click.option("--dry-run", is_flag=True, help="Say who would get what; send nothing."),
+        click.option("--host", help="The mail server, instead of [smtp] host."),
+        click.option("--port", type=int, help="Its port (default 587, 465 for tls, 25 for none)."),
+        click.option(
+            "--security", type=click.Choice(["starttls", "tls", "none"]), help="How to connect."
+        ),
+        click.option("--user", help="The login; the password comes from XLFOLLOW_SMTP_PASSWORD."),
+        click.option("--sender", help="The From address."),
+        click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path)),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command("send", epilog=EXIT_CODES)
+@_mail_options
+@click.option("--again", is_flag=True, help="Send to centres that were sent the round already.")
+def send(
+    directory: Path, round_text: str, as_eml: bool, dry_run: bool, again: bool, **server: Any
+) -> None:
+    """Each centre's workbook of a round, by email, with the deadline and what to do.
+
+    \b
+    Examples:
+      xlfollow send budget2018 --round 1              # .eml drafts to open and send
+      xlfollow send budget2018 --round 1 --smtp --dry-run
+      XLFOLLOW_SMTP_PASSWORD=... xlfollow send budget2018 --round 1 --smtp
+    """
+    workspace = Workspace(directory)
+    how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
+    smtp = with_smtp(workspace.load().settings.smtp, **server)
+    _print_mail(workspace.send(round_text, how, again, smtp))
+
+
+@cli.command("remind", epilog=EXIT_CODES)
+@_mail_options
+def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **server: Any) -> None:
+    """A reminder to each centre with unanswered items or open conflicts in a round.
+
+    It lists the items by number and title and attaches the workbook again.
+
+    \b
+    Example:
+      xlfollow remind budget2018 --round 1 --smtp
+    """
+    workspace = Workspace(directory)
+    how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
+    smtp = with_smtp(workspace.load().settings.smtp, **server)
+    _print_mail(workspace.remind(round_text, how, smtp))
+
+
+def _print_mail(report: MailReport) -> None:
+    done = {"eml": "draft", "smtp": "sent", "dry-run": "would send"}[report.how]
+    rows: list[tuple[str | int, ...]] = [(c, a, done, w) for c, a, w in report.done]
+    rows += [(c, a, "FAILED", why) for c, a, why in report.failed]
+    rows += [(c, "", "skipped", why) for c, why in report.skipped]
+    if rows:
+        _table(("Centre", "Address", "", "Draft, message id, subject or reason"), rows)
+    else:
+        click.echo(f"Nobody to write to for {report.round}.")
+    if report.needs_a_person:
+        click.get_current_context().exit(3)
 
 
 @cli.command("resolve", epilog=EXIT_CODES)

@@ -26,12 +26,13 @@ __all__ = [
     "IssueRecord",
     "Ledger",
     "LedgerError",
+    "MessageRecord",
     "ReceiptRecord",
     "create_ledger",
     "ledger_version",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -117,7 +118,33 @@ _MIGRATIONS = {
             cells BLOB NOT NULL
         )""",
     ],
+    5: [
+        # Every message sent through a mail server: so sending twice is a choice.
+        """CREATE TABLE messages (
+            message_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            round TEXT NOT NULL,
+            centre TEXT NOT NULL,
+            address TEXT NOT NULL,
+            issue_id TEXT,
+            sent_at TEXT NOT NULL
+        )""",
+    ],
 }
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """A message sent to a centre: its workbook ('send') or a reminder ('remind')."""
+
+    message_id: str
+    kind: str
+    round: str
+    centre: str
+    address: str
+    issue_id: str | None
+    sent_at: str
+
 
 AnswerKey = tuple[str, str, str]
 """(round name, item number, field)."""
@@ -306,6 +333,31 @@ class Ledger:
         for item, field, value, editable in rows:
             found[0 if editable else 1][(item, field)] = value
         return found
+
+    def record_message(self, message: MessageRecord) -> None:
+        """Record a message a mail server has taken."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message.message_id,
+                    message.kind,
+                    message.round,
+                    message.centre,
+                    message.address,
+                    message.issue_id,
+                    message.sent_at,
+                ),
+            )
+
+    def messages(self, round_name: str | None = None) -> list[MessageRecord]:
+        """The messages sent, oldest first; those of one round if it is given."""
+        query = "SELECT * FROM messages"
+        args: tuple[str, ...] = ()
+        if round_name is not None:
+            query, args = query + " WHERE round = ?", (round_name,)
+        rows = self.db.execute(query + " ORDER BY sent_at, rowid", args).fetchall()
+        return [MessageRecord(*row) for row in rows]
 
     def answers(self) -> dict[AnswerKey, str]:
         """The current accepted answers, by (round, item, field)."""

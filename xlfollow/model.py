@@ -22,9 +22,11 @@ __all__ = [
     "Kind",
     "Language",
     "Round",
+    "Security",
     "Settings",
     "SmileyScale",
     "SmileyStep",
+    "Smtp",
     "StatusNotes",
     "default_code",
 ]
@@ -247,6 +249,34 @@ class Centre:
     aliases: tuple[str, ...] = ()
 
 
+class Security(StrEnum):
+    """How the connection to a mail server is protected."""
+
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server that sends the workbooks: the [smtp] table of xlfollow.toml.
+    The password is never here: it comes from XLFOLLOW_SMTP_PASSWORD or the keyring."""
+
+    host: str = ""
+    port: int = 0
+    """0: the usual port for the security (587, 465 or 25)."""
+    security: Security = Security.STARTTLS
+    user: str = ""
+    sender: str = ""
+    """The From address; without it, reply_to."""
+
+    @property
+    def port_or_default(self) -> int:
+        """The port, or the usual one for the security."""
+        defaults = {Security.STARTTLS: 587, Security.TLS: 465, Security.NONE: 25}
+        return self.port or defaults[self.security]
+
+
 @dataclass(frozen=True)
 class Settings:
     """How a workspace runs the follow-up: the content of xlfollow.toml."""
@@ -261,6 +291,7 @@ class Settings:
     """Sheet protection password; '' protects without one."""
     reply_to: str = ""
     """Where centres send their workbooks, as the instructions say."""
+    smtp: Smtp = field(default_factory=Smtp)
 
 
 @dataclass(frozen=True)

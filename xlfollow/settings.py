@@ -17,7 +17,9 @@ from xlfollow.model import (
     Contributors,
     Language,
     Round,
+    Security,
     Settings,
+    Smtp,
     default_code,
 )
 
@@ -25,8 +27,9 @@ __all__ = ["DEFAULT_AGREEMENT_FILE", "agreement_file", "read_settings", "setting
 
 DEFAULT_AGREEMENT_FILE = "agreement.yaml"
 
-_TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks")
+_TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks", "smtp")
 _WORKBOOK_KEYS = ("contributors", "password", "reply_to")
+_SMTP_KEYS = ("host", "port", "security", "user", "sender")
 _ROUND_KEYS = ("deadline",)
 _CENTRE_KEYS = ("code", "email", "aliases")
 _CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{CODE_MAX - 1}}}")
@@ -108,6 +111,7 @@ class _SettingsReader:
                 value = ""
             texts[key] = value
         return Settings(
+            smtp=self._smtp(self._table(data, "smtp")),
             agreement_file=agreement_file,
             language=language,
             rounds=self._rounds(self._table(data, "rounds")),
@@ -116,6 +120,38 @@ class _SettingsReader:
             password=texts["password"],
             reply_to=texts["reply_to"],
         )
+
+    def _smtp(self, table: dict[str, Any]) -> Smtp:
+        """The [smtp] table: where mail goes out. The password is never read from here."""
+        if "password" in table:
+            self.problem(
+                ("smtp", "password"),
+                "the mail password is never kept in xlfollow.toml: remove it, and set the "
+                "environment variable XLFOLLOW_SMTP_PASSWORD (or the system keyring) instead",
+            )
+            table = {k: v for k, v in table.items() if k != "password"}
+        self._known_keys(table, ("smtp",), _SMTP_KEYS, "[smtp]")
+        texts = {}
+        for key in ("host", "user", "sender"):
+            value = table.get(key, "")
+            if not isinstance(value, str):
+                self.problem(("smtp", key), f"{key} should be text in quotes")
+                value = ""
+            texts[key] = value.strip()
+        port = table.get("port", 0)
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            self.problem(("smtp", "port"), f"port {port!r} should be a number like 587")
+            port = 0
+        security = Security.STARTTLS
+        raw = table.get("security", "starttls")
+        try:
+            security = Security(raw)
+        except ValueError:
+            self.problem(
+                ("smtp", "security"),
+                f'security "{raw}" should be "starttls", "tls" (implicit, port 465) or "none"',
+            )
+        return Smtp(texts["host"], port, security, texts["user"], texts["sender"])
 
     def _table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key, {})
@@ -333,6 +369,18 @@ def settings_template(agreement: Agreement, agreement_file: str = DEFAULT_AGREEM
             "aliases = []",
             "",
         ]
+    out += [
+        "# The mail server for `xlfollow send --smtp` and `remind --smtp` (without it,",
+        "# they write .eml drafts to open and send). The password is never kept here:",
+        "# set the environment variable XLFOLLOW_SMTP_PASSWORD.",
+        "# [smtp]",
+        '# host = "smtp.example.org"',
+        "# port = 587",
+        '# security = "starttls"   # "tls" for port 465, "none" for a relay on port 25',
+        '# user = "oekonomi"',
+        '# sender = "oekonomi@example.org"',
+        "",
+    ]
     return "\n".join(out)
 
 

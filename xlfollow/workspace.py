@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -32,7 +33,8 @@ from xlfollow.ledger import (
     create_ledger,
     ledger_version,
 )
-from xlfollow.model import Definition
+from xlfollow.mailing import MailReport, remind_round, send_round
+from xlfollow.model import Definition, Smtp
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.status import RoundStatus, round_status
 from xlfollow.summary import Summary, summarise
@@ -410,6 +412,46 @@ class Workspace:
             round_index = self._issued_round(definition, ledger.issues(), round_text)
         self.write_master(definition)
         return summarise(definition, round_index, self.answers(definition))
+
+    def send(
+        self,
+        round_text: str,
+        how: str = "eml",
+        again: bool = False,
+        smtp: Smtp | None = None,
+    ) -> MailReport:
+        """Each centre's workbook of a round, to its address: as .eml drafts in
+        outbox/round-N/mail/ (how="eml"), through the mail server (how="smtp", each
+        message recorded in the ledger; again=True to send a second time), or only
+        said (how="dry-run"). `smtp` overrides the settings' [smtp] table."""
+        definition = self.load()
+        round_index = self._round_index(definition, round_text)
+        server = smtp or definition.settings.smtp
+        with self._locked_if(how != "dry-run"):
+            return send_round(self.path, definition, round_index, how, server, again)
+
+    def remind(self, round_text: str, how: str = "eml", smtp: Smtp | None = None) -> MailReport:
+        """A reminder to each centre with unanswered items or open conflicts in a round,
+        listing them, its workbook attached again; how as for send."""
+        definition = self.load()
+        round_index = self._round_index(definition, round_text)
+        status = self.status(round_text)
+        round_name = definition.agreement.rounds[round_index]
+        centre_of = {item.number: item.centre for item in definition.agreement.items}
+        conflicts: dict[str, list[tuple[str, str]]] = {}
+        with Ledger(self.ledger_path) as ledger:
+            for conflict in ledger.conflicts(round_name):
+                centre = centre_of.get(conflict.item, "")
+                conflicts.setdefault(centre, []).append((conflict.item, conflict.field))
+        server = smtp or definition.settings.smtp
+        with self._locked_if(how != "dry-run"):
+            return remind_round(self.path, definition, round_index, how, server, status, conflicts)
+
+    def _locked_if(self, condition: bool) -> contextlib.AbstractContextManager[None]:
+        """The workspace lock when a command will change the ledger, else nothing."""
+        if condition and not self._holding and self.settings_path.is_file():
+            return locked(self.path, "send")
+        return contextlib.nullcontext()
 
     def _issued_round(
         self, definition: Definition, issues: list[IssueRecord], round_text: str | None

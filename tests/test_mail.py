@@ -1,0 +1,208 @@
+"""Sending the workbooks and the reminders: .eml drafts, and a real SMTP server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from xlfollow.cli import cli
+from xlfollow.demo import DemoResult, run_demo
+from xlfollow.errors import WorkspaceError
+from xlfollow.ledger import Ledger
+from xlfollow.model import Security, Smtp
+from xlfollow.workspace import Workspace
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> DemoResult:
+    return run_demo(tmp_path / "ws")
+
+
+def parse(path: Path) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def issued_files(workspace: Workspace) -> dict[str, Path]:
+    with Ledger(workspace.ledger_path) as ledger:
+        return {i.recipient: workspace.path / i.file for i in ledger.issues() if i.recipient}
+
+
+def test_eml_drafts_carry_the_workbook_to_each_centre(demo: DemoResult) -> None:
+    workspace = demo.workspace
+    report = workspace.send("1")
+    definition = workspace.load()
+    emails = {c.name: c.email for c in definition.centres}
+    files = issued_files(workspace)
+    assert [c for c, _, _ in report.done] == list(files)
+    assert report.failed == [] and report.skipped == []
+    for centre, address, draft in report.done:
+        message = parse(workspace.path / draft)
+        assert message["To"] == address == emails[centre]
+        assert message["X-Unsent"] == "1"
+        assert "1. budgetopfølgning 2018" in message["Subject"]
+        assert "frist 23. marts 2018" in message["Subject"]
+        body = message.get_body(("plain",))
+        assert body is not None
+        text = body.get_content()
+        assert text.startswith(f"Kære {centre}")
+        assert "senest 23. marts 2018" in text
+        (attachment,) = message.iter_attachments()
+        assert attachment.get_content_type() == XLSX
+        assert attachment.get_filename() == files[centre].name
+        assert attachment.get_content() == files[centre].read_bytes()
+
+
+class Server:
+    """An SMTP server on the loopback interface that refuses one address."""
+
+    def __init__(self, refuse: str) -> None:
+        self.refuse = refuse
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address == self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[Server, int]]:
+    handler = Server(refuse="ejendomme@example.org")
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def test_smtp_delivers_one_message_per_centre_and_records_them(
+    demo: DemoResult, server: tuple[Server, int]
+) -> None:
+    handler, port = server
+    workspace = demo.workspace
+    smtp = Smtp("127.0.0.1", port, Security.NONE, "", "oekonomi@example.org")
+    report = workspace.send("1", "smtp", smtp=smtp)
+    files = issued_files(workspace)
+    # One centre's address is refused; the others still go.
+    assert [(c, a) for c, a, _ in report.failed] == [("Ejendomme", "ejendomme@example.org")]
+    assert "550" in report.failed[0][2]
+    assert len(handler.received) == len(files) - 1 == len(report.done)
+    for recipients, content in handler.received:
+        message = parse_bytes(content)
+        (address,) = recipients
+        assert message["To"] == address and message["From"] == "oekonomi@example.org"
+        centre = next(c for c, a, _ in report.done if a == address)
+        (attachment,) = message.iter_attachments()
+        assert attachment.get_content() == files[centre].read_bytes()
+    with Ledger(workspace.ledger_path) as ledger:
+        sent = ledger.messages("1. budgetopfølgning 2018")
+    assert sorted(m.centre for m in sent) == sorted(c for c, _, _ in report.done)
+    assert {m.message_id for m in sent} == {w for _, _, w in report.done}
+    # Sending again asks for --again, and then goes.
+    with pytest.raises(WorkspaceError, match=r"were sent already to .*; give --again"):
+        workspace.send("1", "smtp", smtp=smtp)
+    again = workspace.send("1", "smtp", again=True, smtp=smtp)
+    assert len(again.done) == len(files) - 1
+
+
+def parse_bytes(content: bytes) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(content)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def test_remind_lists_exactly_what_each_centre_still_owes(demo: DemoResult) -> None:
+    workspace = demo.workspace
+    status = workspace.status("1")
+    report = workspace.remind("1")
+    owing = {c.centre: c for c in status.centres if c.missing}
+    conflicted = {demo.conflict.responsible}  # the item in conflict is its item
+    assert {c for c, _, _ in report.done} == set(owing) | conflicted
+    for centre, _, draft in report.done:
+        body = parse(workspace.path / draft).get_body(("plain",))
+        assert body is not None
+        listed = {
+            line.split()[1]: line
+            for line in body.get_content().splitlines()
+            if line.startswith("- ")
+        }
+        missing = owing[centre].missing if centre in owing else ()
+        expected = {entry.split()[0] for entry in missing}
+        if centre in conflicted:
+            expected.add(demo.conflict.item)
+        assert set(listed) == expected, centre
+        for entry in missing:
+            number, what = entry.split()
+            word = "smiley for milepælen" if what == "milestone" else "smiley for økonomien"
+            assert word in listed[number]
+
+
+def test_send_command_dry_run_and_its_user_errors(demo: DemoResult) -> None:
+    path = str(demo.workspace.path)
+    result = CliRunner().invoke(cli, ["send", path, "--round", "1", "--smtp", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would send" in result.output and "arbejdsmarked@example.org" in result.output
+    result = CliRunner().invoke(cli, ["send", path, "--round", "1", "--smtp"])
+    assert result.exit_code == 1
+    assert "no mail server: give host under [smtp] in xlfollow.toml, or --host" in result.stderr
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("send", path, "--round", "1", "--smtp", "--host", "127.0.0.1", "--user", "oek"),
+            *("--sender", "oekonomi@example.org"),
+        ],
+        env={"XLFOLLOW_SMTP_PASSWORD": ""},
+    )
+    assert result.exit_code == 1
+    assert (
+        "wants a password for oek: set the environment variable XLFOLLOW_SMTP_PASSWORD"
+        in result.stderr
+    )
+    result = CliRunner().invoke(cli, ["send", path, "--round", "9"])
+    assert result.exit_code == 1 and '"9" is not a round' in result.stderr
+
+
+def test_a_workspace_mail_yaml_overrides_the_templates(demo: DemoResult) -> None:
+    workspace = demo.workspace
+    (workspace.path / "mail.yaml").write_text(
+        'da:\n  send_subject: "Budgetopfølgning: {round} til {centre}"\n', encoding="utf-8"
+    )
+    report = workspace.send("1")
+    centre, _, draft = report.done[0]
+    message = parse(workspace.path / draft)
+    assert message["Subject"] == f"Budgetopfølgning: 1. budgetopfølgning 2018 til {centre}"
+    body = message.get_body(("plain",))
+    assert body is not None and body.get_content().startswith(f"Kære {centre}")  # kept
+    (workspace.path / "mail.yaml").write_text(
+        'da:\n  send_subject: "{unknown}"\n', encoding="utf-8"
+    )
+    with pytest.raises(WorkspaceError, match="a placeholder it uses is unknown"):
+        workspace.send("1")

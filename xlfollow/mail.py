@@ -1,0 +1,212 @@
+"""The messages that take the workbooks to the centres, and the reminders.
+
+Messages are built with the standard library's email package from templates
+(workbook_templates/mail.yaml, or a mail.yaml in the workspace, which wins),
+then either saved as .eml drafts that a mail program opens as a ready
+message, or sent through a mail server with smtplib. The password is never
+read from the settings: it comes from the environment variable
+XLFOLLOW_SMTP_PASSWORD, or from the system keyring where the `keyring`
+package is installed.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import smtplib
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xlfollow.errors import WorkspaceError
+from xlfollow.model import Language, Security, Smtp
+
+__all__ = [
+    "PASSWORD_VARIABLE",
+    "Letter",
+    "Sent",
+    "compose",
+    "mail_texts",
+    "send_letters",
+    "write_draft",
+]
+
+PASSWORD_VARIABLE = "XLFOLLOW_SMTP_PASSWORD"
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message to one centre, with its workbook attached."""
+
+    kind: str
+    """'send' or 'remind'."""
+    centre: str
+    address: str
+    issue_id: str | None
+    message: EmailMessage
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one letter given to a mail server."""
+
+    letter: Letter
+    error: str = ""
+    """'' when the server took it; else why not, in words."""
+
+
+@cache
+def _packaged(language: Language) -> dict[str, str]:
+    text = (files("xlfollow.workbook_templates") / "mail.yaml").read_text("utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data[language.value]
+
+
+def mail_texts(language: Language, workspace: Path | None = None) -> dict[str, str]:
+    """The message templates in a language: the workspace's mail.yaml over the packaged."""
+    texts = dict(_packaged(language))
+    own = workspace / "mail.yaml" if workspace is not None else None
+    if own is not None and own.is_file():
+        try:
+            data = yaml.safe_load(own.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise WorkspaceError(f"{own}: not valid YAML ({exc}); fix it or remove it") from exc
+        chosen = data.get(language.value, {}) if isinstance(data, dict) else {}
+        if not isinstance(chosen, dict):
+            raise WorkspaceError(f"{own}: `{language.value}:` should hold the templates")
+        texts.update({str(key): str(value) for key, value in chosen.items()})
+    return texts
+
+
+def compose(
+    kind: str,
+    texts: dict[str, str],
+    values: dict[str, str],
+    sender: str,
+    reply_to: str,
+    address: str,
+    attachment: Path,
+    extra: dict[str, str] | None = None,
+) -> EmailMessage:
+    """A message from the templates `{kind}_subject` and `{kind}_body`, the workbook
+    attached under its own name."""
+    filled = {**values, "file": attachment.name, **(extra or {})}
+    try:
+        subject = texts[f"{kind}_subject"].format(**filled)
+        body = texts[f"{kind}_body"].format(**filled)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise WorkspaceError(
+            f"mail template {kind}: a placeholder it uses is unknown ({exc}); "
+            "see the list at the top of workbook_templates/mail.yaml"
+        ) from exc
+    message = EmailMessage()
+    message["Subject"] = subject
+    if sender:
+        message["From"] = sender  # a draft without one gets the mail program's
+    message["To"] = address
+    if reply_to and reply_to != sender:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(datetime.now(UTC))
+    domain = sender.rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid("xlfollow", domain=domain)
+    message.set_content(body)
+    message.add_attachment(
+        attachment.read_bytes(),
+        maintype=XLSX_TYPE[0],
+        subtype=XLSX_TYPE[1],
+        filename=attachment.name,
+    )
+    return message
+
+
+def write_draft(letter: Letter, folder: Path, write: Callable[[Path, bytes], None]) -> Path:
+    """Save a letter as an .eml draft named after its workbook; X-Unsent makes Outlook
+    open it as a message ready to send (Thunderbird opens it as it is)."""
+    draft = copy.deepcopy(letter.message)
+    del draft["Message-ID"]
+    draft["X-Unsent"] = "1"
+    attachment = next(letter.message.iter_attachments()).get_filename() or "workbook.xlsx"
+    path = (
+        folder / f"{Path(attachment).stem}{'' if letter.kind == 'send' else '-' + letter.kind}.eml"
+    )
+    write(path, bytes(draft))
+    return path
+
+
+def password(smtp: Smtp) -> str:
+    """The mail server's password: from the environment, else the keyring, else ''."""
+    found = os.environ.get(PASSWORD_VARIABLE, "")
+    if found or not smtp.user:
+        return found
+    try:
+        import keyring  # optional: the system keyring, where it is installed
+    except ImportError:
+        return ""
+    stored: Any = keyring.get_password("xlfollow", f"{smtp.user}@{smtp.host}")
+    return str(stored or "")
+
+
+def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
+    """Give each letter to the mail server; one refused does not stop the others.
+
+    WorkspaceError if the server cannot be reached or refuses the login."""
+    if not smtp.host:
+        raise WorkspaceError("no mail server: give host under [smtp] in xlfollow.toml, or --host")
+    secret = password(smtp)
+    if smtp.user and not secret:
+        raise WorkspaceError(
+            f"the mail server wants a password for {smtp.user}: set the environment "
+            f"variable {PASSWORD_VARIABLE} (it is never read from xlfollow.toml)"
+        )
+    port = smtp.port_or_default
+    try:
+        if smtp.security is Security.TLS:
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                smtp.host, port, context=ssl.create_default_context(), timeout=30
+            )
+        else:
+            server = smtplib.SMTP(smtp.host, port, timeout=30)
+            if smtp.security is Security.STARTTLS:
+                server.starttls(context=ssl.create_default_context())
+        if smtp.user:
+            server.login(smtp.user, secret)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise WorkspaceError(
+            f"cannot send through {smtp.host}:{port} ({smtp.security.value}): {exc}; "
+            "check [smtp] in xlfollow.toml, or use --eml to write drafts instead"
+        ) from exc
+    results = []
+    try:
+        for letter in letters:
+            try:
+                refused = server.send_message(letter.message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                results.append(Sent(letter, _refusal(exc.recipients)))
+                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                results.append(Sent(letter, f"the mail server did not take it: {exc}"))
+                continue
+            results.append(Sent(letter, _refusal(refused) if refused else ""))
+    finally:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()
+    return results
+
+
+def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{address} refused: {code} {reply.decode(errors='replace')}"
+        for address, (code, reply) in recipients.items()
+    )

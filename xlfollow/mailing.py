@@ -1,0 +1,230 @@
+"""Who gets which message in a round: the workbooks going out, and the reminders.
+
+`send_round` gives each centre its workbook of a round; `remind_round` writes to
+each centre that still has unanswered items or open conflicts, listing them,
+the workbook attached again. Either saves .eml drafts in outbox/round-N/mail/
+or sends through the mail server of the settings, recording in the ledger
+every message the server took.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from xlfollow.errors import WorkspaceError
+from xlfollow.files import write_atomically
+from xlfollow.ledger import IssueRecord, Ledger, MessageRecord
+from xlfollow.mail import Letter, compose, mail_texts, send_letters, write_draft
+from xlfollow.model import Definition, Security, Smtp
+from xlfollow.status import RoundStatus
+from xlfollow.texts import texts
+
+__all__ = ["MailReport", "remind_round", "send_round", "with_smtp"]
+
+
+@dataclass
+class MailReport:
+    """What a send or a reminder did, per centre."""
+
+    round: str
+    how: str
+    """'eml' (drafts written), 'smtp' (sent) or 'dry-run' (nothing done)."""
+    done: list[tuple[str, str, str]] = field(default_factory=list)
+    """(centre, address, the draft's path or the message id)."""
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    """(centre, address, why)."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(centre, why)."""
+
+    @property
+    def needs_a_person(self) -> bool:
+        """A message failed, or a centre got none for want of an address."""
+        return bool(self.failed or self.skipped)
+
+
+def send_round(
+    path: Path,
+    definition: Definition,
+    round_index: int,
+    how: str,
+    smtp: Smtp,
+    again: bool = False,
+) -> MailReport:
+    """Each centre's workbook of a round to the centre's address."""
+    round_name = definition.agreement.rounds[round_index]
+    report = MailReport(round_name, how)
+    with Ledger(path / "ledger.sqlite") as ledger:
+        issues = _latest_issues(ledger.issues(round_name))
+        sent_before = {m.centre: m for m in ledger.messages(round_name) if m.kind == "send"}
+    if not issues:
+        raise WorkspaceError(f'round "{round_name}" has not been issued; run xlfollow issue first')
+    if how == "smtp" and not again:
+        already = [f"{c} ({sent_before[c].sent_at[:16]})" for c in issues if c in sent_before]
+        if already:
+            raise WorkspaceError(
+                f"the workbooks of {round_name} were sent already to {', '.join(already)}; "
+                "give --again to send them again"
+            )
+    letters = []
+    for centre, issue in issues.items():
+        letter = _letter("send", path, definition, round_index, smtp, centre, issue, {}, report)
+        if letter is not None:
+            letters.append(letter)
+    return _deliver(path, letters, how, smtp, report, _drafts(path, round_index))
+
+
+def remind_round(
+    path: Path,
+    definition: Definition,
+    round_index: int,
+    how: str,
+    smtp: Smtp,
+    status: RoundStatus,
+    conflicts: dict[str, list[tuple[str, str]]],
+) -> MailReport:
+    """A reminder to each centre with unanswered items or open conflicts in a round.
+
+    `conflicts` are per centre the (item, field) of its open conflicts."""
+    round_name = definition.agreement.rounds[round_index]
+    report = MailReport(round_name, how)
+    words = mail_texts(definition.settings.language, path)
+    titles = {item.number: item.title for item in definition.agreement.items}
+    with Ledger(path / "ledger.sqlite") as ledger:
+        issues = _latest_issues(ledger.issues(round_name))
+    letters = []
+    for centre in status.centres:
+        lines: dict[str, list[str]] = {}
+        for entry in centre.missing:
+            number, what = entry.rsplit(" ", 1)
+            lines.setdefault(number, []).append(words[f"missing_{what}"])
+        for number, field_name in conflicts.get(centre.centre, []):
+            lines.setdefault(number, []).append(words["missing_conflict"].format(field=field_name))
+        if not lines or centre.centre not in issues:
+            continue
+        items = "\n".join(
+            f"- {number} {titles.get(number, '')}: {', '.join(what)}"
+            for number, what in lines.items()
+        )
+        letter = _letter(
+            "remind",
+            path,
+            definition,
+            round_index,
+            smtp,
+            centre.centre,
+            issues[centre.centre],
+            {"items": items},
+            report,
+        )
+        if letter is not None:
+            letters.append(letter)
+    return _deliver(path, letters, how, smtp, report, _drafts(path, round_index))
+
+
+def _drafts(path: Path, round_index: int) -> Path:
+    """Where a round's .eml drafts go: outbox/round-N/mail/."""
+    return path / "outbox" / f"round-{round_index + 1}" / "mail"
+
+
+def _latest_issues(issues: list[IssueRecord]) -> dict[str, IssueRecord]:
+    """Per centre its latest workbook of the round (issues come oldest first)."""
+    return {issue.recipient: issue for issue in issues if issue.recipient}
+
+
+def _letter(
+    kind: str,
+    path: Path,
+    definition: Definition,
+    round_index: int,
+    smtp: Smtp,
+    centre: str,
+    issue: IssueRecord,
+    extra: dict[str, str],
+    report: MailReport,
+) -> Letter | None:
+    settings = definition.settings
+    address = settings.centres[centre].email if centre in settings.centres else ""
+    if not address:
+        report.skipped.append(
+            (centre, f'no email address: give email under [centres."{centre}"] in xlfollow.toml')
+        )
+        return None
+    attachment = path / issue.file
+    if not attachment.is_file():
+        report.skipped.append((centre, f"its workbook {issue.file} is gone; issue the round again"))
+        return None
+    words = mail_texts(settings.language, path)
+    round_ = definition.rounds[round_index]
+    deadline = texts(settings.language).date(round_.deadline) if round_.deadline else ""
+    sender = smtp.sender or settings.reply_to
+    values = {
+        "agreement": definition.agreement.title,
+        "round": round_.name,
+        "centre": centre,
+        "deadline": deadline or words["no_deadline"],
+        "reply_to": settings.reply_to or sender or words["default_sender"],
+        "sender": sender or words["default_sender"],
+    }
+    message = compose(kind, words, values, sender, settings.reply_to, address, attachment, extra)
+    return Letter(kind, centre, address, issue.issue_id, message)
+
+
+def _deliver(
+    path: Path, letters: list[Letter], how: str, smtp: Smtp, report: MailReport, drafts: Path
+) -> MailReport:
+    if how == "dry-run":
+        for letter in letters:
+            report.done.append((letter.centre, letter.address, str(letter.message["Subject"])))
+        return report
+    if how == "eml":
+        drafts.mkdir(parents=True, exist_ok=True)
+        for letter in letters:
+            draft = write_draft(letter, drafts, write_atomically)
+            report.done.append((letter.centre, letter.address, str(draft.relative_to(path))))
+        return report
+    if not smtp.host:
+        raise WorkspaceError("no mail server: give host under [smtp] in xlfollow.toml, or --host")
+    if not smtp.sender:
+        raise WorkspaceError(
+            "no sender address: give sender under [smtp] in xlfollow.toml, or --sender"
+        )
+    with Ledger(path / "ledger.sqlite") as ledger:
+        for sent in send_letters(smtp, letters):
+            letter = sent.letter
+            if sent.error:
+                report.failed.append((letter.centre, letter.address, sent.error))
+                continue
+            message_id = str(letter.message["Message-ID"])
+            ledger.record_message(
+                MessageRecord(
+                    message_id,
+                    letter.kind,
+                    report.round,
+                    letter.centre,
+                    letter.address,
+                    letter.issue_id,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            )
+            report.done.append((letter.centre, letter.address, message_id))
+    return report
+
+
+def with_smtp(
+    smtp: Smtp,
+    host: str | None = None,
+    port: int | None = None,
+    security: str | None = None,
+    user: str | None = None,
+    sender: str | None = None,
+) -> Smtp:
+    """The settings' mail server, with what the command line gives instead."""
+    return Smtp(
+        host or smtp.host,
+        port if port is not None else smtp.port,
+        Security(security) if security else smtp.security,
+        user if user is not None else smtp.user,
+        sender or smtp.sender,
+    )
