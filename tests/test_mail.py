@@ -206,3 +206,28 @@ def test_a_workspace_mail_yaml_overrides_the_templates(demo: DemoResult) -> None
     )
     with pytest.raises(WorkspaceError, match="a placeholder it uses is unknown"):
         workspace.send("1")
+
+
+def test_an_attachment_name_beyond_ascii_is_encoded_for_mail_programs(tmp_path: Path) -> None:
+    from xlfollow.mail import compose, mail_texts
+    from xlfollow.model import Language
+
+    workbook = tmp_path / "03-social-og-sundhed-ø.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 a workbook")
+    values = dict.fromkeys(("agreement", "round", "centre", "deadline", "reply_to", "sender"), "x")
+    message = compose(
+        "send", mail_texts(Language.DA), values, "a@example.org", "", "b@example.org", workbook
+    )
+    raw = bytes(message)
+    assert b"filename*=utf-8''03-social-og-sundhed-%C3%B8.xlsx" in raw  # RFC 2231
+    (attachment,) = parse_bytes(raw).iter_attachments()
+    assert attachment.get_filename() == workbook.name
+
+
+def test_remind_command_says_who_would_be_reminded(demo: DemoResult) -> None:
+    result = CliRunner().invoke(
+        cli, ["remind", str(demo.workspace.path), "--round", "1", "--dry-run"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "by-erhverv-og-miljoe@example.org" in result.output  # the late centre
+    assert result.output.count("would send") == len(demo.workspace.remind("1").done)
