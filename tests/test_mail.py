@@ -231,3 +231,36 @@ def test_remind_command_says_who_would_be_reminded(demo: DemoResult) -> None:
     assert result.exit_code == 0, result.output
     assert "by-erhverv-og-miljoe@example.org" in result.output  # the late centre
     assert result.output.count("would send") == len(demo.workspace.remind("1").done)
+
+
+TLS = Path(__file__).parent / "data" / "tls"
+
+
+@pytest.mark.parametrize("security", [Security.STARTTLS, Security.TLS])
+def test_mail_goes_over_starttls_and_implicit_tls(
+    demo: DemoResult, monkeypatch: pytest.MonkeyPatch, security: Security
+) -> None:
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS / "cert.pem", TLS / "key.pem")
+    handler = Server(refuse="")
+    port = free_port()
+    if security is Security.STARTTLS:
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
+        )
+    else:
+        controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        smtp = Smtp("127.0.0.1", port, security, "", "oekonomi@example.org")
+        # The server's certificate is checked: unknown, it stops the sending.
+        monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "README.md"))
+        with pytest.raises(WorkspaceError, match="CERTIFICATE_VERIFY_FAILED"):
+            demo.workspace.remind("1", "smtp", smtp=smtp)
+        monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "cert.pem"))
+        report = demo.workspace.remind("1", "smtp", smtp=smtp)
+    finally:
+        controller.stop()
+    assert report.failed == [] and len(report.done) == len(handler.received) > 0
