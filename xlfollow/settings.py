@@ -30,6 +30,7 @@ DEFAULT_AGREEMENT_FILE = "agreement.yaml"
 _TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks", "smtp")
 _WORKBOOK_KEYS = ("contributors", "password", "reply_to")
 _SMTP_KEYS = ("host", "port", "security", "user", "sender")
+_SMTP_TEXTS = ("host", "user", "sender")
 _ROUND_KEYS = ("deadline",)
 _CENTRE_KEYS = ("code", "email", "aliases")
 _CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{CODE_MAX - 1}}}")
@@ -103,13 +104,7 @@ class _SettingsReader:
                 ("workbooks", "contributors"),
                 f'contributors "{raw}" should be "none", "read" (shown, locked) or "edit"',
             )
-        texts = {}
-        for key in ("password", "reply_to"):
-            value = workbooks.get(key, "")
-            if not isinstance(value, str):
-                self.problem(("workbooks", key), f"{key} should be text in quotes")
-                value = ""
-            texts[key] = value
+        texts = self._texts(workbooks, "workbooks", ("password", "reply_to"))
         return Settings(
             smtp=self._smtp(self._table(data, "smtp")),
             agreement_file=agreement_file,
@@ -131,13 +126,7 @@ class _SettingsReader:
             )
             table = {k: v for k, v in table.items() if k != "password"}
         self._known_keys(table, ("smtp",), _SMTP_KEYS, "[smtp]")
-        texts = {}
-        for key in ("host", "user", "sender"):
-            value = table.get(key, "")
-            if not isinstance(value, str):
-                self.problem(("smtp", key), f"{key} should be text in quotes")
-                value = ""
-            texts[key] = value.strip()
+        texts = {k: v.strip() for k, v in self._texts(table, "smtp", _SMTP_TEXTS).items()}
         port = table.get("port", 0)
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             self.problem(("smtp", "port"), f"port {port!r} should be a number like 587")
@@ -152,6 +141,17 @@ class _SettingsReader:
                 f'security "{raw}" should be "starttls", "tls" (implicit, port 465) or "none"',
             )
         return Smtp(texts["host"], port, security, texts["user"], texts["sender"])
+
+    def _texts(self, table: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
+        """The text values of a table's keys ('' where absent, or not text: a problem)."""
+        found = {}
+        for key in keys:
+            value = table.get(key, "")
+            if not isinstance(value, str):
+                self.problem((name, key), f"{key} should be text in quotes")
+                value = ""
+            found[key] = value
+        return found
 
     def _table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key, {})
