@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
@@ -22,6 +22,7 @@ from pathlib import Path
 from xlfollow.agreement import fingerprint
 from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord
 from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
+from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
 from xlfollow.texts import texts
@@ -59,10 +60,14 @@ class FileReport:
     cells: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     problems: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reason_text: Text | None = field(default=None, repr=False, compare=False)
+    """The reason as a message that can be said in the workspace's language."""
 
     def to_json(self) -> dict[str, object]:
         """The file's entry of the --json report."""
-        return asdict(self)
+        entry = asdict(self)
+        del entry["reason_text"]
+        return entry
 
 
 @dataclass
@@ -196,8 +201,8 @@ class FileRead:
 
     sha256: str
     returned: ReturnedWorkbook | None
-    problem: str = ""
-    """Why it could not be read; '' when it was."""
+    problem: Text | None = None
+    """Why it could not be read; None when it was."""
 
 
 def read_file(path: Path, reading: Reading) -> FileRead:
@@ -205,12 +210,12 @@ def read_file(path: Path, reading: Reading) -> FileRead:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return FileRead("", None, f"cannot be read: {exc.strerror}")
+        return FileRead("", None, Text("cannot be read: {why}", why=exc.strerror))
     sha = hashlib.sha256(content).hexdigest()
     try:
         returned = read_workbook(path, reading.agreement, reading)
     except WorkbookError as exc:
-        return FileRead(sha, None, str(exc).removeprefix(f"{path}: "))
+        return FileRead(sha, None, exc.text)
     return FileRead(sha, returned)
 
 
@@ -225,12 +230,13 @@ def receive_file(
     received_at = datetime.now(UTC).isoformat()
     read = read or read_file(path, intake.reading)
     if not read.sha256:
-        return FileReport(shown, "", "rejected", read.problem)
+        assert read.problem is not None
+        return FileReport(shown, "", "rejected", str(read.problem), reason_text=read.problem)
     sha = read.sha256
     report = FileReport(shown, sha, "accepted", "")
 
-    def record(verdict: str, reason: str) -> FileReport:
-        report.verdict, report.reason = verdict, reason
+    def record(verdict: str, reason: Text) -> FileReport:
+        report.verdict, report.reason, report.reason_text = verdict, str(reason), reason
         ledger.record_receipt(_receipt(report, received_at))
         return report
 
@@ -243,9 +249,14 @@ def receive_file(
         )
         return record(
             "duplicate",
-            f"the same file as {earlier.file}, merged {earlier.received_at[:16]}; nothing to do",
+            Text(
+                "the same file as {file}, merged {when}; nothing to do",
+                file=earlier.file,
+                when=earlier.received_at[:16],
+            ),
         )
     if read.returned is None:
+        assert read.problem is not None
         return record("rejected", read.problem)
     returned = read.returned
     metadata = returned.metadata
@@ -253,17 +264,25 @@ def receive_file(
     if issue is None:
         return record(
             "rejected",
-            f"issue id {metadata['issue_id']} was not issued from this workspace; "
-            "send the workbook that was sent to you",
+            Text(
+                "issue id {issue_id} was not issued from this workspace; "
+                "send the workbook that was sent to you",
+                issue_id=metadata["issue_id"],
+            ),
         )
     report.issue_id, report.centre, report.round = issue.issue_id, issue.recipient, issue.round
     if metadata["fingerprint"] != issue.fingerprint or metadata["round"] != issue.round:
-        return record("rejected", "its identifying data differs from what was issued with its id")
+        return record(
+            "rejected", Text("its identifying data differs from what was issued with its id")
+        )
     if issue.fingerprint != intake.fingerprint:
         return record(
             "rejected",
-            "the agreement has changed since this workbook was issued; issue the round again "
-            "(xlfollow issue --again) and send the new workbook, or restore the agreement",
+            Text(
+                "the agreement has changed since this workbook was issued; issue the round "
+                "again (xlfollow issue --again) and send the new workbook, or restore the "
+                "agreement"
+            ),
         )
     current = intake.current(issue.round)
     base, shown_locked = intake.issued(issue.issue_id)
@@ -345,11 +364,13 @@ def _report_plan(
 
 
 def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
-    summary: Mapping[str, object] = {
+    summary: dict[str, object] = {
         "cells": report.cells,
         "problems": report.problems,
         "notes": report.notes,
     }
+    if report.reason_text is not None:
+        summary["reason_text"] = report.reason_text.to_json()
     return ReceiptRecord(
         None,
         report.path,
@@ -407,10 +428,12 @@ def _address_space() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-_STOPPED = (
-    f"reading it took more than {READER_SECONDS} s or {READER_MEMORY // 2**20} MB, or "
-    "stopped the program reading it: it is not a workbook xlfollow can read. "
-    "Save it again from Excel as .xlsx and send it again"
+_STOPPED = Text(
+    "reading it took more than {seconds} s or {megabytes} MB, or stopped the program "
+    "reading it: it is not a workbook xlfollow can read. Save it again from Excel as "
+    ".xlsx and send it again",
+    seconds=READER_SECONDS,
+    megabytes=READER_MEMORY // 2**20,
 )
 
 

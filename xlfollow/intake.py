@@ -20,12 +20,17 @@ from typing import BinaryIO
 from defusedxml import ElementTree
 
 from xlfollow.errors import XlfollowError
+from xlfollow.messages import Text
 
 __all__ = ["Limits", "Scan", "ScanError", "scan_workbook"]
 
 
 class ScanError(XlfollowError):
     """The file is not one xlfollow reads; the message says what it is and what to do."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Scan:
     formulas: dict[str, set[str]] = field(default_factory=dict)
 
 
+_MACROS = Text("a macro-enabled workbook; save it as .xlsx without macros")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 _FORMULA_CELL = re.compile(
@@ -76,7 +82,7 @@ def scan_workbook(path: Path, limits: Limits = Limits()) -> Scan:
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head:
-        raise ScanError("the file is empty; send the workbook again")
+        raise ScanError(Text("the file is empty; send the workbook again"))
     if head.startswith(_OLE2):
         raise ScanError(_ole_message(path))
     if not head.startswith(b"PK"):
@@ -86,47 +92,51 @@ def scan_workbook(path: Path, limits: Limits = Limits()) -> Scan:
             return _scan_archive(archive, handle, limits)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise ScanError(
-            f"the .xlsx is damaged ({exc}); save it again from Excel and send it again"
+            Text(
+                "the .xlsx is damaged ({why}); save it again from Excel and send it again", why=exc
+            )
         ) from exc
 
 
-def _ole_message(path: Path) -> str:
+def _ole_message(path: Path) -> Text:
     """An OLE2 compound file is an old .xls, or an .xlsx saved with a password
     (Excel wraps an encrypted workbook in one, with an EncryptedPackage stream)."""
     with path.open("rb") as handle:
         data = handle.read(1 << 20)
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return (
+        return Text(
             "the workbook is protected with a password (encrypted), so it cannot be read; "
             "remove the password (File > Info > Protect Workbook) and send it again"
         )
-    return "an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again"
+    return Text("an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again")
 
 
-def _not_a_zip_message(head: bytes) -> str:
+def _not_a_zip_message(head: bytes) -> Text:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in text:
-        return (
+        return Text(
             "a web page or XML file renamed to .xlsx, not a workbook; open it in Excel, "
             "save it as Excel Workbook (.xlsx) and send it again"
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or all(
         32 <= byte < 127 or byte in b"\t\r\n" or byte >= 128 for byte in head[:512]
     ):
-        return (
+        return Text(
             "a text (CSV) file renamed to .xlsx, not a workbook; send the workbook you were "
             "sent, filled in and saved as Excel Workbook (.xlsx)"
         )
-    return "not an .xlsx workbook; save it from Excel as .xlsx and send it again"
+    return Text("not an .xlsx workbook; save it from Excel as .xlsx and send it again")
 
 
 def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) -> Scan:
     entries = archive.infolist()
     if len(entries) > limits.entries:
-        raise ScanError(f"it holds {len(entries)} parts, more than a workbook does")
+        raise ScanError(
+            Text("it holds {count} parts, more than a workbook does", count=len(entries))
+        )
     names = [entry.filename for entry in entries]
     if len(set(names)) != len(names):
-        raise ScanError("it holds two parts of the same name: it is damaged or forged")
+        raise ScanError(Text("it holds two parts of the same name: it is damaged or forged"))
     total = sum(entry.file_size for entry in entries)
     for entry in entries:
         big = entry.file_size > 2**20
@@ -134,25 +144,34 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
             big and entry.file_size > limits.ratio * max(1, entry.compress_size)
         ):
             raise ScanError(
-                f"its part {entry.filename} unpacks too large: it is not a plain workbook"
+                Text(
+                    "its part {part} unpacks too large: it is not a plain workbook",
+                    part=entry.filename,
+                )
             )
     if total > limits.total_bytes:
-        raise ScanError("it unpacks larger than any workbook xlfollow issues")
+        raise ScanError(Text("it unpacks larger than any workbook xlfollow issues"))
     _check_overlaps(archive, entries)
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
         raise ScanError(
-            "an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx) "
-            "and send it again"
+            Text(
+                "an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx) "
+                "and send it again"
+            )
         )
     if "xl/workbook.xml" not in names:
-        raise ScanError("a zip file, but not an .xlsx workbook; send the workbook you were sent")
+        raise ScanError(
+            Text("a zip file, but not an .xlsx workbook; send the workbook you were sent")
+        )
     lowered = [name.lower() for name in names]
     if any(name.endswith("vbaproject.bin") for name in lowered):
-        raise ScanError("a macro-enabled workbook; save it as .xlsx without macros")
+        raise ScanError(_MACROS)
     if any(name.startswith("xl/externallinks/") for name in lowered):
         raise ScanError(
-            "it links to another workbook; break the links (Data > Edit Links > Break Link), "
-            "save it and send it again"
+            Text(
+                "it links to another workbook; break the links (Data > Edit Links > Break "
+                "Link), save it and send it again"
+            )
         )
     scan = Scan()
     checked: list[tuple[str, bytes]] = []
@@ -165,11 +184,13 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
     workbook = dict(checked)["xl/workbook.xml"]
     if _STRICT in workbook[:2048]:
         raise ScanError(
-            "saved as Strict Open XML, which xlfollow does not read; save it as "
-            "Excel Workbook (.xlsx), not Strict Open XML Spreadsheet, and send it again"
+            Text(
+                "saved as Strict Open XML, which xlfollow does not read; save it as "
+                "Excel Workbook (.xlsx), not Strict Open XML Spreadsheet, and send it again"
+            )
         )
     if b"macroEnabled" in dict(checked).get("[Content_Types].xml", b""):
-        raise ScanError("a macro-enabled workbook; save it as .xlsx without macros")
+        raise ScanError(_MACROS)
     sheets = _sheet_parts(archive)
     for name, data in checked:
         if name in sheets:
@@ -185,9 +206,18 @@ def _check_xml(name: str, data: bytes) -> None:
     anywhere in the part, and XML not in UTF-8, which no spreadsheet program writes
     and which would hide a DOCTYPE from this check."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\0", b"\0<"):
-        raise ScanError(f"its part {name} is not UTF-8 XML, which no spreadsheet writes; refused")
+        raise ScanError(
+            Text(
+                "its part {part} is not UTF-8 XML, which no spreadsheet writes; refused", part=name
+            )
+        )
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise ScanError(f"its part {name} declares a DOCTYPE, which no spreadsheet writes; refused")
+        raise ScanError(
+            Text(
+                "its part {part} declares a DOCTYPE, which no spreadsheet writes; refused",
+                part=name,
+            )
+        )
 
 
 def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
@@ -203,7 +233,10 @@ def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) ->
         limit = following.header_offset if following is not None else directory
         if end > limit:
             raise ScanError(
-                "its parts overlap one another: a forged file (a zip bomb), not a workbook; refused"
+                Text(
+                    "its parts overlap one another: a forged file (a zip bomb), not a workbook; "
+                    "refused"
+                )
             )
 
 
@@ -215,12 +248,16 @@ def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
     handle.seek(entry.header_offset)
     header = handle.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise ScanError(f"the .xlsx is damaged (part {name} is missing); save it again")
+        raise ScanError(
+            Text("the .xlsx is damaged (part {part} is missing); save it again", part=name)
+        )
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     handle.seek(entry.header_offset + 30 + name_length + extra_length)
     raw = handle.read(entry.compress_size)
     if len(raw) < entry.compress_size:
-        raise ScanError(f"the .xlsx is damaged (part {name} is cut short); save it again")
+        raise ScanError(
+            Text("the .xlsx is damaged (part {part} is cut short); save it again", part=name)
+        )
     if entry.compress_type == zipfile.ZIP_STORED:
         data = raw
     elif entry.compress_type == zipfile.ZIP_DEFLATED:
@@ -229,15 +266,24 @@ def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
             data = inflater.decompress(raw, min(declared, limits.entry_bytes) + 1)
             more = not inflater.eof and bool(inflater.decompress(inflater.unconsumed_tail, 1))
         except zlib.error as exc:
-            raise ScanError(f"the .xlsx is damaged ({name}: {exc}); save it again") from exc
+            raise ScanError(
+                Text("the .xlsx is damaged ({part}: {why}); save it again", part=name, why=exc)
+            ) from exc
         if len(data) > declared or more:
             raise ScanError(
-                f"its part {name} unpacks past its declared size: it is damaged or forged"
+                Text(
+                    "its part {part} unpacks past its declared size: it is damaged or forged",
+                    part=name,
+                )
             )
     else:
-        raise ScanError(f"its part {name} is packed in a way no spreadsheet writes; refused")
+        raise ScanError(
+            Text("its part {part} is packed in a way no spreadsheet writes; refused", part=name)
+        )
     if len(data) != declared or zlib.crc32(data) != entry.CRC:
-        raise ScanError(f"the .xlsx is damaged (Bad CRC-32 for {name}); save it again")
+        raise ScanError(
+            Text("the .xlsx is damaged (Bad CRC-32 for {part}); save it again", part=name)
+        )
     return data
 
 
@@ -247,7 +293,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError) as exc:
-        raise ScanError(f"its workbook part cannot be read ({exc}); save it again") from exc
+        raise ScanError(
+            Text("its workbook part cannot be read ({why}); save it again", why=exc)
+        ) from exc
     targets = {}
     for rel in rels:
         target = rel.get("Target", "")
@@ -275,8 +323,11 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
     start, end = _cell_data(data)
     if _may_lack_refs(data, start, end) and _WITHOUT_REF.search(data, start, end):
         raise ScanError(
-            f"sheet '{sheet}' has cells or rows without a cell reference, which Excel and "
-            "LibreOffice always write; save the workbook again from one of them"
+            Text(
+                "sheet '{sheet}' has cells or rows without a cell reference, which Excel and "
+                "LibreOffice always write; save the workbook again from one of them",
+                sheet=sheet,
+            )
         )
     refs = _CELL_REF.findall(data, start, end) if _MAYBE_FAR.search(data, start, end) else []
     if refs:
@@ -311,10 +362,12 @@ def _may_lack_refs(data: bytes, start: int, end: int) -> bool:
     return cells != 0 or rows != 0
 
 
-def _too_far_message(sheet: str, ref: str) -> str:
-    return (
-        f"sheet '{sheet}' has a cell at {ref}, far outside the workbook's table; "
-        "delete what is there and send the workbook again"
+def _too_far_message(sheet: str, ref: str) -> Text:
+    return Text(
+        "sheet '{sheet}' has a cell at {ref}, far outside the workbook's table; "
+        "delete what is there and send the workbook again",
+        sheet=sheet,
+        ref=ref,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from xlfollow.layout import smiley_choice
 from xlfollow.ledger import ConflictRecord, ReceiptRecord
+from xlfollow.messages import Text
 from xlfollow.model import Agreement, Language
 from xlfollow.texts import Texts
 
@@ -86,14 +87,19 @@ def write_received_sheet(
         sheet.set_column(col, col, width, formats.locked_text)
     for offset, receipt in enumerate(reversed(receipts)):
         row = 2 + offset
-        cells = json.loads(receipt.report).get("cells", {})
+        report = json.loads(receipt.report)
+        cells = report.get("cells", {})
+        reason = receipt.reason
+        if isinstance(report.get("reason_text"), dict):
+            # Said in the workbook's language; receipts from before keep their English.
+            reason = Text.from_json(report["reason_text"]).say(texts.language)
         texts_row = [
             receipt.file,
             receipt.received_at[:16].replace("T", " "),
-            receipt.centre or ("master" if receipt.issue_id else ""),
+            receipt.centre or (texts["master_source"] if receipt.issue_id else ""),
             receipt.round or "",
-            receipt.verdict,
-            receipt.reason,
+            texts.data.get(f"verdict_{receipt.verdict}", receipt.verdict),
+            reason,
         ]
         for col, value in enumerate(texts_row):
             sheet.write_string(row, col, value, formats.locked_text)

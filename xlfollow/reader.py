@@ -29,6 +29,7 @@ from xlfollow.layout import (
     sheet_columns,
 )
 from xlfollow.merge import SubmittedCell
+from xlfollow.messages import Text
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.summarysheets import SUMMARY_SHEETS
 from xlfollow.texts import texts
@@ -45,6 +46,10 @@ _REPEATING = frozenset({ColumnKind.MILESTONE_SMILEY, ColumnKind.ECONOMY_SMILEY, 
 
 class WorkbookError(XlfollowError):
     """A returned workbook cannot be read at all; the message names the file and why."""
+
+    def __init__(self, path: Path, text: Text) -> None:
+        super().__init__(f"{path}: {text}")
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -135,17 +140,23 @@ def read_workbook(
         scan = scan_workbook(path)
         book = CalamineWorkbook.from_path(str(path))
     except ScanError as exc:
-        raise WorkbookError(f"{path}: {exc}") from exc
+        raise WorkbookError(path, exc.text) from exc
     except Exception as exc:  # calamine raises its own kinds for a file it cannot read
         raise WorkbookError(
-            f"{path}: cannot be read as an .xlsx workbook ({exc}); "
-            "save it from Excel as .xlsx and send it again"
+            path,
+            Text(
+                "cannot be read as an .xlsx workbook ({why}); "
+                "save it from Excel as .xlsx and send it again",
+                why=exc,
+            ),
         ) from exc
     metadata = _metadata(book, path)
     language = Language(metadata.get("language", "da"))
     round_index = int(metadata["round_index"])
     if not 0 <= round_index < len(agreement.rounds):
-        raise WorkbookError(f"{path}: it names round {round_index + 1}, which the agreement lacks")
+        raise WorkbookError(
+            path, Text("it names round {number}, which the agreement lacks", number=round_index + 1)
+        )
     reader = _SheetReader(path, reading, language, reading.columns(round_index, language), scan)
     words = texts(language)
     conflict_sheet = words["conflicts_sheet"]
@@ -173,8 +184,12 @@ def read_workbook(
 def _metadata(book: CalamineWorkbook, path: Path) -> dict[str, str]:
     if METADATA_SHEET not in book.sheet_names:
         raise WorkbookError(
-            f"{path}: not a workbook issued by xlfollow (it has no {METADATA_SHEET} sheet); "
-            "send the workbook that was sent to you"
+            path,
+            Text(
+                "not a workbook issued by xlfollow (it has no {sheet} sheet); "
+                "send the workbook that was sent to you",
+                sheet=METADATA_SHEET,
+            ),
         )
     metadata = {
         _text(row[0]): _text(row[1])
@@ -184,8 +199,12 @@ def _metadata(book: CalamineWorkbook, path: Path) -> dict[str, str]:
     missing = [key for key in REQUIRED_METADATA if not metadata.get(key)]
     if missing:
         raise WorkbookError(
-            f"{path}: its {METADATA_SHEET} sheet lacks {', '.join(missing)}; "
-            "send the workbook that was sent to you"
+            path,
+            Text(
+                "its {sheet} sheet lacks {keys}; send the workbook that was sent to you",
+                sheet=METADATA_SHEET,
+                keys=", ".join(missing),
+            ),
         )
     return metadata
 

@@ -1,0 +1,65 @@
+"""Messages that reach a workbook: every one has its Danish, and the master says it."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+import xlfollow
+from xlfollow.messages import Text, translations
+from xlfollow.model import Language
+from xlfollow.workspace import Workspace
+
+SOURCES = Path(xlfollow.__file__).parent
+
+
+def templates() -> list[str]:
+    """Every message template given to Text in xlfollow's source."""
+    found = []
+    for path in sorted(SOURCES.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Text":
+                (template, *_) = node.args
+                assert isinstance(template, ast.Constant), f"{path}: a template must be literal"
+                found.append(str(template.value))
+    return found
+
+
+def test_every_message_has_its_danish_with_the_same_placeholders() -> None:
+    found = templates()
+    assert len(found) >= 35
+    danish = translations(Language.DA)
+    for template in found:
+        assert template in danish, template
+        placeholders = set(re.findall(r"\{(\w+)\}", template))
+        assert set(re.findall(r"\{(\w+)\}", danish[template])) == placeholders, template
+    assert set(danish) <= set(found)  # no translation of a message no longer given
+
+
+def test_a_text_is_english_by_default_and_danish_on_request() -> None:
+    text = Text("it holds {count} parts, more than a workbook does", count=3000)
+    assert str(text) == "it holds 3000 parts, more than a workbook does"
+    assert text.say(Language.DA) == "den indeholder 3000 dele, flere end en projektmappe gør"
+    assert Text.from_json(text.to_json()) == text
+
+
+def test_the_received_sheet_gives_reasons_in_the_workspace_language(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    workspace.issue("1")
+    bad = Path(__file__).parent / "data" / "bad"
+    for name in ("empty.xlsx", "old-excel.xls"):
+        shutil.copy(bad / name, workspace.path / "inbox" / name)
+    report = workspace.merge()
+    assert [f.reason for f in report.files] == [  # the report stays English
+        "the file is empty; send the workbook again",
+        "an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again",
+    ]
+    workspace.write_master()
+    sheet = openpyxl.load_workbook(workspace.path / "master.xlsx")["Modtaget"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["inbox/empty.xlsx"][4:6] == ("afvist", "filen er tom; send projektmappen igen")
+    assert rows["inbox/old-excel.xls"][5].startswith("en gammel .xls-projektmappe")
