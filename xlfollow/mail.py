@@ -114,10 +114,11 @@ def compose(
     if sender:
         message["From"] = sender  # a draft without one gets the mail program's
     message["To"] = address
-    if reply_to and reply_to != sender:
+    if "@" in reply_to and reply_to != sender:  # reply_to may be words: "økonomiafdelingen"
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(datetime.now(UTC))
-    domain = sender.rpartition("@")[2] or None
+    # The sender's domain; never the machine's name, whose lookup can hang for seconds.
+    domain = sender.rpartition("@")[2] or "xlfollow.invalid"
     message["Message-ID"] = make_msgid("xlfollow", domain=domain)
     message.set_content(body)
     message.add_attachment(
