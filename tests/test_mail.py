@@ -264,3 +264,24 @@ def test_mail_goes_over_starttls_and_implicit_tls(
     finally:
         controller.stop()
     assert report.failed == [] and len(report.done) == len(handler.received) > 0
+
+
+@pytest.mark.parametrize(
+    ("reply_to", "sender"),
+    [
+        ("økonomiafdelingen", None),  # words: the mail program fills in From
+        ("Økonomi <budget@example.org>", "Økonomi <budget@example.org>"),
+    ],
+)
+def test_reply_to_as_words_or_as_an_address(
+    tmp_path: Path, reply_to: str, sender: str | None
+) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    with workspace.settings_path.open("a", encoding="utf-8") as settings:
+        settings.write(f'\n[workbooks]\nreply_to = "{reply_to}"\n')
+    workspace.issue("1")
+    (_, _, draft), *_ = workspace.send("1").done
+    message = parse(workspace.path / draft)
+    assert message["From"] == sender
+    body = message.get_body(("plain",))
+    assert body is not None and f"til {reply_to}" in body.get_content()

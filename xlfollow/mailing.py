@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from xlfollow.errors import WorkspaceError
@@ -158,14 +159,18 @@ def _letter(
     words = mail_texts(settings.language, path)
     round_ = definition.rounds[round_index]
     deadline = texts(settings.language).date(round_.deadline) if round_.deadline else ""
-    sender = smtp.sender or settings.reply_to
+    # reply_to may be an address or words ("økonomiafdelingen"); only an address sends.
+    name, address_of_reply = parseaddr(settings.reply_to)
+    sender = smtp.sender or (
+        formataddr((name, address_of_reply)) if "@" in address_of_reply else ""
+    )
     values = {
         "agreement": definition.agreement.title,
         "round": round_.name,
         "centre": centre,
         "deadline": deadline or words["no_deadline"],
         "reply_to": settings.reply_to or sender or words["default_sender"],
-        "sender": sender or words["default_sender"],
+        "sender": smtp.sender or settings.reply_to or words["default_sender"],
     }
     message = compose(kind, words, values, sender, settings.reply_to, address, attachment, extra)
     return Letter(kind, centre, address, issue.issue_id, message)
