@@ -13,14 +13,13 @@ from typing import Any
 
 import click
 
+from xlfollow import terminal
 from xlfollow.agreement import write_agreement
-from xlfollow.collect import MergeReport
-from xlfollow.demo import DemoResult, run_demo
+from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
-from xlfollow.mailing import MailReport, with_smtp
-from xlfollow.summary import Summary
+from xlfollow.mailing import with_smtp
 from xlfollow.textimport import import_text_file
-from xlfollow.workspace import Overview, Workspace, example_names
+from xlfollow.workspace import Workspace, example_names
 
 __all__ = ["cli", "main"]
 
@@ -163,7 +162,7 @@ def check(directory: Path) -> None:
     Example:
       xlfollow check budget2018
     """
-    _print_overview(Workspace(directory).check())
+    terminal.print_overview(Workspace(directory).check())
 
 
 @cli.command("issue", epilog=EXIT_CODES)
@@ -187,7 +186,7 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
     """
     result = Workspace(directory).issue(round_text, again)
     click.echo(f"Issued {result.round}: {len(result.files)} workbooks in {result.folder}")
-    _table(
+    terminal.table(
         ("File", "For", "Items", "Cells to fill"),
         [(f.path.name, f.recipient or "master", f.items, f.editable_cells) for f in result.files],
     )
@@ -221,44 +220,9 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        _print_merge(report)
+        terminal.print_merge(report)
     if report.needs_a_person:
         sys.exit(3)
-
-
-def _print_merge(report: MergeReport) -> None:
-    if not report.files:
-        click.echo("No new files to merge.")
-    _table(
-        ("File", "Centre", "Verdict", "Accepted", "Unchanged", "Conflict", "Refused"),
-        [
-            (
-                Path(r.path).name,
-                r.centre if r.centre is not None else "-",
-                r.verdict,
-                r.cells["accepted"],
-                r.cells["unchanged"],
-                r.cells["conflict"],
-                r.cells["refused"],
-            )
-            for r in report.files
-        ],
-    )
-    for r in report.files:
-        lines = ([r.reason] if r.reason else []) + [p["reason"] for p in r.problems] + r.notes
-        if lines:
-            click.echo(f"\n{r.path}:")
-            for line in lines:
-                click.echo(f"  - {line}")
-    if report.conflicts:
-        click.echo(f"\nOpen conflicts ({len(report.conflicts)}); decide with xlfollow resolve:")
-        _table(
-            ("Item", "Field", "Current", "Current source", "Incoming", "Incoming source"),
-            [
-                (c.item, c.field, c.current, c.current_source, c.incoming, c.incoming_source)
-                for c in report.conflicts
-            ],
-        )
 
 
 @cli.command("status", epilog=EXIT_CODES)
@@ -277,7 +241,7 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
         click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
         return
     click.echo(f"{result.round} (deadline {result.deadline or '-'})")
-    _table(
+    terminal.table(
         ("Centre", "Received", "Answered", "Missing", "Conflicts", "Overdue"),
         [
             (
@@ -309,64 +273,12 @@ def demo(directory: Path) -> None:
       xlfollow demo example-workspace
     """
     result = run_demo(directory)
-    _print_demo(result)
+    terminal.print_demo(result)
     problems = result.problems()
     if problems:
         raise click.ClickException(
             "the demo did not run as designed: " + "; ".join(problems) + ". Please report it."
         )
-
-
-def _print_demo(result: DemoResult) -> None:
-    echo, path = click.echo, result.workspace.path
-    master = path / "master.xlsx"
-    first, correction = result.first, result.correction
-    reports = [*first.files, *correction.files]
-    totals = {
-        o: sum(r.cells[o] for r in reports)
-        for o in ("accepted", "unchanged", "conflict", "refused")
-    }
-    echo(click.style(f"xlfollow demo: {result.round} of the Ballerup 2018 agreement", bold=True))
-    echo(f"Workspace: {path}")
-    outbox = path / "outbox" / "round-1"
-    echo(f"Issued {result.issued} workbooks (the master and one per centre) in {outbox}")
-    echo(
-        f"Received {len(reports)} files from {len({r.centre for r in reports})} centres, "
-        "filled in by simulated centres (inbox/)."
-    )
-    echo(
-        f"Merged: {totals['accepted']} cells taken, {totals['unchanged']} unchanged, "
-        f"{totals['conflict']} in conflict, {totals['refused']} refused."
-    )
-    echo()
-    centre, item, value = result.invalid
-    echo(click.style("What to look at", bold=True))
-    echo(
-        f"- A value no list has: {centre} typed {value!r} as the smiley of item {item}. "
-        "The cell was refused, the rest of the file taken:"
-    )
-    for problem in result.refused:
-        echo(f"    {problem['reason']}")
-    echo(
-        f"- A correction: {result.corrected} sent its workbook again with the smiley put "
-        "right; the second file superseded the first (sheet Modtaget, newest first)."
-    )
-    staged = result.conflict
-    echo(
-        f"- A conflict: item {staged.item}'s milestone was answered by {staged.responsible} "
-        f"and, differently, by the contributing centre {staged.contributor}. Nothing was "
-        "overwritten: it waits in sheet Konflikter, where a decision can be chosen, or:"
-    )
-    echo(f'    xlfollow resolve {path} {staged.item} milestone --take "{staged.responsible}"')
-    missing = next(c for c in result.status.centres if c.centre == result.late)
-    echo(
-        f"- A late centre: {result.late} has not answered; its {len(missing.missing)} "
-        "missing smileys are listed, with its email, in sheet Mangler, and by:"
-    )
-    echo(f"    xlfollow status {path}")
-    echo()
-    echo(f"Open {master}: sheet Overblik has the figures and charts, Økonomi the budget.")
-    echo(f"Or print them: xlfollow summary {path}")
 
 
 @cli.command("summary", epilog=EXIT_CODES)
@@ -388,54 +300,10 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    _print_summary(result)
+    terminal.print_summary(result)
     click.echo(
         f"\nEvery figure, by centre, committee and kind too: {workspace.path / 'master.xlsx'}"
     )
-
-
-def _print_summary(result: Summary) -> None:
-    echo = click.echo
-    echo(click.style(f"Milestones, {result.round}", bold=True))
-    states = list(result.milestones["total"][""])
-    rows: list[tuple[str | int, ...]] = [
-        (name, *counts.values(), sum(counts.values()))
-        for name, counts in result.milestones["chapter"].items()
-    ]
-    total = result.milestones["total"][""]
-    rows.append(("Total", *total.values(), sum(total.values())))
-    _table(("Chapter", *states, "items"), rows)
-    echo()
-    economy = result.economy["total"][""]
-    echo(
-        click.style("Economy smileys: ", bold=True)
-        + ", ".join(f"{k} {v}" for k, v in economy.items())
-    )
-    budget = result.budget["total"][""]
-    if budget.years:
-        echo()
-        _table(
-            ("Budget (mio. kr.)", "spending", "savings", "net"),
-            [
-                (str(year), _amount(spending), _amount(savings), _amount(spending + savings))
-                for year, (spending, savings) in sorted(budget.years.items())
-            ],
-        )
-    if result.budget_year is not None:
-        at_risk = _amount(budget.at_risk)
-        echo(f"At risk in {result.budget_year} (economy not kept): {at_risk} mio. kr.")
-    echo(
-        f"Expected deviation entered by the centres: {_amount(budget.expected_deviation)} mio. kr."
-    )
-    worse = sum(1 for change in result.changes if change.steps > 0)
-    echo(
-        f"Since the previous round: {worse} smileys worse, "
-        f"{len(result.changes) - worse} better. Still missing: {len(result.missing)} items."
-    )
-
-
-def _amount(value: float) -> str:
-    return f"{value:,.3f}"
 
 
 def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -481,7 +349,10 @@ def send(
     workspace = Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
     smtp = with_smtp(workspace.load().settings.smtp, **server)
-    _print_mail(workspace.send(round_text, how, again, smtp))
+    report = workspace.send(round_text, how, again, smtp)
+    terminal.print_mail(report)
+    if report.needs_a_person:
+        click.get_current_context().exit(3)
 
 
 @cli.command("remind", epilog=EXIT_CODES)
@@ -498,18 +369,8 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     workspace = Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
     smtp = with_smtp(workspace.load().settings.smtp, **server)
-    _print_mail(workspace.remind(round_text, how, smtp))
-
-
-def _print_mail(report: MailReport) -> None:
-    done = {"eml": "draft", "smtp": "sent", "dry-run": "would send"}[report.how]
-    rows: list[tuple[str | int, ...]] = [(c, a, done, w) for c, a, w in report.done]
-    rows += [(c, a, "FAILED", why) for c, a, why in report.failed]
-    rows += [(c, "", "skipped", why) for c, why in report.skipped]
-    if rows:
-        _table(("Centre", "Address", "", "Draft, message id, subject or reason"), rows)
-    else:
-        click.echo(f"Nobody to write to for {report.round}.")
+    report = workspace.remind(round_text, how, smtp)
+    terminal.print_mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
 
@@ -538,43 +399,6 @@ def resolve(
     directory, item, field = (".", *words) if len(words) == 2 else words
     conflict = Workspace(directory).resolve(item, field, round_text, take, value)
     click.echo(f"Resolved item {conflict.item} {conflict.field} ({conflict.round}).")
-
-
-def _print_overview(overview: Overview) -> None:
-    echo = click.echo
-    echo(click.style(overview.title, bold=True))
-    echo(
-        f"{overview.items} items in {len(overview.chapters)} chapters, "
-        f"{len(overview.centres)} centres, {overview.committees} committees, "
-        f"{len(overview.rounds)} rounds."
-    )
-    echo()
-    _table(("Chapter", "Sheet", "Items"), [(c[0], c[2], c[3]) for c in overview.chapters])
-    echo()
-    _table(
-        ("Centre", "Code", "Email", "Items"),
-        [(n, c, e or "-", k) for n, c, e, k in overview.centres],
-    )
-    echo()
-    _table(("Round", "Deadline", "Milestones"), [(n, d or "-", k) for n, d, k in overview.rounds])
-    if overview.notes:
-        echo("\nWorth a look:")
-        for note in overview.notes:
-            echo(f"  - {note}")
-    echo(click.style("\nThe workspace is sound.", fg="green"))
-
-
-def _table(headers: tuple[str, ...], rows: list[tuple[str | int, ...]]) -> None:
-    """Print rows under headers in aligned columns; numbers to the right."""
-    cells = [headers, *(tuple(str(cell) for cell in row) for row in rows)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
-    for index, row in enumerate(cells):
-        line = "  ".join(
-            cell.rjust(width) if right else cell.ljust(width)
-            for cell, width, right in zip(row, widths, numeric, strict=True)
-        )
-        click.echo(click.style(line.rstrip(), bold=True) if index == 0 else line.rstrip())
 
 
 def main() -> None:
