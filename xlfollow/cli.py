@@ -75,10 +75,14 @@ def cli(debug: bool) -> None:
       xlfollow init budget2018 --example ballerup-2018
       xlfollow check budget2018
       xlfollow issue budget2018 --round 1
-      (mail outbox/round-1/ to the centres; save their returns in inbox/)
+      xlfollow send budget2018 --round 1      (or --smtp)
+      (save the centres' returns in budget2018/inbox/)
       xlfollow merge budget2018
       xlfollow status budget2018
       xlfollow summary budget2018
+      xlfollow remind budget2018 --round 1
+
+    To see it all on the bundled example first:  xlfollow demo example-workspace
     """
 
 
