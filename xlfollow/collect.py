@@ -169,29 +169,20 @@ class Intake:
             self._issued[issue_id] = self.ledger.issued_sets(issue_id)
         return self._issued[issue_id]
 
-    def receive(self, path: Path, shown: str) -> FileReport:
-        """Identify, check and merge one returned file into the ledger; its report.
-
-        `shown` is how the file is named in messages and the ledger.
-        """
-        return receive_file(path, self, shown)
-
     def receive_all(
         self, paths: Sequence[Path], shown: Callable[[Path], str], workers: int = 1
     ) -> Iterator[FileReport]:
-        """Receive files in order. They are read in `workers` reader processes (at
-        most one per file), a few files ahead of the merge, which stays in this
-        process. A reader process has limits (READER_SECONDS of processor time a
-        file, READER_MEMORY more memory than it starts with): a file that breaks
-        them, or brings the reader down otherwise, is rejected, and the rest go
-        on. workers=0 reads in this process, without limits (for tests)."""
+        """Receive files in order; `shown` names a file in messages and the ledger.
+
+        They are read in `workers` reader processes (at least one, at most one per
+        file), a few files ahead of the merge, which stays in this process. A
+        reader process has limits (READER_SECONDS of processor time a file,
+        READER_MEMORY more memory than it starts with): a file that breaks them,
+        or brings the reader down otherwise, is rejected, and the rest go on."""
         if not paths:
             return
-        if workers <= 0:
-            for path in paths:
-                yield self.receive(path, shown(path))
-            return
-        for path, read in _read_ahead(paths, self.definition, min(workers, len(paths))):
+        workers = max(1, min(workers, len(paths)))
+        for path, read in _read_ahead(paths, self.definition, workers):
             yield receive_file(path, self, shown(path), read)
 
 

@@ -174,25 +174,24 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
             )
         )
     scan = Scan()
-    checked: list[tuple[str, bytes]] = []
+    checked: dict[str, bytes] = {}
     for entry in entries:
         name = entry.filename
         if name.endswith((".xml", ".rels")):
             data = _read(handle, entry, limits)
             _check_xml(name, data)
-            checked.append((name, data))
-    workbook = dict(checked)["xl/workbook.xml"]
-    if _STRICT in workbook[:2048]:
+            checked[name] = data
+    if _STRICT in checked["xl/workbook.xml"][:2048]:
         raise ScanError(
             Text(
                 "saved as Strict Open XML, which xlfollow does not read; save it as "
                 "Excel Workbook (.xlsx), not Strict Open XML Spreadsheet, and send it again"
             )
         )
-    if b"macroEnabled" in dict(checked).get("[Content_Types].xml", b""):
+    if b"macroEnabled" in checked.get("[Content_Types].xml", b""):
         raise ScanError(_MACROS)
-    sheets = _sheet_parts(archive)
-    for name, data in checked:
+    sheets = _sheet_parts(checked)
+    for name, data in checked.items():
         if name in sheets:
             scan.formulas[sheets[name]] = _check_sheet(sheets[name], data, limits)
     return scan
@@ -224,10 +223,7 @@ def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) ->
     """Refuse parts whose data overlap (a 'quoted-overlap' zip bomb shares one deflate
     stream among many entries) or run past the central directory."""
     ordered = sorted(entries, key=lambda entry: entry.header_offset)
-    directory = getattr(archive, "start_dir", None) or max(
-        (e.header_offset + 30 + len(e.orig_filename.encode()) + e.compress_size for e in entries),
-        default=0,
-    )
+    directory = archive.start_dir  # where the central directory begins
     for entry, following in zip(ordered, [*ordered[1:], None], strict=True):
         end = entry.header_offset + 30 + len(entry.orig_filename.encode()) + entry.compress_size
         limit = following.header_offset if following is not None else directory
@@ -287,11 +283,12 @@ def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
     return data
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part name -> sheet name, from the workbook and its relationships."""
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from the workbook and its relationships
+    (the parts as the scan has read and checked them)."""
     try:
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(parts["xl/workbook.xml"])
+        rels = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
     except (KeyError, ElementTree.ParseError) as exc:
         raise ScanError(
             Text("its workbook part cannot be read ({why}); save it again", why=exc)
@@ -301,13 +298,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = rel.get("Target", "")
         path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         targets[rel.get("Id")] = path
-    parts = {}
+    sheets = {}
     for element in book.iter():
         if element.tag.endswith("}sheet") or element.tag == "sheet":
             target = targets.get(element.get(f"{_REL_NS}id"))
             if target is not None:
-                parts[target] = element.get("name", "")
-    return parts
+                sheets[target] = element.get("name", "")
+    return sheets
 
 
 def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
