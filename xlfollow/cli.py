@@ -17,7 +17,6 @@ from xlfollow import terminal
 from xlfollow.agreement import write_agreement
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
-from xlfollow.mailing import with_smtp
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Workspace, example_names
 
@@ -352,8 +351,7 @@ def send(
     """
     workspace = Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
-    smtp = with_smtp(workspace.load().settings.smtp, **server)
-    report = workspace.send(round_text, how, again, smtp)
+    report = workspace.send(round_text, how, again, **server)
     terminal.print_mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
@@ -372,8 +370,7 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     """
     workspace = Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
-    smtp = with_smtp(workspace.load().settings.smtp, **server)
-    report = workspace.remind(round_text, how, smtp)
+    report = workspace.remind(round_text, how, **server)
     terminal.print_mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)

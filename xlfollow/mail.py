@@ -15,7 +15,7 @@ import copy
 import os
 import smtplib
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from xlfollow.errors import WorkspaceError
+from xlfollow.files import write_atomically
 from xlfollow.model import Language, Security, Smtp
 
 __all__ = [
@@ -130,7 +131,7 @@ def compose(
     return message
 
 
-def write_draft(letter: Letter, folder: Path, write: Callable[[Path, bytes], None]) -> Path:
+def write_draft(letter: Letter, folder: Path) -> Path:
     """Save a letter as an .eml draft named after its workbook; X-Unsent makes Outlook
     open it as a message ready to send (Thunderbird opens it as it is)."""
     draft = copy.deepcopy(letter.message)
@@ -140,7 +141,7 @@ def write_draft(letter: Letter, folder: Path, write: Callable[[Path, bytes], Non
     path = (
         folder / f"{Path(attachment).stem}{'' if letter.kind == 'send' else '-' + letter.kind}.eml"
     )
-    write(path, bytes(draft))
+    write_atomically(path, bytes(draft))
     return path
 
 

@@ -15,7 +15,6 @@ from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from xlfollow.errors import WorkspaceError
-from xlfollow.files import write_atomically
 from xlfollow.ledger import IssueRecord, Ledger, MessageRecord
 from xlfollow.mail import Letter, compose, mail_texts, send_letters, write_draft
 from xlfollow.model import Definition, Security, Smtp
@@ -47,6 +46,7 @@ class MailReport:
 
 def send_round(
     path: Path,
+    ledger_path: Path,
     definition: Definition,
     round_index: int,
     how: str,
@@ -56,7 +56,7 @@ def send_round(
     """Each centre's workbook of a round to the centre's address."""
     round_name = definition.agreement.rounds[round_index]
     report = MailReport(round_name, how)
-    with Ledger(path / "ledger.sqlite") as ledger:
+    with Ledger(ledger_path) as ledger:
         issues = _latest_issues(ledger.issues(round_name))
         sent_before = {m.centre: m for m in ledger.messages(round_name) if m.kind == "send"}
     if not issues:
@@ -73,11 +73,12 @@ def send_round(
         letter = _letter("send", path, definition, round_index, smtp, centre, issue, {}, report)
         if letter is not None:
             letters.append(letter)
-    return _deliver(path, letters, how, smtp, report, _drafts(path, round_index))
+    return _deliver(path, ledger_path, letters, how, smtp, report, _drafts(path, round_index))
 
 
 def remind_round(
     path: Path,
+    ledger_path: Path,
     definition: Definition,
     round_index: int,
     how: str,
@@ -92,7 +93,7 @@ def remind_round(
     report = MailReport(round_name, how)
     words = mail_texts(definition.settings.language, path)
     titles = {item.number: item.title for item in definition.agreement.items}
-    with Ledger(path / "ledger.sqlite") as ledger:
+    with Ledger(ledger_path) as ledger:
         issues = _latest_issues(ledger.issues(round_name))
     letters = []
     for centre in status.centres:
@@ -121,7 +122,7 @@ def remind_round(
         )
         if letter is not None:
             letters.append(letter)
-    return _deliver(path, letters, how, smtp, report, _drafts(path, round_index))
+    return _deliver(path, ledger_path, letters, how, smtp, report, _drafts(path, round_index))
 
 
 def _drafts(path: Path, round_index: int) -> Path:
@@ -177,7 +178,13 @@ def _letter(
 
 
 def _deliver(
-    path: Path, letters: list[Letter], how: str, smtp: Smtp, report: MailReport, drafts: Path
+    path: Path,
+    ledger_path: Path,
+    letters: list[Letter],
+    how: str,
+    smtp: Smtp,
+    report: MailReport,
+    drafts: Path,
 ) -> MailReport:
     if how == "dry-run":
         for letter in letters:
@@ -186,7 +193,7 @@ def _deliver(
     if how == "eml":
         drafts.mkdir(parents=True, exist_ok=True)
         for letter in letters:
-            draft = write_draft(letter, drafts, write_atomically)
+            draft = write_draft(letter, drafts)
             report.done.append((letter.centre, letter.address, str(draft.relative_to(path))))
         return report
     if not smtp.host:
@@ -195,7 +202,7 @@ def _deliver(
         raise WorkspaceError(
             "no sender address: give sender under [smtp] in xlfollow.toml, or --sender"
         )
-    with Ledger(path / "ledger.sqlite") as ledger:
+    with Ledger(ledger_path) as ledger:
         for sent in send_letters(smtp, letters):
             letter = sent.letter
             if sent.error:

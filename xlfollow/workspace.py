@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -33,7 +32,7 @@ from xlfollow.ledger import (
     create_ledger,
     ledger_version,
 )
-from xlfollow.mailing import MailReport, remind_round, send_round
+from xlfollow.mailing import MailReport, remind_round, send_round, with_smtp
 from xlfollow.model import Definition, Smtp
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.status import RoundStatus, round_status
@@ -413,45 +412,70 @@ class Workspace:
         self.write_master(definition)
         return summarise(definition, round_index, self.answers(definition))
 
+    @_changes_it("send")
     def send(
         self,
         round_text: str,
         how: str = "eml",
         again: bool = False,
         smtp: Smtp | None = None,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        security: str | None = None,
+        user: str | None = None,
+        sender: str | None = None,
     ) -> MailReport:
         """Each centre's workbook of a round, to its address: as .eml drafts in
         outbox/round-N/mail/ (how="eml"), through the mail server (how="smtp", each
         message recorded in the ledger; again=True to send a second time), or only
-        said (how="dry-run"). `smtp` overrides the settings' [smtp] table."""
+        said (how="dry-run"). The server is the settings' [smtp] table, or `smtp`,
+        with any of host, port, security, user, sender given as keywords instead."""
         definition = self.load()
         round_index = self._round_index(definition, round_text)
-        server = smtp or definition.settings.smtp
-        with self._locked_if(how != "dry-run"):
-            return send_round(self.path, definition, round_index, how, server, again)
+        mail_server = with_smtp(
+            smtp or definition.settings.smtp, host, port, security, user, sender
+        )
+        return send_round(
+            self.path, self.ledger_path, definition, round_index, how, mail_server, again
+        )
 
-    def remind(self, round_text: str, how: str = "eml", smtp: Smtp | None = None) -> MailReport:
+    @_changes_it("remind")
+    def remind(
+        self,
+        round_text: str,
+        how: str = "eml",
+        smtp: Smtp | None = None,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        security: str | None = None,
+        user: str | None = None,
+        sender: str | None = None,
+    ) -> MailReport:
         """A reminder to each centre with unanswered items or open conflicts in a round,
-        listing them, its workbook attached again; how as for send."""
+        listing them, its workbook attached again; how and the server as for send."""
         definition = self.load()
-        round_index = self._round_index(definition, round_text)
-        status = self.status(round_text)
-        round_name = definition.agreement.rounds[round_index]
+        status, open_conflicts = self._round_status(definition, round_text)
+        round_index = definition.agreement.rounds.index(status.round)
         centre_of = {item.number: item.centre for item in definition.agreement.items}
         conflicts: dict[str, list[tuple[str, str]]] = {}
-        with Ledger(self.ledger_path) as ledger:
-            for conflict in ledger.conflicts(round_name):
-                centre = centre_of.get(conflict.item, "")
-                conflicts.setdefault(centre, []).append((conflict.item, conflict.field))
-        server = smtp or definition.settings.smtp
-        with self._locked_if(how != "dry-run"):
-            return remind_round(self.path, definition, round_index, how, server, status, conflicts)
-
-    def _locked_if(self, condition: bool) -> contextlib.AbstractContextManager[None]:
-        """The workspace lock when a command will change the ledger, else nothing."""
-        if condition and not self._holding and self.settings_path.is_file():
-            return locked(self.path, "send")
-        return contextlib.nullcontext()
+        for conflict in open_conflicts:
+            centre = centre_of.get(conflict.item, "")
+            conflicts.setdefault(centre, []).append((conflict.item, conflict.field))
+        mail_server = with_smtp(
+            smtp or definition.settings.smtp, host, port, security, user, sender
+        )
+        return remind_round(
+            self.path,
+            self.ledger_path,
+            definition,
+            round_index,
+            how,
+            mail_server,
+            status,
+            conflicts,
+        )
 
     def _issued_round(
         self, definition: Definition, issues: list[IssueRecord], round_text: str | None
@@ -467,14 +491,19 @@ class Workspace:
     def status(self, round_text: str | None = None) -> RoundStatus:
         """Per centre for a round (by default the latest issued): files issued and
         received, smileys answered and missing, open conflicts, overdue or not."""
-        definition = self.load()
+        return self._round_status(self.load(), round_text)[0]
+
+    def _round_status(
+        self, definition: Definition, round_text: str | None
+    ) -> tuple[RoundStatus, list[ConflictRecord]]:
+        """A round's status, and its open conflicts."""
         with Ledger(self.ledger_path) as ledger:
             issues = ledger.issues()
             round_index = self._issued_round(definition, issues, round_text)
             round_name = definition.agreement.rounds[round_index]
             receipts = [r for r in ledger.receipts() if r.round == round_name]
             conflicts = ledger.conflicts(round_name)
-        return round_status(
+        status = round_status(
             definition,
             round_index,
             self.answers(definition),
@@ -483,6 +512,7 @@ class Workspace:
             conflicts,
             datetime.now(UTC).date(),
         )
+        return status, conflicts
 
     @_changes_it("resolve")
     def resolve(
