@@ -65,7 +65,7 @@ def print_merge(report: MergeReport) -> None:
 def print_demo(result: DemoResult) -> None:
     """What the demo did, and where in the master each staged event shows."""
     echo, path = click.echo, result.workspace.path
-    master = path / "master.xlsx"
+    master = result.workspace.master_path
     first, correction = result.first, result.correction
     reports = [*first.files, *correction.files]
     totals = {

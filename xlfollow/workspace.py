@@ -341,7 +341,7 @@ class Workspace:
         definition = self.load()
         # The master is written anew after the merge: if it cannot be (it is open in
         # Excel), say so now, before the ledger changes.
-        ensure_replaceable(self.path / "master.xlsx")
+        ensure_replaceable(self.master_path)
         batch = _inbox_files(self) if files is None else files
         report = MergeReport()
         workers = min(4, os.cpu_count() or 1)
@@ -361,18 +361,26 @@ class Workspace:
     def write_master(self, definition: Definition | None = None) -> Path | None:
         """Write master.xlsx from the ledger for the latest round issued, and record it
         as an issue, so that finance staff can edit it and merge it back."""
-        definition = definition or self.load()
+        return None if self._write_master(definition or self.load()) is None else self.master_path
+
+    @property
+    def master_path(self) -> Path:
+        """Where master.xlsx is."""
+        return self.path / "master.xlsx"
+
+    def _write_master(self, definition: Definition) -> Summary | None:
+        """Write and record the master; the summary it shows (None: nothing issued)."""
         with Ledger(self.ledger_path) as ledger:
             issued = ledger.issues()
             if not issued:
                 return None
-            rounds = definition.agreement.rounds
-            round_index = max(rounds.index(i.round) for i in issued if i.round in rounds)
+            round_index = self._issued_round(definition, issued, None)
             conflicts = tuple(ledger.conflicts())
             receipts = tuple(ledger.receipts())
-        path = self.path / "master.xlsx"
+        path = self.master_path
         issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         answers = self.answers(definition)
+        summary = summarise(definition, round_index, answers)
         spec = dataclasses.replace(
             _spec(
                 definition,
@@ -385,7 +393,7 @@ class Workspace:
             conflicts=conflicts,
             receipts=receipts,
             master_sheets=True,
-            summary=summarise(definition, round_index, answers),
+            summary=summary,
         )
         book = write_workbook(spec)
         record = _record(spec, path.name, book.content)
@@ -398,7 +406,7 @@ class Workspace:
             ) from exc
         with Ledger(self.ledger_path) as ledger:
             ledger.record_issue(record, book.cells, book.shown)
-        return path
+        return summary
 
     @_changes_it("summary")
     def summary(self, round_text: str | None = None) -> Summary:
@@ -409,7 +417,9 @@ class Workspace:
         definition = self.load()
         with Ledger(self.ledger_path) as ledger:
             round_index = self._issued_round(definition, ledger.issues(), round_text)
-        self.write_master(definition)
+        shown = self._write_master(definition)
+        if shown is not None and shown.round_index == round_index:
+            return shown  # the master shows the round asked for: its figures
         return summarise(definition, round_index, self.answers(definition))
 
     @_changes_it("send")
@@ -527,7 +537,7 @@ class Workspace:
         if (take is None) == (value is None):
             raise WorkspaceError("give either --take SOURCE or --value VALUE")
         definition = self.load()
-        ensure_replaceable(self.path / "master.xlsx")
+        ensure_replaceable(self.master_path)
         with Ledger(self.ledger_path) as ledger:
             open_ones = [c for c in ledger.conflicts() if c.item == item and c.field == field]
             if round_text is not None:
