@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,21 +53,35 @@ class FileReport:
     path: str
     sha256: str
     verdict: str
-    reason: str
+    why: Text | None = None
+    """Why it was rejected or a duplicate, as a message that can be said in the
+    workspace's language; None when it was accepted."""
     centre: str | None = None
     round: str | None = None
     issue_id: str | None = None
     cells: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     problems: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    reason_text: Text | None = field(default=None, repr=False, compare=False)
-    """The reason as a message that can be said in the workspace's language."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in English; '' for a file accepted."""
+        return "" if self.why is None else str(self.why)
 
     def to_json(self) -> dict[str, object]:
         """The file's entry of the --json report."""
-        entry = asdict(self)
-        del entry["reason_text"]
-        return entry
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "centre": self.centre,
+            "round": self.round,
+            "issue_id": self.issue_id,
+            "cells": self.cells,
+            "problems": self.problems,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -222,12 +236,12 @@ def receive_file(
     read = read or read_file(path, intake.reading)
     if not read.sha256:
         assert read.problem is not None
-        return FileReport(shown, "", "rejected", str(read.problem), reason_text=read.problem)
+        return FileReport(shown, "", "rejected", read.problem)
     sha = read.sha256
-    report = FileReport(shown, sha, "accepted", "")
+    report = FileReport(shown, sha, "accepted")
 
     def record(verdict: str, reason: Text) -> FileReport:
-        report.verdict, report.reason, report.reason_text = verdict, str(reason), reason
+        report.verdict, report.why = verdict, reason
         ledger.record_receipt(_receipt(report, received_at))
         return report
 
@@ -360,8 +374,8 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         "problems": report.problems,
         "notes": report.notes,
     }
-    if report.reason_text is not None:
-        summary["reason_text"] = report.reason_text.to_json()
+    if report.why is not None:
+        summary["reason_text"] = report.why.to_json()
     return ReceiptRecord(
         None,
         report.path,
