@@ -51,12 +51,17 @@ def test_what_a_file_is(tmp_path: Path, content: bytes, message: str) -> None:
         scan_workbook(path)
 
 
-def test_a_cell_far_outside_the_table_is_refused(issued: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "far.xlsx"
+def with_cell_at(issued: Path, copy: Path, ref: str) -> Path:
+    """A copy of a workbook with a value typed at `ref` in its chapter sheet."""
     shutil.copy(issued, copy)
     book = openpyxl.load_workbook(copy)
-    book["3. Sammenhængende udviklingsfo…"]["XFD1048576"] = "x"
+    book["3. Sammenhængende udviklingsfo…"][ref] = "x"
     book.save(copy)
+    return copy
+
+
+def test_a_cell_far_outside_the_table_is_refused(issued: Path, tmp_path: Path) -> None:
+    copy = with_cell_at(issued, tmp_path / "far.xlsx", "XFD1048576")
     with pytest.raises(
         ScanError, match=r"has a cell at XFD1048576, far outside the workbook's table"
     ):
@@ -104,11 +109,7 @@ def test_a_cell_without_its_reference_is_refused(issued: Path, tmp_path: Path) -
 
 def test_far_cells_in_two_letter_columns_and_deep_rows(issued: Path, tmp_path: Path) -> None:
     for ref, shown in (("IW3", r"IW\d+"), ("A200001", r"[A-Z]+200001")):
-        copy = tmp_path / f"{ref}.xlsx"
-        shutil.copy(issued, copy)
-        book = openpyxl.load_workbook(copy)
-        book["3. Sammenhængende udviklingsfo…"][ref] = "x"
-        book.save(copy)
+        copy = with_cell_at(issued, tmp_path / f"{ref}.xlsx", ref)
         with pytest.raises(ScanError, match=f"has a cell at {shown}, far outside"):
             scan_workbook(copy)
     # The workbook as issued passes.
@@ -118,11 +119,7 @@ def test_far_cells_in_two_letter_columns_and_deep_rows(issued: Path, tmp_path: P
 
 
 def test_a_far_cell_behind_an_honest_looking_dimension(issued: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "far.xlsx"
-    shutil.copy(issued, copy)
-    book = openpyxl.load_workbook(copy)
-    book["3. Sammenhængende udviklingsfo…"]["XFD1048576"] = "x"
-    book.save(copy)
+    copy = with_cell_at(issued, tmp_path / "far.xlsx", "XFD1048576")
     with zipfile.ZipFile(copy) as archive:
         part = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet2"))
         xml = archive.read(part)
