@@ -16,6 +16,14 @@ from xlfollow.workspace import Workspace
 settings.register_profile("xlfollow", deadline=None)
 settings.load_profile("xlfollow")
 
+
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read the terminal's English, whatever the machine's locale says;
+    the ones about Danish set it themselves."""
+    monkeypatch.setenv("XLFOLLOW_LANGUAGE", "en")
+
+
 AGREEMENT = textwrap.dedent(
     """\
     title: Aftale om budget 2018

@@ -26,7 +26,7 @@ def only_problem(tmp_path: Path, text: str) -> tuple[str, int | None, str]:
         load_agreement(path)
     problems = caught.value.problems
     assert len(problems) == 1, [str(p) for p in problems]
-    return problems[0].file, problems[0].line, problems[0].message
+    return problems[0].file, problems[0].line, str(problems[0].message)
 
 
 def test_sound_agreement_loads_every_field(tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_undeclared_committee_and_contributor(tmp_path: Path) -> None:
     )
     with pytest.raises(DefinitionError) as caught:
         load_text(tmp_path, text)
-    lines = {p.line: p.message for p in caught.value.problems}
+    lines = {p.line: str(p.message) for p in caught.value.problems}
     assert (
         'committee "Økonomi udvalget" is not declared under `committees:`. Did you mean'
         in (lines[line_with(text, "committee: Økonomi udvalget")])

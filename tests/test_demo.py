@@ -26,8 +26,8 @@ def test_the_demo_stages_what_it_says(demo: DemoResult) -> None:
     assert {f.verdict for f in demo.first.files} == {"accepted"}
     assert demo.late not in {f.centre for f in demo.first.files}
     (refused,) = demo.refused
-    assert refused["value"] == "lilla" and refused["field"] == "milestone"
-    assert "is not a milestone smiley" in refused["reason"]
+    assert refused.value == "lilla" and refused.field == "milestone"
+    assert "is not a milestone smiley" in refused.reason
     (again,) = demo.correction.files
     assert again.centre == demo.corrected and again.cells["accepted"] == 1
     (conflict,) = demo.correction.conflicts

@@ -158,7 +158,7 @@ def test_what_a_centre_typed_reaches_the_master_as_plain_text(ws: Workspace) -> 
     assert file.verdict == "accepted", file.reason
     assert file.cells["refused"] == 0, file.problems
     # Each text that a spreadsheet could take for a formula is named in the report.
-    flagged = [n for n in file.notes if "kept and shown as text, never as a formula" in n]
+    flagged = [n for n in file.notes if "kept and shown as text, never as a formula" in str(n)]
     assert len(flagged) == 5, file.notes  # =, =, +, @ and the tab
     stored = ledger_answers(ws)
     round_name = "1. budgetopfølgning 2018"

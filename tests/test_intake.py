@@ -90,8 +90,8 @@ def test_a_formula_in_an_answer_cell_is_refused(tmp_path: Path) -> None:
     (file,) = workspace.merge().files
     assert file.cells["accepted"] == 1 and file.cells["refused"] == 1
     (problem,) = file.problems
-    assert problem["item"] == "3.01"
-    assert problem["reason"].endswith(
+    assert problem.item == "3.01"
+    assert problem.reason.endswith(
         "cell K3: a formula where a value belongs; type the value itself"
     )
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlfollow.merge import Current, OpenConflict, Outcome, SubmittedCell, merge_cells
+from xlfollow.messages import Text
 
 Key = tuple[str, str]
 
@@ -41,7 +42,7 @@ def test_the_table_of_the_design() -> None:
     (conflict,) = plan.conflicts
     assert (conflict.base, conflict.current, conflict.current_source) == ("", "met", "SIK")
     assert (
-        conflict.reason
+        str(conflict.reason)
         == "SIK changed it to 'met' since it was issued; kept open, nothing overwritten"
     )
 
@@ -52,7 +53,7 @@ def test_refusals() -> None:
     current = {("2", "milestone"): Current("not_met", "SIK", 1)}
     plan = merge_cells(
         [
-            SubmittedCell("1", "milestone", "lilla", "Ark", "K3", "K3: not a smiley"),
+            SubmittedCell("1", "milestone", "lilla", "Ark", "K3", Text("K3: not a smiley")),
             cell("2", "met"),  # shown locked as 'met'; stale, not a change
             cell("2", "partly", "economy"),  # not covered at all
             cell("1", "met"),
@@ -69,8 +70,8 @@ def test_refusals() -> None:
         Outcome.ACCEPTED,
         Outcome.REFUSED,
     ]
-    assert plan.results[0].reason == "K3: not a smiley"
-    assert plan.results[4].reason == "1 milestone is given twice in this file (also Ark!K3)"
+    assert str(plan.results[0].reason) == "K3: not a smiley"
+    assert str(plan.results[4].reason) == "1 milestone is given twice in this file (also Ark!K3)"
 
 
 def test_a_correction_supersedes_and_closes_its_conflicts() -> None:

@@ -111,14 +111,15 @@ def test_missing_agreement_file_names_the_setting(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.file == str(tmp_path / "agreement.yaml")
     assert (
-        problem.message == "the file does not exist; create it or fix `agreement` in xlfollow.toml"
+        str(problem.message)
+        == "the file does not exist; create it or fix `agreement` in xlfollow.toml"
     )
 
 
 def test_overview_notes_missing_emails_and_deadlines(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path, settings='language = "en"\n')
     create_ledger(workspace.ledger_path)
-    notes = workspace.check().notes
+    notes = [str(n) for n in workspace.check().notes]
     assert 'centre "Social og Sundhed" has no email yet; add it in xlfollow.toml' in notes
     assert 'round "1. budgetopfølgning 2018" has no deadline yet; add it in xlfollow.toml' in notes
 

@@ -14,6 +14,7 @@ import yaml
 from xlfollow.errors import Problems, did_you_mean
 from xlfollow.files import write_atomically
 from xlfollow.layout import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
+from xlfollow.messages import Text
 from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
     DEFAULT_MILESTONE_SCALE,
@@ -82,7 +83,7 @@ def read_agreement(text: str, problems: Problems) -> Agreement | None:
     root = compose(text, problems) if text else None
     if root is None:
         if len(problems.found) == before:
-            problems.add(None, "the agreement is empty; see docs/formats.md for an example")
+            problems.add(None, Text("the agreement is empty; see docs/formats.md for an example"))
         return None
     return _AgreementReader(NodeReader(problems)).read(root)
 
@@ -93,23 +94,25 @@ class _AgreementReader:
 
     def read(self, root: Node) -> Agreement | None:
         top = self.r.mapping(
-            root, "the agreement", _TOP_KEYS, ("title", "rounds", "centres", "committees")
+            root, Text("the agreement"), _TOP_KEYS, ("title", "rounds", "centres", "committees")
         )
         if top is None:
             return None
         rounds = self._declared(top, "rounds", "round")
         if "rounds" in top and not rounds:
-            self.r.problem(top["rounds"], "declare at least one follow-up round under `rounds:`")
+            self.r.problem(
+                top["rounds"], Text("declare at least one follow-up round under `rounds:`")
+            )
         centres = self._declared(top, "centres", "centre")
         committees = self._declared(top, "committees", "committee")
         chapters = self._chapters(top.get("chapters"))
         context = _Declared(rounds, centres, committees, {c.number for c in chapters})
         items = self._items(top.get("items"), context)
         milestone_scale, economy_scale = self._scales(top.get("scales"))
-        title = self.r.name(top["title"], "title") if "title" in top else None
+        title = self.r.name(top["title"], _key("title")) if "title" in top else None
         municipality = ""
         if "municipality" in top:
-            municipality = self.r.text(top["municipality"], "municipality") or ""
+            municipality = self.r.text(top["municipality"], _key("municipality")) or ""
         return Agreement(
             title=title or "",
             municipality=municipality,
@@ -127,15 +130,19 @@ class _AgreementReader:
             return []
         names: list[str] = []
         first_line: dict[str, int] = {}
-        for node in self.r.sequence(top[key], f"`{key}`"):
-            name = self.r.name(node, f"a {what} under `{key}`")
+        for node in self.r.sequence(top[key], _key(key)):
+            name = self.r.name(node, _UNDER[key])
             if name is None:
                 continue
             if name.casefold() in first_line:
                 self.r.problem(
                     node,
-                    f'{what} "{name}" is declared twice (also on line '
-                    f"{first_line[name.casefold()]}); remove one",
+                    Text(
+                        '{role} "{name}" is declared twice (also on line {line}); remove one',
+                        role=_ROLES[what],
+                        name=name,
+                        line=first_line[name.casefold()],
+                    ),
                 )
                 continue
             first_line[name.casefold()] = line_of(node)
@@ -148,26 +155,40 @@ class _AgreementReader:
         chapters: list[Chapter] = []
         lines: dict[str, int] = {}
         sheets: dict[str, tuple[str, int]] = {}
-        for chapter_node in self.r.sequence(node, "`chapters`"):
-            fields = self.r.mapping(chapter_node, "a chapter", _CHAPTER_KEYS, ("number", "title"))
+        for chapter_node in self.r.sequence(node, _key("chapters")):
+            fields = self.r.mapping(
+                chapter_node, Text("a chapter"), _CHAPTER_KEYS, ("number", "title")
+            )
             if fields is None or "number" not in fields or "title" not in fields:
                 continue
-            number = self.r.name(fields["number"], "chapter number")
-            title = self.r.name(fields["title"], "chapter title")
-            sheet = self.r.name(fields["sheet"], "sheet") if "sheet" in fields else None
+            number = self.r.name(fields["number"], Text("chapter number"))
+            title = self.r.name(fields["title"], Text("chapter title"))
+            sheet = self.r.name(fields["sheet"], _key("sheet")) if "sheet" in fields else None
             if number is None or title is None:
                 continue
             if number in lines:
                 self.r.problem(
                     chapter_node,
-                    f"chapter {number} is declared twice (also on line {lines[number]}); "
-                    "give each chapter its own number",
+                    Text(
+                        "chapter {number} is declared twice (also on line {line}); "
+                        "give each chapter its own number",
+                        number=number,
+                        line=lines[number],
+                    ),
                 )
                 continue
             lines[number] = line_of(chapter_node)
             chapter = Chapter(number, title, sheet)
             if sheet is not None and (why := sheet_name_problem(sheet)):
-                self.r.problem(fields["sheet"], f'chapter {number}: sheet "{sheet}": {why}')
+                self.r.problem(
+                    fields["sheet"],
+                    Text(
+                        'chapter {number}: sheet "{sheet}": {why}',
+                        number=number,
+                        sheet=sheet,
+                        why=why,
+                    ),
+                )
             else:
                 self._claim_sheet(chapter, chapter_node, sheets)
             chapters.append(chapter)
@@ -183,9 +204,16 @@ class _AgreementReader:
             other, line = sheets[key]
             self.r.problem(
                 node,
-                f'chapter {chapter.number} gets the sheet name "{name}", the same as chapter '
-                f"{other} (line {line}) once cut to Excel's {SHEET_NAME_MAX} characters; give "
-                f"one of them a `sheet:` name of at most {SHEET_NAME_MAX} characters",
+                Text(
+                    'chapter {number} gets the sheet name "{name}", the same as chapter '
+                    "{other} (line {line}) once cut to Excel's {max} characters; give "
+                    "one of them a `sheet:` name of at most {max} characters",
+                    number=chapter.number,
+                    name=name,
+                    other=other,
+                    line=line,
+                    max=SHEET_NAME_MAX,
+                ),
             )
         else:
             sheets[key] = (chapter.number, line_of(node))
@@ -195,15 +223,19 @@ class _AgreementReader:
             return []
         items: list[Item] = []
         lines: dict[str, int] = {}
-        for item_node in self.r.sequence(node, "`items`"):
+        for item_node in self.r.sequence(node, _key("items")):
             item = self._item(item_node, declared)
             if item is None:
                 continue
             if item.number in lines:
                 self.r.problem(
                     item_node,
-                    f"item {item.number} is given twice (also on line {lines[item.number]}); "
-                    "each item needs its own number",
+                    Text(
+                        "item {number} is given twice (also on line {line}); "
+                        "each item needs its own number",
+                        number=item.number,
+                        line=lines[item.number],
+                    ),
                 )
                 continue
             lines[item.number] = line_of(item_node)
@@ -214,16 +246,19 @@ class _AgreementReader:
         fields = self.r.mapping(node, _item_label(node), _ITEM_KEYS, _ITEM_REQUIRED)
         if fields is None or any(key not in fields for key in _ITEM_REQUIRED):
             return None
-        number = self.r.name(fields["number"], "item number")
+        number = self.r.name(fields["number"], Text("item number"))
         if number is None:
             return None
         if not _ITEM_NUMBER.fullmatch(number):
             self.r.problem(
                 fields["number"],
-                f'item number "{number}" should be parts separated by dots, like 3.01 or 3.31.2',
+                Text(
+                    'item number "{number}" should be parts separated by dots, like 3.01 or 3.31.2',
+                    number=number,
+                ),
             )
             return None
-        what = f"item {number}"
+        what = Text("item {number}", number=number)
         problems_before = len(self.r.problems.found)
         chapter = self._chapter_of(number, fields, declared)
         kind = self._kind(fields["kind"], what)
@@ -231,28 +266,30 @@ class _AgreementReader:
         committee = declared.one(self.r, fields["committee"], what, "committee")
         contributors: list[str] = []
         if "contributors" in fields:
-            for child in self._name_nodes(fields["contributors"], f"{what}: contributors"):
+            for child in self._name_nodes(fields["contributors"], _in(what, "contributors")):
                 name = declared.one(self.r, child, what, "contributor")
                 if name is not None:
                     contributors.append(name)
         milestones: dict[str, str] = {}
         for key_node, value_node in self.r.pairs(
-            fields.get("milestones", _EMPTY), f"{what}: milestones"
+            fields.get("milestones", _EMPTY), _in(what, "milestones")
         ):
             round_name = declared.one(self.r, key_node, what, "round")
-            text = self.r.text(value_node, f"{what}: milestone")
+            text = self.r.text(value_node, _in(what, "milestone"))
             if round_name is not None and text:
                 milestones[round_name] = text
         budget: dict[int, float] = {}
-        for key_node, value_node in self.r.pairs(fields.get("budget", _EMPTY), f"{what}: budget"):
-            year = self.r.year(key_node, f"{what}: budget")
-            amount = self.r.amount(value_node, f"{what}: budget for {key_node.value}")
+        for key_node, value_node in self.r.pairs(fields.get("budget", _EMPTY), _in(what, "budget")):
+            year = self.r.year(key_node, _in(what, "budget"))
+            amount = self.r.amount(
+                value_node, Text("{what}: budget for {year}", what=what, year=key_node.value)
+            )
             if year is not None and amount is not None:
                 budget[year] = amount
         status = self._status(fields.get("status", _EMPTY), what, declared)
-        title = self.r.name(fields["title"], f"{what}: title")
+        title = self.r.name(fields["title"], _in(what, "title"))
         texts = {
-            key: self.r.text(fields[key], f"{what}: {key}") or "" if key in fields else ""
+            key: self.r.text(fields[key], _in(what, key)) or "" if key in fields else ""
             for key in ("agreement_text", "action_text", "economy_text")
         }
         if len(self.r.problems.found) > problems_before:
@@ -274,26 +311,32 @@ class _AgreementReader:
             status=status,
         )
 
-    def _status(self, node: Node, what: str, declared: _Declared) -> dict[str, StatusNotes]:
+    def _status(self, node: Node, what: Text, declared: _Declared) -> dict[str, StatusNotes]:
         status: dict[str, StatusNotes] = {}
-        for key_node, value_node in self.r.pairs(node, f"{what}: status"):
+        for key_node, value_node in self.r.pairs(node, _in(what, "status")):
             round_name = declared.one(self.r, key_node, what, "round")
-            notes = self.r.mapping(value_node, f"{what}: status for {key_node.value}", _STATUS_KEYS)
+            notes = self.r.mapping(
+                value_node,
+                Text("{what}: status for {round}", what=what, round=key_node.value),
+                _STATUS_KEYS,
+            )
             if round_name is None or notes is None:
                 continue
-            texts = {key: self.r.text(notes[key], f"{what}: status") or "" for key in notes}
+            texts = {key: self.r.text(notes[key], _in(what, "status")) or "" for key in notes}
             if any(texts.values()):
                 status[round_name] = StatusNotes(**texts)
         return status
 
-    def _name_nodes(self, node: Node, what: str) -> list[Node]:
+    def _name_nodes(self, node: Node, what: Text) -> list[Node]:
         if isinstance(node, yaml.ScalarNode) and not is_null(node):
             return [node]
         return self.r.sequence(node, what)
 
     def _chapter_of(self, number: str, fields: dict[str, Node], declared: _Declared) -> str | None:
         if "chapter" in fields:
-            chapter = self.r.name(fields["chapter"], f"item {number}: chapter")
+            chapter = self.r.name(
+                fields["chapter"], _in(Text("item {number}", number=number), "chapter")
+            )
             where = fields["chapter"]
         else:
             chapter, where = number.split(".")[0], fields["number"]
@@ -302,14 +345,18 @@ class _AgreementReader:
         if chapter not in declared.chapters:
             self.r.problem(
                 where,
-                f'item {number} is in no chapter: chapter "{chapter}" is not declared under '
-                "`chapters:`; declare it, or give the item a `chapter:` that is",
+                Text(
+                    'item {number} is in no chapter: chapter "{chapter}" is not declared under '
+                    "`chapters:`; declare it, or give the item a `chapter:` that is",
+                    number=number,
+                    chapter=chapter,
+                ),
             )
             return None
         return chapter
 
-    def _kind(self, node: Node, what: str) -> Kind | None:
-        text = self.r.name(node, f"{what}: kind")
+    def _kind(self, node: Node, what: Text) -> Kind | None:
+        text = self.r.name(node, _in(what, "kind"))
         if text is None:
             return None
         kind = _KINDS.get(text.casefold())
@@ -317,8 +364,13 @@ class _AgreementReader:
             allowed = [kind.value for kind in Kind]
             self.r.problem(
                 node,
-                f'{what}: kind "{text}" is not one of {", ".join(allowed)}.'
-                f"{did_you_mean(text, allowed)}",
+                Text(
+                    '{what}: kind "{text}" is not one of {allowed}.{hint}',
+                    what=what,
+                    text=text,
+                    allowed=", ".join(allowed),
+                    hint=did_you_mean(text, allowed),
+                ),
             )
         return kind
 
@@ -326,7 +378,7 @@ class _AgreementReader:
         defaults = (DEFAULT_MILESTONE_SCALE, DEFAULT_ECONOMY_SCALE)
         if node is None:
             return defaults
-        fields = self.r.mapping(node, "`scales`", tuple(s.name for s in defaults))
+        fields = self.r.mapping(node, _key("scales"), tuple(s.name for s in defaults))
         if fields is None:
             return defaults
         return (
@@ -337,20 +389,25 @@ class _AgreementReader:
     def _scale(self, node: Node | None, default: SmileyScale) -> SmileyScale:
         if node is None:
             return default
-        what = f"the {default.name} scale"
+        what = Text("the {name} scale", name=default.name)
         fields = self.r.mapping(node, what, default.codes) or {}
         steps = []
         for step in default.steps:
             changes: dict[str, str] = {}
             if step.code in fields:
-                where = f"{what}, step {step.code}"
+                where = Text("{what}, step {code}", what=what, code=step.code)
                 for key, value_node in (
                     self.r.mapping(fields[step.code], where, _STEP_KEYS) or {}
                 ).items():
-                    value = self.r.text(value_node, f"{where}: {key}")
+                    value = self.r.text(value_node, _in(where, key))
                     if key == "colour" and value is not None and not _COLOUR.fullmatch(value):
                         self.r.problem(
-                            value_node, f'{where}: colour "{value}" should be like #63BE7B'
+                            value_node,
+                            Text(
+                                '{where}: colour "{value}" should be like #63BE7B',
+                                where=where,
+                                value=value,
+                            ),
                         )
                     elif value is not None:
                         changes[key] = value
@@ -358,13 +415,36 @@ class _AgreementReader:
         return SmileyScale(default.name, tuple(steps))
 
 
-def _item_label(node: Node) -> str:
+def _item_label(node: Node) -> Text:
     """'item 3.01' when the item's number can be seen, so problems say which item."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == "number" and isinstance(value, yaml.ScalarNode) and value.value:
-                return f"item {str(value.value).strip()}"
-    return "an item"
+                return Text("item {number}", number=str(value.value).strip())
+    return Text("an item")
+
+
+def _key(key: str) -> Text:
+    """A key of the YAML as a problem names it: `rounds`."""
+    return Text("`{key}`", key=key)
+
+
+def _in(what: Text, key: str) -> Text:
+    """A key of something, as a problem names it: item 3.01: budget."""
+    return Text("{what}: {key}", what=what, key=key)
+
+
+_UNDER = {
+    "rounds": Text("a round under `rounds`"),
+    "centres": Text("a centre under `centres`"),
+    "committees": Text("a committee under `committees`"),
+}
+_ROLES = {
+    "round": Text("round"),
+    "centre": Text("centre"),
+    "committee": Text("committee"),
+    "contributor": Text("contributor"),
+}
 
 
 _EMPTY = yaml.ScalarNode("tag:yaml.org,2002:null", "")
@@ -382,9 +462,9 @@ class _Declared:
             key: {name.casefold(): name for name in names} for key, names in self.choices.items()
         }
 
-    def one(self, r: NodeReader, node: Node, what: str, role: str) -> str | None:
+    def one(self, r: NodeReader, node: Node, what: Text, role: str) -> str | None:
         """A name that must be among the declared ones of its role; exact or by case."""
-        name = r.name(node, f"{what}: {role}")
+        name = r.name(node, _in(what, role))
         if name is None:
             return None
         key = {"contributor": "centres", "round": "rounds"}.get(role, role + "s")
@@ -393,8 +473,15 @@ class _Declared:
             return found
         r.problem(
             node,
-            f'{what}: {role} "{name}" is not declared under `{key}:`.'
-            f"{did_you_mean(name, self.choices[key])} Correct the name or declare it.",
+            Text(
+                '{what}: {role} "{name}" is not declared under `{key}:`.{hint} '
+                "Correct the name or declare it.",
+                what=what,
+                role=_ROLES[role],
+                name=name,
+                key=key,
+                hint=did_you_mean(name, self.choices[key]),
+            ),
         )
         return None
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from xlfollow.danish import parse_amount
+from xlfollow.messages import Joined, Text
 
 __all__ = ["budget_from_text"]
 
@@ -45,13 +46,15 @@ _ONWARDS = re.compile(rf"\bog frem\b|\bårligt\b|\bfra\s+{_YEAR}", re.IGNORECASE
 @dataclass(frozen=True)
 class _Reading:
     budget: dict[int, float]
-    unclear: list[str]
+    unclear: list[Text]
     onwards: bool
     money: bool
 
 
-def budget_from_text(economy_text: str, agreement_text: str) -> tuple[dict[int, float], str]:
-    """Amounts per year in mio. kr. (negative for savings), and a doubt to report, or ''.
+def budget_from_text(
+    economy_text: str, agreement_text: str
+) -> tuple[dict[int, float], Text | None]:
+    """Amounts per year in mio. kr. (negative for savings), and a doubt to report, or None.
 
     The economy text is read first; the agreement text only if the economy text
     gives no clear figures.
@@ -59,24 +62,36 @@ def budget_from_text(economy_text: str, agreement_text: str) -> tuple[dict[int, 
     readings = {"economy": _read(economy_text), "agreement": _read(agreement_text)}
     for label, reading in readings.items():
         if reading.budget and not reading.unclear:
-            doubt = ""
+            doubt = None
             if reading.onwards:
-                doubt = (
-                    f"budget taken from the {label} text as {_figures(reading.budget)}; "
+                doubt = Text(
+                    "budget taken from {text} as {figures}; "
                     "the text says the amount goes on in later years ('og frem', 'årligt', "
-                    "'fra'): add those years if the summaries should count them"
+                    "'fra'): add those years if the summaries should count them",
+                    text=_NAMES[label],
+                    figures=_figures(reading.budget),
                 )
             return reading.budget, doubt
-    reasons = [
-        f"the {label} text names {'; '.join(dict.fromkeys(reading.unclear))}"
+    reasons: list[Text] = [
+        Text(
+            "{text} names {what}",
+            text=_NAMES[label],
+            what=Joined(list(dict.fromkeys(reading.unclear))),
+        )
         for label, reading in readings.items()
         if reading.unclear and (label == "economy" or reading.budget or not economy_text)
     ]
     if not reasons and readings["economy"].money:
-        reasons = ["the economy text names amounts, none for one year"]
+        reasons = [Text("the economy text names amounts, none for one year")]
     if not reasons:
-        return {}, ""
-    return {}, f"budget left empty: {'; '.join(reasons)}; enter the figures per year by hand"
+        return {}, None
+    return {}, Text(
+        "budget left empty: {reasons}; enter the figures per year by hand",
+        reasons=Joined(reasons),
+    )
+
+
+_NAMES = {"economy": Text("the economy text"), "agreement": Text("the agreement text")}
 
 
 def _figures(budget: dict[int, float]) -> str:
@@ -85,7 +100,7 @@ def _figures(budget: dict[int, float]) -> str:
 
 def _read(text: str) -> _Reading:
     budget: dict[int, float] = {}
-    unclear: list[str] = []
+    unclear: list[Text] = []
     onwards = False
     money = bool(_OTHER_MONEY.search(text))
     for sentence in _SENTENCE_END.split(re.sub(r"[ \t]+", " ", text)):
@@ -101,15 +116,22 @@ def _read(text: str) -> _Reading:
                 sign = 1.0
             previous_end = found.end()
             amount = found.group("amount")
-            if year is None or rising:
-                why = "without one year" if year is None else "rising over the years"
-                unclear.append(f"{amount} mio. kr. {why}")
+            if year is None:
+                unclear.append(Text("{amount} mio. kr. without one year", amount=amount))
+                continue
+            if rising:
+                unclear.append(Text("{amount} mio. kr. rising over the years", amount=amount))
                 continue
             if year in budget:
-                unclear.append(f"a second amount for {year} ({amount} mio. kr.)")
+                unclear.append(
+                    Text("a second amount for {year} ({amount} mio. kr.)", year=year, amount=amount)
+                )
                 continue
             budget[year] = sign * parse_amount(amount)
-        unclear += [f"{m.group(0)} (not in mio. kr.)" for m in _OTHER_MONEY.finditer(sentence)]
+        unclear += [
+            Text("{money} (not in mio. kr.)", money=m.group(0))
+            for m in _OTHER_MONEY.finditer(sentence)
+        ]
     return _Reading(budget, unclear, onwards, money or bool(budget))
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import click
 
-from xlfollow import terminal
 from xlfollow.agreement import write_agreement
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
+from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text, terminal_language
+from xlfollow.terminal import Terminal
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Workspace, example_names
 
@@ -42,7 +43,7 @@ class _Group(click.Group):
         except XlfollowError as exc:
             if ctx.find_root().params.get("debug"):
                 raise
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            _terminal(ctx).error(exc)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             # A closed pipe (`xlfollow ... | head`) is click's to handle: it exits quietly.
@@ -51,19 +52,37 @@ class _Group(click.Group):
             if ctx.find_root().params.get("debug"):
                 raise
             error = traceback.format_exception_only(*sys.exc_info()[:2])[-1].strip()
-            click.secho(
-                f"xlfollow failed unexpectedly: {error}\n"
+            message = Text(
+                "xlfollow failed unexpectedly: {error}\n"
                 "Run the same command with --debug to see where, and report it.",
-                fg="red",
-                err=True,
+                error=error,
             )
+            click.secho(_terminal(ctx).say(message), fg="red", err=True)
             ctx.exit(1)
+
+
+def _terminal(ctx: click.Context) -> Terminal:
+    """The terminal the group's options set up; from the locale if they did not run."""
+    found = ctx.find_root().obj
+    return found if isinstance(found, Terminal) else Terminal(terminal_language())
+
+
+def _out() -> Terminal:
+    return _terminal(click.get_current_context())
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES)
 @click.version_option(version("xlfollow"), prog_name="xlfollow")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--language",
+    type=click.Choice([language.value for language in Language]),
+    envvar=LANGUAGE_VARIABLE,
+    help=f"What the terminal speaks: da (dansk) or en. Also {LANGUAGE_VARIABLE}; "
+    "by default Danish for a Danish locale, else English.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, language: str | None) -> None:
     """Follow up a municipal budget agreement through Excel workbooks.
 
     A workspace is a folder with the agreement (agreement.yaml), its settings
@@ -83,6 +102,7 @@ def cli(debug: bool) -> None:
 
     To see it all on the bundled example first:  xlfollow demo example-workspace
     """
+    ctx.obj = Terminal(Language(language) if language else terminal_language())
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -109,16 +129,19 @@ def init(directory: Path, example: str, report: Path | None) -> None:
       xlfollow init budget2018 --example ballerup-2018
       xlfollow init budget2019 --from-text opfoelgning.txt
     """
+    out = _out()
     if report is not None:
         workspace, import_report = Workspace.init_from_text(directory, report)
-        for line in import_report.lines():
+        for line in import_report.lines(out.language):
             click.echo(line)
-        source = f"the text of {report}"
+        source = Text("the text of {file}", file=str(report))
     else:
         workspace = Workspace.init(directory, example)
-        source = f"the example {example}"
-    click.echo(f"Created the workspace {workspace.path} from {source}.")
-    click.echo("Next: edit agreement.yaml and xlfollow.toml there, then run")
+        source = Text("the example {name}", name=example)
+    out.echo(
+        Text("Created the workspace {path} from {source}.", path=str(workspace.path), source=source)
+    )
+    out.echo(Text("Next: edit agreement.yaml and xlfollow.toml there, then run"))
     click.echo(f"  xlfollow check {workspace.path}")
 
 
@@ -145,12 +168,15 @@ def import_text(report: Path, output: Path, force: bool) -> None:
       xlfollow import-text opfoelgning.txt -o agreement.yaml
     """
     if output.exists() and not force:
-        raise XlfollowError(f"{output} exists; give another -o, or --force to overwrite it")
+        raise XlfollowError(
+            Text("{file} exists; give another -o, or --force to overwrite it", file=str(output))
+        )
+    out = _out()
     agreement, import_report = import_text_file(report)
     write_agreement(agreement, output, f"Imported by xlfollow import-text from {report.name}.")
-    for line in import_report.lines():
+    for line in import_report.lines(out.language):
         click.echo(line)
-    click.echo(f"Wrote {output}.")
+    out.echo(Text("Wrote {file}.", file=str(output)))
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -165,7 +191,7 @@ def check(directory: Path) -> None:
     Example:
       xlfollow check budget2018
     """
-    terminal.print_overview(Workspace(directory).check())
+    _out().overview(Workspace(directory).check())
 
 
 @cli.command("issue", epilog=EXIT_CODES)
@@ -187,11 +213,22 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
     Example:
       xlfollow issue budget2018 --round 1
     """
+    out = _out()
     result = Workspace(directory).issue(round_text, again)
-    click.echo(f"Issued {result.round}: {len(result.files)} workbooks in {result.folder}")
-    terminal.table(
-        ("File", "For", "Items", "Cells to fill"),
-        [(f.path.name, f.recipient or "master", f.items, f.editable_cells) for f in result.files],
+    out.echo(
+        Text(
+            "Issued {round}: {count} workbooks in {folder}",
+            round=result.round,
+            count=len(result.files),
+            folder=str(result.folder),
+        )
+    )
+    out.table(
+        (Text("File"), Text("For"), Text("Items"), Text("Cells to fill")),
+        [
+            (f.path.name, f.recipient or Text("master"), f.items, f.editable_cells)
+            for f in result.files
+        ],
     )
 
 
@@ -215,15 +252,18 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     directory, files = (paths[0], paths[1:]) if paths and paths[0].is_dir() else (Path("."), paths)
     workspace = Workspace(directory)
     chosen = list(files) or None
+    out = _out()
     if as_json or not sys.stderr.isatty():
         report = workspace.merge(chosen)
     else:
-        with click.progressbar(length=len(files) or 1, label="Merging", file=sys.stderr) as bar:
+        label = out.say(Text("Merging"))
+        with click.progressbar(length=len(files) or 1, label=label, file=sys.stderr) as bar:
             report = workspace.merge(chosen, progress=lambda _: bar.update(1))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        terminal.print_merge(report)
+        agreement = workspace.load().agreement
+        out.merge(report, (agreement.milestone_scale, agreement.economy_scale))
     if report.needs_a_person:
         sys.exit(3)
 
@@ -243,9 +283,19 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.round} (deadline {result.deadline or '-'})")
-    terminal.table(
-        ("Centre", "Received", "Answered", "Missing", "Conflicts", "Overdue"),
+    out = _out()
+    out.echo(
+        Text("{round} (deadline {deadline})", round=result.round, deadline=result.deadline or "-")
+    )
+    out.table(
+        (
+            Text("Centre"),
+            Text("Received"),
+            Text("Answered"),
+            Text("Missing"),
+            Text("Conflicts"),
+            Text("Overdue"),
+        ),
         [
             (
                 c.centre,
@@ -253,7 +303,7 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
                 c.answered,
                 len(c.missing),
                 c.conflicts,
-                "yes" if c.overdue else "",
+                Text("yes") if c.overdue else "",
             )
             for c in result.centres
         ],
@@ -275,12 +325,16 @@ def demo(directory: Path) -> None:
     Example:
       xlfollow demo example-workspace
     """
+    out = _out()
     result = run_demo(directory)
-    terminal.print_demo(result)
+    out.demo(result)
     problems = result.problems()
     if problems:
-        raise click.ClickException(
-            "the demo did not run as designed: " + "; ".join(problems) + ". Please report it."
+        raise XlfollowError(
+            Text(
+                "the demo did not run as designed: {problems}. Please report it.",
+                problems=Joined(problems),
+            )
         )
 
 
@@ -303,9 +357,15 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    terminal.print_summary(result)
-    click.echo(
-        f"\nEvery figure, by centre, committee and kind too: {workspace.path / 'master.xlsx'}"
+    out = _out()
+    agreement = workspace.load().agreement
+    out.summary(result, (agreement.milestone_scale, agreement.economy_scale))
+    out.echo()
+    out.echo(
+        Text(
+            "Every figure, by centre, committee and kind too: {master}",
+            master=str(workspace.master_path),
+        )
     )
 
 
@@ -352,7 +412,7 @@ def send(
     workspace = Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
     report = workspace.send(round_text, how, again, **server)
-    terminal.print_mail(report)
+    _out().mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
 
@@ -371,7 +431,7 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     workspace = Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
     report = workspace.remind(round_text, how, **server)
-    terminal.print_mail(report)
+    _out().mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
 
@@ -395,11 +455,21 @@ def resolve(
       xlfollow resolve budget2018 3.31.2 milestone --take "Social og Sundhed"
       xlfollow resolve budget2018 3.31.2 deviation --value -0,5
     """
+    out = _out()
     if len(words) not in (2, 3):
-        raise click.UsageError("give ITEM and FIELD, after the workspace folder if it is not here")
+        raise click.UsageError(
+            out.say(Text("give ITEM and FIELD, after the workspace folder if it is not here"))
+        )
     directory, item, field = (".", *words) if len(words) == 2 else words
     conflict = Workspace(directory).resolve(item, field, round_text, take, value)
-    click.echo(f"Resolved item {conflict.item} {conflict.field} ({conflict.round}).")
+    out.echo(
+        Text(
+            "Resolved item {item} {field} ({round}).",
+            item=conflict.item,
+            field=conflict.field,
+            round=conflict.round,
+        )
+    )
 
 
 def main() -> None:

@@ -35,15 +35,21 @@ except ImportError:  # Windows: no limits on the reader processes
 Key = tuple[str, str]
 
 __all__ = [
+    "SUPERSEDES_EARLIER",
     "FileRead",
     "FileReport",
     "Intake",
     "MergeReport",
+    "RefusedCell",
     "imported_notes",
     "read_file",
     "receive_file",
     "source_label",
 ]
+
+
+SUPERSEDES_EARLIER = Text("a correction: it supersedes the earlier file of the same issue")
+"""The note on a file that corrects an earlier one of the same issue."""
 
 
 @dataclass
@@ -60,8 +66,8 @@ class FileReport:
     round: str | None = None
     issue_id: str | None = None
     cells: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
-    problems: list[dict[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[RefusedCell] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -79,8 +85,36 @@ class FileReport:
             "round": self.round,
             "issue_id": self.issue_id,
             "cells": self.cells,
-            "problems": self.problems,
-            "notes": self.notes,
+            "problems": [problem.to_json() for problem in self.problems],
+            "notes": [str(note) for note in self.notes],
+        }
+
+
+@dataclass(frozen=True)
+class RefusedCell:
+    """A cell of a returned file that was not taken, and why."""
+
+    sheet: str
+    cell: str
+    item: str
+    field: str
+    value: str
+    why: Text
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return str(self.why)
+
+    def to_json(self) -> dict[str, str]:
+        """The cell's entry of the --json report."""
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "item": self.item,
+            "field": self.field,
+            "value": self.value,
+            "reason": self.reason,
         }
 
 
@@ -215,12 +249,12 @@ def read_file(path: Path, reading: Reading) -> FileRead:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return FileRead("", None, Text("cannot be read: {why}", why=exc.strerror))
+        return FileRead("", None, Text("cannot be read: {why}", why=exc.strerror or str(exc)))
     sha = hashlib.sha256(content).hexdigest()
     try:
         returned = read_workbook(path, reading.agreement, reading)
     except WorkbookError as exc:
-        return FileRead(sha, None, exc.text)
+        return FileRead(sha, None, exc.why)
     return FileRead(sha, returned)
 
 
@@ -328,13 +362,24 @@ def _apply_decisions(
             value, source = conflict.incoming, conflict.incoming_source
         else:
             report.notes.append(
-                f"conflict {conflict_id}: decision {decision!r} is neither "
-                f"{words['decision_keep']!r} nor {words['decision_take']!r}; left open"
+                Text(
+                    "conflict {id}: decision {decision} is neither {keep} nor {take}; left open",
+                    id=conflict_id,
+                    decision=repr(decision),
+                    keep=repr(words["decision_keep"]),
+                    take=repr(words["decision_take"]),
+                )
             )
             continue
         ledger.resolve([conflict_id], value, source, f"{decision} (master)")
         report.notes.append(
-            f"conflict {conflict_id} ({conflict.item} {conflict.field}): {decision}"
+            Text(
+                "conflict {id} ({item} {field}): {decision}",
+                id=conflict_id,
+                item=conflict.item,
+                field=conflict.field,
+                decision=decision,
+            )
         )
 
 
@@ -343,36 +388,42 @@ def _report_plan(
 ) -> None:
     report.cells = plan.counts()
     report.problems = [
-        {
-            "sheet": result.cell.sheet,
-            "cell": result.cell.cell,
-            "item": result.cell.item,
-            "field": result.cell.field,
-            "value": result.cell.value,
-            "reason": result.reason,
-        }
+        RefusedCell(
+            result.cell.sheet,
+            result.cell.cell,
+            result.cell.item,
+            result.cell.field,
+            result.cell.value,
+            result.reason,
+        )
         for result in plan.results
         if result.outcome is Outcome.REFUSED
     ]
     report.notes = [*returned.tampered, *returned.notes]
     if returned.missing:
         report.notes.append(
-            f"items not found in the file: {', '.join(returned.missing)}; they keep their answers"
+            Text(
+                "items not found in the file: {items}; they keep their answers",
+                items=", ".join(returned.missing),
+            )
         )
     if plan.superseded:
         report.notes.append(
-            f"supersedes the earlier file's {len(plan.superseded)} open conflict(s)"
+            Text(
+                "supersedes the earlier file's {count} open conflict(s)",
+                count=len(plan.superseded),
+            )
         )
     if earlier:
         # Said whether or not a value changed: a later file of the same issue wins.
-        report.notes.append("a correction: it supersedes the earlier file of the same issue")
+        report.notes.append(SUPERSEDES_EARLIER)
 
 
 def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
     summary: dict[str, object] = {
         "cells": report.cells,
-        "problems": report.problems,
-        "notes": report.notes,
+        "problems": [problem.to_json() for problem in report.problems],
+        "notes": [str(note) for note in report.notes],
     }
     if report.why is not None:
         summary["reason_text"] = report.why.to_json()

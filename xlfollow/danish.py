@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from dateutil import parser as dateparser
 
+from xlfollow.messages import Text, ValueProblem
+
 __all__ = ["parse_amount", "parse_date", "slug"]
 
 # Minus signs seen in copied text: ASCII, Unicode minus, en dash.
@@ -25,7 +27,7 @@ def parse_amount(text: str) -> float:
 
     A Unicode minus or an en dash counts as a minus; 'mio. kr.' after the number is allowed.
 
-    Raises ValueError with a sentence saying what is wrong and how to write it.
+    Raises ValueProblem with a sentence saying what is wrong and how to write it.
     """
     raw = text
     body = _SPACES.sub("", text)
@@ -38,19 +40,27 @@ def parse_amount(text: str) -> float:
     if _DANISH.fullmatch(body):
         value = float(body.replace(".", "").replace(",", "."))
     elif _THOUSANDS_ONLY.fullmatch(body):
-        raise ValueError(
-            f'"{raw}" is ambiguous: write "{body.replace(".", "")}" if the dots separate '
-            f'thousands, or "{body.replace(".", ",", 1)}" with a decimal comma'
+        raise ValueProblem(
+            Text(
+                '"{raw}" is ambiguous: write "{whole}" if the dots separate thousands, '
+                'or "{decimal}" with a decimal comma',
+                raw=raw,
+                whole=body.replace(".", ""),
+                decimal=body.replace(".", ",", 1),
+            )
         )
     elif _POINT.fullmatch(body) and body != ".":
         value = float(body)
     else:
-        raise ValueError(
-            f'"{raw}" is not an amount; write it in mio. kr. like 0,762 or -1,5 '
-            "(negative for a saving)"
+        raise ValueProblem(
+            Text(
+                '"{raw}" is not an amount; write it in mio. kr. like 0,762 or -1,5 '
+                "(negative for a saving)",
+                raw=raw,
+            )
         )
     if not math.isfinite(value):
-        raise ValueError(f'"{raw}" is not a finite amount')
+        raise ValueProblem(Text('"{raw}" is not a finite amount', raw=raw))
     return sign * value
 
 
@@ -83,7 +93,7 @@ _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 def parse_date(text: str) -> date:
     """Read a date such as '5. april 2018', '31.12.2018', '5/4 2018' or '2018-04-05'.
 
-    Day comes before month, as in Danish. Raises ValueError when the text is not a
+    Day comes before month, as in Danish. Raises ValueProblem when the text is not a
     whole date (day, month and year).
     """
     stripped = text.strip()
@@ -96,13 +106,18 @@ def parse_date(text: str) -> date:
             dateparser.parse(stripped, parserinfo=_PARSERINFO, default=d) for d in _DEFAULTS
         )
     except (ValueError, OverflowError) as exc:
-        raise ValueError(
-            f'"{text}" is not a date; write it like 5. april 2018, 31.12.2018 or 2018-04-05'
+        raise ValueProblem(
+            Text(
+                '"{text}" is not a date; write it like 5. april 2018, 31.12.2018 or 2018-04-05',
+                text=text,
+            )
         ) from exc
     if first != second:
-        raise ValueError(f'"{text}" is not a whole date; give day, month and year')
+        raise ValueProblem(
+            Text('"{text}" is not a whole date; give day, month and year', text=text)
+        )
     if first.time() != datetime.min.time():
-        raise ValueError(f'"{text}" has a time of day; give only the date')
+        raise ValueProblem(Text('"{text}" has a time of day; give only the date', text=text))
     return first.date()
 
 

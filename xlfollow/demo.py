@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlfollow.collect import MergeReport
+from xlfollow.collect import SUPERSEDES_EARLIER, MergeReport, RefusedCell
 from xlfollow.layout import smiley_choice
 from xlfollow.ledger import Ledger
+from xlfollow.messages import Text
 from xlfollow.model import Definition, Item
 from xlfollow.simulate import fill_workbook, random_answers
 from xlfollow.status import RoundStatus
@@ -65,27 +66,39 @@ class DemoResult:
     summary: Summary
 
     @property
-    def refused(self) -> list[dict[str, str]]:
+    def refused(self) -> list[RefusedCell]:
         """The cells refused in the first returns: the staged invalid value."""
         return [problem for report in self.first.files for problem in report.problems]
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Text]:
         """What did not come out as the demo stages it; empty when all did."""
         found = []
         _, item, value = self.invalid
-        if [(p["item"], p["value"]) for p in self.refused] != [(item, value)]:
-            found.append(f"the value {value!r} of item {item} was not the one refused cell")
+        if [(p.item, p.value) for p in self.refused] != [(item, value)]:
+            found.append(
+                Text(
+                    "the value {value} of item {item} was not the one refused cell",
+                    value=repr(value),
+                    item=item,
+                )
+            )
         open_ones = [(c.item, c.field) for c in self.correction.conflicts]
         if open_ones != [(self.conflict.item, "milestone")]:
-            found.append(f"item {self.conflict.item}'s milestone is not the one open conflict")
+            found.append(
+                Text(
+                    "item {item}'s milestone is not the one open conflict", item=self.conflict.item
+                )
+            )
         (again,) = self.correction.files
-        if again.verdict != "accepted" or not any("supersedes" in n for n in again.notes):
-            found.append(f"{self.corrected}'s second file did not supersede its first")
+        if again.verdict != "accepted" or SUPERSEDES_EARLIER not in again.notes:
+            found.append(
+                Text("{centre}'s second file did not supersede its first", centre=self.corrected)
+            )
         if any(report.verdict != "accepted" for report in self.first.files):
-            found.append("a first return was not accepted")
+            found.append(Text("a first return was not accepted"))
         late = next(c for c in self.status.centres if c.centre == self.late)
         if late.received or not late.missing:
-            found.append(f"{self.late} is not shown as late")
+            found.append(Text("{centre} is not shown as late", centre=self.late))
         return found
 
 

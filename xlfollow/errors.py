@@ -1,4 +1,8 @@
-"""Exceptions that carry what went wrong, where, and what the user should do."""
+"""Exceptions that carry what went wrong, where, and what the user should do.
+
+Each holds its message as a `Text`, so the terminal can say it in its user's
+language; `str()` of one is the English.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from xlfollow.messages import Language, Text
 
 __all__ = [
     "DefinitionError",
@@ -22,6 +28,14 @@ class XlfollowError(Exception):
 
     exit_code = 1
 
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
+
+    def say(self, language: Language) -> str:
+        """The message in a language."""
+        return self.text.say(language)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -29,11 +43,15 @@ class Problem:
 
     file: str
     line: int | None
-    message: str
+    message: Text
 
     def __str__(self) -> str:
+        return self.say(Language.EN)
+
+    def say(self, language: Language) -> str:
+        """'file:line: message' in a language."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{where}: {self.message.say(language)}"
 
 
 class DefinitionError(XlfollowError, ValueError):
@@ -42,8 +60,18 @@ class DefinitionError(XlfollowError, ValueError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=_order))
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} found:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        head = (
+            Text("1 problem found:") if count == 1 else Text("{count} problems found:", count=count)
+        )
+        super().__init__(head)
+
+    def say(self, language: Language) -> str:
+        """The count, then every problem on its own line, in a language."""
+        lines = [self.text.say(language), *(f"  {p.say(language)}" for p in self.problems)]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.say(Language.EN)
 
 
 class WorkspaceError(XlfollowError):
@@ -57,20 +85,23 @@ class Problems:
         self.file = file
         self.found: list[Problem] = []
 
-    def add(self, line: int | None, message: str) -> None:
+    def add(self, line: int | None, message: Text) -> None:
         """Record one problem at a line of this collector's file."""
         self.found.append(Problem(self.file, line, message))
 
-    def read_text(self, path: Path, hint: str = "") -> str | None:
+    def read_text(self, path: Path, hint: Text | None = None) -> str | None:
         """Read a user's UTF-8 text file, recording a problem instead if it cannot be read."""
         try:
             return path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self.add(None, f"the file does not exist; {hint or 'create it or fix the path'}")
+            hint = hint or Text("create it or fix the path")
+            self.add(None, Text("the file does not exist; {hint}", hint=hint))
         except UnicodeDecodeError as exc:
-            self.add(None, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
+            self.add(
+                None, Text("the file is not UTF-8 text ({why}); save it as UTF-8", why=exc.reason)
+            )
         except OSError as exc:
-            self.add(None, f"the file cannot be read: {exc.strerror}")
+            self.add(None, Text("the file cannot be read: {why}", why=exc.strerror or str(exc)))
         return None
 
     def raise_if_any(self) -> None:
@@ -83,8 +114,8 @@ def _order(problem: Problem) -> tuple[str, int]:
     return (problem.file, problem.line or 0)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' did you mean "x"?' hint for a misspelt name, or '' when nothing is close."""
+def did_you_mean(word: str, choices: Iterable[str]) -> Text | str:
+    """A ' Did you mean "x"?' hint for a misspelt name, or '' when nothing is close."""
     by_fold = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(word.casefold(), list(by_fold), n=1, cutoff=0.6)
-    return f' Did you mean "{by_fold[close[0]]}"?' if close else ""
+    return Text(' Did you mean "{name}"?', name=by_fold[close[0]]) if close else ""

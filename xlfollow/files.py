@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from xlfollow.errors import WorkspaceError
+from xlfollow.messages import Text
 
 __all__ = ["LOCK_FILE", "clean_partials", "ensure_replaceable", "locked", "write_atomically"]
 
@@ -88,8 +89,11 @@ def ensure_replaceable(path: Path) -> None:
             pass
     except PermissionError as exc:
         raise WorkspaceError(
-            f"{path} cannot be replaced: it is open in another program (Excel?) or "
-            "read-only. Close it and run the command again; nothing has been changed."
+            Text(
+                "{path} cannot be replaced: it is open in another program (Excel?) or "
+                "read-only. Close it and run the command again; nothing has been changed.",
+                path=str(path),
+            )
         ) from exc
 
 
@@ -105,17 +109,25 @@ def locked(folder: Path, command: str) -> Iterator[None]:
     key = path.resolve()
     if key in _HELD:
         raise WorkspaceError(
-            f"{folder}: another xlfollow command in this program is changing this workspace; "
-            "run one at a time"
+            Text(
+                "{path}: another xlfollow command in this program is changing this workspace; "
+                "run one at a time",
+                path=str(folder),
+            )
         )
     handle = path.open("a+", encoding="utf-8")
     try:
         if not _try_lock(handle):
             handle.seek(0)
-            holder = handle.read().strip() or "another xlfollow command"
+            holder = handle.read().strip() or Text("another xlfollow command")
             raise WorkspaceError(
-                f"{folder}: {holder} is changing this workspace; wait for it to finish "
-                f"and run the command again (the lock is {path})"
+                Text(
+                    "{path}: {holder} is changing this workspace; wait for it to finish "
+                    "and run the command again (the lock is {lock})",
+                    path=str(folder),
+                    holder=holder,
+                    lock=str(path),
+                )
             )
         handle.seek(0)
         handle.truncate()

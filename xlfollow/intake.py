@@ -28,10 +28,6 @@ __all__ = ["Limits", "Scan", "ScanError", "scan_workbook"]
 class ScanError(XlfollowError):
     """The file is not one xlfollow reads; the message says what it is and what to do."""
 
-    def __init__(self, text: Text) -> None:
-        super().__init__(str(text))
-        self.text = text
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -93,7 +89,8 @@ def scan_workbook(path: Path, limits: Limits = Limits()) -> Scan:
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise ScanError(
             Text(
-                "the .xlsx is damaged ({why}); save it again from Excel and send it again", why=exc
+                "the .xlsx is damaged ({why}); save it again from Excel and send it again",
+                why=str(exc),
             )
         ) from exc
 
@@ -263,7 +260,7 @@ def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
             more = not inflater.eof and bool(inflater.decompress(inflater.unconsumed_tail, 1))
         except zlib.error as exc:
             raise ScanError(
-                Text("the .xlsx is damaged ({part}: {why}); save it again", part=name, why=exc)
+                Text("the .xlsx is damaged ({part}: {why}); save it again", part=name, why=str(exc))
             ) from exc
         if len(data) > declared or more:
             raise ScanError(
@@ -291,7 +288,7 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
         rels = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
     except (KeyError, ElementTree.ParseError) as exc:
         raise ScanError(
-            Text("its workbook part cannot be read ({why}); save it again", why=exc)
+            Text("its workbook part cannot be read ({why}); save it again", why=str(exc))
         ) from exc
     targets = {}
     for rel in rels:

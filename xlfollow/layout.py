@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from xlfollow.danish import parse_amount
+from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
 
 __all__ = [
@@ -48,18 +49,22 @@ _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _RESERVED = frozenset({"history"})
 
 
-def sheet_name_problem(name: str) -> str | None:
+def sheet_name_problem(name: str) -> Text | None:
     """Why Excel would refuse this sheet name, or None if it is fine."""
     if not name.strip():
-        return "a sheet name cannot be empty"
+        return Text("a sheet name cannot be empty")
     if len(name) > SHEET_NAME_MAX:
-        return f"a sheet name has at most {SHEET_NAME_MAX} characters, this has {len(name)}"
+        return Text(
+            "a sheet name has at most {max} characters, this has {length}",
+            max=SHEET_NAME_MAX,
+            length=len(name),
+        )
     if bad := sorted(set(_FORBIDDEN.findall(name))):
-        return f"a sheet name cannot contain {' '.join(bad)}"
+        return Text("a sheet name cannot contain {characters}", characters=" ".join(bad))
     if name.startswith("'") or name.endswith("'"):
-        return "a sheet name cannot begin or end with an apostrophe"
+        return Text("a sheet name cannot begin or end with an apostrophe")
     if name.casefold() in _RESERVED:
-        return f'"{name}" is reserved by Excel'
+        return Text('"{name}" is reserved by Excel', name=name)
     return None
 
 
@@ -267,7 +272,7 @@ def budget_years(agreement: Agreement) -> list[int]:
     return sorted({year for item in agreement.items for year in item.budget})
 
 
-class CellError(ValueError):
+class CellError(ValueProblem):
     """A cell's value does not fit its column; the message says what would."""
 
 
@@ -312,20 +317,35 @@ def answer_of(column: Column, value: object, agreement: Agreement, language: Lan
         if code is not None:
             return code
         choices = ", ".join(f'"{smiley_choice(step, language)}"' for step in scale.steps)
-        raise CellError(f'"{value}" is not a {scale.name} smiley; choose one of {choices}')
+        if scale.name == "milestone":
+            why = Text(
+                '"{value}" is not a milestone smiley; choose one of {choices}',
+                value=str(value),
+                choices=choices,
+            )
+        else:
+            why = Text(
+                '"{value}" is not an economy smiley; choose one of {choices}',
+                value=str(value),
+                choices=choices,
+            )
+        raise CellError(why)
     if column.kind is ColumnKind.AMOUNT:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise CellError(f'"{value}" is not an amount in mio. kr.')
+            raise CellError(Text('"{value}" is not an amount in mio. kr.', value=str(value)))
         try:
             number = float(value) if not isinstance(value, str) else parse_amount(value)
-        except ValueError as exc:
-            raise CellError(str(exc)) from exc
+        except ValueProblem as exc:
+            raise CellError(exc.text) from exc
         return repr(number)
     text = str(value).strip()
     if len(text) > MAX_TEXT:
         raise CellError(
-            f"a text of {len(text):,} characters, more than the {MAX_TEXT:,} a cell holds; "
-            "shorten it"
+            Text(
+                "a text of {length} characters, more than the {max} a cell holds; shorten it",
+                length=f"{len(text):,}",
+                max=f"{MAX_TEXT:,}",
+            )
         )
     return text
 

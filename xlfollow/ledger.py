@@ -18,6 +18,7 @@ from types import TracebackType
 
 from xlfollow.errors import XlfollowError
 from xlfollow.merge import Current, MergePlan, OpenConflict
+from xlfollow.messages import Text
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -172,7 +173,9 @@ class IssueRecord:
 def create_ledger(path: Path) -> None:
     """Create an empty ledger; refuse to touch a file that is already there."""
     if path.exists():
-        raise LedgerError(f"{path}: a ledger is already there; it is never overwritten")
+        raise LedgerError(
+            Text("{path}: a ledger is already there; it is never overwritten", path=str(path))
+        )
     with closing(sqlite3.connect(path)) as db:
         _migrate(db, 0)
         with db:
@@ -190,19 +193,30 @@ def _migrate(db: sqlite3.Connection, version: int) -> None:
 def ledger_version(path: Path) -> int:
     """The schema version of a ledger, checking that it is one xlfollow can use."""
     if not path.is_file():
-        raise LedgerError(f"{path}: the ledger is missing; restore it from a backup")
+        raise LedgerError(
+            Text("{path}: the ledger is missing; restore it from a backup", path=str(path))
+        )
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             db.execute("SELECT count(*) FROM meta").fetchone()
     except sqlite3.DatabaseError as exc:
         raise LedgerError(
-            f"{path}: this is not an xlfollow ledger ({exc}); restore it from a backup"
+            Text(
+                "{path}: this is not an xlfollow ledger ({why}); restore it from a backup",
+                path=str(path),
+                why=str(exc),
+            )
         ) from exc
     if not 1 <= version <= SCHEMA_VERSION:
         raise LedgerError(
-            f"{path}: ledger version {version} is not one this xlfollow knows "
-            f"(up to {SCHEMA_VERSION}); use the xlfollow version that wrote it"
+            Text(
+                "{path}: ledger version {version} is not one this xlfollow knows "
+                "(up to {known}); use the xlfollow version that wrote it",
+                path=str(path),
+                version=version,
+                known=SCHEMA_VERSION,
+            )
         )
     return version
 

@@ -29,6 +29,7 @@ import yaml
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.files import write_atomically
+from xlfollow.messages import Text
 from xlfollow.model import Language, Security, Smtp
 
 __all__ = [
@@ -62,8 +63,11 @@ class Sent:
     """What became of one letter given to a mail server."""
 
     letter: Letter
-    error: str = ""
-    """'' when the server took it; else why not, in words."""
+    error: Text | None = None
+    """None when the server took it; else why not."""
+
+
+NO_SERVER = Text("no mail server: give host under [smtp] in xlfollow.toml, or --host")
 
 
 @cache
@@ -81,10 +85,22 @@ def mail_texts(language: Language, workspace: Path | None = None) -> dict[str, s
         try:
             data = yaml.safe_load(own.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise WorkspaceError(f"{own}: not valid YAML ({exc}); fix it or remove it") from exc
+            raise WorkspaceError(
+                Text(
+                    "{path}: not valid YAML ({why}); fix it or remove it",
+                    path=str(own),
+                    why=str(exc),
+                )
+            ) from exc
         chosen = data.get(language.value, {}) if isinstance(data, dict) else {}
         if not isinstance(chosen, dict):
-            raise WorkspaceError(f"{own}: `{language.value}:` should hold the templates")
+            raise WorkspaceError(
+                Text(
+                    "{path}: `{language}:` should hold the templates",
+                    path=str(own),
+                    language=language.value,
+                )
+            )
         texts.update({str(key): str(value) for key, value in chosen.items()})
     return texts
 
@@ -107,8 +123,12 @@ def compose(
         body = texts[f"{kind}_body"].format(**filled)
     except (KeyError, IndexError, ValueError) as exc:
         raise WorkspaceError(
-            f"mail template {kind}: a placeholder it uses is unknown ({exc}); "
-            "see the list at the top of workbook_templates/mail.yaml"
+            Text(
+                "mail template {kind}: a placeholder it uses is unknown ({why}); "
+                "see the list at the top of workbook_templates/mail.yaml",
+                kind=kind,
+                why=str(exc),
+            )
         ) from exc
     message = EmailMessage()
     message["Subject"] = subject
@@ -163,12 +183,16 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
 
     WorkspaceError if the server cannot be reached or refuses the login."""
     if not smtp.host:
-        raise WorkspaceError("no mail server: give host under [smtp] in xlfollow.toml, or --host")
+        raise WorkspaceError(NO_SERVER)
     secret = password(smtp)
     if smtp.user and not secret:
         raise WorkspaceError(
-            f"the mail server wants a password for {smtp.user}: set the environment "
-            f"variable {PASSWORD_VARIABLE} (it is never read from xlfollow.toml)"
+            Text(
+                "the mail server wants a password for {user}: set the environment "
+                "variable {variable} (it is never read from xlfollow.toml)",
+                user=smtp.user,
+                variable=PASSWORD_VARIABLE,
+            )
         )
     port = smtp.port_or_default
     try:
@@ -184,8 +208,14 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
             server.login(smtp.user, secret)
     except (OSError, smtplib.SMTPException) as exc:
         raise WorkspaceError(
-            f"cannot send through {smtp.host}:{port} ({smtp.security.value}): {exc}; "
-            "check [smtp] in xlfollow.toml, or use --eml to write drafts instead"
+            Text(
+                "cannot send through {host}:{port} ({security}): {why}; "
+                "check [smtp] in xlfollow.toml, or use --eml to write drafts instead",
+                host=smtp.host,
+                port=port,
+                security=smtp.security.value,
+                why=str(exc),
+            )
         ) from exc
     results = []
     try:
@@ -196,9 +226,11 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
                 results.append(Sent(letter, _refusal(exc.recipients)))
                 continue
             except (smtplib.SMTPException, OSError) as exc:
-                results.append(Sent(letter, f"the mail server did not take it: {exc}"))
+                results.append(
+                    Sent(letter, Text("the mail server did not take it: {why}", why=str(exc)))
+                )
                 continue
-            results.append(Sent(letter, _refusal(refused) if refused else ""))
+            results.append(Sent(letter, _refusal(refused) if refused else None))
     finally:
         try:
             server.quit()
@@ -207,8 +239,9 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
     return results
 
 
-def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
-    return "; ".join(
-        f"{address} refused: {code} {reply.decode(errors='replace')}"
+def _refusal(recipients: dict[str, tuple[int, bytes]]) -> Text:
+    replies = "; ".join(
+        f"{address}: {code} {reply.decode(errors='replace')}"
         for address, (code, reply) in recipients.items()
     )
+    return Text("the mail server refused the address: {replies}", replies=replies)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger import IssueRecord, Ledger, MessageRecord
-from xlfollow.mail import Letter, compose, mail_texts, send_letters, write_draft
+from xlfollow.mail import NO_SERVER, Letter, compose, mail_texts, send_letters, write_draft
+from xlfollow.messages import Text
 from xlfollow.model import Definition, Security, Smtp
 from xlfollow.status import RoundStatus
 from xlfollow.texts import texts
@@ -33,9 +34,9 @@ class MailReport:
     """'eml' (drafts written), 'smtp' (sent) or 'dry-run' (nothing done)."""
     done: list[tuple[str, str, str]] = field(default_factory=list)
     """(centre, address, the draft's path or the message id)."""
-    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, Text]] = field(default_factory=list)
     """(centre, address, why)."""
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, Text]] = field(default_factory=list)
     """(centre, why)."""
 
     @property
@@ -60,13 +61,19 @@ def send_round(
         issues = _latest_issues(ledger.issues(round_name))
         sent_before = {m.centre: m for m in ledger.messages(round_name) if m.kind == "send"}
     if not issues:
-        raise WorkspaceError(f'round "{round_name}" has not been issued; run xlfollow issue first')
+        raise WorkspaceError(
+            Text('round "{name}" has not been issued; run xlfollow issue first', name=round_name)
+        )
     if how == "smtp" and not again:
         already = [f"{c} ({sent_before[c].sent_at[:16]})" for c in issues if c in sent_before]
         if already:
             raise WorkspaceError(
-                f"the workbooks of {round_name} were sent already to {', '.join(already)}; "
-                "give --again to send them again"
+                Text(
+                    "the workbooks of {round} were sent already to {centres}; "
+                    "give --again to send them again",
+                    round=round_name,
+                    centres=", ".join(already),
+                )
             )
     letters = []
     for centre, issue in issues.items():
@@ -150,12 +157,20 @@ def _letter(
     address = settings.centres[centre].email if centre in settings.centres else ""
     if not address:
         report.skipped.append(
-            (centre, f'no email address: give email under [centres."{centre}"] in xlfollow.toml')
+            (
+                centre,
+                Text(
+                    'no email address: give email under [centres."{centre}"] in xlfollow.toml',
+                    centre=centre,
+                ),
+            )
         )
         return None
     attachment = path / issue.file
     if not attachment.is_file():
-        report.skipped.append((centre, f"its workbook {issue.file} is gone; issue the round again"))
+        report.skipped.append(
+            (centre, Text("its workbook {file} is gone; issue the round again", file=issue.file))
+        )
         return None
     words = mail_texts(settings.language, path)
     round_ = definition.rounds[round_index]
@@ -197,15 +212,15 @@ def _deliver(
             report.done.append((letter.centre, letter.address, str(draft.relative_to(path))))
         return report
     if not smtp.host:
-        raise WorkspaceError("no mail server: give host under [smtp] in xlfollow.toml, or --host")
+        raise WorkspaceError(NO_SERVER)
     if not smtp.sender:
         raise WorkspaceError(
-            "no sender address: give sender under [smtp] in xlfollow.toml, or --sender"
+            Text("no sender address: give sender under [smtp] in xlfollow.toml, or --sender")
         )
     with Ledger(ledger_path) as ledger:
         for sent in send_letters(smtp, letters):
             letter = sent.letter
-            if sent.error:
+            if sent.error is not None:
                 report.failed.append((letter.centre, letter.address, sent.error))
                 continue
             message_id = str(letter.message["Message-ID"])

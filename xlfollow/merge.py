@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from xlfollow.messages import Text
+
 __all__ = [
     "CellResult",
     "Current",
@@ -60,7 +62,7 @@ class SubmittedCell(NamedTuple):
     value: str
     sheet: str = ""
     cell: str = ""
-    problem: str = ""
+    problem: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class CellResult(NamedTuple):
 
     cell: SubmittedCell
     outcome: Outcome
-    reason: str
+    reason: Text
     base: str = ""
     current: str = ""
     current_source: str = ""
@@ -139,18 +141,30 @@ def merge_cells(
     }
     for cell in cells:
         key = (cell.item, cell.field)
-        if cell.problem:
+        if cell.problem is not None:
             plan.results.append(CellResult(cell, Outcome.REFUSED, cell.problem))
             continue
         if key in seen:
-            where = f"{seen[key].sheet}!{seen[key].cell}"
-            reason = f"{cell.item} {cell.field} is given twice in this file (also {where})"
+            reason = Text(
+                "{item} {field} is given twice in this file (also {where})",
+                item=cell.item,
+                field=cell.field,
+                where=f"{seen[key].sheet}!{seen[key].cell}",
+            )
             plan.results.append(CellResult(cell, Outcome.REFUSED, reason))
             continue
         seen[key] = cell
         plan.results.append(_merge_one(cell, base, shown, current.get(key), earlier_receipts, plan))
     plan.superseded = sorted(cid for cid, key in superseded.items() if key in seen)
     return plan
+
+
+# The reasons most cells get, made once: a merge gives one per cell.
+_SHOWN_LOCKED = Text("shown locked here; unchanged")
+_AS_EARLIER = Text("as in the earlier file")
+_SUPERSEDES = Text("supersedes the earlier file")
+_AS_ISSUED = Text("as issued")
+_CHANGED = Text("changed from the value issued")
 
 
 def _merge_one(
@@ -166,12 +180,16 @@ def _merge_one(
     source = now.source if now else ""
     if key not in base:
         if cell.value == shown.get(key, current):
-            return CellResult(cell, Outcome.UNCHANGED, "shown locked here; unchanged")
+            return CellResult(cell, Outcome.UNCHANGED, _SHOWN_LOCKED)
         return CellResult(
             cell,
             Outcome.REFUSED,
-            f"this workbook was not issued for answering {cell.field} of item {cell.item}; "
-            "the responsible centre answers it",
+            Text(
+                "this workbook was not issued for answering {field} of item {item}; "
+                "the responsible centre answers it",
+                field=cell.field,
+                item=cell.item,
+            ),
             current=current,
             current_source=source,
         )
@@ -179,20 +197,25 @@ def _merge_one(
     context = {"base": issued, "current": current, "current_source": source}
     if now is not None and now.receipt in earlier_receipts:
         if cell.value == current:
-            return CellResult(cell, Outcome.UNCHANGED, "as in the earlier file", **context)
+            return CellResult(cell, Outcome.UNCHANGED, _AS_EARLIER, **context)
         plan.updates[key] = cell.value
-        return CellResult(cell, Outcome.ACCEPTED, "supersedes the earlier file", **context)
+        return CellResult(cell, Outcome.ACCEPTED, _SUPERSEDES, **context)
     if cell.value == issued:
-        return CellResult(cell, Outcome.UNCHANGED, "as issued", **context)
+        return CellResult(cell, Outcome.UNCHANGED, _AS_ISSUED, **context)
     if current == issued:
         plan.updates[key] = cell.value
-        return CellResult(cell, Outcome.ACCEPTED, "changed from the value issued", **context)
+        return CellResult(cell, Outcome.ACCEPTED, _CHANGED, **context)
     if current == cell.value:
-        return CellResult(cell, Outcome.UNCHANGED, f"agrees with {source}", **context)
+        agrees = Text("agrees with {source}", source=source)
+        return CellResult(cell, Outcome.UNCHANGED, agrees, **context)
     result = CellResult(
         cell,
         Outcome.CONFLICT,
-        f"{source} changed it to {current!r} since it was issued; kept open, nothing overwritten",
+        Text(
+            "{source} changed it to {value} since it was issued; kept open, nothing overwritten",
+            source=source,
+            value=repr(current),
+        ),
         **context,
     )
     plan.conflicts.append(result)

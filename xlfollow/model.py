@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from xlfollow.danish import slug
+from xlfollow.messages import Language, Text, ValueProblem
 
 __all__ = [
     "CODE_MAX",
@@ -46,13 +47,6 @@ class Contributors(StrEnum):
     NONE = "none"
     READ = "read"
     EDIT = "edit"
-
-
-class Language(StrEnum):
-    """The language of the texts a centre reads in its workbook."""
-
-    DA = "da"
-    EN = "en"
 
 
 @dataclass(frozen=True)
@@ -307,7 +301,7 @@ class Definition:
         return tuple(self.settings.rounds.get(name, Round(name)) for name in self.agreement.rounds)
 
     def round_index(self, text: str) -> int:
-        """The 0-based index of a round given by position ('1') or by name; ValueError if none."""
+        """The 0-based index of a round given by position ('1') or by name; ValueProblem if none."""
         names = self.agreement.rounds
         if text.strip().isdigit() and 1 <= int(text) <= len(names):
             return int(text) - 1
@@ -315,7 +309,13 @@ class Definition:
             if name.casefold() == " ".join(text.split()).casefold():
                 return index
         listed = ", ".join(f'{n} ("{name}")' for n, name in enumerate(names, 1))
-        raise ValueError(f'"{text}" is not a round; give its number or name: {listed}')
+        raise ValueProblem(
+            Text(
+                '"{text}" is not a round; give its number or name: {listed}',
+                text=text,
+                listed=listed,
+            )
+        )
 
     @property
     def centres(self) -> tuple[Centre, ...]:

@@ -47,9 +47,10 @@ _REPEATING = frozenset({ColumnKind.MILESTONE_SMILEY, ColumnKind.ECONOMY_SMILEY, 
 class WorkbookError(XlfollowError):
     """A returned workbook cannot be read at all; the message names the file and why."""
 
-    def __init__(self, path: Path, text: Text) -> None:
-        super().__init__(f"{path}: {text}")
-        self.text = text
+    def __init__(self, path: Path, why: Text) -> None:
+        super().__init__(Text("{path}: {why}", path=str(path), why=why))
+        self.why = why
+        """What is wrong, without the file's name."""
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,18 @@ class ReturnedWorkbook:
 
     metadata: dict[str, str]
     cells: tuple[SubmittedCell, ...]
-    tampered: tuple[str, ...]
+    tampered: tuple[Text, ...]
     """Locked texts that were changed: reported, ignored."""
     missing: tuple[str, ...]
     """Item numbers the workbook should hold but does not."""
     decisions: tuple[tuple[int, str], ...] = ()
     """(conflict id, decision) from a master's conflict sheet."""
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     """Texts a spreadsheet could take for a formula: kept as text, and said so."""
 
     def values(self) -> dict[tuple[str, str], str]:
         """The readable answers by (item, field)."""
-        return {(c.item, c.field): c.value for c in self.cells if not c.problem}
+        return {(c.item, c.field): c.value for c in self.cells if c.problem is None}
 
 
 def _coordinate(row: int, col: int) -> str:
@@ -147,7 +148,7 @@ def read_workbook(
             Text(
                 "cannot be read as an .xlsx workbook ({why}); "
                 "save it from Excel as .xlsx and send it again",
-                why=exc,
+                why=str(exc),
             ),
         ) from exc
     metadata = _metadata(book, path)
@@ -233,13 +234,20 @@ class _SheetReader:
         self.round_name = agreement.rounds[current]
         self.locked_keys = {"title", "economy_text", f"milestone_text@{current}"}
         self.cells: list[SubmittedCell] = []
-        self.tampered: list[str] = []
-        self.notes: list[str] = []
+        self.tampered: list[Text] = []
+        self.notes: list[Text] = []
         self.seen: set[str] = set()
-        self._answers: dict[tuple[ColumnKind, type, object], tuple[str, str]] = {}
+        self._answers: dict[tuple[ColumnKind, type, object], tuple[str, Text | None]] = {}
 
-    def where(self, sheet: str, coordinate: str) -> str:
-        return f"{self.path}, sheet '{sheet}', cell {coordinate}"
+    def at(self, sheet: str, coordinate: str, what: Text) -> Text:
+        """What is wrong with a cell, saying which file, sheet and cell."""
+        where = Text(
+            "{path}, sheet '{sheet}', cell {cell}",
+            path=str(self.path),
+            sheet=sheet,
+            cell=coordinate,
+        )
+        return Text("{where}: {what}", where=where, what=what)
 
     def read(self, sheet: str, grid: Grid) -> None:
         header_row = grid[HEADER_ROW] if len(grid) > HEADER_ROW else []
@@ -278,28 +286,36 @@ class _SheetReader:
                     raw = None
                 if coordinate in formulas:
                     value = _text(raw)
-                    problem = (
-                        f"{self.where(sheet, coordinate)}: a formula where a value belongs; "
-                        "type the value itself"
+                    problem: Text | None = self.at(
+                        sheet,
+                        coordinate,
+                        Text("a formula where a value belongs; type the value itself"),
                     )
                 else:
                     value, problem = self._answer(column, raw)
-                    if problem:
-                        problem = f"{self.where(sheet, coordinate)}: {problem}"
+                    if problem is not None:
+                        problem = self.at(sheet, coordinate, problem)
                     elif (
                         column.kind is ColumnKind.TEXT
                         and isinstance(raw, str)
                         and raw.startswith(FORMULA_STARTS)
                     ):
                         self.notes.append(
-                            f"{self.where(sheet, coordinate)}: the text begins with "
-                            f"{raw[:1]!r}; it is kept and shown as text, never as a formula"
+                            self.at(
+                                sheet,
+                                coordinate,
+                                Text(
+                                    "the text begins with {start}; it is kept and shown as "
+                                    "text, never as a formula",
+                                    start=repr(raw[:1]),
+                                ),
+                            )
                         )
                 self.cells.append(
                     SubmittedCell(item.number, field_name, value, sheet, coordinate, problem)
                 )
 
-    def _answer(self, column: Column, raw: object) -> tuple[str, str]:
+    def _answer(self, column: Column, raw: object) -> tuple[str, Text | None]:
         """A cell's answer, or its text and what is wrong with it. Smileys and amounts
         repeat from row to row, so their readings are remembered (by type too, as
         True, 1 and 1.0 are equal keys)."""
@@ -307,9 +323,9 @@ class _SheetReader:
         known = self._answers.get(memo) if column.kind in _REPEATING else None
         if known is None:
             try:
-                known = (answer_of(column, raw, self.agreement, self.language), "")
+                known = (answer_of(column, raw, self.agreement, self.language), None)
             except CellError as exc:
-                known = (_text(raw), str(exc))
+                known = (_text(raw), exc.text)
             if column.kind in _REPEATING:
                 self._answers[memo] = known
         return known
@@ -329,8 +345,14 @@ class _SheetReader:
                     _text(raw),
                     sheet,
                     coordinate,
-                    f"{self.where(sheet, coordinate)}: the row has no item number this "
-                    "workbook knows; answer in the item's own row",
+                    self.at(
+                        sheet,
+                        coordinate,
+                        Text(
+                            "the row has no item number this workbook knows; "
+                            "answer in the item's own row"
+                        ),
+                    ),
                 )
             )
 
@@ -357,8 +379,16 @@ class _SheetReader:
                 issued = item.milestone(self.round_name)
             if found != issued:
                 self.tampered.append(
-                    f"{self.where(sheet, _coordinate(row, col))}: the locked '{column.header}' of "
-                    f"item {item.number} was changed; the change is ignored, the answers are taken"
+                    self.at(
+                        sheet,
+                        _coordinate(row, col),
+                        Text(
+                            "the locked '{header}' of item {item} was changed; "
+                            "the change is ignored, the answers are taken",
+                            header=column.header,
+                            item=item.number,
+                        ),
+                    )
                 )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from xlfollow.danish import parse_date, slug
 from xlfollow.errors import Problems, did_you_mean
+from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import (
     CODE_MAX,
     Agreement,
@@ -57,9 +58,13 @@ def read_settings(text: str, problems: Problems, agreement: Agreement | None) ->
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_ERROR_LINE.search(str(exc))
         message = _TOML_ERROR_LINE.sub("", str(exc)).strip()
+        # tomllib's own words for the mistake, which it gives in English only.
         problems.add(
             int(found.group(1)) if found else None,
-            f"{message}; fix the TOML syntax (text in quotes, one `key = value` per line)",
+            Text(
+                "{what}; fix the TOML syntax (text in quotes, one `key = value` per line)",
+                what=message,
+            ),
         )
         return None
     return _SettingsReader(problems, _key_lines(text), agreement).read(data)
@@ -73,7 +78,7 @@ class _SettingsReader:
         self.lines = lines
         self.agreement = agreement
 
-    def problem(self, path: tuple[str, ...], message: str) -> None:
+    def problem(self, path: tuple[str, ...], message: Text) -> None:
         """Record a problem at the line of the key path, or of its nearest parent."""
         for end in range(len(path), 0, -1):
             if path[:end] in self.lines:
@@ -82,19 +87,24 @@ class _SettingsReader:
         self.problems.add(None, message)
 
     def read(self, data: dict[str, Any]) -> Settings:
-        self._known_keys(data, (), _TOP_KEYS, "the settings")
+        self._known_keys(data, (), _TOP_KEYS, Text("the settings"))
         agreement_file = data.get("agreement", DEFAULT_AGREEMENT_FILE)
         if not isinstance(agreement_file, str) or not agreement_file.strip():
-            self.problem(("agreement",), 'agreement should be a file name like "agreement.yaml"')
+            self.problem(
+                ("agreement",), Text('agreement should be a file name like "agreement.yaml"')
+            )
             agreement_file = DEFAULT_AGREEMENT_FILE
         language = Language.DA
         raw_language = data.get("language", "da")
         try:
             language = Language(raw_language)
         except ValueError:
-            self.problem(("language",), f'language "{raw_language}" should be "da" or "en"')
+            self.problem(
+                ("language",),
+                Text('language "{value}" should be "da" or "en"', value=raw_language),
+            )
         workbooks = self._table(data, "workbooks")
-        self._known_keys(workbooks, ("workbooks",), _WORKBOOK_KEYS, "[workbooks]")
+        self._known_keys(workbooks, ("workbooks",), _WORKBOOK_KEYS, _table_name("workbooks"))
         contributors = Contributors.READ
         raw = workbooks.get("contributors", "read")
         try:
@@ -102,7 +112,10 @@ class _SettingsReader:
         except ValueError:
             self.problem(
                 ("workbooks", "contributors"),
-                f'contributors "{raw}" should be "none", "read" (shown, locked) or "edit"',
+                Text(
+                    'contributors "{value}" should be "none", "read" (shown, locked) or "edit"',
+                    value=raw,
+                ),
             )
         texts = self._texts(workbooks, "workbooks", ("password", "reply_to"))
         return Settings(
@@ -121,15 +134,19 @@ class _SettingsReader:
         if "password" in table:
             self.problem(
                 ("smtp", "password"),
-                "the mail password is never kept in xlfollow.toml: remove it, and set the "
-                "environment variable XLFOLLOW_SMTP_PASSWORD (or the system keyring) instead",
+                Text(
+                    "the mail password is never kept in xlfollow.toml: remove it, and set the "
+                    "environment variable XLFOLLOW_SMTP_PASSWORD (or the system keyring) instead"
+                ),
             )
             table = {k: v for k, v in table.items() if k != "password"}
-        self._known_keys(table, ("smtp",), _SMTP_KEYS, "[smtp]")
+        self._known_keys(table, ("smtp",), _SMTP_KEYS, _table_name("smtp"))
         texts = {k: v.strip() for k, v in self._texts(table, "smtp", _SMTP_TEXTS).items()}
         port = table.get("port", 0)
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-            self.problem(("smtp", "port"), f"port {port!r} should be a number like 587")
+            self.problem(
+                ("smtp", "port"), Text("port {value} should be a number like 587", value=repr(port))
+            )
             port = 0
         security = Security.STARTTLS
         raw = table.get("security", "starttls")
@@ -138,7 +155,10 @@ class _SettingsReader:
         except ValueError:
             self.problem(
                 ("smtp", "security"),
-                f'security "{raw}" should be "starttls", "tls" (implicit, port 465) or "none"',
+                Text(
+                    'security "{value}" should be "starttls", "tls" (implicit, port 465) or "none"',
+                    value=raw,
+                ),
             )
         return Smtp(texts["host"], port, security, texts["user"], texts["sender"])
 
@@ -148,7 +168,7 @@ class _SettingsReader:
         for key in keys:
             value = table.get(key, "")
             if not isinstance(value, str):
-                self.problem((name, key), f"{key} should be text in quotes")
+                self.problem((name, key), Text("{key} should be text in quotes", key=key))
                 value = ""
             found[key] = value
         return found
@@ -157,18 +177,25 @@ class _SettingsReader:
         value = data.get(key, {})
         if isinstance(value, dict):
             return value
-        self.problem((key,), f'`{key}` should be a table: write [{key}."name"] sections')
+        self.problem(
+            (key,), Text('`{key}` should be a table: write [{key}."name"] sections', key=key)
+        )
         return {}
 
     def _known_keys(
-        self, data: dict[str, Any], path: tuple[str, ...], allowed: tuple[str, ...], what: str
+        self, data: dict[str, Any], path: tuple[str, ...], allowed: tuple[str, ...], what: Text
     ) -> None:
         for key in data:
             if key not in allowed:
                 self.problem(
                     (*path, key),
-                    f"{what}: unknown key `{key}`.{did_you_mean(key, allowed)} "
-                    f"Allowed keys: {', '.join(allowed)}",
+                    Text(
+                        "{what}: unknown key `{key}`.{hint} Allowed keys: {allowed}",
+                        what=what,
+                        key=key,
+                        hint=did_you_mean(key, allowed),
+                        allowed=", ".join(allowed),
+                    ),
                 )
 
     def _declared(self, kind: str, name: str, path: tuple[str, ...]) -> str | None:
@@ -179,11 +206,22 @@ class _SettingsReader:
         for choice in choices:
             if choice.casefold() == " ".join(name.split()).casefold():
                 return choice
-        self.problem(
-            path,
-            f'{kind} "{name}" is not declared in the agreement.{did_you_mean(name, choices)} '
-            f"Use a name from its `{kind}s:` list, or declare it there.",
-        )
+        hint = did_you_mean(name, choices)
+        if kind == "round":
+            why = Text(
+                'round "{name}" is not declared in the agreement.{hint} '
+                "Use a name from its `rounds:` list, or declare it there.",
+                name=name,
+                hint=hint,
+            )
+        else:
+            why = Text(
+                'centre "{name}" is not declared in the agreement.{hint} '
+                "Use a name from its `centres:` list, or declare it there.",
+                name=name,
+                hint=hint,
+            )
+        self.problem(path, why)
         return None
 
     def _rounds(self, table: dict[str, Any]) -> dict[str, Round]:
@@ -192,9 +230,11 @@ class _SettingsReader:
             path = ("rounds", name)
             declared = self._declared("round", name, path)
             if not isinstance(value, dict):
-                self.problem(path, f'round "{name}" should be a table with a `deadline`')
+                self.problem(
+                    path, Text('round "{name}" should be a table with a `deadline`', name=name)
+                )
                 continue
-            self._known_keys(value, path, _ROUND_KEYS, f'round "{name}"')
+            self._known_keys(value, path, _ROUND_KEYS, Text('round "{name}"', name=name))
             deadline = self._deadline(value.get("deadline"), (*path, "deadline"), name)
             if declared is not None:
                 rounds[declared] = Round(declared, deadline)
@@ -210,10 +250,12 @@ class _SettingsReader:
         if isinstance(value, str):
             try:
                 return parse_date(value)
-            except ValueError as exc:
-                self.problem(path, f'round "{name}": deadline {exc}')
+            except ValueProblem as exc:
+                self.problem(path, Text('round "{name}": deadline {why}', name=name, why=exc.text))
                 return None
-        self.problem(path, f'round "{name}": deadline should be a date like 2018-04-05')
+        self.problem(
+            path, Text('round "{name}": deadline should be a date like 2018-04-05', name=name)
+        )
         return None
 
     def _deadlines_in_order(self, rounds: list[Round]) -> None:
@@ -223,8 +265,14 @@ class _SettingsReader:
             if later.deadline < earlier.deadline:
                 self.problem(
                     ("rounds", later.name),
-                    f'round "{later.name}" has its deadline {later.deadline} before that of '
-                    f'the earlier round "{earlier.name}" ({earlier.deadline}); check the dates',
+                    Text(
+                        'round "{name}" has its deadline {deadline} before that of '
+                        'the earlier round "{earlier}" ({earlier_deadline}); check the dates',
+                        name=later.name,
+                        deadline=str(later.deadline),
+                        earlier=earlier.name,
+                        earlier_deadline=str(earlier.deadline),
+                    ),
                 )
 
     def _centres(self, table: dict[str, Any]) -> dict[str, Centre]:
@@ -233,9 +281,11 @@ class _SettingsReader:
             path = ("centres", name)
             declared = self._declared("centre", name, path)
             if not isinstance(value, dict):
-                self.problem(path, f'centre "{name}" should be a table with code and email')
+                self.problem(
+                    path, Text('centre "{name}" should be a table with code and email', name=name)
+                )
                 continue
-            self._known_keys(value, path, _CENTRE_KEYS, f'centre "{name}"')
+            self._known_keys(value, path, _CENTRE_KEYS, Text('centre "{name}"', name=name))
             centre = self._centre(declared or name, value, path)
             if declared is not None and centre is not None:
                 centres[declared] = centre
@@ -251,22 +301,34 @@ class _SettingsReader:
         if not isinstance(code, str) or not _CODE.fullmatch(code):
             self.problem(
                 (*path, "code"),
-                f'centre "{name}": code "{code}" should be 1 to {CODE_MAX} letters, digits, - or _ '
-                "(it names the centre's workbook file)",
+                Text(
+                    'centre "{name}": code "{code}" should be 1 to {max} letters, digits, - or _ '
+                    "(it names the centre's workbook file)",
+                    name=name,
+                    code=str(code),
+                    max=CODE_MAX,
+                ),
             )
             return None
         email = value.get("email", "")
         if not isinstance(email, str) or (email and not _EMAIL.fullmatch(email.strip())):
             self.problem(
                 (*path, "email"),
-                f'centre "{name}": email "{email}" is not one address like center@kommune.dk',
+                Text(
+                    'centre "{name}": email "{email}" is not one address like center@kommune.dk',
+                    name=name,
+                    email=str(email),
+                ),
             )
             return None
         aliases = value.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             self.problem(
                 (*path, "aliases"),
-                f'centre "{name}": aliases should be a list of names, like ["SoS", "Sundhed"]',
+                Text(
+                    'centre "{name}": aliases should be a list of names, like ["SoS", "Sundhed"]',
+                    name=name,
+                ),
             )
             return None
         folded = tuple(" ".join(alias.split()) for alias in aliases if alias.strip())
@@ -281,17 +343,32 @@ class _SettingsReader:
             if other != centre.name:
                 self.problem(
                     (*path, "code"),
-                    f'centre "{centre.name}" has the code "{centre.code}" that "{other}" has '
-                    "too; give each centre its own code",
+                    Text(
+                        'centre "{name}" has the code "{code}" that "{other}" has '
+                        "too; give each centre its own code",
+                        name=centre.name,
+                        code=centre.code,
+                        other=other,
+                    ),
                 )
             for alias in centre.aliases:
                 owner = names.setdefault(alias.casefold(), centre.name)
                 if owner != centre.name:
                     self.problem(
                         (*path, "aliases"),
-                        f'centre "{centre.name}": alias "{alias}" already names "{owner}"; '
-                        "an alias must point to one centre only",
+                        Text(
+                            'centre "{name}": alias "{alias}" already names "{owner}"; '
+                            "an alias must point to one centre only",
+                            name=centre.name,
+                            alias=alias,
+                            owner=owner,
+                        ),
                     )
+
+
+def _table_name(name: str) -> Text:
+    """A table of the settings as a problem names it: [smtp]."""
+    return Text("[{name}]", name=name)
 
 
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:

@@ -1,6 +1,8 @@
-"""What the commands print: tables and reports, plain text when piped.
+"""What the commands print, in the terminal's language: tables and reports.
 
-click.echo leaves out the colours when the output is not a terminal.
+Every sentence is a `Text`, said in the language the user set (--language,
+XLFOLLOW_LANGUAGE, or the locale). click.echo leaves out the colours when the
+output is not a terminal.
 """
 
 from __future__ import annotations
@@ -11,199 +13,357 @@ import click
 
 from xlfollow.collect import MergeReport
 from xlfollow.demo import DemoResult
+from xlfollow.errors import XlfollowError
 from xlfollow.mailing import MailReport
-from xlfollow.summary import Summary
+from xlfollow.messages import Language, Text
+from xlfollow.model import SmileyScale
+from xlfollow.summary import NO_MILESTONE, UNANSWERED, Summary
 from xlfollow.workspace import Overview
 
-__all__ = [
-    "amount",
-    "print_demo",
-    "print_mail",
-    "print_merge",
-    "print_overview",
-    "print_summary",
-    "table",
-]
+__all__ = ["Terminal"]
+
+Cell = str | int | Text
+"""A table cell: a number (aligned right), data as it is, or words to say."""
+
+_VERDICTS = {
+    "accepted": Text("accepted"),
+    "rejected": Text("rejected"),
+    "duplicate": Text("duplicate"),
+}
+_STATES = {UNANSWERED: Text("not answered"), NO_MILESTONE: Text("no milestone")}
 
 
-def print_merge(report: MergeReport) -> None:
-    """A merge: a line per file with its verdict and cell counts, then what is open."""
-    if not report.files:
-        click.echo("No new files to merge.")
-    table(
-        ("File", "Centre", "Verdict", "Accepted", "Unchanged", "Conflict", "Refused"),
-        [
-            (
-                Path(r.path).name,
-                r.centre if r.centre is not None else "-",
-                r.verdict,
-                r.cells["accepted"],
-                r.cells["unchanged"],
-                r.cells["conflict"],
-                r.cells["refused"],
+class Terminal:
+    """Prints for the command line in one language."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+
+    def say(self, text: Text) -> str:
+        """A message in the terminal's language."""
+        return text.say(self.language)
+
+    def echo(self, text: Text | None = None, *, bold: bool = False, fg: str | None = None) -> None:
+        """Print a message (an empty line for none), styled on a terminal."""
+        line = "" if text is None else self.say(text)
+        click.echo(click.style(line, bold=bold or None, fg=fg) if bold or fg else line)
+
+    def error(self, error: XlfollowError) -> None:
+        """An error, on standard error, in red on a terminal."""
+        message = Text("Error: {message}", message=error.say(self.language))
+        click.secho(self.say(message), fg="red", err=True)
+
+    def table(self, headers: tuple[Text | str, ...], rows: list[tuple[Cell, ...]]) -> None:
+        """Print rows under headers in aligned columns; numbers to the right."""
+        cells = [
+            tuple(self.say(c) if isinstance(c, Text) else str(c) for c in row)
+            for row in [headers, *rows]
+        ]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+        numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
+        for index, row in enumerate(cells):
+            line = "  ".join(
+                cell.rjust(width) if right else cell.ljust(width)
+                for cell, width, right in zip(row, widths, numeric, strict=True)
             )
-            for r in report.files
-        ],
-    )
-    for r in report.files:
-        lines = ([r.reason] if r.reason else []) + [p["reason"] for p in r.problems] + r.notes
-        if lines:
-            click.echo(f"\n{r.path}:")
-            for line in lines:
-                click.echo(f"  - {line}")
-    if report.conflicts:
-        click.echo(f"\nOpen conflicts ({len(report.conflicts)}); decide with xlfollow resolve:")
-        table(
-            ("Item", "Field", "Current", "Current source", "Incoming", "Incoming source"),
+            click.echo(click.style(line.rstrip(), bold=True) if index == 0 else line.rstrip())
+
+    def merge(self, report: MergeReport, scales: tuple[SmileyScale, SmileyScale]) -> None:
+        """A merge: a line per file with its verdict and cell counts, then what is open
+        (a smiley shown as the drop-down shows it)."""
+        if not report.files:
+            self.echo(Text("No new files to merge."))
+        else:
+            self._files(report)
+        if report.conflicts:
+            by_field = {"milestone": scales[0], "economy": scales[1]}
+
+            def shown(field: str, value: str) -> str:
+                scale = by_field.get(field)
+                if scale is None or value not in scale.codes:
+                    return value
+                return self.say(self._state(value, scale))
+
+            self.echo()
+            self.echo(
+                Text(
+                    "Open conflicts ({count}); decide with xlfollow resolve:",
+                    count=len(report.conflicts),
+                )
+            )
+            self.table(
+                (
+                    Text("Item"),
+                    Text("Field"),
+                    Text("Current"),
+                    Text("Current source"),
+                    Text("Incoming"),
+                    Text("Incoming source"),
+                ),
+                [
+                    (
+                        c.item,
+                        c.field,
+                        shown(c.field, c.current),
+                        c.current_source,
+                        shown(c.field, c.incoming),
+                        c.incoming_source,
+                    )
+                    for c in report.conflicts
+                ],
+            )
+
+    def _files(self, report: MergeReport) -> None:
+        """A line per file with its verdict and cell counts, then each one's problems."""
+        self.table(
+            (
+                Text("File"),
+                Text("Centre"),
+                Text("Verdict"),
+                Text("Accepted"),
+                Text("Unchanged"),
+                Text("Conflict"),
+                Text("Refused"),
+            ),
             [
-                (c.item, c.field, c.current, c.current_source, c.incoming, c.incoming_source)
-                for c in report.conflicts
+                (
+                    Path(r.path).name,
+                    r.centre if r.centre is not None else "-",
+                    _VERDICTS.get(r.verdict, r.verdict),
+                    r.cells["accepted"],
+                    r.cells["unchanged"],
+                    r.cells["conflict"],
+                    r.cells["refused"],
+                )
+                for r in report.files
             ],
         )
+        for r in report.files:
+            lines = [*([r.why] if r.why else []), *(p.why for p in r.problems), *r.notes]
+            if lines:
+                click.echo(f"\n{r.path}:")
+                for line in lines:
+                    click.echo(f"  - {self.say(line)}")
 
-
-def print_demo(result: DemoResult) -> None:
-    """What the demo did, and where in the master each staged event shows."""
-    echo, path = click.echo, result.workspace.path
-    master = result.workspace.master_path
-    first, correction = result.first, result.correction
-    reports = [*first.files, *correction.files]
-    totals = {
-        o: sum(r.cells[o] for r in reports)
-        for o in ("accepted", "unchanged", "conflict", "refused")
-    }
-    echo(click.style(f"xlfollow demo: {result.round} of the Ballerup 2018 agreement", bold=True))
-    echo(f"Workspace: {path}")
-    outbox = path / "outbox" / "round-1"
-    echo(f"Issued {result.issued} workbooks (the master and one per centre) in {outbox}")
-    echo(
-        f"Received {len(reports)} files from {len({r.centre for r in reports})} centres, "
-        "filled in by simulated centres (inbox/)."
-    )
-    echo(
-        f"Merged: {totals['accepted']} cells taken, {totals['unchanged']} unchanged, "
-        f"{totals['conflict']} in conflict, {totals['refused']} refused."
-    )
-    echo()
-    centre, item, value = result.invalid
-    echo(click.style("What to look at", bold=True))
-    echo(
-        f"- A value no list has: {centre} typed {value!r} as the smiley of item {item}. "
-        "The cell was refused, the rest of the file taken:"
-    )
-    for problem in result.refused:
-        echo(f"    {problem['reason']}")
-    echo(
-        f"- A correction: {result.corrected} sent its workbook again with the smiley put "
-        "right; the second file superseded the first (sheet Modtaget, newest first)."
-    )
-    staged = result.conflict
-    echo(
-        f"- A conflict: item {staged.item}'s milestone was answered by {staged.responsible} "
-        f"and, differently, by the contributing centre {staged.contributor}. Nothing was "
-        "overwritten: it waits in sheet Konflikter, where a decision can be chosen, or:"
-    )
-    echo(f'    xlfollow resolve {path} {staged.item} milestone --take "{staged.responsible}"')
-    missing = next(c for c in result.status.centres if c.centre == result.late)
-    echo(
-        f"- A late centre: {result.late} has not answered; its {len(missing.missing)} "
-        "missing smileys are listed, with its email, in sheet Mangler, and by:"
-    )
-    echo(f"    xlfollow status {path}")
-    echo()
-    echo(f"Open {master}: sheet Overblik has the figures and charts, Økonomi the budget.")
-    echo(f"Or print them: xlfollow summary {path}")
-
-
-def print_summary(result: Summary) -> None:
-    """The headline figures of a round: milestones by chapter, economy, budget."""
-    echo = click.echo
-    echo(click.style(f"Milestones, {result.round}", bold=True))
-    states = list(result.milestones["total"][""])
-    rows: list[tuple[str | int, ...]] = [
-        (name, *counts.values(), sum(counts.values()))
-        for name, counts in result.milestones["chapter"].items()
-    ]
-    total = result.milestones["total"][""]
-    rows.append(("Total", *total.values(), sum(total.values())))
-    table(("Chapter", *states, "items"), rows)
-    echo()
-    economy = result.economy["total"][""]
-    echo(
-        click.style("Economy smileys: ", bold=True)
-        + ", ".join(f"{k} {v}" for k, v in economy.items())
-    )
-    budget = result.budget["total"][""]
-    if budget.years:
+    def demo(self, result: DemoResult) -> None:
+        """What the demo did, and where in the master each staged event shows."""
+        echo, path = self.echo, str(result.workspace.path)
+        reports = [*result.first.files, *result.correction.files]
+        totals = {
+            o: sum(r.cells[o] for r in reports)
+            for o in ("accepted", "unchanged", "conflict", "refused")
+        }
+        echo(
+            Text("xlfollow demo: {round} of the Ballerup 2018 agreement", round=result.round),
+            bold=True,
+        )
+        echo(Text("Workspace: {path}", path=path))
+        outbox = result.workspace.path / "outbox" / "round-1"
+        echo(
+            Text(
+                "Issued {count} workbooks (the master and one per centre) in {folder}",
+                count=result.issued,
+                folder=str(outbox),
+            )
+        )
+        echo(
+            Text(
+                "Received {files} files from {centres} centres, "
+                "filled in by simulated centres (inbox/).",
+                files=len(reports),
+                centres=len({r.centre for r in reports}),
+            )
+        )
+        echo(
+            Text(
+                "Merged: {accepted} cells taken, {unchanged} unchanged, "
+                "{conflict} in conflict, {refused} refused.",
+                **totals,
+            )
+        )
         echo()
-        table(
-            ("Budget (mio. kr.)", "spending", "savings", "net"),
-            [
-                (str(year), amount(spending), amount(savings), amount(spending + savings))
-                for year, (spending, savings) in sorted(budget.years.items())
-            ],
+        centre, item, value = result.invalid
+        echo(Text("What to look at"), bold=True)
+        echo(
+            Text(
+                "- A value no list has: {centre} typed {value} as the smiley of item {item}. "
+                "The cell was refused, the rest of the file taken:",
+                centre=centre,
+                value=repr(value),
+                item=item,
+            )
         )
-    if result.budget_year is not None:
-        at_risk = amount(budget.at_risk)
-        echo(f"At risk in {result.budget_year} (economy not kept): {at_risk} mio. kr.")
-    echo(f"Expected deviation entered by the centres: {amount(budget.expected_deviation)} mio. kr.")
-    worse = sum(1 for change in result.changes if change.steps > 0)
-    echo(
-        f"Since the previous round: {worse} smileys worse, "
-        f"{len(result.changes) - worse} better. Still missing: {len(result.missing)} items."
-    )
-
-
-def amount(value: float) -> str:
-    """An amount in mio. kr. with three decimals."""
-    return f"{value:,.3f}"
-
-
-def print_mail(report: MailReport) -> None:
-    """A send or a reminder: a line per centre, drafted, sent, failed or skipped."""
-    done = {"eml": "draft", "smtp": "sent", "dry-run": "would send"}[report.how]
-    rows: list[tuple[str | int, ...]] = [(c, a, done, w) for c, a, w in report.done]
-    rows += [(c, a, "FAILED", why) for c, a, why in report.failed]
-    rows += [(c, "", "skipped", why) for c, why in report.skipped]
-    if rows:
-        table(("Centre", "Address", "", "Draft, message id, subject or reason"), rows)
-    else:
-        click.echo(f"Nobody to write to for {report.round}.")
-
-
-def print_overview(overview: Overview) -> None:
-    """What check found in a sound workspace: chapters, centres, rounds, notes."""
-    echo = click.echo
-    echo(click.style(overview.title, bold=True))
-    echo(
-        f"{overview.items} items in {len(overview.chapters)} chapters, "
-        f"{len(overview.centres)} centres, {overview.committees} committees, "
-        f"{len(overview.rounds)} rounds."
-    )
-    echo()
-    table(("Chapter", "Sheet", "Items"), [(c[0], c[2], c[3]) for c in overview.chapters])
-    echo()
-    table(
-        ("Centre", "Code", "Email", "Items"),
-        [(n, c, e or "-", k) for n, c, e, k in overview.centres],
-    )
-    echo()
-    table(("Round", "Deadline", "Milestones"), [(n, d or "-", k) for n, d, k in overview.rounds])
-    if overview.notes:
-        echo("\nWorth a look:")
-        for note in overview.notes:
-            echo(f"  - {note}")
-    echo(click.style("\nThe workspace is sound.", fg="green"))
-
-
-def table(headers: tuple[str, ...], rows: list[tuple[str | int, ...]]) -> None:
-    """Print rows under headers in aligned columns; numbers to the right."""
-    cells = [headers, *(tuple(str(cell) for cell in row) for row in rows)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
-    for index, row in enumerate(cells):
-        line = "  ".join(
-            cell.rjust(width) if right else cell.ljust(width)
-            for cell, width, right in zip(row, widths, numeric, strict=True)
+        for problem in result.refused:
+            click.echo(f"    {self.say(problem.why)}")
+        echo(
+            Text(
+                "- A correction: {centre} sent its workbook again with the smiley put right; "
+                "the second file superseded the first (sheet Modtaget, newest first).",
+                centre=result.corrected,
+            )
         )
-        click.echo(click.style(line.rstrip(), bold=True) if index == 0 else line.rstrip())
+        staged = result.conflict
+        echo(
+            Text(
+                "- A conflict: item {item}'s milestone was answered by {responsible} and, "
+                "differently, by the contributing centre {contributor}. Nothing was "
+                "overwritten: it waits in sheet Konflikter, where a decision can be chosen, or:",
+                item=staged.item,
+                responsible=staged.responsible,
+                contributor=staged.contributor,
+            )
+        )
+        click.echo(
+            f'    xlfollow resolve {path} {staged.item} milestone --take "{staged.responsible}"'
+        )
+        missing = next(c for c in result.status.centres if c.centre == result.late)
+        echo(
+            Text(
+                "- A late centre: {centre} has not answered; its {count} missing smileys are "
+                "listed, with its email, in sheet Mangler, and by:",
+                centre=result.late,
+                count=len(missing.missing),
+            )
+        )
+        click.echo(f"    xlfollow status {path}")
+        echo()
+        echo(
+            Text(
+                "Open {master}: sheet Overblik has the figures and charts, Økonomi the budget.",
+                master=str(result.workspace.master_path),
+            )
+        )
+        echo(Text("Or print them: xlfollow summary {path}", path=path))
+
+    def summary(self, result: Summary, scales: tuple[SmileyScale, SmileyScale]) -> None:
+        """The headline figures of a round: milestones by chapter, economy, budget."""
+        milestone_scale, economy_scale = scales
+        self.echo(Text("Milestones, {round}", round=result.round), bold=True)
+        total = result.milestones["total"][""]
+        rows: list[tuple[Cell, ...]] = [
+            (name, *counts.values(), sum(counts.values()))
+            for name, counts in result.milestones["chapter"].items()
+        ]
+        rows.append((Text("Total"), *total.values(), sum(total.values())))
+        states = tuple(self._state(code, milestone_scale) for code in total)
+        self.table((Text("Chapter"), *states, Text("items")), rows)
+        self.echo()
+        economy = result.economy["total"][""]
+        counted = ", ".join(
+            f"{self.say(self._state(code, economy_scale))} {n}" for code, n in economy.items()
+        )
+        click.echo(click.style(self.say(Text("Economy smileys:")), bold=True) + " " + counted)
+        budget = result.budget["total"][""]
+        if budget.years:
+            self.echo()
+            self.table(
+                (Text("Budget (mio. kr.)"), Text("spending"), Text("savings"), Text("net")),
+                [
+                    (
+                        str(year),
+                        self.amount(spending),
+                        self.amount(savings),
+                        self.amount(spending + savings),
+                    )
+                    for year, (spending, savings) in sorted(budget.years.items())
+                ],
+            )
+        if result.budget_year is not None:
+            self.echo(
+                Text(
+                    "At risk in {year} (economy not kept): {amount} mio. kr.",
+                    year=result.budget_year,
+                    amount=self.amount(budget.at_risk),
+                )
+            )
+        self.echo(
+            Text(
+                "Expected deviation entered by the centres: {amount} mio. kr.",
+                amount=self.amount(budget.expected_deviation),
+            )
+        )
+        worse = sum(1 for change in result.changes if change.steps > 0)
+        self.echo(
+            Text(
+                "Since the previous round: {worse} smileys worse, {better} better. "
+                "Still missing: {missing} items.",
+                worse=worse,
+                better=len(result.changes) - worse,
+                missing=len(result.missing),
+            )
+        )
+
+    def _state(self, code: str, scale: SmileyScale) -> Text:
+        """A state a smiley is counted in, as the terminal names it."""
+        if code in _STATES:
+            return _STATES[code]
+        step = scale.step(code)
+        return Text("{glyph} {label}", glyph=step.glyph, label=step.label(self.language))
+
+    def mail(self, report: MailReport) -> None:
+        """A send or a reminder: a line per centre, drafted, sent, failed or skipped."""
+        done = {
+            "eml": Text("draft"),
+            "smtp": Text("sent"),
+            "dry-run": Text("would send"),
+        }[report.how]
+        rows: list[tuple[Cell, ...]] = [(c, a, done, w) for c, a, w in report.done]
+        rows += [(c, a, Text("FAILED"), why) for c, a, why in report.failed]
+        rows += [(c, "", Text("skipped"), why) for c, why in report.skipped]
+        if rows:
+            self.table(
+                (
+                    Text("Centre"),
+                    Text("Address"),
+                    "",
+                    Text("Draft, message id, subject or reason"),
+                ),
+                rows,
+            )
+        else:
+            self.echo(Text("Nobody to write to for {round}.", round=report.round))
+
+    def overview(self, overview: Overview) -> None:
+        """What check found in a sound workspace: chapters, centres, rounds, notes."""
+        click.echo(click.style(overview.title, bold=True))
+        self.echo(
+            Text(
+                "{items} items in {chapters} chapters, {centres} centres, "
+                "{committees} committees, {rounds} rounds.",
+                items=overview.items,
+                chapters=len(overview.chapters),
+                centres=len(overview.centres),
+                committees=overview.committees,
+                rounds=len(overview.rounds),
+            )
+        )
+        self.echo()
+        self.table(
+            (Text("Chapter"), Text("Sheet"), Text("Items")),
+            [(c[0], c[2], c[3]) for c in overview.chapters],
+        )
+        self.echo()
+        self.table(
+            (Text("Centre"), Text("Code"), Text("Email"), Text("Items")),
+            [(n, c, e or "-", k) for n, c, e, k in overview.centres],
+        )
+        self.echo()
+        self.table(
+            (Text("Round"), Text("Deadline"), Text("Milestones")),
+            [(n, d or "-", k) for n, d, k in overview.rounds],
+        )
+        if overview.notes:
+            self.echo()
+            self.echo(Text("Worth a look:"))
+            for note in overview.notes:
+                click.echo(f"  - {self.say(note)}")
+        self.echo()
+        self.echo(Text("The workspace is sound."), fg="green")
+
+    def amount(self, value: float) -> str:
+        """An amount in mio. kr. with three decimals, written as the language writes it:
+        1,234.500 in English, 1.234,500 in Danish."""
+        written = f"{value:,.3f}"
+        if self.language is Language.DA:
+            return written.translate(str.maketrans(",.", ".,"))
+        return written

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from xlfollow.budgettext import budget_from_text
 from xlfollow.errors import Problems
+from xlfollow.messages import Language, Text
 from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
     DEFAULT_MILESTONE_SCALE,
@@ -73,23 +74,34 @@ class ImportReport:
     status_notes: int = 0
     items_with_budget: int = 0
     dropped_lines: int = 0
-    unsure: list[str] = field(default_factory=list)
+    unsure: list[Text] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        """The report as lines of text for the terminal."""
-        out = [
-            f"Read {self.source}: {self.chapters} chapters, {self.items} items "
-            f"({', '.join(f'{n} {kind}' for kind, n in self.kinds.items())}).",
-            f"Milestones: {self.milestones_filled} written of {self.milestone_slots} slots; "
-            f"status notes: {self.status_notes}; items with budget figures: "
-            f"{self.items_with_budget}.",
-            f"Page headers and footers dropped: {self.dropped_lines} lines.",
-            "Items per responsible centre:",
-            *(f"  {n:>3}  {centre}" for centre, n in self.items_per_centre.items()),
+    def lines(self, language: Language = Language.EN) -> list[str]:
+        """The report as lines of text for the terminal, in a language."""
+        heads = [
+            Text(
+                "Read {source}: {chapters} chapters, {items} items ({kinds}).",
+                source=self.source,
+                chapters=self.chapters,
+                items=self.items,
+                kinds=", ".join(f"{n} {kind}" for kind, n in self.kinds.items()),
+            ),
+            Text(
+                "Milestones: {filled} written of {slots} slots; status notes: {notes}; "
+                "items with budget figures: {budgets}.",
+                filled=self.milestones_filled,
+                slots=self.milestone_slots,
+                notes=self.status_notes,
+                budgets=self.items_with_budget,
+            ),
+            Text("Page headers and footers dropped: {count} lines.", count=self.dropped_lines),
+            Text("Items per responsible centre:"),
         ]
+        out = [head.say(language) for head in heads]
+        out += [f"  {n:>3}  {centre}" for centre, n in self.items_per_centre.items()]
         if self.unsure:
-            out.append(f"Worth a look ({len(self.unsure)}):")
-            out += [f"  - {note}" for note in self.unsure]
+            out.append(Text("Worth a look ({count}):", count=len(self.unsure)).say(language))
+            out += [f"  - {note.say(language)}" for note in self.unsure]
         return out
 
 
@@ -143,7 +155,9 @@ class _Parser:
         lines = self._without_page_furniture(raw_lines)
         headings = self._headings(lines)
         if not headings:
-            self.problems.add(None, "no item headings (a number, a title and 'Drift Tid Smiley')")
+            self.problems.add(
+                None, Text("no item headings (a number, a title and 'Drift Tid Smiley')")
+            )
             return Agreement("", (), (), (), (), ())
         chapters, chapter_lines = self._chapters(lines, headings)
         items = self._items(lines, headings, chapter_lines)
@@ -213,8 +227,11 @@ class _Parser:
             if found is None:
                 self.problems.add(
                     line.number,
-                    f"'{line.text.strip()}' ends an item heading, but no item number stands "
-                    "before it; the heading may be cut in half: restore its number and title",
+                    Text(
+                        "'{text}' ends an item heading, but no item number stands before it; "
+                        "the heading may be cut in half: restore its number and title",
+                        text=line.text.strip(),
+                    ),
                 )
                 # Still end the item before it here, so one damage gives one problem.
                 self.orphans.append(index)
@@ -243,8 +260,12 @@ class _Parser:
             if found is None or found["number"] != chapter:
                 self.problems.add(
                     lines[start].number,
-                    f"item {number} starts chapter {chapter}, but no heading "
-                    f"'{chapter}. <title>' stands before it; add the chapter's heading line",
+                    Text(
+                        "item {number} starts chapter {chapter}, but no heading "
+                        "'{chapter}. <title>' stands before it; add the chapter's heading line",
+                        number=number,
+                        chapter=chapter,
+                    ),
                 )
                 continue
             chapters.append(Chapter(chapter, found["title"]))
@@ -280,8 +301,12 @@ class _Parser:
             if item.number in seen:
                 self.problems.add(
                     item.line,
-                    f"item {item.number} has a heading here and on line {seen[item.number]}; "
-                    "correct the number of one of them",
+                    Text(
+                        "item {number} has a heading here and on line {line}; "
+                        "correct the number of one of them",
+                        number=item.number,
+                        line=seen[item.number],
+                    ),
                 )
             seen.setdefault(item.number, item.line)
         return items
@@ -299,25 +324,31 @@ class _Parser:
         )
         rounds, _ = sequences.most_common(1)[0]
         if not rounds:
-            self.problems.add(None, "no round names (like '1. budgetopfølgning 2018') found")
+            self.problems.add(None, Text("no round names (like '1. budgetopfølgning 2018') found"))
         return list(rounds)
 
     def _fields(self, item: _RawItem, rounds: list[str]) -> None:
         body = item.body
-        what = f"item {item.number} (line {item.line})"
+        what = Text("item {number} (line {line})", number=item.number, line=item.line)
         labels = [i for i, line in enumerate(body) if _FIELD.match(line.text)]
         centre_lines = [i for i in labels if _field(body[i])[0] == "Ansvarligt center"]
         if not centre_lines:
             self.problems.add(
                 item.line,
-                f"{what} has no 'Ansvarligt center:' line; add it after the agreement text",
+                Text(
+                    "{what} has no 'Ansvarligt center:' line; add it after the agreement text",
+                    what=what,
+                ),
             )
             return
         if len(centre_lines) > 1:
             self.problems.add(
                 body[centre_lines[1]].number,
-                f"a second 'Ansvarligt center:' inside {what}: the heading of the item "
-                "before this line is missing or damaged; restore it",
+                Text(
+                    "a second 'Ansvarligt center:' inside {what}: the heading of the item "
+                    "before this line is missing or damaged; restore it",
+                    what=what,
+                ),
             )
             return
         item.agreement_text = _paragraphs(body[: centre_lines[0]])
@@ -343,16 +374,20 @@ class _Parser:
         item.committee = values.get("Ansvarligt udvalg", "")
         item.contributors_text = values.get("Væsentlig bidragsyder", "")
         if not item.committee:
-            self.problems.add(item.line, f"{what} has no 'Ansvarligt udvalg:' line; add it")
+            self.problems.add(
+                item.line, Text("{what} has no 'Ansvarligt udvalg:' line; add it", what=what)
+            )
         milestone_starts = [i for i in range(position, len(body)) if _MILESTONE.match(body[i].text)]
         if not milestone_starts:
-            self.problems.add(item.line, f"{what} has no 'Milepæl' lines; add one per round")
+            self.problems.add(
+                item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
+            )
             return
         item.action_text = _paragraphs(body[position : milestone_starts[0]])
         self._milestones(item, body[milestone_starts[0] :], rounds, what)
 
     def _milestones(
-        self, item: _RawItem, region: list[_Line], rounds: list[str], what: str
+        self, item: _RawItem, region: list[_Line], rounds: list[str], what: Text
     ) -> None:
         """Split the region after the action text into milestone blocks and the economy."""
         blocks: list[list[_Line]] = []
@@ -370,19 +405,35 @@ class _Parser:
         if len(blocks) != len(rounds):
             self.problems.add(
                 region[0].number,
-                f"{what} has {len(blocks)} 'Milepæl' blocks where {len(rounds)} rounds "
-                f"({', '.join(rounds)}) were expected; a block or its round may be damaged",
+                Text(
+                    "{what} has {blocks} 'Milepæl' blocks where {count} rounds ({rounds}) "
+                    "were expected; a block or its round may be damaged",
+                    what=what,
+                    blocks=len(blocks),
+                    count=len(rounds),
+                    rounds=", ".join(rounds),
+                ),
             )
             return
         for expected, block in zip(rounds, blocks, strict=True):
             text, status, label = self._block(block, _MILESTONE)
             if label != expected:
-                self.problems.add(
-                    block[0].number,
-                    f"{what}: this 'Milepæl' block should end with the round '{expected}', "
-                    f"but {'ends with ' + repr(label) if label else 'has no round'}; "
-                    "restore the round's name at its end",
-                )
+                if label:
+                    why = Text(
+                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                        "but ends with {label}; restore the round's name at its end",
+                        what=what,
+                        expected=expected,
+                        label=repr(label),
+                    )
+                else:
+                    why = Text(
+                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                        "but has no round; restore the round's name at its end",
+                        what=what,
+                        expected=expected,
+                    )
+                self.problems.add(block[0].number, why)
                 continue
             if text:
                 item.milestones[expected] = text
@@ -390,7 +441,8 @@ class _Parser:
                 item.status[expected] = StatusNotes(milestone=status)
         if not economy:
             self.problems.add(
-                region[-1].number, f"{what} has no 'Økonomi' line after its milestones; add it"
+                region[-1].number,
+                Text("{what} has no 'Økonomi' line after its milestones; add it", what=what),
             )
             return
         text, status, _ = self._block(economy, _ECONOMY)
@@ -452,8 +504,13 @@ class _Parser:
             if match is None:
                 unknown = re.split(r",|\bsamt\b", rest)[0].strip()
                 self.report.unsure.append(
-                    f"line {raw.contributors_line}: item {raw.number}: contributor "
-                    f'"{unknown}" is not a responsible centre; left out'
+                    Text(
+                        'line {line}: item {number}: contributor "{name}" is not a '
+                        "responsible centre; left out",
+                        line=raw.contributors_line,
+                        number=raw.number,
+                        name=unknown,
+                    )
                 )
                 rest = rest[len(unknown) :]
                 continue
@@ -463,8 +520,15 @@ class _Parser:
 
     def _budget(self, raw: _RawItem) -> dict[int, float]:
         budget, doubt = budget_from_text(raw.economy_text, raw.agreement_text)
-        if doubt:
-            self.report.unsure.append(f"line {raw.line}: item {raw.number}: {doubt}")
+        if doubt is not None:
+            self.report.unsure.append(
+                Text(
+                    "line {line}: item {number}: {doubt}",
+                    line=raw.line,
+                    number=raw.number,
+                    doubt=doubt,
+                )
+            )
         return budget
 
     def _scales(self, front: list[_Line]) -> tuple[SmileyScale, SmileyScale]:
@@ -477,8 +541,12 @@ class _Parser:
             definitions = _definitions(front, heading)
             if len(definitions) != len(default.steps):
                 self.report.unsure.append(
-                    f"the reading guide's '{heading}' was not found with "
-                    f"{len(default.steps)} definitions; the default texts are used"
+                    Text(
+                        "the reading guide's '{heading}' was not found with {count} "
+                        "definitions; the default texts are used",
+                        heading=heading,
+                        count=len(default.steps),
+                    )
                 )
                 scales.append(default)
                 continue
@@ -505,8 +573,12 @@ class _Parser:
         for item in agreement.items:
             if item.centre.casefold().endswith(("udvalg", "udvalget")):
                 report.unsure.append(
-                    f"item {item.number}: the responsible centre '{item.centre}' looks like a "
-                    "committee; kept as written, declared as a centre"
+                    Text(
+                        "item {number}: the responsible centre '{centre}' looks like a "
+                        "committee; kept as written, declared as a centre",
+                        number=item.number,
+                        centre=item.centre,
+                    )
                 )
 
 

@@ -33,6 +33,7 @@ from xlfollow.ledger import (
     ledger_version,
 )
 from xlfollow.mailing import MailReport, remind_round, send_round, with_smtp
+from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Smtp
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.status import RoundStatus, round_status
@@ -107,7 +108,7 @@ class Overview:
     """(name, deadline or '', milestones written for it) per round."""
     items: int
     committees: int
-    notes: tuple[str, ...]
+    notes: tuple[Text, ...]
     """Things that are allowed but worth a look: missing emails, deadlines."""
 
 
@@ -163,7 +164,11 @@ class Workspace:
         source = _examples() / example.replace("-", "_")
         if not (source / "agreement.yaml").is_file():
             raise WorkspaceError(
-                f'there is no example "{example}"; choose one of: {", ".join(example_names())}'
+                Text(
+                    'there is no example "{example}"; choose one of: {names}',
+                    example=example,
+                    names=", ".join(example_names()),
+                )
             )
         return cls._create(
             Path(path),
@@ -184,11 +189,16 @@ class Workspace:
     @classmethod
     def _create(cls, target: Path, agreement_text: str, settings_text: str) -> Workspace:
         if target.exists() and not target.is_dir():
-            raise WorkspaceError(f"{target} is a file; give a folder for the workspace")
+            raise WorkspaceError(
+                Text("{path} is a file; give a folder for the workspace", path=str(target))
+            )
         if target.is_dir() and any(target.iterdir()):
             raise WorkspaceError(
-                f"{target} is not empty; give a new or empty folder, so nothing there is "
-                "overwritten"
+                Text(
+                    "{path} is not empty; give a new or empty folder, so nothing there is "
+                    "overwritten",
+                    path=str(target),
+                )
             )
         workspace = cls(target)
         try:
@@ -199,15 +209,21 @@ class Workspace:
             create_ledger(workspace.ledger_path)
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
-            raise WorkspaceError(f"{target}: cannot create the workspace: {exc}") from exc
+            raise WorkspaceError(
+                Text("{path}: cannot create the workspace: {why}", path=str(target), why=str(exc))
+            ) from exc
         return workspace
 
     def load(self) -> Definition:
         """Read and check the settings and the agreement, reporting every problem of both."""
         if not self.settings_path.is_file():
             raise WorkspaceError(
-                f"{self.path} is not an xlfollow workspace (no {SETTINGS_FILE}); "
-                f"create one with: xlfollow init {self.path}"
+                Text(
+                    "{path} is not an xlfollow workspace (no {settings}); "
+                    "create one with: xlfollow init {path}",
+                    path=str(self.path),
+                    settings=SETTINGS_FILE,
+                )
             )
         settings_problems = Problems(str(self.settings_path))
         settings_text = settings_problems.read_text(self.settings_path)
@@ -216,7 +232,8 @@ class Workspace:
         agreement_path = self.path / agreement_file(settings_text)
         agreement_problems = Problems(str(agreement_path))
         text = agreement_problems.read_text(
-            agreement_path, f"create it or fix `agreement` in {SETTINGS_FILE}"
+            agreement_path,
+            Text("create it or fix `agreement` in {settings}", settings=SETTINGS_FILE),
         )
         agreement = read_agreement(text, agreement_problems) if text is not None else None
         settings = read_settings(settings_text, settings_problems, agreement)
@@ -234,17 +251,25 @@ class Workspace:
         per_chapter = Counter(item.chapter for item in agreement.items)
         per_round = Counter(name for item in agreement.items for name in item.milestones)
         notes = [
-            f'centre "{centre.name}" has no email yet; add it in {SETTINGS_FILE}'
+            Text(
+                'centre "{name}" has no email yet; add it in {settings}',
+                name=centre.name,
+                settings=SETTINGS_FILE,
+            )
             for centre in definition.centres
             if not centre.email
         ]
         notes += [
-            f'round "{r.name}" has no deadline yet; add it in {SETTINGS_FILE}'
+            Text(
+                'round "{name}" has no deadline yet; add it in {settings}',
+                name=r.name,
+                settings=SETTINGS_FILE,
+            )
             for r in definition.rounds
             if r.deadline is None
         ]
         notes += [
-            f"chapter {chapter.number} has no items"
+            Text("chapter {number} has no items", number=chapter.number)
             for chapter in agreement.chapters
             if not per_chapter[chapter.number]
         ]
@@ -281,16 +306,16 @@ class Workspace:
         recorded in the ledger, as the base the merge compares returns with.
         """
         definition = self.load()
-        try:
-            round_index = definition.round_index(round_text)
-        except ValueError as exc:
-            raise WorkspaceError(str(exc)) from exc
+        round_index = self._round_index(definition, round_text)
         round_name = definition.agreement.rounds[round_index]
         with Ledger(self.ledger_path) as ledger:
             if ledger.issues(round_name) and not again:
                 raise WorkspaceError(
-                    f'round "{round_name}" has been issued already; returns against those '
-                    "workbooks still merge. Give --again to issue it anew."
+                    Text(
+                        'round "{name}" has been issued already; returns against those '
+                        "workbooks still merge. Give --again to issue it anew.",
+                        name=round_name,
+                    )
                 )
         folder = self.path / "outbox" / f"round-{round_index + 1}"
         issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
@@ -318,7 +343,9 @@ class Workspace:
                 )
                 written.append((issued, record, book))
         except OSError as exc:
-            raise WorkspaceError(f"{folder}: cannot write the workbooks: {exc}") from exc
+            raise WorkspaceError(
+                Text("{path}: cannot write the workbooks: {why}", path=str(folder), why=str(exc))
+            ) from exc
         try:
             with Ledger(self.ledger_path) as ledger:
                 ledger.record_issues((record, b.cells, b.shown) for _, record, b in written)
@@ -401,8 +428,12 @@ class Workspace:
             write_atomically(path, book.content)
         except OSError as exc:
             raise WorkspaceError(
-                f"{path}: cannot be replaced ({exc.strerror}); close it in Excel and run "
-                "the command again. The ledger is unchanged."
+                Text(
+                    "{path}: cannot be replaced ({why}); close it in Excel and run "
+                    "the command again. The ledger is unchanged.",
+                    path=str(path),
+                    why=exc.strerror or str(exc),
+                )
             ) from exc
         with Ledger(self.ledger_path) as ledger:
             ledger.record_issue(record, book.cells, book.shown)
@@ -495,7 +526,7 @@ class Workspace:
             return self._round_index(definition, round_text)
         rounds = [i.round for i in issues if i.round in definition.agreement.rounds]
         if not rounds:
-            raise WorkspaceError("no round has been issued yet; run xlfollow issue first")
+            raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
         return max(definition.agreement.rounds.index(r) for r in rounds)
 
     def status(self, round_text: str | None = None) -> RoundStatus:
@@ -535,7 +566,7 @@ class Workspace:
     ) -> ConflictRecord:
         """Decide an open conflict: take one of its sources' values, or give the value."""
         if (take is None) == (value is None):
-            raise WorkspaceError("give either --take SOURCE or --value VALUE")
+            raise WorkspaceError(Text("give either --take SOURCE or --value VALUE"))
         definition = self.load()
         ensure_replaceable(self.master_path)
         with Ledger(self.ledger_path) as ledger:
@@ -545,12 +576,20 @@ class Workspace:
                 open_ones = [c for c in open_ones if c.round == round_name]
             if not open_ones:
                 raise WorkspaceError(
-                    f"there is no open conflict on item {item}, field {field}; "
-                    "xlfollow status lists the open ones"
+                    Text(
+                        "there is no open conflict on item {item}, field {field}; "
+                        "xlfollow status lists the open ones",
+                        item=item,
+                        field=field,
+                    )
                 )
             if len({c.round for c in open_ones}) > 1:
                 raise WorkspaceError(
-                    f"item {item} {field} has open conflicts in several rounds; give --round"
+                    Text(
+                        "item {item} {field} has open conflicts in several rounds; give --round",
+                        item=item,
+                        field=field,
+                    )
                 )
             conflict = open_ones[-1]
             if take is not None:
@@ -561,7 +600,11 @@ class Workspace:
                 if chosen is None:
                     listed = ", ".join(f'"{s}"' for s in sources)
                     raise WorkspaceError(
-                        f'"{take}" is not a source of this conflict; choose one of {listed}'
+                        Text(
+                            '"{take}" is not a source of this conflict; choose one of {listed}',
+                            take=take,
+                            listed=listed,
+                        )
                     )
                 decided, source, how = sources[chosen], chosen, f"took {chosen}"
             else:
@@ -579,8 +622,8 @@ class Workspace:
     def _round_index(definition: Definition, round_text: str) -> int:
         try:
             return definition.round_index(round_text)
-        except ValueError as exc:
-            raise WorkspaceError(str(exc)) from exc
+        except ValueProblem as exc:
+            raise WorkspaceError(exc.text) from exc
 
     @staticmethod
     def _typed_value(definition: Definition, field: str, value: str) -> str:
@@ -593,13 +636,25 @@ class Workspace:
             code = smiley_code(scales[field], value)
             if code is None:
                 codes = ", ".join(scales[field].codes)
-                raise WorkspaceError(f'"{value}" is not a {field} smiley; give one of {codes}')
+                if field == "milestone":
+                    why = Text(
+                        '"{value}" is not a milestone smiley; give one of {codes}',
+                        value=value,
+                        codes=codes,
+                    )
+                else:
+                    why = Text(
+                        '"{value}" is not an economy smiley; give one of {codes}',
+                        value=value,
+                        codes=codes,
+                    )
+                raise WorkspaceError(why)
             return code
         if field == "deviation":
             try:
                 return repr(parse_amount(value))
-            except ValueError as exc:
-                raise WorkspaceError(str(exc)) from exc
+            except ValueProblem as exc:
+                raise WorkspaceError(exc.text) from exc
         return value.strip()
 
 
