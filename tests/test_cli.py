@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import AGREEMENT, make_workspace
 
-from xlfollow.cli import cli
+from xlfollow.cli import _progress, cli
+from xlfollow.workspace import Workspace, recipients
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -164,3 +168,38 @@ def test_status_table_and_its_user_errors(tmp_path: Path) -> None:
     code, _, err = run("status", str(tmp_path / "ws"), "--round", "9")
     assert code == 1
     assert '"9" is not a round; give its number or name' in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress("Merging") as progress:
+        assert progress is not None
+        for done in range(1, 4):
+            progress(done, 3)
+    drawn = terminal.getvalue()
+    assert "Merging" in drawn and drawn.count("%") >= 3 and "100%" in drawn
+    with _progress("Merging", shown=False) as progress:  # --json: nothing drawn
+        assert progress is None
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # a pipe or a log
+    with _progress("Merging") as progress:
+        assert progress is None
+
+
+def test_issue_and_merge_tell_their_progress_file_by_file(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    told: list[tuple[int, int]] = []
+    result = workspace.issue("1", progress=lambda done, total: told.append((done, total)))
+    written = len(recipients(workspace.load()))
+    assert told == [(n, written) for n in range(1, written + 1)]
+    assert len(result.files) <= written  # a centre with nothing to answer gets no file
+    for issued in result.files[:2]:
+        shutil.copy(issued.path, workspace.path / "inbox" / issued.path.name)
+    told.clear()
+    workspace.merge(progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 2), (2, 2)]  # the inbox's files, none given by name

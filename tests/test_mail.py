@@ -133,6 +133,32 @@ def test_smtp_delivers_one_message_per_centre_and_records_them(
     assert len(again.done) == len(files) - 1
 
 
+def test_a_send_cut_short_has_recorded_every_message_that_went(
+    demo: DemoResult, server: tuple[Server, int]
+) -> None:
+    handler, port = server
+    workspace = demo.workspace
+    smtp = Smtp("127.0.0.1", port, Security.NONE, "", "oekonomi@example.org")
+    told: list[tuple[int, int]] = []
+
+    def interrupted(done: int, total: int) -> None:
+        told.append((done, total))
+        if done == 4:
+            raise KeyboardInterrupt  # Ctrl-C, a lost connection, a killed process
+
+    with pytest.raises(KeyboardInterrupt):
+        workspace.send("1", "smtp", smtp=smtp, progress=interrupted)
+    total = len(issued_files(workspace))
+    assert told == [(n, total) for n in range(1, 5)]
+    with Ledger(workspace.ledger_path) as ledger:
+        recorded = {m.address for m in ledger.messages("1. budgetopfølgning 2018")}
+    went = {address for recipients, _ in handler.received for address in recipients}
+    assert recorded == went and 3 <= len(went) <= 4  # one address of the first four may be refused
+    # So sending the round again is refused for those centres, as after a whole send.
+    with pytest.raises(WorkspaceError, match=r"were sent already to .*; give --again"):
+        workspace.send("1", "smtp", smtp=smtp)
+
+
 def parse_bytes(content: bytes) -> EmailMessage:
     message = BytesParser(policy=policy.default).parsebytes(content)
     assert isinstance(message, EmailMessage)

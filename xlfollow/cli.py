@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from xlfollow.agreement import write_agreement
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text, terminal_language
+from xlfollow.model import Progress
 from xlfollow.terminal import Terminal
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Workspace, example_names
@@ -69,6 +71,26 @@ def _terminal(ctx: click.Context) -> Terminal:
 
 def _out() -> Terminal:
     return _terminal(click.get_current_context())
+
+
+@contextlib.contextmanager
+def _progress(label: str, shown: bool = True) -> Iterator[Progress | None]:
+    """A progress bar on standard error while a command works through its files,
+    when that is a terminal (nothing in a pipe or a log). It appears when the
+    first file is done, as only then is the number of files known."""
+    if not shown or not sys.stderr.isatty():
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def advance(done: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=total, label=label, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(done - bars[0].pos)
+
+        yield advance
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES)
@@ -214,7 +236,8 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
       xlfollow issue budget2018 --round 1
     """
     out = _out()
-    result = Workspace(directory).issue(round_text, again)
+    with _progress(out.say(Text("Writing"))) as progress:
+        result = Workspace(directory).issue(round_text, again, progress)
     out.echo(
         Text(
             "Issued {round}: {count} workbooks in {folder}",
@@ -253,12 +276,8 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     workspace = Workspace(directory)
     chosen = list(files) or None
     out = _out()
-    if as_json or not sys.stderr.isatty():
-        report = workspace.merge(chosen)
-    else:
-        label = out.say(Text("Merging"))
-        with click.progressbar(length=len(files) or 1, label=label, file=sys.stderr) as bar:
-            report = workspace.merge(chosen, progress=lambda _: bar.update(1))
+    with _progress(out.say(Text("Merging")), shown=not as_json) as progress:
+        report = workspace.merge(chosen, progress)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -409,10 +428,11 @@ def send(
       xlfollow send budget2018 --round 1 --smtp --dry-run
       XLFOLLOW_SMTP_PASSWORD=... xlfollow send budget2018 --round 1 --smtp
     """
-    workspace = Workspace(directory)
+    out, workspace = _out(), Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
-    report = workspace.send(round_text, how, again, **server)
-    _out().mail(report)
+    with _progress(out.say(Text("Sending"))) as progress:
+        report = workspace.send(round_text, how, again, progress=progress, **server)
+    out.mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
 
@@ -428,10 +448,11 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     Example:
       xlfollow remind budget2018 --round 1 --smtp
     """
-    workspace = Workspace(directory)
+    out, workspace = _out(), Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
-    report = workspace.remind(round_text, how, **server)
-    _out().mail(report)
+    with _progress(out.say(Text("Sending"))) as progress:
+        report = workspace.remind(round_text, how, progress=progress, **server)
+    out.mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
 

@@ -15,7 +15,7 @@ import copy
 import os
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -178,10 +178,12 @@ def password(smtp: Smtp) -> str:
     return str(stored or "")
 
 
-def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
-    """Give each letter to the mail server; one refused does not stop the others.
+def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> Iterator[Sent]:
+    """Give each letter to the mail server, saying what became of it as soon as the
+    server has answered; one refused does not stop the others.
 
-    WorkspaceError if the server cannot be reached or refuses the login."""
+    WorkspaceError, before any letter goes, if the server cannot be reached or
+    refuses the login."""
     if not smtp.host:
         raise WorkspaceError(NO_SERVER)
     secret = password(smtp)
@@ -217,26 +219,22 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> list[Sent]:
                 why=str(exc),
             )
         ) from exc
-    results = []
     try:
         for letter in letters:
             try:
                 refused = server.send_message(letter.message)
             except smtplib.SMTPRecipientsRefused as exc:
-                results.append(Sent(letter, _refusal(exc.recipients)))
+                yield Sent(letter, _refusal(exc.recipients))
                 continue
             except (smtplib.SMTPException, OSError) as exc:
-                results.append(
-                    Sent(letter, Text("the mail server did not take it: {why}", why=str(exc)))
-                )
+                yield Sent(letter, Text("the mail server did not take it: {why}", why=str(exc)))
                 continue
-            results.append(Sent(letter, _refusal(refused) if refused else None))
+            yield Sent(letter, _refusal(refused) if refused else None)
     finally:
         try:
             server.quit()
         except (smtplib.SMTPException, OSError):
             server.close()
-    return results
 
 
 def _refusal(recipients: dict[str, tuple[int, bytes]]) -> Text:

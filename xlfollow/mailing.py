@@ -18,7 +18,7 @@ from xlfollow.errors import WorkspaceError
 from xlfollow.ledger import IssueRecord, Ledger, MessageRecord
 from xlfollow.mail import NO_SERVER, Letter, compose, mail_texts, send_letters, write_draft
 from xlfollow.messages import Text
-from xlfollow.model import Definition, Security, Smtp
+from xlfollow.model import Definition, Progress, Security, Smtp
 from xlfollow.status import RoundStatus
 from xlfollow.texts import texts
 
@@ -53,6 +53,7 @@ def send_round(
     how: str,
     smtp: Smtp,
     again: bool = False,
+    progress: Progress | None = None,
 ) -> MailReport:
     """Each centre's workbook of a round to the centre's address."""
     round_name = definition.agreement.rounds[round_index]
@@ -80,7 +81,8 @@ def send_round(
         letter = _letter("send", path, definition, round_index, smtp, centre, issue, {}, report)
         if letter is not None:
             letters.append(letter)
-    return _deliver(path, ledger_path, letters, how, smtp, report, _drafts(path, round_index))
+    drafts = _drafts(path, round_index)
+    return _deliver(path, ledger_path, letters, how, smtp, report, drafts, progress)
 
 
 def remind_round(
@@ -92,6 +94,7 @@ def remind_round(
     smtp: Smtp,
     status: RoundStatus,
     conflicts: dict[str, list[tuple[str, str]]],
+    progress: Progress | None = None,
 ) -> MailReport:
     """A reminder to each centre with unanswered items or open conflicts in a round.
 
@@ -129,7 +132,8 @@ def remind_round(
         )
         if letter is not None:
             letters.append(letter)
-    return _deliver(path, ledger_path, letters, how, smtp, report, _drafts(path, round_index))
+    drafts = _drafts(path, round_index)
+    return _deliver(path, ledger_path, letters, how, smtp, report, drafts, progress)
 
 
 def _drafts(path: Path, round_index: int) -> Path:
@@ -200,16 +204,21 @@ def _deliver(
     smtp: Smtp,
     report: MailReport,
     drafts: Path,
+    progress: Progress | None,
 ) -> MailReport:
+    """Write, send or only list the letters; each message the server takes is in the
+    ledger as soon as it has taken it, so that a run cut short knows what went."""
     if how == "dry-run":
         for letter in letters:
             report.done.append((letter.centre, letter.address, str(letter.message["Subject"])))
         return report
     if how == "eml":
         drafts.mkdir(parents=True, exist_ok=True)
-        for letter in letters:
+        for done, letter in enumerate(letters, 1):
             draft = write_draft(letter, drafts)
             report.done.append((letter.centre, letter.address, str(draft.relative_to(path))))
+            if progress is not None:
+                progress(done, len(letters))
         return report
     if not smtp.host:
         raise WorkspaceError(NO_SERVER)
@@ -218,25 +227,32 @@ def _deliver(
             Text("no sender address: give sender under [smtp] in xlfollow.toml, or --sender")
         )
     with Ledger(ledger_path) as ledger:
-        for sent in send_letters(smtp, letters):
+        for done, sent in enumerate(send_letters(smtp, letters), 1):
             letter = sent.letter
-            if sent.error is not None:
+            if sent.error is None:
+                _record(ledger, letter, report)
+            else:
                 report.failed.append((letter.centre, letter.address, sent.error))
-                continue
-            message_id = str(letter.message["Message-ID"])
-            ledger.record_message(
-                MessageRecord(
-                    message_id,
-                    letter.kind,
-                    report.round,
-                    letter.centre,
-                    letter.address,
-                    letter.issue_id,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                )
-            )
-            report.done.append((letter.centre, letter.address, message_id))
+            if progress is not None:
+                progress(done, len(letters))
     return report
+
+
+def _record(ledger: Ledger, letter: Letter, report: MailReport) -> None:
+    """A message the server has taken, in the ledger and the report."""
+    message_id = str(letter.message["Message-ID"])
+    ledger.record_message(
+        MessageRecord(
+            message_id,
+            letter.kind,
+            report.round,
+            letter.centre,
+            letter.address,
+            letter.issue_id,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+    )
+    report.done.append((letter.centre, letter.address, message_id))
 
 
 def with_smtp(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -22,6 +22,7 @@ __all__ = [
     "Item",
     "Kind",
     "Language",
+    "Progress",
     "Round",
     "Security",
     "Settings",
@@ -324,3 +325,7 @@ class Definition:
             self.settings.centres.get(name, Centre(name, default_code(name)))
             for name in self.agreement.centres
         )
+
+
+Progress = Callable[[int, int], None]
+"""Told (done, in all) as a command works through its files or messages."""

@@ -34,7 +34,7 @@ from xlfollow.ledger import (
 )
 from xlfollow.mailing import MailReport, remind_round, send_round, with_smtp
 from xlfollow.messages import Text, ValueProblem
-from xlfollow.model import Definition, Smtp
+from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.settings import agreement_file, read_settings, settings_template
 from xlfollow.status import RoundStatus, round_status
 from xlfollow.summary import Summary, summarise
@@ -299,11 +299,14 @@ class Workspace:
         return answers
 
     @_changes_it("issue")
-    def issue(self, round_text: str, again: bool = False) -> IssueResult:
+    def issue(
+        self, round_text: str, again: bool = False, progress: Progress | None = None
+    ) -> IssueResult:
         """Write the master and one workbook per centre for a round, and record them.
 
         The files go to outbox/round-N/; every editable cell's value as issued is
         recorded in the ledger, as the base the merge compares returns with.
+        `progress`, if given, is told (workbooks done, workbooks in all) after each.
         """
         definition = self.load()
         round_index = self._round_index(definition, round_text)
@@ -331,7 +334,11 @@ class Workspace:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             workers = min(4, os.cpu_count() or 1)
-            for spec, book in zip(specs, write_round(specs, workers), strict=True):
+            for done, (spec, book) in enumerate(
+                zip(specs, write_round(specs, workers), strict=True)
+            ):
+                if progress is not None:
+                    progress(done + 1, len(specs))
                 recipient = spec.recipient
                 if not recipient.is_master and not book.cells:
                     continue  # nothing for this centre to answer
@@ -358,12 +365,13 @@ class Workspace:
 
     @_changes_it("merge")
     def merge(
-        self, files: list[Path] | None = None, progress: Callable[[Path], None] | None = None
+        self, files: list[Path] | None = None, progress: Progress | None = None
     ) -> MergeReport:
         """Receive returned workbooks (by default the new files in inbox/) and merge them.
 
         Each file is merged completely or not at all; afterwards master.xlsx is
-        written anew from the ledger.
+        written anew from the ledger. `progress`, if given, is told (files done,
+        files in all) after each file.
         """
         definition = self.load()
         # The master is written anew after the merge: if it cannot be (it is open in
@@ -377,7 +385,7 @@ class Workspace:
             for file_report in intake.receive_all(batch, lambda p: _shown(p, self.path), workers):
                 report.files.append(file_report)
                 if progress is not None:
-                    progress(Path(file_report.path))
+                    progress(len(report.files), len(batch))
         if any(r.verdict == "accepted" for r in report.files):
             self.write_master(definition)
         with Ledger(self.ledger_path) as ledger:
@@ -466,19 +474,21 @@ class Workspace:
         security: str | None = None,
         user: str | None = None,
         sender: str | None = None,
+        progress: Progress | None = None,
     ) -> MailReport:
         """Each centre's workbook of a round, to its address: as .eml drafts in
         outbox/round-N/mail/ (how="eml"), through the mail server (how="smtp", each
         message recorded in the ledger; again=True to send a second time), or only
         said (how="dry-run"). The server is the settings' [smtp] table, or `smtp`,
-        with any of host, port, security, user, sender given as keywords instead."""
+        with any of host, port, security, user, sender given as keywords instead.
+        `progress`, if given, is told (messages done, messages in all) after each."""
         definition = self.load()
         round_index = self._round_index(definition, round_text)
         mail_server = with_smtp(
             smtp or definition.settings.smtp, host, port, security, user, sender
         )
         return send_round(
-            self.path, self.ledger_path, definition, round_index, how, mail_server, again
+            self.path, self.ledger_path, definition, round_index, how, mail_server, again, progress
         )
 
     @_changes_it("remind")
@@ -493,6 +503,7 @@ class Workspace:
         security: str | None = None,
         user: str | None = None,
         sender: str | None = None,
+        progress: Progress | None = None,
     ) -> MailReport:
         """A reminder to each centre with unanswered items or open conflicts in a round,
         listing them, its workbook attached again; how and the server as for send."""
@@ -516,6 +527,7 @@ class Workspace:
             mail_server,
             status,
             conflicts,
+            progress,
         )
 
     def _issued_round(
