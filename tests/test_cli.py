@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import AGREEMENT, make_workspace
 
-from xlfollow.cli import _progress, cli
+from xlfollow.cli import cli
+from xlfollow.commandline import progress_bar
+from xlfollow.messages import Text
 from xlfollow.workspace import Workspace, recipients
 
 
@@ -178,16 +180,16 @@ class _Terminal(io.StringIO):
 def test_a_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with _progress("Merging") as progress:
+    with progress_bar(Text("Merging")) as progress:
         assert progress is not None
         for done in range(1, 4):
             progress(done, 3)
     drawn = terminal.getvalue()
     assert "Merging" in drawn and drawn.count("%") >= 3 and "100%" in drawn
-    with _progress("Merging", shown=False) as progress:  # --json: nothing drawn
+    with progress_bar(Text("Merging"), shown=False) as progress:  # --json: nothing drawn
         assert progress is None
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # a pipe or a log
-    with _progress("Merging") as progress:
+    with progress_bar(Text("Merging")) as progress:
         assert progress is None
 
 

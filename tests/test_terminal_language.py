@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from test_messages import templates
 
 import xlfollow
 from xlfollow.cli import cli
+from xlfollow.commandline import help_texts
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.messages import Joined, Language, Text, terminal_language, translations
 
@@ -167,3 +170,37 @@ def test_nested_and_joined_messages_are_said_in_one_language() -> None:
     assert joined.say(Language.DA) == "økonomiteksten / plain"
     for message in (text, joined, Text("{a} and {b}", a=joined, b=what)):
         assert Text.from_json(message.to_json()) == message
+
+
+def help_of(command: click.Command, ctx: click.Context) -> list[str]:
+    """Every help text of a command and its subcommands, as click shows them."""
+    found = [command.help, command.epilog]
+    found += [p.help for p in command.params if isinstance(p, click.Option)]
+    help_option = command.get_help_option(ctx)
+    found += [help_option.help] if help_option is not None else []
+    for sub in getattr(command, "commands", {}).values():
+        found += help_of(sub, ctx)
+    return [inspect.cleandoc(text) for text in found if text]
+
+
+def test_every_help_text_has_its_danish() -> None:
+    english = help_of(cli, click.Context(cli))
+    danish = help_texts(Language.DA)
+    assert len(set(english)) >= 38
+    assert [text for text in english if text not in danish] == []
+    assert set(danish) <= set(english)  # no Danish of a help text no longer given
+
+
+def test_help_in_danish_when_asked_and_english_after() -> None:
+    code, output = run("--language", "da", "--help")
+    assert code == 0
+    assert "Følg op på en kommunal budgetaftale gennem Excel-projektmapper." in output
+    assert "Tjek en arbejdsmappes aftale og indstillinger" in output  # the commands listed
+    assert "Vis denne hjælp, og afslut." in output
+    code, output = run("--language", "da", "merge", "--help")
+    assert "Flet returnerede projektmapper ind i journalen" in output
+    assert "Udskriv rapporten som ét JSON-objekt." in output
+    assert "Afslutningsstatus:" in output
+    # The commands' own texts are as written again: English help stays English.
+    code, output = run("merge", "--help")
+    assert "Merge returned workbooks into the ledger" in output and "Flet" not in output

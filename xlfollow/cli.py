@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import sys
-import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -15,11 +13,10 @@ from typing import Any
 import click
 
 from xlfollow.agreement import write_agreement
+from xlfollow.commandline import Group, current_terminal, progress_bar, set_language
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
-from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text, terminal_language
-from xlfollow.model import Progress
-from xlfollow.terminal import Terminal
+from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 from xlfollow.textimport import import_text_file
 from xlfollow.workspace import Workspace, example_names
 
@@ -36,75 +33,20 @@ Exit status:
      no address"""
 
 
-class _Group(click.Group):
-    """Turns xlfollow's own errors into one clean message and exit status 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except XlfollowError as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            _terminal(ctx).error(exc)
-            ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
-            # A closed pipe (`xlfollow ... | head`) is click's to handle: it exits quietly.
-            raise
-        except Exception:
-            if ctx.find_root().params.get("debug"):
-                raise
-            error = traceback.format_exception_only(*sys.exc_info()[:2])[-1].strip()
-            message = Text(
-                "xlfollow failed unexpectedly: {error}\n"
-                "Run the same command with --debug to see where, and report it.",
-                error=error,
-            )
-            click.secho(_terminal(ctx).say(message), fg="red", err=True)
-            ctx.exit(1)
-
-
-def _terminal(ctx: click.Context) -> Terminal:
-    """The terminal the group's options set up; from the locale if they did not run."""
-    found = ctx.find_root().obj
-    return found if isinstance(found, Terminal) else Terminal(terminal_language())
-
-
-def _out() -> Terminal:
-    return _terminal(click.get_current_context())
-
-
-@contextlib.contextmanager
-def _progress(label: str, shown: bool = True) -> Iterator[Progress | None]:
-    """A progress bar on standard error while a command works through its files,
-    when that is a terminal (nothing in a pipe or a log). It appears when the
-    first file is done, as only then is the number of files known."""
-    if not shown or not sys.stderr.isatty():
-        yield None
-        return
-    with contextlib.ExitStack() as stack:
-        bars: list[Any] = []
-
-        def advance(done: int, total: int) -> None:
-            if not bars:
-                bar = click.progressbar(length=total, label=label, file=sys.stderr)
-                bars.append(stack.enter_context(bar))
-            bars[0].update(done - bars[0].pos)
-
-        yield advance
-
-
-@click.group(cls=_Group, epilog=EXIT_CODES)
+@click.group(cls=Group, epilog=EXIT_CODES)
 @click.version_option(version("xlfollow"), prog_name="xlfollow")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
 @click.option(
     "--language",
     type=click.Choice([language.value for language in Language]),
     envvar=LANGUAGE_VARIABLE,
+    is_eager=True,
+    expose_value=False,
+    callback=set_language,
     help=f"What the terminal speaks: da (dansk) or en. Also {LANGUAGE_VARIABLE}; "
     "by default Danish for a Danish locale, else English.",
 )
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, language: str | None) -> None:
+def cli(debug: bool) -> None:
     """Follow up a municipal budget agreement through Excel workbooks.
 
     A workspace is a folder with the agreement (agreement.yaml), its settings
@@ -124,7 +66,6 @@ def cli(ctx: click.Context, debug: bool, language: str | None) -> None:
 
     To see it all on the bundled example first:  xlfollow demo example-workspace
     """
-    ctx.obj = Terminal(Language(language) if language else terminal_language())
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -151,7 +92,7 @@ def init(directory: Path, example: str, report: Path | None) -> None:
       xlfollow init budget2018 --example ballerup-2018
       xlfollow init budget2019 --from-text opfoelgning.txt
     """
-    out = _out()
+    out = current_terminal()
     if report is not None:
         workspace, import_report = Workspace.init_from_text(directory, report)
         for line in import_report.lines(out.language):
@@ -193,7 +134,7 @@ def import_text(report: Path, output: Path, force: bool) -> None:
         raise XlfollowError(
             Text("{file} exists; give another -o, or --force to overwrite it", file=str(output))
         )
-    out = _out()
+    out = current_terminal()
     agreement, import_report = import_text_file(report)
     write_agreement(agreement, output, f"Imported by xlfollow import-text from {report.name}.")
     for line in import_report.lines(out.language):
@@ -213,7 +154,7 @@ def check(directory: Path) -> None:
     Example:
       xlfollow check budget2018
     """
-    _out().overview(Workspace(directory).check())
+    current_terminal().overview(Workspace(directory).check())
 
 
 @cli.command("issue", epilog=EXIT_CODES)
@@ -235,8 +176,8 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
     Example:
       xlfollow issue budget2018 --round 1
     """
-    out = _out()
-    with _progress(out.say(Text("Writing"))) as progress:
+    out = current_terminal()
+    with progress_bar(Text("Writing")) as progress:
         result = Workspace(directory).issue(round_text, again, progress)
     out.echo(
         Text(
@@ -275,8 +216,8 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     directory, files = (paths[0], paths[1:]) if paths and paths[0].is_dir() else (Path("."), paths)
     workspace = Workspace(directory)
     chosen = list(files) or None
-    out = _out()
-    with _progress(out.say(Text("Merging")), shown=not as_json) as progress:
+    out = current_terminal()
+    with progress_bar(Text("Merging"), shown=not as_json) as progress:
         report = workspace.merge(chosen, progress)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -302,7 +243,7 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
         return
-    out = _out()
+    out = current_terminal()
     out.echo(
         Text("{round} (deadline {deadline})", round=result.round, deadline=result.deadline or "-")
     )
@@ -344,7 +285,7 @@ def demo(directory: Path) -> None:
     Example:
       xlfollow demo example-workspace
     """
-    out = _out()
+    out = current_terminal()
     result = run_demo(directory)
     out.demo(result)
     problems = result.problems()
@@ -376,7 +317,7 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    out = _out()
+    out = current_terminal()
     agreement = workspace.load().agreement
     out.summary(result, (agreement.milestone_scale, agreement.economy_scale))
     out.echo()
@@ -428,9 +369,9 @@ def send(
       xlfollow send budget2018 --round 1 --smtp --dry-run
       XLFOLLOW_SMTP_PASSWORD=... xlfollow send budget2018 --round 1 --smtp
     """
-    out, workspace = _out(), Workspace(directory)
+    out, workspace = current_terminal(), Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
-    with _progress(out.say(Text("Sending"))) as progress:
+    with progress_bar(Text("Sending")) as progress:
         report = workspace.send(round_text, how, again, progress=progress, **server)
     out.mail(report)
     if report.needs_a_person:
@@ -448,9 +389,9 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     Example:
       xlfollow remind budget2018 --round 1 --smtp
     """
-    out, workspace = _out(), Workspace(directory)
+    out, workspace = current_terminal(), Workspace(directory)
     how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
-    with _progress(out.say(Text("Sending"))) as progress:
+    with progress_bar(Text("Sending")) as progress:
         report = workspace.remind(round_text, how, progress=progress, **server)
     out.mail(report)
     if report.needs_a_person:
@@ -476,7 +417,7 @@ def resolve(
       xlfollow resolve budget2018 3.31.2 milestone --take "Social og Sundhed"
       xlfollow resolve budget2018 3.31.2 deviation --value -0,5
     """
-    out = _out()
+    out = current_terminal()
     if len(words) not in (2, 3):
         raise click.UsageError(
             out.say(Text("give ITEM and FIELD, after the workspace folder if it is not here"))
