@@ -205,7 +205,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
             conflict.conflict_id,
             R1,
             "3.02",
-            "milestone",
+            "Milepæl",
             None,
             "😊 Opfyldt",
             "Skoler, Institutioner og Kultur",

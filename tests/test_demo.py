@@ -42,12 +42,19 @@ def test_the_demo_stages_what_it_says(demo: DemoResult) -> None:
 def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None:
     book = openpyxl.load_workbook(demo.workspace.path / "master.xlsx")
     conflicts = [r for r in book["Konflikter"].iter_rows(min_row=3, values_only=True) if r[0]]
-    assert [(r[2], r[3]) for r in conflicts] == [(demo.conflict.item, "milestone")]
+    assert [(r[2], r[3]) for r in conflicts] == [(demo.conflict.item, "Milepæl")]
     received = list(book["Modtaget"].iter_rows(min_row=3, values_only=True))
     assert len(received) == 11
     assert received[0][0].endswith("-svar-rettet.xlsx")  # newest first: the correction
     refused_column = [r[9] for r in received]
     assert sorted(refused_column) == [0] * 10 + [1]
+    # Why, in the workspace's language: the refused value, and the correction.
+    (refused_row,) = [r for r in received if r[9] == 1]
+    centre, _, value = demo.invalid
+    assert refused_row[2] == centre
+    assert f'celle K3: "{value}" er ikke en milepæls-smiley; vælg en af' in refused_row[5]
+    assert received[0][5] == "en rettelse: den erstatter den tidligere fil fra samme udsendelse"
+    assert [r[5] for r in received[1:] if r is not refused_row] == [""] * 9
     missing = [r for r in book["Mangler"].iter_rows(min_row=4, values_only=True) if r[0]]
     late = [r for r in missing if r[0] == demo.late]
     status = next(c for c in demo.status.centres if c.centre == demo.late)
@@ -68,6 +75,7 @@ def test_demo_command_prints_where_to_look_and_exits_0(tmp_path: Path) -> None:
         "Issued 12 workbooks",
         "Received 11 files from 10 centres",
         "'lilla'",
+        "sheet Modtaget says why",
         "sheet Konflikter",
         "sheet Mangler",
         "xlfollow resolve",

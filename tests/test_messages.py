@@ -10,8 +10,11 @@ from pathlib import Path
 import openpyxl
 
 import xlfollow
+from xlfollow.ledger import ReceiptRecord
+from xlfollow.mastersheets import _reason
 from xlfollow.messages import Text, translations
 from xlfollow.model import Language
+from xlfollow.texts import texts
 from xlfollow.workspace import Workspace
 
 SOURCES = Path(xlfollow.__file__).parent
@@ -63,3 +66,15 @@ def test_the_received_sheet_gives_reasons_in_the_workspace_language(tmp_path: Pa
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert rows["inbox/empty.xlsx"][4:6] == ("afvist", "filen er tom; send projektmappen igen")
     assert rows["inbox/old-excel.xls"][5].startswith("en gammel .xls-projektmappe")
+
+
+def test_the_received_sheet_lists_a_taken_files_refusals_and_notes_at_most_twenty() -> None:
+    refused = [Text("{where}: {what}", where=f"K{n}", what=Text("as issued")) for n in range(3, 28)]
+    report = {"details_text": [t.to_json() for t in refused]}
+    receipt = ReceiptRecord(1, "inbox/a.xlsx", "0" * 64, "", "x", "SoS", "R1", "accepted", "", "")
+    lines = _reason(receipt, report, texts(Language.DA)).split("\n")
+    assert lines[:2] == ["K3: som udsendt", "K4: som udsendt"]
+    assert len(lines) == 21 and lines[-1] == "… og 5 mere af samme slags"
+    # A receipt from before the reasons were kept as messages: its English, as it was.
+    old = {"problems": [{"reason": "K3: not a smiley"}], "notes": ["a note"]}
+    assert _reason(receipt, old, texts(Language.DA)) == "K3: not a smiley\na note"

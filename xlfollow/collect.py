@@ -427,6 +427,10 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
     }
     if report.why is not None:
         summary["reason_text"] = report.why.to_json()
+    # What the master's Modtaget sheet says of the file, in the workspace's language.
+    details = [problem.why for problem in report.problems] + report.notes
+    if details:
+        summary["details_text"] = [detail.to_json() for detail in details]
     return ReceiptRecord(
         None,
         report.path,

@@ -9,6 +9,7 @@ from xlfollow.layout import smiley_choice
 from xlfollow.ledger import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Language
+from xlfollow.styles import row_height
 from xlfollow.texts import Texts
 
 __all__ = ["write_conflict_sheet", "write_received_sheet"]
@@ -44,7 +45,7 @@ def write_conflict_sheet(
         values = [
             conflict.round,
             conflict.item,
-            conflict.field,
+            texts.data.get(f"field_{conflict.field}", conflict.field),
             _shown(agreement, language, conflict.field, conflict.base),
             _shown(agreement, language, conflict.field, conflict.current),
             conflict.current_source,
@@ -75,6 +76,28 @@ def write_conflict_sheet(
     sheet.protect(password, {"autofilter": True, "format_columns": True})
 
 
+_DETAILS = 20
+"""The most refused cells and notes a file's row on the Modtaget sheet lists."""
+
+
+def _reason(receipt: ReceiptRecord, report: dict[str, Any], texts: Texts) -> str:
+    """Why a file was rejected; for a file taken, its refused cells and notes, one a
+    line. Said in the workbook's language; receipts from before keep their English."""
+    if isinstance(report.get("reason_text"), dict):
+        return Text.from_json(report["reason_text"]).say(texts.language)
+    if receipt.reason:
+        return receipt.reason
+    if isinstance(report.get("details_text"), list):
+        details = [Text.from_json(d).say(texts.language) for d in report["details_text"]]
+    else:
+        details = [str(p.get("reason", "")) for p in report.get("problems", [])]
+        details += [str(note) for note in report.get("notes", [])]
+    shown = details[:_DETAILS]
+    if len(details) > _DETAILS:
+        shown.append(texts["more_details"].format(count=len(details) - _DETAILS))
+    return "\n".join(shown)
+
+
 def write_received_sheet(
     book: Any, formats: Any, texts: Texts, receipts: tuple[ReceiptRecord, ...], password: str
 ) -> None:
@@ -89,10 +112,7 @@ def write_received_sheet(
         row = 2 + offset
         report = json.loads(receipt.report)
         cells = report.get("cells", {})
-        reason = receipt.reason
-        if isinstance(report.get("reason_text"), dict):
-            # Said in the workbook's language; receipts from before keep their English.
-            reason = Text.from_json(report["reason_text"]).say(texts.language)
+        reason = _reason(receipt, report, texts)
         texts_row = [
             receipt.file,
             receipt.received_at[:16].replace("T", " "),
@@ -103,6 +123,8 @@ def write_received_sheet(
         ]
         for col, value in enumerate(texts_row):
             sheet.write_string(row, col, value, formats.locked_text)
+        if reason:
+            sheet.set_row(row, row_height([(reason, widths[5]), (receipt.file, widths[0])]))
         for col, outcome in enumerate(("accepted", "unchanged", "conflict", "refused"), 6):
             sheet.write_number(row, col, int(cells.get(outcome, 0)), formats.locked_text)
     sheet.freeze_panes(2, 0)

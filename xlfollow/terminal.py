@@ -187,7 +187,7 @@ class Terminal:
         echo(
             Text(
                 "- A value no list has: {centre} typed {value} as the smiley of item {item}. "
-                "The cell was refused, the rest of the file taken:",
+                "The cell was refused, the rest of the file taken; sheet Modtaget says why:",
                 centre=centre,
                 value=repr(value),
                 item=item,
