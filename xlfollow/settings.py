@@ -24,8 +24,16 @@ from xlfollow.model import (
     default_code,
 )
 
-__all__ = ["DEFAULT_AGREEMENT_FILE", "agreement_file", "read_settings", "settings_template"]
+__all__ = [
+    "DEFAULT_AGREEMENT_FILE",
+    "SETTINGS_FILE",
+    "agreement_file",
+    "read_settings",
+    "settings_template",
+]
 
+SETTINGS_FILE = "xlfollow.toml"
+"""The settings' file in a workspace."""
 DEFAULT_AGREEMENT_FILE = "agreement.yaml"
 
 _TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks", "smtp")

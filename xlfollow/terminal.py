@@ -17,8 +17,8 @@ from xlfollow.errors import XlfollowError
 from xlfollow.mailing import MailReport
 from xlfollow.messages import Language, Text
 from xlfollow.model import SmileyScale
+from xlfollow.overview import Overview
 from xlfollow.summary import NO_MILESTONE, UNANSWERED, Summary
-from xlfollow.workspace import Overview
 
 __all__ = ["Terminal"]
 

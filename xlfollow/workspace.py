@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import os
 import shutil
-import uuid
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from xlfollow.agreement import dump_agreement, fingerprint, read_agreement
+from xlfollow.agreement import dump_agreement, read_agreement
 from xlfollow.collect import Intake, MergeReport, imported_notes
-from xlfollow.danish import parse_amount, slug
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
-from xlfollow.layout import LAYOUT_VERSION, chapter_sheet_name, smiley_code
+from xlfollow.issuing import IssuedFile, IssueResult, issue_round, recipients, write_master_file
 from xlfollow.ledger import (
     AnswerKey,
     ConflictRecord,
@@ -35,17 +29,12 @@ from xlfollow.ledger import (
 from xlfollow.mailing import MailReport, remind_round, send_round, with_smtp
 from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
-from xlfollow.settings import agreement_file, read_settings, settings_template
+from xlfollow.overview import Overview, describe
+from xlfollow.resolving import decide
+from xlfollow.settings import SETTINGS_FILE, agreement_file, read_settings, settings_template
 from xlfollow.status import RoundStatus, round_status
 from xlfollow.summary import Summary, summarise
 from xlfollow.textimport import ImportReport, import_text_file
-from xlfollow.workbook import (
-    IssuedWorkbook,
-    Recipient,
-    WorkbookSpec,
-    write_round,
-    write_workbook,
-)
 
 __all__ = [
     "SETTINGS_FILE",
@@ -57,7 +46,6 @@ __all__ = [
     "recipients",
 ]
 
-SETTINGS_FILE = "xlfollow.toml"
 LEDGER_FILE = "ledger.sqlite"
 
 
@@ -72,44 +60,6 @@ def example_names() -> list[str]:
         for entry in _examples().iterdir()
         if entry.is_dir() and (entry / "agreement.yaml").is_file()
     )
-
-
-@dataclass(frozen=True)
-class IssuedFile:
-    """One workbook written for a round."""
-
-    recipient: str
-    """The centre's name, or '' for the master."""
-    path: Path
-    items: int
-    editable_cells: int
-    issue_id: str
-
-
-@dataclass(frozen=True)
-class IssueResult:
-    """What `issue` wrote for a round."""
-
-    round: str
-    folder: Path
-    files: tuple[IssuedFile, ...]
-
-
-@dataclass(frozen=True)
-class Overview:
-    """What `check` reports about a sound workspace."""
-
-    title: str
-    chapters: tuple[tuple[str, str, str, int], ...]
-    """(number, title, sheet name, item count) per chapter."""
-    centres: tuple[tuple[str, str, str, int], ...]
-    """(name, code, email, items responsible for) per centre."""
-    rounds: tuple[tuple[str, str, int], ...]
-    """(name, deadline or '', milestones written for it) per round."""
-    items: int
-    committees: int
-    notes: tuple[Text, ...]
-    """Things that are allowed but worth a look: missing emails, deadlines."""
 
 
 P = ParamSpec("P")
@@ -246,50 +196,7 @@ class Workspace:
         """Check the whole workspace and describe it; raise with every problem found."""
         definition = self.load()
         ledger_version(self.ledger_path)
-        agreement = definition.agreement
-        per_centre = Counter(item.centre for item in agreement.items)
-        per_chapter = Counter(item.chapter for item in agreement.items)
-        per_round = Counter(name for item in agreement.items for name in item.milestones)
-        notes = [
-            Text(
-                'centre "{name}" has no email yet; add it in {settings}',
-                name=centre.name,
-                settings=SETTINGS_FILE,
-            )
-            for centre in definition.centres
-            if not centre.email
-        ]
-        notes += [
-            Text(
-                'round "{name}" has no deadline yet; add it in {settings}',
-                name=r.name,
-                settings=SETTINGS_FILE,
-            )
-            for r in definition.rounds
-            if r.deadline is None
-        ]
-        notes += [
-            Text("chapter {number} has no items", number=chapter.number)
-            for chapter in agreement.chapters
-            if not per_chapter[chapter.number]
-        ]
-        return Overview(
-            title=agreement.title,
-            chapters=tuple(
-                (c.number, c.title, chapter_sheet_name(c), per_chapter[c.number])
-                for c in agreement.chapters
-            ),
-            centres=tuple(
-                (c.name, c.code, c.email, per_centre[c.name]) for c in definition.centres
-            ),
-            rounds=tuple(
-                (r.name, r.deadline.isoformat() if r.deadline else "", per_round[r.name])
-                for r in definition.rounds
-            ),
-            items=len(agreement.items),
-            committees=len(agreement.committees),
-            notes=tuple(notes),
-        )
+        return describe(definition)
 
     def answers(self, definition: Definition) -> dict[AnswerKey, str]:
         """The current answers: notes imported with the agreement, then the ledger's."""
@@ -320,48 +227,9 @@ class Workspace:
                         name=round_name,
                     )
                 )
-        folder = self.path / "outbox" / f"round-{round_index + 1}"
-        issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
-        answers = self.answers(definition)
-        digest = fingerprint(definition.agreement)
-        specs = [
-            _spec(definition, round_index, recipient, issued_at, answers, digest)
-            for recipient in recipients(definition)
-        ]
-        written: list[tuple[IssuedFile, IssueRecord, IssuedWorkbook]] = []
-        for recipient in recipients(definition):
-            ensure_replaceable(folder / recipient.file_name)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            workers = min(4, os.cpu_count() or 1)
-            for done, (spec, book) in enumerate(
-                zip(specs, write_round(specs, workers), strict=True)
-            ):
-                if progress is not None:
-                    progress(done + 1, len(specs))
-                recipient = spec.recipient
-                if not recipient.is_master and not book.cells:
-                    continue  # nothing for this centre to answer
-                path = folder / recipient.file_name
-                write_atomically(path, book.content)
-                record = _record(spec, str(path.relative_to(self.path)), book.content)
-                issued = IssuedFile(
-                    recipient.name, path, book.items, len(book.cells), spec.issue_id
-                )
-                written.append((issued, record, book))
-        except OSError as exc:
-            raise WorkspaceError(
-                Text("{path}: cannot write the workbooks: {why}", path=str(folder), why=str(exc))
-            ) from exc
-        try:
-            with Ledger(self.ledger_path) as ledger:
-                ledger.record_issues((record, b.cells, b.shown) for _, record, b in written)
-        except BaseException:
-            # A workbook the ledger does not know could never be merged: remove it.
-            for issued, _, _ in written:
-                issued.path.unlink(missing_ok=True)
-            raise
-        return IssueResult(round_name, folder, tuple(issued for issued, _, _ in written))
+        return issue_round(
+            self.path, self.ledger_path, definition, round_index, self.answers(definition), progress
+        )
 
     @_changes_it("merge")
     def merge(
@@ -412,39 +280,18 @@ class Workspace:
             round_index = self._issued_round(definition, issued, None)
             conflicts = tuple(ledger.conflicts())
             receipts = tuple(ledger.receipts())
-        path = self.master_path
-        issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         answers = self.answers(definition)
         summary = summarise(definition, round_index, answers)
-        spec = dataclasses.replace(
-            _spec(
-                definition,
-                round_index,
-                Recipient("", "master", path.name),
-                issued_at,
-                answers,
-                fingerprint(definition.agreement),
-            ),
-            conflicts=conflicts,
-            receipts=receipts,
-            master_sheets=True,
-            summary=summary,
+        write_master_file(
+            self.master_path,
+            self.ledger_path,
+            definition,
+            round_index,
+            answers,
+            summary,
+            conflicts,
+            receipts,
         )
-        book = write_workbook(spec)
-        record = _record(spec, path.name, book.content)
-        try:
-            write_atomically(path, book.content)
-        except OSError as exc:
-            raise WorkspaceError(
-                Text(
-                    "{path}: cannot be replaced ({why}); close it in Excel and run "
-                    "the command again. The ledger is unchanged.",
-                    path=str(path),
-                    why=exc.strerror or str(exc),
-                )
-            ) from exc
-        with Ledger(self.ledger_path) as ledger:
-            ledger.record_issue(record, book.cells, book.shown)
         return summary
 
     @_changes_it("summary")
@@ -581,52 +428,10 @@ class Workspace:
             raise WorkspaceError(Text("give either --take SOURCE or --value VALUE"))
         definition = self.load()
         ensure_replaceable(self.master_path)
-        with Ledger(self.ledger_path) as ledger:
-            open_ones = [c for c in ledger.conflicts() if c.item == item and c.field == field]
-            if round_text is not None:
-                round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
-                open_ones = [c for c in open_ones if c.round == round_name]
-            if not open_ones:
-                raise WorkspaceError(
-                    Text(
-                        "there is no open conflict on item {item}, field {field}; "
-                        "xlfollow status lists the open ones",
-                        item=item,
-                        field=field,
-                    )
-                )
-            if len({c.round for c in open_ones}) > 1:
-                raise WorkspaceError(
-                    Text(
-                        "item {item} {field} has open conflicts in several rounds; give --round",
-                        item=item,
-                        field=field,
-                    )
-                )
-            conflict = open_ones[-1]
-            if take is not None:
-                sources = {conflict.current_source: conflict.current}
-                for other in open_ones:
-                    sources[other.incoming_source] = other.incoming
-                chosen = next((s for s in sources if s.casefold() == take.casefold()), None)
-                if chosen is None:
-                    listed = ", ".join(f'"{s}"' for s in sources)
-                    raise WorkspaceError(
-                        Text(
-                            '"{take}" is not a source of this conflict; choose one of {listed}',
-                            take=take,
-                            listed=listed,
-                        )
-                    )
-                decided, source, how = sources[chosen], chosen, f"took {chosen}"
-            else:
-                assert value is not None
-                decided, source, how = (
-                    self._typed_value(definition, field, value),
-                    "resolve",
-                    f"set to {value!r}",
-                )
-            ledger.resolve([c.conflict_id for c in open_ones], decided, source, how)
+        round_name = None
+        if round_text is not None:
+            round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
+        conflict = decide(self.ledger_path, definition, item, field, round_name, take, value)
         self.write_master(definition)
         return conflict
 
@@ -636,89 +441,6 @@ class Workspace:
             return definition.round_index(round_text)
         except ValueProblem as exc:
             raise WorkspaceError(exc.text) from exc
-
-    @staticmethod
-    def _typed_value(definition: Definition, field: str, value: str) -> str:
-        """A value given on the command line, stored the way answers are."""
-        scales = {
-            "milestone": definition.agreement.milestone_scale,
-            "economy": definition.agreement.economy_scale,
-        }
-        if field in scales:
-            code = smiley_code(scales[field], value)
-            if code is None:
-                codes = ", ".join(scales[field].codes)
-                if field == "milestone":
-                    why = Text(
-                        '"{value}" is not a milestone smiley; give one of {codes}',
-                        value=value,
-                        codes=codes,
-                    )
-                else:
-                    why = Text(
-                        '"{value}" is not an economy smiley; give one of {codes}',
-                        value=value,
-                        codes=codes,
-                    )
-                raise WorkspaceError(why)
-            return code
-        if field == "deviation":
-            try:
-                return repr(parse_amount(value))
-            except ValueProblem as exc:
-                raise WorkspaceError(exc.text) from exc
-        return value.strip()
-
-
-def _spec(
-    definition: Definition,
-    round_index: int,
-    recipient: Recipient,
-    issued_at: datetime,
-    answers: dict[AnswerKey, str],
-    digest: str,
-) -> WorkbookSpec:
-    """What a workbook of a round is made from, with a new issue id."""
-    return WorkbookSpec(
-        definition=definition,
-        round_index=round_index,
-        recipient=recipient,
-        issue_id=uuid.uuid4().hex,
-        issued_at=issued_at,
-        answers=answers,
-        contributors=definition.settings.contributors,
-        password=definition.settings.password,
-        reply_to=definition.settings.reply_to,
-        fingerprint=digest,
-        tool_version=version("xlfollow"),
-    )
-
-
-def _record(spec: WorkbookSpec, file: str, content: bytes) -> IssueRecord:
-    """The ledger's record of a workbook written from a spec."""
-    return IssueRecord(
-        issue_id=spec.issue_id,
-        round=spec.definition.agreement.rounds[spec.round_index],
-        recipient=spec.recipient.name,
-        file=file,
-        sha256=hashlib.sha256(content).hexdigest(),
-        issued_at=spec.issued_at.isoformat(),
-        fingerprint=spec.fingerprint,
-        layout_version=LAYOUT_VERSION,
-    )
-
-
-def recipients(definition: Definition) -> list[Recipient]:
-    """The master and every centre, with file names that sort and survive email."""
-    found = [Recipient("", "master", "master.xlsx")]
-    used = {"master"}
-    for number, centre in enumerate(definition.centres, 1):
-        stem = f"{number:02d}-{slug(centre.name) or centre.code.lower()}"
-        while stem in used:
-            stem += "-x"
-        used.add(stem)
-        found.append(Recipient(centre.name, centre.code, f"{stem}.xlsx"))
-    return found
 
 
 def _inbox_files(workspace: Workspace) -> list[Path]:
