@@ -26,7 +26,7 @@ from typing import Any
 
 import xlsxwriter
 
-from xlfollow.agreement import write_agreement
+from xlfollow.agreementwriter import write_agreement
 from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, chapter_sheet_name
 from xlfollow.model import Agreement, Chapter, Item, Kind
 from xlfollow.settings import settings_template

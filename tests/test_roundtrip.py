@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from xlfollow.agreement import dump_agreement, load_agreement, read_agreement
+from xlfollow.agreement import load_agreement, read_agreement
+from xlfollow.agreementwriter import dump_agreement
 from xlfollow.errors import Problems
 from xlfollow.layout import chapter_sheet_name
 from xlfollow.model import (

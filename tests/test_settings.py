@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import SETTINGS, line_with, make_workspace, problems_of
 
-from xlfollow.agreement import dump_agreement
+from xlfollow.agreementwriter import dump_agreement
 from xlfollow.errors import Problem
 from xlfollow.model import Centre, Language, Round
 from xlfollow.settings import settings_template

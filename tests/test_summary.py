@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from returns import R1
 from test_roundtrip import agreements
 
-from xlfollow.agreement import fingerprint, load_agreement, write_agreement
+from xlfollow.agreement import fingerprint, load_agreement
+from xlfollow.agreementwriter import write_agreement
 from xlfollow.cli import cli
 from xlfollow.layout import agreement_year, budget_years
 from xlfollow.ledger import Ledger

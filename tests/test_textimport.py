@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from xlfollow.agreement import dump_agreement, load_agreement
+from xlfollow.agreement import load_agreement
+from xlfollow.agreementwriter import dump_agreement
 from xlfollow.errors import DefinitionError
 from xlfollow.model import Agreement, Item, Kind, StatusNotes
 from xlfollow.textimport import ImportReport, import_text

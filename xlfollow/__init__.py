@@ -2,7 +2,8 @@
 
 from importlib.metadata import version
 
-from xlfollow.agreement import dump_agreement, load_agreement, write_agreement
+from xlfollow.agreement import load_agreement
+from xlfollow.agreementwriter import dump_agreement, write_agreement
 from xlfollow.collect import MergeReport
 from xlfollow.demo import DemoResult, run_demo
 from xlfollow.errors import DefinitionError, Problem, WorkspaceError, XlfollowError

@@ -7,12 +7,10 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from xlfollow.errors import Problems, did_you_mean
-from xlfollow.files import write_atomically
 from xlfollow.layout import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 from xlfollow.messages import Text
 from xlfollow.model import (
@@ -27,7 +25,7 @@ from xlfollow.model import (
 )
 from xlfollow.yamlnodes import Node, NodeReader, compose, is_null, line_of
 
-__all__ = ["dump_agreement", "fingerprint", "load_agreement", "read_agreement", "write_agreement"]
+__all__ = ["STEP_KEYS", "fingerprint", "load_agreement", "read_agreement"]
 
 _TOP_KEYS = (
     "title",
@@ -57,7 +55,8 @@ _ITEM_KEYS = (
 )
 _STATUS_KEYS = ("milestone", "economy")
 _ITEM_REQUIRED = ("number", "title", "kind", "centre", "committee")
-_STEP_KEYS = ("glyph", "colour", "label_da", "label_en", "definition_da", "definition_en")
+STEP_KEYS = ("glyph", "colour", "label_da", "label_en", "definition_da", "definition_en")
+"""What agreement.yaml may change of a smiley scale's step."""
 _ITEM_NUMBER = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _KINDS = {kind.value.casefold(): kind for kind in Kind}
@@ -397,7 +396,7 @@ class _AgreementReader:
             if step.code in fields:
                 where = Text("{what}, step {code}", what=what, code=step.code)
                 for key, value_node in (
-                    self.r.mapping(fields[step.code], where, _STEP_KEYS) or {}
+                    self.r.mapping(fields[step.code], where, STEP_KEYS) or {}
                 ).items():
                     value = self.r.text(value_node, _in(where, key))
                     if key == "colour" and value is not None and not _COLOUR.fullmatch(value):
@@ -486,34 +485,6 @@ class _Declared:
         return None
 
 
-def dump_agreement(agreement: Agreement, header: str = "") -> str:
-    """The agreement as YAML text that load_agreement reads back unchanged.
-
-    A header, if given, comes first as comment lines.
-    """
-    top: dict[str, Any] = {"title": agreement.title}
-    if agreement.municipality:
-        top["municipality"] = agreement.municipality
-    top["rounds"] = list(agreement.rounds)
-    top["centres"] = list(agreement.centres)
-    top["committees"] = list(agreement.committees)
-    top["chapters"] = [_chapter_data(chapter) for chapter in agreement.chapters]
-    top["items"] = [_item_data(item) for item in agreement.items]
-    scales = {
-        scale.name: _scale_data(scale, default)
-        for scale, default in (
-            (agreement.milestone_scale, DEFAULT_MILESTONE_SCALE),
-            (agreement.economy_scale, DEFAULT_ECONOMY_SCALE),
-        )
-        if scale != default
-    }
-    if scales:
-        top["scales"] = scales
-    comment = "".join(f"# {line}\n" for line in header.splitlines())
-    body = yaml.dump(top, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88, indent=2)
-    return comment + body
-
-
 def fingerprint(agreement: Agreement) -> str:
     """A short digest of the agreement's content: workbooks carry it, so a return
     can be matched to the agreement it was issued from. Remembered for the last
@@ -565,70 +536,3 @@ def _fingerprint(agreement: Agreement) -> str:
     ]
     canonical = json.dumps([head, items], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def write_agreement(agreement: Agreement, path: Path, header: str = "") -> None:
-    """Write the agreement to a YAML file, with an optional header comment: whole or
-    not at all (an existing file stays as it was if the write fails)."""
-    write_atomically(path, dump_agreement(agreement, header).encode("utf-8"))
-
-
-def _chapter_data(chapter: Chapter) -> dict[str, Any]:
-    data: dict[str, Any] = {"number": chapter.number, "title": chapter.title}
-    if chapter.sheet is not None:
-        data["sheet"] = chapter.sheet
-    return data
-
-
-def _item_data(item: Item) -> dict[str, Any]:
-    data: dict[str, Any] = {"number": item.number, "title": item.title, "kind": item.kind.value}
-    if item.chapter != item.number.split(".")[0]:
-        data["chapter"] = item.chapter
-    data["centre"] = item.centre
-    data["committee"] = item.committee
-    optional: dict[str, Any] = {
-        "contributors": list(item.contributors),
-        "agreement_text": item.agreement_text,
-        "action_text": item.action_text,
-        "milestones": dict(item.milestones),
-        "economy_text": item.economy_text,
-        "budget": dict(item.budget),
-        "status": {
-            name: {key: value for key, value in vars(notes).items() if value}
-            for name, notes in item.status.items()
-        },
-    }
-    data.update((key, value) for key, value in optional.items() if value)
-    return data
-
-
-def _scale_data(scale: SmileyScale, default: SmileyScale) -> dict[str, Any]:
-    return {
-        step.code: {
-            key: getattr(step, key)
-            for key in _STEP_KEYS
-            if getattr(step, key) != getattr(default.step(step.code), key)
-        }
-        for step in scale.steps
-        if step != default.step(step.code)
-    }
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes multi-line texts as readable `|` blocks and never uses anchors."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        # Indent lists under their key, as people write them by hand.
-        super().increase_indent(flow, False)
-
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    # PyYAML falls back to quoting by itself where a block cannot hold the text.
-    style = "|" if "\n" in text else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)

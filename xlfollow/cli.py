@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from xlfollow.agreement import write_agreement
+from xlfollow.agreementwriter import write_agreement
 from xlfollow.commandline import Group, current_terminal, progress_bar, set_language
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError

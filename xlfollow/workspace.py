@@ -13,7 +13,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from xlfollow.agreement import dump_agreement, read_agreement
+from xlfollow.agreement import read_agreement
+from xlfollow.agreementwriter import dump_agreement
 from xlfollow.collect import Intake, MergeReport, imported_notes
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
