@@ -29,7 +29,7 @@ import xlsxwriter
 from xlfollow.agreementwriter import write_agreement
 from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, chapter_sheet_name
 from xlfollow.model import Agreement, Chapter, Item, Kind
-from xlfollow.settings import settings_template
+from xlfollow.settingswriter import settings_template
 from xlfollow.workbook import WorkbookSpec, _Writer, rows_for, write_round
 from xlfollow.workspace import Workspace, recipients
 

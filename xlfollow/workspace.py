@@ -32,7 +32,8 @@ from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.overview import Overview, describe
 from xlfollow.resolving import decide
-from xlfollow.settings import SETTINGS_FILE, agreement_file, read_settings, settings_template
+from xlfollow.settings import SETTINGS_FILE, agreement_file, read_settings
+from xlfollow.settingswriter import settings_template
 from xlfollow.status import RoundStatus, round_status
 from xlfollow.summary import Summary, summarise
 from xlfollow.textimport import ImportReport, import_text_file
