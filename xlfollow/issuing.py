@@ -59,18 +59,18 @@ class IssueResult:
 
 
 def issue_round(
-    path: Path,
+    root: Path,
     ledger_path: Path,
     definition: Definition,
     round_index: int,
     answers: dict[AnswerKey, str],
     progress: Progress | None = None,
 ) -> IssueResult:
-    """Write the master and each centre's workbook of a round into the workspace's
-    outbox/round-N/ and record them; a centre with nothing to answer gets none.
+    """Write the master and each centre's workbook of a round into outbox/round-N/
+    of the workspace at root, and record them; a centre with nothing to answer gets none.
     `progress`, if given, is told (workbooks done, workbooks in all) after each."""
     round_name = definition.agreement.rounds[round_index]
-    folder = path / "outbox" / f"round-{round_index + 1}"
+    folder = root / "outbox" / f"round-{round_index + 1}"
     issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     digest = fingerprint(definition.agreement)
     specs = [
@@ -91,7 +91,7 @@ def issue_round(
                 continue  # nothing for this centre to answer
             file = folder / recipient.file_name
             write_atomically(file, book.content)
-            record = issue_record(spec, str(file.relative_to(path)), book.content)
+            record = issue_record(spec, str(file.relative_to(root)), book.content)
             issued = IssuedFile(recipient.name, file, book.items, len(book.cells), spec.issue_id)
             written.append((issued, record, book))
     except OSError as exc:
