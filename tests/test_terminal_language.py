@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import shutil
@@ -22,7 +23,8 @@ REPORT = Path(xlfollow.__file__).parent.parent / "examples" / "ballerup_2018" / 
 BAD = Path(__file__).parent / "data" / "bad"
 
 
-def english_fragments() -> set[str]:
+@functools.cache
+def english_fragments() -> frozenset[str]:
     """The words of every English message that its Danish does not share: the
     literal runs between placeholders, of two words or more, found in no Danish
     message (so names, paths and commands that both languages print do not count)."""
@@ -36,7 +38,7 @@ def english_fragments() -> set[str]:
             run = run.strip(" .,:;()'\"-")
             if len(re.findall(r"[A-Za-z]{2,}", run)) >= 2 and run not in every_danish:
                 fragments.add(run)
-    return fragments
+    return frozenset(fragments)
 
 
 def leaks(output: str) -> list[str]:

@@ -86,9 +86,10 @@ def _helping(ctx: click.Context, commands: list[click.Command]) -> Iterator[None
             owners.append((help_option, "help"))
         for owner, attribute in owners:
             english = getattr(owner, attribute)
-            if english and inspect.cleandoc(english) in said:
+            danish = said.get(inspect.cleandoc(english)) if english else None
+            if danish is not None:
                 changed.append((owner, attribute, english))
-                setattr(owner, attribute, said[inspect.cleandoc(english)])
+                setattr(owner, attribute, danish)
     try:
         yield
     finally:

@@ -73,13 +73,14 @@ def issue_round(
     folder = root / "outbox" / f"round-{round_index + 1}"
     issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     digest = fingerprint(definition.agreement)
+    every = recipients(definition)
+    for recipient in every:
+        ensure_replaceable(folder / recipient.file_name)
     specs = [
         issue_spec(definition, round_index, recipient, issued_at, answers, digest)
-        for recipient in recipients(definition)
+        for recipient in every
     ]
     written: list[tuple[IssuedFile, IssueRecord, IssuedWorkbook]] = []
-    for recipient in recipients(definition):
-        ensure_replaceable(folder / recipient.file_name)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         workers = min(4, os.cpu_count() or 1)

@@ -67,9 +67,6 @@ class Sent:
     """None when the server took it; else why not."""
 
 
-NO_SERVER = Text("no mail server: give host under [smtp] in xlfollow.toml, or --host")
-
-
 @cache
 def _packaged(language: Language) -> dict[str, str]:
     text = (files("xlfollow.workbook_templates") / "mail.yaml").read_text("utf-8")
@@ -182,10 +179,16 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> Iterator[Sent]:
     """Give each letter to the mail server, saying what became of it as soon as the
     server has answered; one refused does not stop the others.
 
-    WorkspaceError, before any letter goes, if the server cannot be reached or
-    refuses the login."""
+    WorkspaceError, before any letter goes, if no server or sender is given, or the
+    server cannot be reached or refuses the login."""
     if not smtp.host:
-        raise WorkspaceError(NO_SERVER)
+        raise WorkspaceError(
+            Text("no mail server: give host under [smtp] in xlfollow.toml, or --host")
+        )
+    if not smtp.sender:
+        raise WorkspaceError(
+            Text("no sender address: give sender under [smtp] in xlfollow.toml, or --sender")
+        )
     secret = password(smtp)
     if smtp.user and not secret:
         raise WorkspaceError(

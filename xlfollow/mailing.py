@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formataddr, parseaddr
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger import IssueRecord, Ledger, MessageRecord
-from xlfollow.mail import NO_SERVER, Letter, compose, mail_texts, send_letters, write_draft
+from xlfollow.mail import Letter, compose, mail_texts, send_letters, write_draft
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Security, Smtp
 from xlfollow.status import RoundStatus
 from xlfollow.texts import texts
 
-__all__ = ["MailReport", "remind_round", "send_round", "with_smtp"]
+__all__ = ["MailReport", "ServerOptions", "remind_round", "send_round", "with_smtp"]
 
 
 @dataclass
@@ -220,12 +221,6 @@ def _deliver(
             if progress is not None:
                 progress(done, len(letters))
         return report
-    if not smtp.host:
-        raise WorkspaceError(NO_SERVER)
-    if not smtp.sender:
-        raise WorkspaceError(
-            Text("no sender address: give sender under [smtp] in xlfollow.toml, or --sender")
-        )
     with Ledger(ledger_path) as ledger:
         for done, sent in enumerate(send_letters(smtp, letters), 1):
             letter = sent.letter
@@ -255,19 +250,23 @@ def _record(ledger: Ledger, letter: Letter, report: MailReport) -> None:
     report.done.append((letter.centre, letter.address, message_id))
 
 
-def with_smtp(
-    smtp: Smtp,
-    host: str | None = None,
-    port: int | None = None,
-    security: str | None = None,
-    user: str | None = None,
-    sender: str | None = None,
-) -> Smtp:
+class ServerOptions(TypedDict, total=False):
+    """The mail server as the command line gives it, instead of the settings' [smtp]."""
+
+    host: str | None
+    port: int | None
+    security: str | None
+    user: str | None
+    sender: str | None
+
+
+def with_smtp(smtp: Smtp, **given: Unpack[ServerOptions]) -> Smtp:
     """The settings' mail server, with what the command line gives instead."""
+    port, user, security = given.get("port"), given.get("user"), given.get("security")
     return Smtp(
-        host or smtp.host,
+        given.get("host") or smtp.host,
         port if port is not None else smtp.port,
         Security(security) if security else smtp.security,
         user if user is not None else smtp.user,
-        sender or smtp.sender,
+        given.get("sender") or smtp.sender,
     )

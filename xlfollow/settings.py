@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date, datetime
+from enum import StrEnum
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from xlfollow.danish import parse_date
 from xlfollow.errors import Problems, did_you_mean
@@ -77,6 +78,9 @@ def read_settings(text: str, problems: Problems, agreement: Agreement | None) ->
     return _SettingsReader(problems, _key_lines(text), agreement).read(data)
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
 class _SettingsReader:
     def __init__(
         self, problems: Problems, lines: dict[tuple[str, ...], int], agreement: Agreement | None
@@ -101,29 +105,23 @@ class _SettingsReader:
                 ("agreement",), Text('agreement should be a file name like "agreement.yaml"')
             )
             agreement_file = DEFAULT_AGREEMENT_FILE
-        language = Language.DA
-        raw_language = data.get("language", "da")
-        try:
-            language = Language(raw_language)
-        except ValueError:
-            self.problem(
-                ("language",),
-                Text('language "{value}" should be "da" or "en"', value=raw_language),
-            )
+        language = self._one_of(
+            ("language",),
+            data.get("language", Language.DA),
+            Language.DA,
+            Text('language "{value}" should be "da" or "en"', value=str(data.get("language"))),
+        )
         workbooks = self._table(data, "workbooks")
         self._known_keys(workbooks, ("workbooks",), _WORKBOOK_KEYS, _table_name("workbooks"))
-        contributors = Contributors.READ
-        raw = workbooks.get("contributors", "read")
-        try:
-            contributors = Contributors(raw)
-        except ValueError:
-            self.problem(
-                ("workbooks", "contributors"),
-                Text(
-                    'contributors "{value}" should be "none", "read" (shown, locked) or "edit"',
-                    value=raw,
-                ),
-            )
+        contributors = self._one_of(
+            ("workbooks", "contributors"),
+            workbooks.get("contributors", Contributors.READ),
+            Contributors.READ,
+            Text(
+                'contributors "{value}" should be "none", "read" (shown, locked) or "edit"',
+                value=str(workbooks.get("contributors")),
+            ),
+        )
         texts = self._texts(workbooks, "workbooks", ("password", "reply_to"))
         return Settings(
             smtp=self._smtp(self._table(data, "smtp")),
@@ -155,19 +153,25 @@ class _SettingsReader:
                 ("smtp", "port"), Text("port {value} should be a number like 587", value=repr(port))
             )
             port = 0
-        security = Security.STARTTLS
-        raw = table.get("security", "starttls")
-        try:
-            security = Security(raw)
-        except ValueError:
-            self.problem(
-                ("smtp", "security"),
-                Text(
-                    'security "{value}" should be "starttls", "tls" (implicit, port 465) or "none"',
-                    value=raw,
-                ),
-            )
+        security = self._one_of(
+            ("smtp", "security"),
+            table.get("security", Security.STARTTLS),
+            Security.STARTTLS,
+            Text(
+                'security "{value}" should be "starttls", "tls" (implicit, port 465) or "none"',
+                value=str(table.get("security")),
+            ),
+        )
         return Smtp(texts["host"], port, security, texts["user"], texts["sender"])
+
+    def _one_of(self, path: tuple[str, ...], raw: object, default: E, why: Text) -> E:
+        """A choice among an enumeration's values; the default, with a problem, if
+        raw is none of them."""
+        choices = {member.value: member for member in type(default)}
+        if isinstance(raw, str) and raw in choices:
+            return choices[raw]
+        self.problem(path, why)
+        return default
 
     def _texts(self, table: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
         """The text values of a table's keys ('' where absent, or not text: a problem)."""

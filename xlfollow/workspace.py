@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar, Unpack
 
 from xlfollow.agreement import read_agreement
 from xlfollow.agreementwriter import dump_agreement
@@ -27,7 +27,7 @@ from xlfollow.ledger import (
     create_ledger,
     ledger_version,
 )
-from xlfollow.mailing import MailReport, remind_round, send_round, with_smtp
+from xlfollow.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
 from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.overview import Overview, describe
@@ -318,12 +318,8 @@ class Workspace:
         again: bool = False,
         smtp: Smtp | None = None,
         *,
-        host: str | None = None,
-        port: int | None = None,
-        security: str | None = None,
-        user: str | None = None,
-        sender: str | None = None,
         progress: Progress | None = None,
+        **server: Unpack[ServerOptions],
     ) -> MailReport:
         """Each centre's workbook of a round, to its address: as .eml drafts in
         outbox/round-N/mail/ (how="eml"), through the mail server (how="smtp", each
@@ -333,9 +329,7 @@ class Workspace:
         `progress`, if given, is told (messages done, messages in all) after each."""
         definition = self.load()
         round_index = self._round_index(definition, round_text)
-        mail_server = with_smtp(
-            smtp or definition.settings.smtp, host, port, security, user, sender
-        )
+        mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         return send_round(
             self.path, self.ledger_path, definition, round_index, how, mail_server, again, progress
         )
@@ -347,12 +341,8 @@ class Workspace:
         how: str = "eml",
         smtp: Smtp | None = None,
         *,
-        host: str | None = None,
-        port: int | None = None,
-        security: str | None = None,
-        user: str | None = None,
-        sender: str | None = None,
         progress: Progress | None = None,
+        **server: Unpack[ServerOptions],
     ) -> MailReport:
         """A reminder to each centre with unanswered items or open conflicts in a round,
         listing them, its workbook attached again; how and the server as for send."""
@@ -364,9 +354,7 @@ class Workspace:
         for conflict in open_conflicts:
             centre = centre_of.get(conflict.item, "")
             conflicts.setdefault(centre, []).append((conflict.item, conflict.field))
-        mail_server = with_smtp(
-            smtp or definition.settings.smtp, host, port, security, user, sender
-        )
+        mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         return remind_round(
             self.path,
             self.ledger_path,
