@@ -105,7 +105,7 @@ def baseline_cells(
     """Per workbook, per chapter sheet: the header and data rows our writer writes."""
     definition = workspace.load()
     books = []
-    for recipient in recipients(definition):
+    for recipient in recipients(definition, 0):
         spec = WorkbookSpec(definition, 0, recipient, "x" * 32, _now(), answers or {})
         writer = _Writer(spec)
         rows = rows_for(definition.agreement, recipient, definition.settings.contributors)
@@ -159,7 +159,9 @@ def best(repeat: int, setup: Callable[[], object], run: Callable[[object], objec
 
 def serial_write(workspace: Workspace) -> Callable[[object], object]:
     definition = workspace.load()
-    specs = [WorkbookSpec(definition, 0, r, "x" * 32, _now(), {}) for r in recipients(definition)]
+    specs = [
+        WorkbookSpec(definition, 0, r, "x" * 32, _now(), {}) for r in recipients(definition, 0)
+    ]
     return lambda _: list(write_round(specs, workers=1))
 
 

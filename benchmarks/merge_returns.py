@@ -79,7 +79,7 @@ def returned_files(workspace: Workspace, folder: Path, count: int) -> list[Path]
             answers.get(r.name, {}),
             fingerprint=issues[r.name].fingerprint,
         )
-        for r in recipients(definition)
+        for r in recipients(definition, 0)
         if r.name and r.name in issues
     ][:count]
     folder.mkdir()

@@ -38,7 +38,7 @@ def good_parts() -> Parts:
     spec = WorkbookSpec(
         definition=definition,
         round_index=0,
-        recipient=recipients(definition)[1],
+        recipient=recipients(definition, 0)[1],
         issue_id="badc0ffee0ddf00dbadc0ffee0ddf00d",
         issued_at=datetime(2018, 3, 1, 9, 0, 0),
         answers={},

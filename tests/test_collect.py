@@ -20,8 +20,8 @@ from xlfollow.collect import MergeReport
 from xlfollow.ledger import Ledger
 from xlfollow.workspace import Workspace
 
-SOS = "03-social-og-sundhed.xlsx"
-SIK = "04-skoler-institutioner-og-kultur.xlsx"
+SOS = "03-social-og-sundhed-runde-1.xlsx"
+SIK = "04-skoler-institutioner-og-kultur-runde-1.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +106,22 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
     report = ws.merge()
     (file,) = report.files
     assert file.verdict == "accepted"
-    assert file.cells["refused"] == 2
+    # Both answers of 3.01 are refused whole: the milestone smiley with its note
+    # (K, L), the economy smiley with its note and the deviation (Q, R, V).
+    assert file.cells["refused"] == 5
     reasons = {p.cell: p.reason for p in file.problems}
+    assert reasons["L3"] == (
+        "not taken: 3. Sammenhængende udviklingsfo…!K3 beside it was refused, and a smiley "
+        "is taken only together with its notes"
+    )
+    assert (
+        reasons["Q3"]
+        == reasons["R3"]
+        == (
+            "not taken: 3. Sammenhængende udviklingsfo…!V3 beside it was refused, and a smiley "
+            "is taken only together with its notes"
+        )
+    )
     assert reasons["K3"] == (
         f"{ws.path / 'inbox' / 'sos.xlsx'}, sheet '3. Sammenhængende udviklingsfo…', cell K3: "
         '"Grøøn" is not a milestone smiley; choose one of "😊 Opfyldt", "😐 Delvist opfyldt", '
@@ -194,9 +208,13 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
     report = disagree_on_3_02(ws)
     assert [f.cells["conflict"] for f in report.files] == [0, 1]
     (conflict,) = report.conflicts
-    assert (conflict.item, conflict.field, conflict.base) == ("3.02", "milestone", "")
-    assert (conflict.current, conflict.current_source) == ("met", "Skoler, Institutioner og Kultur")
-    assert (conflict.incoming, conflict.incoming_source) == ("not_met", "Social og Sundhed")
+    # The conflict is about the milestone answer: the smiley with its note.
+    assert (conflict.item, conflict.answer) == ("3.02", "milestone")
+    assert conflict.base == {"milestone": "", "milestone_note": ""}
+    assert conflict.current == {"milestone": "met", "milestone_note": ""}
+    assert conflict.current_source == "Skoler, Institutioner og Kultur"
+    assert conflict.incoming == {"milestone": "not_met", "milestone_note": ""}
+    assert conflict.incoming_source == "Social og Sundhed"
     assert answers(ws)[(R1, "3.02", "milestone")] == "met"  # nothing overwritten
     master = openpyxl.load_workbook(ws.path / "master.xlsx")
     rows = list(master["Konflikter"].iter_rows(min_row=3, values_only=True))
@@ -206,7 +224,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
             R1,
             "3.02",
             "Milepæl",
-            None,
+            "(intet svar)",
             "😊 Opfyldt",
             "Skoler, Institutioner og Kultur",
             "☹️ Ikke opfyldt",
@@ -293,9 +311,12 @@ def test_merge_json_and_exit_status(ws: Workspace) -> None:
     assert set(data) == {"files", "conflicts", "totals"}
     (file,) = data["files"]
     assert file["verdict"] == "accepted" and file["centre"] == "Social og Sundhed"
-    assert file["cells"]["accepted"] == 1 and file["cells"]["refused"] == 1
-    (problem,) = file["problems"]
+    # 4.11's milestone note is refused with its smiley: an answer is taken whole.
+    assert file["cells"]["accepted"] == 1 and file["cells"]["refused"] == 2
+    problem, note = file["problems"]
     assert (problem["item"], problem["field"], problem["value"]) == ("4.11", "milestone", "lilla")
+    assert (note["item"], note["field"], note["value"]) == ("4.11", "milestone_note", "")
+    assert note["reason"].startswith("not taken: 4. Sundhed, Ældre og Voksne…!K")
     assert data["totals"]["files"] == 1 and data["totals"]["open_conflicts"] == 0
     fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
     result = CliRunner().invoke(cli, ["merge", str(ws.path)])
@@ -366,10 +387,10 @@ def test_commands_work_inside_the_workspace(ws: Workspace, monkeypatch: pytest.M
     monkeypatch.chdir(ws.path)
     result = CliRunner().invoke(cli, ["merge"])
     assert result.exit_code == 0, result.output
-    assert "sos.xlsx  Social og Sundhed  accepted" in result.output
+    assert "sos.xlsx  Social og Sundhed  1. budgetopfølgning 2018  accepted" in result.output
     result = CliRunner().invoke(cli, ["resolve", "3.01", "milestone", "--take", "x"])
     assert result.exit_code == 1
-    assert "there is no open conflict on item 3.01, field milestone" in result.stderr
+    assert 'item 3.01 has no open conflict on "Milestone"' in result.stderr
 
 
 def test_rows_are_found_without_the_key_column_and_after_an_inserted_row(ws: Workspace) -> None:
@@ -398,9 +419,12 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "3.02")
     header = {c.value: c.column for c in sheet[2]}
     conflicted = sheet.cell(row, header[SMILEY])
-    calm = sheet.cell(row, header[STATUS])
+    its_note = sheet.cell(row, header[STATUS])
+    calm = sheet.cell(row, header[ECONOMY])
     assert conflicted.value == "😊 Opfyldt"  # the ledger's value stands until decided
+    # The whole answer in conflict is coloured: the smiley and its note; not the economy.
     assert conflicted.fill.fgColor.rgb.endswith("F8CBAD")
+    assert its_note.fill.fgColor.rgb.endswith("F8CBAD")
     assert not calm.fill.fgColor.rgb.endswith("F8CBAD")
     assert [s for s in book.sheetnames if s in ("Konflikter", "Modtaget")] == [
         "Konflikter",

@@ -25,9 +25,11 @@ def test_the_demo_stages_what_it_says(demo: DemoResult) -> None:
     assert len(demo.first.files) == 10
     assert {f.verdict for f in demo.first.files} == {"accepted"}
     assert demo.late not in {f.centre for f in demo.first.files}
-    (refused,) = demo.refused
+    refused, its_note = demo.refused
     assert refused.value == "lilla" and refused.field == "milestone"
     assert "is not a milestone smiley" in refused.reason
+    assert (its_note.item, its_note.field) == (refused.item, "milestone_note")
+    assert its_note.reason.startswith("not taken: ")
     (again,) = demo.correction.files
     assert again.centre == demo.corrected and again.cells["accepted"] == 1
     (conflict,) = demo.correction.conflicts
@@ -36,7 +38,12 @@ def test_the_demo_stages_what_it_says(demo: DemoResult) -> None:
         demo.conflict.responsible,
         demo.conflict.contributor,
     )
-    assert (conflict.current, conflict.incoming) == ("met", "not_met")
+    # One answer against another: the smiley and its note together.
+    assert conflict.current == {"milestone": "met", "milestone_note": ""}
+    assert conflict.incoming == {
+        "milestone": "not_met",
+        "milestone_note": "Vi oplever, at milepælen ikke nås.",
+    }
 
 
 def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None:
@@ -47,9 +54,9 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
     assert len(received) == 11
     assert received[0][0].endswith("-svar-rettet.xlsx")  # newest first: the correction
     refused_column = [r[9] for r in received]
-    assert sorted(refused_column) == [0] * 10 + [1]
+    assert sorted(refused_column) == [0] * 10 + [2]  # the smiley, and its note with it
     # Why, in the workspace's language: the refused value, and the correction.
-    (refused_row,) = [r for r in received if r[9] == 1]
+    (refused_row,) = [r for r in received if r[9] == 2]
     centre, _, value = demo.invalid
     assert refused_row[2] == centre
     assert f'celle K3: "{value}" er ikke en milepæls-smiley; vælg en af' in refused_row[5]

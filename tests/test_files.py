@@ -20,7 +20,7 @@ from xlfollow.errors import WorkspaceError
 from xlfollow.ledger import Ledger
 from xlfollow.workspace import Workspace
 
-SOS = "outbox/round-1/03-social-og-sundhed.xlsx"
+SOS = "outbox/round-1/03-social-og-sundhed-runde-1.xlsx"
 
 
 @pytest.fixture

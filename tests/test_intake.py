@@ -88,8 +88,10 @@ def test_a_formula_in_an_answer_cell_is_refused(tmp_path: Path) -> None:
         {("3.01", SMILEY): '="😊 "&"Opfyldt"', ("4.11", SMILEY): "grøn"},
     )
     (file,) = workspace.merge().files
-    assert file.cells["accepted"] == 1 and file.cells["refused"] == 1
-    (problem,) = file.problems
+    # The formula's note beside it is refused with it: an answer is taken whole.
+    assert file.cells["accepted"] == 1 and file.cells["refused"] == 2
+    problem, its_note = file.problems
+    assert (its_note.item, its_note.field) == ("3.01", "milestone_note")
     assert problem.item == "3.01"
     assert problem.reason.endswith(
         "cell K3: a formula where a value belongs; type the value itself"

@@ -121,7 +121,7 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
     chapter_4 = [
         (item, editable)
         for item, editable in rows_for(
-            definition.agreement, recipients(definition)[3], Contributors.READ
+            definition.agreement, recipients(definition, 0)[3], Contributors.READ
         )
         if item.chapter == "4"
     ]

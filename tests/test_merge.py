@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlfollow.merge import Current, OpenConflict, Outcome, SubmittedCell, merge_cells
+from xlfollow.layout import Answer
+from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord, create_ledger
+from xlfollow.merge import (
+    Current,
+    Decided,
+    LateRound,
+    MergePlan,
+    OpenConflict,
+    Outcome,
+    SubmittedCell,
+    merge_cells,
+)
 from xlfollow.messages import Text
 
 Key = tuple[str, str]
@@ -40,7 +53,13 @@ def test_the_table_of_the_design() -> None:
     ]
     assert plan.updates == {("2", "milestone"): "met"}
     (conflict,) = plan.conflicts
-    assert (conflict.base, conflict.current, conflict.current_source) == ("", "met", "SIK")
+    assert (conflict.item, conflict.answer) == ("4", Answer.MILESTONE)
+    assert (conflict.base, conflict.current, conflict.incoming) == (
+        {"milestone": ""},
+        {"milestone": "met"},
+        {"milestone": "partly"},
+    )
+    assert conflict.current_source == "SIK"
     assert (
         str(conflict.reason)
         == "SIK changed it to 'met' since it was issued; kept open, nothing overwritten"
@@ -56,8 +75,8 @@ def test_refusals() -> None:
             SubmittedCell("1", "milestone", "lilla", "Ark", "K3", Text("K3: not a smiley")),
             cell("2", "met"),  # shown locked as 'met'; stale, not a change
             cell("2", "partly", "economy"),  # not covered at all
-            cell("1", "met"),
-            cell("1", "partly"),  # the same cell twice
+            cell("1", "met"),  # the same cell again: twice
+            cell("1", "partly"),  # and a third time
         ],
         base,
         current,
@@ -67,11 +86,13 @@ def test_refusals() -> None:
         Outcome.REFUSED,
         Outcome.UNCHANGED,
         Outcome.REFUSED,
-        Outcome.ACCEPTED,
+        Outcome.REFUSED,
         Outcome.REFUSED,
     ]
     assert str(plan.results[0].reason) == "K3: not a smiley"
+    assert str(plan.results[3].reason) == "1 milestone is given twice in this file (also Ark!K3)"
     assert str(plan.results[4].reason) == "1 milestone is given twice in this file (also Ark!K3)"
+    assert plan.updates == {}
 
 
 def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
@@ -80,7 +101,10 @@ def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
         ("1", "milestone"): Current("met", "SOS", 7),  # set by the earlier file of this issue
         ("2", "milestone"): Current("met", "SIK", 3),
     }
-    conflicts = [OpenConflict(11, "2", "milestone", 7), OpenConflict(12, "2", "economy", 7)]
+    conflicts = [
+        OpenConflict(11, "2", Answer.MILESTONE, 7),
+        OpenConflict(12, "2", Answer.ECONOMY, 7),
+    ]
     plan = merge_cells([cell("1", ""), cell("2", "met")], base, current, frozenset({7}), conflicts)
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.UNCHANGED]
     assert plan.updates == {("1", "milestone"): ""}
@@ -184,3 +208,235 @@ def test_merging_a_file_twice_changes_nothing(
     outcomes = apply(ledger, issues, receipts, "A", cells, 101)
     assert ledger == after_first
     assert Outcome.ACCEPTED not in outcomes
+
+
+# Answers: a smiley and its note, merged, in conflict and decided as one.
+
+
+def answer(item: str, smiley: str, note: str) -> list[SubmittedCell]:
+    return [cell(item, smiley), cell(item, note, "milestone_note")]
+
+
+BLANK = {("1", "milestone"): "", ("1", "milestone_note"): ""}
+
+
+def test_a_smiley_and_its_note_are_taken_together() -> None:
+    plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, {}, source="SIK")
+    assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.ACCEPTED]
+    assert plan.updates == {
+        ("1", "milestone"): "partly",
+        ("1", "milestone_note"): "Kun delvist nået",
+    }
+
+
+def test_a_note_under_another_smiley_is_no_agreement_but_one_conflict() -> None:
+    # The responsible centre said "met" with no note; a contributor says "partly" with a
+    # note. Taking the note alone would put "only partly reached" under "met".
+    current = {("1", "milestone"): Current("met", "SOS", 1)}
+    plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, current, source="SIK")
+    assert [r.outcome for r in plan.results] == [Outcome.CONFLICT, Outcome.CONFLICT]
+    assert plan.updates == {}
+    (conflict,) = plan.conflicts
+    assert conflict.answer is Answer.MILESTONE
+    assert conflict.current == {"milestone": "met", "milestone_note": ""}
+    assert conflict.incoming == {"milestone": "partly", "milestone_note": "Kun delvist nået"}
+    # The reverse: a note and a smiley both differing give one conflict, not two.
+    current = {
+        ("1", "milestone"): Current("partly", "SIK", 2),
+        ("1", "milestone_note"): Current("Kun delvist nået", "SIK", 2),
+    }
+    plan = merge_cells(answer("1", "met", ""), BLANK, current, source="SOS")
+    assert len(plan.conflicts) == 1 and plan.updates == {}
+    # The same smiley with another note is a conflict too; only the note's cell differs.
+    plan = merge_cells(answer("1", "partly", "Andet"), BLANK, current, source="SOS")
+    assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED, Outcome.CONFLICT]
+    assert len(plan.conflicts) == 1
+
+
+def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None:
+    base = {**BLANK, ("1", "economy"): ""}
+    cells = [
+        SubmittedCell("1", "milestone", "lilla", "Ark", "K3", Text("K3: not a smiley")),
+        SubmittedCell("1", "milestone_note", "Forsinket", "Ark", "L3"),
+        SubmittedCell("1", "economy", "kept", "Ark", "Q3"),
+    ]
+    plan = merge_cells(cells, base, {})
+    assert [r.outcome for r in plan.results] == [
+        Outcome.REFUSED,
+        Outcome.REFUSED,
+        Outcome.ACCEPTED,
+    ]
+    assert str(plan.results[1].reason) == (
+        "not taken: Ark!K3 beside it was refused, and a smiley is taken only together "
+        "with its notes"
+    )
+    assert plan.updates == {("1", "economy"): "kept"}
+
+
+def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None:
+    current = {("1", "milestone"): Current("met", "SOS", 1)}
+    decided = {
+        ("1", Answer.MILESTONE): [Decided("SIK", {"milestone": "partly", "milestone_note": "x"})]
+    }
+    again = merge_cells(
+        answer("1", "partly", "x"), BLANK, current, frozenset({9}), source="SIK", decided=decided
+    )
+    assert [r.outcome for r in again.results] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+    assert again.conflicts == [] and again.updates == {}
+    assert str(again.results[0].reason) == (
+        "SIK sent this answer before, and a person decided on it; it stays decided"
+    )
+    # Only a new answer reopens it; the same answer from another source is new too.
+    new = merge_cells(answer("1", "partly", "y"), BLANK, current, source="SIK", decided=decided)
+    other = merge_cells(answer("1", "partly", "x"), BLANK, current, source="BUV", decided=decided)
+    assert len(new.conflicts) == 1 and len(other.conflicts) == 1
+
+
+def test_a_late_change_to_an_earlier_round_is_a_conflict_and_a_late_answer_is_taken() -> None:
+    late = LateRound("1. budgetopfølgning 2018", "2. budgetopfølgning 2018")
+    base = {**BLANK, ("2", "milestone"): "", ("2", "milestone_note"): ""}
+    # Item 1 was answered (by this very centre's earlier file); item 2 was not.
+    current = {("1", "milestone"): Current("met", "SOS", 4)}
+    plan = merge_cells(
+        [*answer("1", "not_met", "Alligevel ikke"), *answer("2", "met", "")],
+        base,
+        current,
+        frozenset({4}),
+        source="SOS",
+        late=late,
+    )
+    assert [r.outcome for r in plan.results] == [
+        Outcome.CONFLICT,
+        Outcome.CONFLICT,
+        Outcome.ACCEPTED,
+        Outcome.UNCHANGED,
+    ]
+    assert plan.updates == {("2", "milestone"): "met"}
+    (conflict,) = plan.conflicts
+    assert str(conflict.reason) == (
+        "this workbook is for 1. budgetopfølgning 2018, and 2. budgetopfølgning 2018 has been "
+        "issued since: a change to an answer given for 1. budgetopfølgning 2018 needs a person; "
+        "kept open, nothing overwritten"
+    )
+
+
+# The ledger's side: files and decisions in any order.
+
+R = "1. budgetopfølgning 2018"
+SOURCES = ["A", "B", "C"]
+SMILEYS = ["", "met", "partly", "not_met"]
+NOTES = ["", "x", "y"]
+GROUP_FIELDS = ("milestone", "milestone_note")
+
+
+class Book:
+    """A real ledger in a temporary folder, merged into and decided on as collect and
+    resolve do it; each source has one issue, issued blank."""
+
+    def __init__(self, folder: Path, items: list[str]) -> None:
+        path = folder / "ledger.sqlite"
+        create_ledger(path)
+        self.ledger = Ledger(path)
+        self.ledger.db.execute("PRAGMA synchronous = OFF")  # a test: no need to survive a crash
+        self.base = {(item, f): "" for item in items for f in GROUP_FIELDS}
+        self.receipts: dict[str, set[int]] = {source: set() for source in SOURCES}
+
+    def merge(self, source: str, cells: list[SubmittedCell]) -> MergePlan:
+        plan = merge_cells(
+            cells,
+            self.base,
+            self.ledger.current(R),
+            frozenset(self.receipts[source]),
+            [c.as_open() for c in self.ledger.conflicts(R)],
+            source=source,
+            decided=self.ledger.decided(R),
+        )
+        receipt = ReceiptRecord(None, source, "", "", source, source, R, "accepted", "", "{}")
+        self.receipts[source].add(self.ledger.record_merge(receipt, R, source, plan))
+        return plan
+
+    def decide(self, priority: list[str]) -> None:
+        """Decide every open conflict for the source first in `priority` among the
+        answers in it: keep the current one, or take that source's."""
+        grouped: dict[tuple[str, str], list[ConflictRecord]] = {}
+        for conflict in self.ledger.conflicts(R):
+            grouped.setdefault((conflict.item, conflict.answer), []).append(conflict)
+        for conflicts in grouped.values():
+            ids = [c.conflict_id for c in conflicts]
+            keep = conflicts[-1].current_sources
+            best = min([*keep, *(c.incoming_source for c in conflicts)], key=priority.index)
+            if best in keep:
+                self.ledger.resolve(ids, None, best, None, "kept")
+            else:
+                chosen = [c for c in conflicts if c.incoming_source == best][-1]
+                self.ledger.resolve(ids, chosen.incoming, best, chosen.receipt_id, "took")
+
+    def values(self) -> dict[Key, str]:
+        return {key: c.value for key, c in self.ledger.current(R).items() if c.value}
+
+
+@st.composite
+def rounds_of_answers(draw: st.DrawFn) -> tuple[dict[str, list[SubmittedCell]], list[str]]:
+    """What each of three sources answers for up to three items (a smiley and a note,
+    often the same as another source's), and the order in which a person prefers them."""
+    items = ["1", "2", "3"][: draw(st.integers(1, 3))]
+    files: dict[str, list[SubmittedCell]] = {}
+    for source in SOURCES:
+        cells = []
+        for item in items:
+            if draw(st.booleans()):
+                cells += answer(item, draw(st.sampled_from(SMILEYS)), draw(st.sampled_from(NOTES)))
+        files[source] = cells
+    return files, draw(st.permutations(SOURCES))
+
+
+def expected(files: dict[str, list[SubmittedCell]], priority: list[str]) -> dict[Key, str]:
+    """Worked out without the merge: per item, the answer of the most preferred source
+    that changed anything."""
+    found: dict[Key, str] = {}
+    for item in {c.item for cells in files.values() for c in cells}:
+        for source in priority:
+            given = {c.field: c.value for c in files[source] if c.item == item}
+            if any(given.values()):
+                found.update({(item, f): v for f, v in given.items() if v})
+                break
+    return found
+
+
+@settings(max_examples=60)
+@given(rounds_of_answers(), st.booleans())
+def test_files_and_decisions_in_any_order_give_one_ledger(
+    case: tuple[dict[str, list[SubmittedCell]], list[str]], decide_each_time: bool
+) -> None:
+    files, priority = case
+    want = expected(files, priority)
+    for order in itertools.permutations(SOURCES):
+        with tempfile.TemporaryDirectory() as folder:
+            book = Book(Path(folder), ["1", "2", "3"])
+            for source in order:
+                book.merge(source, files[source])
+                if decide_each_time:
+                    book.decide(priority)
+            book.decide(priority)
+            assert book.ledger.conflicts(R) == []
+            assert book.values() == want, order
+            book.ledger.close()
+
+
+@settings(max_examples=60)
+@given(rounds_of_answers(), st.permutations(SOURCES))
+def test_a_decision_is_never_undone_by_a_repeated_answer(
+    case: tuple[dict[str, list[SubmittedCell]], list[str]], order: list[str]
+) -> None:
+    files, priority = case
+    with tempfile.TemporaryDirectory() as folder:
+        book = Book(Path(folder), ["1", "2", "3"])
+        for source in order:
+            book.merge(source, files[source])
+            book.decide(priority)
+        decided = book.values()
+        for source in order:  # each centre sends its file again, a correction repeating it
+            plan = book.merge(source, files[source])
+            assert book.values() == decided
+            assert plan.conflicts == []  # and nobody is asked again
+        book.ledger.close()

@@ -64,25 +64,25 @@ def test_a_master_and_eleven_centre_workbooks(ballerup: tuple[Workspace, IssueRe
     names = sorted(path.name for path in result.folder.iterdir())
     assert result.folder == workspace.path / "outbox" / "round-1"
     assert names == [
-        "01-politisk-sekretariat.xlsx",
-        "02-oekonomi-og-styring.xlsx",
-        "03-social-og-sundhed.xlsx",
-        "04-skoler-institutioner-og-kultur.xlsx",
-        "05-ejendomme.xlsx",
-        "06-0-25-aars-udvalget.xlsx",
-        "07-boerne-og-ungeraadgivning.xlsx",
-        "08-by-erhverv-og-miljoe.xlsx",
-        "09-arbejdsmarked.xlsx",
-        "10-digitaliseringssekretariatet.xlsx",
-        "11-hr-og-organisationsudvikling.xlsx",
-        "master.xlsx",
+        "01-politisk-sekretariat-runde-1.xlsx",
+        "02-oekonomi-og-styring-runde-1.xlsx",
+        "03-social-og-sundhed-runde-1.xlsx",
+        "04-skoler-institutioner-og-kultur-runde-1.xlsx",
+        "05-ejendomme-runde-1.xlsx",
+        "06-0-25-aars-udvalget-runde-1.xlsx",
+        "07-boerne-og-ungeraadgivning-runde-1.xlsx",
+        "08-by-erhverv-og-miljoe-runde-1.xlsx",
+        "09-arbejdsmarked-runde-1.xlsx",
+        "10-digitaliseringssekretariatet-runde-1.xlsx",
+        "11-hr-og-organisationsudvikling-runde-1.xlsx",
+        "master-runde-1.xlsx",
     ]
     assert all(name.isascii() for name in names)
 
 
 def test_master_sheets_and_rows(ballerup: tuple[Workspace, IssueResult]) -> None:
     workspace, result = ballerup
-    book = open_book(result.folder / "master.xlsx")
+    book = open_book(result.folder / "master-runde-1.xlsx")
     assert book.sheetnames == [
         "Forside",
         "1. Vision 2029",
@@ -241,7 +241,7 @@ def test_conditional_formats_colour_steps_missing_and_invalid(
     ballerup: tuple[Workspace, IssueResult],
 ) -> None:
     _, result = ballerup
-    book = open_book(result.folder / "05-ejendomme.xlsx")
+    book = open_book(result.folder / "05-ejendomme-runde-1.xlsx")
     sheet = book["3. Sammenhængende udviklingsfo…"]
     rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
     kinds = sorted(rule.type for rule in rules)
@@ -277,7 +277,8 @@ def test_issuing_a_round_twice_needs_again(ballerup: tuple[Workspace, IssueResul
         Workspace(copy).issue("1")
     again = Workspace(copy).issue("1. budgetopfølgning 2018", again=True)
     with Ledger(Workspace(copy).ledger_path) as ledger:
-        assert len(ledger.issues(R1)) == 24
+        # Each time: the outbox's 12 workbooks, and master.xlsx written anew.
+        assert len(ledger.issues(R1)) == 26
     assert len(again.files) == 12
 
 
@@ -295,7 +296,7 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
             source="test",
         )
     result = workspace.issue("3")
-    book = open_book(result.folder / "03-social-og-sundhed.xlsx")
+    book = open_book(result.folder / "03-social-og-sundhed-runde-3.xlsx")
     sheet = book["3. Sammenhængende udviklingsfo…"]
     headers = header_index(sheet)
     assert list(headers)[9:21] == [
@@ -352,7 +353,7 @@ def spec_for(definition: Definition, answers: dict[tuple[str, str, str], str]) -
     return WorkbookSpec(
         definition=definition,
         round_index=0,
-        recipient=recipients(definition)[1],
+        recipient=recipients(definition, 0)[1],
         issue_id="0123456789abcdef0123456789abcdef",
         issued_at=datetime(2018, 3, 1, 9, 0, 0),
         answers=answers,
@@ -376,7 +377,7 @@ def test_a_round_is_written_from_specs_that_share_everything_but_the_recipient(
     first = spec_for(definition, {})
     others = [
         dataclasses.replace(first, recipient=recipient, issue_id=f"{n:032x}")
-        for n, recipient in enumerate(recipients(definition)[2:4])
+        for n, recipient in enumerate(recipients(definition, 0)[2:4])
     ]
     books = list(write_round([first, *others]))
     assert [b.content for b in books[1:]] == [write_workbook(s).content for s in others]

@@ -12,6 +12,8 @@ from xlfollow.errors import DefinitionError, WorkspaceError
 from xlfollow.ledger import SCHEMA_VERSION, Ledger, LedgerError, create_ledger
 from xlfollow.workspace import Workspace, example_names
 
+R1 = "1. budgetopfølgning 2018"
+
 
 def test_init_creates_a_sound_workspace(tmp_path: Path) -> None:
     workspace = Workspace.init(tmp_path / "budget2018")
@@ -48,6 +50,7 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
         "issued_cells",
         "issued_sets",
         "messages",
+        "concurrences",
         "answers",
         "answer_history",
         "receipts",
@@ -151,6 +154,8 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
     with sqlite3.connect(workspace.ledger_path) as db:
         db.execute("DROP TABLE issued_sets")
         db.execute("DROP TABLE messages")
+        db.execute("DROP TABLE concurrences")
+        db.execute("ALTER TABLE conflicts RENAME COLUMN answer TO field")
         db.executemany(
             "INSERT INTO issued_cells (issue_id, item, field, value, editable) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -167,3 +172,41 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
     with sqlite3.connect(workspace.ledger_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
+
+
+def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> None:
+    """Before schema 6 a conflict was about one cell; it becomes one about the answer
+    the cell is part of, holding that cell's values, and can still be decided."""
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    with sqlite3.connect(workspace.ledger_path) as db:
+        db.execute("DROP TABLE concurrences")
+        db.execute("ALTER TABLE conflicts RENAME COLUMN answer TO field")
+        db.execute(
+            "INSERT INTO receipts (file, sha256, received_at, verdict, reason, report) "
+            "VALUES ('inbox/sos.xlsx', 'x', '2018-04-01T10:00:00', 'accepted', '', '{}')"
+        )
+        db.executemany(
+            "INSERT INTO conflicts (round, item, field, base, current, current_source, "
+            "incoming, incoming_source, receipt_id, status) "
+            "VALUES (?, ?, ?, '', ?, 'SIK', ?, 'SOS', 1, 'open')",
+            [
+                (R1, "3.02", "milestone_note", "Godt", "Skidt"),
+                (R1, "3.02", "deviation", "0.5", "1.0"),
+            ],
+        )
+        db.execute("PRAGMA user_version = 5")
+    db.close()
+    with Ledger(workspace.ledger_path) as ledger:
+        note, deviation = ledger.conflicts()
+    assert (note.answer, note.current, note.incoming) == (
+        "milestone",
+        {"milestone_note": "Godt"},
+        {"milestone_note": "Skidt"},
+    )
+    assert (deviation.answer, deviation.base, deviation.incoming) == (
+        "economy",
+        {"deviation": ""},
+        {"deviation": "1.0"},
+    )
+    workspace.resolve("3.02", "Forventet afvigelse", take="SOS")
+    assert workspace.answers(workspace.load())[(R1, "3.02", "deviation")] == "1.0"

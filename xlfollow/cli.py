@@ -13,11 +13,13 @@ from typing import Any
 import click
 
 from xlfollow.agreementwriter import write_agreement
+from xlfollow.collect import MergeReport, conflict_json
 from xlfollow.commandline import Group, current_terminal, progress_bar, set_language
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 from xlfollow.textimport import import_text_file
+from xlfollow.texts import Label
 from xlfollow.workspace import Workspace, example_names
 
 __all__ = ["cli", "main"]
@@ -176,9 +178,13 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
     Example:
       xlfollow issue budget2018 --round 1
     """
-    out = current_terminal()
+    out, workspace = current_terminal(), Workspace(directory)
+    _master_edits(workspace)
+    previous = workspace.previous_round(round_text)
+    if previous is not None:
+        out.outstanding(previous)
     with progress_bar(Text("Writing")) as progress:
-        result = Workspace(directory).issue(round_text, again, progress)
+        result = workspace.issue(round_text, again, progress)
     out.echo(
         Text(
             "Issued {round}: {count} workbooks in {folder}",
@@ -222,8 +228,7 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        agreement = workspace.load().agreement
-        out.merge(report, (agreement.milestone_scale, agreement.economy_scale))
+        out.merge(report, workspace.load().agreement)
     if report.needs_a_person:
         sys.exit(3)
 
@@ -239,35 +244,31 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
     Example:
       xlfollow status budget2018 --round 1
     """
-    result = Workspace(directory).status(round_text)
+    workspace = Workspace(directory)
+    result = workspace.status(round_text)
+    conflicts = workspace.conflicts()
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+        data = dataclasses.asdict(result)
+        data["conflicts"] = [conflict_json(c) for c in conflicts]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     out = current_terminal()
-    out.echo(
-        Text("{round} (deadline {deadline})", round=result.round, deadline=result.deadline or "-")
-    )
-    out.table(
-        (
-            Text("Centre"),
-            Text("Received"),
-            Text("Answered"),
-            Text("Missing"),
-            Text("Conflicts"),
-            Text("Overdue"),
-        ),
-        [
-            (
-                c.centre,
-                len(c.received),
-                c.answered,
-                len(c.missing),
-                c.conflicts,
-                Text("yes") if c.overdue else "",
+    out.status(result)
+    if conflicts:
+        out.echo()
+        out.echo(
+            Text("Open conflicts ({count}); decide with xlfollow resolve:", count=len(conflicts))
+        )
+        out.conflicts(conflicts, workspace.load().agreement)
+    if workspace.master_edited():
+        out.echo()
+        out.echo(
+            Text(
+                "{master} has edits not merged yet; they count once merged "
+                "(xlfollow merge, or any command that writes the master)",
+                master=str(workspace.master_path),
             )
-            for c in result.centres
-        ],
-    )
+        )
 
 
 @cli.command("demo", epilog=EXIT_CODES)
@@ -313,6 +314,8 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
       xlfollow summary budget2018 --round 2
     """
     workspace = Workspace(directory)
+    if not as_json:
+        _master_edits(workspace)
     result = workspace.summary(round_text)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -401,20 +404,32 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
 @cli.command("resolve", epilog=EXIT_CODES)
 @click.argument("words", nargs=-1, required=True, metavar="[DIR] ITEM FIELD")
 @click.option("--round", "round_text", help="The round, if the item has conflicts in several.")
-@click.option("--take", help="The source whose value stands, as the conflict report names it.")
-@click.option("--value", help="The value that stands instead, e.g. 'Opfyldt' or '-0,5'.")
+@click.option(
+    "--take",
+    help="The answer that stands: its source as the conflict lists name it, "
+    "or current or incoming.",
+)
+@click.option(
+    "--value",
+    help="A value of FIELD's own, e.g. 'Opfyldt' or '-0,5'; the answer's other "
+    "fields stay as they are now.",
+)
 def resolve(
     words: tuple[str, ...],
     round_text: str | None,
     take: str | None,
     value: str | None,
 ) -> None:
-    """Decide an open conflict on ITEM's FIELD (milestone, milestone_note, economy,
-    economy_note, deviation).
+    """Decide an open conflict on ITEM's answer, named by FIELD: one of its fields, by
+    code or as the sheets name it: milestone ("Milepæl") or milestone_note ("Status
+    milepæl") for the milestone; economy, economy_note or deviation for the economy.
+
+    A smiley and its notes are one answer, decided whole.
 
     \b
     Examples:
       xlfollow resolve budget2018 3.31.2 milestone --take "Social og Sundhed"
+      xlfollow resolve budget2018 3.31.2 "Status milepæl" --take incoming
       xlfollow resolve budget2018 3.31.2 deviation --value -0,5
     """
     out = current_terminal()
@@ -423,15 +438,32 @@ def resolve(
             out.say(Text("give ITEM and FIELD, after the workspace folder if it is not here"))
         )
     directory, item, field = (".", *words) if len(words) == 2 else words
-    conflict = Workspace(directory).resolve(item, field, round_text, take, value)
+    workspace = Workspace(directory)
+    _master_edits(workspace)
+    conflict = workspace.resolve(item, field, round_text, take, value)
     out.echo(
         Text(
-            "Resolved item {item} {field} ({round}).",
+            'Decided "{answer}" of item {item} ({round}).',
             item=conflict.item,
-            field=conflict.field,
+            answer=Label(f"field_{conflict.answer.value}"),
             round=conflict.round,
         )
     )
+
+
+def _master_edits(workspace: Workspace) -> None:
+    """Merge finance's edits in master.xlsx before a command writes it anew, and say so."""
+    report = workspace.merge_master_edits()
+    if report is not None:
+        out = current_terminal()
+        out.echo(
+            Text(
+                "{master} had been edited: its changes were merged first.",
+                master=str(workspace.master_path),
+            )
+        )
+        out.merge(MergeReport([report]), workspace.load().agreement)
+        out.echo()
 
 
 def main() -> None:

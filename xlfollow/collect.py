@@ -11,21 +11,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from xlfollow.agreement import fingerprint
+from xlfollow.danish import slug
+from xlfollow.layout import Answer
 from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord
-from xlfollow.merge import Current, MergePlan, Outcome, merge_cells
+from xlfollow.merge import Current, Decided, LateRound, MergePlan, Outcome, merge_cells
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
-from xlfollow.texts import texts
+from xlfollow.texts import Label, texts
 
 try:
     import resource
@@ -41,9 +45,12 @@ __all__ = [
     "Intake",
     "MergeReport",
     "RefusedCell",
+    "Verdict",
+    "conflict_json",
     "imported_notes",
     "read_file",
     "receive_file",
+    "sender_from_name",
     "source_label",
 ]
 
@@ -52,13 +59,27 @@ SUPERSEDES_EARLIER = Text("a correction: it supersedes the earlier file of the s
 """The note on a file that corrects an earlier one of the same issue."""
 
 
+class Verdict(StrEnum):
+    """What became of a received file."""
+
+    ACCEPTED = "accepted"
+    """Merged (some of its cells may still be refused or in conflict)."""
+    REJECTED = "rejected"
+    """Not merged; the reason says why and what to do."""
+    DUPLICATE = "duplicate"
+    """The same bytes as a file merged before: nothing to do."""
+    ALREADY_REJECTED = "already_rejected"
+    """The same bytes as a file rejected before, still in inbox/: said again, not
+    recorded again. Named on the command line, a file is read again instead."""
+
+
 @dataclass
 class FileReport:
     """What became of one received file."""
 
     path: str
     sha256: str
-    verdict: str
+    verdict: Verdict
     why: Text | None = None
     """Why it was rejected or a duplicate, as a message that can be said in the
     workspace's language; None when it was accepted."""
@@ -79,7 +100,7 @@ class FileReport:
         return {
             "path": self.path,
             "sha256": self.sha256,
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "reason": self.reason,
             "centre": self.centre,
             "round": self.round,
@@ -128,9 +149,9 @@ class MergeReport:
     @property
     def totals(self) -> dict[str, int]:
         """Counts over the batch: files by verdict, cells by outcome, open conflicts."""
-        totals = {"files": len(self.files), "accepted": 0, "rejected": 0, "duplicate": 0}
+        totals = {"files": len(self.files)} | {verdict.value: 0 for verdict in Verdict}
         for report in self.files:
-            totals[report.verdict] += 1
+            totals[report.verdict.value] += 1
             for outcome, count in report.cells.items():
                 totals[f"cells_{outcome}"] = totals.get(f"cells_{outcome}", 0) + count
         totals["open_conflicts"] = len(self.conflicts)
@@ -141,28 +162,32 @@ class MergeReport:
         """A file was rejected, a cell refused, or a conflict is open."""
         return bool(
             self.conflicts
-            or any(r.verdict == "rejected" or r.cells.get("refused") for r in self.files)
+            or any(r.verdict is Verdict.REJECTED or r.cells.get("refused") for r in self.files)
         )
 
     def to_json(self) -> dict[str, object]:
         """The --json report: files, conflicts and totals."""
         return {
             "files": [report.to_json() for report in self.files],
-            "conflicts": [
-                {
-                    "item": c.item,
-                    "round": c.round,
-                    "field": c.field,
-                    "base": c.base,
-                    "current": c.current,
-                    "current_source": c.current_source,
-                    "incoming": c.incoming,
-                    "incoming_source": c.incoming_source,
-                }
-                for c in self.conflicts
-            ],
+            "conflicts": [conflict_json(conflict) for conflict in self.conflicts],
             "totals": self.totals,
         }
+
+
+def conflict_json(conflict: ConflictRecord) -> dict[str, object]:
+    """A conflict as the --json reports give it: its answer's values by field."""
+    return {
+        "id": conflict.conflict_id,
+        "round": conflict.round,
+        "item": conflict.item,
+        "answer": conflict.answer.value,
+        "base": dict(conflict.base),
+        "current": dict(conflict.current),
+        "current_source": conflict.current_source,
+        "concurring": list(conflict.concurring),
+        "incoming": dict(conflict.incoming),
+        "incoming_source": conflict.incoming_source,
+    }
 
 
 def source_label(centre: str | None) -> str:
@@ -193,14 +218,20 @@ def imported_answers(definition: Definition, round_name: str) -> dict[tuple[str,
 
 class Intake:
     """Receives a batch of files into one ledger, keeping what every file needs at hand:
-    the agreement's fingerprint and each round's current answers."""
+    the agreement's fingerprint, each round's current answers and decisions, and the
+    latest round issued."""
 
     def __init__(self, definition: Definition, ledger: Ledger) -> None:
         self.definition = definition
         self.ledger = ledger
         self.fingerprint = fingerprint(definition.agreement)
         self.reading = Reading(definition.agreement)
+        rounds = definition.agreement.rounds
+        issued = {issue.round for issue in ledger.issues()} & set(rounds)
+        self.latest_round = max((rounds.index(name) for name in issued), default=None)
+        """The index of the latest round issued: answers to the rounds before are settled."""
         self._current: dict[str, dict[tuple[str, str], Current]] = {}
+        self._decided: dict[str, dict[tuple[str, Answer], list[Decided]]] = {}
         self._issued: dict[str, tuple[dict[Key, str], dict[Key, str]]] = {}
 
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
@@ -210,6 +241,24 @@ class Intake:
             found.update(self.ledger.current(round_name))
             self._current[round_name] = found
         return self._current[round_name]
+
+    def decided(self, round_name: str) -> dict[tuple[str, Answer], list[Decided]]:
+        """A round's answers a person has decided on, for or against."""
+        if round_name not in self._decided:
+            self._decided[round_name] = self.ledger.decided(round_name)
+        return self._decided[round_name]
+
+    def decisions_taken(self) -> None:
+        """Forget what decisions changed: the answers and what is decided."""
+        self._current.clear()
+        self._decided.clear()
+
+    def late(self, round_name: str) -> LateRound | None:
+        """The round and the later one issued, if a later round has been issued."""
+        rounds = self.definition.agreement.rounds
+        if self.latest_round is None or rounds.index(round_name) >= self.latest_round:
+            return None
+        return LateRound(round_name, rounds[self.latest_round])
 
     def issued(self, issue_id: str) -> tuple[dict[Key, str], dict[Key, str]]:
         """An issue's cells as issued: the editable ones, and those shown locked."""
@@ -232,6 +281,52 @@ class Intake:
         workers = max(1, min(workers, len(paths)))
         for path, read in _read_ahead(paths, self.definition, workers):
             yield receive_file(path, self, shown(path), read)
+
+    def already_rejected(self, shown: str, sha256: str) -> FileReport | None:
+        """A file whose very bytes were rejected before, said again and not recorded
+        again; None if they were not."""
+        earlier = self.ledger.rejected_receipt(sha256)
+        if earlier is None:
+            return None
+        report = json.loads(earlier.report)
+        why = (
+            Text.from_json(report["reason_text"])
+            if isinstance(report.get("reason_text"), dict)
+            else Text("{reason}", reason=earlier.reason)
+        )
+        return FileReport(
+            shown,
+            sha256,
+            Verdict.ALREADY_REJECTED,
+            Text(
+                "the same file as {file}, rejected {when}: {why}. Remove it from inbox/, or "
+                "name it on the command line to read it again",
+                file=earlier.file,
+                when=earlier.received_at[:16].replace("T", " "),
+                why=why,
+            ),
+            centre=earlier.centre,
+            round=earlier.round,
+            issue_id=earlier.issue_id,
+        )
+
+
+def sender_from_name(name: str, definition: Definition) -> tuple[str | None, str | None]:
+    """Who sent a file xlfollow cannot read, and for which round, as its name tells:
+    the centre whose name or code it contains (the longest match wins), and the round
+    its workbook's name gives ('...-runde-2.xlsx'); None where it does not tell."""
+    stem = f"-{slug(Path(name).stem)}-"
+    found: tuple[int, str] | None = None
+    for centre in definition.centres:
+        for candidate in {slug(centre.name), slug(centre.code)} - {""}:
+            if f"-{candidate}-" in stem and (found is None or len(candidate) > found[0]):
+                found = (len(candidate), centre.name)
+    rounds = definition.agreement.rounds
+    number = re.search(r"-(?:runde|round)-?(\d+)-", stem)
+    round_name = None
+    if number is not None and 1 <= int(number.group(1)) <= len(rounds):
+        round_name = rounds[int(number.group(1)) - 1]
+    return (found[1] if found else None), round_name
 
 
 @dataclass(frozen=True)
@@ -270,12 +365,22 @@ def receive_file(
     read = read or read_file(path, intake.reading)
     if not read.sha256:
         assert read.problem is not None
-        return FileReport(shown, "", "rejected", read.problem)
+        return FileReport(shown, "", Verdict.REJECTED, read.problem)
     sha = read.sha256
-    report = FileReport(shown, sha, "accepted")
+    report = FileReport(shown, sha, Verdict.ACCEPTED)
 
-    def record(verdict: str, reason: Text) -> FileReport:
+    def record(verdict: Verdict, reason: Text) -> FileReport:
         report.verdict, report.why = verdict, reason
+        if verdict is Verdict.REJECTED and report.centre is None:
+            # Name the sender where the file lets us, so `status` can tell a centre
+            # whose file was rejected from one that sent nothing.
+            metadata = read.returned.metadata if read.returned is not None else {}
+            named, named_round = sender_from_name(shown, definition)
+            if metadata.get("centre") in definition.agreement.centres:
+                named = metadata["centre"]
+            if metadata.get("round") in definition.agreement.rounds:
+                named_round = metadata["round"]
+            report.centre, report.round = named, named_round
         ledger.record_receipt(_receipt(report, received_at))
         return report
 
@@ -287,7 +392,7 @@ def receive_file(
             earlier.issue_id,
         )
         return record(
-            "duplicate",
+            Verdict.DUPLICATE,
             Text(
                 "the same file as {file}, merged {when}; nothing to do",
                 file=earlier.file,
@@ -296,13 +401,13 @@ def receive_file(
         )
     if read.returned is None:
         assert read.problem is not None
-        return record("rejected", read.problem)
+        return record(Verdict.REJECTED, read.problem)
     returned = read.returned
     metadata = returned.metadata
     issue = ledger.issue(metadata["issue_id"])
     if issue is None:
         return record(
-            "rejected",
+            Verdict.REJECTED,
             Text(
                 "issue id {issue_id} was not issued from this workspace; "
                 "send the workbook that was sent to you",
@@ -312,11 +417,12 @@ def receive_file(
     report.issue_id, report.centre, report.round = issue.issue_id, issue.recipient, issue.round
     if metadata["fingerprint"] != issue.fingerprint or metadata["round"] != issue.round:
         return record(
-            "rejected", Text("its identifying data differs from what was issued with its id")
+            Verdict.REJECTED,
+            Text("its identifying data differs from what was issued with its id"),
         )
     if issue.fingerprint != intake.fingerprint:
         return record(
-            "rejected",
+            Verdict.REJECTED,
             Text(
                 "the agreement has changed since this workbook was issued; issue the round "
                 "again (xlfollow issue --again) and send the new workbook, or restore the "
@@ -326,6 +432,8 @@ def receive_file(
     current = intake.current(issue.round)
     base, shown_locked = intake.issued(issue.issue_id)
     same_issue = ledger.receipts_of_issue(issue.issue_id)
+    source = source_label(issue.recipient)
+    late = intake.late(issue.round)
     plan = merge_cells(
         returned.cells,
         base,
@@ -333,15 +441,26 @@ def receive_file(
         same_issue,
         [c.as_open() for c in ledger.conflicts(issue.round)],
         shown_locked,
+        source=source,
+        decided=intake.decided(issue.round),
+        late=late,
     )
     _report_plan(report, plan, returned, len(same_issue))
-    source = source_label(issue.recipient)
+    if late is not None:
+        report.notes.append(
+            Text(
+                "a workbook for {round}, which is not the current round ({later} has been "
+                "issued since): its answers count for {round}",
+                round=late.round,
+                later=late.later,
+            )
+        )
     receipt_id = ledger.record_merge(_receipt(report, received_at), issue.round, source, plan)
     for key, value in plan.updates.items():
         current[key] = Current(value, source, receipt_id)
     if not issue.recipient and returned.decisions:
         _apply_decisions(report, returned, ledger, definition)
-        intake._current.clear()  # decisions changed answers: read them again
+        intake.decisions_taken()
     return report
 
 
@@ -356,10 +475,17 @@ def _apply_decisions(
         conflict = open_by_id.get(conflict_id)
         if conflict is None:
             continue  # decided already, or superseded
+        how = f"{decision} (master)"
         if decision.casefold() == keep:
-            value, source = conflict.current, conflict.current_source
+            ledger.resolve([conflict_id], None, conflict.current_source, None, how)
         elif decision.casefold() == take:
-            value, source = conflict.incoming, conflict.incoming_source
+            ledger.resolve(
+                [conflict_id],
+                conflict.incoming,
+                conflict.incoming_source,
+                conflict.receipt_id,
+                how,
+            )
         else:
             report.notes.append(
                 Text(
@@ -371,13 +497,13 @@ def _apply_decisions(
                 )
             )
             continue
-        ledger.resolve([conflict_id], value, source, f"{decision} (master)")
         report.notes.append(
             Text(
-                "conflict {id} ({item} {field}): {decision}",
+                'conflict {id} (item {item}, "{answer}", {round}): {decision}',
                 id=conflict_id,
                 item=conflict.item,
-                field=conflict.field,
+                answer=Label(f"field_{conflict.answer.value}"),
+                round=conflict.round,
                 decision=decision,
             )
         )
@@ -439,7 +565,7 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         report.issue_id,
         report.centre,
         report.round,
-        report.verdict,
+        report.verdict.value,
         report.reason,
         json.dumps(summary, ensure_ascii=False),
     )

@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlfollow.collect import SUPERSEDES_EARLIER, MergeReport, RefusedCell
-from xlfollow.layout import smiley_choice
+from xlfollow.collect import SUPERSEDES_EARLIER, MergeReport, RefusedCell, Verdict
+from xlfollow.layout import Answer, smiley_choice
 from xlfollow.ledger import Ledger
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Item
@@ -67,14 +67,18 @@ class DemoResult:
 
     @property
     def refused(self) -> list[RefusedCell]:
-        """The cells refused in the first returns: the staged invalid value."""
+        """The cells refused in the first returns: the staged invalid value, and the
+        note beside it, refused with it (an answer is taken whole)."""
         return [problem for report in self.first.files for problem in report.problems]
 
     def problems(self) -> list[Text]:
         """What did not come out as the demo stages it; empty when all did."""
         found = []
         _, item, value = self.invalid
-        if [(p.item, p.value) for p in self.refused] != [(item, value)]:
+        refused = [(p.item, p.field) for p in self.refused]
+        if refused != [(item, "milestone"), (item, "milestone_note")] or (
+            self.refused[0].value != value
+        ):
             found.append(
                 Text(
                     "the value {value} of item {item} was not the one refused cell",
@@ -82,19 +86,19 @@ class DemoResult:
                     item=item,
                 )
             )
-        open_ones = [(c.item, c.field) for c in self.correction.conflicts]
-        if open_ones != [(self.conflict.item, "milestone")]:
+        open_ones = [(c.item, c.answer) for c in self.correction.conflicts]
+        if open_ones != [(self.conflict.item, Answer.MILESTONE)]:
             found.append(
                 Text(
                     "item {item}'s milestone is not the one open conflict", item=self.conflict.item
                 )
             )
         (again,) = self.correction.files
-        if again.verdict != "accepted" or SUPERSEDES_EARLIER not in again.notes:
+        if again.verdict is not Verdict.ACCEPTED or SUPERSEDES_EARLIER not in again.notes:
             found.append(
                 Text("{centre}'s second file did not supersede its first", centre=self.corrected)
             )
-        if any(report.verdict != "accepted" for report in self.first.files):
+        if any(report.verdict is not Verdict.ACCEPTED for report in self.first.files):
             found.append(Text("a first return was not accepted"))
         late = next(c for c in self.status.centres if c.centre == self.late)
         if late.received or not late.missing:

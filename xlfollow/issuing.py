@@ -24,6 +24,7 @@ from xlfollow.ledger import AnswerKey, ConflictRecord, IssueRecord, Ledger, Rece
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress
 from xlfollow.summary import Summary
+from xlfollow.texts import texts
 from xlfollow.workbook import IssuedWorkbook, Recipient, WorkbookSpec, write_round, write_workbook
 
 __all__ = [
@@ -73,7 +74,7 @@ def issue_round(
     folder = root / "outbox" / f"round-{round_index + 1}"
     issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     digest = fingerprint(definition.agreement)
-    every = recipients(definition)
+    every = recipients(definition, round_index)
     for recipient in every:
         ensure_replaceable(folder / recipient.file_name)
     specs = [
@@ -139,19 +140,23 @@ def write_master_file(
     )
     book = write_workbook(spec)
     record = issue_record(spec, path.name, book.content)
-    try:
-        write_atomically(path, book.content)
-    except OSError as exc:
-        raise WorkspaceError(
-            Text(
-                "{path}: cannot be replaced ({why}); close it in Excel and run "
-                "the command again. The ledger is unchanged.",
-                path=str(path),
-                why=exc.strerror or str(exc),
-            )
-        ) from exc
+    # Recorded before it is written: a master on disk that the ledger does not know
+    # is taken for one finance has edited, so a write the ledger missed (a kill
+    # between the two) must never happen.
     with Ledger(ledger_path) as ledger:
         ledger.record_issue(record, book.cells, book.shown)
+        try:
+            write_atomically(path, book.content)
+        except OSError as exc:
+            ledger.forget_issue(record.issue_id)
+            raise WorkspaceError(
+                Text(
+                    "{path}: cannot be replaced ({why}); close it in Excel and run "
+                    "the command again. The ledger is unchanged.",
+                    path=str(path),
+                    why=exc.strerror or str(exc),
+                )
+            ) from exc
 
 
 def issue_spec(
@@ -192,14 +197,18 @@ def issue_record(spec: WorkbookSpec, file: str, content: bytes) -> IssueRecord:
     )
 
 
-def recipients(definition: Definition) -> list[Recipient]:
-    """The master and every centre, with file names that sort and survive email."""
-    found = [Recipient("", "master", "master.xlsx")]
+def recipients(definition: Definition, round_index: int) -> list[Recipient]:
+    """The master and every centre, with file names for a round that sort, survive
+    email, and name the round, so two quarters' files never overwrite each other in
+    an inbox or on a centre's drive: 03-social-og-sundhed-runde-2.xlsx."""
+    words = texts(definition.settings.language)
+    suffix = f"-{slug(words['file_round'])}-{round_index + 1}.xlsx"
+    found = [Recipient("", "master", f"master{suffix}")]
     used = {"master"}
     for number, centre in enumerate(definition.centres, 1):
         stem = f"{number:02d}-{slug(centre.name) or centre.code.lower()}"
         while stem in used:
             stem += "-x"
         used.add(stem)
-        found.append(Recipient(centre.name, centre.code, f"{stem}.xlsx"))
+        found.append(Recipient(centre.name, centre.code, f"{stem}{suffix}"))
     return found

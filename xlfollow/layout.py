@@ -15,6 +15,7 @@ from enum import StrEnum
 from xlfollow.danish import parse_amount
 from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
+from xlfollow.texts import texts
 
 __all__ = [
     "FIRST_DATA_ROW",
@@ -23,12 +24,14 @@ __all__ = [
     "LAYOUT_VERSION",
     "MAX_TEXT",
     "SHEET_NAME_MAX",
+    "Answer",
     "CellError",
     "Column",
     "ColumnKind",
     "Field",
     "agreement_year",
     "answer_of",
+    "answer_text",
     "budget_years",
     "cell_value",
     "chapter_sheet_name",
@@ -116,6 +119,35 @@ class Field(StrEnum):
     ECONOMY = "economy"
     ECONOMY_NOTE = "economy_note"
     DEVIATION = "deviation"
+
+    @property
+    def answer(self) -> Answer:
+        """The answer this cell is part of."""
+        return _ANSWER_OF[self]
+
+
+class Answer(StrEnum):
+    """What a recipient answers about an item in a round, merged, in conflict and decided
+    as one: a smiley with its note (the economy's with the expected deviation too). A
+    note belongs to its smiley: "met" from one centre must never stand above "only
+    partly reached" from another. Named by its smiley's field."""
+
+    MILESTONE = "milestone"
+    ECONOMY = "economy"
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Its cells, the smiley first."""
+        return tuple(field for field in Field if _ANSWER_OF[field] is self)
+
+
+_ANSWER_OF = {
+    Field.MILESTONE: Answer.MILESTONE,
+    Field.MILESTONE_NOTE: Answer.MILESTONE,
+    Field.ECONOMY: Answer.ECONOMY,
+    Field.ECONOMY_NOTE: Answer.ECONOMY,
+    Field.DEVIATION: Answer.ECONOMY,
+}
 
 
 class ColumnKind(StrEnum):
@@ -288,6 +320,33 @@ def scale_of(column: Column, agreement: Agreement) -> SmileyScale | None:
     if column.kind is ColumnKind.ECONOMY_SMILEY:
         return agreement.economy_scale
     return None
+
+
+def answer_text(
+    agreement: Agreement, values: Mapping[str, str], language: Language, separator: str = "\n"
+) -> str:
+    """An answer as a person reads it in a list of conflicts: its smiley as the
+    drop-down shows it, its note, and the expected deviation with its name."""
+    words = texts(language)
+    scales = {Field.MILESTONE: agreement.milestone_scale, Field.ECONOMY: agreement.economy_scale}
+    parts = []
+    for name, value in values.items():
+        if not value:
+            continue
+        scale = scales.get(Field(name)) if name in _FIELD_NAMES else None
+        if scale is not None and value in scale.codes:
+            parts.append(smiley_choice(scale.step(value), language))
+        elif name == Field.DEVIATION:
+            amount = f"{float(value):g}"
+            if language is Language.DA:
+                amount = amount.replace(".", ",")
+            parts.append(f"{words['field_deviation']}: {amount}")
+        else:
+            parts.append(value)
+    return separator.join(parts) or words["no_answer"]
+
+
+_FIELD_NAMES = frozenset(field.value for field in Field)
 
 
 def cell_value(

@@ -6,10 +6,11 @@ Every change is one transaction. The schema carries its version in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,9 @@ from pathlib import Path
 from types import TracebackType
 
 from xlfollow.errors import XlfollowError
-from xlfollow.merge import Current, MergePlan, OpenConflict
+from xlfollow.layout import Answer
+from xlfollow.merge import AnswerKey as ItemAnswer
+from xlfollow.merge import Current, Decided, MergePlan, OpenConflict
 from xlfollow.messages import Text
 
 __all__ = [
@@ -33,7 +36,7 @@ __all__ = [
     "ledger_version",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -129,6 +132,28 @@ _MIGRATIONS = {
             address TEXT NOT NULL,
             issue_id TEXT,
             sent_at TEXT NOT NULL
+        )""",
+    ],
+    6: [
+        # A smiley and its notes are merged, in conflict and decided as one answer:
+        # a conflict names the answer (milestone, economy) and holds the values of
+        # its fields as a JSON object. One recorded before held one field's value.
+        "UPDATE conflicts SET base = json_object(field, base), "
+        "current = json_object(field, current), incoming = json_object(field, incoming)",
+        "UPDATE conflicts SET field = CASE WHEN field IN ('milestone', 'milestone_note') "
+        "THEN 'milestone' ELSE 'economy' END",
+        "ALTER TABLE conflicts RENAME COLUMN field TO answer",
+        # A source whose answer is the same as the current one, from another source:
+        # a conflict on it shows both, and a decision against it holds for both.
+        """CREATE TABLE concurrences (
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            source TEXT NOT NULL,
+            answer_values TEXT NOT NULL,
+            receipt_id INTEGER NOT NULL REFERENCES receipts (receipt_id),
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (round, item, answer, source)
         )""",
     ],
 }
@@ -305,6 +330,22 @@ class Ledger:
             for issue, cells, shown in issues:
                 self._insert_issue(db, issue, cells, shown)
 
+    def forget_issue(self, issue_id: str) -> None:
+        """Remove an issue whose workbook could not be written after all (nothing can
+        have been received against it)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM issued_sets WHERE issue_id = ?", (issue_id,))
+            db.execute("DELETE FROM issues WHERE issue_id = ?", (issue_id,))
+
+    def known_file(self, sha256: str) -> bool:
+        """True if a file with these bytes was issued, or received and merged."""
+        row = self.db.execute(
+            "SELECT 1 FROM issues WHERE sha256 = ? UNION ALL SELECT 1 FROM receipts "
+            "WHERE sha256 = ? AND verdict IN ('accepted', 'duplicate') LIMIT 1",
+            (sha256, sha256),
+        ).fetchone()
+        return row is not None
+
     def issues(self, round_name: str | None = None) -> list[IssueRecord]:
         """The workbooks issued, oldest first; those of one round if it is given."""
         query = "SELECT * FROM issues"
@@ -407,6 +448,15 @@ class Ledger:
         ).fetchone()
         return ReceiptRecord(*row) if row else None
 
+    def rejected_receipt(self, sha256: str) -> ReceiptRecord | None:
+        """The latest rejected file with these exact bytes, if there is one."""
+        row = self.db.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE sha256 = ? AND verdict = 'rejected' "
+            "ORDER BY receipt_id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return ReceiptRecord(*row) if row else None
+
     def receipts(self) -> list[ReceiptRecord]:
         """Every file received, oldest first."""
         rows = self.db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts ORDER BY receipt_id")
@@ -444,22 +494,35 @@ class Ledger:
                 ((f"superseded by {receipt.file}", now, cid) for cid in plan.superseded),
             )
             db.executemany(
-                "INSERT INTO conflicts (round, item, field, base, current, current_source, "
+                "DELETE FROM concurrences WHERE round = ? AND item = ? AND answer = ? "
+                "AND source = ?",
+                ((round_name, item, answer.value, source) for item, answer in plan.concurring),
+            )
+            db.executemany(
+                "INSERT INTO concurrences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (round_name, item, answer.value, source, _packed(values), receipt_id, now)
+                    for (item, answer), values in plan.concurring.items()
+                    if values is not None
+                ),
+            )
+            db.executemany(
+                "INSERT INTO conflicts (round, item, answer, base, current, current_source, "
                 "incoming, incoming_source, receipt_id, status) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
                 (
                     (
                         round_name,
-                        result.cell.item,
-                        result.cell.field,
-                        result.base,
-                        result.current,
-                        result.current_source,
-                        result.cell.value,
+                        conflict.item,
+                        conflict.answer.value,
+                        _packed(conflict.base),
+                        _packed(conflict.current),
+                        conflict.current_source,
+                        _packed(conflict.incoming),
                         source,
                         receipt_id,
                     )
-                    for result in plan.conflicts
+                    for conflict in plan.conflicts
                 ),
             )
             return receipt_id
@@ -475,17 +538,66 @@ class Ledger:
         if round_name is not None:
             query += " AND round = ?"
             args += (round_name,)
-        rows = self.db.execute(query + " ORDER BY conflict_id", args)
-        return [ConflictRecord(*row) for row in rows]
+        rows = self.db.execute(query + " ORDER BY conflict_id", args).fetchall()
+        found = [_conflict(row) for row in rows]
+        if not found:
+            return found
+        concurring: dict[tuple[str, str, str], list[tuple[str, dict[str, str]]]] = {}
+        for round_of, item, answer, source, values in self.db.execute(
+            "SELECT round, item, answer, source, answer_values FROM concurrences "
+            "ORDER BY recorded_at, rowid"
+        ):
+            concurring.setdefault((round_of, item, answer), []).append((source, _unpacked(values)))
+        return [
+            dataclasses.replace(
+                conflict,
+                concurring=tuple(
+                    source
+                    for source, values in concurring.get(
+                        (conflict.round, conflict.item, conflict.answer.value), []
+                    )
+                    if source != conflict.current_source and _same(values, conflict.current)
+                ),
+            )
+            for conflict in found
+        ]
 
-    def resolve(self, conflict_ids: Iterable[int], value: str, source: str, how: str) -> None:
-        """Close conflicts of one cell with a decided value, recorded as the current answer."""
+    def decided(self, round_name: str) -> dict[ItemAnswer, list[Decided]]:
+        """A round's answers a person has decided on, for or against, by item and answer:
+        both sides of every conflict resolved."""
+        found: dict[ItemAnswer, list[Decided]] = {}
+        for conflict in self.conflicts(round_name, status="resolved"):
+            found.setdefault((conflict.item, conflict.answer), []).extend(
+                (
+                    *(Decided(source, conflict.current) for source in conflict.current_sources),
+                    Decided(conflict.incoming_source, conflict.incoming),
+                )
+            )
+        return found
+
+    def resolve(
+        self,
+        conflict_ids: Iterable[int],
+        decided: Mapping[str, str] | None,
+        source: str,
+        receipt: int | None,
+        how: str,
+    ) -> None:
+        """Close conflicts of one answer. `decided` are the values that stand, by field,
+        recorded as the current answer from `source` (and the file `receipt`, so that a
+        correction from the same file's sender supersedes it); None keeps the ledger's."""
         ids = list(conflict_ids)
         with self.transaction() as db:
-            first = db.execute(
-                "SELECT round, item, field FROM conflicts WHERE conflict_id = ?", (ids[0],)
-            ).fetchone()
-            _set_answers(db, [(first[0], first[1], first[2], value)], source, None)
+            if decided:
+                round_name, item = db.execute(
+                    "SELECT round, item FROM conflicts WHERE conflict_id = ?", (ids[0],)
+                ).fetchone()
+                _set_answers(
+                    db,
+                    [(round_name, item, f, value) for f, value in decided.items()],
+                    source,
+                    receipt,
+                )
             db.executemany(
                 "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
                 "WHERE conflict_id = ? AND status = 'open'",
@@ -497,7 +609,7 @@ _RECEIPT_COLUMNS = (
     "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report"
 )
 _CONFLICT_COLUMNS = (
-    "conflict_id, round, item, field, base, current, current_source, incoming, "
+    "conflict_id, round, item, answer, base, current, current_source, incoming, "
     "incoming_source, receipt_id, status, resolution"
 )
 
@@ -522,24 +634,68 @@ class ReceiptRecord:
 
 @dataclass(frozen=True)
 class ConflictRecord:
-    """A conflict between the ledger's value and a received one."""
+    """A conflict between the ledger's answer and a received one."""
 
     conflict_id: int
     round: str
     item: str
-    field: str
-    base: str
-    current: str
+    answer: Answer
+    base: Mapping[str, str]
+    """The answer as issued, by field (milestone, milestone_note, ...)."""
+    current: Mapping[str, str]
     current_source: str
-    incoming: str
+    incoming: Mapping[str, str]
     incoming_source: str
     receipt_id: int
+    """The received file whose answer conflicted."""
     status: str
+    """open, resolved or superseded."""
     resolution: str
+    concurring: tuple[str, ...] = ()
+    """Other sources whose last answer is the current one: a person deciding sees them."""
+
+    @property
+    def current_sources(self) -> tuple[str, ...]:
+        """Every source that gives the current answer, its own source first."""
+        return (self.current_source, *self.concurring)
 
     def as_open(self) -> OpenConflict:
         """The conflict as the merge needs to know it."""
-        return OpenConflict(self.conflict_id, self.item, self.field, self.receipt_id)
+        return OpenConflict(self.conflict_id, self.item, self.answer, self.receipt_id)
+
+
+def _conflict(row: tuple[object, ...]) -> ConflictRecord:
+    cid, round_name, item, answer, base, current, c_source, incoming, i_source, *rest = row
+    receipt, status, resolution = rest
+    return ConflictRecord(
+        int(str(cid)),
+        str(round_name),
+        str(item),
+        Answer(str(answer)),
+        _unpacked(base),
+        _unpacked(current),
+        str(c_source),
+        _unpacked(incoming),
+        str(i_source),
+        int(str(receipt)),
+        str(status),
+        str(resolution),
+    )
+
+
+def _same(values: Mapping[str, str], other: Mapping[str, str]) -> bool:
+    """True if two answers agree on the fields both have (one may be partial)."""
+    shared = [name for name in values if name in other]
+    return bool(shared) and all(values[name] == other[name] for name in shared)
+
+
+def _packed(values: Mapping[str, str]) -> str:
+    return json.dumps(dict(values), ensure_ascii=False)
+
+
+def _unpacked(text: object) -> dict[str, str]:
+    values = json.loads(str(text))
+    return {str(key): str(value) for key, value in values.items()}
 
 
 def _now() -> str:

@@ -99,7 +99,8 @@ def remind_round(
 ) -> MailReport:
     """A reminder to each centre with unanswered items or open conflicts in a round.
 
-    `conflicts` are per centre the (item, field) of its open conflicts."""
+    `conflicts` are per centre the (item, answer as the sheets name it) of its open
+    conflicts."""
     round_name = definition.agreement.rounds[round_index]
     report = MailReport(round_name, how)
     words = mail_texts(definition.settings.language, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from xlfollow.layout import smiley_choice
+from xlfollow.layout import answer_text
 from xlfollow.ledger import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Language
@@ -14,15 +14,7 @@ from xlfollow.texts import Texts
 
 __all__ = ["write_conflict_sheet", "write_received_sheet"]
 
-_WIDTHS = (8, 20, 10, 16, 24, 24, 20, 24, 20, 20)
-
-
-def _shown(agreement: Agreement, language: Language, field: str, value: str) -> str:
-    """An answer as the chapter sheets show it: a smiley's glyph and label, else as is."""
-    scale = {"milestone": agreement.milestone_scale, "economy": agreement.economy_scale}.get(field)
-    if scale is not None and value in scale.codes:
-        return smiley_choice(scale.step(value), language)
-    return value
+_WIDTHS = (8, 20, 10, 16, 30, 30, 20, 30, 20, 20)
 
 
 def write_conflict_sheet(
@@ -45,17 +37,18 @@ def write_conflict_sheet(
         values = [
             conflict.round,
             conflict.item,
-            texts.data.get(f"field_{conflict.field}", conflict.field),
-            _shown(agreement, language, conflict.field, conflict.base),
-            _shown(agreement, language, conflict.field, conflict.current),
-            conflict.current_source,
-            _shown(agreement, language, conflict.field, conflict.incoming),
+            texts[f"field_{conflict.answer.value}"],
+            answer_text(agreement, conflict.base, language),
+            answer_text(agreement, conflict.current, language),
+            "\n".join(conflict.current_sources),
+            answer_text(agreement, conflict.incoming, language),
             conflict.incoming_source,
         ]
         sheet.write_number(row, 0, conflict.conflict_id, formats.locked_text)
         for col, value in enumerate(values, 1):
             if value:
                 sheet.write_string(row, col, value, formats.locked_text)
+        sheet.set_row(row, row_height(list(zip(values, _WIDTHS[1:], strict=False))))
         sheet.write_blank(row, len(headers) - 1, None, formats.open_text)
     if conflicts:
         last = 1 + len(conflicts)

@@ -1,7 +1,9 @@
-"""The three-way merge of a returned workbook's cells: pure functions, no I/O.
+"""The three-way merge of a returned workbook's answers: pure functions, no I/O.
 
-Each answer cell of a submission is compared with the value it was issued
-with (the base) and with the ledger's current value:
+A smiley and its notes are one answer (`layout.Answer`): the milestone smiley
+with its status note, the economy smiley with its note and expected deviation.
+Each answer of a submission is compared, as a whole, with its value as issued
+(the base) and with the ledger's current value:
 
 | submission vs base | ledger now vs base        | outcome                      |
 | ------------------ | ------------------------- | ---------------------------- |
@@ -11,32 +13,44 @@ with (the base) and with the ledger's current value:
 | differs            | differs, not equal to it  | conflict: nothing overwritten|
 
 A later file from the same issue supersedes the earlier one: where the current
-value came from that issue, the new file's value replaces it, and a conflict
-the earlier file raised is closed as superseded. A cell the issue did not
-cover is refused if it changes anything. Every cell gets exactly one outcome.
+answer came from that issue, the new file's answer replaces it, and a conflict
+the earlier file raised is closed as superseded. An answer a person decided
+on, for or against, stays decided when its source sends it again; only a new
+answer reopens it. Once a later round has been issued, a change to an answer
+already given for an earlier round needs a person: it is a conflict. A cell
+the issue did not cover is refused if it changes anything, and a refused cell
+refuses its whole answer. Every cell gets exactly one outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from xlfollow.layout import Answer, Field
 from xlfollow.messages import Text
 
 __all__ = [
+    "AnswerKey",
     "CellResult",
+    "Conflict",
     "Current",
+    "Decided",
+    "LateRound",
     "MergePlan",
     "OpenConflict",
     "Outcome",
     "SubmittedCell",
+    "answer_of",
     "merge_cells",
 ]
 
 Key = tuple[str, str]
 """(item number, field)."""
+AnswerKey = tuple[str, Answer]
+"""(item number, answer)."""
 
 
 class Outcome(StrEnum):
@@ -67,12 +81,13 @@ class SubmittedCell(NamedTuple):
 
 @dataclass(frozen=True)
 class Current:
-    """The ledger's current answer for a cell and where it came from."""
+    """The ledger's current value of a cell and where it came from."""
 
     value: str
     source: str
     receipt: int | None = None
-    """The received file that set it; None for values imported with the agreement."""
+    """The received file that set it; None for values imported with the agreement
+    or typed with `xlfollow resolve --value`."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +96,27 @@ class OpenConflict:
 
     conflict_id: int
     item: str
-    field: str
+    answer: Answer
     receipt: int
-    """The received file whose value conflicted."""
+    """The received file whose answer conflicted."""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """An answer from a source that a person has decided on, for it or against it
+    (a source that concurred with a side counts as giving it)."""
+
+    source: str
+    values: Mapping[str, str]
+    """By field; a conflict recorded before answers were merged whole has one field."""
+
+
+@dataclass(frozen=True)
+class LateRound:
+    """The file's round, and the later round issued since: its answers are settled."""
+
+    round: str
+    later: str
 
 
 class CellResult(NamedTuple):
@@ -98,16 +131,34 @@ class CellResult(NamedTuple):
     current_source: str = ""
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """An answer of the submission that conflicts with the ledger's: kept open."""
+
+    item: str
+    answer: Answer
+    base: dict[str, str]
+    current: dict[str, str]
+    current_source: str
+    incoming: dict[str, str]
+    reason: Text
+
+
 @dataclass
 class MergePlan:
     """What merging one submission changes; the ledger applies it in one transaction."""
 
     results: list[CellResult] = field(default_factory=list)
     updates: dict[Key, str] = field(default_factory=dict)
-    """New current values, set with this submission as their source."""
-    conflicts: list[CellResult] = field(default_factory=list)
+    """New current values, set with this submission as their source: the cells of an
+    accepted answer whose values change."""
+    conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
     """Open conflicts raised by an earlier file of the same issue, now closed."""
+    concurring: dict[AnswerKey, dict[str, str] | None] = field(default_factory=dict)
+    """The answers this submission spoke to: its answer where it is the same as the
+    ledger's from another source (it concurs), None where it is not (a concurrence
+    it gave before ends)."""
 
     def counts(self) -> dict[str, int]:
         """How many cells ended in each outcome."""
@@ -117,6 +168,14 @@ class MergePlan:
         return {outcome.value: count for outcome, count in counts.items()}
 
 
+def answer_of(field_name: str) -> Answer | None:
+    """The answer a field is part of; None for a field xlfollow does not know."""
+    try:
+        return Field(field_name).answer
+    except ValueError:
+        return None
+
+
 def merge_cells(
     cells: Iterable[SubmittedCell],
     base: Mapping[Key, str],
@@ -124,38 +183,62 @@ def merge_cells(
     earlier_receipts: frozenset[int] = frozenset(),
     open_conflicts: Iterable[OpenConflict] = (),
     shown: Mapping[Key, str] | None = None,
+    *,
+    source: str = "",
+    decided: Mapping[AnswerKey, Collection[Decided]] | None = None,
+    late: LateRound | None = None,
 ) -> MergePlan:
-    """Merge a submission's cells against the issue's base and the ledger's current values.
+    """Merge a submission's answers against the issue's base and the ledger's current values.
 
     `earlier_receipts` are the files received before from the same issue: this
     submission supersedes them. `shown` are the values of answer cells the issue
     showed locked: a stale copy of one is no change; a changed one is refused.
+    `source` names the submission's sender as the ledger does; `decided` are the
+    answers a person has decided on, by item and answer; `late` is set when a
+    later round than the submission's has been issued.
     """
-    shown = shown or {}
-    plan = MergePlan()
-    seen: dict[Key, SubmittedCell] = {}
-    superseded = {
-        conflict.conflict_id: (conflict.item, conflict.field)
-        for conflict in open_conflicts
-        if conflict.receipt in earlier_receipts
-    }
-    for cell in cells:
+    merger = _Merger(
+        base, current, earlier_receipts, shown or {}, source, decided or {}, late, MergePlan()
+    )
+    submitted = list(cells)
+    results: list[CellResult | None] = [None] * len(submitted)
+    seen: dict[Key, int] = {}
+    answers: dict[tuple[str, str], list[int]] = {}
+    merged: set[tuple[str, str]] = set()
+    for index, cell in enumerate(submitted):
         key = (cell.item, cell.field)
-        if cell.problem is not None:
-            plan.results.append(CellResult(cell, Outcome.REFUSED, cell.problem))
-            continue
         if key in seen:
-            reason = Text(
-                "{item} {field} is given twice in this file (also {where})",
-                item=cell.item,
-                field=cell.field,
-                where=f"{seen[key].sheet}!{seen[key].cell}",
-            )
-            plan.results.append(CellResult(cell, Outcome.REFUSED, reason))
+            # A repeat is refused on its own; it does not spoil the answer it repeats.
+            earlier = submitted[seen[key]]
+            results[index] = CellResult(cell, Outcome.REFUSED, _twice(cell, earlier))
             continue
-        seen[key] = cell
-        plan.results.append(_merge_one(cell, base, shown, current.get(key), earlier_receipts, plan))
-    plan.superseded = sorted(cid for cid, key in superseded.items() if key in seen)
+        seen[key] = index
+        # A field xlfollow does not know is an answer of its own.
+        answers.setdefault((cell.item, answer_of(cell.field) or cell.field), []).append(index)
+        if cell.problem is not None:
+            results[index] = CellResult(cell, Outcome.REFUSED, cell.problem)
+        elif key not in base:
+            results[index] = merger.not_issued(cell)
+    for (item, name), members in answers.items():
+        refused = [i for i in members if (r := results[i]) and r.outcome is Outcome.REFUSED]
+        pending = [i for i in members if results[i] is None]
+        if refused:
+            why = _refused_with(submitted[refused[0]])
+            for index in pending:
+                results[index] = CellResult(submitted[index], Outcome.REFUSED, why)
+        elif pending:
+            merged.add((item, name))
+            gathered = [submitted[i] for i in pending]
+            for index, result in zip(pending, merger.merge(item, name, gathered), strict=True):
+                results[index] = result
+    plan = merger.plan
+    plan.results = [result for result in results if result is not None]
+    assert len(plan.results) == len(submitted)
+    plan.superseded = sorted(
+        c.conflict_id
+        for c in open_conflicts
+        if c.receipt in earlier_receipts and (c.item, c.answer) in merged
+    )
     return plan
 
 
@@ -167,19 +250,42 @@ _AS_ISSUED = Text("as issued")
 _CHANGED = Text("changed from the value issued")
 
 
-def _merge_one(
-    cell: SubmittedCell,
-    base: Mapping[Key, str],
-    shown: Mapping[Key, str],
-    now: Current | None,
-    earlier_receipts: frozenset[int],
-    plan: MergePlan,
-) -> CellResult:
-    key = (cell.item, cell.field)
-    current = now.value if now else ""
-    source = now.source if now else ""
-    if key not in base:
-        if cell.value == shown.get(key, current):
+def _twice(cell: SubmittedCell, earlier: SubmittedCell) -> Text:
+    return Text(
+        "{item} {field} is given twice in this file (also {where})",
+        item=cell.item,
+        field=cell.field,
+        where=f"{earlier.sheet}!{earlier.cell}",
+    )
+
+
+def _refused_with(cell: SubmittedCell) -> Text:
+    where = f"{cell.sheet}!{cell.cell}" if cell.sheet else cell.field
+    return Text(
+        "not taken: {where} beside it was refused, and a smiley is taken only together "
+        "with its notes",
+        where=where,
+    )
+
+
+@dataclass
+class _Merger:
+    """Merges one submission's answers, one at a time, into a plan."""
+
+    base: Mapping[Key, str]
+    current: Mapping[Key, Current]
+    earlier_receipts: frozenset[int]
+    shown: Mapping[Key, str]
+    source: str
+    decided: Mapping[AnswerKey, Collection[Decided]]
+    late: LateRound | None
+    plan: MergePlan
+
+    def not_issued(self, cell: SubmittedCell) -> CellResult:
+        """A cell the issue did not let its recipient answer: unchanged, or refused."""
+        now = self.current.get((cell.item, cell.field))
+        current = now.value if now else ""
+        if cell.value == self.shown.get((cell.item, cell.field), current):
             return CellResult(cell, Outcome.UNCHANGED, _SHOWN_LOCKED)
         return CellResult(
             cell,
@@ -191,32 +297,112 @@ def _merge_one(
                 item=cell.item,
             ),
             current=current,
-            current_source=source,
+            current_source=now.source if now else "",
         )
-    issued = base[key]
-    context = {"base": issued, "current": current, "current_source": source}
-    if now is not None and now.receipt in earlier_receipts:
-        if cell.value == current:
-            return CellResult(cell, Outcome.UNCHANGED, _AS_EARLIER, **context)
-        plan.updates[key] = cell.value
-        return CellResult(cell, Outcome.ACCEPTED, _SUPERSEDES, **context)
-    if cell.value == issued:
-        return CellResult(cell, Outcome.UNCHANGED, _AS_ISSUED, **context)
-    if current == issued:
-        plan.updates[key] = cell.value
-        return CellResult(cell, Outcome.ACCEPTED, _CHANGED, **context)
-    if current == cell.value:
-        agrees = Text("agrees with {source}", source=source)
-        return CellResult(cell, Outcome.UNCHANGED, agrees, **context)
-    result = CellResult(
-        cell,
-        Outcome.CONFLICT,
-        Text(
-            "{source} changed it to {value} since it was issued; kept open, nothing overwritten",
-            source=source,
-            value=repr(current),
-        ),
-        **context,
-    )
-    plan.conflicts.append(result)
-    return result
+
+    def merge(self, item: str, answer: str, cells: list[SubmittedCell]) -> list[CellResult]:
+        """The outcome of each cell of one answer, decided for the answer as a whole."""
+        kind = Answer(answer) if answer in _ANSWERS else None
+        now = {cell.field: self.current.get((item, cell.field)) or _NOTHING for cell in cells}
+        submitted = {cell.field: cell.value for cell in cells}
+        issued = {f: self.base[(item, f)] for f in submitted}
+        current = {f: now[f].value for f in submitted}
+        source = next((c.source for c in now.values() if c.source), "")
+        own = any(
+            c.receipt is not None and c.receipt in self.earlier_receipts for c in now.values()
+        )
+
+        def each(
+            reason: Text, changed: Outcome, same: Outcome = Outcome.UNCHANGED
+        ) -> list[CellResult]:
+            """Every cell with the reason: `changed` where its value differs from the
+            ledger's, `same` where it does not."""
+            return [
+                CellResult(
+                    cell,
+                    changed if cell.value != current[cell.field] else same,
+                    reason,
+                    issued[cell.field],
+                    current[cell.field],
+                    now[cell.field].source,
+                )
+                for cell in cells
+            ]
+
+        def accept(reason: Text) -> list[CellResult]:
+            if self.late is not None and any(current.values()):
+                return conflict(self._late_reason())
+            for f, value in submitted.items():
+                if value != current[f]:
+                    self.plan.updates[(item, f)] = value
+            return each(reason, Outcome.ACCEPTED)
+
+        def conflict(reason: Text) -> list[CellResult]:
+            if kind is None:  # a field xlfollow does not know: nothing to decide on
+                return each(reason, Outcome.REFUSED, Outcome.REFUSED)
+            self.plan.conflicts.append(
+                Conflict(item, kind, issued, current, source, submitted, reason)
+            )
+            return each(reason, Outcome.CONFLICT)
+
+        if not own and submitted == issued:
+            return each(_AS_ISSUED, Outcome.UNCHANGED)  # the sender said nothing new
+        if kind is not None:
+            # What a source said last decides whether it holds the current answer with
+            # its source: a person deciding a conflict on it must see both.
+            agrees = submitted == current and source != self.source
+            self.plan.concurring[(item, kind)] = dict(submitted) if agrees else None
+        if own:
+            if submitted == current:
+                return each(_AS_EARLIER, Outcome.UNCHANGED)
+            return accept(_SUPERSEDES)
+        if kind is not None and self._decided(item, kind, submitted):
+            reason = Text(
+                "{source} sent this answer before, and a person decided on it; it stays decided",
+                source=self.source,
+            )
+            return each(reason, Outcome.UNCHANGED)
+        if current == issued:
+            return accept(_CHANGED)
+        if current == submitted:
+            return each(Text("agrees with {source}", source=source), Outcome.UNCHANGED)
+        return conflict(
+            Text(
+                "{source} changed it to {value} since it was issued; kept open, "
+                "nothing overwritten",
+                source=source,
+                value=_said(current),
+            )
+        )
+
+    def _decided(self, item: str, answer: Answer, submitted: Mapping[str, str]) -> bool:
+        """True if a person has decided on this very answer from this source."""
+        for decision in self.decided.get((item, answer), ()):
+            shared = [f for f in decision.values if f in submitted]
+            if (
+                decision.source == self.source
+                and shared
+                and all(submitted[f] == decision.values[f] for f in shared)
+            ):
+                return True
+        return False
+
+    def _late_reason(self) -> Text:
+        assert self.late is not None
+        return Text(
+            "this workbook is for {round}, and {later} has been issued since: a change to "
+            "an answer given for {round} needs a person; kept open, nothing overwritten",
+            round=self.late.round,
+            later=self.late.later,
+        )
+
+
+_NOTHING = Current("", "")
+_ANSWERS = frozenset(answer.value for answer in Answer)
+
+
+def _said(values: Mapping[str, str]) -> str:
+    """An answer's values for a reason: the one value as it was said before, else all."""
+    if len(values) == 1:
+        return repr(next(iter(values.values())))
+    return ", ".join(repr(value) for value in values.values())

@@ -99,6 +99,11 @@ class Text:
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Text:
         """A message as `to_json` kept it."""
+        label = data.get("label")
+        if isinstance(label, str):
+            from xlfollow.texts import Label  # texts reads messages: imported when needed
+
+            return Label(label)
         parts = data.get("parts")
         if isinstance(parts, list):
             return Joined(

@@ -1,90 +1,190 @@
-"""Deciding an open conflict from the command line: which value stands, and why."""
+"""Deciding an open conflict from the command line: which answer stands, and why.
+
+A conflict is about an answer (a smiley with its notes), and it is decided
+whole: the current answer is kept, an incoming one taken, or one field given a
+value of its own. The field may be named as the sheets show it ("Status
+milepæl", "Milestone status") or by its code (milestone_note).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from xlfollow.collect import imported_answers
 from xlfollow.danish import parse_amount
 from xlfollow.errors import WorkspaceError
-from xlfollow.layout import smiley_code
+from xlfollow.layout import Field, smiley_code
 from xlfollow.ledger import ConflictRecord, Ledger
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.messages import Joined, Language, Text, ValueProblem
 from xlfollow.model import Definition
+from xlfollow.texts import Label, texts
 
-__all__ = ["decide", "typed_value"]
+__all__ = ["CURRENT", "INCOMING", "decide", "field_named", "typed_value"]
+
+CURRENT = frozenset({"current", "keep", "nuværende", "behold"})
+"""What `--take` takes for the current answer, whoever gave it."""
+INCOMING = frozenset({"incoming", "take", "indkommende", "tag"})
+"""What `--take` takes for the incoming answer, whoever gave it."""
+
+
+def field_named(text: str) -> Field | None:
+    """The field a person names: its code (milestone_note), or its name as the sheets
+    show it in either language ("Status milepæl", "Milestone status"), in any case."""
+    folded = _fold(text)
+    for field in Field:
+        names = {field.value, field.value.replace("_", " ")}
+        names |= {texts(language)[f"field_{field.value}"] for language in Language}
+        if folded in {_fold(name) for name in names}:
+            return field
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def decide(
     ledger_path: Path,
     definition: Definition,
     item: str,
-    field: str,
+    field_text: str,
     round_name: str | None,
     take: str | None,
     value: str | None,
 ) -> ConflictRecord:
-    """Decide the open conflicts on an item's field (of a round, if given): the value
-    of the source `take` names, or `value`. The conflict decided; WorkspaceError if
-    there is none, or it is open in several rounds, or the source or value is wrong."""
+    """Decide the open conflicts on an item's answer (of a round, if given): keep the
+    current answer, take the one `take` names (its source, or current or incoming), or
+    give the named field `value`. The conflict decided; WorkspaceError if there is none,
+    it is open in several rounds, or the field, source or value is wrong."""
+    field = field_named(field_text)
+    if field is None:
+        names = Joined([Text("{code} ({name})", code=f, name=Label(f"field_{f}")) for f in Field])
+        raise WorkspaceError(
+            Text('"{field}" is not a field; give one of {names}', field=field_text, names=names)
+        )
+    answer = field.answer
     with Ledger(ledger_path) as ledger:
-        open_ones = [c for c in ledger.conflicts() if c.item == item and c.field == field]
+        every = ledger.conflicts()
+        open_ones = [c for c in every if c.item == item and c.answer is answer]
         if round_name is not None:
             open_ones = [c for c in open_ones if c.round == round_name]
         if not open_ones:
+            others = [c for c in every if c.item == item]
+            if others:
+                raise WorkspaceError(
+                    Text(
+                        'item {item} has no open conflict on "{answer}"; its open '
+                        "conflicts are on: {others}",
+                        item=item,
+                        answer=Label(f"field_{answer.value}"),
+                        others=Joined(
+                            [
+                                Text(
+                                    '"{answer}" ({round})',
+                                    answer=Label(f"field_{c.answer.value}"),
+                                    round=c.round,
+                                )
+                                for c in others
+                            ],
+                            ", ",
+                        ),
+                    )
+                )
             raise WorkspaceError(
                 Text(
-                    "there is no open conflict on item {item}, field {field}; "
+                    'item {item} has no open conflict on "{answer}"; '
                     "xlfollow status lists the open ones",
                     item=item,
-                    field=field,
+                    answer=Label(f"field_{answer.value}"),
                 )
             )
         if len({c.round for c in open_ones}) > 1:
             raise WorkspaceError(
                 Text(
-                    "item {item} {field} has open conflicts in several rounds; give --round",
+                    'item {item} has open conflicts on "{answer}" in several rounds; give --round',
                     item=item,
-                    field=field,
+                    answer=Label(f"field_{answer.value}"),
                 )
             )
         conflict = open_ones[-1]
+        ids = [c.conflict_id for c in open_ones]
         if take is not None:
-            sources = {conflict.current_source: conflict.current}
-            for other in open_ones:
-                sources[other.incoming_source] = other.incoming
-            chosen = next((s for s in sources if s.casefold() == take.casefold()), None)
+            chosen = _chosen(open_ones, take)
             if chosen is None:
-                listed = ", ".join(f'"{s}"' for s in sources)
-                raise WorkspaceError(
-                    Text(
-                        '"{take}" is not a source of this conflict; choose one of {listed}',
-                        take=take,
-                        listed=listed,
-                    )
+                ledger.resolve(ids, None, conflict.current_source, None, "kept current")
+            else:
+                ledger.resolve(
+                    ids,
+                    chosen.incoming,
+                    chosen.incoming_source,
+                    chosen.receipt_id,
+                    f"took {chosen.incoming_source}",
                 )
-            decided, source, how = sources[chosen], chosen, f"took {chosen}"
         else:
             assert value is not None
-            decided, source, how = (
-                typed_value(definition, field, value),
-                "resolve",
-                f"set to {value!r}",
-            )
-        ledger.resolve([c.conflict_id for c in open_ones], decided, source, how)
+            now = imported_answers(definition, conflict.round)
+            now.update(ledger.current(conflict.round))
+            decided = {
+                f: now[(item, f)].value if (item, f) in now else "" for f in conflict.incoming
+            }
+            decided[field.value] = typed_value(definition, field, value)
+            ledger.resolve(ids, decided, "resolve", None, f"set {field.value} to {value!r}")
     return conflict
 
 
-def typed_value(definition: Definition, field: str, value: str) -> str:
+def _chosen(open_ones: list[ConflictRecord], take: str) -> ConflictRecord | None:
+    """The conflict whose incoming answer `take` names; None for the current answer.
+    WorkspaceError if it names neither, or both."""
+    folded = _fold(take)
+    current_sources = open_ones[-1].current_sources
+    keeps = folded in {_fold(source) for source in current_sources}
+    if folded in CURRENT:
+        return None
+    if folded in INCOMING:
+        if len({c.incoming_source for c in open_ones}) > 1:
+            raise WorkspaceError(
+                Text(
+                    "there are incoming answers from {sources}; name the one to take",
+                    sources=", ".join(f'"{c.incoming_source}"' for c in open_ones),
+                )
+            )
+        return open_ones[-1]
+    incoming = [c for c in open_ones if _fold(c.incoming_source) == folded]
+    if incoming and keeps:
+        raise WorkspaceError(
+            Text(
+                'both answers are from "{source}"; give --take current or --take incoming',
+                source=take,
+            )
+        )
+    if incoming:
+        return incoming[-1]
+    if keeps:
+        return None
+    listed = ", ".join(
+        f'"{s}"' for s in dict.fromkeys([*current_sources, *(c.incoming_source for c in open_ones)])
+    )
+    raise WorkspaceError(
+        Text(
+            '"{take}" is not a source of this conflict; choose one of {listed}, '
+            "or current or incoming",
+            take=take,
+            listed=listed,
+        )
+    )
+
+
+def typed_value(definition: Definition, field: Field, value: str) -> str:
     """A value given on the command line, stored the way answers are."""
     scales = {
-        "milestone": definition.agreement.milestone_scale,
-        "economy": definition.agreement.economy_scale,
+        Field.MILESTONE: definition.agreement.milestone_scale,
+        Field.ECONOMY: definition.agreement.economy_scale,
     }
     if field in scales:
         code = smiley_code(scales[field], value)
         if code is None:
             codes = ", ".join(scales[field].codes)
-            if field == "milestone":
+            if field is Field.MILESTONE:
                 why = Text(
                     '"{value}" is not a milestone smiley; give one of {codes}',
                     value=value,
@@ -98,7 +198,7 @@ def typed_value(definition: Definition, field: str, value: str) -> str:
                 )
             raise WorkspaceError(why)
         return code
-    if field == "deviation":
+    if field is Field.DEVIATION:
         try:
             return repr(parse_amount(value))
         except ValueProblem as exc:

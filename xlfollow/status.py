@@ -22,6 +22,8 @@ class CentreStatus:
     """The files issued to it for the round."""
     received: tuple[str, ...]
     """The files received from it for the round, with their verdicts."""
+    rejected: int
+    """How many of them were rejected."""
     answered: int
     missing: tuple[str, ...]
     """Smileys not given yet: 'item milestone' or 'item economy'."""
@@ -53,6 +55,7 @@ def round_status(
     round_name = definition.agreement.rounds[round_index]
     deadline = definition.rounds[round_index].deadline
     late = deadline is not None and today > deadline
+    ours = [r for r in receipts if _of_round(r, round_name, definition.agreement.rounds, issues)]
     centres = []
     for centre in definition.centres:
         items = definition.agreement.items_of(centre.name)
@@ -66,6 +69,7 @@ def round_status(
                 missing.append(f"{item.number} economy")
         needed = sum(1 for item in items if item.milestone(round_name)) + len(items)
         numbers = {item.number for item in items}
+        mine = [r for r in ours if r.centre == centre.name]
         centres.append(
             CentreStatus(
                 centre=centre.name,
@@ -73,11 +77,8 @@ def round_status(
                 issued=tuple(
                     i.file for i in issues if i.round == round_name and i.recipient == centre.name
                 ),
-                received=tuple(
-                    f"{r.file} ({r.verdict})"
-                    for r in receipts
-                    if r.round == round_name and r.centre == centre.name
-                ),
+                received=tuple(f"{r.file} ({r.verdict})" for r in mine),
+                rejected=sum(1 for r in mine if r.verdict == "rejected"),
                 answered=needed - len(missing),
                 missing=tuple(missing),
                 conflicts=sum(1 for c in conflicts if c.round == round_name and c.item in numbers),
@@ -89,3 +90,20 @@ def round_status(
         deadline.isoformat() if deadline else "",
         tuple(c for c in centres if c.issued or c.missing),
     )
+
+
+def _of_round(
+    receipt: ReceiptRecord, round_name: str, rounds: Sequence[str], issues: Sequence[IssueRecord]
+) -> bool:
+    """True if a file was received for the round: it says so, or, unreadable and so
+    silent about it, it came after the round was issued and before a later one was."""
+    if receipt.round is not None:
+        return receipt.round == round_name
+    first = {}
+    for issue in issues:
+        if issue.round in rounds and issue.round not in first:
+            first[issue.round] = issue.issued_at
+    if round_name not in first or receipt.received_at[:19] < first[round_name][:19]:
+        return False
+    later = [first[name] for name in rounds[rounds.index(round_name) + 1 :] if name in first]
+    return not later or receipt.received_at[:19] < min(later)[:19]

@@ -7,18 +7,23 @@ output is not a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
 
-from xlfollow.collect import MergeReport
+from xlfollow.collect import MergeReport, Verdict
 from xlfollow.demo import DemoResult
 from xlfollow.errors import XlfollowError
+from xlfollow.layout import answer_text
+from xlfollow.ledger import ConflictRecord
 from xlfollow.mailing import MailReport
 from xlfollow.messages import Language, Text
-from xlfollow.model import SmileyScale
+from xlfollow.model import Agreement, SmileyScale
 from xlfollow.overview import Overview
+from xlfollow.status import CentreStatus, RoundStatus
 from xlfollow.summary import NO_MILESTONE, UNANSWERED, Summary
+from xlfollow.texts import texts
 
 __all__ = ["Terminal"]
 
@@ -26,10 +31,13 @@ Cell = str | int | Text
 """A table cell: a number (aligned right), data as it is, or words to say."""
 
 _VERDICTS = {
-    "accepted": Text("accepted"),
-    "rejected": Text("rejected"),
-    "duplicate": Text("duplicate"),
+    Verdict.ACCEPTED: Text("accepted"),
+    Verdict.REJECTED: Text("rejected"),
+    Verdict.DUPLICATE: Text("duplicate"),
+    Verdict.ALREADY_REJECTED: Text("already rejected"),
 }
+_ANSWER_WIDTH = 48
+"""The most characters of an answer a conflict's line shows."""
 _STATES = {UNANSWERED: Text("not answered"), NO_MILESTONE: Text("no milestone")}
 
 
@@ -68,22 +76,14 @@ class Terminal:
             )
             click.echo(click.style(line.rstrip(), bold=True) if index == 0 else line.rstrip())
 
-    def merge(self, report: MergeReport, scales: tuple[SmileyScale, SmileyScale]) -> None:
-        """A merge: a line per file with its verdict and cell counts, then what is open
-        (a smiley shown as the drop-down shows it)."""
+    def merge(self, report: MergeReport, agreement: Agreement) -> None:
+        """A merge: a line per file with its round, verdict and cell counts, then what is
+        open."""
         if not report.files:
             self.echo(Text("No new files to merge."))
         else:
             self._files(report)
         if report.conflicts:
-            by_field = {"milestone": scales[0], "economy": scales[1]}
-
-            def shown(field: str, value: str) -> str:
-                scale = by_field.get(field)
-                if scale is None or value not in scale.codes:
-                    return value
-                return self.say(self._state(value, scale))
-
             self.echo()
             self.echo(
                 Text(
@@ -91,34 +91,49 @@ class Terminal:
                     count=len(report.conflicts),
                 )
             )
-            self.table(
+            self.conflicts(report.conflicts, agreement)
+
+    def conflicts(self, conflicts: Sequence[ConflictRecord], agreement: Agreement) -> None:
+        """Open conflicts, a line each: round, item, the answer as the sheets name it, and
+        the two answers (smiley, note, deviation) with their sources."""
+        words = texts(self.language)
+
+        def shown(values: Mapping[str, str]) -> str:
+            text = answer_text(agreement, values, self.language, " · ")
+            return text if len(text) <= _ANSWER_WIDTH else text[: _ANSWER_WIDTH - 1] + "…"
+
+        self.table(
+            (
+                Text("Round"),
+                Text("Item"),
+                Text("Answer"),
+                Text("Current"),
+                Text("Current source"),
+                Text("Incoming"),
+                Text("Incoming source"),
+            ),
+            [
                 (
-                    Text("Item"),
-                    Text("Field"),
-                    Text("Current"),
-                    Text("Current source"),
-                    Text("Incoming"),
-                    Text("Incoming source"),
-                ),
-                [
-                    (
-                        c.item,
-                        c.field,
-                        shown(c.field, c.current),
-                        c.current_source,
-                        shown(c.field, c.incoming),
-                        c.incoming_source,
-                    )
-                    for c in report.conflicts
-                ],
-            )
+                    c.round,
+                    c.item,
+                    words[f"field_{c.answer.value}"],
+                    shown(c.current),
+                    "; ".join(c.current_sources),
+                    shown(c.incoming),
+                    c.incoming_source,
+                )
+                for c in conflicts
+            ],
+        )
 
     def _files(self, report: MergeReport) -> None:
-        """A line per file with its verdict and cell counts, then each one's problems."""
+        """A line per file with its round, verdict and cell counts, then each one's
+        problems."""
         self.table(
             (
                 Text("File"),
                 Text("Centre"),
+                Text("Round"),
                 Text("Verdict"),
                 Text("Accepted"),
                 Text("Unchanged"),
@@ -128,8 +143,9 @@ class Terminal:
             [
                 (
                     Path(r.path).name,
-                    r.centre if r.centre is not None else "-",
-                    _VERDICTS.get(r.verdict, r.verdict),
+                    (r.centre or Text("master")) if r.issue_id else (r.centre or "-"),
+                    r.round or "-",
+                    _VERDICTS[r.verdict],
                     r.cells["accepted"],
                     r.cells["unchanged"],
                     r.cells["conflict"],
@@ -144,6 +160,73 @@ class Terminal:
                 click.echo(f"\n{r.path}:")
                 for line in lines:
                     click.echo(f"  - {self.say(line)}")
+
+    def status(self, status: RoundStatus) -> None:
+        """Where a round stands: a line per centre."""
+        self.echo(
+            Text(
+                "{round} (deadline {deadline})",
+                round=status.round,
+                deadline=status.deadline or "-",
+            )
+        )
+        self.table(
+            (
+                Text("Centre"),
+                Text("Received"),
+                Text("Answered"),
+                Text("Missing"),
+                Text("Conflicts"),
+                Text("Overdue"),
+            ),
+            [
+                (
+                    c.centre,
+                    self._received(c),
+                    c.answered,
+                    len(c.missing),
+                    c.conflicts,
+                    Text("yes") if c.overdue else "",
+                )
+                for c in status.centres
+            ],
+        )
+
+    @staticmethod
+    def _received(centre: CentreStatus) -> Cell:
+        """How many files came from a centre, and how many of them were rejected."""
+        count = len(centre.received)
+        if not centre.rejected:
+            return count
+        if centre.rejected == count:
+            return Text("{count}, rejected", count=count)
+        return Text("{count} ({rejected} rejected)", count=count, rejected=centre.rejected)
+
+    def outstanding(self, status: RoundStatus) -> None:
+        """What a round still lacks, said before a later round is issued."""
+        missing = sum(len(c.missing) for c in status.centres)
+        centres = [c.centre for c in status.centres if c.missing]
+        conflicts = sum(c.conflicts for c in status.centres)
+        if not missing and not conflicts:
+            self.echo(
+                Text(
+                    "{round} is complete: every smiley given, no conflict open.", round=status.round
+                )
+            )
+            return
+        self.echo(
+            Text(
+                "{round} still lacks {missing} smileys from {count} centres ({centres}) and has "
+                "{conflicts} open conflicts. Late answers to it are still merged; changes to "
+                "answers already given become conflicts.",
+                round=status.round,
+                missing=missing,
+                count=len(centres),
+                centres=", ".join(centres),
+                conflicts=conflicts,
+            ),
+            fg="yellow",
+        )
 
     def demo(self, result: DemoResult) -> None:
         """What the demo did, and where in the master each staged event shows."""
@@ -187,7 +270,8 @@ class Terminal:
         echo(
             Text(
                 "- A value no list has: {centre} typed {value} as the smiley of item {item}. "
-                "The cell was refused, the rest of the file taken; sheet Modtaget says why:",
+                "The smiley was refused with its note (an answer is taken whole), the rest "
+                "of the file taken; sheet Modtaget says why:",
                 centre=centre,
                 value=repr(value),
                 item=item,
@@ -206,8 +290,9 @@ class Terminal:
         echo(
             Text(
                 "- A conflict: item {item}'s milestone was answered by {responsible} and, "
-                "differently, by the contributing centre {contributor}. Nothing was "
-                "overwritten: it waits in sheet Konflikter, where a decision can be chosen, or:",
+                "differently and with a note, by the contributing centre {contributor}. "
+                "Nothing was overwritten, the note neither: the two answers wait in sheet "
+                "Konflikter, where a decision can be chosen, or:",
                 item=staged.item,
                 responsible=staged.responsible,
                 contributor=staged.contributor,

@@ -9,9 +9,10 @@ from typing import Any
 
 import yaml
 
+from xlfollow.messages import Text
 from xlfollow.model import Language
 
-__all__ = ["Texts", "texts"]
+__all__ = ["Label", "Texts", "texts"]
 
 _MONTHS = {
     Language.DA: [
@@ -80,3 +81,23 @@ def texts(language: Language) -> Texts:
     source = files("xlfollow.workbook_templates") / "texts.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     return Texts(language, data[language.value])
+
+
+class Label(Text):
+    """A workbook text inside a message, such as a field's name as the sheets show it
+    ("Status milepæl"): said from texts.yaml in the language of the message holding it."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("{label}", label=key)
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Label({self.key!r})"
+
+    def say(self, language: Language) -> str:
+        """The text in a language."""
+        return texts(language)[self.key]
+
+    def to_json(self) -> dict[str, object]:
+        """What a ledger record keeps: the key."""
+        return {"label": self.key}

@@ -222,7 +222,9 @@ class _Writer:
         self.cells: list[tuple[str, str, str]] = []
         self.shown: list[tuple[str, str, str]] = []
         round_name = self.agreement.rounds[spec.round_index]
-        self.in_conflict = {(c.item, c.field) for c in spec.conflicts if c.round == round_name}
+        self.in_conflict = {
+            (c.item, field) for c in spec.conflicts if c.round == round_name for field in c.incoming
+        }
         rounds = self.agreement.rounds
         self._answer_keys = {
             c.key: (rounds[c.round_index], c.field.value)

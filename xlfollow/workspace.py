@@ -15,7 +15,7 @@ from typing import Concatenate, ParamSpec, TypeVar, Unpack
 
 from xlfollow.agreement import read_agreement
 from xlfollow.agreementwriter import dump_agreement
-from xlfollow.collect import Intake, MergeReport, imported_notes
+from xlfollow.collect import FileReport, Intake, MergeReport, Verdict, imported_notes
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
 from xlfollow.issuing import IssuedFile, IssueResult, issue_round, recipients, write_master_file
@@ -37,6 +37,7 @@ from xlfollow.settingswriter import settings_template
 from xlfollow.status import RoundStatus, round_status
 from xlfollow.summary import Summary, summarise
 from xlfollow.textimport import ImportReport, import_text_file
+from xlfollow.texts import texts
 
 __all__ = [
     "SETTINGS_FILE",
@@ -215,7 +216,9 @@ class Workspace:
 
         The files go to outbox/round-N/; every editable cell's value as issued is
         recorded in the ledger, as the base the merge compares returns with.
-        `progress`, if given, is told (workbooks done, workbooks in all) after each.
+        master.xlsx is written anew for the latest round issued, after finance's
+        edits in it are merged. `progress`, if given, is told (workbooks done,
+        workbooks in all) after each.
         """
         definition = self.load()
         round_index = self._round_index(definition, round_text)
@@ -229,9 +232,13 @@ class Workspace:
                         name=round_name,
                     )
                 )
-        return issue_round(
+        ensure_replaceable(self.master_path)
+        self.merge_master_edits(definition)
+        result = issue_round(
             self.path, self.ledger_path, definition, round_index, self.answers(definition), progress
         )
+        self._write_master(definition)
+        return result
 
     @_changes_it("merge")
     def merge(
@@ -239,34 +246,96 @@ class Workspace:
     ) -> MergeReport:
         """Receive returned workbooks (by default the new files in inbox/) and merge them.
 
-        Each file is merged completely or not at all; afterwards master.xlsx is
-        written anew from the ledger. `progress`, if given, is told (files done,
-        files in all) after each file.
+        Finance's edits in master.xlsx, if any, are merged first, as finance's
+        return. Each file is merged completely or not at all; afterwards
+        master.xlsx is written anew from the ledger. A file in inbox/ whose bytes
+        were rejected before is listed as such and not read again; one named in
+        `files` is. `progress`, if given, is told (files done, files in all) after
+        each file.
         """
         definition = self.load()
         # The master is written anew after the merge: if it cannot be (it is open in
         # Excel), say so now, before the ledger changes.
         ensure_replaceable(self.master_path)
-        batch = _inbox_files(self) if files is None else files
         report = MergeReport()
+        master = self.merge_master_edits(definition)
+        if master is not None:
+            report.files.append(master)
         workers = min(4, os.cpu_count() or 1)
         with Ledger(self.ledger_path) as ledger:
             intake = Intake(definition, ledger)
+            if files is None:
+                batch, rejected = _inbox_files(self, ledger)
+                for path, digest in rejected:
+                    again = intake.already_rejected(_shown(path, self.path), digest)
+                    assert again is not None
+                    report.files.append(again)
+            else:
+                batch = files
+            done = len(report.files)
             for file_report in intake.receive_all(batch, lambda p: _shown(p, self.path), workers):
                 report.files.append(file_report)
                 if progress is not None:
-                    progress(len(report.files), len(batch))
-        if any(r.verdict == "accepted" for r in report.files):
-            self.write_master(definition)
+                    progress(len(report.files) - done, len(batch))
+        if any(r.verdict is Verdict.ACCEPTED for r in report.files):
+            self._write_master(definition)
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
         return report
 
+    def master_edited(self) -> bool:
+        """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
+        finance has edited it."""
+        path = self.master_path
+        if not path.is_file():
+            return False
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with Ledger(self.ledger_path) as ledger:
+            return not ledger.known_file(digest)
+
+    @_changes_it("merge")
+    def merge_master_edits(self, definition: Definition | None = None) -> FileReport | None:
+        """Merge finance's edits in master.xlsx (smileys, notes, amounts, and the decisions
+        chosen on its Konflikter sheet) as finance's return, exactly as `merge` merges a
+        centre's; None if the file is as xlfollow wrote it. Every command that writes
+        master.xlsx anew does this first, so no edit is lost. WorkspaceError, with the
+        file left as it is and nothing else done, if its edits cannot be merged."""
+        if not self.master_edited():
+            return None
+        definition = definition or self.load()
+        path = self.master_path
+        # Open in Excel or LibreOffice, it may hold edits not saved yet.
+        ensure_replaceable(path)
+        shown = _shown(path, self.path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with Ledger(self.ledger_path) as ledger:
+            intake = Intake(definition, ledger)
+            report = intake.already_rejected(shown, digest)
+            if report is None:
+                (report,) = intake.receive_all([path], lambda _: shown)
+        if report.verdict is not Verdict.ACCEPTED:
+            raise WorkspaceError(
+                Text(
+                    "{path} has been changed since xlfollow wrote it, and its changes cannot "
+                    "be merged: {why}. It is left as it is, and nothing else was done. Open it, "
+                    "save it again as .xlsx (Excel Workbook) and run the command again; or, to "
+                    "go on without its changes, move it out of the workspace, and xlfollow "
+                    "writes a new one.",
+                    path=str(path),
+                    why=report.why or Text("it is not a workbook xlfollow issued"),
+                )
+            )
+        return report
+
     @_changes_it("write master.xlsx")
     def write_master(self, definition: Definition | None = None) -> Path | None:
-        """Write master.xlsx from the ledger for the latest round issued, and record it
-        as an issue, so that finance staff can edit it and merge it back."""
-        return None if self._write_master(definition or self.load()) is None else self.master_path
+        """Write master.xlsx from the ledger for the latest round issued, after merging
+        finance's edits in it, and record it as an issue, so that finance staff can edit
+        it and merge it back."""
+        definition = definition or self.load()
+        ensure_replaceable(self.master_path)
+        self.merge_master_edits(definition)
+        return None if self._write_master(definition) is None else self.master_path
 
     @property
     def master_path(self) -> Path:
@@ -301,10 +370,13 @@ class Workspace:
         """A round's figures (by default the latest issued): milestone and economy
         fulfilment by chapter, centre, committee and kind, budget figures, changes
         since the previous round and what is missing. master.xlsx is written anew,
-        with the same figures in its summary sheets."""
+        with the same figures in its summary sheets, after finance's edits in it
+        are merged."""
         definition = self.load()
         with Ledger(self.ledger_path) as ledger:
             round_index = self._issued_round(definition, ledger.issues(), round_text)
+        ensure_replaceable(self.master_path)
+        self.merge_master_edits(definition)
         shown = self._write_master(definition)
         if shown is not None and shown.round_index == round_index:
             return shown  # the master shows the round asked for: its figures
@@ -350,10 +422,12 @@ class Workspace:
         status, open_conflicts = self._round_status(definition, round_text)
         round_index = definition.agreement.rounds.index(status.round)
         centre_of = {item.number: item.centre for item in definition.agreement.items}
+        words = texts(definition.settings.language)
         conflicts: dict[str, list[tuple[str, str]]] = {}
         for conflict in open_conflicts:
             centre = centre_of.get(conflict.item, "")
-            conflicts.setdefault(centre, []).append((conflict.item, conflict.field))
+            name = words[f"field_{conflict.answer.value}"]
+            conflicts.setdefault(centre, []).append((conflict.item, name))
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         return remind_round(
             self.path,
@@ -378,6 +452,21 @@ class Workspace:
             raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
         return max(definition.agreement.rounds.index(r) for r in rounds)
 
+    def previous_round(self, round_text: str) -> RoundStatus | None:
+        """Where the round before a round stands, if it has been issued: what it still
+        lacks is worth saying before the next round goes out."""
+        definition = self.load()
+        index = self._round_index(definition, round_text)
+        with Ledger(self.ledger_path) as ledger:
+            if index == 0 or not ledger.issues(definition.agreement.rounds[index - 1]):
+                return None
+        return self._round_status(definition, str(index))[0]
+
+    def conflicts(self) -> list[ConflictRecord]:
+        """The open conflicts of every round, oldest first."""
+        with Ledger(self.ledger_path) as ledger:
+            return ledger.conflicts()
+
     def status(self, round_text: str | None = None) -> RoundStatus:
         """Per centre for a round (by default the latest issued): files issued and
         received, smileys answered and missing, open conflicts, overdue or not."""
@@ -391,7 +480,7 @@ class Workspace:
             issues = ledger.issues()
             round_index = self._issued_round(definition, issues, round_text)
             round_name = definition.agreement.rounds[round_index]
-            receipts = [r for r in ledger.receipts() if r.round == round_name]
+            receipts = ledger.receipts()
             conflicts = ledger.conflicts(round_name)
         status = round_status(
             definition,
@@ -413,7 +502,10 @@ class Workspace:
         take: str | None = None,
         value: str | None = None,
     ) -> ConflictRecord:
-        """Decide an open conflict: take one of its sources' values, or give the value."""
+        """Decide an open conflict on an item's answer, named by any of its fields (by
+        code, or as the sheets name it): take one of its sources' answers (or "current"
+        or "incoming"), or give the named field a value. Finance's edits in master.xlsx
+        are merged first; the master is written anew after."""
         if (take is None) == (value is None):
             raise WorkspaceError(Text("give either --take SOURCE or --value VALUE"))
         definition = self.load()
@@ -421,8 +513,9 @@ class Workspace:
         round_name = None
         if round_text is not None:
             round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
+        self.merge_master_edits(definition)
         conflict = decide(self.ledger_path, definition, item, field, round_name, take, value)
-        self.write_master(definition)
+        self._write_master(definition)
         return conflict
 
     @staticmethod
@@ -433,20 +526,27 @@ class Workspace:
             raise WorkspaceError(exc.text) from exc
 
 
-def _inbox_files(workspace: Workspace) -> list[Path]:
+def _inbox_files(workspace: Workspace, ledger: Ledger) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The new files in inbox/, and those whose bytes were rejected before (with their
+    digests); files merged before are left out."""
     inbox = workspace.path / "inbox"
     if not inbox.is_dir():
-        return []
-    with Ledger(workspace.ledger_path) as ledger:
-        known = {receipt.sha256 for receipt in ledger.receipts() if receipt.verdict != "rejected"}
-    files = []
+        return [], []
+    verdicts: dict[str, set[str]] = {}
+    for receipt in ledger.receipts():
+        verdicts.setdefault(receipt.sha256, set()).add(receipt.verdict)
+    new, rejected = [], []
     for path in sorted(inbox.iterdir()):
         # Excel's lock files (~$name.xlsx) and hidden files are no returns.
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() not in known:
-            files.append(path)
-    return files
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        seen = verdicts.get(digest, set())
+        if seen == {Verdict.REJECTED.value}:
+            rejected.append((path, digest))
+        elif not seen:
+            new.append(path)
+    return new, rejected
 
 
 def _shown(path: Path, root: Path) -> str:
