@@ -3,7 +3,10 @@ Excel or LibreOffice, and what a centre typed arriving in the master as plain va
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import subprocess
 import sys
 import zipfile
@@ -13,6 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from returns import ECONOMY, SMILEY, STATUS, AsText, fill
+from test_libreoffice import MISSING, SYSTEM_PYTHON, free_port
 
 import xlfollow.files
 from xlfollow.cli import cli
@@ -113,7 +117,7 @@ LIBREOFFICE_LOCK_NO_NAME = (
 
 def excel_owner_file(name: str) -> bytes:
     """Excel's owner file (~$NAME) for a user, as LibreOffice writes it in Excel's format
-    (checked byte for byte against one LibreOffice 7.4 wrote): the name's length and
+    (the real-LibreOffice test below compares one byte for byte): the name's length and
     the name in the Windows code page ("?" for a letter it lacks), spaces to byte 55, then
     the length again (two bytes) and the name in UTF-16, padded with UTF-16 spaces to 165
     bytes."""
@@ -236,6 +240,89 @@ def test_lock_files_of_other_documents_do_not_stop_the_merge(ws: Workspace) -> N
     fill(ws.path / SOS, ws.path / "inbox" / "b.xlsx", {("3.01", SMILEY): "rød"})
     assert ws.merge().files[0].verdict == "accepted"
     assert master.read_bytes() != before
+
+
+LIBREOFFICE_FOLDER = Path(__file__).parent / "libreoffice"
+
+# Opens a workbook in a private headless LibreOffice with a user's name in its
+# options, says "open", waits for a line on stdin, closes it and says "closed".
+OPEN_IN_LIBREOFFICE = """
+import signal, sys
+sys.path.insert(0, sys.argv[3])
+from office import connect, load, office, prop
+
+signal.alarm(180)  # never left hanging
+workbook, port = sys.argv[1], sys.argv[2]
+with office(port) as desktop:
+    context = connect(port)
+    provider = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.configuration.ConfigurationProvider", context
+    )
+    def options(node, **values):
+        access = provider.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationUpdateAccess", (prop("nodepath", node),)
+        )
+        for key, value in values.items():
+            access.setPropertyValue(key, value)
+        access.commitChanges()
+    options("/org.openoffice.UserProfile/Data", givenname="Mette", sn="Lund, Økonomi")
+    # Also the owner file Excel would write, in Excel's format.
+    options("/org.openoffice.Office.Common/Filter/Microsoft/Import", CreateMSOLockFiles=True)
+    document = load(desktop, workbook)
+    print("open", flush=True)
+    sys.stdin.readline()
+    document.close(True)
+print("closed", flush=True)
+"""
+
+
+@pytest.mark.skipif(bool(MISSING), reason=MISSING)
+def test_a_master_open_in_libreoffice_itself_stops_the_merge(ws: Workspace, tmp_path: Path) -> None:
+    master = ws.path / "master.xlsx"
+    scratch = tmp_path / "libreoffice"  # its profile and temporary files, not in /tmp
+    scratch.mkdir()
+    helper = subprocess.Popen(
+        [
+            SYSTEM_PYTHON,
+            "-c",
+            OPEN_IN_LIBREOFFICE,
+            str(master),
+            str(free_port()),
+            str(LIBREOFFICE_FOLDER),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        start_new_session=True,
+    )
+    lock = ws.path / ".~lock.master.xlsx#"
+    try:
+        assert helper.stdin is not None and helper.stdout is not None
+        assert helper.stdout.readline() == "open\n"
+        message = str(refused_merge(ws))
+        since = re.search(r" since (\d\d\.\d\d\.\d{4} \d\d:\d\d) \(", message)
+        assert since is not None, message
+        assert message == (
+            f"{master} cannot be replaced: Mette Lund, Økonomi has had it open in LibreOffice "
+            f"since {since[1]} (its lock file {lock} says so). Close it in LibreOffice and run "
+            f"the command again; nothing has been changed. If nobody has it open (LibreOffice "
+            f"stopped without closing it), delete {lock} and run the command again."
+        )
+        # The owner file in Excel's format is the one the tests above write for Excel.
+        assert (ws.path / "~$master.xlsx").read_bytes() == excel_owner_file("Mette Lund, Økonomi")
+        helper.stdin.write("close\n")
+        helper.stdin.flush()
+        assert helper.stdout.readline() == "closed\n"
+    finally:
+        # Whatever is left of LibreOffice is in the helper's process group; the helper is
+        # not reaped yet, so the group's id cannot have passed to another process.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(helper.pid, signal.SIGKILL)
+        helper.wait()
+    # Closing the master, LibreOffice removed its lock files: the merge goes on.
+    assert not lock.exists() and not (ws.path / "~$master.xlsx").exists()
+    assert ws.merge().files[0].verdict == "accepted"
 
 
 KILL_DURING_SAVE = """
