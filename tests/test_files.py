@@ -1,9 +1,12 @@
 """Nothing lost, nothing run: atomic writes, the workspace lock, a master open in
-Excel, and what a centre typed arriving in the master as plain values."""
+Excel or LibreOffice, and what a centre typed arriving in the master as plain values."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import subprocess
 import sys
 import zipfile
@@ -13,11 +16,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from returns import ECONOMY, SMILEY, STATUS, AsText, fill
+from test_libreoffice import MISSING, SYSTEM_PYTHON, free_port
 
 import xlfollow.files
 from xlfollow.cli import cli
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger import Ledger
+from xlfollow.messages import Language
 from xlfollow.workspace import Workspace
 
 SOS = "outbox/round-1/03-social-og-sundhed-runde-1.xlsx"
@@ -85,6 +90,239 @@ def test_a_master_open_in_excel_stops_the_merge_before_the_ledger_changes(
     assert ledger_answers(ws) == answers
     with Ledger(ws.ledger_path) as ledger:
         assert [r.file for r in ledger.receipts()] == ["inbox/a.xlsx"]
+
+
+def refused_merge(workspace: Workspace) -> WorkspaceError:
+    """Merge a new return where the merge must refuse; check that nothing changed."""
+    master = workspace.path / "master.xlsx"
+    before, answers = master.read_bytes(), ledger_answers(workspace)
+    fill(workspace.path / SOS, workspace.path / "inbox" / "b.xlsx", {("3.01", SMILEY): "rød"})
+    with pytest.raises(WorkspaceError) as refused:
+        workspace.merge()
+    assert master.read_bytes() == before
+    assert ledger_answers(workspace) == answers
+    with Ledger(workspace.ledger_path) as ledger:
+        assert [r.file for r in ledger.receipts()] == ["inbox/a.xlsx"]
+    return refused.value
+
+
+# LibreOffice's lock file as it writes one: a line of UTF-8 without a newline; the
+# name from its options (a comma in it escaped), system user, host, when, profile.
+LIBREOFFICE_LOCK = "Mette Lund\\, Økonomi,mlund,okonomi-pc,03.05.2018 09:15,file:///home/mlund/.config/libreoffice/4;".encode()
+# A new installation has no name in its options.
+LIBREOFFICE_LOCK_NO_NAME = (
+    b",mlund,okonomi-pc,03.05.2018 09:15,file:///home/mlund/.config/libreoffice/4;"
+)
+
+
+def excel_owner_file(name: str) -> bytes:
+    """Excel's owner file (~$NAME) for a user, as LibreOffice writes it in Excel's format
+    (the real-LibreOffice test below compares one byte for byte): the name's length and
+    the name in the Windows code page ("?" for a letter it lacks), spaces to byte 55, then
+    the length again (two bytes) and the name in UTF-16, padded with UTF-16 spaces to 165
+    bytes."""
+    wide = name.encode("utf-16-le")
+    return (
+        bytes([len(name)])
+        + name.encode("cp1252", errors="replace").ljust(54, b" ")
+        + bytes([len(name), 0])
+        + (wide + b" \x00" * 54)[:108]
+    )
+
+
+@pytest.mark.parametrize(
+    ("lock", "content", "program", "opened"),
+    [
+        (
+            ".~lock.master.xlsx#",
+            LIBREOFFICE_LOCK,
+            "LibreOffice",
+            "Mette Lund, Økonomi has had it open in LibreOffice since 03.05.2018 09:15",
+        ),
+        (
+            ".~lock.master.xlsx#",
+            LIBREOFFICE_LOCK_NO_NAME,
+            "LibreOffice",
+            "mlund has had it open in LibreOffice since 03.05.2018 09:15",
+        ),
+        (
+            "~$master.xlsx",
+            excel_owner_file("Mette Lund Østergård"),
+            "Excel",
+            "Mette Lund Østergård has it open in Excel",
+        ),
+        (
+            "~$master.xlsx",
+            excel_owner_file("Zofia Łukasiewicz"),  # Ł is not in the Windows code page
+            "Excel",
+            "Zofia Łukasiewicz has it open in Excel",
+        ),
+        (
+            "~$master.xlsx",
+            excel_owner_file("Mette Lund")[:40],  # cut short: the first copy of the name
+            "Excel",
+            "Mette Lund has it open in Excel",
+        ),
+    ],
+    ids=["libreoffice", "libreoffice-without-a-name", "excel", "excel-unicode", "excel-cut-short"],
+)
+def test_a_master_open_in_an_office_program_stops_the_merge_naming_who(
+    ws: Workspace, lock: str, content: bytes, program: str, opened: str
+) -> None:
+    (ws.path / lock).write_bytes(content)
+    refused = refused_merge(ws)
+    lock_path = ws.path / lock
+    assert str(refused) == (
+        f"{ws.path / 'master.xlsx'} cannot be replaced: {opened} (its lock file {lock_path} "
+        f"says so). Close it in {program} and run the command again; nothing has been "
+        f"changed. If nobody has it open ({program} stopped without closing it), delete "
+        f"{lock_path} and run the command again."
+    )
+    assert lock_path.read_bytes() == content
+    # Once the program has closed the master, and its lock file is gone, the merge goes on.
+    lock_path.unlink()
+    assert ws.merge().files[0].verdict == "accepted"
+
+
+def test_the_refusal_is_said_in_danish(ws: Workspace) -> None:
+    (ws.path / ".~lock.master.xlsx#").write_bytes(LIBREOFFICE_LOCK)
+    refused = refused_merge(ws)
+    lock = ws.path / ".~lock.master.xlsx#"
+    assert refused.say(Language.DA) == (
+        f"{ws.path / 'master.xlsx'} kan ikke erstattes: Mette Lund, Økonomi har haft den åben i "
+        f"LibreOffice siden 03.05.2018 09:15 (ifølge låsefilen {lock}). Luk den i "
+        f"LibreOffice, og kør kommandoen igen; intet er ændret. Hvis ingen har den åben "
+        f"(LibreOffice stoppede uden at lukke den), så slet {lock}, og kør kommandoen igen."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lock", "content", "program"),
+    [
+        (".~lock.master.xlsx#", b"", "LibreOffice"),
+        (".~lock.master.xlsx#", b"\x00\xff\xfe not a lock file", "LibreOffice"),
+        ("~$master.xlsx", b"", "Excel"),
+        ("~$master.xlsx", b"\x00" * 165, "Excel"),  # no name's length
+        ("~$master.xlsx", None, "Excel"),  # a folder: what even root cannot read as a file
+    ],
+    ids=["libreoffice-empty", "libreoffice-garbage", "excel-empty", "excel-zeros", "unreadable"],
+)
+def test_an_empty_or_unreadable_lock_file_still_stops_the_merge(
+    ws: Workspace, lock: str, content: bytes | None, program: str
+) -> None:
+    lock_path = ws.path / lock
+    if content is None:
+        lock_path.mkdir()
+    else:
+        lock_path.write_bytes(content)
+    refused = refused_merge(ws)
+    assert str(refused).startswith(
+        f"{ws.path / 'master.xlsx'} cannot be replaced: it is open in {program} "
+        f"(its lock file {lock_path} says so). Close it in {program} and run the command again"
+    )
+    assert f"delete {lock_path} and run the command again." in str(refused)
+
+
+def test_lock_files_of_other_documents_do_not_stop_the_merge(ws: Workspace) -> None:
+    others = [
+        ".~lock.agreement.yaml#",  # the agreement open in LibreOffice
+        "~$Oversigt.xlsx",
+        "~$ster.xlsx",  # what Word would call master.xlsx's owner file; Excel keeps the name
+        "outbox/round-1/.~lock.master.xlsx#",  # the master as issued, not the workspace's
+        "outbox/round-1/~$master.xlsx",
+        "inbox/.~lock.b.xlsx#",  # the return itself: it is only read
+    ]
+    for name in others:
+        content = excel_owner_file("Mette Lund") if "~$" in name else LIBREOFFICE_LOCK
+        (ws.path / name).write_bytes(content)
+    master = ws.path / "master.xlsx"
+    before = master.read_bytes()
+    fill(ws.path / SOS, ws.path / "inbox" / "b.xlsx", {("3.01", SMILEY): "rød"})
+    assert ws.merge().files[0].verdict == "accepted"
+    assert master.read_bytes() != before
+
+
+LIBREOFFICE_FOLDER = Path(__file__).parent / "libreoffice"
+
+# Opens a workbook in a private headless LibreOffice with a user's name in its
+# options, says "open", waits for a line on stdin, closes it and says "closed".
+OPEN_IN_LIBREOFFICE = """
+import signal, sys
+sys.path.insert(0, sys.argv[3])
+from office import connect, load, office, prop
+
+signal.alarm(180)  # never left hanging
+workbook, port = sys.argv[1], sys.argv[2]
+with office(port) as desktop:
+    context = connect(port)
+    provider = context.ServiceManager.createInstanceWithContext(
+        "com.sun.star.configuration.ConfigurationProvider", context
+    )
+    def options(node, **values):
+        access = provider.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationUpdateAccess", (prop("nodepath", node),)
+        )
+        for key, value in values.items():
+            access.setPropertyValue(key, value)
+        access.commitChanges()
+    options("/org.openoffice.UserProfile/Data", givenname="Mette", sn="Lund, Økonomi")
+    # Also the owner file Excel would write, in Excel's format.
+    options("/org.openoffice.Office.Common/Filter/Microsoft/Import", CreateMSOLockFiles=True)
+    document = load(desktop, workbook)
+    print("open", flush=True)
+    sys.stdin.readline()
+    document.close(True)
+print("closed", flush=True)
+"""
+
+
+@pytest.mark.skipif(bool(MISSING), reason=MISSING)
+def test_a_master_open_in_libreoffice_itself_stops_the_merge(ws: Workspace, tmp_path: Path) -> None:
+    master = ws.path / "master.xlsx"
+    scratch = tmp_path / "libreoffice"  # its profile and temporary files, not in /tmp
+    scratch.mkdir()
+    helper = subprocess.Popen(
+        [
+            SYSTEM_PYTHON,
+            "-c",
+            OPEN_IN_LIBREOFFICE,
+            str(master),
+            str(free_port()),
+            str(LIBREOFFICE_FOLDER),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        start_new_session=True,
+    )
+    lock = ws.path / ".~lock.master.xlsx#"
+    try:
+        assert helper.stdin is not None and helper.stdout is not None
+        assert helper.stdout.readline() == "open\n"
+        message = str(refused_merge(ws))
+        since = re.search(r" since (\d\d\.\d\d\.\d{4} \d\d:\d\d) \(", message)
+        assert since is not None, message
+        assert message == (
+            f"{master} cannot be replaced: Mette Lund, Økonomi has had it open in LibreOffice "
+            f"since {since[1]} (its lock file {lock} says so). Close it in LibreOffice and run "
+            f"the command again; nothing has been changed. If nobody has it open (LibreOffice "
+            f"stopped without closing it), delete {lock} and run the command again."
+        )
+        # The owner file in Excel's format is the one the tests above write for Excel.
+        assert (ws.path / "~$master.xlsx").read_bytes() == excel_owner_file("Mette Lund, Økonomi")
+        helper.stdin.write("close\n")
+        helper.stdin.flush()
+        assert helper.stdout.readline() == "closed\n"
+    finally:
+        # Whatever is left of LibreOffice is in the helper's process group; the helper is
+        # not reaped yet, so the group's id cannot have passed to another process.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(helper.pid, signal.SIGKILL)
+        helper.wait()
+    # Closing the master, LibreOffice removed its lock files: the merge goes on.
+    assert not lock.exists() and not (ws.path / "~$master.xlsx").exists()
+    assert ws.merge().files[0].verdict == "accepted"
 
 
 KILL_DURING_SAVE = """

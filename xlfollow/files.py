@@ -4,7 +4,8 @@ Every workbook xlfollow writes goes to a temporary file beside its target,
 is checked (it must open as a sound zip), synced to disk and renamed into
 place, so a reader sees the old file or the new one, never half of one, even
 if the process is killed. A lock file stops two commands from changing one
-workspace at the same time.
+workspace at the same time, and a file open in Excel or LibreOffice is not
+replaced under it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import contextlib
 import os
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
@@ -80,10 +83,24 @@ def clean_partials(folder: Path) -> list[Path]:
 
 
 def ensure_replaceable(path: Path) -> None:
-    """WorkspaceError if an existing file cannot be replaced: open in Excel on Windows
-    (which locks it), or read-only."""
+    """WorkspaceError if an existing file cannot be replaced: open in Excel or LibreOffice
+    (its lock file is beside it; on Windows, Excel also locks the file), or read-only."""
     if not path.exists():
         return
+    lock = _office_lock(path)
+    if lock is not None:
+        raise WorkspaceError(
+            Text(
+                "{path} cannot be replaced: {opened} (its lock file {lock} says so). Close it "
+                "in {program} and run the command again; nothing has been changed. If nobody "
+                "has it open ({program} stopped without closing it), delete {lock} and run "
+                "the command again.",
+                path=str(path),
+                opened=lock.opened(),
+                lock=str(lock.path),
+                program=lock.program,
+            )
+        )
     try:
         with _open_for_update(path):
             pass
@@ -95,6 +112,130 @@ def ensure_replaceable(path: Path) -> None:
                 path=str(path),
             )
         ) from exc
+
+
+class _Office(StrEnum):
+    """An office program that keeps a lock file beside a document it has open."""
+
+    LIBREOFFICE = "LibreOffice"
+    EXCEL = "Excel"
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """What a lock file says of who opened the document, and when ("" where it does not)."""
+
+    name: str = ""
+    since: str = ""
+
+
+@dataclass(frozen=True)
+class _LockFileKind:
+    """An office program's lock file: `prefix + the document's name + suffix`, beside
+    the document, and how to read who holds it."""
+
+    program: _Office
+    prefix: str
+    suffix: str
+    read: Callable[[bytes], _Holder]
+
+
+@dataclass(frozen=True)
+class _OfficeLock:
+    """A lock file found beside a document."""
+
+    program: _Office
+    path: Path
+    holder: _Holder
+
+    def opened(self) -> Text:
+        """Who has the document open in which program, as far as the lock file says."""
+        name, since, program = self.holder.name, self.holder.since, self.program
+        if name and since:
+            return Text(
+                "{holder} has had it open in {program} since {since}",
+                holder=name,
+                program=program,
+                since=since,
+            )
+        if name:
+            return Text("{holder} has it open in {program}", holder=name, program=program)
+        return Text("it is open in {program}", program=program)
+
+
+def _libreoffice_holder(content: bytes) -> _Holder:
+    """LibreOffice's `.~lock.NAME#`: one line of UTF-8, `name,system user,host,dd.mm.yyyy
+    hh:mm,profile url;`, a backslash before any `,`, `;` or backslash in a field. The name
+    is empty until the user gives one in LibreOffice's options: then the system user's."""
+    fields = [""]
+    escaped = False
+    for character in content.decode("utf-8", errors="replace"):
+        if escaped:
+            fields[-1] += character
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == ",":
+            fields.append("")
+        elif character == ";":
+            break
+        else:
+            fields[-1] += character
+    if len(fields) < 4:
+        return _Holder()
+    name, user, _host, since = (_shown(field) for field in fields[:4])
+    return _Holder(name or user, since)
+
+
+# Excel's owner file `~$NAME` (165 bytes) holds the user's name twice, at most 52
+# characters: its length in the first byte and the name in the Windows code page
+# after it, padded with spaces; at byte 55 its length again (two bytes) and from
+# byte 57 the name in UTF-16. No time. LibreOffice reads and writes the same
+# (svl/source/misc/msodocumentlockfile.cxx in its source).
+_EXCEL_NAME_MAX = 52
+_EXCEL_WIDE_LENGTH = 55
+
+
+def _excel_holder(content: bytes) -> _Holder:
+    """Excel's owner file: the name's UTF-16 copy where it is sound, else the first."""
+    length = content[0] if content else 0
+    if not 0 < length <= _EXCEL_NAME_MAX or len(content) <= length:
+        return _Holder()
+    start = _EXCEL_WIDE_LENGTH + 2
+    wide = content[start : start + 2 * length]
+    if content[_EXCEL_WIDE_LENGTH:start] == bytes([length, 0]) and len(wide) == 2 * length:
+        return _Holder(_shown(wide.decode("utf-16-le", errors="replace")))
+    return _Holder(_shown(content[1 : 1 + length].decode("cp1252", errors="replace")))
+
+
+_LOCK_FILES = (
+    _LockFileKind(_Office.LIBREOFFICE, ".~lock.", "#", _libreoffice_holder),
+    # The whole name: Word, not Excel, cuts the first characters of a long one.
+    _LockFileKind(_Office.EXCEL, "~$", "", _excel_holder),
+)
+
+_LOCK_BYTES = 4096
+"""As much of a lock file as is read: both programs write far less."""
+
+
+def _office_lock(path: Path) -> _OfficeLock | None:
+    """The lock file an office program keeps beside the file while it has it open, if any."""
+    for kind in _LOCK_FILES:
+        lock = path.with_name(f"{kind.prefix}{path.name}{kind.suffix}")
+        if not lock.exists():
+            continue
+        try:
+            with lock.open("rb") as handle:
+                content = handle.read(_LOCK_BYTES)
+        except OSError:
+            return _OfficeLock(kind.program, lock, _Holder())  # unreadable, but there
+        return _OfficeLock(kind.program, lock, kind.read(content))
+    return None
+
+
+def _shown(text: str) -> str:
+    """A field of a lock file as a message may show it: printable, trimmed, not too long."""
+    return "".join(c for c in text if c.isprintable()).strip()[:80]
 
 
 def _open_for_update(path: Path) -> IO[bytes]:
