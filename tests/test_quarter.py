@@ -1,0 +1,426 @@
+"""A real quarter (issue 14): finance's edits in the master, decisions that stick, rounds
+that do not cross, a smiley and its note as one answer, rejected files that stay
+rejected, and fields named as the sheets name them. Each test tells the story it
+reproduces, on the bundled Ballerup example."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from returns import ECONOMY, R1, SMILEY, STATUS, fill
+
+from xlfollow.cli import cli
+from xlfollow.errors import WorkspaceError
+from xlfollow.ledger import Ledger
+from xlfollow.workspace import Workspace
+
+R2 = "2. budgetopfølgning 2018"
+SMILEY_2 = f"Smiley {R2}"
+SOS = "Social og Sundhed"
+SIK = "Skoler, Institutioner og Kultur"
+CHAPTER_3 = "3. Sammenhængende udviklingsfo…"
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """Round 1 issued, contributing centres allowed to answer (so two centres can disagree)."""
+    workspace = Workspace.init(tmp_path_factory.mktemp("quarter") / "ws", "ballerup-2018")
+    with workspace.settings_path.open("a", encoding="utf-8") as settings:
+        settings.write('\n[workbooks]\ncontributors = "edit"\n')
+    workspace.issue("1")
+    return workspace
+
+
+@pytest.fixture
+def ws(issued: Workspace, tmp_path: Path) -> Workspace:
+    copy = tmp_path / "ws"
+    shutil.copytree(issued.path, copy)
+    return Workspace(copy)
+
+
+def workbook(ws: Workspace, centre: str, round_number: int = 1) -> Path:
+    """The workbook issued to a centre for a round, as the centre saved it."""
+    with Ledger(ws.ledger_path) as ledger:
+        (issue,) = [
+            i
+            for i in ledger.issues()
+            if i.recipient == centre and i.file.startswith(f"outbox/round-{round_number}/")
+        ]
+    return ws.path / issue.file
+
+
+def answers(ws: Workspace) -> dict[tuple[str, str, str], str]:
+    with Ledger(ws.ledger_path) as ledger:
+        return ledger.answers()
+
+
+def edit_in_place(path: Path, cells: dict[tuple[str, str], object]) -> None:
+    """Type into a workbook and save it where it is, as Excel or LibreOffice does, by
+    (item, column header); ("Konflikter", row) sets that row's decision."""
+    book = openpyxl.load_workbook(path)
+    for (where, header), value in cells.items():
+        if where == "Konflikter":
+            sheet = book["Konflikter"]
+            sheet.cell(int(header), sheet.max_column).value = value
+            continue
+        for sheet in book.worksheets:
+            heads = {str(c.value): c.column for c in sheet[2] if c.value is not None}
+            if "Nr." not in heads or header not in heads:
+                continue
+            for row in range(3, sheet.max_row + 1):
+                if str(sheet.cell(row, heads["Nr."]).value) == where:
+                    sheet.cell(row, heads[header]).value = value
+    book.save(path)
+
+
+def master_value(ws: Workspace, item: str, header: str) -> object:
+    book = openpyxl.load_workbook(ws.master_path)
+    for sheet in book.worksheets:
+        heads = {str(c.value): c.column for c in sheet[2] if c.value is not None}
+        if "Nr." in heads and header in heads:
+            for row in range(3, sheet.max_row + 1):
+                if str(sheet.cell(row, heads["Nr."]).value) == item:
+                    return sheet.cell(row, heads[header]).value
+    raise KeyError(item)
+
+
+def disagree_on_3_02(ws: Workspace, note: str = "") -> None:
+    """SIK (responsible) says met; SOS (contributor) says not met, with a note if given."""
+    fill(workbook(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
+    typed: dict[tuple[str, str], object] = {("3.02", SMILEY): "rød"}
+    if note:
+        typed[("3.02", STATUS)] = note
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos.xlsx", typed)
+    ws.merge()
+
+
+# 1. Finance's edits in master.xlsx are never lost.
+
+
+@pytest.mark.parametrize("command", ["summary", "merge", "resolve"])
+def test_finance_edits_in_the_master_survive_a_command_that_rewrites_it(
+    ws: Workspace, command: str
+) -> None:
+    disagree_on_3_02(ws)  # the master exists, with a conflict open for resolve
+    edit_in_place(
+        ws.master_path,
+        {("4.11", SMILEY): "😐 Delvist opfyldt", ("4.11", STATUS): "Udbuddet er forsinket."},
+    )
+    if command == "summary":
+        ws.summary()
+    elif command == "merge":
+        fill(workbook(ws, "Ejendomme"), ws.path / "inbox" / "ejd.xlsx", {("8.06", SMILEY): "grøn"})
+        report = ws.merge()
+        assert [f.centre for f in report.files] == ["", "Ejendomme"]  # the master first
+        assert report.files[0].path == "master.xlsx" and report.files[0].cells["accepted"] == 2
+    else:
+        ws.resolve("3.02", "milestone", take="current")
+    got = answers(ws)
+    assert got[(R1, "4.11", "milestone")] == "partly"
+    assert got[(R1, "4.11", "milestone_note")] == "Udbuddet er forsinket."
+    # The master was written anew, and shows the edit: nothing of finance's is lost.
+    assert master_value(ws, "4.11", SMILEY) == "😐 Delvist opfyldt"
+    assert master_value(ws, "4.11", STATUS) == "Udbuddet er forsinket."
+    assert not ws.master_edited()
+    with Ledger(ws.ledger_path) as ledger:
+        (from_master,) = [r for r in ledger.receipts() if r.file == "master.xlsx"]
+    assert from_master.verdict == "accepted"
+
+
+def test_a_decision_chosen_in_the_master_is_taken_by_summary(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    edit_in_place(ws.master_path, {("Konflikter", "3"): "Tag indkommende"})
+    ws.summary()
+    assert ws.conflicts() == []
+    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+
+
+def test_the_cli_says_the_master_edits_were_merged_first(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    edit_in_place(ws.master_path, {("4.11", SMILEY): "grøn"})
+    result = CliRunner().invoke(cli, ["summary", str(ws.path)])
+    assert result.exit_code == 0, result.output
+    assert f"{ws.master_path} had been edited: its changes were merged first." in result.output
+    assert "master.xlsx  master  1. budgetopfølgning 2018  accepted" in result.output
+
+
+def test_a_damaged_master_stops_the_command_and_is_left_as_it_is(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    content = ws.master_path.read_bytes()
+    ws.master_path.write_bytes(content[: len(content) // 2])  # saved half, say
+    damaged = ws.master_path.read_bytes()
+    before = answers(ws)
+    for run in (ws.summary, ws.merge, lambda: ws.resolve("3.02", "milestone", take="current")):
+        with pytest.raises(WorkspaceError) as caught:
+            run()
+        message = str(caught.value)
+        assert message.startswith(
+            f"{ws.master_path} has been changed since xlfollow wrote it, and its changes "
+            "cannot be merged: "
+        )
+        assert "It is left as it is, and nothing else was done." in message
+        assert "move it out of the workspace" in message
+        assert ws.master_path.read_bytes() == damaged
+        assert answers(ws) == before
+        assert len(ws.conflicts()) == 1
+    with Ledger(ws.ledger_path) as ledger:  # the damaged bytes are recorded once
+        assert [r.verdict for r in ledger.receipts() if r.file == "master.xlsx"] == ["rejected"]
+    # Moved aside, the commands go on and write a new master.
+    ws.master_path.rename(ws.path / "master-mine.xlsx")
+    ws.summary()
+    assert ws.master_path.is_file()
+
+
+# 2. A decided conflict stays decided.
+
+
+@pytest.mark.parametrize("where", ["resolve", "master"])
+def test_a_conflict_kept_current_does_not_come_back_with_the_same_answer(
+    ws: Workspace, where: str
+) -> None:
+    disagree_on_3_02(ws)
+    if where == "resolve":
+        ws.resolve("3.02", "milestone", take=SIK)
+    else:
+        edit_in_place(ws.master_path, {("Konflikter", "3"): "Behold nuværende"})
+        ws.merge()
+    assert ws.conflicts() == []
+    # SOS sends its workbook again, correcting another item and repeating 3.02.
+    fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos-rettet.xlsx",
+        {("3.02", SMILEY): "rød", ("3.01", SMILEY): "grøn"},
+    )
+    report = ws.merge()
+    (file,) = report.files
+    assert file.cells["conflict"] == 0 and report.conflicts == []
+    assert answers(ws)[(R1, "3.02", "milestone")] == "met"
+    assert answers(ws)[(R1, "3.01", "milestone")] == "met"
+    # A new answer from SOS does reopen it.
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos-3.xlsx", {("3.02", SMILEY): "gul"})
+    (conflict,) = ws.merge().conflicts
+    assert conflict.incoming == {"milestone": "partly", "milestone_note": ""}
+
+
+def test_a_taken_answer_is_its_senders_to_correct(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    ws.resolve("3.02", "milestone", take=SOS)
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos-rettet.xlsx", {("3.02", SMILEY): "gul"})
+    report = ws.merge()
+    assert report.conflicts == []  # a correction of its own answer, not a conflict
+    assert answers(ws)[(R1, "3.02", "milestone")] == "partly"
+
+
+# 3. Last round's workbook after the next round is issued.
+
+
+def test_last_rounds_workbook_changing_an_answer_needs_a_person(ws: Workspace) -> None:
+    first = fill(workbook(ws, SOS), ws.path / "inbox" / "sos-1.xlsx", {("3.01", SMILEY): "grøn"})
+    ws.merge()
+    result = CliRunner().invoke(cli, ["issue", str(ws.path), "--round", "2"])
+    assert result.exit_code == 0, result.output
+    definition = ws.load()
+    lacking = (
+        sum((1 if item.milestone(R1) else 0) + 1 for item in definition.agreement.items) - 1
+    )  # every milestone and economy smiley of round 1 but 3.01's milestone
+    assert result.output.startswith(f"{R1} still lacks {lacking} smileys from 11 centres (")
+    # The round is in every issued file's name: two quarters' files never collide.
+    assert sorted(p.name for p in (ws.path / "outbox" / "round-2").glob("03-*")) == [
+        "03-social-og-sundhed-runde-2.xlsx"
+    ]
+    # SOS re-fills its saved round-1 copy: it changes 3.01 and answers 4.11 late.
+    late = ws.path / "inbox" / "sos-1-igen.xlsx"
+    shutil.copy(first, late)
+    edit_in_place(late, {("3.01", SMILEY): "☹️ Ikke opfyldt", ("4.11", SMILEY): "😊 Opfyldt"})
+    result = CliRunner().invoke(cli, ["merge", str(ws.path), "--json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    (file,) = data["files"]
+    assert file["round"] == R1
+    assert (
+        f"a workbook for {R1}, which is not the current round ({R2} has been issued since): "
+        f"its answers count for {R1}"
+    ) in file["notes"]
+    (conflict,) = data["conflicts"]
+    assert (conflict["round"], conflict["item"], conflict["answer"]) == (R1, "3.01", "milestone")
+    assert conflict["current"]["milestone"] == "met"
+    assert conflict["incoming"]["milestone"] == "not_met"
+    got = answers(ws)
+    assert (
+        got[(R1, "3.01", "milestone")] == "met"
+    )  # round 1's figures are not changed after the fact
+    assert got[(R1, "4.11", "milestone")] == "met"  # a late answer to a blank is taken
+    assert (R2, "4.11", "milestone") not in got
+    # The tables show the round per file and per conflict.
+    status = CliRunner().invoke(cli, ["status", str(ws.path)])
+    assert f"{R1}  3.01  Milestone  😊 Met" in status.output
+
+
+def test_the_merge_table_shows_each_files_round(ws: Workspace) -> None:
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    result = CliRunner().invoke(cli, ["merge", str(ws.path)])
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "File",
+        "Centre",
+        "Round",
+        "Verdict",
+        "Accepted",
+        "Unchanged",
+        "Conflict",
+        "Refused",
+    ]
+    assert lines[1].startswith(f"sos.xlsx  {SOS}  {R1}  accepted")
+
+
+# 4. A smiley and its note are one answer.
+
+
+def test_met_with_no_note_against_partly_with_a_note_is_one_conflict(ws: Workspace) -> None:
+    fill(workbook(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
+    fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.02", SMILEY): "gul", ("3.02", STATUS): "Milepælen er kun delvist nået."},
+    )
+    report = ws.merge()
+    assert [f.cells["conflict"] for f in report.files] == [0, 2]
+    assert [f.cells["accepted"] for f in report.files] == [1, 0]  # the note is not taken
+    (conflict,) = report.conflicts
+    assert conflict.incoming == {
+        "milestone": "partly",
+        "milestone_note": "Milepælen er kun delvist nået.",
+    }
+    ws.resolve("3.02", "milestone", take="current")
+    # The council reads "met", and no note of a partial milestone beneath it.
+    got = answers(ws)
+    assert got[(R1, "3.02", "milestone")] == "met"
+    assert got.get((R1, "3.02", "milestone_note"), "") == ""
+    assert master_value(ws, "3.02", SMILEY) == "😊 Opfyldt"
+    assert master_value(ws, "3.02", STATUS) is None
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    assert list(book["Konflikter"].iter_rows(min_row=3, values_only=True)) == []
+
+
+def test_the_reverse_is_one_conflict_to_decide_not_two(ws: Workspace) -> None:
+    fill(
+        workbook(ws, SIK),
+        ws.path / "inbox" / "sik.xlsx",
+        {("3.02", SMILEY): "gul", ("3.02", STATUS): "Kun delvist."},
+    )
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.02", SMILEY): "grøn"})
+    (conflict,) = ws.merge().conflicts
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    rows = [r for r in book["Konflikter"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert [(r[2], r[3], r[5], r[7]) for r in rows] == [
+        ("3.02", "Milepæl", "😐 Delvist opfyldt\nKun delvist.", "😊 Opfyldt")
+    ]
+    ws.resolve("3.02", "Status milepæl", take=SOS)  # any field names the answer
+    got = answers(ws)
+    assert (got[(R1, "3.02", "milestone")], got[(R1, "3.02", "milestone_note")]) == ("met", "")
+    assert conflict.conflict_id not in [c.conflict_id for c in ws.conflicts()]
+
+
+def test_the_economy_smiley_its_note_and_deviation_are_one_answer(ws: Workspace) -> None:
+    deviation = "Forventet afvigelse 2018 (mio. kr.)"
+    fill(workbook(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", ECONOMY): "grøn"})
+    fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {
+            ("3.02", ECONOMY): "rød",
+            ("3.02", "Status økonomi"): "Merforbrug",
+            ("3.02", deviation): 0.5,
+        },
+    )
+    (conflict,) = ws.merge().conflicts
+    assert conflict.answer == "economy"
+    assert conflict.incoming == {
+        "economy": "not_kept",
+        "economy_note": "Merforbrug",
+        "deviation": "0.5",
+    }
+    ws.resolve("3.02", "deviation", value="0,25")  # one field given, the rest kept
+    got = answers(ws)
+    assert got[(R1, "3.02", "economy")] == "kept"
+    assert got[(R1, "3.02", "deviation")] == "0.25"
+    assert got.get((R1, "3.02", "economy_note"), "") == ""
+
+
+# 6. Rejected files do not come back.
+
+
+def test_a_rejected_file_left_in_the_inbox_is_listed_not_read_again(ws: Workspace) -> None:
+    bad = ws.path / "inbox" / "05-ejendomme-runde-1.xlsx"
+    bad.write_text("Status: alt er godt", encoding="utf-8")
+    first = CliRunner().invoke(cli, ["merge", str(ws.path)])
+    assert first.exit_code == 3
+    second = CliRunner().invoke(cli, ["merge", str(ws.path), "--json"])
+    assert second.exit_code == 0, second.output
+    (file,) = json.loads(second.stdout)["files"]
+    assert file["verdict"] == "already_rejected"
+    assert file["reason"].startswith("the same file as inbox/05-ejendomme-runde-1.xlsx, rejected ")
+    assert "a text (CSV) file renamed to .xlsx" in file["reason"]
+    with Ledger(ws.ledger_path) as ledger:
+        assert len(ledger.receipts()) == 1
+    # Named on the command line, it is read again (the agreement may have changed back).
+    third = ws.merge([bad])
+    assert third.files[0].verdict == "rejected"
+
+
+def test_status_shows_a_centre_that_sent_only_rejected_files(ws: Workspace) -> None:
+    (ws.path / "inbox" / "05-ejendomme-runde-1.xlsx").write_text("x", encoding="utf-8")
+    (ws.path / "inbox" / "Svar fra Arbejdsmarked.xlsx").write_bytes(b"PK\x03\x04 broken")
+    ws.merge()
+    status = {c.centre: c for c in ws.status().centres}
+    assert status["Ejendomme"].received == ("inbox/05-ejendomme-runde-1.xlsx (rejected)",)
+    assert status["Ejendomme"].rejected == 1
+    assert status["Arbejdsmarked"].rejected == 1  # named by its file, dated into round 1
+    assert status["Politisk Sekretariat"].received == ()
+    result = CliRunner().invoke(cli, ["status", str(ws.path)])
+    assert any(
+        line.startswith("Ejendomme") and "1, rejected" in line
+        for line in result.output.splitlines()
+    )
+
+
+# 7. Fields named as the sheets name them, in the terminal's language.
+
+
+def test_resolve_takes_the_field_as_konflikter_names_it_and_says_it_in_danish(
+    ws: Workspace,
+) -> None:
+    disagree_on_3_02(ws, note="Vi når det ikke.")
+    status = CliRunner().invoke(cli, ["--language", "da", "status", str(ws.path)])
+    assert "Åbne konflikter (1)" in status.output
+    conflict_line = next(line for line in status.output.splitlines() if "3.02" in line)
+    assert re.split(r"  +", conflict_line)[:3] == [R1, "3.02", "Milepæl"]
+    assert SIK in conflict_line and SOS in conflict_line and "Vi når det ikke." in conflict_line
+    result = CliRunner().invoke(
+        cli,
+        ["--language", "da", "resolve", str(ws.path), "3.02", "Status milepæl", "--take", SOS],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == f'Afgjort: "Milepæl" for delelement 3.02 ({R1}).\n'
+    got = answers(ws)
+    assert (got[(R1, "3.02", "milestone")], got[(R1, "3.02", "milestone_note")]) == (
+        "not_met",
+        "Vi når det ikke.",
+    )
+
+
+def test_a_field_that_is_no_field_is_named_with_the_choices(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    result = CliRunner().invoke(cli, ["resolve", str(ws.path), "3.02", "Smiley", "--take", SOS])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'Error: "Smiley" is not a field; give one of milestone (Milestone); '
+        "milestone_note (Milestone status); economy (Economy); economy_note (Economy status); "
+        "deviation (Expected deviation)\n"
+    )
