@@ -229,7 +229,7 @@ def test_last_rounds_workbook_changing_an_answer_needs_a_person(ws: Workspace) -
     lacking = (
         sum((1 if item.milestone(R1) else 0) + 1 for item in definition.agreement.items) - 1
     )  # every milestone and economy smiley of round 1 but 3.01's milestone
-    assert result.output.startswith(f"{R1} still lacks {lacking} smileys from 11 centres (")
+    assert result.output.startswith(f"{R1} still lacks {lacking} smileys from 11 centres: ")
     # The round is in every issued file's name: two quarters' files never collide.
     assert sorted(p.name for p in (ws.path / "outbox" / "round-2").glob("03-*")) == [
         "03-social-og-sundhed-runde-2.xlsx"

@@ -118,6 +118,6 @@ def answer_round(
         own = [item for item in definition.agreement.items if item.centre == issue.recipient]
         typed = random_answers(definition, own, round_index, rng)
         issued = workspace.path / issue.file
-        out = inbox / f"round-{round_index + 1}-{issued.name}"
+        out = inbox / issued.name  # the issued name carries the round
         written.append(fill_workbook(issued, out, typed, definition, round_index))
     return written

@@ -18,7 +18,7 @@ from xlfollow.errors import XlfollowError
 from xlfollow.layout import answer_text
 from xlfollow.ledger import ConflictRecord
 from xlfollow.mailing import MailReport
-from xlfollow.messages import Language, Text
+from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, SmileyScale
 from xlfollow.overview import Overview
 from xlfollow.status import CentreStatus, RoundStatus
@@ -214,19 +214,26 @@ class Terminal:
                 )
             )
             return
-        self.echo(
+        parts = [
             Text(
-                "{round} still lacks {missing} smileys from {count} centres ({centres}) and has "
-                "{conflicts} open conflicts. Late answers to it are still merged; changes to "
-                "answers already given become conflicts.",
+                "{round} still lacks {missing} smileys from {count} centres: {centres}.",
                 round=status.round,
                 missing=missing,
                 count=len(centres),
-                centres=", ".join(centres),
-                conflicts=conflicts,
-            ),
-            fg="yellow",
+                centres="; ".join(centres),
+            )
+            if missing
+            else Text("{round} has every smiley.", round=status.round)
+        ]
+        if conflicts:
+            parts.append(Text("{count} conflicts are still open.", count=conflicts))
+        parts.append(
+            Text(
+                "Late answers to it are still merged; changes to answers already given "
+                "become conflicts."
+            )
         )
+        self.echo(Joined(parts, " "), fg="yellow")
 
     def demo(self, result: DemoResult) -> None:
         """What the demo did, and where in the master each staged event shows."""
