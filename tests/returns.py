@@ -39,6 +39,12 @@ def find_row(book: openpyxl.Workbook, item: str) -> tuple[Worksheet, int]:
     raise KeyError(item)
 
 
+def cell_of(workbook: Path, item: str, header: str) -> tuple[str, str]:
+    """(sheet name, cell) of an item's cell in a column of a workbook, e.g. ('4. …', 'K15')."""
+    sheet, row = find_row(openpyxl.load_workbook(workbook), item)
+    return sheet.title, sheet.cell(row, headers(sheet)[header]).coordinate
+
+
 def without_milestone(workspace: Path, round_name: str) -> set[str]:
     """The items with no milestone text for a round, read from the workspace's
     agreement.yaml itself rather than through xlfollow."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from returns import ECONOMY, SMILEY, STATUS, cell_of
 
 from xlfollow.ledger import Ledger
 from xlfollow.model import Contributors
@@ -50,19 +51,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Items of Social og Sundhed without a milestone in round 1: their smiley, note and
+# economy smiley cells, (sheet, cell) by header, as openpyxl finds them.
+CLOSED = ("4.12", "8.12")
+WATCHED_COLUMNS = (SMILEY, STATUS, ECONOMY)
+
+
 @pytest.fixture(scope="module")
 def calc_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workspace = Workspace.init(tmp_path_factory.mktemp("lo") / "ws", "ballerup-2018")
     result = workspace.issue("1")
     path = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    watched = {
+        (item, header): cell_of(path, item, header) for item in CLOSED for header in WATCHED_COLUMNS
+    }
+    cells: dict[str, list[str]] = {}
+    for sheet_name, cell in watched.values():
+        cells.setdefault(sheet_name, []).append(cell)
     run = subprocess.run(
-        [SYSTEM_PYTHON, str(INSPECT), str(path), str(free_port())],
+        [SYSTEM_PYTHON, str(INSPECT), str(path), str(free_port()), json.dumps(cells)],
         capture_output=True,
         text=True,
         timeout=180,
         check=True,
     )
     view: dict[str, Any] = json.loads(run.stdout)
+    view["watched"] = watched
     return view
 
 
@@ -111,6 +125,25 @@ def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
         for c in sheet(calc_view, "5. Erhverv og Beskæftigelse")["cells"].values()
         if not c["locked"]
     ]
+
+
+def test_calc_shows_a_round_without_a_milestone_locked_and_grey(
+    calc_view: dict[str, Any],
+) -> None:
+    watched: dict[tuple[str, str], tuple[str, str]] = calc_view["watched"]
+    for item in CLOSED:
+        for header in WATCHED_COLUMNS:
+            sheet_name, name = watched[(item, header)]
+            chapter = sheet(calc_view, sheet_name)
+            cell = chapter["cells"][name]
+            if header == ECONOMY:  # still answered
+                assert not cell["locked"], (item, name)
+                assert chapter["validations"][name]["type"] == "LIST"
+                continue
+            assert cell["text"] == ("Ingen milepæl" if header == SMILEY else ""), (item, name)
+            assert cell["locked"], (item, name)
+            assert cell["background"] == "F2F2F2", (item, name)
+            assert name not in chapter["validations"], (item, name)
 
 
 def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None:
@@ -258,6 +291,7 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
         sheet = book[found[cell][0]]
         smiley = next(c for c in range(1, 40) if sheet.cell(2, c).value == f"Smiley {r2}")
         edits.append([sheet.title, sheet.cell(row, smiley).coordinate, "😊 Opfyldt"])
+    assert book[found[closed][0]][edits[1][1]].value == "Ingen milepæl"
     calc = recalculated(path, ["Overblik"], edits)
     assert calc["Overblik"][corrected] == overview[corrected].value + 1
     assert calc["Overblik"][closed] == overview[closed].value

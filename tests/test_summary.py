@@ -332,10 +332,15 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     # Mangler asks 4.12 and 8.12 for their economy smiley only.
     wanted = {m.item: m.fields for m in summary.missing}
     assert wanted["4.12"] == wanted["8.12"] == ("economy",)
-    # The master's Overblik says the same.
+    # The master's Overblik says the same, and its chapter sheet shows why.
+    book = openpyxl.load_workbook(workspace.path / "master.xlsx", data_only=True)
     tables = overview_tables(workspace.path / "master.xlsx")
     assert tables[("milestones", "chapter", "I alt", "Ingen milepæl")] == 19
     assert tables[("milestones", "chapter", "I alt", "😊 Opfyldt")] == 1
+    sheet = book["4. Sundhed, Ældre og Voksne…"]
+    heads = {c.value: c.column for c in sheet[2] if c.value is not None}
+    (row,) = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "4.12"]
+    assert sheet.cell(row, heads[f"Smiley {R1}"]).value == "Ingen milepæl"
     # From round 1 (no milestone) to round 2 (not met) is no change.
     later = summarise(workspace.load(), 1, ledger_answers(workspace))
     assert [(c.item, c.field) for c in later.changes] == []
