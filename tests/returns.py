@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import yaml
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW
@@ -36,6 +37,23 @@ def find_row(book: openpyxl.Workbook, item: str) -> tuple[Worksheet, int]:
             if str(sheet.cell(row, column).value) == item:
                 return sheet, row
     raise KeyError(item)
+
+
+def cell_of(workbook: Path, item: str, header: str) -> tuple[str, str]:
+    """(sheet name, cell) of an item's cell in a column of a workbook, e.g. ('4. …', 'K15')."""
+    sheet, row = find_row(openpyxl.load_workbook(workbook), item)
+    return sheet.title, sheet.cell(row, headers(sheet)[header]).coordinate
+
+
+def without_milestone(workspace: Path, round_name: str) -> set[str]:
+    """The items with no milestone text for a round, read from the workspace's
+    agreement.yaml itself rather than through xlfollow."""
+    data = yaml.safe_load((workspace / "agreement.yaml").read_text(encoding="utf-8"))
+    return {
+        str(item["number"])
+        for item in data["items"]
+        if not str((item.get("milestones") or {}).get(round_name) or "").strip()
+    }
 
 
 def fill(

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, fill
+from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
 from xlfollow.cli import cli
 from xlfollow.collect import MergeReport
@@ -86,7 +86,7 @@ def test_sorted_and_renamed_sheets_read_the_same(ws: Workspace) -> None:
     fill(
         outbox(ws, SOS),
         ws.path / "inbox" / "sos.xlsx",
-        {("4.11", SMILEY): "😊 Opfyldt", ("4.12", SMILEY): "☹️ Ikke opfyldt"},
+        {("4.11", SMILEY): "😊 Opfyldt", ("4.13", SMILEY): "☹️ Ikke opfyldt"},
         reverse_rows=sheet,
         rename=(sheet, "Sundhed"),
     )
@@ -94,7 +94,7 @@ def test_sorted_and_renamed_sheets_read_the_same(ws: Workspace) -> None:
     assert file.cells["accepted"] == 2 and file.cells["refused"] == 0
     got = answers(ws)
     assert got[(R1, "4.11", "milestone")] == "met"
-    assert got[(R1, "4.12", "milestone")] == "not_met"
+    assert got[(R1, "4.13", "milestone")] == "not_met"
 
 
 def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> None:
@@ -130,6 +130,46 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
     assert "is not an amount" in reasons["V3"]
     assert report.needs_a_person
     assert (R1, "3.01", "milestone") not in answers(ws)
+
+
+def test_an_answer_where_there_is_no_milestone_is_refused_and_the_rest_taken(
+    ws: Workspace,
+) -> None:
+    # 4.12 and 8.12 have no milestone in round 1: their smiley cells are locked,
+    # but a smiley can be typed there once the protection is lifted.
+    issued = outbox(ws, SOS)
+    path = fill(
+        issued,
+        ws.path / "inbox" / "sos.xlsx",
+        {
+            ("4.12", SMILEY): "😊 Opfyldt",
+            ("4.12", ECONOMY): "Overholdt",
+            ("8.12", SMILEY): " ingen MILEPÆL",  # the label, retyped: no answer
+            ("8.12", STATUS): "Vi er i gang.",
+            ("4.11", SMILEY): "grøn",
+        },
+    )
+    report = ws.merge()
+    (file,) = report.files
+    assert file.verdict == "accepted"
+    assert (file.cells["accepted"], file.cells["refused"]) == (2, 2)
+    why = "has no milestone in 1. budgetopfølgning 2018, so there is nothing to answer here; "
+    expected = []
+    for item, header, value in (("4.12", SMILEY, "😊 Opfyldt"), ("8.12", STATUS, "Vi er i gang.")):
+        sheet, cell = cell_of(issued, item, header)
+        reason = f"{path}, sheet '{sheet}', cell {cell}: item {item} {why}leave the cell as it is"
+        expected.append((sheet, cell, item, value, reason))
+    assert [(p.sheet, p.cell, p.item, p.value, p.reason) for p in file.problems] == expected
+    assert report.needs_a_person
+    got = answers(ws)
+    assert (R1, "4.12", "milestone") not in got and (R1, "8.12", "milestone_note") not in got
+    assert got[(R1, "4.12", "economy")] == "kept"
+    assert got[(R1, "4.11", "milestone")] == "met"
+    # The master written after the merge says so too, and merged back as it is,
+    # nothing in it is refused.
+    shutil.copy(ws.path / "master.xlsx", ws.path / "inbox" / "master-back.xlsx")
+    (back,) = ws.merge().files
+    assert back.verdict == "accepted" and back.cells["refused"] == 0, back.problems
 
 
 def test_an_edited_locked_title_is_reported_and_the_answers_taken(ws: Workspace) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from returns import ECONOMY, SMILEY, STATUS, cell_of
 
 from xlfollow.ledger import Ledger
 from xlfollow.model import Contributors
@@ -50,19 +51,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Items of Social og Sundhed without a milestone in round 1: their smiley, note and
+# economy smiley cells, (sheet, cell) by header, as openpyxl finds them.
+CLOSED = ("4.12", "8.12")
+WATCHED_COLUMNS = (SMILEY, STATUS, ECONOMY)
+
+
 @pytest.fixture(scope="module")
 def calc_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     workspace = Workspace.init(tmp_path_factory.mktemp("lo") / "ws", "ballerup-2018")
     result = workspace.issue("1")
     path = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    watched = {
+        (item, header): cell_of(path, item, header) for item in CLOSED for header in WATCHED_COLUMNS
+    }
+    cells: dict[str, list[str]] = {}
+    for sheet_name, cell in watched.values():
+        cells.setdefault(sheet_name, []).append(cell)
     run = subprocess.run(
-        [SYSTEM_PYTHON, str(INSPECT), str(path), str(free_port())],
+        [SYSTEM_PYTHON, str(INSPECT), str(path), str(free_port()), json.dumps(cells)],
         capture_output=True,
         text=True,
         timeout=180,
         check=True,
     )
     view: dict[str, Any] = json.loads(run.stdout)
+    view["watched"] = watched
     return view
 
 
@@ -111,6 +125,25 @@ def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
         for c in sheet(calc_view, "5. Erhverv og Beskæftigelse")["cells"].values()
         if not c["locked"]
     ]
+
+
+def test_calc_shows_a_round_without_a_milestone_locked_and_grey(
+    calc_view: dict[str, Any],
+) -> None:
+    watched: dict[tuple[str, str], tuple[str, str]] = calc_view["watched"]
+    for item in CLOSED:
+        for header in WATCHED_COLUMNS:
+            sheet_name, name = watched[(item, header)]
+            chapter = sheet(calc_view, sheet_name)
+            cell = chapter["cells"][name]
+            if header == ECONOMY:  # still answered
+                assert not cell["locked"], (item, name)
+                assert chapter["validations"][name]["type"] == "LIST"
+                continue
+            assert cell["text"] == ("Ingen milepæl" if header == SMILEY else ""), (item, name)
+            assert cell["locked"], (item, name)
+            assert cell["background"] == "F2F2F2", (item, name)
+            assert name not in chapter["validations"], (item, name)
 
 
 def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None:
@@ -227,19 +260,38 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
     path = two_rounds.path / "master.xlsx"
     book = openpyxl.load_workbook(path, data_only=True)
     overview = book["Overblik"]
-    # The chapter table's first group, and its count of met milestones.
     top = next(r for r in range(1, 40) if str(overview.cell(r, 1).value).endswith("efter kapitel"))
     met_column = next(c for c in range(2, 20) if overview.cell(top + 1, c).value == "😊 Opfyldt")
-    met_cell = overview.cell(top + 2, met_column).coordinate
-    chapter_number = str(overview.cell(top + 2, 1).value).split(" ")[0]
-    sheet = book[next(name for name in book.sheetnames if name.startswith(chapter_number + " "))]
-    smiley = next(
-        c for c in range(1, 40) if sheet.cell(2, c).value == "Smiley 2. budgetopfølgning 2018"
+    r2 = "2. budgetopfølgning 2018"
+    # Per chapter (the table's eight groups): its count of met milestones, and its
+    # rows with a milestone in round 2 not met yet and those without a milestone.
+    found: dict[str, tuple[str, list[int], list[int]]] = {}
+    for group_row in range(top + 2, top + 10):
+        met_cell = overview.cell(group_row, met_column).coordinate
+        number = str(overview.cell(group_row, 1).value).split(" ")[0]
+        sheet = book[next(name for name in book.sheetnames if name.startswith(number + " "))]
+        heads = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
+        smiley, text = heads[f"Smiley {r2}"], heads[f"Milepæl {r2}"]
+        data = range(3, sheet.max_row + 1)
+        open_rows = [
+            r
+            for r in data
+            if sheet.cell(r, text).value and sheet.cell(r, smiley).value != "😊 Opfyldt"
+        ]
+        closed_rows = [r for r in data if not sheet.cell(r, text).value]
+        found[met_cell] = (sheet.title, open_rows, closed_rows)
+    # One chapter gets a smiley corrected to "met"; another gets "met" typed where
+    # there is no milestone (possible once the protection is lifted): not counted.
+    corrected = next(cell for cell, (_, open_rows, _) in found.items() if open_rows)
+    closed = next(
+        cell for cell, (_, _, closed_rows) in found.items() if closed_rows and cell != corrected
     )
-    # A row whose smiley is not "met" yet: correct it to "met" in Calc.
-    row = next(
-        r for r in range(3, sheet.max_row + 1) if sheet.cell(r, smiley).value != "😊 Opfyldt"
-    )
-    edit = [sheet.title, sheet.cell(row, smiley).coordinate, "😊 Opfyldt"]
-    calc = recalculated(path, ["Overblik"], [edit])
-    assert calc["Overblik"][met_cell] == overview[met_cell].value + 1
+    edits = []
+    for cell, row in ((corrected, found[corrected][1][0]), (closed, found[closed][2][0])):
+        sheet = book[found[cell][0]]
+        smiley = next(c for c in range(1, 40) if sheet.cell(2, c).value == f"Smiley {r2}")
+        edits.append([sheet.title, sheet.cell(row, smiley).coordinate, "😊 Opfyldt"])
+    assert book[found[closed][0]][edits[1][1]].value == "Ingen milepæl"
+    calc = recalculated(path, ["Overblik"], edits)
+    assert calc["Overblik"][corrected] == overview[corrected].value + 1
+    assert calc["Overblik"][closed] == overview[closed].value

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from returns import R1
+from returns import R1, without_milestone
 from test_roundtrip import agreements
 
 from xlfollow.agreement import fingerprint, load_agreement
@@ -74,9 +74,10 @@ def expected_counts(
     """(table, grouping, group, state) -> count, counted here from the ledger."""
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for item in definition.agreement.items:
-        milestone = answers.get((round_name, item.number, "milestone"), "")
-        if not milestone:
-            milestone = "unanswered" if item.milestones.get(round_name) else "no_milestone"
+        if not item.milestones.get(round_name):
+            milestone = "no_milestone"  # whatever the ledger holds
+        else:
+            milestone = answers.get((round_name, item.number, "milestone"), "") or "unanswered"
         economy = answers.get((round_name, item.number, "economy"), "") or "unanswered"
         for grouping in ("chapter", "centre", "committee", "kind"):
             name = group(definition, item, grouping)
@@ -302,6 +303,48 @@ def test_summary_json_matches_the_sheets(merged: Workspace) -> None:
         for year, amounts in entry["years"].items():
             assert amounts["spending"] == pytest.approx(expected[name].get(f"Udgift {year}", 0))
             assert amounts["savings"] == pytest.approx(expected[name].get(f"Besparelse {year}", 0))
+
+
+def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    closed = without_milestone(workspace.path, R1)
+    assert {"4.12", "8.12"} <= closed and "4.12" not in without_milestone(workspace.path, R2)
+    workspace.issue("1")
+    # Answers a ledger from before these cells were locked may hold, and one that counts.
+    with Ledger(workspace.ledger_path) as ledger:
+        ledger.set_answers(
+            [
+                ((R1, "4.12", "milestone"), "met"),
+                ((R1, "8.12", "milestone"), "not_met"),
+                ((R1, "4.11", "milestone"), "met"),
+                ((R2, "4.12", "milestone"), "not_met"),
+            ],
+            source="test",
+        )
+    summary = workspace.summary()
+    total = summary.milestones["total"][""]
+    assert total["no_milestone"] == len(closed) == 19
+    assert (total["met"], total["not_met"]) == (1, 0)
+    assert total["unanswered"] == 109 - 19 - 1
+    chapter_4 = summary.milestones["chapter"]["4. Sundhed, Ældre og Voksne med særlige behov"]
+    assert chapter_4["met"] == 1
+    assert summary.trend[R1] == total
+    # Mangler asks 4.12 and 8.12 for their economy smiley only.
+    wanted = {m.item: m.fields for m in summary.missing}
+    assert wanted["4.12"] == wanted["8.12"] == ("economy",)
+    # The master's Overblik says the same, and its chapter sheet shows why.
+    book = openpyxl.load_workbook(workspace.path / "master.xlsx", data_only=True)
+    tables = overview_tables(workspace.path / "master.xlsx")
+    assert tables[("milestones", "chapter", "I alt", "Ingen milepæl")] == 19
+    assert tables[("milestones", "chapter", "I alt", "😊 Opfyldt")] == 1
+    sheet = book["4. Sundhed, Ældre og Voksne…"]
+    heads = {c.value: c.column for c in sheet[2] if c.value is not None}
+    (row,) = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "4.12"]
+    assert sheet.cell(row, heads[f"Smiley {R1}"]).value == "Ingen milepæl"
+    # From round 1 (no milestone) to round 2 (not met) is no change.
+    later = summarise(workspace.load(), 1, ledger_answers(workspace))
+    assert [(c.item, c.field) for c in later.changes] == []
+    assert later.milestones["total"][""]["not_met"] == 1
 
 
 def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
+from returns import without_milestone
 
 from xlfollow.agreement import fingerprint
 from xlfollow.errors import WorkspaceError
@@ -101,11 +102,12 @@ def test_master_sheets_and_rows(ballerup: tuple[Workspace, IssueResult]) -> None
 
 
 def editable_items(path: Path) -> tuple[set[str], set[str]]:
-    """(items whose round-1 milestone cell is unlocked, all items shown)."""
+    """(items whose economy smiley cell is unlocked, all items shown). The economy
+    smiley, as the milestone's is locked in a round without a milestone."""
     book = open_book(path)
     editable, shown = set(), set()
     for sheet in chapter_sheets(book):
-        col = header_index(sheet)[f"Smiley {R1}"]
+        col = header_index(sheet)["Smiley økonomi"]
         for row in data_rows(sheet):
             key = sheet.cell(row, 1).value
             shown.add(key)
@@ -225,7 +227,8 @@ def test_drop_downs_cover_exactly_the_editable_smiley_cells(
             }
             assert lists.get(expected, set()) == unlocked
             checked += len(unlocked)
-    assert checked == 2 * 24
+    # 24 items, 23 with a milestone in round 1 (6.27 has none).
+    assert checked == 24 + 23
 
 
 def _cells(coord: str) -> list[str]:
@@ -235,6 +238,64 @@ def _cells(coord: str) -> list[str]:
         for row in range(min_row, max_row + 1)
         for col in range(min_col, max_col + 1)
     ]
+
+
+def covered_cells(sheet: Worksheet) -> set[str]:
+    """Every cell a data validation or a conditional format of the sheet applies to."""
+    ranges = [r for v in sheet.data_validations.dataValidation for r in v.sqref.ranges]
+    ranges += [r for cf in sheet.conditional_formatting for r in cf.sqref.ranges]
+    return {cell for r in ranges for cell in _cells(r.coord)}
+
+
+def test_a_round_without_a_milestone_shows_it_locked_and_grey(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    workspace, result = ballerup
+    closed = without_milestone(workspace.path, R1)
+    assert {"4.12", "8.12"} <= closed and len(closed) == 19
+    agreement = workspace.load().agreement
+    with Ledger(workspace.ledger_path) as ledger:
+        for issued in result.files:  # the master and every centre's workbook
+            book = open_book(issued.path)
+            own = {i.number for i in agreement.items if i.centre == issued.recipient}
+            seen = set()
+            for sheet in chapter_sheets(book):
+                heads = header_index(sheet)
+                covered = covered_cells(sheet)
+                for row in data_rows(sheet):
+                    number = str(sheet.cell(row, 1).value)
+                    if number not in closed:
+                        continue
+                    seen.add(number)
+                    smiley = sheet.cell(row, heads[f"Smiley {R1}"])
+                    status = sheet.cell(row, heads[f"Status {R1}"])
+                    assert smiley.value == "Ingen milepæl", (issued.path.name, number)
+                    assert status.value is None
+                    editable = not issued.recipient or number in own
+                    # (An empty cell of a row shown locked is not written: its
+                    # column's format, locked and grey, shows.)
+                    for cell in (smiley, status) if editable else (smiley,):
+                        assert cell.protection.locked, (issued.path.name, cell.coordinate)
+                        assert cell.fill.fgColor.rgb == "FFF2F2F2"  # the locked grey
+                        assert cell.coordinate not in covered
+                    economy = sheet.cell(row, heads["Smiley økonomi"])
+                    assert economy.protection.locked is not editable
+                    assert (economy.coordinate in covered) is editable
+            cells = ledger.issued_cells(issued.issue_id)
+            shown = ledger.issued_cells(issued.issue_id, editable=False)
+            if not issued.recipient:
+                assert seen == closed
+            elif issued.recipient == "Social og Sundhed":
+                assert {"4.12", "8.12"} <= seen
+            for number in seen:
+                for field in ("milestone", "milestone_note"):
+                    assert (number, field) not in cells and (number, field) not in shown
+                if not issued.recipient or number in own:
+                    assert cells[(number, "economy")] == ""
+    master = open_book(result.folder / "master.xlsx")
+    sheet = master["4. Sundhed, Ældre og Voksne…"]
+    (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.13"]
+    assert not sheet.cell(row, header_index(sheet)[f"Smiley {R1}"]).protection.locked
 
 
 def test_conditional_formats_colour_steps_missing_and_invalid(
@@ -333,6 +394,45 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     with Ledger(workspace.ledger_path) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         assert ledger.issued_cells(issue.issue_id)[("3.01", "milestone")] == "not_met"
+
+
+def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
+    tmp_path: Path,
+) -> None:
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    # 4.12 has a milestone in round 2 only.
+    assert "4.12" in without_milestone(workspace.path, R1)
+    assert "4.12" not in without_milestone(workspace.path, R2)
+    assert "4.12" in without_milestone(workspace.path, R3)
+    with Ledger(workspace.ledger_path) as ledger:
+        ledger.set_answers(  # as a ledger from before these cells were locked may hold
+            [
+                ((R1, "4.12", "milestone"), "met"),
+                ((R1, "4.12", "milestone_note"), "Gammel note."),
+                ((R2, "4.12", "milestone"), "partly"),
+                ((R3, "4.12", "milestone"), "not_met"),
+                ((R3, "4.12", "milestone_note"), "Ny note."),
+            ],
+            source="test",
+        )
+    result = workspace.issue("3")
+    book = open_book(result.folder / "03-social-og-sundhed.xlsx")
+    sheet = book["4. Sundhed, Ældre og Voksne…"]
+    heads = header_index(sheet)
+    (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.12"]
+    cell = {header: sheet.cell(row, col) for header, col in heads.items()}
+    assert cell[f"Smiley {R1}"].value == "Ingen milepæl"
+    assert cell[f"Status {R1}"].value is None
+    assert cell[f"Smiley {R2}"].value == "😐 Delvist opfyldt"
+    assert cell[f"Smiley {R3}"].value == "Ingen milepæl"
+    assert cell[f"Status {R3}"].value is None
+    assert cell[f"Smiley {R3}"].protection.locked and cell[f"Status {R3}"].protection.locked
+    assert not cell["Smiley økonomi"].protection.locked
+    with Ledger(workspace.ledger_path) as ledger:
+        (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
+        cells = ledger.issued_cells(issue.issue_id)
+    assert ("4.12", "milestone") not in cells and ("4.12", "milestone_note") not in cells
+    assert ("4.12", "economy") in cells
 
 
 def test_contributors_none_and_edit(tmp_path: Path) -> None:
@@ -445,10 +545,80 @@ def test_read_of_write_gives_back_every_editable_cell(
     returned = read_workbook(path, small.agreement)
     assert [c for c in returned.cells if c.problem] == []
     assert returned.tampered == () and returned.missing == ()
-    expected = {(item, field): value for (_, item, field), value in answers.items()}
+    # A round without a milestone has nothing to answer: its answers (as an old
+    # ledger might hold) are neither issued nor read back.
+    closed = {
+        (item.number, field)
+        for item in small.agreement.items
+        if R1 not in item.milestones
+        for field in ("milestone", "milestone_note")
+    }
+    expected = {
+        (item, field): value
+        for (_, item, field), value in answers.items()
+        if (item, field) not in closed
+    }
     assert returned.values() == expected
     assert {(item, field): value for item, field, value in book.cells} == expected
     assert returned.metadata["issue_id"] == spec.issue_id
+
+
+def test_the_no_milestone_label_in_either_language_is_no_answer(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        text.replace('language = "da"', 'language = "en"'), encoding="utf-8"
+    )
+    agreement = workspace.load().agreement
+    assert "6.14" in without_milestone(workspace.path, R1)
+    path = workspace.issue("1").folder / "master.xlsx"
+    book = open_book(path)
+    sheet = book["6. Befolkning og Boliger"]
+    heads = header_index(sheet)
+    (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "6.14"]
+    smiley = sheet.cell(row, heads[f"Smiley {R1}"])
+    status = sheet.cell(row, heads[f"Status {R1}"])
+    assert smiley.value == "No milestone" and smiley.protection.locked
+    assert status.protection.locked
+    returned = read_workbook(path, agreement)
+    assert [c for c in returned.cells if c.problem] == []
+    assert {c.field for c in returned.cells if c.item == "6.14"} == {
+        "economy",
+        "economy_note",
+        "deviation",
+    }
+    # The Danish label, in another case and spacing, is the same label.
+    smiley.value = "  INGEN   milepæl "
+    book.save(tmp_path / "danish.xlsx")
+    returned = read_workbook(tmp_path / "danish.xlsx", agreement)
+    assert [c for c in returned.cells if c.problem] == []
+    assert ("6.14", "milestone") not in returned.values()
+    # A smiley or a note there is refused, saying where and why.
+    smiley.value = "😊 Met"
+    status.value = "Done."
+    book.save(tmp_path / "typed.xlsx")
+    returned = read_workbook(tmp_path / "typed.xlsx", agreement)
+    where = f"{tmp_path / 'typed.xlsx'}, sheet '6. Befolkning og Boliger'"
+    why = f"item 6.14 has no milestone in {R1}, so there is nothing to answer here; leave the cell as it is"
+    assert [
+        (c.item, c.field, c.value, c.cell, str(c.problem)) for c in returned.cells if c.problem
+    ] == [
+        (
+            "6.14",
+            "milestone",
+            "😊 Met",
+            smiley.coordinate,
+            f"{where}, cell {smiley.coordinate}: {why}",
+        ),
+        (
+            "6.14",
+            "milestone_note",
+            "Done.",
+            status.coordinate,
+            f"{where}, cell {status.coordinate}: {why}",
+        ),
+    ]
+    assert ("6.14", "milestone") not in returned.values()
 
 
 def test_columns_come_from_one_declaration(small: Definition) -> None:

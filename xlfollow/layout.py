@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from xlfollow.danish import parse_amount
 from xlfollow.messages import Text, ValueProblem
@@ -36,6 +37,8 @@ __all__ = [
     "cell_value",
     "chapter_sheet_name",
     "fit_sheet_name",
+    "is_no_milestone_label",
+    "no_milestone_label",
     "quote",
     "scale_of",
     "sheet_columns",
@@ -175,11 +178,18 @@ class Column:
     round_index: int | None = None
     """The round a round-bound column is about (0 for the first)."""
     editable: bool = False
-    """Editable in this round's workbooks (on the rows the recipient may answer)."""
+    """Editable in this round's workbooks (on the rows the recipient may answer, and
+    for a milestone_bound column only where the item has a milestone this round)."""
     grouped: bool = False
     """In a collapsed column group (long texts)."""
     hidden: bool = False
     year: int | None = None
+
+    @property
+    def milestone_bound(self) -> bool:
+        """Its cells answer a round's milestone: where the item has no milestone in
+        that round, there is nothing to answer and the cell is locked."""
+        return self.field is Field.MILESTONE or self.field is Field.MILESTONE_NOTE
 
 
 def sheet_columns(
@@ -311,6 +321,24 @@ class CellError(ValueProblem):
 def smiley_choice(step: SmileyStep, language: Language) -> str:
     """How a smiley is shown in a cell and offered in the drop-down: glyph and label."""
     return f"{step.glyph} {step.label(language)}"
+
+
+def no_milestone_label(language: Language) -> str:
+    """What a milestone smiley cell shows for a round in which the item has no milestone;
+    the master's summary counts its 'no milestone' state under the same words."""
+    return texts(language)["state_no_milestone"]
+
+
+def is_no_milestone_label(value: str) -> bool:
+    """True if a cell's text is the no-milestone label, in either language, in any
+    case and spacing (compared as a typed smiley is)."""
+    return _fold(value) in _no_milestone_labels()
+
+
+@cache
+def _no_milestone_labels() -> frozenset[str]:
+    # Either language: a workbook's language may differ from the workspace's.
+    return frozenset(_fold(no_milestone_label(language)) for language in Language)
 
 
 def scale_of(column: Column, agreement: Agreement) -> SmileyScale | None:

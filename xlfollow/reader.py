@@ -26,6 +26,7 @@ from xlfollow.layout import (
     Column,
     ColumnKind,
     answer_of,
+    is_no_milestone_label,
     sheet_columns,
 )
 from xlfollow.merge import SubmittedCell
@@ -279,11 +280,17 @@ class _SheetReader:
             self._check_locked(sheet, grid, row, item, locked)
             values = grid[row]
             width = len(values)
+            open_milestone = bool(item.milestone(self.round_name))
             for column, col, field_name, letters in fields:
                 coordinate = f"{letters}{row + 1}"
                 raw = values[col] if col < width else None
                 if raw == "":
                     raw = None
+                if column.milestone_bound and not open_milestone:
+                    closed = self._closed(sheet, coordinate, column, item, raw, formulas)
+                    if closed is not None:
+                        self.cells.append(closed)
+                    continue
                 if coordinate in formulas:
                     value = _text(raw)
                     problem: Text | None = self.at(
@@ -314,6 +321,42 @@ class _SheetReader:
                 self.cells.append(
                     SubmittedCell(item.number, field_name, value, sheet, coordinate, problem)
                 )
+
+    def _closed(
+        self,
+        sheet: str,
+        coordinate: str,
+        column: Column,
+        item: Item,
+        raw: object,
+        formulas: set[str],
+    ) -> SubmittedCell | None:
+        """A milestone cell of a round in which the item has no milestone: locked, with
+        nothing to answer. Left as issued (empty, or the no-milestone label) it is no
+        answer; anything else, typed where the protection was lifted or in a workbook
+        from before these cells were locked, is refused."""
+        as_issued = raw is None or (
+            column.kind is ColumnKind.MILESTONE_SMILEY
+            and isinstance(raw, str)
+            and is_no_milestone_label(raw)
+        )
+        if as_issued and coordinate not in formulas:
+            return None
+        assert column.field is not None
+        problem = Text(
+            "item {item} has no milestone in {round}, so there is nothing to answer here; "
+            "leave the cell as it is",
+            item=item.number,
+            round=self.round_name,
+        )
+        return SubmittedCell(
+            item.number,
+            column.field.value,
+            _text(raw),
+            sheet,
+            coordinate,
+            self.at(sheet, coordinate, problem),
+        )
 
     def _answer(self, column: Column, raw: object) -> tuple[str, Text | None]:
         """A cell's answer, or its text and what is wrong with it. Smileys and amounts

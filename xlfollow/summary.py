@@ -4,9 +4,10 @@ and the answers; the master's summary sheets show the same figures as formulas.
 
 Every item counts once per grouping, in exactly one state:
 
-- milestones: the code of its smiley for the round (met, partly, not_met), else
-  `unanswered` when the item has a milestone text for the round, else
-  `no_milestone`;
+- milestones: `no_milestone` when the item has no milestone text for the round,
+  whatever the ledger holds (its smiley cell is locked, so an answer there is
+  from before it was); else the code of its smiley for the round (met, partly,
+  not_met), else `unanswered`;
 - economy: the code of its economy smiley (kept, not_kept), else `unanswered`.
 """
 
@@ -201,10 +202,9 @@ def summarise(
     worst_economy = agreement.economy_scale.codes[-1]
 
     def milestone(item: Item, name: str) -> str:
-        answer = answers.get((name, item.number, "milestone"), "")
-        if answer:
-            return answer
-        return UNANSWERED if item.milestone(name) else NO_MILESTONE
+        if not item.milestone(name):
+            return NO_MILESTONE
+        return answers.get((name, item.number, "milestone"), "") or UNANSWERED
 
     # Each item once: its groups, its states, its amounts; then every group adds them.
     groups_of = {
@@ -294,7 +294,8 @@ def _total(amounts: Iterable[float]) -> float:
 def _changes(
     definition: Definition, round_index: int, answers: Mapping[AnswerKey, str]
 ) -> tuple[Change, ...]:
-    """Smileys that got worse or better since the previous round, worst first."""
+    """Smileys that got worse or better since the previous round, worst first; a
+    milestone counts only where the item has one in both rounds."""
     if round_index == 0:
         return ()
     agreement = definition.agreement
@@ -305,6 +306,8 @@ def _changes(
             ("milestone", "milestone_note", agreement.milestone_scale),
             ("economy", "economy_note", agreement.economy_scale),
         ):
+            if field_name == "milestone" and not (item.milestone(before) and item.milestone(now)):
+                continue
             previous = answers.get((before, item.number, field_name), "")
             current = answers.get((now, item.number, field_name), "")
             if not previous or not current or previous == current:

@@ -136,6 +136,18 @@ def write_summary_sheets(context: SummaryContext, sheets: dict[str, Any]) -> Non
     write_missing_sheet(context, sheets["missing"])
 
 
+def _milestone_condition(state: str, label_cell: str) -> str:
+    """A chapter sheet's condition for a milestone to count in a state, over its
+    milestone texts {t} and smileys {s}. By the text first, as summary.py counts: in a
+    round without a milestone the smiley cell holds the no-milestone label, and
+    whatever else was typed there counts as no milestone."""
+    if state == NO_MILESTONE:
+        return "(LEN({t})=0)*1"
+    if state == UNANSWERED:
+        return "(LEN({t})>0)*(LEN({s})=0)"
+    return "(LEN({t})>0)*({s}=" + label_cell + ")"
+
+
 def _state_labels(context: SummaryContext, scale: SmileyScale, milestone: bool) -> list[str]:
     t = context.texts
     labels = [smiley_choice(step, context.language) for step in scale.steps]
@@ -285,14 +297,13 @@ class _Overview(_Sheet):
         """A chapter sheet's condition for an item to be counted in a state."""
         index = self.c.summary.round_index
         smiley = self.c.letter(f"milestone@{index}" if milestone else f"economy@{index}")
+        if not milestone:
+            if state == UNANSWERED:
+                return lambda r: f"(LEN({r.range(smiley)})=0)*1"
+            return lambda r: f"({r.range(smiley)}={label_cell})*1"
         text = self.c.letter(f"milestone_text@{index}")
-        if state == UNANSWERED and milestone:
-            return lambda r: f"(LEN({r.range(text)})>0)*(LEN({r.range(smiley)})=0)"
-        if state == UNANSWERED:
-            return lambda r: f"(LEN({r.range(smiley)})=0)*1"
-        if state == NO_MILESTONE:
-            return lambda r: f"(LEN({r.range(text)})=0)*(LEN({r.range(smiley)})=0)"
-        return lambda r: f"({r.range(smiley)}={label_cell})*1"
+        condition = _milestone_condition(state, label_cell)
+        return lambda r: condition.format(t=r.range(text), s=r.range(smiley))
 
     def totals_and_shares(
         self, row: int, states: Sequence[str], counts: dict[str, int], total: bool = False
@@ -369,12 +380,7 @@ class _Overview(_Sheet):
             text = self.c.letter(f"milestone_text@{index}")
             for n, state in enumerate(states):
                 row = top + 2 + n
-                if state == UNANSWERED:
-                    cond = "(LEN({t})>0)*(LEN({s})=0)"
-                elif state == NO_MILESTONE:
-                    cond = "(LEN({t})=0)*(LEN({s})=0)"
-                else:
-                    cond = "({s}=$A$" + str(row + 1) + ")*1"
+                cond = _milestone_condition(state, f"$A${row + 1}")
                 formula = "=" + "+".join(
                     "SUMPRODUCT(" + cond.format(t=r.range(text), s=r.range(smiley)) + ")"
                     for r in self.c.chapters

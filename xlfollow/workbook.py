@@ -27,6 +27,7 @@ from xlfollow.layout import (
     ColumnKind,
     cell_value,
     chapter_sheet_name,
+    no_milestone_label,
     scale_of,
     sheet_columns,
     smiley_choice,
@@ -365,7 +366,8 @@ class _Writer:
             # and the cells a recipient may fill in need writing.
             sheet.set_column(index, index, column.width, f.cell(column, False), options)
         sheet.set_row(HEADER_ROW, row_height([(c.header, c.width) for c in columns], minimum=30))
-        # Per answer column, worked out once: its index, field, and formats.
+        # Per answer column, worked out once: its index, field, formats, and whether
+        # it answers the milestone (locked in a row without one).
         answer_columns = [
             (
                 index,
@@ -373,6 +375,8 @@ class _Writer:
                 column.field.value,
                 f.cell(column, True),
                 f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict,
+                f.cell(column, False),
+                column.milestone_bound,
             )
             for index, column in enumerate(columns)
             if column.editable and column.field is not None
@@ -380,7 +384,10 @@ class _Writer:
         locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
         fixed = [(index, fmt) for index, fmt in locked if not columns[index].editable]
         write = self._write
-        editable_rows: list[int] = []
+        round_name = self.round.name
+        # The rows each answer column can be filled in on: the milestone's cells
+        # are closed in rows without a milestone this round.
+        editable_rows: dict[int, list[int]] = {entry[0]: [] for entry in answer_columns}
         for offset, (item, editable) in enumerate(rows):
             row = FIRST_DATA_ROW + offset
             values, height = self._row(item)
@@ -392,15 +399,20 @@ class _Writer:
                 elif value is not None:
                     sheet.write_number(row, index, value, fmt)
             number = item.number
+            open_milestone = bool(item.milestone(round_name))
             if editable:
-                editable_rows.append(row)
-                for index, column, field, fmt, conflict_fmt in answer_columns:
+                for index, column, field, fmt, conflict_fmt, closed_fmt, bound in answer_columns:
+                    if bound and not open_milestone:
+                        write(sheet, row, index, values[index], closed_fmt)
+                        continue
+                    editable_rows[index].append(row)
                     in_conflict = (number, field) in self.in_conflict
                     write(sheet, row, index, values[index], conflict_fmt if in_conflict else fmt)
                     self.cells.append((number, field, self._answer(column, item)))
             else:
-                for _, column, field, _, _ in answer_columns:
-                    self.shown.append((number, field, self._answer(column, item)))
+                for _, column, field, _, _, _, bound in answer_columns:
+                    if open_milestone or not bound:
+                        self.shown.append((number, field, self._answer(column, item)))
         if rows:
             self._validations(sheet, editable_rows)
             sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
@@ -427,23 +439,18 @@ class _Writer:
     def _getter(self, column: Column) -> Callable[[Item], str | float | None]:
         """How a column's cell value comes from an item, worked out once per column."""
         if column.field is not None:
-            agreement, language = self.agreement, self.language
-            round_name, field = self._answer_keys[column.key]
-            answers = self.spec.answers
-            scale = scale_of(column, agreement)
-            if scale is None:
-                return lambda item: cell_value(
-                    column, answers.get((round_name, item.number, field), ""), agreement, language
-                )
-            shown = {step.code: smiley_choice(step, language) for step in scale.steps}
-
-            def smiley(item: Item) -> str | float | None:
-                answer = answers.get((round_name, item.number, field), "")
-                if not answer:
-                    return None
-                return shown.get(answer) or cell_value(column, answer, agreement, language)
-
-            return smiley
+            answer = self._answer_getter(column)
+            if not column.milestone_bound:
+                return answer
+            round_name = self._answer_keys[column.key][0]
+            # Nothing is answered for a round without a milestone, whatever the ledger
+            # holds: the smiley cell says so, the note cell stays empty.
+            closed = (
+                no_milestone_label(self.language)
+                if column.kind is ColumnKind.MILESTONE_SMILEY
+                else None
+            )
+            return lambda item: answer(item) if item.milestone(round_name) else closed
         key = column.key.split("@")[0]
         if key == "milestone_text":
             assert column.round_index is not None
@@ -460,6 +467,26 @@ class _Writer:
         if key == "contributors":
             return lambda item: ", ".join(item.contributors) or None
         return lambda item: str(value) if (value := getattr(item, key)) else None
+
+    def _answer_getter(self, column: Column) -> Callable[[Item], str | float | None]:
+        """How an answer column's cell value comes from the item's answer."""
+        agreement, language = self.agreement, self.language
+        round_name, field = self._answer_keys[column.key]
+        answers = self.spec.answers
+        scale = scale_of(column, agreement)
+        if scale is None:
+            return lambda item: cell_value(
+                column, answers.get((round_name, item.number, field), ""), agreement, language
+            )
+        shown = {step.code: smiley_choice(step, language) for step in scale.steps}
+
+        def smiley(item: Item) -> str | float | None:
+            answer = answers.get((round_name, item.number, field), "")
+            if not answer:
+                return None
+            return shown.get(answer) or cell_value(column, answer, agreement, language)
+
+        return smiley
 
     def _row(self, item: Item) -> tuple[list[str | float | None], float]:
         """An item's cell values and row height: the same in every workbook of the round."""
@@ -485,14 +512,14 @@ class _Writer:
         else:
             sheet.write_string(row, col, value, fmt)
 
-    def _validations(self, sheet: Worksheet, editable_rows: list[int]) -> None:
-        if not editable_rows:
-            return
+    def _validations(self, sheet: Worksheet, editable_rows: dict[int, list[int]]) -> None:
+        """Drop-downs, checks and colours on each answer column's editable rows."""
         t = self.texts
-        ranges = _row_ranges(editable_rows)
-        for index, column in enumerate(self.columns):
-            if not column.editable:
+        for index, column_rows in editable_rows.items():
+            if not column_rows:
                 continue
+            column = self.columns[index]
+            ranges = _row_ranges(column_rows)
             cells = " ".join(
                 f"{xlsxwriter.utility.xl_rowcol_to_cell(first, index)}:"
                 f"{xlsxwriter.utility.xl_rowcol_to_cell(last, index)}"

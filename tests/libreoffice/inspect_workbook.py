@@ -1,7 +1,9 @@
 """Open a workbook in LibreOffice Calc through UNO and print what Calc sees, as JSON.
 
 Runs under the system Python (/usr/bin/python3), which has the UNO bridge
-(Debian package python3-uno). Usage: inspect_workbook.py WORKBOOK PORT
+(Debian package python3-uno). Usage: inspect_workbook.py WORKBOOK PORT [CELLS]
+CELLS, a JSON object {sheet: [cell, ...]}, names cells to report whatever their row,
+with their background colour ("background", as RGB hex).
 """
 
 import json
@@ -12,6 +14,7 @@ from office import load, office
 
 def main():
     path, port = sys.argv[1], sys.argv[2]
+    watched = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     with office(port) as desktop:
         doc = load(desktop, path)
         result = {"sheets": []}
@@ -50,6 +53,16 @@ def main():
                         }
                     elif row >= 2 and not protection.IsLocked:
                         info["cells"][name] = {"text": cell.getString(), "locked": False}
+            for name in watched.get(info["name"], []):
+                cell = sheet.getCellRangeByName(name)
+                info["cells"][name] = {
+                    "text": cell.getString(),
+                    "locked": bool(cell.CellProtection.IsLocked),
+                    "background": f"{cell.CellBackColor & 0xFFFFFF:06X}",
+                }
+                validation = cell.Validation
+                if validation.Type.value != "ANY":
+                    info["validations"][name] = {"type": validation.Type.value}
             result["sheets"].append(info)
         doc.close(True)
     print(json.dumps(result, ensure_ascii=False))
