@@ -292,7 +292,7 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
                     assert (number, field) not in cells and (number, field) not in shown
                 if not issued.recipient or number in own:
                     assert cells[(number, "economy")] == ""
-    master = open_book(result.folder / "master.xlsx")
+    master = open_book(result.folder / "master-runde-1.xlsx")
     sheet = master["4. Sundhed, Ældre og Voksne…"]
     (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.13"]
     assert not sheet.cell(row, header_index(sheet)[f"Smiley {R1}"]).protection.locked
@@ -416,7 +416,7 @@ def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
             source="test",
         )
     result = workspace.issue("3")
-    book = open_book(result.folder / "03-social-og-sundhed.xlsx")
+    book = open_book(result.folder / "03-social-og-sundhed-runde-3.xlsx")
     sheet = book["4. Sundhed, Ældre og Voksne…"]
     heads = header_index(sheet)
     (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.12"]
@@ -571,7 +571,7 @@ def test_the_no_milestone_label_in_either_language_is_no_answer(tmp_path: Path) 
     )
     agreement = workspace.load().agreement
     assert "6.14" in without_milestone(workspace.path, R1)
-    path = workspace.issue("1").folder / "master.xlsx"
+    path = workspace.issue("1").folder / "master-round-1.xlsx"  # an English workspace names it so
     book = open_book(path)
     sheet = book["6. Befolkning og Boliger"]
     heads = header_index(sheet)
