@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -397,16 +399,37 @@ Workspace(sys.argv[1]).merge()
 """
 
 
+def session_members(session: int) -> list[int]:
+    """The processes of a session (Linux; elsewhere none are seen)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_a_merge_killed_half_way_changes_nothing(ws: Workspace) -> None:
     fill(
         outbox(ws, SOS),
         ws.path / "inbox" / "sos.xlsx",
         {("3.01", SMILEY): "grøn", ("3.01", STATUS): "x", ("4.11", SMILEY): "rød"},
     )
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL, str(ws.path)], check=False, env=os.environ.copy()
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILL, str(ws.path)], env=os.environ.copy(), start_new_session=True
     )
-    assert killed.returncode == 9
+    assert killed.wait(timeout=120) == 9
+    # Its reader processes notice the merge is gone and end: none outlives it.
+    deadline = time.monotonic() + 10
+    while session_members(killed.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = session_members(killed.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
     assert answers(ws) == {}
     with Ledger(ws.ledger_path) as ledger:
         assert ledger.receipts() == []

@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 import re
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -582,12 +584,28 @@ _reading: Reading | None = None
 def _start_reader(agreement: Agreement) -> None:
     global _reading
     _reading = Reading(agreement)
+    _end_with(os.getppid())
     size = _address_space()
     if resource is not None and size:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         ceiling = size + READER_MEMORY
         if hard == resource.RLIM_INFINITY or ceiling < hard:
             resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+
+
+def _end_with(parent: int) -> None:
+    """End this reader when the merge that started it is gone (killed, say): it waits for
+    work on a pipe its sibling readers keep open, so nothing else would ever end it."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="xlfollow-parent-watch", daemon=True).start()
+
+
+_WATCH_SECONDS = 0.5
 
 
 def _read_in_reader(path: Path) -> FileRead:
