@@ -295,3 +295,52 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
     calc = recalculated(path, ["Overblik"], edits)
     assert calc["Overblik"][corrected] == overview[corrected].value + 1
     assert calc["Overblik"][closed] == overview[closed].value
+
+
+def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew(
+    tmp_path: Path,
+) -> None:
+    """Finance types a smiley and a note into master.xlsx in Calc and saves it where it
+    is; `summary`, which writes the master anew, merges the edit first."""
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    workspace.issue("1")
+    answer_round(workspace, "1", seed=5, silent={"Ejendomme"})
+    workspace.merge()
+    r1 = "1. budgetopfølgning 2018"
+    before = workspace.summary().milestones["total"][""]
+    book = openpyxl.load_workbook(workspace.master_path)
+    sheet = book["3. Sammenhængende udviklingsfo…"]
+    heads = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
+    row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == "3.04")
+    assert sheet.cell(row, heads["Ansvarligt center"]).value == "Ejendomme"
+    assert sheet.cell(row, heads[f"Smiley {r1}"]).value is None  # Ejendomme has not answered
+    smiley = sheet.cell(row, heads[f"Smiley {r1}"]).coordinate
+    note = sheet.cell(row, heads[f"Status {r1}"]).coordinate
+    edits = tmp_path / "edits.json"
+    edits.write_text(
+        json.dumps(
+            {sheet.title: {smiley: "😐 Delvist opfyldt", note: "Analysen er forsinket."}},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    path = str(workspace.master_path)
+    subprocess.run(
+        [SYSTEM_PYTHON, str(ANSWER), path, path, str(free_port()), str(edits)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    assert workspace.master_edited()
+    after = workspace.summary().milestones["total"][""]
+    assert after["partly"] == before["partly"] + 1
+    assert after["unanswered"] == before["unanswered"] - 1
+    with Ledger(workspace.ledger_path) as ledger:
+        got = ledger.answers()
+    assert got[(r1, "3.04", "milestone")] == "partly"
+    assert got[(r1, "3.04", "milestone_note")] == "Analysen er forsinket."
+    rewritten = openpyxl.load_workbook(workspace.master_path)[sheet.title]
+    assert rewritten[smiley].value == "😐 Delvist opfyldt"
+    assert rewritten[note].value == "Analysen er forsinket."
+    assert not workspace.master_edited()
