@@ -112,7 +112,7 @@ def timed_merge(
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
-    with mock.patch.object(Workspace, "write_master", return_value=None):
+    with mock.patch.object(Workspace, "_write_master", return_value=None):
         report = workspace.merge(paths)
     elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1] if trace else 0

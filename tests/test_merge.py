@@ -366,10 +366,10 @@ class Book:
             keep = conflicts[-1].current_sources
             best = min([*keep, *(c.incoming_source for c in conflicts)], key=priority.index)
             if best in keep:
-                self.ledger.resolve(ids, None, best, None, "kept")
+                self.ledger.keep_current(ids, "kept")
             else:
                 chosen = [c for c in conflicts if c.incoming_source == best][-1]
-                self.ledger.resolve(ids, chosen.incoming, best, chosen.receipt_id, "took")
+                self.ledger.take(ids, chosen.incoming, best, chosen.receipt_id, "took")
 
     def values(self) -> dict[Key, str]:
         return {key: c.value for key, c in self.ledger.current(R).items() if c.value}

@@ -479,14 +479,10 @@ def _apply_decisions(
             continue  # decided already, or superseded
         how = f"{decision} (master)"
         if decision.casefold() == keep:
-            ledger.resolve([conflict_id], None, conflict.current_source, None, how)
+            ledger.keep_current([conflict_id], how)
         elif decision.casefold() == take:
-            ledger.resolve(
-                [conflict_id],
-                conflict.incoming,
-                conflict.incoming_source,
-                conflict.receipt_id,
-                how,
+            ledger.take(
+                [conflict_id], conflict.incoming, conflict.incoming_source, conflict.receipt_id, how
             )
         else:
             report.notes.append(

@@ -575,34 +575,40 @@ class Ledger:
             )
         return found
 
-    def resolve(
+    def keep_current(self, conflict_ids: Iterable[int], how: str) -> None:
+        """Close conflicts of one answer, the ledger's current answer standing."""
+        with self.transaction() as db:
+            _close(db, conflict_ids, how)
+
+    def take(
         self,
         conflict_ids: Iterable[int],
-        decided: Mapping[str, str] | None,
+        values: Mapping[str, str],
         source: str,
         receipt: int | None,
         how: str,
     ) -> None:
-        """Close conflicts of one answer. `decided` are the values that stand, by field,
-        recorded as the current answer from `source` (and the file `receipt`, so that a
-        correction from the same file's sender supersedes it); None keeps the ledger's."""
+        """Close conflicts of one answer with the values that stand, by field, recorded as
+        the current answer from `source` and the file `receipt` it came in (so that a
+        correction from that file's sender supersedes it; None for a value a person
+        typed)."""
         ids = list(conflict_ids)
         with self.transaction() as db:
-            if decided:
-                round_name, item = db.execute(
-                    "SELECT round, item FROM conflicts WHERE conflict_id = ?", (ids[0],)
-                ).fetchone()
-                _set_answers(
-                    db,
-                    [(round_name, item, f, value) for f, value in decided.items()],
-                    source,
-                    receipt,
-                )
-            db.executemany(
-                "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
-                "WHERE conflict_id = ? AND status = 'open'",
-                ((how, _now(), cid) for cid in ids),
+            round_name, item = db.execute(
+                "SELECT round, item FROM conflicts WHERE conflict_id = ?", (ids[0],)
+            ).fetchone()
+            _set_answers(
+                db, [(round_name, item, f, value) for f, value in values.items()], source, receipt
             )
+            _close(db, ids, how)
+
+
+def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str) -> None:
+    db.executemany(
+        "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
+        "WHERE conflict_id = ? AND status = 'open'",
+        ((how, _now(), cid) for cid in conflict_ids),
+    )
 
 
 _RECEIPT_COLUMNS = (

@@ -170,10 +170,12 @@ class MergePlan:
 
 def answer_of(field_name: str) -> Answer | None:
     """The answer a field is part of; None for a field xlfollow does not know."""
-    try:
-        return Field(field_name).answer
-    except ValueError:
-        return None
+    return _ANSWER_OF.get(field_name)
+
+
+# Looked up for every cell of every file: a dict, not an enum's constructor.
+_ANSWER_OF = {field.value: field.answer for field in Field}
+_ANSWERS = {answer.value: answer for answer in Answer}
 
 
 def merge_cells(
@@ -301,89 +303,121 @@ class _Merger:
         )
 
     def merge(self, item: str, answer: str, cells: list[SubmittedCell]) -> list[CellResult]:
-        """The outcome of each cell of one answer, decided for the answer as a whole."""
-        kind = Answer(answer) if answer in _ANSWERS else None
-        now = {cell.field: self.current.get((item, cell.field)) or _NOTHING for cell in cells}
-        submitted = {cell.field: cell.value for cell in cells}
-        issued = {f: self.base[(item, f)] for f in submitted}
-        current = {f: now[f].value for f in submitted}
-        source = next((c.source for c in now.values() if c.source), "")
-        own = any(
-            c.receipt is not None and c.receipt in self.earlier_receipts for c in now.values()
-        )
-
-        def each(
-            reason: Text, changed: Outcome, same: Outcome = Outcome.UNCHANGED
-        ) -> list[CellResult]:
-            """Every cell with the reason: `changed` where its value differs from the
-            ledger's, `same` where it does not."""
-            return [
-                CellResult(
-                    cell,
-                    changed if cell.value != current[cell.field] else same,
-                    reason,
-                    issued[cell.field],
-                    current[cell.field],
-                    now[cell.field].source,
-                )
-                for cell in cells
-            ]
-
-        def accept(reason: Text) -> list[CellResult]:
-            if self.late is not None and any(current.values()):
-                return conflict(self._late_reason())
-            for f, value in submitted.items():
-                if value != current[f]:
-                    self.plan.updates[(item, f)] = value
-            return each(reason, Outcome.ACCEPTED)
-
-        def conflict(reason: Text) -> list[CellResult]:
-            if kind is None:  # a field xlfollow does not know: nothing to decide on
-                return each(reason, Outcome.REFUSED, Outcome.REFUSED)
-            self.plan.conflicts.append(
-                Conflict(item, kind, issued, current, source, submitted, reason)
-            )
-            return each(reason, Outcome.CONFLICT)
-
+        """The outcome of each cell of one answer, decided for the answer as a whole.
+        (The answer's values are tuples in the cells' order: this runs for every
+        answer of every file.)"""
+        kind = _ANSWERS.get(answer)
+        get = self.current.get
+        now = [get((item, cell.field)) or _NOTHING for cell in cells]
+        submitted = tuple(cell.value for cell in cells)
+        current = tuple(c.value for c in now)
+        issued = tuple(self.base[(item, cell.field)] for cell in cells)
+        own = any(c.receipt in self.earlier_receipts for c in now if c.receipt is not None)
         if not own and submitted == issued:
-            return each(_AS_ISSUED, Outcome.UNCHANGED)  # the sender said nothing new
+            return self._each(cells, now, issued, _AS_ISSUED, Outcome.UNCHANGED)
+        source = next((c.source for c in now if c.source), "")
         if kind is not None:
             # What a source said last decides whether it holds the current answer with
             # its source: a person deciding a conflict on it must see both.
             agrees = submitted == current and source != self.source
-            self.plan.concurring[(item, kind)] = dict(submitted) if agrees else None
+            self.plan.concurring[(item, kind)] = _values(cells) if agrees else None
         if own:
             if submitted == current:
-                return each(_AS_EARLIER, Outcome.UNCHANGED)
-            return accept(_SUPERSEDES)
-        if kind is not None and self._decided(item, kind, submitted):
+                return self._each(cells, now, issued, _AS_EARLIER, Outcome.UNCHANGED)
+            return self._accept(item, kind, cells, now, issued, _SUPERSEDES)
+        if kind is not None and self._decided(item, kind, cells):
             reason = Text(
                 "{source} sent this answer before, and a person decided on it; it stays decided",
                 source=self.source,
             )
-            return each(reason, Outcome.UNCHANGED)
+            return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
         if current == issued:
-            return accept(_CHANGED)
+            return self._accept(item, kind, cells, now, issued, _CHANGED)
         if current == submitted:
-            return each(Text("agrees with {source}", source=source), Outcome.UNCHANGED)
-        return conflict(
-            Text(
-                "{source} changed it to {value} since it was issued; kept open, "
-                "nothing overwritten",
-                source=source,
-                value=_said(current),
+            reason = Text("agrees with {source}", source=source)
+            return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
+        reason = Text(
+            "{source} changed it to {value} since it was issued; kept open, nothing overwritten",
+            source=source,
+            value=_said(current),
+        )
+        return self._conflict(item, kind, cells, now, issued, reason)
+
+    @staticmethod
+    def _each(
+        cells: list[SubmittedCell],
+        now: list[Current],
+        issued: tuple[str, ...],
+        reason: Text,
+        changed: Outcome,
+        same: Outcome = Outcome.UNCHANGED,
+    ) -> list[CellResult]:
+        """Every cell of an answer with the reason: `changed` where its value differs
+        from the ledger's, `same` where it does not."""
+        return [
+            CellResult(
+                cell,
+                changed if cell.value != was.value else same,
+                reason,
+                base,
+                was.value,
+                was.source,
+            )
+            for cell, was, base in zip(cells, now, issued, strict=True)
+        ]
+
+    def _accept(
+        self,
+        item: str,
+        kind: Answer | None,
+        cells: list[SubmittedCell],
+        now: list[Current],
+        issued: tuple[str, ...],
+        reason: Text,
+    ) -> list[CellResult]:
+        """The answer taken: each cell whose value changes becomes current. Once a later
+        round is issued, a change to an answer already given is a conflict instead."""
+        if self.late is not None and any(c.value for c in now):
+            return self._conflict(item, kind, cells, now, issued, self._late_reason())
+        updates = self.plan.updates
+        for cell, was in zip(cells, now, strict=True):
+            if cell.value != was.value:
+                updates[(item, cell.field)] = cell.value
+        return self._each(cells, now, issued, reason, Outcome.ACCEPTED)
+
+    def _conflict(
+        self,
+        item: str,
+        kind: Answer | None,
+        cells: list[SubmittedCell],
+        now: list[Current],
+        issued: tuple[str, ...],
+        reason: Text,
+    ) -> list[CellResult]:
+        """The answer kept open for a person, nothing overwritten."""
+        if kind is None:  # a field xlfollow does not know: nothing to decide on
+            return self._each(cells, now, issued, reason, Outcome.REFUSED, Outcome.REFUSED)
+        fields = [cell.field for cell in cells]
+        self.plan.conflicts.append(
+            Conflict(
+                item,
+                kind,
+                dict(zip(fields, issued, strict=True)),
+                {f: c.value for f, c in zip(fields, now, strict=True)},
+                next((c.source for c in now if c.source), ""),
+                _values(cells),
+                reason,
             )
         )
+        return self._each(cells, now, issued, reason, Outcome.CONFLICT)
 
-    def _decided(self, item: str, answer: Answer, submitted: Mapping[str, str]) -> bool:
+    def _decided(self, item: str, answer: Answer, cells: list[SubmittedCell]) -> bool:
         """True if a person has decided on this very answer from this source."""
         for decision in self.decided.get((item, answer), ()):
-            shared = [f for f in decision.values if f in submitted]
-            if (
-                decision.source == self.source
-                and shared
-                and all(submitted[f] == decision.values[f] for f in shared)
-            ):
+            if decision.source != self.source:
+                continue
+            shared = [cell for cell in cells if cell.field in decision.values]
+            if shared and all(decision.values[cell.field] == cell.value for cell in shared):
                 return True
         return False
 
@@ -398,11 +432,13 @@ class _Merger:
 
 
 _NOTHING = Current("", "")
-_ANSWERS = frozenset(answer.value for answer in Answer)
 
 
-def _said(values: Mapping[str, str]) -> str:
+def _values(cells: list[SubmittedCell]) -> dict[str, str]:
+    """An answer's values by field."""
+    return {cell.field: cell.value for cell in cells}
+
+
+def _said(values: tuple[str, ...]) -> str:
     """An answer's values for a reason: the one value as it was said before, else all."""
-    if len(values) == 1:
-        return repr(next(iter(values.values())))
-    return ", ".join(repr(value) for value in values.values())
+    return ", ".join(repr(value) for value in values)

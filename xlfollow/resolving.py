@@ -111,9 +111,9 @@ def decide(
         if take is not None:
             chosen = _chosen(open_ones, take)
             if chosen is None:
-                ledger.resolve(ids, None, conflict.current_source, None, "kept current")
+                ledger.keep_current(ids, "kept current")
             else:
-                ledger.resolve(
+                ledger.take(
                     ids,
                     chosen.incoming,
                     chosen.incoming_source,
@@ -128,7 +128,7 @@ def decide(
                 f: now[(item, f)].value if (item, f) in now else "" for f in conflict.incoming
             }
             decided[field.value] = typed_value(definition, field, value)
-            ledger.resolve(ids, decided, "resolve", None, f"set {field.value} to {value!r}")
+            ledger.take(ids, decided, "resolve", None, f"set {field.value} to {value!r}")
     return conflict
 
 

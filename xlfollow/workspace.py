@@ -232,7 +232,6 @@ class Workspace:
                         name=round_name,
                     )
                 )
-        ensure_replaceable(self.master_path)
         self.merge_master_edits(definition)
         result = issue_round(
             self.path, self.ledger_path, definition, round_index, self.answers(definition), progress
@@ -254,9 +253,6 @@ class Workspace:
         each file.
         """
         definition = self.load()
-        # The master is written anew after the merge: if it cannot be (it is open in
-        # Excel), say so now, before the ledger changes.
-        ensure_replaceable(self.master_path)
         report = MergeReport()
         master = self.merge_master_edits(definition)
         if master is not None:
@@ -286,12 +282,17 @@ class Workspace:
     def master_edited(self) -> bool:
         """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
         finance has edited it."""
+        return self._edited_master() is not None
+
+    def _edited_master(self) -> str | None:
+        """The digest of master.xlsx if finance has edited it; None if it is as xlfollow
+        wrote it, was merged since, or is not there."""
         path = self.master_path
         if not path.is_file():
-            return False
+            return None
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with Ledger(self.ledger_path) as ledger:
-            return not ledger.known_file(digest)
+            return None if ledger.known_file(digest) else digest
 
     @_changes_it("merge")
     def merge_master_edits(self, definition: Definition | None = None) -> FileReport | None:
@@ -299,15 +300,16 @@ class Workspace:
         chosen on its Konflikter sheet) as finance's return, exactly as `merge` merges a
         centre's; None if the file is as xlfollow wrote it. Every command that writes
         master.xlsx anew does this first, so no edit is lost. WorkspaceError, with the
-        file left as it is and nothing else done, if its edits cannot be merged."""
-        if not self.master_edited():
+        file left as it is and nothing else done, if its edits cannot be merged, or if
+        it cannot be replaced afterwards (open in Excel or LibreOffice, where it may
+        also hold edits not saved yet)."""
+        path = self.master_path
+        ensure_replaceable(path)
+        digest = self._edited_master()
+        if digest is None:
             return None
         definition = definition or self.load()
-        path = self.master_path
-        # Open in Excel or LibreOffice, it may hold edits not saved yet.
-        ensure_replaceable(path)
         shown = _shown(path, self.path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with Ledger(self.ledger_path) as ledger:
             intake = Intake(definition, ledger)
             report = intake.already_rejected(shown, digest)
@@ -333,7 +335,6 @@ class Workspace:
         finance's edits in it, and record it as an issue, so that finance staff can edit
         it and merge it back."""
         definition = definition or self.load()
-        ensure_replaceable(self.master_path)
         self.merge_master_edits(definition)
         return None if self._write_master(definition) is None else self.master_path
 
@@ -375,7 +376,6 @@ class Workspace:
         definition = self.load()
         with Ledger(self.ledger_path) as ledger:
             round_index = self._issued_round(definition, ledger.issues(), round_text)
-        ensure_replaceable(self.master_path)
         self.merge_master_edits(definition)
         shown = self._write_master(definition)
         if shown is not None and shown.round_index == round_index:
@@ -457,10 +457,13 @@ class Workspace:
         lacks is worth saying before the next round goes out."""
         definition = self.load()
         index = self._round_index(definition, round_text)
+        if index == 0:
+            return None
+        previous = definition.agreement.rounds[index - 1]
         with Ledger(self.ledger_path) as ledger:
-            if index == 0 or not ledger.issues(definition.agreement.rounds[index - 1]):
+            if not ledger.issues(previous):
                 return None
-        return self._round_status(definition, str(index))[0]
+        return self._round_status(definition, previous)[0]
 
     def conflicts(self) -> list[ConflictRecord]:
         """The open conflicts of every round, oldest first."""
@@ -509,7 +512,6 @@ class Workspace:
         if (take is None) == (value is None):
             raise WorkspaceError(Text("give either --take SOURCE or --value VALUE"))
         definition = self.load()
-        ensure_replaceable(self.master_path)
         round_name = None
         if round_text is not None:
             round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
