@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from xlfollow.layout import Answer
 from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord, create_ledger
 from xlfollow.merge import (
+    IMPORTED,
     Current,
     Decided,
     LateRound,
@@ -105,9 +106,11 @@ def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
         OpenConflict(11, "2", Answer.MILESTONE, 7),
         OpenConflict(12, "2", Answer.ECONOMY, 7),
     ]
-    plan = merge_cells([cell("1", ""), cell("2", "met")], base, current, frozenset({7}), conflicts)
+    plan = merge_cells(
+        [cell("1", "partly"), cell("2", "met")], base, current, frozenset({7}), conflicts
+    )
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.UNCHANGED]
-    assert plan.updates == {("1", "milestone"): ""}
+    assert plan.updates == {("1", "milestone"): "partly"}
     assert plan.superseded == [11]  # the file no longer disagrees on 2's milestone
 
 
@@ -220,6 +223,28 @@ def answer(item: str, smiley: str, note: str) -> list[SubmittedCell]:
 BLANK = {("1", "milestone"): "", ("1", "milestone_note"): ""}
 
 
+def test_an_answer_left_as_issued_in_a_correction_takes_nothing_back() -> None:
+    # A reminder attaches the workbook as issued; the centre fills in the one answer
+    # it owed and sends it: the answers it gave in its first file stay.
+    current = {
+        ("1", "milestone"): Current("met", "SOS", 7),
+        ("1", "milestone_note"): Current("Godt", "SOS", 7),
+    }
+    base = {**BLANK, ("2", "milestone"): "", ("2", "milestone_note"): ""}
+    plan = merge_cells(
+        [*answer("1", "", ""), *answer("2", "partly", "Forsinket")],
+        base,
+        current,
+        frozenset({7}),
+        source="SOS",
+    )
+    assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED] * 2 + [Outcome.ACCEPTED] * 2
+    assert plan.updates == {("2", "milestone"): "partly", ("2", "milestone_note"): "Forsinket"}
+    # Changed in part, the answer is taken whole: the note emptied with it.
+    plan = merge_cells(answer("1", "partly", ""), base, current, frozenset({7}), source="SOS")
+    assert plan.updates == {("1", "milestone"): "partly", ("1", "milestone_note"): ""}
+
+
 def test_a_smiley_and_its_note_are_taken_together() -> None:
     plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, {}, source="SIK")
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.ACCEPTED]
@@ -290,6 +315,15 @@ def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None
     new = merge_cells(answer("1", "partly", "y"), BLANK, current, source="SIK", decided=decided)
     other = merge_cells(answer("1", "partly", "x"), BLANK, current, source="BUV", decided=decided)
     assert len(new.conflicts) == 1 and len(other.conflicts) == 1
+
+
+def test_a_note_imported_with_the_agreement_is_no_answer_given() -> None:
+    # Round 1's status notes come from the report; a smiley given late is taken.
+    late = LateRound("1. budgetopfølgning 2018", "2. budgetopfølgning 2018")
+    base = {("1", "milestone"): "", ("1", "milestone_note"): "Fra rapporten"}
+    current = {("1", "milestone_note"): Current("Fra rapporten", IMPORTED)}
+    plan = merge_cells(answer("1", "met", "Fra rapporten"), base, current, source="SOS", late=late)
+    assert plan.conflicts == [] and plan.updates == {("1", "milestone"): "met"}
 
 
 def test_a_late_change_to_an_earlier_round_is_a_conflict_and_a_late_answer_is_taken() -> None:
@@ -440,3 +474,74 @@ def test_a_decision_is_never_undone_by_a_repeated_answer(
             assert book.values() == decided
             assert plan.conflicts == []  # and nobody is asked again
         book.ledger.close()
+
+
+def test_a_correction_does_not_replace_what_another_source_put_in_its_answer() -> None:
+    # SIK answered met; finance typed a note under it in the master; SIK corrects its
+    # own copy, whose note cell is empty as SIK sent it: that is a conflict, not a
+    # correction that silently empties finance's note.
+    current = {
+        ("1", "milestone"): Current("met", "SIK", 5),
+        ("1", "milestone_note"): Current("Se sag 17/123", "master", 6),
+    }
+    plan = merge_cells(answer("1", "partly", ""), BLANK, current, frozenset({5}), source="SIK")
+    assert plan.updates == {}
+    (conflict,) = plan.conflicts
+    assert conflict.current == {"milestone": "met", "milestone_note": "Se sag 17/123"}
+
+
+def test_a_decision_on_one_field_covers_only_an_answer_otherwise_as_the_ledger_has_it() -> None:
+    # A decision recorded before answers were merged whole (schema 5) was about the note.
+    decided = {("1", Answer.MILESTONE): [Decided("SOS", {"milestone_note": "Skidt"})]}
+    current = {
+        ("1", "milestone"): Current("met", "SIK", 1),
+        ("1", "milestone_note"): Current("Godt", "SIK", 1),
+    }
+    same = merge_cells(answer("1", "met", "Skidt"), BLANK, current, source="SOS", decided=decided)
+    assert same.conflicts == []
+    changed = merge_cells(
+        answer("1", "not_met", "Skidt"), BLANK, current, source="SOS", decided=decided
+    )
+    assert len(changed.conflicts) == 1
+
+
+ANSWER_FIELDS = ["milestone", "milestone_note", "economy", "economy_note"]
+answer_keys = st.tuples(st.sampled_from(ITEMS[:3]), st.sampled_from(ANSWER_FIELDS))
+
+
+@settings(max_examples=500)
+@given(
+    st.dictionaries(answer_keys, st.sampled_from(VALUES)),
+    st.dictionaries(
+        answer_keys,
+        st.builds(
+            Current,
+            st.sampled_from(VALUES),
+            st.sampled_from(["A", "B", "master"]),
+            st.sampled_from([1, 2, 3, None]),
+        ),
+    ),
+    st.lists(
+        st.builds(
+            SubmittedCell,
+            st.sampled_from(ITEMS[:3]),
+            st.sampled_from(ANSWER_FIELDS),
+            st.sampled_from(VALUES),
+        ),
+        max_size=12,
+    ),
+    st.frozensets(st.sampled_from([1, 2, 3])),
+)
+def test_a_merge_never_overwrites_another_sources_change_unasked(
+    base: dict[Key, str],
+    current: dict[Key, Current],
+    cells: list[SubmittedCell],
+    earlier: frozenset[int],
+) -> None:
+    """Whatever the ledger holds: a value changed since the issue is replaced only where
+    this issue's earlier file set it; everything else takes a person."""
+    plan = merge_cells(cells, base, current, earlier, source="A")
+    for key in plan.updates:
+        now = current.get(key)
+        if now is not None and now.value != base.get(key, ""):
+            assert now.receipt in earlier, (key, now)

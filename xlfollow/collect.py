@@ -27,7 +27,15 @@ from xlfollow.agreement import fingerprint
 from xlfollow.danish import slug
 from xlfollow.layout import Answer
 from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord
-from xlfollow.merge import Current, Decided, LateRound, MergePlan, Outcome, merge_cells
+from xlfollow.merge import (
+    IMPORTED,
+    Current,
+    Decided,
+    LateRound,
+    MergePlan,
+    Outcome,
+    merge_cells,
+)
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
@@ -212,7 +220,7 @@ def imported_notes(agreement: Agreement) -> dict[AnswerKey, str]:
 def imported_answers(definition: Definition, round_name: str) -> dict[tuple[str, str], Current]:
     """A round's status notes imported with the agreement, as current values."""
     return {
-        (item, field): Current(value, "agreement.yaml")
+        (item, field): Current(value, IMPORTED)
         for (round_of, item, field), value in imported_notes(definition.agreement).items()
         if round_of == round_name
     }

@@ -33,6 +33,7 @@ from xlfollow.layout import Answer, Field
 from xlfollow.messages import Text
 
 __all__ = [
+    "IMPORTED",
     "AnswerKey",
     "CellResult",
     "Conflict",
@@ -49,6 +50,8 @@ __all__ = [
 
 Key = tuple[str, str]
 """(item number, field)."""
+IMPORTED = "agreement.yaml"
+"""The source of a value imported with the agreement (a status note from the report)."""
 AnswerKey = tuple[str, Answer]
 """(item number, answer)."""
 
@@ -312,9 +315,18 @@ class _Merger:
         submitted = tuple(cell.value for cell in cells)
         current = tuple(c.value for c in now)
         issued = tuple(self.base[(item, cell.field)] for cell in cells)
-        own = any(c.receipt in self.earlier_receipts for c in now if c.receipt is not None)
-        if not own and submitted == issued:
+        if submitted == issued:
+            # An answer left as it was issued says nothing, in a correction too: the
+            # workbook a reminder attaches again comes back with only the missing
+            # answers filled in, and must not take back the ones given before.
             return self._each(cells, now, issued, _AS_ISSUED, Outcome.UNCHANGED)
+        # The answer is this issue's own (a correction replaces it) when every cell of it
+        # changed since the issue was changed by this issue's earlier files: a note
+        # another source put under the centre's smiley is not the centre's to replace.
+        changed = [c for c, base in zip(now, issued, strict=True) if c.value != base]
+        own = bool(changed) and all(
+            c.receipt is not None and c.receipt in self.earlier_receipts for c in changed
+        )
         source = next((c.source for c in now if c.source), "")
         if kind is not None:
             # What a source said last decides whether it holds the current answer with
@@ -325,7 +337,7 @@ class _Merger:
             if submitted == current:
                 return self._each(cells, now, issued, _AS_EARLIER, Outcome.UNCHANGED)
             return self._accept(item, kind, cells, now, issued, _SUPERSEDES)
-        if kind is not None and self._decided(item, kind, cells):
+        if kind is not None and self._decided(item, kind, cells, now):
             reason = Text(
                 "{source} sent this answer before, and a person decided on it; it stays decided",
                 source=self.source,
@@ -376,8 +388,9 @@ class _Merger:
         reason: Text,
     ) -> list[CellResult]:
         """The answer taken: each cell whose value changes becomes current. Once a later
-        round is issued, a change to an answer already given is a conflict instead."""
-        if self.late is not None and any(c.value for c in now):
+        round is issued, a change to an answer already given (a status note imported
+        with the agreement is none) is a conflict instead."""
+        if self.late is not None and any(c.value and c.source != IMPORTED for c in now):
             return self._conflict(item, kind, cells, now, issued, self._late_reason())
         updates = self.plan.updates
         for cell, was in zip(cells, now, strict=True):
@@ -411,13 +424,20 @@ class _Merger:
         )
         return self._each(cells, now, issued, reason, Outcome.CONFLICT)
 
-    def _decided(self, item: str, answer: Answer, cells: list[SubmittedCell]) -> bool:
-        """True if a person has decided on this very answer from this source."""
+    def _decided(
+        self, item: str, answer: Answer, cells: list[SubmittedCell], now: list[Current]
+    ) -> bool:
+        """True if a person has decided on this very answer from this source. A decision
+        recorded for one field (ledger schema 5) covers the answer when its other
+        fields are as the ledger has them."""
         for decision in self.decided.get((item, answer), ()):
-            if decision.source != self.source:
+            values = decision.values
+            if decision.source != self.source or not any(c.field in values for c in cells):
                 continue
-            shared = [cell for cell in cells if cell.field in decision.values]
-            if shared and all(decision.values[cell.field] == cell.value for cell in shared):
+            if all(
+                cell.value == values.get(cell.field, was.value)
+                for cell, was in zip(cells, now, strict=True)
+            ):
                 return True
         return False
 
