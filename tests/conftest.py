@@ -106,3 +106,17 @@ def problems_of(workspace: Workspace) -> tuple[Problem, ...]:
     with pytest.raises(DefinitionError) as caught:
         workspace.load()
     return caught.value.problems
+
+
+def session_members(session: int) -> list[int]:
+    """The live processes of a session (Linux; elsewhere none are seen): what a test
+    that started one must not leave behind."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

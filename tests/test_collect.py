@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import session_members
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
 from xlfollow.cli import cli
@@ -397,19 +398,6 @@ ledger._set_answers = dying
 from xlfollow.workspace import Workspace
 Workspace(sys.argv[1]).merge()
 """
-
-
-def session_members(session: int) -> list[int]:
-    """The processes of a session (Linux; elsewhere none are seen)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
 
 
 def test_a_merge_killed_half_way_changes_nothing(ws: Workspace) -> None:

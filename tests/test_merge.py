@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlfollow.layout import Answer
-from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord, create_ledger
+from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
 from xlfollow.merge import (
     IMPORTED,
     Current,
@@ -381,7 +381,7 @@ class Book:
             self.base,
             self.ledger.current(R),
             frozenset(self.receipts[source]),
-            [c.as_open() for c in self.ledger.conflicts(R)],
+            self.ledger.open_conflicts(R),
             source=source,
             decided=self.ledger.decided(R),
         )
@@ -396,14 +396,13 @@ class Book:
         for conflict in self.ledger.conflicts(R):
             grouped.setdefault((conflict.item, conflict.answer), []).append(conflict)
         for conflicts in grouped.values():
-            ids = [c.conflict_id for c in conflicts]
             keep = conflicts[-1].current_sources
             best = min([*keep, *(c.incoming_source for c in conflicts)], key=priority.index)
             if best in keep:
-                self.ledger.keep_current(ids, "kept")
+                self.ledger.resolve(Resolution.keep(conflicts, "kept"))
             else:
                 chosen = [c for c in conflicts if c.incoming_source == best][-1]
-                self.ledger.take(ids, chosen.incoming, best, chosen.receipt_id, "took")
+                self.ledger.resolve(Resolution.take(conflicts, chosen, "took"))
 
     def values(self) -> dict[Key, str]:
         return {key: c.value for key, c in self.ledger.current(R).items() if c.value}

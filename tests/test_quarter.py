@@ -6,13 +6,18 @@ reproduces, on the bundled Ballerup example."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import session_members
 from returns import ECONOMY, R1, SMILEY, STATUS, fill
 
 from xlfollow.cli import cli
@@ -175,6 +180,60 @@ def test_a_damaged_master_stops_the_command_and_is_left_as_it_is(ws: Workspace) 
     ws.master_path.rename(ws.path / "master-mine.xlsx")
     ws.summary()
     assert ws.master_path.is_file()
+
+
+KILLED_IN_A_DECISION = """
+import os, sys
+import xlfollow.ledger as ledger
+
+def dying(*args, **kwargs):
+    os._exit(9)  # killed as the master's first decision is recorded
+
+ledger._resolve = dying
+from xlfollow.workspace import Workspace
+Workspace(sys.argv[1]).merge()
+"""
+
+
+def test_a_masters_decisions_and_edits_are_merged_whole_or_not_at_all(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    edit_in_place(
+        ws.master_path, {("Konflikter", "3"): "Tag indkommende", ("4.11", SMILEY): "grøn"}
+    )
+    before = answers(ws)
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_IN_A_DECISION, str(ws.path)],
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
+    assert killed.wait(timeout=120) == 9
+    deadline = time.monotonic() + 10
+    while session_members(killed.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_members(killed.pid) == []
+    assert answers(ws) == before and len(ws.conflicts()) == 1
+    assert ws.master_edited()  # nothing of it was taken, so it is merged whole next time
+    report = ws.merge()
+    assert report.files[0].path == "master.xlsx" and report.conflicts == []
+    got = answers(ws)
+    assert (got[(R1, "3.02", "milestone")], got[(R1, "4.11", "milestone")]) == ("not_met", "met")
+
+
+def test_an_edit_of_an_answer_decided_otherwise_in_the_same_master_waits_for_a_person(
+    ws: Workspace,
+) -> None:
+    disagree_on_3_02(ws)  # SIK: met; SOS: not met
+    edit_in_place(
+        ws.master_path,
+        {("Konflikter", "3"): "Tag indkommende", ("3.02", STATUS): "Aftalt med centeret."},
+    )
+    report = ws.merge()
+    got = answers(ws)
+    assert got[(R1, "3.02", "milestone")] == "not_met"  # the decision stands
+    (conflict,) = report.conflicts  # and finance's note under the old smiley is not lost
+    assert (conflict.item, conflict.incoming_source) == ("3.02", "master")
+    assert conflict.incoming == {"milestone": "met", "milestone_note": "Aftalt med centeret."}
+    assert conflict.current == {"milestone": "not_met", "milestone_note": ""}
 
 
 # 2. A decided conflict stays decided.

@@ -26,7 +26,7 @@ from pathlib import Path
 from xlfollow.agreement import fingerprint
 from xlfollow.danish import slug
 from xlfollow.layout import Answer
-from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord
+from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord, Resolution
 from xlfollow.merge import (
     IMPORTED,
     Current,
@@ -440,6 +440,16 @@ def receive_file(
             ),
         )
     current = intake.current(issue.round)
+    decided = intake.decided(issue.round)
+    resolutions: list[Resolution] = []
+    if not issue.recipient and returned.decisions:
+        # Finance's decisions on the master's Konflikter sheet come first, and its
+        # edits are merged against what they decided: an edit of an answer just
+        # decided differently is then a conflict, not lost.
+        resolutions = _master_decisions(report, returned, ledger.conflicts(), definition)
+        current, decided = _as_decided(
+            resolutions, ledger.conflicts(), issue.round, current, decided
+        )
     base, shown_locked = intake.issued(issue.issue_id)
     same_issue = ledger.receipts_of_issue(issue.issue_id)
     source = source_label(issue.recipient)
@@ -449,10 +459,10 @@ def receive_file(
         base,
         current,
         same_issue,
-        [c.as_open() for c in ledger.conflicts(issue.round)],
+        ledger.open_conflicts(issue.round),
         shown_locked,
         source=source,
-        decided=intake.decided(issue.round),
+        decided=decided,
         late=late,
     )
     _report_plan(report, plan, returned, len(same_issue))
@@ -465,33 +475,44 @@ def receive_file(
                 later=late.later,
             )
         )
-    receipt_id = ledger.record_merge(_receipt(report, received_at), issue.round, source, plan)
-    for key, value in plan.updates.items():
-        current[key] = Current(value, source, receipt_id)
-    if not issue.recipient and returned.decisions:
-        _apply_decisions(report, returned, ledger, definition)
+    receipt = _receipt(report, received_at)
+    receipt_id = ledger.record_merge(receipt, issue.round, source, plan, resolutions)
+    if resolutions:
         intake.decisions_taken()
+    else:
+        for key, value in plan.updates.items():
+            current[key] = Current(value, source, receipt_id)
     return report
 
 
-def _apply_decisions(
-    report: FileReport, returned: ReturnedWorkbook, ledger: Ledger, definition: Definition
-) -> None:
-    """Resolve the conflicts a master's conflict sheet decided."""
+def _master_decisions(
+    report: FileReport,
+    returned: ReturnedWorkbook,
+    conflicts: list[ConflictRecord],
+    definition: Definition,
+) -> list[Resolution]:
+    """The decisions chosen on a master's Konflikter sheet, each said in the report."""
     words = texts(definition.settings.language)
     keep, take = words["decision_keep"].casefold(), words["decision_take"].casefold()
-    open_by_id = {c.conflict_id: c for c in ledger.conflicts()}
+    open_by_id = {c.conflict_id: c for c in conflicts}
+    found = []
     for conflict_id, decision in returned.decisions:
         conflict = open_by_id.get(conflict_id)
         if conflict is None:
-            continue  # decided already, or superseded
+            report.notes.append(
+                Text(
+                    "conflict {id}: {decision} was not taken, as the conflict is no longer "
+                    "open (decided, or superseded by a correction)",
+                    id=conflict_id,
+                    decision=repr(decision),
+                )
+            )
+            continue
         how = f"{decision} (master)"
         if decision.casefold() == keep:
-            ledger.keep_current([conflict_id], how)
+            found.append(Resolution.keep([conflict], how))
         elif decision.casefold() == take:
-            ledger.take(
-                [conflict_id], conflict.incoming, conflict.incoming_source, conflict.receipt_id, how
-            )
+            found.append(Resolution.take([conflict], conflict, how))
         else:
             report.notes.append(
                 Text(
@@ -513,6 +534,32 @@ def _apply_decisions(
                 decision=decision,
             )
         )
+    return found
+
+
+def _as_decided(
+    resolutions: list[Resolution],
+    conflicts: list[ConflictRecord],
+    round_name: str,
+    current: dict[Key, Current],
+    decided: dict[tuple[str, Answer], list[Decided]],
+) -> tuple[dict[Key, Current], dict[tuple[str, Answer], list[Decided]]]:
+    """A round's current answers and decisions as they are once `resolutions` are
+    recorded, for merging the file that carries them."""
+    by_id = {c.conflict_id: c for c in conflicts}
+    current, decided = dict(current), {key: list(found) for key, found in decided.items()}
+    for resolution in resolutions:
+        for conflict in (by_id[cid] for cid in resolution.conflict_ids):
+            if conflict.round != round_name:
+                continue
+            key = (conflict.item, conflict.answer)
+            sides = [Decided(s, conflict.current) for s in conflict.current_sources]
+            decided.setdefault(key, []).extend(
+                [*sides, Decided(conflict.incoming_source, conflict.incoming)]
+            )
+            for f, value in (resolution.values or {}).items():
+                current[(conflict.item, f)] = Current(value, resolution.source, resolution.receipt)
+    return current, decided
 
 
 def _report_plan(
@@ -531,7 +578,7 @@ def _report_plan(
         for result in plan.results
         if result.outcome is Outcome.REFUSED
     ]
-    report.notes = [*returned.tampered, *returned.notes]
+    report.notes = [*returned.tampered, *returned.notes, *report.notes]
     if returned.missing:
         report.notes.append(
             Text(

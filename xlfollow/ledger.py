@@ -10,7 +10,7 @@ import dataclasses
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ __all__ = [
     "LedgerError",
     "MessageRecord",
     "ReceiptRecord",
+    "Resolution",
     "create_ledger",
     "ledger_version",
 ]
@@ -476,11 +477,20 @@ class Ledger:
             return _insert_receipt(db, receipt)
 
     def record_merge(
-        self, receipt: ReceiptRecord, round_name: str, source: str, plan: MergePlan
+        self,
+        receipt: ReceiptRecord,
+        round_name: str,
+        source: str,
+        plan: MergePlan,
+        resolutions: Iterable[Resolution] = (),
     ) -> int:
-        """Record a merged file and everything it changes, all or nothing; its id."""
+        """Record a merged file and everything it changes, all or nothing; its id. The
+        `resolutions` (decisions chosen on a master's Konflikter sheet) come first:
+        the file's answers were merged against what they decided."""
         with self.transaction() as db:
             receipt_id = _insert_receipt(db, receipt)
+            for resolution in resolutions:
+                _resolve(db, resolution)
             _set_answers(
                 db,
                 ((round_name, item, field, value) for (item, field), value in plan.updates.items()),
@@ -562,6 +572,17 @@ class Ledger:
             for conflict in found
         ]
 
+    def open_conflicts(self, round_name: str) -> list[OpenConflict]:
+        """A round's open conflicts, as the merge needs to know them."""
+        rows = self.db.execute(
+            "SELECT conflict_id, item, answer, receipt_id FROM conflicts "
+            "WHERE status = 'open' AND round = ? ORDER BY conflict_id",
+            (round_name,),
+        )
+        return [
+            OpenConflict(cid, item, Answer(answer), receipt) for cid, item, answer, receipt in rows
+        ]
+
     def decided(self, round_name: str) -> dict[ItemAnswer, list[Decided]]:
         """A round's answers a person has decided on, for or against, by item and answer:
         both sides of every conflict resolved."""
@@ -575,32 +596,25 @@ class Ledger:
             )
         return found
 
-    def keep_current(self, conflict_ids: Iterable[int], how: str) -> None:
-        """Close conflicts of one answer, the ledger's current answer standing."""
+    def resolve(self, resolution: Resolution) -> None:
+        """Record a person's decision on open conflicts of one answer."""
         with self.transaction() as db:
-            _close(db, conflict_ids, how)
+            _resolve(db, resolution)
 
-    def take(
-        self,
-        conflict_ids: Iterable[int],
-        values: Mapping[str, str],
-        source: str,
-        receipt: int | None,
-        how: str,
-    ) -> None:
-        """Close conflicts of one answer with the values that stand, by field, recorded as
-        the current answer from `source` and the file `receipt` it came in (so that a
-        correction from that file's sender supersedes it; None for a value a person
-        typed)."""
-        ids = list(conflict_ids)
-        with self.transaction() as db:
-            round_name, item = db.execute(
-                "SELECT round, item FROM conflicts WHERE conflict_id = ?", (ids[0],)
-            ).fetchone()
-            _set_answers(
-                db, [(round_name, item, f, value) for f, value in values.items()], source, receipt
-            )
-            _close(db, ids, how)
+
+def _resolve(db: sqlite3.Connection, resolution: Resolution) -> None:
+    if resolution.values is not None:
+        round_name, item = db.execute(
+            "SELECT round, item FROM conflicts WHERE conflict_id = ?",
+            (resolution.conflict_ids[0],),
+        ).fetchone()
+        _set_answers(
+            db,
+            [(round_name, item, f, value) for f, value in resolution.values.items()],
+            resolution.source,
+            resolution.receipt,
+        )
+    _close(db, resolution.conflict_ids, resolution.how)
 
 
 def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str) -> None:
@@ -618,6 +632,38 @@ _CONFLICT_COLUMNS = (
     "conflict_id, round, item, answer, base, current, current_source, incoming, "
     "incoming_source, receipt_id, status, resolution"
 )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A person's decision on the open conflicts of one answer: the current answer kept
+    (`values` None), or `values` taken, by field, recorded as from `source` and the
+    file `receipt` they came in (so that a correction from that file's sender
+    supersedes them; None for values a person typed)."""
+
+    conflict_ids: tuple[int, ...]
+    how: str
+    values: Mapping[str, str] | None = None
+    source: str = ""
+    receipt: int | None = None
+
+    @classmethod
+    def keep(cls, conflicts: Sequence[ConflictRecord], how: str) -> Resolution:
+        """The current answer stands."""
+        return cls(tuple(c.conflict_id for c in conflicts), how)
+
+    @classmethod
+    def take(
+        cls, conflicts: Sequence[ConflictRecord], chosen: ConflictRecord, how: str
+    ) -> Resolution:
+        """The incoming answer of one of the conflicts stands."""
+        return cls(
+            tuple(c.conflict_id for c in conflicts),
+            how,
+            chosen.incoming,
+            chosen.incoming_source,
+            chosen.receipt_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -664,10 +710,6 @@ class ConflictRecord:
     def current_sources(self) -> tuple[str, ...]:
         """Every source that gives the current answer, its own source first."""
         return (self.current_source, *self.concurring)
-
-    def as_open(self) -> OpenConflict:
-        """The conflict as the merge needs to know it."""
-        return OpenConflict(self.conflict_id, self.item, self.answer, self.receipt_id)
 
 
 def _conflict(row: tuple[object, ...]) -> ConflictRecord:

@@ -14,7 +14,7 @@ from xlfollow.collect import imported_answers
 from xlfollow.danish import parse_amount
 from xlfollow.errors import WorkspaceError
 from xlfollow.layout import Field, smiley_code
-from xlfollow.ledger import ConflictRecord, Ledger
+from xlfollow.ledger import ConflictRecord, Ledger, Resolution
 from xlfollow.messages import Joined, Language, Text, ValueProblem
 from xlfollow.model import Definition
 from xlfollow.texts import Label, texts
@@ -111,15 +111,10 @@ def decide(
         if take is not None:
             chosen = _chosen(open_ones, take)
             if chosen is None:
-                ledger.keep_current(ids, "kept current")
+                ledger.resolve(Resolution.keep(open_ones, "kept current"))
             else:
-                ledger.take(
-                    ids,
-                    chosen.incoming,
-                    chosen.incoming_source,
-                    chosen.receipt_id,
-                    f"took {chosen.incoming_source}",
-                )
+                how = f"took {chosen.incoming_source}"
+                ledger.resolve(Resolution.take(open_ones, chosen, how))
         else:
             assert value is not None
             now = imported_answers(definition, conflict.round)
@@ -128,7 +123,8 @@ def decide(
                 f: now[(item, f)].value if (item, f) in now else "" for f in conflict.incoming
             }
             decided[field.value] = typed_value(definition, field, value)
-            ledger.take(ids, decided, "resolve", None, f"set {field.value} to {value!r}")
+            how = f"set {field.value} to {value!r}"
+            ledger.resolve(Resolution(tuple(ids), how, decided, "resolve"))
     return conflict
 
 
