@@ -236,6 +236,63 @@ def test_an_edit_of_an_answer_decided_otherwise_in_the_same_master_waits_for_a_p
     assert conflict.current == {"milestone": "not_met", "milestone_note": ""}
 
 
+def test_a_master_edited_before_the_agreement_changed_is_merged_once_it_is_restored(
+    ws: Workspace,
+) -> None:
+    disagree_on_3_02(ws)
+    edit_in_place(ws.master_path, {("4.11", SMILEY): "gul"})
+    agreement = ws.path / "agreement.yaml"
+    text = agreement.read_text(encoding="utf-8")
+    agreement.write_text(text.replace("Vision 2029", "Vision 2030", 1), encoding="utf-8")
+    for run in (ws.summary, lambda: ws.issue("1", again=True)):
+        with pytest.raises(WorkspaceError) as caught:
+            run()
+        assert str(caught.value) == (
+            f"{ws.master_path} holds edits made before agreement.yaml was changed, and they "
+            "can be merged only with the agreement as it was: restore agreement.yaml, run the "
+            "command again (the edits are merged), then change agreement.yaml again; or move "
+            f"{ws.master_path} out of the workspace to go on without its edits. Nothing was done."
+        )
+    agreement.write_text(text, encoding="utf-8")
+    ws.summary()
+    assert answers(ws)[(R1, "4.11", "milestone")] == "partly"
+    with Ledger(ws.ledger_path) as ledger:  # one rejection recorded for the two refusals
+        assert [r.verdict for r in ledger.receipts() if r.file == "master.xlsx"] == [
+            "rejected",
+            "accepted",
+        ]
+
+
+def test_issue_merges_the_masters_edits_before_the_next_round(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    edit_in_place(ws.master_path, {("4.11", SMILEY): "rød", ("4.11", STATUS): "Udskudt."})
+    assert ws.master_edited()
+    status = CliRunner().invoke(cli, ["status", str(ws.path)])
+    assert f"{ws.master_path} has edits not merged yet" in status.output
+    result = CliRunner().invoke(cli, ["issue", str(ws.path), "--round", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"{ws.master_path} had been edited: its changes were merged first." in result.output
+    assert answers(ws)[(R1, "4.11", "milestone")] == "not_met"
+    # Round 2's workbooks show the edit among round 1's answers, and so does the master.
+    round_2 = workbook(ws, SOS, 2)
+    book = openpyxl.load_workbook(round_2)
+    sheet = book["4. Sundhed, Ældre og Voksne…"]
+    heads = {c.value: c.column for c in sheet[2]}
+    row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == "4.11")
+    assert sheet.cell(row, heads[SMILEY]).value == "☹️ Ikke opfyldt"
+    assert master_value(ws, "4.11", SMILEY) == "☹️ Ikke opfyldt"
+    assert not ws.master_edited()
+
+
+def test_summary_json_merges_the_masters_edits_and_prints_only_json(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    edit_in_place(ws.master_path, {("4.11", SMILEY): "grøn"})
+    result = CliRunner().invoke(cli, ["summary", str(ws.path), "--json"])
+    assert result.exit_code == 0
+    json.loads(result.stdout)  # nothing but the figures on standard output
+    assert answers(ws)[(R1, "4.11", "milestone")] == "met"
+
+
 # 2. A decided conflict stays decided.
 
 

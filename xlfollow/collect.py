@@ -49,6 +49,7 @@ except ImportError:  # Windows: no limits on the reader processes
 Key = tuple[str, str]
 
 __all__ = [
+    "AGREEMENT_CHANGED",
     "SUPERSEDES_EARLIER",
     "FileRead",
     "FileReport",
@@ -67,6 +68,12 @@ __all__ = [
 
 SUPERSEDES_EARLIER = Text("a correction: it supersedes the earlier file of the same issue")
 """The note on a file that corrects an earlier one of the same issue."""
+AGREEMENT_CHANGED = Text(
+    "the agreement has changed since this workbook was issued; issue the round "
+    "again (xlfollow issue --again) and send the new workbook, or restore the "
+    "agreement"
+)
+"""Why a workbook issued under another agreement is rejected."""
 
 
 class Verdict(StrEnum):
@@ -391,6 +398,10 @@ def receive_file(
             if metadata.get("round") in definition.agreement.rounds:
                 named_round = metadata["round"]
             report.centre, report.round = named, named_round
+        if verdict is Verdict.REJECTED:
+            before = ledger.rejected_receipt(sha)
+            if before is not None and before.reason == report.reason:
+                return report  # read again, and rejected again for the same reason
         ledger.record_receipt(_receipt(report, received_at))
         return report
 
@@ -431,14 +442,7 @@ def receive_file(
             Text("its identifying data differs from what was issued with its id"),
         )
     if issue.fingerprint != intake.fingerprint:
-        return record(
-            Verdict.REJECTED,
-            Text(
-                "the agreement has changed since this workbook was issued; issue the round "
-                "again (xlfollow issue --again) and send the new workbook, or restore the "
-                "agreement"
-            ),
-        )
+        return record(Verdict.REJECTED, AGREEMENT_CHANGED)
     current = intake.current(issue.round)
     decided = intake.decided(issue.round)
     resolutions: list[Resolution] = []

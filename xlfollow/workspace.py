@@ -15,7 +15,14 @@ from typing import Concatenate, ParamSpec, TypeVar, Unpack
 
 from xlfollow.agreement import read_agreement
 from xlfollow.agreementwriter import dump_agreement
-from xlfollow.collect import FileReport, Intake, MergeReport, Verdict, imported_notes
+from xlfollow.collect import (
+    AGREEMENT_CHANGED,
+    FileReport,
+    Intake,
+    MergeReport,
+    Verdict,
+    imported_notes,
+)
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
 from xlfollow.issuing import IssuedFile, IssueResult, issue_round, recipients, write_master_file
@@ -311,10 +318,20 @@ class Workspace:
         definition = definition or self.load()
         shown = _shown(path, self.path)
         with Ledger(self.ledger_path) as ledger:
-            intake = Intake(definition, ledger)
-            report = intake.already_rejected(shown, digest)
-            if report is None:
-                (report,) = intake.receive_all([path], lambda _: shown)
+            # Read again even if these bytes were rejected before: what was wrong may
+            # have been put right since (the agreement restored, say).
+            (report,) = Intake(definition, ledger).receive_all([path], lambda _: shown)
+        if report.why == AGREEMENT_CHANGED:
+            raise WorkspaceError(
+                Text(
+                    "{path} holds edits made before agreement.yaml was changed, and they "
+                    "can be merged only with the agreement as it was: restore "
+                    "agreement.yaml, run the command again (the edits are merged), then "
+                    "change agreement.yaml again; or move {path} out of the workspace to "
+                    "go on without its edits. Nothing was done.",
+                    path=str(path),
+                )
+            )
         if report.verdict is not Verdict.ACCEPTED:
             raise WorkspaceError(
                 Text(
