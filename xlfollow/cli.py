@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from xlfollow.agreementwriter import write_agreement
-from xlfollow.collect import MergeReport, conflict_json
+from xlfollow.collect import FileReport, MergeReport, conflict_json
 from xlfollow.commandline import Group, current_terminal, progress_bar, set_language
 from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
@@ -178,13 +178,9 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
     Example:
       xlfollow issue budget2018 --round 1
     """
-    out, workspace = current_terminal(), Workspace(directory)
-    _master_edits(workspace)
-    previous = workspace.previous_round(round_text)
-    if previous is not None:
-        out.outstanding(previous)
+    out, workspace = current_terminal(), _said_workspace(directory)
     with progress_bar(Text("Writing")) as progress:
-        result = workspace.issue(round_text, again, progress)
+        result = workspace.issue(round_text, again, progress, previous=out.outstanding)
     out.echo(
         Text(
             "Issued {round}: {count} workbooks in {folder}",
@@ -313,9 +309,7 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
     Example:
       xlfollow summary budget2018 --round 2
     """
-    workspace = Workspace(directory)
-    if not as_json:
-        _master_edits(workspace)
+    workspace = Workspace(directory) if as_json else _said_workspace(directory)
     result = workspace.summary(round_text)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -438,8 +432,7 @@ def resolve(
             out.say(Text("give ITEM and FIELD, after the workspace folder if it is not here"))
         )
     directory, item, field = (".", *words) if len(words) == 2 else words
-    workspace = Workspace(directory)
-    _master_edits(workspace)
+    workspace = _said_workspace(directory)
     conflict = workspace.resolve(item, field, round_text, take, value)
     out.echo(
         Text(
@@ -451,19 +444,24 @@ def resolve(
     )
 
 
-def _master_edits(workspace: Workspace) -> None:
-    """Merge finance's edits in master.xlsx before a command writes it anew, and say so."""
-    report = workspace.merge_master_edits()
-    if report is not None:
-        out = current_terminal()
+def _said_workspace(directory: Path | str) -> Workspace:
+    """The workspace of a command that writes master.xlsx anew: finance's edits in it,
+    merged first, are said, as merge says a file."""
+    out = current_terminal()
+    workspace = Workspace(directory)
+
+    def said(report: FileReport) -> None:
         out.echo(
             Text(
                 "{master} had been edited: its changes were merged first.",
                 master=str(workspace.master_path),
             )
         )
-        out.merge(MergeReport([report]), workspace.load().agreement)
+        out.files(MergeReport([report]))
         out.echo()
+
+    workspace.on_master_edits = said
+    return workspace
 
 
 def main() -> None:

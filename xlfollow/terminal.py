@@ -82,7 +82,7 @@ class Terminal:
         if not report.files:
             self.echo(Text("No new files to merge."))
         else:
-            self._files(report)
+            self.files(report)
         if report.conflicts:
             self.echo()
             self.echo(
@@ -126,7 +126,7 @@ class Terminal:
             ],
         )
 
-    def _files(self, report: MergeReport) -> None:
+    def files(self, report: MergeReport) -> None:
         """A line per file with its round, verdict and cell counts, then each one's
         problems."""
         self.table(

@@ -104,8 +104,13 @@ def _changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
 class Workspace:
     """A folder with an agreement, its settings and its ledger."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(
+        self, path: Path | str, *, on_master_edits: Callable[[FileReport], None] | None = None
+    ) -> None:
         self.path = Path(path)
+        self.on_master_edits = on_master_edits
+        """Told the report of finance's edits in master.xlsx, when a command that writes
+        the master anew merges them first (`merge` lists them among its files)."""
         self._holding = False
 
     @property
@@ -217,15 +222,21 @@ class Workspace:
 
     @_changes_it("issue")
     def issue(
-        self, round_text: str, again: bool = False, progress: Progress | None = None
+        self,
+        round_text: str,
+        again: bool = False,
+        progress: Progress | None = None,
+        *,
+        previous: Callable[[RoundStatus], None] | None = None,
     ) -> IssueResult:
         """Write the master and one workbook per centre for a round, and record them.
 
         The files go to outbox/round-N/; every editable cell's value as issued is
         recorded in the ledger, as the base the merge compares returns with.
         master.xlsx is written anew for the latest round issued, after finance's
-        edits in it are merged. `progress`, if given, is told (workbooks done,
-        workbooks in all) after each.
+        edits in it are merged. `previous`, if given, is told where the round
+        before stands (what it still lacks), before anything is written;
+        `progress` (workbooks done, workbooks in all) after each workbook.
         """
         definition = self.load()
         round_index = self._round_index(definition, round_text)
@@ -240,6 +251,12 @@ class Workspace:
                     )
                 )
         self.merge_master_edits(definition)
+        if previous is not None and round_index > 0:
+            with Ledger(self.ledger_path) as ledger:
+                earlier = definition.agreement.rounds[round_index - 1]
+                issued_before = bool(ledger.issues(earlier))
+            if issued_before:
+                previous(self._round_status(definition, earlier)[0])
         result = issue_round(
             self.path, self.ledger_path, definition, round_index, self.answers(definition), progress
         )
@@ -332,19 +349,21 @@ class Workspace:
                     path=str(path),
                 )
             )
-        if report.verdict is not Verdict.ACCEPTED:
-            raise WorkspaceError(
-                Text(
-                    "{path} has been changed since xlfollow wrote it, and its changes cannot "
-                    "be merged: {why}. It is left as it is, and nothing else was done. Open it, "
-                    "save it again as .xlsx (Excel Workbook) and run the command again; or, to "
-                    "go on without its changes, move it out of the workspace, and xlfollow "
-                    "writes a new one.",
-                    path=str(path),
-                    why=report.why or Text("it is not a workbook xlfollow issued"),
-                )
+        if report.verdict is Verdict.ACCEPTED:
+            if self.on_master_edits is not None:
+                self.on_master_edits(report)
+            return report
+        raise WorkspaceError(
+            Text(
+                "{path} has been changed since xlfollow wrote it, and its changes cannot "
+                "be merged: {why}. It is left as it is, and nothing else was done. Open it, "
+                "save it again as .xlsx (Excel Workbook) and run the command again; or, to "
+                "go on without its changes, move it out of the workspace, and xlfollow "
+                "writes a new one.",
+                path=str(path),
+                why=report.why or Text("it is not a workbook xlfollow issued"),
             )
-        return report
+        )
 
     @_changes_it("write master.xlsx")
     def write_master(self, definition: Definition | None = None) -> Path | None:
@@ -468,19 +487,6 @@ class Workspace:
         if not rounds:
             raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
         return max(definition.agreement.rounds.index(r) for r in rounds)
-
-    def previous_round(self, round_text: str) -> RoundStatus | None:
-        """Where the round before a round stands, if it has been issued: what it still
-        lacks is worth saying before the next round goes out."""
-        definition = self.load()
-        index = self._round_index(definition, round_text)
-        if index == 0:
-            return None
-        previous = definition.agreement.rounds[index - 1]
-        with Ledger(self.ledger_path) as ledger:
-            if not ledger.issues(previous):
-                return None
-        return self._round_status(definition, previous)[0]
 
     def conflicts(self) -> list[ConflictRecord]:
         """The open conflicts of every round, oldest first."""
