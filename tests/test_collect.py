@@ -113,18 +113,14 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
     # (K, L), the economy smiley with its note and the deviation (Q, R, V).
     assert file.cells["refused"] == 5
     reasons = {p.cell: p.reason for p in file.problems}
-    assert reasons["L3"] == (
-        "not taken: 3. Sammenhængende udviklingsfo…!K3 beside it was refused, and a smiley "
-        "is taken only together with its notes"
+    sheet = "3. Sammenhængende udviklingsfo…"
+    tail = (
+        "of the same answer was refused; a smiley is taken only together with its note "
+        "(and the economy's with the expected deviation)"
     )
-    assert (
-        reasons["Q3"]
-        == reasons["R3"]
-        == (
-            "not taken: 3. Sammenhængende udviklingsfo…!V3 beside it was refused, and a smiley "
-            "is taken only together with its notes"
-        )
-    )
+    assert reasons["L3"] == f"{sheet}!L3: not taken, as {sheet}!K3 {tail}"
+    assert reasons["Q3"] == f"{sheet}!Q3: not taken, as {sheet}!V3 {tail}"
+    assert reasons["R3"] == f"{sheet}!R3: not taken, as {sheet}!V3 {tail}"
     assert reasons["K3"] == (
         f"{ws.path / 'inbox' / 'sos.xlsx'}, sheet '3. Sammenhængende udviklingsfo…', cell K3: "
         '"Grøøn" is not a milestone smiley; choose one of "😊 Opfyldt", "😐 Delvist opfyldt", '
@@ -359,7 +355,8 @@ def test_merge_json_and_exit_status(ws: Workspace) -> None:
     problem, note = file["problems"]
     assert (problem["item"], problem["field"], problem["value"]) == ("4.11", "milestone", "lilla")
     assert (note["item"], note["field"], note["value"]) == ("4.11", "milestone_note", "")
-    assert note["reason"].startswith("not taken: 4. Sundhed, Ældre og Voksne…!K")
+    assert note["reason"].startswith("4. Sundhed, Ældre og Voksne…!L")
+    assert ": not taken, as 4. Sundhed, Ældre og Voksne…!K" in note["reason"]
     assert data["totals"]["files"] == 1 and data["totals"]["open_conflicts"] == 0
     fill(outbox(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
     result = CliRunner().invoke(cli, ["merge", str(ws.path)])

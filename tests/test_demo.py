@@ -29,7 +29,7 @@ def test_the_demo_stages_what_it_says(demo: DemoResult) -> None:
     assert refused.value == "lilla" and refused.field == "milestone"
     assert "is not a milestone smiley" in refused.reason
     assert (its_note.item, its_note.field) == (refused.item, "milestone_note")
-    assert its_note.reason.startswith("not taken: ")
+    assert ": not taken, as " in its_note.reason
     (again,) = demo.correction.files
     assert again.centre == demo.corrected and again.cells["accepted"] == 1
     (conflict,) = demo.correction.conflicts

@@ -292,8 +292,8 @@ def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None
         Outcome.ACCEPTED,
     ]
     assert str(plan.results[1].reason) == (
-        "not taken: Ark!K3 beside it was refused, and a smiley is taken only together "
-        "with its notes"
+        "Ark!L3: not taken, as Ark!K3 of the same answer was refused; a smiley is taken "
+        "only together with its note (and the economy's with the expected deviation)"
     )
     assert plan.updates == {("1", "economy"): "kept"}
 

@@ -19,7 +19,6 @@ from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 from xlfollow.textimport import import_text_file
-from xlfollow.texts import Label
 from xlfollow.workspace import Workspace, example_names
 
 __all__ = ["cli", "main"]
@@ -256,6 +255,15 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
             Text("Open conflicts ({count}); decide with xlfollow resolve:", count=len(conflicts))
         )
         out.conflicts(conflicts, workspace.load().agreement)
+    waiting = workspace.waiting()
+    if waiting:
+        out.echo()
+        out.echo(
+            Text(
+                "Files in inbox/ not merged yet: {count} (xlfollow merge merges them).",
+                count=len(waiting),
+            )
+        )
     if workspace.master_edited():
         out.echo()
         out.echo(
@@ -433,15 +441,8 @@ def resolve(
         )
     directory, item, field = (".", *words) if len(words) == 2 else words
     workspace = _said_workspace(directory)
-    conflict = workspace.resolve(item, field, round_text, take, value)
-    out.echo(
-        Text(
-            'Decided "{answer}" of item {item} ({round}).',
-            item=conflict.item,
-            answer=Label(f"field_{conflict.answer.value}"),
-            round=conflict.round,
-        )
-    )
+    decision = workspace.resolve(item, field, round_text, take, value)
+    out.decision(decision, workspace.load().agreement)
 
 
 def _said_workspace(directory: Path | str) -> Workspace:

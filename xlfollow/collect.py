@@ -58,6 +58,7 @@ __all__ = [
     "RefusedCell",
     "Verdict",
     "conflict_json",
+    "current_answers",
     "imported_notes",
     "read_file",
     "receive_file",
@@ -224,13 +225,18 @@ def imported_notes(agreement: Agreement) -> dict[AnswerKey, str]:
     return found
 
 
-def imported_answers(definition: Definition, round_name: str) -> dict[tuple[str, str], Current]:
-    """A round's status notes imported with the agreement, as current values."""
-    return {
+def current_answers(
+    definition: Definition, ledger: Ledger, round_name: str
+) -> dict[tuple[str, str], Current]:
+    """A round's current answers by (item, field), with their sources: the status notes
+    imported with the agreement, then the ledger's."""
+    found = {
         (item, field): Current(value, IMPORTED)
         for (round_of, item, field), value in imported_notes(definition.agreement).items()
         if round_of == round_name
     }
+    found.update(ledger.current(round_name))
+    return found
 
 
 class Intake:
@@ -254,9 +260,7 @@ class Intake:
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
         """A round's current answers: the imported notes, then the ledger's."""
         if round_name not in self._current:
-            found = imported_answers(self.definition, round_name)
-            found.update(self.ledger.current(round_name))
-            self._current[round_name] = found
+            self._current[round_name] = current_answers(self.definition, self.ledger, round_name)
         return self._current[round_name]
 
     def decided(self, round_name: str) -> dict[tuple[str, Answer], list[Decided]]:
@@ -311,17 +315,27 @@ class Intake:
             if isinstance(report.get("reason_text"), dict)
             else Text("{reason}", reason=earlier.reason)
         )
+        when = earlier.received_at[:16].replace("T", " ")
+        if earlier.file == shown:
+            said = Text(
+                "rejected already {when}: {why}. Remove it from inbox/, or name it on the "
+                "command line to read it again",
+                when=when,
+                why=why,
+            )
+        else:
+            said = Text(
+                "the same file as {file}, rejected {when}: {why}. Remove it from inbox/, or "
+                "name it on the command line to read it again",
+                file=earlier.file,
+                when=when,
+                why=why,
+            )
         return FileReport(
             shown,
             sha256,
             Verdict.ALREADY_REJECTED,
-            Text(
-                "the same file as {file}, rejected {when}: {why}. Remove it from inbox/, or "
-                "name it on the command line to read it again",
-                file=earlier.file,
-                when=earlier.received_at[:16].replace("T", " "),
-                why=why,
-            ),
+            said,
             centre=earlier.centre,
             round=earlier.round,
             issue_id=earlier.issue_id,

@@ -228,8 +228,8 @@ def merge_cells(
         refused = [i for i in members if (r := results[i]) and r.outcome is Outcome.REFUSED]
         pending = [i for i in members if results[i] is None]
         if refused:
-            why = _refused_with(submitted[refused[0]])
             for index in pending:
+                why = _refused_with(submitted[index], submitted[refused[0]])
                 results[index] = CellResult(submitted[index], Outcome.REFUSED, why)
         elif pending:
             merged.add((item, name))
@@ -264,13 +264,18 @@ def _twice(cell: SubmittedCell, earlier: SubmittedCell) -> Text:
     )
 
 
-def _refused_with(cell: SubmittedCell) -> Text:
-    where = f"{cell.sheet}!{cell.cell}" if cell.sheet else cell.field
+def _refused_with(cell: SubmittedCell, refused: SubmittedCell) -> Text:
+    """Why a cell is not taken when another cell of its answer was refused."""
     return Text(
-        "not taken: {where} beside it was refused, and a smiley is taken only together "
-        "with its notes",
-        where=where,
+        "{cell}: not taken, as {refused} of the same answer was refused; a smiley is taken "
+        "only together with its note (and the economy's with the expected deviation)",
+        cell=_where(cell),
+        refused=_where(refused),
     )
+
+
+def _where(cell: SubmittedCell) -> str:
+    return f"{cell.sheet}!{cell.cell}" if cell.sheet else f"{cell.item} {cell.field}"
 
 
 @dataclass

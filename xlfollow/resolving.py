@@ -8,18 +8,21 @@ milepæl", "Milestone status") or by its code (milestone_note).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from xlfollow.collect import imported_answers
+from xlfollow.collect import current_answers
 from xlfollow.danish import parse_amount
 from xlfollow.errors import WorkspaceError
-from xlfollow.layout import Field, smiley_code
+from xlfollow.layout import Answer, Field, smiley_code
 from xlfollow.ledger import ConflictRecord, Ledger, Resolution
+from xlfollow.merge import Current
 from xlfollow.messages import Joined, Language, Text, ValueProblem
 from xlfollow.model import Definition
 from xlfollow.texts import Label, texts
 
-__all__ = ["CURRENT", "INCOMING", "decide", "field_named", "typed_value"]
+__all__ = ["CURRENT", "INCOMING", "Decision", "decide", "field_named", "typed_value"]
 
 CURRENT = frozenset({"current", "keep", "nuværende", "behold"})
 """What `--take` takes for the current answer, whoever gave it."""
@@ -51,7 +54,7 @@ def decide(
     round_name: str | None,
     take: str | None,
     value: str | None,
-) -> ConflictRecord:
+) -> Decision:
     """Decide the open conflicts on an item's answer (of a round, if given): keep the
     current answer, take the one `take` names (its source, or current or incoming), or
     give the named field `value`. The conflict decided; WorkspaceError if there is none,
@@ -107,25 +110,45 @@ def decide(
                 )
             )
         conflict = open_ones[-1]
-        ids = [c.conflict_id for c in open_ones]
         if take is not None:
             chosen = _chosen(open_ones, take)
             if chosen is None:
-                ledger.resolve(Resolution.keep(open_ones, "kept current"))
+                resolution = Resolution.keep(open_ones, "kept current")
             else:
-                how = f"took {chosen.incoming_source}"
-                ledger.resolve(Resolution.take(open_ones, chosen, how))
+                resolution = Resolution.take(open_ones, chosen, f"took {chosen.incoming_source}")
         else:
             assert value is not None
-            now = imported_answers(definition, conflict.round)
-            now.update(ledger.current(conflict.round))
-            decided = {
-                f: now[(item, f)].value if (item, f) in now else "" for f in conflict.incoming
-            }
+            now = current_answers(definition, ledger, conflict.round)
+            decided = {f: (now.get((item, f)) or _BLANK).value for f in conflict.incoming}
             decided[field.value] = typed_value(definition, field, value)
-            how = f"set {field.value} to {value!r}"
-            ledger.resolve(Resolution(tuple(ids), how, decided, "resolve"))
-    return conflict
+            resolution = Resolution(
+                tuple(c.conflict_id for c in open_ones),
+                f"set {field.value} to {value!r}",
+                decided,
+                "resolve",
+            )
+        ledger.resolve(resolution)
+    if resolution.values is None:
+        stands, source = conflict.current, conflict.current_source
+    else:
+        stands, source = resolution.values, resolution.source
+    return Decision(conflict.round, item, answer, stands, source, len(open_ones))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A conflict decided: the answer that stands, where it came from, and how many
+    open conflicts on it were closed."""
+
+    round: str
+    item: str
+    answer: Answer
+    values: Mapping[str, str]
+    source: str
+    closed: int
+
+
+_BLANK = Current("", "")
 
 
 def _chosen(open_ones: list[ConflictRecord], take: str) -> ConflictRecord | None:

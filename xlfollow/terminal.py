@@ -21,9 +21,10 @@ from xlfollow.mailing import MailReport
 from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, SmileyScale
 from xlfollow.overview import Overview
+from xlfollow.resolving import Decision
 from xlfollow.status import CentreStatus, RoundStatus
 from xlfollow.summary import NO_MILESTONE, UNANSWERED, Summary
-from xlfollow.texts import texts
+from xlfollow.texts import Label, texts
 
 __all__ = ["Terminal"]
 
@@ -126,6 +127,21 @@ class Terminal:
             ],
         )
 
+    def decision(self, decision: Decision, agreement: Agreement) -> None:
+        """A conflict decided: the answer that stands, from whom, and what was closed."""
+        self.echo(
+            Text(
+                'Decided "{answer}" of item {item} ({round}): {values}, from {source}.',
+                answer=Label(f"field_{decision.answer.value}"),
+                item=decision.item,
+                round=decision.round,
+                values=answer_text(agreement, decision.values, self.language, " · "),
+                source=decision.source,
+            )
+        )
+        if decision.closed > 1:
+            self.echo(Text("Conflicts closed with it: {count}.", count=decision.closed))
+
     def files(self, report: MergeReport) -> None:
         """A line per file with its round, verdict and cell counts, then each one's
         problems."""
@@ -216,17 +232,16 @@ class Terminal:
             return
         parts = [
             Text(
-                "{round} still lacks {missing} smileys from {count} centres: {centres}.",
+                "{round} still lacks smileys: {missing} in all, from {centres}.",
                 round=status.round,
                 missing=missing,
-                count=len(centres),
                 centres="; ".join(centres),
             )
             if missing
             else Text("{round} has every smiley.", round=status.round)
         ]
         if conflicts:
-            parts.append(Text("{count} conflicts are still open.", count=conflicts))
+            parts.append(Text("Conflicts still open: {count}.", count=conflicts))
         parts.append(
             Text(
                 "Late answers to it are still merged; changes to answers already given "

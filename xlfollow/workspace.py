@@ -38,7 +38,7 @@ from xlfollow.mailing import MailReport, ServerOptions, remind_round, send_round
 from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.overview import Overview, describe
-from xlfollow.resolving import decide
+from xlfollow.resolving import Decision, decide
 from xlfollow.settings import SETTINGS_FILE, agreement_file, read_settings
 from xlfollow.settingswriter import settings_template
 from xlfollow.status import RoundStatus, round_status
@@ -488,6 +488,11 @@ class Workspace:
             raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
         return max(definition.agreement.rounds.index(r) for r in rounds)
 
+    def waiting(self) -> list[Path]:
+        """The files in inbox/ not merged yet (nor rejected before)."""
+        with Ledger(self.ledger_path) as ledger:
+            return _inbox_files(self, ledger)[0]
+
     def conflicts(self) -> list[ConflictRecord]:
         """The open conflicts of every round, oldest first."""
         with Ledger(self.ledger_path) as ledger:
@@ -527,7 +532,7 @@ class Workspace:
         round_text: str | None = None,
         take: str | None = None,
         value: str | None = None,
-    ) -> ConflictRecord:
+    ) -> Decision:
         """Decide an open conflict on an item's answer, named by any of its fields (by
         code, or as the sheets name it): take one of its sources' answers (or "current"
         or "incoming"), or give the named field a value. Finance's edits in master.xlsx
