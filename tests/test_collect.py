@@ -268,6 +268,8 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
             "Skoler, Institutioner og Kultur",
             "☹️ Ikke opfyldt",
             "Social og Sundhed",
+            "Skoler, Institutioner og Kultur har givet et andet svar, siden projektmappen blev "
+            "udsendt; står åben, intet er overskrevet",
             None,
         )
     ]
@@ -287,7 +289,7 @@ def test_master_decisions_resolve_conflicts(ws: Workspace) -> None:
     master = ws.path / "master.xlsx"
     book = openpyxl.load_workbook(master)
     sheet = book["Konflikter"]
-    sheet.cell(3, 10).value = "Tag indkommende"
+    sheet.cell(3, sheet.max_column).value = "Tag indkommende"
     book.save(ws.path / "inbox" / "master-back.xlsx")
     report = ws.merge()
     (file,) = report.files

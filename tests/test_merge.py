@@ -63,7 +63,7 @@ def test_the_table_of_the_design() -> None:
     assert conflict.current_source == "SIK"
     assert (
         str(conflict.reason)
-        == "SIK changed it to 'met' since it was issued; kept open, nothing overwritten"
+        == "SIK gave another answer since this workbook was issued; kept open, nothing overwritten"
     )
 
 

@@ -367,6 +367,16 @@ def test_last_rounds_workbook_changing_an_answer_needs_a_person(ws: Workspace) -
     assert (conflict["round"], conflict["item"], conflict["answer"]) == (R1, "3.01", "milestone")
     assert conflict["current"]["milestone"] == "met"
     assert conflict["incoming"]["milestone"] == "not_met"
+    assert conflict["reason"] == (
+        f"this workbook is for {R1}, and {R2} has been issued since: a change to an answer "
+        f"given for {R1} needs a person; kept open, nothing overwritten"
+    )
+    konflikter = openpyxl.load_workbook(ws.master_path)["Konflikter"]
+    (row,) = [r for r in konflikter.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert row[9] == (
+        f"projektmappen er til {R1}, og {R2} er udsendt siden: en ændring af et svar, der "
+        f"allerede er givet for {R1}, skal afgøres af en person; holdt åben, intet overskrevet"
+    )
     got = answers(ws)
     assert (
         got[(R1, "3.01", "milestone")] == "met"

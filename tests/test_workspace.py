@@ -155,6 +155,7 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
         db.execute("DROP TABLE issued_sets")
         db.execute("DROP TABLE messages")
         db.execute("DROP TABLE concurrences")
+        db.execute("ALTER TABLE conflicts DROP COLUMN reason")
         db.execute("ALTER TABLE conflicts RENAME COLUMN answer TO field")
         db.executemany(
             "INSERT INTO issued_cells (issue_id, item, field, value, editable) "
@@ -180,6 +181,7 @@ def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> No
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
     with sqlite3.connect(workspace.ledger_path) as db:
         db.execute("DROP TABLE concurrences")
+        db.execute("ALTER TABLE conflicts DROP COLUMN reason")
         db.execute("ALTER TABLE conflicts RENAME COLUMN answer TO field")
         db.execute(
             "INSERT INTO receipts (file, sha256, received_at, verdict, reason, report) "

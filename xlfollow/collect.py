@@ -205,6 +205,7 @@ def conflict_json(conflict: ConflictRecord) -> dict[str, object]:
         "concurring": list(conflict.concurring),
         "incoming": dict(conflict.incoming),
         "incoming_source": conflict.incoming_source,
+        "reason": str(conflict.reason) if conflict.reason is not None else "",
     }
 
 

@@ -144,6 +144,8 @@ _MIGRATIONS = {
         "UPDATE conflicts SET field = CASE WHEN field IN ('milestone', 'milestone_note') "
         "THEN 'milestone' ELSE 'economy' END",
         "ALTER TABLE conflicts RENAME COLUMN field TO answer",
+        # Why it is a conflict, as a message to say in either language (JSON).
+        "ALTER TABLE conflicts ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
         # A source whose answer is the same as the current one, from another source:
         # a conflict on it shows both, and a decision against it holds for both.
         """CREATE TABLE concurrences (
@@ -518,8 +520,8 @@ class Ledger:
             )
             db.executemany(
                 "INSERT INTO conflicts (round, item, answer, base, current, current_source, "
-                "incoming, incoming_source, receipt_id, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')",
+                "incoming, incoming_source, receipt_id, status, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
                 (
                     (
                         round_name,
@@ -531,6 +533,7 @@ class Ledger:
                         _packed(conflict.incoming),
                         source,
                         receipt_id,
+                        json.dumps(conflict.reason.to_json(), ensure_ascii=False),
                     )
                     for conflict in plan.conflicts
                 ),
@@ -630,7 +633,7 @@ _RECEIPT_COLUMNS = (
 )
 _CONFLICT_COLUMNS = (
     "conflict_id, round, item, answer, base, current, current_source, incoming, "
-    "incoming_source, receipt_id, status, resolution"
+    "incoming_source, receipt_id, status, resolution, reason"
 )
 
 
@@ -703,6 +706,8 @@ class ConflictRecord:
     status: str
     """open, resolved or superseded."""
     resolution: str
+    reason: Text | None = None
+    """Why it is a conflict; None for one recorded before ledger schema 6."""
     concurring: tuple[str, ...] = ()
     """Other sources whose last answer is the current one: a person deciding sees them."""
 
@@ -714,7 +719,7 @@ class ConflictRecord:
 
 def _conflict(row: tuple[object, ...]) -> ConflictRecord:
     cid, round_name, item, answer, base, current, c_source, incoming, i_source, *rest = row
-    receipt, status, resolution = rest
+    receipt, status, resolution, reason = rest
     return ConflictRecord(
         int(str(cid)),
         str(round_name),
@@ -728,6 +733,7 @@ def _conflict(row: tuple[object, ...]) -> ConflictRecord:
         int(str(receipt)),
         str(status),
         str(resolution),
+        Text.from_json(json.loads(str(reason))) if reason else None,
     )
 
 

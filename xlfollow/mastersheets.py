@@ -14,7 +14,7 @@ from xlfollow.texts import Texts
 
 __all__ = ["write_conflict_sheet", "write_received_sheet"]
 
-_WIDTHS = (8, 20, 10, 16, 30, 30, 20, 30, 20, 20)
+_WIDTHS = (8, 20, 10, 16, 30, 30, 20, 30, 20, 40, 20)
 
 
 def write_conflict_sheet(
@@ -43,6 +43,7 @@ def write_conflict_sheet(
             "\n".join(conflict.current_sources),
             answer_text(agreement, conflict.incoming, language),
             conflict.incoming_source,
+            conflict.reason.say(language) if conflict.reason is not None else "",
         ]
         sheet.write_number(row, 0, conflict.conflict_id, formats.locked_text)
         for col, value in enumerate(values, 1):

@@ -354,9 +354,9 @@ class _Merger:
             reason = Text("agrees with {source}", source=source)
             return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
         reason = Text(
-            "{source} changed it to {value} since it was issued; kept open, nothing overwritten",
+            "{source} gave another answer since this workbook was issued; kept open, "
+            "nothing overwritten",
             source=source,
-            value=_said(current),
         )
         return self._conflict(item, kind, cells, now, issued, reason)
 
@@ -462,8 +462,3 @@ _NOTHING = Current("", "")
 def _values(cells: list[SubmittedCell]) -> dict[str, str]:
     """An answer's values by field."""
     return {cell.field: cell.value for cell in cells}
-
-
-def _said(values: tuple[str, ...]) -> str:
-    """An answer's values for a reason: the one value as it was said before, else all."""
-    return ", ".join(repr(value) for value in values)
