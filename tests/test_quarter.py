@@ -405,6 +405,34 @@ def test_the_merge_table_shows_each_files_round(ws: Workspace) -> None:
     assert lines[1].startswith(f"sos.xlsx  {SOS}  {R1}  accepted")
 
 
+def test_an_earlier_rounds_answer_changed_in_a_later_rounds_workbook_is_refused_and_said(
+    ws: Workspace,
+) -> None:
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos-1.xlsx", {("3.01", SMILEY): "grøn"})
+    ws.merge()
+    ws.issue("2")
+    # Finance types over round 1's smiley of 3.01 (shown locked) in the round-2 master,
+    # and answers round 2 for 4.11.
+    edit_in_place(ws.master_path, {("3.01", SMILEY): "rød", ("4.11", SMILEY_2): "grøn"})
+    report = ws.merge()
+    (master,) = report.files
+    assert master.cells["refused"] == 1 and master.cells["accepted"] == 1
+    (problem,) = master.problems
+    assert (problem.item, problem.field, problem.value) == ("3.01", "milestone", "not_met")
+    assert problem.reason == (
+        f"{CHAPTER_3}!{problem.cell}: {R1}'s answers are shown here locked, and a workbook for "
+        f"{R2} does not change them; the change is not taken. To change {R1}'s, issue it "
+        f'again (xlfollow issue --round "{R1}" --again) and merge its workbook'
+    )
+    assert report.needs_a_person
+    got = answers(ws)
+    assert (got[(R1, "3.01", "milestone")], got[(R2, "4.11", "milestone")]) == ("met", "met")
+    # Unchanged, the earlier rounds' answers say nothing: a centre's round-2 return.
+    fill(workbook(ws, SOS, 2), ws.path / "inbox" / "sos-2.xlsx", {("4.11", SMILEY_2): "gul"})
+    (centre,) = ws.merge().files
+    assert centre.cells["refused"] == 0 and centre.problems == []
+
+
 # 4. A smiley and its note are one answer.
 
 

@@ -149,7 +149,7 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
     result = workspace.issue("1")
     sos = next(f for f in result.files if f.recipient == "Social og Sundhed")
     with Ledger(workspace.ledger_path) as ledger:
-        editable, shown = ledger.issued_sets(sos.issue_id)
+        editable, shown, _ = ledger.issued_sets(sos.issue_id)
     # The ledger as schema 3 kept it: a row per cell, none of the later tables.
     with sqlite3.connect(workspace.ledger_path) as db:
         db.execute("DROP TABLE issued_sets")
@@ -166,7 +166,7 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
         db.execute("PRAGMA user_version = 3")
     db.close()
     with Ledger(workspace.ledger_path) as ledger:
-        assert ledger.issued_sets(sos.issue_id) == (editable, shown)
+        assert ledger.issued_sets(sos.issue_id) == (editable, shown, {})
     returned = fill(sos.path, workspace.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
     (file,) = workspace.merge([returned]).files
     assert file.verdict == "accepted" and file.cells["accepted"] == 1

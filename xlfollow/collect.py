@@ -26,7 +26,14 @@ from pathlib import Path
 from xlfollow.agreement import fingerprint
 from xlfollow.danish import slug
 from xlfollow.layout import Answer
-from xlfollow.ledger import AnswerKey, ConflictRecord, Ledger, ReceiptRecord, Resolution
+from xlfollow.ledger import (
+    AnswerKey,
+    ConflictRecord,
+    IssuedSets,
+    Ledger,
+    ReceiptRecord,
+    Resolution,
+)
 from xlfollow.merge import (
     IMPORTED,
     Current,
@@ -256,7 +263,7 @@ class Intake:
         """The index of the latest round issued: answers to the rounds before are settled."""
         self._current: dict[str, dict[tuple[str, str], Current]] = {}
         self._decided: dict[str, dict[tuple[str, Answer], list[Decided]]] = {}
-        self._issued: dict[str, tuple[dict[Key, str], dict[Key, str]]] = {}
+        self._issued: dict[str, IssuedSets] = {}
 
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
         """A round's current answers: the imported notes, then the ledger's."""
@@ -282,8 +289,8 @@ class Intake:
             return None
         return LateRound(round_name, rounds[self.latest_round])
 
-    def issued(self, issue_id: str) -> tuple[dict[Key, str], dict[Key, str]]:
-        """An issue's cells as issued: the editable ones, and those shown locked."""
+    def issued(self, issue_id: str) -> IssuedSets:
+        """An issue's answer cells as issued."""
         if issue_id not in self._issued:
             self._issued[issue_id] = self.ledger.issued_sets(issue_id)
         return self._issued[issue_id]
@@ -469,7 +476,7 @@ def receive_file(
         current, decided = _as_decided(
             resolutions, ledger.conflicts(), issue.round, current, decided
         )
-    base, shown_locked = intake.issued(issue.issue_id)
+    base, shown_locked, shown_earlier = intake.issued(issue.issue_id)
     same_issue = ledger.receipts_of_issue(issue.issue_id)
     source = source_label(issue.recipient)
     late = intake.late(issue.round)
@@ -485,6 +492,7 @@ def receive_file(
         late=late,
     )
     _report_plan(report, plan, returned, len(same_issue))
+    _refuse_earlier(report, returned, shown_earlier, issue.round)
     if late is not None:
         report.notes.append(
             Text(
@@ -579,6 +587,40 @@ def _as_decided(
             for f, value in (resolution.values or {}).items():
                 current[(conflict.item, f)] = Current(value, resolution.source, resolution.receipt)
     return current, decided
+
+
+def _refuse_earlier(
+    report: FileReport,
+    returned: ReturnedWorkbook,
+    issued: dict[tuple[str, str, str], str],
+    round_name: str,
+) -> None:
+    """An earlier round's answer, shown locked, changed in the file (its protection lifted,
+    or finance's master): refused and said, never silently ignored."""
+    for cell in returned.earlier:
+        was = issued.get((cell.round, cell.item, cell.field))
+        if was is None or cell.value == was:
+            continue
+        report.cells[Outcome.REFUSED.value] += 1
+        report.problems.append(
+            RefusedCell(
+                cell.sheet,
+                cell.cell,
+                cell.item,
+                cell.field,
+                cell.value,
+                Text(
+                    "{sheet}!{cell}: {round}'s answers are shown here locked, and a workbook "
+                    "for {current} does not change them; the change is not taken. To change "
+                    '{round}\'s, issue it again (xlfollow issue --round "{round}" --again) '
+                    "and merge its workbook",
+                    sheet=cell.sheet,
+                    cell=cell.cell,
+                    round=cell.round,
+                    current=round_name,
+                ),
+            )
+        )
 
 
 def _report_plan(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from xlfollow.errors import XlfollowError
 from xlfollow.layout import Answer
@@ -28,6 +29,7 @@ __all__ = [
     "AnswerKey",
     "ConflictRecord",
     "IssueRecord",
+    "IssuedSets",
     "Ledger",
     "LedgerError",
     "MessageRecord",
@@ -183,6 +185,19 @@ class LedgerError(XlfollowError):
     """The ledger file is missing, damaged, or from an unknown version of xlfollow."""
 
 
+class IssuedSets(NamedTuple):
+    """An issue's answer cells as issued."""
+
+    editable: dict[tuple[str, str], str]
+    """By (item, field): the base a returned copy is merged against."""
+    shown: dict[tuple[str, str], str]
+    """By (item, field): the answers of rows shown locked (items a centre contributes to):
+    a stale copy of one is no change."""
+    earlier: dict[tuple[str, str, str], str]
+    """By (round, item, field): earlier rounds' answers shown locked (none recorded
+    before they were)."""
+
+
 @dataclass(frozen=True)
 class IssueRecord:
     """One workbook issued: to whom, for which round, and which file."""
@@ -290,11 +305,12 @@ class Ledger:
         issue: IssueRecord,
         cells: Iterable[tuple[str, str, str]],
         shown: Iterable[tuple[str, str, str]] = (),
+        earlier: Iterable[tuple[str, str, str, str]] = (),
     ) -> None:
-        """Record an issued workbook, the value of every editable cell it carried, and
-        of the answer cells it showed locked."""
+        """Record an issued workbook, the value of every editable cell it carried, of the
+        answer cells it showed locked, and of the earlier rounds' answers it showed."""
         with self.transaction() as db:
-            self._insert_issue(db, issue, cells, shown)
+            self._insert_issue(db, issue, cells, shown, earlier)
 
     @staticmethod
     def _insert_issue(
@@ -302,6 +318,7 @@ class Ledger:
         issue: IssueRecord,
         cells: Iterable[tuple[str, str, str]],
         shown: Iterable[tuple[str, str, str]],
+        earlier: Iterable[tuple[str, str, str, str]] = (),
     ) -> None:
         db.execute(
             "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -316,7 +333,10 @@ class Ledger:
                 issue.layout_version,
             ),
         )
-        packed = json.dumps({"editable": list(cells), "shown": list(shown)}, ensure_ascii=False)
+        packed = json.dumps(
+            {"editable": list(cells), "shown": list(shown), "earlier": list(earlier)},
+            ensure_ascii=False,
+        )
         db.execute(
             "INSERT INTO issued_sets (issue_id, cells) VALUES (?, ?)",
             (issue.issue_id, zlib.compress(packed.encode("utf-8"), 1)),
@@ -325,13 +345,18 @@ class Ledger:
     def record_issues(
         self,
         issues: Iterable[
-            tuple[IssueRecord, Iterable[tuple[str, str, str]], Iterable[tuple[str, str, str]]]
+            tuple[
+                IssueRecord,
+                Iterable[tuple[str, str, str]],
+                Iterable[tuple[str, str, str]],
+                Iterable[tuple[str, str, str, str]],
+            ]
         ],
     ) -> None:
         """Record several issued workbooks in one transaction (a whole round)."""
         with self.transaction() as db:
-            for issue, cells, shown in issues:
-                self._insert_issue(db, issue, cells, shown)
+            for issue, cells, shown, earlier in issues:
+                self._insert_issue(db, issue, cells, shown, earlier)
 
     def forget_issue(self, issue_id: str) -> None:
         """Remove an issue whose workbook could not be written after all (nothing can
@@ -367,29 +392,31 @@ class Ledger:
     def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, str], str]:
         """The value of each editable cell as issued (or, with editable=False, of each
         answer cell shown locked), by (item, field)."""
-        return self.issued_sets(issue_id)[0 if editable else 1]
+        issued = self.issued_sets(issue_id)
+        return issued.editable if editable else issued.shown
 
-    def issued_sets(
-        self, issue_id: str
-    ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
-        """An issue's cells as issued: the editable ones, and the answer cells shown
-        locked, each by (item, field)."""
+    def issued_sets(self, issue_id: str) -> IssuedSets:
+        """An issue's answer cells as issued."""
         row = self.db.execute(
             "SELECT cells FROM issued_sets WHERE issue_id = ?", (issue_id,)
         ).fetchone()
         if row is not None:
             packed = json.loads(zlib.decompress(row[0]).decode("utf-8"))
-            return (
+            return IssuedSets(
                 {(item, field): value for item, field, value in packed["editable"]},
                 {(item, field): value for item, field, value in packed["shown"]},
+                {
+                    (round_name, item, field): value
+                    for round_name, item, field, value in packed.get("earlier", [])
+                },
             )
-        found: tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]] = ({}, {})
+        found = IssuedSets({}, {}, {})
         rows = self.db.execute(  # an issue recorded before schema 4
             "SELECT item, field, value, editable FROM issued_cells WHERE issue_id = ?",
             (issue_id,),
         )
         for item, field, value, editable in rows:
-            found[0 if editable else 1][(item, field)] = value
+            (found.editable if editable else found.shown)[(item, field)] = value
         return found
 
     def record_message(self, message: MessageRecord) -> None:

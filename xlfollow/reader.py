@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 from python_calamine import CalamineWorkbook
 
@@ -36,7 +36,14 @@ from xlfollow.summarysheets import SUMMARY_SHEETS
 from xlfollow.texts import texts
 from xlfollow.workbook import METADATA_SHEET
 
-__all__ = ["REQUIRED_METADATA", "Reading", "ReturnedWorkbook", "WorkbookError", "read_workbook"]
+__all__ = [
+    "REQUIRED_METADATA",
+    "EarlierCell",
+    "Reading",
+    "ReturnedWorkbook",
+    "WorkbookError",
+    "read_workbook",
+]
 
 REQUIRED_METADATA = ("issue_id", "fingerprint", "round", "round_index", "layout_version")
 
@@ -54,6 +61,17 @@ class WorkbookError(XlfollowError):
         """What is wrong, without the file's name."""
 
 
+class EarlierCell(NamedTuple):
+    """An earlier round's answer as a returned workbook shows it (locked)."""
+
+    round: str
+    item: str
+    field: str
+    value: str
+    sheet: str
+    cell: str
+
+
 @dataclass(frozen=True)
 class ReturnedWorkbook:
     """What a returned workbook says: who it was issued to, and its answer cells."""
@@ -68,6 +86,8 @@ class ReturnedWorkbook:
     """(conflict id, decision) from a master's conflict sheet."""
     notes: tuple[Text, ...] = ()
     """Texts a spreadsheet could take for a formula: kept as text, and said so."""
+    earlier: tuple[EarlierCell, ...] = ()
+    """Earlier rounds' answers, shown locked: a changed one is refused, not ignored."""
 
     def values(self) -> dict[tuple[str, str], str]:
         """The readable answers by (item, field)."""
@@ -180,6 +200,7 @@ def read_workbook(
         ),
         decisions,
         tuple(reader.notes),
+        tuple(reader.earlier),
     )
 
 
@@ -235,6 +256,7 @@ class _SheetReader:
         self.round_name = agreement.rounds[current]
         self.locked_keys = {"title", "economy_text", f"milestone_text@{current}"}
         self.cells: list[SubmittedCell] = []
+        self.earlier: list[EarlierCell] = []
         self.tampered: list[Text] = []
         self.notes: list[Text] = []
         self.seen: set[str] = set()
@@ -271,6 +293,15 @@ class _SheetReader:
             for column, col in answers
             if column.field is not None
         ]
+        rounds = self.agreement.rounds
+        earlier = [
+            (column, col, rounds[column.round_index], column.field.value)
+            for column in self.columns
+            if column.field is not None
+            and column.round_index is not None
+            and not column.editable
+            and (col := by_key[column.key]) is not None
+        ]
         for row in range(FIRST_DATA_ROW, len(grid)):
             item = self._item(grid, row, by_key["key"], by_key["number"])
             if item is None:
@@ -278,6 +309,15 @@ class _SheetReader:
                 continue
             self.seen.add(item.number)
             self._check_locked(sheet, grid, row, item, locked)
+            for column, col, round_of, field_name in earlier:
+                if column.milestone_bound and not item.milestone(round_of):
+                    continue  # shows no answer, only that there is no milestone
+                shown_value = self._answer(column, _at(grid, row, col))[0]
+                self.earlier.append(
+                    EarlierCell(
+                        round_of, item.number, field_name, shown_value, sheet, _coordinate(row, col)
+                    )
+                )
             values = grid[row]
             width = len(values)
             open_milestone = bool(item.milestone(self.round_name))

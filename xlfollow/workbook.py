@@ -104,6 +104,9 @@ class IssuedWorkbook:
     items: int
     shown: tuple[tuple[str, str, str], ...] = ()
     """The same for the answer cells of rows shown locked (items the centre contributes to)."""
+    earlier: tuple[tuple[str, str, str, str], ...] = ()
+    """(round name, item number, field, value) for every earlier round's answer shown
+    locked: a returned copy that changed one is told so, not silently ignored."""
 
 
 def rows_for(
@@ -232,6 +235,14 @@ class _Writer:
             for c in self.columns
             if c.field is not None and c.round_index is not None
         }
+        self._earlier = [
+            (index, column, rounds[column.round_index], column.field.value)
+            for index, column in enumerate(self.columns)
+            if column.field is not None
+            and column.round_index is not None
+            and column.round_index < spec.round_index
+        ]
+        self.earlier: list[tuple[str, str, str, str]] = []
         self._getters = [self._getter(column) for column in self.columns]
         # The width of each column whose text sets a row's height; 0 for the others.
         self._visible_widths = [
@@ -300,7 +311,11 @@ class _Writer:
         self._metadata_sheet()
         self.book.close()
         return IssuedWorkbook(
-            self.buffer.getvalue(), tuple(self.cells), len(rows), tuple(self.shown)
+            self.buffer.getvalue(),
+            tuple(self.cells),
+            len(rows),
+            tuple(self.shown),
+            tuple(self.earlier),
         )
 
     def _properties(self) -> None:
@@ -400,6 +415,9 @@ class _Writer:
                     sheet.write_number(row, index, value, fmt)
             number = item.number
             open_milestone = bool(item.milestone(round_name))
+            for _, column, round_of, field in self._earlier:
+                if item.milestone(round_of) or not column.milestone_bound:
+                    self.earlier.append((round_of, number, field, self._answer(column, item)))
             if editable:
                 for index, column, field, fmt, conflict_fmt, closed_fmt, bound in answer_columns:
                     if bound and not open_milestone:
