@@ -24,6 +24,7 @@ from returns import ECONOMY, R1, SMILEY, STATUS, fill, without_milestone
 from xlfollow.cli import cli
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger import Ledger
+from xlfollow.resolving import field_named
 from xlfollow.workspace import Workspace
 
 R2 = "2. budgetopfølgning 2018"
@@ -570,6 +571,22 @@ def test_resolve_takes_the_field_as_konflikter_names_it_and_says_it_in_danish(
         "not_met",
         "Vi når det ikke.",
     )
+
+
+@pytest.mark.parametrize(
+    ("named", "field"),
+    [
+        ("Smiley 1. budgetopfølgning 2018", "milestone"),
+        ("status 1. BUDGETOPFØLGNING 2018", "milestone_note"),
+        ("Smiley økonomi", "economy"),
+        ("Economy status", "economy_note"),
+        ("Forventet afvigelse 2018 (mio. kr.)", "deviation"),
+        ("Milepæl", "milestone"),
+        ("Status milepæl", "milestone_note"),
+    ],
+)
+def test_a_field_is_named_as_any_sheet_shows_it(named: str, field: str, ws: Workspace) -> None:
+    assert field_named(named, ws.load().agreement) == field
 
 
 def test_a_field_that_is_no_field_is_named_with_the_choices(ws: Workspace) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 from xlfollow.collect import current_answers
 from xlfollow.danish import parse_amount
 from xlfollow.errors import WorkspaceError
-from xlfollow.layout import Answer, Field, smiley_code
+from xlfollow.layout import Answer, Field, sheet_columns, smiley_code
 from xlfollow.ledger import ConflictRecord, Ledger, Resolution
 from xlfollow.merge import Current
 from xlfollow.messages import Joined, Language, Text, ValueProblem
-from xlfollow.model import Definition
+from xlfollow.model import Agreement, Definition
 from xlfollow.texts import Label, texts
 
 __all__ = ["CURRENT", "INCOMING", "Decision", "decide", "field_named", "typed_value"]
@@ -30,15 +30,22 @@ INCOMING = frozenset({"incoming", "take", "indkommende", "tag"})
 """What `--take` takes for the incoming answer, whoever gave it."""
 
 
-def field_named(text: str) -> Field | None:
-    """The field a person names: its code (milestone_note), or its name as the sheets
-    show it in either language ("Status milepæl", "Milestone status"), in any case."""
+def field_named(text: str, agreement: Agreement) -> Field | None:
+    """The field a person names: its code (milestone_note), its name on the Konflikter
+    sheet ("Status milepæl", "Milestone status") or its column's header on the chapter
+    sheets ("Smiley økonomi", "Status 1. budgetopfølgning 2018"), in either language
+    and any case."""
     folded = _fold(text)
     for field in Field:
         names = {field.value, field.value.replace("_", " ")}
         names |= {texts(language)[f"field_{field.value}"] for language in Language}
         if folded in {_fold(name) for name in names}:
             return field
+    for language in Language:
+        for index in range(len(agreement.rounds)):
+            for column in sheet_columns(agreement, index, texts(language).headers):
+                if column.field is not None and _fold(column.header) == folded:
+                    return column.field
     return None
 
 
@@ -59,7 +66,7 @@ def decide(
     current answer, take the one `take` names (its source, or current or incoming), or
     give the named field `value`. The conflict decided; WorkspaceError if there is none,
     it is open in several rounds, or the field, source or value is wrong."""
-    field = field_named(field_text)
+    field = field_named(field_text, definition.agreement)
     if field is None:
         names = Joined([Text("{code} ({name})", code=f, name=Label(f"field_{f}")) for f in Field])
         raise WorkspaceError(
