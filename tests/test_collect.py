@@ -488,7 +488,7 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
 def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import xlfollow.collect as collect
+    import xlfollow.readers as collect
 
     files = [
         fill(outbox(ws, SOS), ws.path / "inbox" / f"{n}-sos.xlsx", {("3.01", SMILEY): value})
@@ -523,7 +523,7 @@ def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
 def test_a_file_that_takes_too_long_or_too_much_memory_is_rejected(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch, hog: str
 ) -> None:
-    import xlfollow.collect as collect
+    import xlfollow.readers as collect
 
     fill(outbox(ws, SOS), ws.path / "inbox" / "0-sos.xlsx", {("3.01", SMILEY): "grøn"})
     fill(outbox(ws, SIK), ws.path / "inbox" / "1-sik.xlsx", {("3.02", SMILEY): "grøn"})

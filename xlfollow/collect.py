@@ -8,19 +8,10 @@ as a file already merged).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import threading
-import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from xlfollow.agreement import fingerprint
@@ -43,22 +34,24 @@ from xlfollow.merge import (
     Outcome,
     merge_cells,
 )
+from xlfollow.mergereport import (
+    FileReport,
+    MergeReport,
+    RefusedCell,
+    Verdict,
+    conflict_json,
+)
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
-from xlfollow.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
+from xlfollow.reader import Reading, ReturnedWorkbook
+from xlfollow.readers import FileRead, read_ahead, read_file
 from xlfollow.texts import Label, texts
-
-try:
-    import resource
-except ImportError:  # Windows: no limits on the reader processes
-    resource = None  # type: ignore[assignment]
 
 Key = tuple[str, str]
 
 __all__ = [
     "AGREEMENT_CHANGED",
     "SUPERSEDES_EARLIER",
-    "FileRead",
     "FileReport",
     "Intake",
     "MergeReport",
@@ -67,7 +60,6 @@ __all__ = [
     "conflict_json",
     "current_answers",
     "imported_notes",
-    "read_file",
     "receive_file",
     "sender_from_name",
     "source_label",
@@ -82,138 +74,6 @@ AGREEMENT_CHANGED = Text(
     "agreement"
 )
 """Why a workbook issued under another agreement is rejected."""
-
-
-class Verdict(StrEnum):
-    """What became of a received file."""
-
-    ACCEPTED = "accepted"
-    """Merged (some of its cells may still be refused or in conflict)."""
-    REJECTED = "rejected"
-    """Not merged; the reason says why and what to do."""
-    DUPLICATE = "duplicate"
-    """The same bytes as a file merged before: nothing to do."""
-    ALREADY_REJECTED = "already_rejected"
-    """The same bytes as a file rejected before, still in inbox/: said again, not
-    recorded again. Named on the command line, a file is read again instead."""
-
-
-@dataclass
-class FileReport:
-    """What became of one received file."""
-
-    path: str
-    sha256: str
-    verdict: Verdict
-    why: Text | None = None
-    """Why it was rejected or a duplicate, as a message that can be said in the
-    workspace's language; None when it was accepted."""
-    centre: str | None = None
-    round: str | None = None
-    issue_id: str | None = None
-    cells: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
-    problems: list[RefusedCell] = field(default_factory=list)
-    notes: list[Text] = field(default_factory=list)
-
-    @property
-    def reason(self) -> str:
-        """Why, in English; '' for a file accepted."""
-        return "" if self.why is None else str(self.why)
-
-    def to_json(self) -> dict[str, object]:
-        """The file's entry of the --json report."""
-        return {
-            "path": self.path,
-            "sha256": self.sha256,
-            "verdict": self.verdict.value,
-            "reason": self.reason,
-            "centre": self.centre,
-            "round": self.round,
-            "issue_id": self.issue_id,
-            "cells": self.cells,
-            "problems": [problem.to_json() for problem in self.problems],
-            "notes": [str(note) for note in self.notes],
-        }
-
-
-@dataclass(frozen=True)
-class RefusedCell:
-    """A cell of a returned file that was not taken, and why."""
-
-    sheet: str
-    cell: str
-    item: str
-    field: str
-    value: str
-    why: Text
-
-    @property
-    def reason(self) -> str:
-        """Why, in English."""
-        return str(self.why)
-
-    def to_json(self) -> dict[str, str]:
-        """The cell's entry of the --json report."""
-        return {
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "item": self.item,
-            "field": self.field,
-            "value": self.value,
-            "reason": self.reason,
-        }
-
-
-@dataclass
-class MergeReport:
-    """The merge of a batch of files, and the conflicts open after it."""
-
-    files: list[FileReport] = field(default_factory=list)
-    conflicts: list[ConflictRecord] = field(default_factory=list)
-
-    @property
-    def totals(self) -> dict[str, int]:
-        """Counts over the batch: files by verdict, cells by outcome, open conflicts."""
-        totals = {"files": len(self.files)} | {verdict.value: 0 for verdict in Verdict}
-        for report in self.files:
-            totals[report.verdict.value] += 1
-            for outcome, count in report.cells.items():
-                totals[f"cells_{outcome}"] = totals.get(f"cells_{outcome}", 0) + count
-        totals["open_conflicts"] = len(self.conflicts)
-        return totals
-
-    @property
-    def needs_a_person(self) -> bool:
-        """A file was rejected, a cell refused, or a conflict is open."""
-        return bool(
-            self.conflicts
-            or any(r.verdict is Verdict.REJECTED or r.cells.get("refused") for r in self.files)
-        )
-
-    def to_json(self) -> dict[str, object]:
-        """The --json report: files, conflicts and totals."""
-        return {
-            "files": [report.to_json() for report in self.files],
-            "conflicts": [conflict_json(conflict) for conflict in self.conflicts],
-            "totals": self.totals,
-        }
-
-
-def conflict_json(conflict: ConflictRecord) -> dict[str, object]:
-    """A conflict as the --json reports give it: its answer's values by field."""
-    return {
-        "id": conflict.conflict_id,
-        "round": conflict.round,
-        "item": conflict.item,
-        "answer": conflict.answer.value,
-        "base": dict(conflict.base),
-        "current": dict(conflict.current),
-        "current_source": conflict.current_source,
-        "concurring": list(conflict.concurring),
-        "incoming": dict(conflict.incoming),
-        "incoming_source": conflict.incoming_source,
-        "reason": str(conflict.reason) if conflict.reason is not None else "",
-    }
 
 
 def source_label(centre: str | None) -> str:
@@ -308,7 +168,7 @@ class Intake:
         if not paths:
             return
         workers = max(1, min(workers, len(paths)))
-        for path, read in _read_ahead(paths, self.definition, workers):
+        for path, read in read_ahead(paths, self.definition, workers):
             yield receive_file(path, self, shown(path), read)
 
     def already_rejected(self, shown: str, sha256: str) -> FileReport | None:
@@ -366,30 +226,6 @@ def sender_from_name(name: str, definition: Definition) -> tuple[str | None, str
     if number is not None and 1 <= int(number.group(1)) <= len(rounds):
         round_name = rounds[int(number.group(1)) - 1]
     return (found[1] if found else None), round_name
-
-
-@dataclass(frozen=True)
-class FileRead:
-    """A file as read, before the ledger sees it: its digest, and its cells or why not."""
-
-    sha256: str
-    returned: ReturnedWorkbook | None
-    problem: Text | None = None
-    """Why it could not be read; None when it was."""
-
-
-def read_file(path: Path, reading: Reading) -> FileRead:
-    """Read a returned file: the part of receiving it that needs no ledger."""
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return FileRead("", None, Text("cannot be read: {why}", why=exc.strerror or str(exc)))
-    sha = hashlib.sha256(content).hexdigest()
-    try:
-        returned = read_workbook(path, reading.agreement, reading)
-    except WorkbookError as exc:
-        return FileRead(sha, None, exc.why)
-    return FileRead(sha, returned)
 
 
 def receive_file(
@@ -683,114 +519,3 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         report.reason,
         json.dumps(summary, ensure_ascii=False),
     )
-
-
-READER_SECONDS = 5
-"""Processor time a reader process may spend on one file (a workbook takes ms)."""
-READER_MEMORY = 512 * 2**20
-"""Memory a reader process may take beyond what it has when it starts."""
-
-_reading: Reading | None = None
-
-
-def _start_reader(agreement: Agreement) -> None:
-    global _reading
-    _reading = Reading(agreement)
-    _end_with(os.getppid())
-    size = _address_space()
-    if resource is not None and size:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        ceiling = size + READER_MEMORY
-        if hard == resource.RLIM_INFINITY or ceiling < hard:
-            resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
-
-
-def _end_with(parent: int) -> None:
-    """End this reader when the merge that started it is gone (killed, say): it waits for
-    work on a pipe its sibling readers keep open, so nothing else would ever end it."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_WATCH_SECONDS)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="xlfollow-parent-watch", daemon=True).start()
-
-
-_WATCH_SECONDS = 0.5
-
-
-def _read_in_reader(path: Path) -> FileRead:
-    assert _reading is not None
-    if resource is not None:
-        # The kernel stops the process when this file has taken its processor time.
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        soft = int(usage.ru_utime + usage.ru_stime) + READER_SECONDS + 1
-        if hard == resource.RLIM_INFINITY or soft < hard:
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-    try:
-        return read_file(path, _reading)
-    except MemoryError:
-        return FileRead(_digest(path), None, _STOPPED)
-
-
-def _address_space() -> int:
-    """This process's virtual memory size in bytes (Linux); 0 where unknown."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 0
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-_STOPPED = Text(
-    "reading it took more than {seconds} s or {megabytes} MB, or stopped the program "
-    "reading it: it is not a workbook xlfollow can read. Save it again from Excel as "
-    ".xlsx and send it again",
-    seconds=READER_SECONDS,
-    megabytes=READER_MEMORY // 2**20,
-)
-
-
-def _readers(workers: int, definition: Definition) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, initializer=_start_reader, initargs=(definition.agreement,))
-
-
-def _read_ahead(
-    paths: Sequence[Path], definition: Definition, workers: int
-) -> Iterator[tuple[Path, FileRead]]:
-    """Each file as read by reader processes, in order, at most 2 per worker ahead."""
-    waiting: list[Path] = []  # submitted, in order, not yet handed on
-    futures: deque[Future[FileRead]] = deque()
-    queue = iter(paths)
-    left: list[Path] = []
-    with _readers(workers, definition) as pool:
-        try:
-            for path in queue:
-                waiting.append(path)
-                futures.append(pool.submit(_read_in_reader, path))
-                if len(futures) >= 2 * workers:
-                    read = futures.popleft().result()
-                    yield waiting.pop(0), read
-            while futures:
-                read = futures.popleft().result()
-                yield waiting.pop(0), read
-        except BrokenProcessPool:
-            left = [*waiting, *queue]
-    # A reader process died on a file it could not survive: read the rest one by
-    # one, each in a process of its own, so the culprit is found and the rest taken.
-    for path in left:
-        with _readers(1, definition) as single:
-            try:
-                read = single.submit(_read_in_reader, path).result()
-            except BrokenProcessPool:
-                read = FileRead(_digest(path), None, _STOPPED)
-        yield path, read
-
-
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""

@@ -10,24 +10,41 @@ import dataclasses
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple
 
-from xlfollow.errors import XlfollowError
 from xlfollow.layout import Answer
-from xlfollow.merge import AnswerKey as ItemAnswer
-from xlfollow.merge import Current, Decided, MergePlan, OpenConflict
-from xlfollow.messages import Text
+from xlfollow.ledgerrecords import (
+    AnswerKey,
+    ConflictRecord,
+    ConflictStatus,
+    IssuedSets,
+    IssueRecord,
+    MessageRecord,
+    ReceiptRecord,
+    Resolution,
+    conflict_from_row,
+    packed,
+    same_answer,
+    unpacked,
+)
+from xlfollow.ledgerschema import (
+    SCHEMA_VERSION,
+    LedgerError,
+    create_ledger,
+    ledger_version,
+    migrate,
+)
+from xlfollow.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 
 __all__ = [
     "SCHEMA_VERSION",
     "AnswerKey",
     "ConflictRecord",
+    "ConflictStatus",
     "IssueRecord",
     "IssuedSets",
     "Ledger",
@@ -38,230 +55,6 @@ __all__ = [
     "create_ledger",
     "ledger_version",
 ]
-
-SCHEMA_VERSION = 6
-
-# Each entry brings a ledger from the version before it to its own.
-_MIGRATIONS = {
-    1: [
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    ],
-    2: [
-        """CREATE TABLE issues (
-            issue_id TEXT PRIMARY KEY,
-            round TEXT NOT NULL,
-            recipient TEXT NOT NULL,
-            file TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            issued_at TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            layout_version INTEGER NOT NULL
-        )""",
-        """CREATE TABLE issued_cells (
-            issue_id TEXT NOT NULL REFERENCES issues (issue_id),
-            item TEXT NOT NULL,
-            field TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (issue_id, item, field)
-        )""",
-        """CREATE TABLE answers (
-            round TEXT NOT NULL,
-            item TEXT NOT NULL,
-            field TEXT NOT NULL,
-            value TEXT NOT NULL,
-            source TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            PRIMARY KEY (round, item, field)
-        )""",
-    ],
-    3: [
-        """CREATE TABLE receipts (
-            receipt_id INTEGER PRIMARY KEY,
-            file TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            received_at TEXT NOT NULL,
-            issue_id TEXT,
-            centre TEXT,
-            round TEXT,
-            verdict TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            report TEXT NOT NULL
-        )""",
-        "CREATE INDEX receipts_sha256 ON receipts (sha256)",
-        "ALTER TABLE answers ADD COLUMN receipt_id INTEGER REFERENCES receipts (receipt_id)",
-        # Cells shown locked are recorded too, so a stale copy of them is no change.
-        "ALTER TABLE issued_cells ADD COLUMN editable INTEGER NOT NULL DEFAULT 1",
-        """CREATE TABLE answer_history (
-            round TEXT NOT NULL,
-            item TEXT NOT NULL,
-            field TEXT NOT NULL,
-            value TEXT NOT NULL,
-            source TEXT NOT NULL,
-            receipt_id INTEGER REFERENCES receipts (receipt_id),
-            recorded_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE conflicts (
-            conflict_id INTEGER PRIMARY KEY,
-            round TEXT NOT NULL,
-            item TEXT NOT NULL,
-            field TEXT NOT NULL,
-            base TEXT NOT NULL,
-            current TEXT NOT NULL,
-            current_source TEXT NOT NULL,
-            incoming TEXT NOT NULL,
-            incoming_source TEXT NOT NULL,
-            receipt_id INTEGER NOT NULL REFERENCES receipts (receipt_id),
-            status TEXT NOT NULL,
-            resolution TEXT NOT NULL DEFAULT '',
-            resolved_at TEXT NOT NULL DEFAULT ''
-        )""",
-    ],
-    4: [
-        # An issue's cells as issued, in one compressed row: the master is issued
-        # anew after every merge, and 20,000 rows each time cost time and space.
-        # Issues recorded before stay in issued_cells, and are read from there.
-        """CREATE TABLE issued_sets (
-            issue_id TEXT PRIMARY KEY REFERENCES issues (issue_id),
-            cells BLOB NOT NULL
-        )""",
-    ],
-    5: [
-        # Every message sent through a mail server: so sending twice is a choice.
-        """CREATE TABLE messages (
-            message_id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            round TEXT NOT NULL,
-            centre TEXT NOT NULL,
-            address TEXT NOT NULL,
-            issue_id TEXT,
-            sent_at TEXT NOT NULL
-        )""",
-    ],
-    6: [
-        # A smiley and its notes are merged, in conflict and decided as one answer:
-        # a conflict names the answer (milestone, economy) and holds the values of
-        # its fields as a JSON object. One recorded before held one field's value.
-        "UPDATE conflicts SET base = json_object(field, base), "
-        "current = json_object(field, current), incoming = json_object(field, incoming)",
-        "UPDATE conflicts SET field = CASE WHEN field IN ('milestone', 'milestone_note') "
-        "THEN 'milestone' ELSE 'economy' END",
-        "ALTER TABLE conflicts RENAME COLUMN field TO answer",
-        # Why it is a conflict, as a message to say in either language (JSON).
-        "ALTER TABLE conflicts ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
-        # A source whose answer is the same as the current one, from another source:
-        # a conflict on it shows both, and a decision against it holds for both.
-        """CREATE TABLE concurrences (
-            round TEXT NOT NULL,
-            item TEXT NOT NULL,
-            answer TEXT NOT NULL,
-            source TEXT NOT NULL,
-            answer_values TEXT NOT NULL,
-            receipt_id INTEGER NOT NULL REFERENCES receipts (receipt_id),
-            recorded_at TEXT NOT NULL,
-            PRIMARY KEY (round, item, answer, source)
-        )""",
-    ],
-}
-
-
-@dataclass(frozen=True)
-class MessageRecord:
-    """A message sent to a centre: its workbook ('send') or a reminder ('remind')."""
-
-    message_id: str
-    kind: str
-    round: str
-    centre: str
-    address: str
-    issue_id: str | None
-    sent_at: str
-
-
-AnswerKey = tuple[str, str, str]
-"""(round name, item number, field)."""
-
-
-class LedgerError(XlfollowError):
-    """The ledger file is missing, damaged, or from an unknown version of xlfollow."""
-
-
-class IssuedSets(NamedTuple):
-    """An issue's answer cells as issued."""
-
-    editable: dict[tuple[str, str], str]
-    """By (item, field): the base a returned copy is merged against."""
-    shown: dict[tuple[str, str], str]
-    """By (item, field): the answers of rows shown locked (items a centre contributes to):
-    a stale copy of one is no change."""
-    earlier: dict[tuple[str, str, str], str]
-    """By (round, item, field): earlier rounds' answers shown locked (none recorded
-    before they were)."""
-
-
-@dataclass(frozen=True)
-class IssueRecord:
-    """One workbook issued: to whom, for which round, and which file."""
-
-    issue_id: str
-    round: str
-    recipient: str
-    """The centre's name, or '' for the master."""
-    file: str
-    sha256: str
-    issued_at: str
-    fingerprint: str
-    layout_version: int
-
-
-def create_ledger(path: Path) -> None:
-    """Create an empty ledger; refuse to touch a file that is already there."""
-    if path.exists():
-        raise LedgerError(
-            Text("{path}: a ledger is already there; it is never overwritten", path=str(path))
-        )
-    with closing(sqlite3.connect(path)) as db:
-        _migrate(db, 0)
-        with db:
-            db.execute("INSERT INTO meta VALUES ('created', ?)", (datetime.now(UTC).isoformat(),))
-
-
-def _migrate(db: sqlite3.Connection, version: int) -> None:
-    for target in range(version + 1, SCHEMA_VERSION + 1):
-        with db:
-            for statement in _MIGRATIONS[target]:
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {target}")
-
-
-def ledger_version(path: Path) -> int:
-    """The schema version of a ledger, checking that it is one xlfollow can use."""
-    if not path.is_file():
-        raise LedgerError(
-            Text("{path}: the ledger is missing; restore it from a backup", path=str(path))
-        )
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            db.execute("SELECT count(*) FROM meta").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise LedgerError(
-            Text(
-                "{path}: this is not an xlfollow ledger ({why}); restore it from a backup",
-                path=str(path),
-                why=str(exc),
-            )
-        ) from exc
-    if not 1 <= version <= SCHEMA_VERSION:
-        raise LedgerError(
-            Text(
-                "{path}: ledger version {version} is not one this xlfollow knows "
-                "(up to {known}); use the xlfollow version that wrote it",
-                path=str(path),
-                version=version,
-                known=SCHEMA_VERSION,
-            )
-        )
-    return version
 
 
 class Ledger:
@@ -277,7 +70,7 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
-            _migrate(self.db, version)
+            migrate(self.db, version)
 
     def __enter__(self) -> Ledger:
         return self
@@ -540,7 +333,7 @@ class Ledger:
             db.executemany(
                 "INSERT INTO concurrences VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (round_name, item, answer.value, source, _packed(values), receipt_id, now)
+                    (round_name, item, answer.value, source, packed(values), receipt_id, now)
                     for (item, answer), values in plan.concurring.items()
                     if values is not None
                 ),
@@ -554,10 +347,10 @@ class Ledger:
                         round_name,
                         conflict.item,
                         conflict.answer.value,
-                        _packed(conflict.base),
-                        _packed(conflict.current),
+                        packed(conflict.base),
+                        packed(conflict.current),
                         conflict.current_source,
-                        _packed(conflict.incoming),
+                        packed(conflict.incoming),
                         source,
                         receipt_id,
                         json.dumps(conflict.reason.to_json(), ensure_ascii=False),
@@ -570,7 +363,7 @@ class Ledger:
     # Conflicts
 
     def conflicts(
-        self, round_name: str | None = None, status: str = "open"
+        self, round_name: str | None = None, status: ConflictStatus = ConflictStatus.OPEN
     ) -> list[ConflictRecord]:
         """The conflicts with a status (open by default), of one round or all."""
         query = f"SELECT {_CONFLICT_COLUMNS} FROM conflicts WHERE status = ?"
@@ -579,7 +372,7 @@ class Ledger:
             query += " AND round = ?"
             args += (round_name,)
         rows = self.db.execute(query + " ORDER BY conflict_id", args).fetchall()
-        found = [_conflict(row) for row in rows]
+        found = [conflict_from_row(row) for row in rows]
         if not found:
             return found
         concurring: dict[tuple[str, str, str], list[tuple[str, dict[str, str]]]] = {}
@@ -587,7 +380,7 @@ class Ledger:
             "SELECT round, item, answer, source, answer_values FROM concurrences "
             "ORDER BY recorded_at, rowid"
         ):
-            concurring.setdefault((round_of, item, answer), []).append((source, _unpacked(values)))
+            concurring.setdefault((round_of, item, answer), []).append((source, unpacked(values)))
         return [
             dataclasses.replace(
                 conflict,
@@ -596,7 +389,7 @@ class Ledger:
                     for source, values in concurring.get(
                         (conflict.round, conflict.item, conflict.answer.value), []
                     )
-                    if source != conflict.current_source and _same(values, conflict.current)
+                    if source != conflict.current_source and same_answer(values, conflict.current)
                 ),
             )
             for conflict in found
@@ -617,7 +410,7 @@ class Ledger:
         """A round's answers a person has decided on, for or against, by item and answer:
         both sides of every conflict resolved."""
         found: dict[ItemAnswer, list[Decided]] = {}
-        for conflict in self.conflicts(round_name, status="resolved"):
+        for conflict in self.conflicts(round_name, ConflictStatus.RESOLVED):
             found.setdefault((conflict.item, conflict.answer), []).extend(
                 (
                     *(Decided(source, conflict.current) for source in conflict.current_sources),
@@ -662,121 +455,6 @@ _CONFLICT_COLUMNS = (
     "conflict_id, round, item, answer, base, current, current_source, incoming, "
     "incoming_source, receipt_id, status, resolution, reason"
 )
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """A person's decision on the open conflicts of one answer: the current answer kept
-    (`values` None), or `values` taken, by field, recorded as from `source` and the
-    file `receipt` they came in (so that a correction from that file's sender
-    supersedes them; None for values a person typed)."""
-
-    conflict_ids: tuple[int, ...]
-    how: str
-    values: Mapping[str, str] | None = None
-    source: str = ""
-    receipt: int | None = None
-
-    @classmethod
-    def keep(cls, conflicts: Sequence[ConflictRecord], how: str) -> Resolution:
-        """The current answer stands."""
-        return cls(tuple(c.conflict_id for c in conflicts), how)
-
-    @classmethod
-    def take(
-        cls, conflicts: Sequence[ConflictRecord], chosen: ConflictRecord, how: str
-    ) -> Resolution:
-        """The incoming answer of one of the conflicts stands."""
-        return cls(
-            tuple(c.conflict_id for c in conflicts),
-            how,
-            chosen.incoming,
-            chosen.incoming_source,
-            chosen.receipt_id,
-        )
-
-
-@dataclass(frozen=True)
-class ReceiptRecord:
-    """One file received, and what became of it."""
-
-    receipt_id: int | None
-    file: str
-    sha256: str
-    received_at: str
-    issue_id: str | None
-    centre: str | None
-    round: str | None
-    verdict: str
-    """accepted, rejected or duplicate."""
-    reason: str
-    report: str
-    """The file's merge report as JSON."""
-
-
-@dataclass(frozen=True)
-class ConflictRecord:
-    """A conflict between the ledger's answer and a received one."""
-
-    conflict_id: int
-    round: str
-    item: str
-    answer: Answer
-    base: Mapping[str, str]
-    """The answer as issued, by field (milestone, milestone_note, ...)."""
-    current: Mapping[str, str]
-    current_source: str
-    incoming: Mapping[str, str]
-    incoming_source: str
-    receipt_id: int
-    """The received file whose answer conflicted."""
-    status: str
-    """open, resolved or superseded."""
-    resolution: str
-    reason: Text | None = None
-    """Why it is a conflict; None for one recorded before ledger schema 6."""
-    concurring: tuple[str, ...] = ()
-    """Other sources whose last answer is the current one: a person deciding sees them."""
-
-    @property
-    def current_sources(self) -> tuple[str, ...]:
-        """Every source that gives the current answer, its own source first."""
-        return (self.current_source, *self.concurring)
-
-
-def _conflict(row: tuple[object, ...]) -> ConflictRecord:
-    cid, round_name, item, answer, base, current, c_source, incoming, i_source, *rest = row
-    receipt, status, resolution, reason = rest
-    return ConflictRecord(
-        int(str(cid)),
-        str(round_name),
-        str(item),
-        Answer(str(answer)),
-        _unpacked(base),
-        _unpacked(current),
-        str(c_source),
-        _unpacked(incoming),
-        str(i_source),
-        int(str(receipt)),
-        str(status),
-        str(resolution),
-        Text.from_json(json.loads(str(reason))) if reason else None,
-    )
-
-
-def _same(values: Mapping[str, str], other: Mapping[str, str]) -> bool:
-    """True if two answers agree on the fields both have (one may be partial)."""
-    shared = [name for name in values if name in other]
-    return bool(shared) and all(values[name] == other[name] for name in shared)
-
-
-def _packed(values: Mapping[str, str]) -> str:
-    return json.dumps(dict(values), ensure_ascii=False)
-
-
-def _unpacked(text: object) -> dict[str, str]:
-    values = json.loads(str(text))
-    return {str(key): str(value) for key, value in values.items()}
 
 
 def _now() -> str:

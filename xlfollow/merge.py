@@ -34,17 +34,17 @@ from xlfollow.messages import Text
 
 __all__ = [
     "IMPORTED",
-    "AnswerKey",
     "CellResult",
     "Conflict",
     "Current",
     "Decided",
+    "ItemAnswer",
     "LateRound",
     "MergePlan",
     "OpenConflict",
     "Outcome",
     "SubmittedCell",
-    "answer_of",
+    "answer_containing",
     "merge_cells",
 ]
 
@@ -52,7 +52,7 @@ Key = tuple[str, str]
 """(item number, field)."""
 IMPORTED = "agreement.yaml"
 """The source of a value imported with the agreement (a status note from the report)."""
-AnswerKey = tuple[str, Answer]
+ItemAnswer = tuple[str, Answer]
 """(item number, answer)."""
 
 
@@ -158,7 +158,7 @@ class MergePlan:
     conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
     """Open conflicts raised by an earlier file of the same issue, now closed."""
-    concurring: dict[AnswerKey, dict[str, str] | None] = field(default_factory=dict)
+    concurring: dict[ItemAnswer, dict[str, str] | None] = field(default_factory=dict)
     """The answers this submission spoke to: its answer where it is the same as the
     ledger's from another source (it concurs), None where it is not (a concurrence
     it gave before ends)."""
@@ -171,7 +171,7 @@ class MergePlan:
         return {outcome.value: count for outcome, count in counts.items()}
 
 
-def answer_of(field_name: str) -> Answer | None:
+def answer_containing(field_name: str) -> Answer | None:
     """The answer a field is part of; None for a field xlfollow does not know."""
     return _ANSWER_OF.get(field_name)
 
@@ -190,7 +190,7 @@ def merge_cells(
     shown: Mapping[Key, str] | None = None,
     *,
     source: str = "",
-    decided: Mapping[AnswerKey, Collection[Decided]] | None = None,
+    decided: Mapping[ItemAnswer, Collection[Decided]] | None = None,
     late: LateRound | None = None,
 ) -> MergePlan:
     """Merge a submission's answers against the issue's base and the ledger's current values.
@@ -219,7 +219,9 @@ def merge_cells(
             continue
         seen[key] = index
         # A field xlfollow does not know is an answer of its own.
-        answers.setdefault((cell.item, answer_of(cell.field) or cell.field), []).append(index)
+        answers.setdefault((cell.item, answer_containing(cell.field) or cell.field), []).append(
+            index
+        )
         if cell.problem is not None:
             results[index] = CellResult(cell, Outcome.REFUSED, cell.problem)
         elif key not in base:
@@ -287,7 +289,7 @@ class _Merger:
     earlier_receipts: frozenset[int]
     shown: Mapping[Key, str]
     source: str
-    decided: Mapping[AnswerKey, Collection[Decided]]
+    decided: Mapping[ItemAnswer, Collection[Decided]]
     late: LateRound | None
     plan: MergePlan
 

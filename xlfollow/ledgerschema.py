@@ -1,0 +1,197 @@
+"""The ledger's schema: its tables, created and brought up to date, and its version.
+
+The version is kept in `PRAGMA user_version`; each migration brings a ledger from
+the version before it to its own, in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from xlfollow.errors import XlfollowError
+from xlfollow.messages import Text
+
+__all__ = ["SCHEMA_VERSION", "LedgerError", "create_ledger", "ledger_version", "migrate"]
+
+SCHEMA_VERSION = 6
+
+# Each entry brings a ledger from the version before it to its own.
+_MIGRATIONS = {
+    1: [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    2: [
+        """CREATE TABLE issues (
+            issue_id TEXT PRIMARY KEY,
+            round TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            layout_version INTEGER NOT NULL
+        )""",
+        """CREATE TABLE issued_cells (
+            issue_id TEXT NOT NULL REFERENCES issues (issue_id),
+            item TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (issue_id, item, field)
+        )""",
+        """CREATE TABLE answers (
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (round, item, field)
+        )""",
+    ],
+    3: [
+        """CREATE TABLE receipts (
+            receipt_id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            issue_id TEXT,
+            centre TEXT,
+            round TEXT,
+            verdict TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            report TEXT NOT NULL
+        )""",
+        "CREATE INDEX receipts_sha256 ON receipts (sha256)",
+        "ALTER TABLE answers ADD COLUMN receipt_id INTEGER REFERENCES receipts (receipt_id)",
+        # Cells shown locked are recorded too, so a stale copy of them is no change.
+        "ALTER TABLE issued_cells ADD COLUMN editable INTEGER NOT NULL DEFAULT 1",
+        """CREATE TABLE answer_history (
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            receipt_id INTEGER REFERENCES receipts (receipt_id),
+            recorded_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE conflicts (
+            conflict_id INTEGER PRIMARY KEY,
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            field TEXT NOT NULL,
+            base TEXT NOT NULL,
+            current TEXT NOT NULL,
+            current_source TEXT NOT NULL,
+            incoming TEXT NOT NULL,
+            incoming_source TEXT NOT NULL,
+            receipt_id INTEGER NOT NULL REFERENCES receipts (receipt_id),
+            status TEXT NOT NULL,
+            resolution TEXT NOT NULL DEFAULT '',
+            resolved_at TEXT NOT NULL DEFAULT ''
+        )""",
+    ],
+    4: [
+        # An issue's cells as issued, in one compressed row: the master is issued
+        # anew after every merge, and 20,000 rows each time cost time and space.
+        # Issues recorded before stay in issued_cells, and are read from there.
+        """CREATE TABLE issued_sets (
+            issue_id TEXT PRIMARY KEY REFERENCES issues (issue_id),
+            cells BLOB NOT NULL
+        )""",
+    ],
+    5: [
+        # Every message sent through a mail server: so sending twice is a choice.
+        """CREATE TABLE messages (
+            message_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            round TEXT NOT NULL,
+            centre TEXT NOT NULL,
+            address TEXT NOT NULL,
+            issue_id TEXT,
+            sent_at TEXT NOT NULL
+        )""",
+    ],
+    6: [
+        # A smiley and its notes are merged, in conflict and decided as one answer:
+        # a conflict names the answer (milestone, economy) and holds the values of
+        # its fields as a JSON object. One recorded before held one field's value.
+        "UPDATE conflicts SET base = json_object(field, base), "
+        "current = json_object(field, current), incoming = json_object(field, incoming)",
+        "UPDATE conflicts SET field = CASE WHEN field IN ('milestone', 'milestone_note') "
+        "THEN 'milestone' ELSE 'economy' END",
+        "ALTER TABLE conflicts RENAME COLUMN field TO answer",
+        # Why it is a conflict, as a message to say in either language (JSON).
+        "ALTER TABLE conflicts ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+        # A source whose answer is the same as the current one, from another source:
+        # a conflict on it shows both, and a decision against it holds for both.
+        """CREATE TABLE concurrences (
+            round TEXT NOT NULL,
+            item TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            source TEXT NOT NULL,
+            answer_values TEXT NOT NULL,
+            receipt_id INTEGER NOT NULL REFERENCES receipts (receipt_id),
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (round, item, answer, source)
+        )""",
+    ],
+}
+
+
+class LedgerError(XlfollowError):
+    """The ledger file is missing, damaged, or from an unknown version of xlfollow."""
+
+
+def create_ledger(path: Path) -> None:
+    """Create an empty ledger; refuse to touch a file that is already there."""
+    if path.exists():
+        raise LedgerError(
+            Text("{path}: a ledger is already there; it is never overwritten", path=str(path))
+        )
+    with closing(sqlite3.connect(path)) as db:
+        migrate(db, 0)
+        with db:
+            db.execute("INSERT INTO meta VALUES ('created', ?)", (datetime.now(UTC).isoformat(),))
+
+
+def migrate(db: sqlite3.Connection, version: int) -> None:
+    """Bring a ledger at `version` up to SCHEMA_VERSION."""
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with db:
+            for statement in _MIGRATIONS[target]:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {target}")
+
+
+def ledger_version(path: Path) -> int:
+    """The schema version of a ledger, checking that it is one xlfollow can use."""
+    if not path.is_file():
+        raise LedgerError(
+            Text("{path}: the ledger is missing; restore it from a backup", path=str(path))
+        )
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            db.execute("SELECT count(*) FROM meta").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(
+            Text(
+                "{path}: this is not an xlfollow ledger ({why}); restore it from a backup",
+                path=str(path),
+                why=str(exc),
+            )
+        ) from exc
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise LedgerError(
+            Text(
+                "{path}: ledger version {version} is not one this xlfollow knows "
+                "(up to {known}); use the xlfollow version that wrote it",
+                path=str(path),
+                version=version,
+                known=SCHEMA_VERSION,
+            )
+        )
+    return version
