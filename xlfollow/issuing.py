@@ -148,7 +148,8 @@ def write_master_file(
         try:
             write_atomically(path, book.content)
         except OSError as exc:
-            ledger.forget_issue(record.issue_id)
+            if not _holds(path, record.sha256):  # not written after all (else kept)
+                ledger.forget_issue(record.issue_id)
             raise WorkspaceError(
                 Text(
                     "{path}: cannot be replaced ({why}); close it in Excel and run "
@@ -157,6 +158,14 @@ def write_master_file(
                     why=exc.strerror or str(exc),
                 )
             ) from exc
+
+
+def _holds(path: Path, sha256: str) -> bool:
+    """True if a file holds these very bytes (a write that failed after its rename)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
 
 
 def issue_spec(
