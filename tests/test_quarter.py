@@ -376,7 +376,8 @@ def test_last_rounds_workbook_changing_an_answer_needs_a_person(ws: Workspace) -
     (row,) = [r for r in konflikter.iter_rows(min_row=3, values_only=True) if r[0]]
     assert row[9] == (
         f"projektmappen er til {R1}, og {R2} er udsendt siden: en ændring af et svar, der "
-        f"allerede er givet for {R1}, skal afgøres af en person; holdt åben, intet overskrevet"
+        f"allerede er givet for {R1}, skal afgøres manuelt; konflikten står åben, og intet "
+        "er overskrevet"
     )
     got = answers(ws)
     assert (

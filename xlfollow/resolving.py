@@ -24,9 +24,9 @@ from xlfollow.texts import Label, texts
 
 __all__ = ["CURRENT", "INCOMING", "Decision", "decide", "field_named", "typed_value"]
 
-CURRENT = frozenset({"current", "keep", "nuværende", "behold"})
+CURRENT = frozenset({"current", "keep", "nuværende", "gældende", "behold"})
 """What `--take` takes for the current answer, whoever gave it."""
-INCOMING = frozenset({"incoming", "take", "indkommende", "tag"})
+INCOMING = frozenset({"incoming", "take", "indkommende", "ny", "tag"})
 """What `--take` takes for the incoming answer, whoever gave it."""
 
 
