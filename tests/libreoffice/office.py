@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -38,6 +39,8 @@ def connect(port):
 def office(port):
     """A desktop of a private, headless soffice listening on the port; stopped after."""
     profile = tempfile.mkdtemp(prefix="xlfollow-lo-")
+    # LibreOffice's own temporary files go there too, and all of it is removed after.
+    environment = dict(os.environ, TMPDIR=profile)
     process = subprocess.Popen(
         [
             "soffice",
@@ -50,6 +53,7 @@ def office(port):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=environment,
     )
     try:
         context = connect(port)
@@ -62,6 +66,8 @@ def office(port):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def load(desktop, path):
