@@ -211,13 +211,15 @@ def test_a_correction_supersedes_the_earlier_file(ws: Workspace) -> None:
         {("3.01", SMILEY): "rød", ("3.01", STATUS): ""},
     )
     (file,) = ws.merge().files
-    assert file.cells["accepted"] == 2 and file.cells["conflict"] == 0
-    assert "a correction: it supersedes the earlier file of the same issue" in [
-        str(n) for n in file.notes
-    ]
+    assert file.cells["accepted"] == 1 and file.cells["conflict"] == 0
+    assert (
+        "a correction: a later file from the same centre for the round; what it changes replaces what was given before, and what it leaves as issued keeps it"
+        in [str(n) for n in file.notes]
+    )
     got = answers(ws)
     assert got[(R1, "3.01", "milestone")] == "not_met"
-    assert got[(R1, "3.01", "milestone_note")] == ""
+    # The note cell left empty, as issued, says nothing: the note given before stays.
+    assert got[(R1, "3.01", "milestone_note")] == "Godt"
 
 
 def test_the_same_file_twice_is_a_duplicate(ws: Workspace) -> None:

@@ -60,7 +60,10 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
     centre, _, value = demo.invalid
     assert refused_row[2] == centre
     assert f'celle K3: "{value}" er ikke en milepæls-smiley; vælg en af' in refused_row[5]
-    assert received[0][5] == "en rettelse: den erstatter den tidligere fil fra samme udsendelse"
+    assert (
+        received[0][5]
+        == "en rettelse: en senere fil fra samme center til runden; det, den ændrer, erstatter det, der blev givet før, og det, den lader stå, som det blev udsendt, bevares"
+    )
     assert [r[5] for r in received[1:] if r is not refused_row] == [""] * 9
     missing = [r for r in book["Mangler"].iter_rows(min_row=4, values_only=True) if r[0]]
     late = [r for r in missing if r[0] == demo.late]

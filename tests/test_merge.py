@@ -240,9 +240,22 @@ def test_an_answer_left_as_issued_in_a_correction_takes_nothing_back() -> None:
     )
     assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED] * 2 + [Outcome.ACCEPTED] * 2
     assert plan.updates == {("2", "milestone"): "partly", ("2", "milestone_note"): "Forsinket"}
-    # Changed in part, the answer is taken whole: the note emptied with it.
+    # A correction of the smiley alone: the note given before, left as issued here, stays.
     plan = merge_cells(answer("1", "partly", ""), base, current, frozenset({7}), source="SOS")
-    assert plan.updates == {("1", "milestone"): "partly", ("1", "milestone_note"): ""}
+    assert plan.updates == {("1", "milestone"): "partly"}
+
+
+def test_a_note_from_one_source_and_a_smiley_from_another_are_not_mixed() -> None:
+    # SOS gave a note only; SIK then gives the smiley with the same note: its answer,
+    # whole, agrees with what is there and fills the rest: taken.
+    current = {("1", "milestone_note"): Current("x", "SOS", 1)}
+    plan = merge_cells(answer("1", "met", "x"), BLANK, current, source="SIK")
+    assert plan.conflicts == [] and plan.updates == {("1", "milestone"): "met"}
+    # But a note alone under another centre's smiley would read as that centre's: a
+    # conflict, not "met" with "only partly reached" beneath it.
+    current = {("1", "milestone"): Current("met", "SIK", 1)}
+    plan = merge_cells(answer("1", "", "Kun delvist nået"), BLANK, current, source="SOS")
+    assert plan.updates == {} and len(plan.conflicts) == 1
 
 
 def test_a_smiley_and_its_note_are_taken_together() -> None:
@@ -417,8 +430,14 @@ def rounds_of_answers(draw: st.DrawFn) -> tuple[dict[str, list[SubmittedCell]], 
     for source in SOURCES:
         cells = []
         for item in items:
+            # A whole answer (a smiley and a note), or the answer left as issued: a
+            # source that states only part of an answer fills in what nobody answered,
+            # or conflicts (the unit tests above, and the property below, cover it).
             if draw(st.booleans()):
-                cells += answer(item, draw(st.sampled_from(SMILEYS)), draw(st.sampled_from(NOTES)))
+                smiley, note = draw(st.sampled_from(SMILEYS[1:])), draw(st.sampled_from(NOTES[1:]))
+            else:
+                smiley, note = "", ""
+            cells += answer(item, smiley, note)
         files[source] = cells
     return files, draw(st.permutations(SOURCES))
 

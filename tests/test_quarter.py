@@ -335,6 +335,107 @@ def test_a_taken_answer_is_its_senders_to_correct(ws: Workspace) -> None:
     assert answers(ws)[(R1, "3.02", "milestone")] == "partly"
 
 
+# Corrections: what a file states replaces, what it leaves as issued keeps.
+
+DEVIATION = "Forventet afvigelse 2018 (mio. kr.)"
+
+
+def test_the_workbook_as_issued_filled_again_for_what_is_missing_takes_nothing_back(
+    ws: Workspace,
+) -> None:
+    """A reminder attaches the workbook as it was issued; the centre fills in only the
+    smileys it still owes. Its notes, deviation and open conflict stay."""
+    fill(workbook(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
+    fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {
+            ("3.02", SMILEY): "rød",  # a conflict with SIK
+            ("4.11", STATUS): "Udbuddet er forsinket.",  # a note, the smiley owed
+            ("3.01", "Status økonomi"): "Merforbrug på vikarer.",
+            ("3.01", DEVIATION): 0.5,  # the economy smiley owed
+        },
+    )
+    ws.merge()
+    (conflict,) = ws.conflicts()
+    fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos-paamindelse.xlsx",
+        {("4.11", SMILEY): "gul", ("3.01", ECONOMY): "rød"},
+    )
+    (file,) = ws.merge().files
+    assert file.cells["accepted"] == 2 and file.cells["conflict"] == 0
+    got = answers(ws)
+    assert (got[(R1, "4.11", "milestone")], got[(R1, "4.11", "milestone_note")]) == (
+        "partly",
+        "Udbuddet er forsinket.",
+    )
+    assert got[(R1, "3.01", "economy")] == "not_kept"
+    assert got[(R1, "3.01", "economy_note")] == "Merforbrug på vikarer."
+    assert got[(R1, "3.01", "deviation")] == "0.5"
+    assert [c.conflict_id for c in ws.conflicts()] == [conflict.conflict_id]
+
+
+def test_a_centre_resending_its_saved_copy_does_not_undo_what_finance_cleared(
+    ws: Workspace,
+) -> None:
+    saved = fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos.xlsx",
+        {("3.01", SMILEY): "grøn", ("3.01", STATUS): "Planlagt.", ("4.05", SMILEY): "grøn"},
+    )
+    ws.merge()
+    # Finance takes back 4.05's smiley and 3.01's note in the master.
+    edit_in_place(ws.master_path, {("4.05", SMILEY): None, ("3.01", STATUS): None})
+    ws.summary()
+    assert answers(ws)[(R1, "4.05", "milestone")] == ""
+    # SOS sends its saved copy again, with 4.11 added and 3.01's smiley changed.
+    again = ws.path / "inbox" / "sos-igen.xlsx"
+    shutil.copy(saved, again)
+    edit_in_place(again, {("4.11", SMILEY): "😊 Opfyldt", ("3.01", SMILEY): "😐 Delvist opfyldt"})
+    report = ws.merge()
+    got = answers(ws)
+    assert got[(R1, "4.11", "milestone")] == "met"
+    # What finance cleared is not taken again unasked: it waits for a person.
+    assert got[(R1, "4.05", "milestone")] == ""
+    assert got[(R1, "3.01", "milestone_note")] == ""
+    assert sorted((c.item, c.current_source) for c in report.conflicts) == [
+        ("3.01", "master"),
+        ("4.05", "master"),
+    ]
+
+
+def test_repeating_an_answer_under_which_finance_wrote_a_note_agrees(ws: Workspace) -> None:
+    fill(workbook(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    ws.merge()
+    edit_in_place(ws.master_path, {("3.01", STATUS): "Aftalt med centeret, se sag 17/123."})
+    ws.summary()
+    fill(
+        workbook(ws, SOS),
+        ws.path / "inbox" / "sos-rettet.xlsx",
+        {("3.01", SMILEY): "grøn", ("4.11", SMILEY): "rød"},
+    )
+    report = ws.merge()
+    assert report.conflicts == []
+    assert answers(ws)[(R1, "3.01", "milestone_note")] == "Aftalt med centeret, se sag 17/123."
+
+
+def test_a_centre_answering_through_two_workbooks_of_a_round_corrects_itself(
+    ws: Workspace,
+) -> None:
+    old = workbook(ws, SOS)
+    ws.issue("1", again=True)
+    with Ledger(ws.ledger_path) as ledger:
+        new = ws.path / [i for i in ledger.issues(R1) if i.recipient == SOS][-1].file
+    shutil.copy(new, ws.path / "new-copy.xlsx")  # outbox/ holds the new one now
+    fill(old, ws.path / "inbox" / "a-old.xlsx", {("3.01", SMILEY): "grøn"})
+    ws.merge()
+    fill(ws.path / "new-copy.xlsx", ws.path / "inbox" / "b-new.xlsx", {("3.01", SMILEY): "gul"})
+    report = ws.merge()
+    assert report.conflicts == []
+    assert answers(ws)[(R1, "3.01", "milestone")] == "partly"
+
+
 # 3. Last round's workbook after the next round is issued.
 
 
@@ -424,7 +525,9 @@ def test_an_earlier_rounds_answer_changed_in_a_later_rounds_workbook_is_refused_
     assert problem.reason == (
         f"{CHAPTER_3}!{problem.cell}: {R1}'s answers are shown here locked, and a workbook for "
         f"{R2} does not change them; the change is not taken. To change {R1}'s, issue it "
-        f'again (xlfollow issue --round "{R1}" --again) and merge its workbook'
+        f'again (xlfollow issue --round "{R1}" --again, which writes every centre\'s workbook '
+        "of it anew), make the change in its master (in outbox/), merge that file by naming "
+        "it, and decide the conflict it gives"
     )
     assert report.needs_a_person
     got = answers(ws)
@@ -546,6 +649,14 @@ def test_status_shows_a_centre_that_sent_only_rejected_files(ws: Workspace) -> N
     )
 
 
+def test_the_same_bytes_from_two_senders_are_recorded_for_each(ws: Workspace) -> None:
+    for name in ("03-social-og-sundhed-runde-1.xlsx", "05-ejendomme-runde-1.xlsx"):
+        (ws.path / "inbox" / name).write_text("Status: alt er godt", encoding="utf-8")
+    ws.merge()
+    status = {c.centre: c for c in ws.status().centres}
+    assert (status[SOS].rejected, status["Ejendomme"].rejected) == (1, 1)
+
+
 # 7. Fields named as the sheets name them, in the terminal's language.
 
 
@@ -587,7 +698,20 @@ def test_resolve_takes_the_field_as_konflikter_names_it_and_says_it_in_danish(
     ],
 )
 def test_a_field_is_named_as_any_sheet_shows_it(named: str, field: str, ws: Workspace) -> None:
-    assert field_named(named, ws.load().agreement) == field
+    found = field_named(named, ws.load().agreement)
+    assert found is not None and found.field == field
+    # A header naming its round names the round too; the others none.
+    assert found.round == (R1 if "1. budgetopfølgning 2018" in named.casefold() else None)
+
+
+def test_a_header_naming_another_round_decides_nothing_there(ws: Workspace) -> None:
+    disagree_on_3_02(ws)  # a conflict in round 1
+    with pytest.raises(WorkspaceError, match="has no open conflict"):
+        ws.resolve("3.02", f"Smiley {R2}", take="current")
+    with pytest.raises(WorkspaceError, match=f"is a column of {R1}, and --round gives {R2}"):
+        ws.resolve("3.02", SMILEY, round_text="2", take="current")
+    ws.resolve("3.02", SMILEY, take="current")
+    assert ws.conflicts() == []
 
 
 def test_a_field_that_is_no_field_is_named_with_the_choices(ws: Workspace) -> None:

@@ -66,8 +66,11 @@ __all__ = [
 ]
 
 
-SUPERSEDES_EARLIER = Text("a correction: it supersedes the earlier file of the same issue")
-"""The note on a file that corrects an earlier one of the same issue."""
+SUPERSEDES_EARLIER = Text(
+    "a correction: a later file from the same centre for the round; what it changes "
+    "replaces what was given before, and what it leaves as issued keeps it"
+)
+"""The note on a file that follows an earlier one from the same centre for the round."""
 AGREEMENT_CHANGED = Text(
     "the agreement has changed since this workbook was issued; issue the round "
     "again (xlfollow issue --again) and send the new workbook, or restore the "
@@ -258,8 +261,12 @@ def receive_file(
             report.centre, report.round = named, named_round
         if verdict is Verdict.REJECTED:
             before = ledger.rejected_receipt(sha)
-            if before is not None and before.reason == report.reason:
-                return report  # read again, and rejected again for the same reason
+            said_before = before is not None and (
+                (before.file, before.centre, before.round, before.reason)
+                == (report.path, report.centre, report.round, report.reason)
+            )
+            if said_before:
+                return report  # the same file read again, and rejected again alike
         ledger.record_receipt(_receipt(report, received_at))
         return report
 
@@ -313,21 +320,25 @@ def receive_file(
             resolutions, ledger.conflicts(), issue.round, current, decided
         )
     base, shown_locked, shown_earlier = intake.issued(issue.issue_id)
-    same_issue = ledger.receipts_of_issue(issue.issue_id)
+    # A later file from the same centre for the round is a correction, whichever of the
+    # round's workbooks it came in (a round issued again gives it a second one).
+    before = ledger.files_from(issue.recipient, issue.round)
+    same_sender = frozenset(receipt for receipt, _ in before)
     source = source_label(issue.recipient)
     late = intake.late(issue.round)
     plan = merge_cells(
         returned.cells,
         base,
         current,
-        same_issue,
+        same_sender,
         ledger.open_conflicts(issue.round),
         shown_locked,
         source=source,
         decided=decided,
         late=late,
+        since=before[0][1] if before else "",
     )
-    _report_plan(report, plan, returned, len(same_issue))
+    _report_plan(report, plan, returned, len(same_sender))
     _refuse_earlier(report, returned, shown_earlier, issue.round)
     if late is not None:
         report.notes.append(
@@ -448,8 +459,10 @@ def _refuse_earlier(
                 Text(
                     "{sheet}!{cell}: {round}'s answers are shown here locked, and a workbook "
                     "for {current} does not change them; the change is not taken. To change "
-                    '{round}\'s, issue it again (xlfollow issue --round "{round}" --again) '
-                    "and merge its workbook",
+                    '{round}\'s, issue it again (xlfollow issue --round "{round}" --again, '
+                    "which writes every centre's workbook of it anew), make the change in its "
+                    "master (in outbox/), merge that file by naming it, and decide the "
+                    "conflict it gives",
                     sheet=cell.sheet,
                     cell=cell.cell,
                     round=cell.round,

@@ -152,8 +152,9 @@ def write_master_file(
                 ledger.forget_issue(record.issue_id)
             raise WorkspaceError(
                 Text(
-                    "{path}: cannot be replaced ({why}); close it in Excel and run "
-                    "the command again. The ledger is unchanged.",
+                    "{path} cannot be written ({why}). What the command merged or decided "
+                    "is kept in the ledger; once the file can be written (closed in Excel, "
+                    "say, or the disk has room), xlfollow summary writes it anew.",
                     path=str(path),
                     why=exc.strerror or str(exc),
                 )

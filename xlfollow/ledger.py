@@ -245,12 +245,13 @@ class Ledger:
     def current(self, round_name: str) -> dict[tuple[str, str], Current]:
         """A round's current answers with their sources, by (item, field)."""
         rows = self.db.execute(
-            "SELECT item, field, value, source, receipt_id FROM answers WHERE round = ?",
+            "SELECT item, field, value, source, receipt_id, recorded_at FROM answers "
+            "WHERE round = ?",
             (round_name,),
         )
         return {
-            (item, field): Current(value, source, receipt)
-            for item, field, value, source, receipt in rows
+            (item, field): Current(value, source, receipt, recorded_at)
+            for item, field, value, source, receipt, recorded_at in rows
         }
 
     def set_answers(self, answers: Iterable[tuple[AnswerKey, str]], source: str) -> None:
@@ -285,13 +286,15 @@ class Ledger:
         rows = self.db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts ORDER BY receipt_id")
         return [ReceiptRecord(*row) for row in rows]
 
-    def receipts_of_issue(self, issue_id: str) -> frozenset[int]:
-        """The accepted files received for one issue."""
+    def files_from(self, centre: str, round_name: str) -> list[tuple[int, str]]:
+        """The files merged from a centre ('' for the master) for a round, whatever
+        workbook of the round they came in: (receipt id, when received), oldest first."""
         rows = self.db.execute(
-            "SELECT receipt_id FROM receipts WHERE issue_id = ? AND verdict = 'accepted'",
-            (issue_id,),
+            "SELECT receipt_id, received_at FROM receipts WHERE centre = ? AND round = ? "
+            "AND verdict = 'accepted' ORDER BY receipt_id",
+            (centre, round_name),
         )
-        return frozenset(row[0] for row in rows)
+        return [(receipt, received_at) for receipt, received_at in rows]
 
     def record_receipt(self, receipt: ReceiptRecord) -> int:
         """Record a file that was not merged (rejected, or a duplicate); its id."""

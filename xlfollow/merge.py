@@ -91,6 +91,8 @@ class Current:
     receipt: int | None = None
     """The received file that set it; None for values imported with the agreement
     or typed with `xlfollow resolve --value`."""
+    recorded_at: str = ""
+    """When it was recorded (ISO 8601, UTC); '' where not known."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def merge_cells(
     source: str = "",
     decided: Mapping[ItemAnswer, Collection[Decided]] | None = None,
     late: LateRound | None = None,
+    since: str = "",
 ) -> MergePlan:
     """Merge a submission's answers against the issue's base and the ledger's current values.
 
@@ -200,16 +203,24 @@ def merge_cells(
     showed locked: a stale copy of one is no change; a changed one is refused.
     `source` names the submission's sender as the ledger does; `decided` are the
     answers a person has decided on, by item and answer; `late` is set when a
-    later round than the submission's has been issued.
+    later round than the submission's has been issued; `since` is when the
+    sender's first earlier file of the round was received (ISO 8601, UTC).
     """
     merger = _Merger(
-        base, current, earlier_receipts, shown or {}, source, decided or {}, late, MergePlan()
+        base,
+        current,
+        earlier_receipts,
+        shown or {},
+        source,
+        decided or {},
+        late,
+        since,
+        MergePlan(),
     )
     submitted = list(cells)
     results: list[CellResult | None] = [None] * len(submitted)
     seen: dict[Key, int] = {}
     answers: dict[tuple[str, str], list[int]] = {}
-    merged: set[tuple[str, str]] = set()
     for index, cell in enumerate(submitted):
         key = (cell.item, cell.field)
         if key in seen:
@@ -234,7 +245,6 @@ def merge_cells(
                 why = _refused_with(submitted[index], submitted[refused[0]])
                 results[index] = CellResult(submitted[index], Outcome.REFUSED, why)
         elif pending:
-            merged.add((item, name))
             gathered = [submitted[i] for i in pending]
             for index, result in zip(pending, merger.merge(item, name, gathered), strict=True):
                 results[index] = result
@@ -244,7 +254,7 @@ def merge_cells(
     plan.superseded = sorted(
         c.conflict_id
         for c in open_conflicts
-        if c.receipt in earlier_receipts and (c.item, c.answer) in merged
+        if c.receipt in earlier_receipts and (c.item, c.answer) in merger.stated
     )
     return plan
 
@@ -291,7 +301,10 @@ class _Merger:
     source: str
     decided: Mapping[ItemAnswer, Collection[Decided]]
     late: LateRound | None
+    since: str
     plan: MergePlan
+    stated: set[tuple[str, str]] = field(default_factory=set)
+    """The answers the submission said something about (not left as issued)."""
 
     def not_issued(self, cell: SubmittedCell) -> CellResult:
         """A cell the issue did not let its recipient answer: unchanged, or refused."""
@@ -322,45 +335,76 @@ class _Merger:
         submitted = tuple(cell.value for cell in cells)
         current = tuple(c.value for c in now)
         issued = tuple(self.base[(item, cell.field)] for cell in cells)
-        if submitted == issued:
-            # An answer left as it was issued says nothing, in a correction too: the
-            # workbook a reminder attaches again comes back with only the missing
-            # answers filled in, and must not take back the ones given before.
+        # A cell left as its workbook issued it says nothing, in a correction too: two
+        # people of a centre may each fill in their part of one workbook, and the copy
+        # a reminder attaches again comes back with only the missing answers.
+        stated = [value != base for value, base in zip(submitted, issued, strict=True)]
+        if not any(stated):
             return self._each(cells, now, issued, _AS_ISSUED, Outcome.UNCHANGED)
-        # The answer is this issue's own (a correction replaces it) when every cell of it
-        # changed since the issue was changed by this issue's earlier files: a note
-        # another source put under the centre's smiley is not the centre's to replace.
-        changed = [c for c, base in zip(now, issued, strict=True) if c.value != base]
-        own = bool(changed) and all(
-            c.receipt is not None and c.receipt in self.earlier_receipts for c in changed
+        self.stated.add((item, answer))
+        mine = [c.receipt is not None and c.receipt in self.earlier_receipts for c in now]
+        theirs = [
+            not own_cell and self._theirs(c, base)
+            for c, own_cell, base in zip(now, mine, issued, strict=True)
+        ]
+        # The sender's own answer, to correct as it likes: set by its earlier files, and
+        # by no one else since (a note finance put under its smiley is not its own).
+        own = any(mine) and not any(theirs)
+        source = next(
+            (c.source for c, other in zip(now, theirs, strict=True) if other and c.source),
+            next((c.source for c in now if c.source), ""),
         )
-        source = next((c.source for c in now if c.source), "")
         if kind is not None:
             # What a source said last decides whether it holds the current answer with
             # its source: a person deciding a conflict on it must see both.
             agrees = submitted == current and source != self.source
             self.plan.concurring[(item, kind)] = _values(cells) if agrees else None
         if own:
-            if submitted == current:
+            # What it states replaces its earlier answer; what it leaves as issued stays.
+            proposed = tuple(
+                value if said else was
+                for value, was, said in zip(submitted, current, stated, strict=True)
+            )
+            if proposed == current:
                 return self._each(cells, now, issued, _AS_EARLIER, Outcome.UNCHANGED)
-            return self._accept(item, kind, cells, now, issued, _SUPERSEDES)
+            return self._accept(item, kind, cells, now, issued, _SUPERSEDES, stated, source)
         if kind is not None and self._decided(item, kind, cells, now):
             reason = Text(
                 "{source} sent this answer before, and a person decided on it; it stays decided",
                 source=self.source,
             )
             return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
-        if current == issued:
-            return self._accept(item, kind, cells, now, issued, _CHANGED)
-        if current == submitted:
+        if all(
+            not said or value == was
+            for value, was, said in zip(submitted, current, stated, strict=True)
+        ):
+            # All it states is there already (the rest someone else filled in).
             reason = Text("agrees with {source}", source=source)
             return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
+        if all(
+            (value == was or (was == base and not other)) if said else was == base
+            for value, was, base, said, other in zip(
+                submitted, current, issued, stated, theirs, strict=True
+            )
+        ):
+            # It fills in what nobody has answered (or emptied since), and leaves nothing
+            # someone else answered beside it: the answer becomes its answer, whole.
+            return self._accept(item, kind, cells, now, issued, _CHANGED, stated, source)
         reason = Text(
             "{source} gave another answer since this workbook was issued; kept open, "
             "nothing overwritten",
             source=source,
         )
-        return self._conflict(item, kind, cells, now, issued, reason)
+        return self._conflict(item, kind, cells, now, issued, reason, source)
+
+    def _theirs(self, now: Current, issued: str) -> bool:
+        """True if another source changed a cell since the issue, or set it after the
+        sender's first file of the round (finance clearing a note, say)."""
+        if now.value != issued:
+            return True
+        return bool(
+            self.since and now.recorded_at > self.since and now.source not in ("", IMPORTED)
+        )
 
     @staticmethod
     def _each(
@@ -393,17 +437,24 @@ class _Merger:
         now: list[Current],
         issued: tuple[str, ...],
         reason: Text,
+        stated: list[bool],
+        source: str,
     ) -> list[CellResult]:
-        """The answer taken: each cell whose value changes becomes current. Once a later
-        round is issued, a change to an answer already given (a status note imported
-        with the agreement is none) is a conflict instead."""
+        """The answer taken: each cell it states whose value changes becomes current.
+        Once a later round is issued, a change to an answer already given (a status
+        note imported with the agreement is none) is a conflict instead."""
         if self.late is not None and any(c.value and c.source != IMPORTED for c in now):
-            return self._conflict(item, kind, cells, now, issued, self._late_reason())
+            return self._conflict(item, kind, cells, now, issued, self._late_reason(), source)
         updates = self.plan.updates
-        for cell, was in zip(cells, now, strict=True):
-            if cell.value != was.value:
+        for cell, was, said in zip(cells, now, stated, strict=True):
+            if said and cell.value != was.value:
                 updates[(item, cell.field)] = cell.value
-        return self._each(cells, now, issued, reason, Outcome.ACCEPTED)
+        return [
+            result._replace(outcome=Outcome.UNCHANGED)
+            if (result.cell.item, result.cell.field) not in updates
+            else result
+            for result in self._each(cells, now, issued, reason, Outcome.ACCEPTED)
+        ]
 
     def _conflict(
         self,
@@ -413,8 +464,10 @@ class _Merger:
         now: list[Current],
         issued: tuple[str, ...],
         reason: Text,
+        source: str,
     ) -> list[CellResult]:
-        """The answer kept open for a person, nothing overwritten."""
+        """The answer kept open for a person, nothing overwritten; `source` is where the
+        ledger's answer came from."""
         if kind is None:  # a field xlfollow does not know: nothing to decide on
             return self._each(cells, now, issued, reason, Outcome.REFUSED, Outcome.REFUSED)
         fields = [cell.field for cell in cells]
@@ -424,7 +477,7 @@ class _Merger:
                 kind,
                 dict(zip(fields, issued, strict=True)),
                 {f: c.value for f, c in zip(fields, now, strict=True)},
-                next((c.source for c in now if c.source), ""),
+                source,
                 _values(cells),
                 reason,
             )

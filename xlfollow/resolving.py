@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from xlfollow.collect import current_answers
 from xlfollow.danish import parse_amount
@@ -22,30 +23,51 @@ from xlfollow.messages import Joined, Language, Text, ValueProblem
 from xlfollow.model import Agreement, Definition
 from xlfollow.texts import Label, texts
 
-__all__ = ["CURRENT", "INCOMING", "Decision", "decide", "field_named", "typed_value"]
+__all__ = [
+    "CURRENT",
+    "INCOMING",
+    "TYPED",
+    "Decision",
+    "NamedField",
+    "decide",
+    "field_named",
+    "typed_value",
+]
 
 CURRENT = frozenset({"current", "keep", "nuværende", "gældende", "behold"})
 """What `--take` takes for the current answer, whoever gave it."""
 INCOMING = frozenset({"incoming", "take", "indkommende", "ny", "tag"})
 """What `--take` takes for the incoming answer, whoever gave it."""
+TYPED = "resolve"
+"""The source of a value given with `xlfollow resolve --value`."""
 
 
-def field_named(text: str, agreement: Agreement) -> Field | None:
+class NamedField(NamedTuple):
+    """A field as a person named it, and the round its column's header names, if any."""
+
+    field: Field
+    round: str | None = None
+
+
+def field_named(text: str, agreement: Agreement) -> NamedField | None:
     """The field a person names: its code (milestone_note), its name on the Konflikter
     sheet ("Status milepæl", "Milestone status") or its column's header on the chapter
-    sheets ("Smiley økonomi", "Status 1. budgetopfølgning 2018"), in either language
-    and any case."""
+    sheets ("Smiley økonomi", "Status 1. budgetopfølgning 2018", which names its round
+    too), in either language and any case."""
     folded = _fold(text)
     for field in Field:
         names = {field.value, field.value.replace("_", " ")}
         names |= {texts(language)[f"field_{field.value}"] for language in Language}
         if folded in {_fold(name) for name in names}:
-            return field
+            return NamedField(field)
     for language in Language:
         for index in range(len(agreement.rounds)):
             for column in sheet_columns(agreement, index, texts(language).headers):
-                if column.field is not None and _fold(column.header) == folded:
-                    return column.field
+                if column.field is None or _fold(column.header) != folded:
+                    continue
+                assert column.round_index is not None
+                named = agreement.rounds[column.round_index]
+                return NamedField(column.field, named if named in column.header else None)
     return None
 
 
@@ -66,13 +88,23 @@ def decide(
     current answer, take the one `take` names (its source, or current or incoming), or
     give the named field `value`. The conflict decided; WorkspaceError if there is none,
     it is open in several rounds, or the field, source or value is wrong."""
-    field = field_named(field_text, definition.agreement)
-    if field is None:
+    named = field_named(field_text, definition.agreement)
+    if named is None:
         names = Joined([Text("{code} ({name})", code=f, name=Label(f"field_{f}")) for f in Field])
         raise WorkspaceError(
             Text('"{field}" is not a field; give one of {names}', field=field_text, names=names)
         )
-    answer = field.answer
+    field, answer = named.field, named.field.answer
+    if named.round is not None and round_name not in (None, named.round):
+        raise WorkspaceError(
+            Text(
+                '"{field}" is a column of {named}, and --round gives {round}; give one of them',
+                field=field_text,
+                named=named.round,
+                round=str(round_name),
+            )
+        )
+    round_name = named.round or round_name
     with Ledger(ledger_path) as ledger:
         every = ledger.conflicts()
         open_ones = [c for c in every if c.item == item and c.answer is answer]
@@ -132,7 +164,7 @@ def decide(
                 tuple(c.conflict_id for c in open_ones),
                 f"set {field.value} to {value!r}",
                 decided,
-                "resolve",
+                TYPED,
             )
         ledger.resolve(resolution)
     if resolution.values is None:

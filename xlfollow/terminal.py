@@ -21,7 +21,7 @@ from xlfollow.mailing import MailReport
 from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, SmileyScale
 from xlfollow.overview import Overview
-from xlfollow.resolving import Decision
+from xlfollow.resolving import TYPED, Decision
 from xlfollow.status import CentreStatus, RoundStatus
 from xlfollow.summary import NO_MILESTONE, UNANSWERED, Summary
 from xlfollow.texts import Label, texts
@@ -129,16 +129,29 @@ class Terminal:
 
     def decision(self, decision: Decision, agreement: Agreement) -> None:
         """A conflict decided: the answer that stands, from whom, and what was closed."""
-        self.echo(
-            Text(
-                'Decided "{answer}" of item {item} ({round}): {values}, from {source}.',
-                answer=Label(f"field_{decision.answer.value}"),
-                item=decision.item,
-                round=decision.round,
-                values=answer_text(agreement, decision.values, self.language, " · "),
-                source=decision.source,
+        values = answer_text(agreement, decision.values, self.language, " · ")
+        said = Label(f"field_{decision.answer.value}")
+        if decision.source == TYPED:
+            self.echo(
+                Text(
+                    'Decided "{answer}" of item {item} ({round}): {values}, as given.',
+                    answer=said,
+                    item=decision.item,
+                    round=decision.round,
+                    values=values,
+                )
             )
-        )
+        else:
+            self.echo(
+                Text(
+                    'Decided "{answer}" of item {item} ({round}): {values}, from {source}.',
+                    answer=said,
+                    item=decision.item,
+                    round=decision.round,
+                    values=values,
+                    source=decision.source,
+                )
+            )
         if decision.closed > 1:
             self.echo(Text("Conflicts closed with it: {count}.", count=decision.closed))
 
