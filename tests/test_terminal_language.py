@@ -202,7 +202,7 @@ def test_help_in_danish_when_asked_and_english_after() -> None:
     assert "Tjek en arbejdsmappes aftale og indstillinger" in output  # the commands listed
     assert "Vis denne hjælp, og afslut." in output
     code, output = run("--language", "da", "merge", "--help")
-    assert "Flet returnerede projektmapper ind i journalen" in output
+    assert "Indlæs returnerede projektmapper i journalen" in output
     assert "Udskriv rapporten som ét JSON-objekt." in output
     assert "Afslutningsstatus:" in output
     # The commands' own texts are as written again: English help stays English.
