@@ -339,48 +339,47 @@ class _Merger:
         # people of a centre may each fill in their part of one workbook, and the copy
         # a reminder attaches again comes back with only the missing answers.
         stated = [value != base for value, base in zip(submitted, issued, strict=True)]
-        if not any(stated):
-            return self._each(cells, now, issued, _AS_ISSUED, Outcome.UNCHANGED)
-        self.stated.add((item, answer))
         mine = [c.receipt is not None and c.receipt in self.earlier_receipts for c in now]
         theirs = [
             not own_cell and self._theirs(c, base)
             for c, own_cell, base in zip(now, mine, issued, strict=True)
         ]
-        # The sender's own answer, to correct as it likes: set by its earlier files, and
-        # by no one else since (a note finance put under its smiley is not its own).
-        own = any(mine) and not any(theirs)
         source = next(
             (c.source for c, other in zip(now, theirs, strict=True) if other and c.source),
             next((c.source for c in now if c.source), ""),
         )
+        at = _Answering(item, kind, cells, now, issued, stated, source)
+        if not any(stated):
+            return self._each(at, _AS_ISSUED, Outcome.UNCHANGED)
+        self.stated.add((item, answer))
         if kind is not None:
             # What a source said last decides whether it holds the current answer with
             # its source: a person deciding a conflict on it must see both.
             agrees = submitted == current and source != self.source
             self.plan.concurring[(item, kind)] = _values(cells) if agrees else None
-        if own:
+        # The sender's own answer, to correct as it likes: set by its earlier files, and
+        # by no one else since (a note finance put under its smiley is not its own).
+        if any(mine) and not any(theirs):
             # What it states replaces its earlier answer; what it leaves as issued stays.
             proposed = tuple(
                 value if said else was
                 for value, was, said in zip(submitted, current, stated, strict=True)
             )
             if proposed == current:
-                return self._each(cells, now, issued, _AS_EARLIER, Outcome.UNCHANGED)
-            return self._accept(item, kind, cells, now, issued, _SUPERSEDES, stated, source)
-        if kind is not None and self._decided(item, kind, cells, now):
+                return self._each(at, _AS_EARLIER, Outcome.UNCHANGED)
+            return self._accept(at, _SUPERSEDES)
+        if self._decided(at):
             reason = Text(
                 "{source} sent this answer before, and a person decided on it; it stays decided",
                 source=self.source,
             )
-            return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
+            return self._each(at, reason, Outcome.UNCHANGED)
         if all(
             not said or value == was
             for value, was, said in zip(submitted, current, stated, strict=True)
         ):
             # All it states is there already (the rest someone else filled in).
-            reason = Text("agrees with {source}", source=source)
-            return self._each(cells, now, issued, reason, Outcome.UNCHANGED)
+            return self._each(at, Text("agrees with {source}", source=source), Outcome.UNCHANGED)
         if all(
             (value == was or (was == base and not other)) if said else was == base
             for value, was, base, said, other in zip(
@@ -389,13 +388,13 @@ class _Merger:
         ):
             # It fills in what nobody has answered (or emptied since), and leaves nothing
             # someone else answered beside it: the answer becomes its answer, whole.
-            return self._accept(item, kind, cells, now, issued, _CHANGED, stated, source)
+            return self._accept(at, _CHANGED)
         reason = Text(
             "{source} gave another answer since this workbook was issued; kept open, "
             "nothing overwritten",
             source=source,
         )
-        return self._conflict(item, kind, cells, now, issued, reason, source)
+        return self._conflict(at, reason)
 
     def _theirs(self, now: Current, issued: str) -> bool:
         """True if another source changed a cell since the issue, or set it after the
@@ -408,12 +407,7 @@ class _Merger:
 
     @staticmethod
     def _each(
-        cells: list[SubmittedCell],
-        now: list[Current],
-        issued: tuple[str, ...],
-        reason: Text,
-        changed: Outcome,
-        same: Outcome = Outcome.UNCHANGED,
+        at: _Answering, reason: Text, changed: Outcome, same: Outcome = Outcome.UNCHANGED
     ) -> list[CellResult]:
         """Every cell of an answer with the reason: `changed` where its value differs
         from the ledger's, `same` where it does not."""
@@ -426,77 +420,55 @@ class _Merger:
                 was.value,
                 was.source,
             )
-            for cell, was, base in zip(cells, now, issued, strict=True)
+            for cell, was, base in zip(at.cells, at.now, at.issued, strict=True)
         ]
 
-    def _accept(
-        self,
-        item: str,
-        kind: Answer | None,
-        cells: list[SubmittedCell],
-        now: list[Current],
-        issued: tuple[str, ...],
-        reason: Text,
-        stated: list[bool],
-        source: str,
-    ) -> list[CellResult]:
+    def _accept(self, at: _Answering, reason: Text) -> list[CellResult]:
         """The answer taken: each cell it states whose value changes becomes current.
         Once a later round is issued, a change to an answer already given (a status
         note imported with the agreement is none) is a conflict instead."""
-        if self.late is not None and any(c.value and c.source != IMPORTED for c in now):
-            return self._conflict(item, kind, cells, now, issued, self._late_reason(), source)
-        updates = self.plan.updates
-        for cell, was, said in zip(cells, now, stated, strict=True):
-            if said and cell.value != was.value:
-                updates[(item, cell.field)] = cell.value
-        return [
-            result._replace(outcome=Outcome.UNCHANGED)
-            if (result.cell.item, result.cell.field) not in updates
-            else result
-            for result in self._each(cells, now, issued, reason, Outcome.ACCEPTED)
-        ]
+        if self.late is not None and any(c.value and c.source != IMPORTED for c in at.now):
+            return self._conflict(at, self._late_reason())
+        results = []
+        for result, said in zip(self._each(at, reason, Outcome.ACCEPTED), at.stated, strict=True):
+            if said and result.outcome is Outcome.ACCEPTED:
+                self.plan.updates[(at.item, result.cell.field)] = result.cell.value
+            else:
+                result = result._replace(outcome=Outcome.UNCHANGED)
+            results.append(result)
+        return results
 
-    def _conflict(
-        self,
-        item: str,
-        kind: Answer | None,
-        cells: list[SubmittedCell],
-        now: list[Current],
-        issued: tuple[str, ...],
-        reason: Text,
-        source: str,
-    ) -> list[CellResult]:
-        """The answer kept open for a person, nothing overwritten; `source` is where the
-        ledger's answer came from."""
-        if kind is None:  # a field xlfollow does not know: nothing to decide on
-            return self._each(cells, now, issued, reason, Outcome.REFUSED, Outcome.REFUSED)
-        fields = [cell.field for cell in cells]
+    def _conflict(self, at: _Answering, reason: Text) -> list[CellResult]:
+        """The answer kept open for a person, nothing overwritten."""
+        if at.kind is None:  # a field xlfollow does not know: nothing to decide on
+            return self._each(at, reason, Outcome.REFUSED, Outcome.REFUSED)
+        fields = [cell.field for cell in at.cells]
         self.plan.conflicts.append(
             Conflict(
-                item,
-                kind,
-                dict(zip(fields, issued, strict=True)),
-                {f: c.value for f, c in zip(fields, now, strict=True)},
-                source,
-                _values(cells),
+                at.item,
+                at.kind,
+                dict(zip(fields, at.issued, strict=True)),
+                {f: c.value for f, c in zip(fields, at.now, strict=True)},
+                at.source,
+                _values(at.cells),
                 reason,
             )
         )
-        return self._each(cells, now, issued, reason, Outcome.CONFLICT)
+        return self._each(at, reason, Outcome.CONFLICT)
 
-    def _decided(
-        self, item: str, answer: Answer, cells: list[SubmittedCell], now: list[Current]
-    ) -> bool:
+    def _decided(self, at: _Answering) -> bool:
         """True if a person has decided on this very answer from this source. A decision
         recorded for one field (ledger schema 5) covers the answer when its other
         fields are as the ledger has them."""
-        for decision in self.decided.get((item, answer), ()):
+        if at.kind is None:
+            return False
+        for decision in self.decided.get((at.item, at.kind), ()):
             values = decision.values
-            if decision.source != self.source or not any(c.field in values for c in cells):
+            if decision.source != self.source or not any(c.field in values for c in at.cells):
                 continue
             if all(
                 cell.value == values.get(cell.field, was.value)
-                for cell, was in zip(cells, now, strict=True)
+                for cell, was in zip(at.cells, at.now, strict=True)
             ):
                 return True
         return False
@@ -512,6 +484,19 @@ class _Merger:
 
 
 _NOTHING = Current("", "")
+
+
+class _Answering(NamedTuple):
+    """One answer of a submission as it is merged: its cells, the ledger's and the
+    issued values beside them, which cells it states, and the current answer's source."""
+
+    item: str
+    kind: Answer | None
+    cells: list[SubmittedCell]
+    now: list[Current]
+    issued: tuple[str, ...]
+    stated: list[bool]
+    source: str
 
 
 def _values(cells: list[SubmittedCell]) -> dict[str, str]:
