@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import settings
 
 from xlfollow.errors import DefinitionError, Problem
+from xlfollow.ledger import Ledger
 from xlfollow.workspace import Workspace
 
 # Property tests check results, not speed: a slow moment on a shared machine
@@ -120,3 +122,16 @@ def session_members(session: int) -> list[int]:
         if int(fields[3]) == session and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def copied(workspace: Workspace, folder: Path) -> Workspace:
+    """A copy of a workspace in a folder of the test's own, to change freely."""
+    copy = folder / "ws"
+    shutil.copytree(workspace.path, copy)
+    return Workspace(copy)
+
+
+def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, str], str]:
+    """The ledger's current answers, by (round, item, field)."""
+    with Ledger(workspace.ledger_path) as ledger:
+        return ledger.answers()

@@ -15,7 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import session_members
+from conftest import copied, session_members
+from conftest import ledger_answers as answers
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
 from xlfollow.cli import cli
@@ -36,18 +37,11 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 @pytest.fixture
 def ws(issued: Workspace, tmp_path: Path) -> Workspace:
-    copy = tmp_path / "ws"
-    shutil.copytree(issued.path, copy)
-    return Workspace(copy)
+    return copied(issued, tmp_path)
 
 
 def outbox(ws: Workspace, name: str) -> Path:
     return ws.path / "outbox" / "round-1" / name
-
-
-def answers(ws: Workspace) -> dict[tuple[str, str, str], str]:
-    with Ledger(ws.ledger_path) as ledger:
-        return ledger.answers()
 
 
 def test_a_centre_fills_in_and_it_is_accepted(ws: Workspace) -> None:

@@ -18,7 +18,8 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import session_members
+from conftest import copied, session_members
+from conftest import ledger_answers as answers
 from returns import ECONOMY, R1, SMILEY, STATUS, fill, without_milestone
 
 from xlfollow.cli import cli
@@ -46,9 +47,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 @pytest.fixture
 def ws(issued: Workspace, tmp_path: Path) -> Workspace:
-    copy = tmp_path / "ws"
-    shutil.copytree(issued.path, copy)
-    return Workspace(copy)
+    return copied(issued, tmp_path)
 
 
 def workbook(ws: Workspace, centre: str, round_number: int = 1) -> Path:
@@ -60,11 +59,6 @@ def workbook(ws: Workspace, centre: str, round_number: int = 1) -> Path:
             if i.recipient == centre and i.file.startswith(f"outbox/round-{round_number}/")
         ]
     return ws.path / issue.file
-
-
-def answers(ws: Workspace) -> dict[tuple[str, str, str], str]:
-    with Ledger(ws.ledger_path) as ledger:
-        return ledger.answers()
 
 
 def edit_in_place(path: Path, cells: dict[tuple[str, str], object]) -> None:
