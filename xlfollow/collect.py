@@ -315,10 +315,9 @@ def receive_file(
         # Finance's decisions on the master's Konflikter sheet come first, and its
         # edits are merged against what they decided: an edit of an answer just
         # decided differently is then a conflict, not lost.
-        resolutions = _master_decisions(report, returned, ledger.conflicts(), definition)
-        current, decided = _as_decided(
-            resolutions, ledger.conflicts(), issue.round, current, decided
-        )
+        open_now = ledger.conflicts()
+        resolutions = _master_decisions(report, returned, open_now, definition)
+        current, decided = _as_decided(resolutions, open_now, issue.round, current, decided)
     base, shown_locked, shown_earlier = intake.issued(issue.issue_id)
     # A later file from the same centre for the round is a correction, whichever of the
     # round's workbooks it came in (a round issued again gives it a second one).

@@ -55,7 +55,15 @@ def round_status(
     round_name = definition.agreement.rounds[round_index]
     deadline = definition.rounds[round_index].deadline
     late = deadline is not None and today > deadline
-    ours = [r for r in receipts if _of_round(r, round_name, definition.agreement.rounds, issues)]
+    received_from, received_until = _period(round_name, definition.agreement.rounds, issues)
+    ours = [
+        r
+        for r in receipts
+        if r.round == round_name
+        # An unreadable file is silent about its round: it counts for the round that
+        # was the latest issued when it came.
+        or (r.round is None and received_from <= r.received_at[:19] < received_until)
+    ]
     centres = []
     for centre in definition.centres:
         items = definition.agreement.items_of(centre.name)
@@ -92,18 +100,16 @@ def round_status(
     )
 
 
-def _of_round(
-    receipt: ReceiptRecord, round_name: str, rounds: Sequence[str], issues: Sequence[IssueRecord]
-) -> bool:
-    """True if a file was received for the round: it says so, or, unreadable and so
-    silent about it, it came after the round was issued and before a later one was."""
-    if receipt.round is not None:
-        return receipt.round == round_name
-    first = {}
+def _period(
+    round_name: str, rounds: Sequence[str], issues: Sequence[IssueRecord]
+) -> tuple[str, str]:
+    """From when to when (ISO 8601, to the second, UTC) a round was the latest issued:
+    from its first issue to the next round's first; empty if it was never issued."""
+    first: dict[str, str] = {}
     for issue in issues:
-        if issue.round in rounds and issue.round not in first:
-            first[issue.round] = issue.issued_at
-    if round_name not in first or receipt.received_at[:19] < first[round_name][:19]:
-        return False
+        if issue.round in rounds:
+            first.setdefault(issue.round, issue.issued_at[:19])
+    if round_name not in first:
+        return "", ""
     later = [first[name] for name in rounds[rounds.index(round_name) + 1 :] if name in first]
-    return not later or receipt.received_at[:19] < min(later)[:19]
+    return first[round_name], min(later, default="9999")
