@@ -9,7 +9,7 @@ from conftest import AGREEMENT, line_with, make_workspace, problems_of
 
 from xlfollow.agreement import load_agreement
 from xlfollow.errors import DefinitionError
-from xlfollow.model import Agreement, Kind
+from xlfollow.model import Agreement, Budget, BudgetSeries, Kind
 
 
 def load_text(tmp_path: Path, text: str) -> Agreement:
@@ -50,6 +50,78 @@ def test_decimal_comma_is_read_quoted_or_not(tmp_path: Path) -> None:
     )
     item = load_text(tmp_path, text).items[0]
     assert item.budget == {2018: 0.762, 2019: 1234.5}
+
+
+SERIES = """\
+    budget:
+      Anlæg:
+        2018: 2
+        2019: "2,5"
+        2020: 2
+      Drift:
+        2018: 0.5
+        2019: 0.5
+        2020: 0.5
+        2021: 0.5
+"""
+
+
+def with_series(text: str, period: str = "2018-2021") -> str:
+    """The shared agreement with item 3.01's budget as two series, and a period."""
+    text = text.replace('    budget:\n      2018: "0,762"\n      2019: 0.938\n', SERIES, 1)
+    return text.replace("rounds:", f"budget_period: {period}\nrounds:", 1)
+
+
+def test_budget_series_and_period(tmp_path: Path) -> None:
+    # 3.04 of the seed: anlæg over 2018-2020 and 0,5 a year in drift from 2018.
+    agreement = load_text(tmp_path, with_series(AGREEMENT))
+    assert agreement.budget_period == (2018, 2019, 2020, 2021)
+    budget = agreement.items[0].budget
+    assert budget.series == (
+        BudgetSeries("Anlæg", {2018: 2.0, 2019: 2.5, 2020: 2.0}),
+        BudgetSeries("Drift", {2018: 0.5, 2019: 0.5, 2020: 0.5, 2021: 0.5}),
+    )
+    assert dict(budget) == {2018: 2.5, 2019: 3.0, 2020: 2.5, 2021: 0.5}
+    # Every year of the period has its columns, even with no figure for 2021 elsewhere.
+    assert agreement.budget_years == (2018, 2019, 2020, 2021)
+
+
+def test_budget_totals_are_rounded_sums() -> None:
+    budget = Budget([BudgetSeries("Anlæg", {2018: 0.1}), BudgetSeries("Drift", {2018: 0.2})])
+    assert budget[2018] == 0.3
+    assert budget != Budget.of({2018: 0.3})  # the same total, other series
+    assert budget == {2018: 0.3}
+
+
+def test_without_a_period_the_years_with_figures_stand_for_it(tmp_path: Path) -> None:
+    agreement = load_text(tmp_path, AGREEMENT)
+    assert agreement.budget_period == ()
+    assert agreement.budget_years == (2018, 2019)
+
+
+def test_a_year_outside_the_period(tmp_path: Path) -> None:
+    text = with_series(AGREEMENT).replace("    2021: 0.5", "    2022: 0.5")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "2022: 0.5")
+    assert message == (
+        "item 3.01: budget Drift: 2022 is outside the budget period 2018-2021; "
+        "correct the year or widen `budget_period`"
+    )
+
+
+@pytest.mark.parametrize("period", ["2021-2018", "næste år", "2018-2040"])
+def test_a_period_that_is_not_one(tmp_path: Path, period: str) -> None:
+    text = with_series(AGREEMENT, period)
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "budget_period:")
+    assert message.startswith(f'`budget_period`: "{period}" is not a period; write its first')
+
+
+def test_a_series_amount_that_is_not_one(tmp_path: Path) -> None:
+    text = with_series(AGREEMENT).replace('2019: "2,5"', "2019: to en halv")
+    _, line, message = only_problem(tmp_path, text)
+    assert line == line_with(text, "2019: to en halv")
+    assert message.startswith('item 3.01: budget Anlæg for 2019: "to en halv" is not an amount')
 
 
 def test_duplicate_item_number(tmp_path: Path) -> None:

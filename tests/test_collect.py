@@ -104,7 +104,7 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
     (file,) = report.files
     assert file.verdict == "accepted"
     # Both answers of 3.01 are refused whole: the milestone smiley with its note
-    # (K, L), the economy smiley with its note and the deviation (Q, R, V).
+    # (K, L), the economy smiley with its note and the deviation (Q, R, W).
     assert file.cells["refused"] == 5
     reasons = {p.cell: p.reason for p in file.problems}
     sheet = "3. Sammenhængende udviklingsfo…"
@@ -113,14 +113,14 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
         "(and the economy's with the expected deviation)"
     )
     assert reasons["L3"] == f"{sheet}!L3: not taken, as {sheet}!K3 {tail}"
-    assert reasons["Q3"] == f"{sheet}!Q3: not taken, as {sheet}!V3 {tail}"
-    assert reasons["R3"] == f"{sheet}!R3: not taken, as {sheet}!V3 {tail}"
+    assert reasons["Q3"] == f"{sheet}!Q3: not taken, as {sheet}!W3 {tail}"
+    assert reasons["R3"] == f"{sheet}!R3: not taken, as {sheet}!W3 {tail}"
     assert reasons["K3"] == (
         f"{ws.path / 'inbox' / 'sos.xlsx'}, sheet '3. Sammenhængende udviklingsfo…', cell K3: "
         '"Grøøn" is not a milestone smiley; choose one of "😊 Opfyldt", "😐 Delvist opfyldt", '
         '"☹️ Ikke opfyldt"'
     )
-    assert "is not an amount" in reasons["V3"]
+    assert "is not an amount" in reasons["W3"]
     assert report.needs_a_person
     assert (R1, "3.01", "milestone") not in answers(ws)
 

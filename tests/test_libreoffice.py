@@ -109,7 +109,7 @@ def test_calc_offers_the_smileys_in_the_drop_downs(calc_view: dict[str, Any]) ->
     economy = chapter["validations"]["Q3"]
     assert economy["formula1"] == '"😊 Overholdt";"☹️ Ikke overholdt"'
     # The expected deviation, after the three budget years.
-    assert chapter["validations"]["V3"]["type"] == "DECIMAL"
+    assert chapter["validations"]["W3"]["type"] == "DECIMAL"
 
 
 def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
@@ -117,7 +117,7 @@ def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
     unlocked_columns = {
         name.rstrip("0123456789") for name, cell in chapter["cells"].items() if not cell["locked"]
     }
-    assert unlocked_columns == {"K", "L", "Q", "R", "V"}
+    assert unlocked_columns == {"K", "L", "Q", "R", "W"}
     assert chapter["cells"]["R3"]["text"].startswith("Beløbet på 0,762 mio kr.")
     # Chapter 5 holds only items the centre contributes to: shown, nothing to fill in.
     assert not [
@@ -168,7 +168,7 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
                     "K3": "😊 Opfyldt",
                     "L3": "Pilotprojektet er planlagt i Skovlunde.",
                     "Q3": "☹️ Ikke overholdt",
-                    "V3": "-0,25",
+                    "W3": "-0,25",
                 },
                 "4. Sundhed, Ældre og Voksne…": {f"K{3 + own}": "😐 Delvist opfyldt"},
             },

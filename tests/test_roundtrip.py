@@ -15,6 +15,8 @@ from xlfollow.layout import chapter_sheet_name
 from xlfollow.model import (
     DEFAULT_MILESTONE_SCALE,
     Agreement,
+    Budget,
+    BudgetSeries,
     Chapter,
     Item,
     Kind,
@@ -29,6 +31,23 @@ texts = st.text(
 ).map(str.strip)
 status_notes = st.builds(StatusNotes, texts, texts).filter(lambda n: bool(n.milestone or n.economy))
 amounts = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+periods = st.just(()) | st.integers(1990, 2100).flatmap(
+    lambda first: st.integers(0, 5).map(lambda span: tuple(range(first, first + span + 1)))
+)
+
+
+def budgets(period: tuple[int, ...]) -> st.SearchStrategy[Budget]:
+    """One unnamed series, or named ones, with years inside the period if there is one."""
+    years = st.sampled_from(period) if period else st.integers(1900, 2200)
+    most = min(4, len(period)) if period else 4
+    unnamed = st.dictionaries(years, amounts, max_size=most).map(Budget.of)
+    named = st.lists(
+        st.builds(BudgetSeries, names, st.dictionaries(years, amounts, min_size=1, max_size=most)),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda s: s.name,
+    ).map(Budget)
+    return unnamed | named
 
 
 def unique(
@@ -51,6 +70,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
     ]
     sheet_names = [chapter_sheet_name(c).casefold() for c in chapters]
     assume(len(set(sheet_names)) == len(sheet_names))
+    period = draw(periods)
     items = []
     item_numbers = set()
     for _ in range(draw(st.integers(0, 6))):
@@ -73,7 +93,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
                 action_text=draw(texts),
                 milestones=draw(st.dictionaries(st.sampled_from(rounds), texts.filter(bool))),
                 economy_text=draw(texts),
-                budget=draw(st.dictionaries(st.integers(1900, 2200), amounts, max_size=4)),
+                budget=draw(budgets(period)),
                 status=draw(st.dictionaries(st.sampled_from(rounds), status_notes, max_size=2)),
             )
         )
@@ -91,6 +111,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
         chapters=tuple(chapters),
         items=tuple(items),
         milestone_scale=scale,
+        budget_period=period,
     )
 
 

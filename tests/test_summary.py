@@ -27,9 +27,9 @@ from test_roundtrip import agreements
 from xlfollow.agreement import fingerprint, load_agreement
 from xlfollow.agreementwriter import write_agreement
 from xlfollow.cli import cli
-from xlfollow.layout import agreement_year, budget_years
+from xlfollow.layout import agreement_year
 from xlfollow.ledger import Ledger
-from xlfollow.model import Definition, Item, Language, Settings
+from xlfollow.model import Budget, Definition, Item, Language, Settings
 from xlfollow.reader import read_workbook
 from xlfollow.simulate import answer_round
 from xlfollow.summary import summarise
@@ -201,7 +201,7 @@ def test_budget_figures_equal_a_sum_from_the_ledger(merged: Workspace) -> None:
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     top = next(n for n, row in enumerate(rows) if row[0] == "Budget (mio. kr.) efter kapitel")
     header = rows[top + 1]
-    years = budget_years(definition.agreement)
+    years = list(definition.agreement.budget_years)
     assert header[1:4] == [f"Udgift {years[0]}", f"Besparelse {years[0]}", f"Netto {years[0]}"]
     compared = 0
     for row in rows[top + 2 : top + 2 + len(expected)]:
@@ -351,13 +351,13 @@ def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: 
     workspace = Workspace.init(tmp_path / "ws")
     path = workspace.path / "agreement.yaml"
     agreement = load_agreement(path)
-    items = tuple(dataclasses.replace(item, budget={}) for item in agreement.items)
+    items = tuple(dataclasses.replace(item, budget=Budget()) for item in agreement.items)
     write_agreement(dataclasses.replace(agreement, items=items), path)
     definition = workspace.load()
     workspace.issue("1")
     summary = summarise(definition, 0, {})
     assert summary.changes == ()
-    assert budget_years(definition.agreement) == []
+    assert definition.agreement.budget_years == ()
     assert summary.budget["total"][""].years == {}
     path = workspace.write_master()
     assert path is not None
@@ -404,7 +404,7 @@ def test_any_shape_of_agreement_is_summarised_and_shown(
             for state, count in total.items():
                 assert sum(g[state] for g in table[grouping].values()) == count
     assert list(summary.trend) == list(agreement.rounds[: round_index + 1])
-    years = budget_years(agreement)
+    years = list(agreement.budget_years)
     assert sorted(summary.budget["total"][""].years) == years
     master = Recipient("", "master", "master.xlsx")
     spec = WorkbookSpec(

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from xlfollow.agreement import load_agreement
 from xlfollow.agreementwriter import dump_agreement
 from xlfollow.errors import DefinitionError
-from xlfollow.model import Agreement, Item, Kind, StatusNotes
+from xlfollow.model import Agreement, Budget, BudgetSeries, Item, Kind, StatusNotes
 from xlfollow.textimport import ImportReport, import_text
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
@@ -112,7 +111,7 @@ def test_item_1_02_first_item(items: dict[str, Item]) -> None:
         contributors=(),
         milestones={R1: "Den ny kommunalbestyrelse er introduceret for Vision 2029."},
         economy_text="Der er ikke afsat økonomi.",
-        budget={},
+        budget=Budget(),
         status={},
     )
     assert items["1.02"].agreement_text.startswith(
@@ -165,7 +164,7 @@ def test_item_3_01_contributors_with_commas_and_samt(items: dict[str, Item]) -> 
             FINAL: "Det styrkede samarbejde forberedes til udbredelse i øvrige distrikter.",
         },
         economy_text="Der er afsat 0,762 mio. kr. på ramme 30.31 Sundheds- og tandpleje.",
-        budget={2018: 0.762, 2019: 0.938, 2020: 0.9},
+        budget=Budget.of({2018: 0.762, 2019: 0.938, 2020: 0.9, 2021: 0.9}),
     )
     assert item.status[R1].milestone == ""
     assert item.status[R1].economy.startswith("Beløbet på 0,762 mio kr. blev afsat teknisk")
@@ -224,7 +223,7 @@ def test_item_4_01_1_anlaeg_with_wrapped_heading(items: dict[str, Item]) -> None
         kind=Kind.ANLAEG,
         centre="Ejendomme",
         contributors=("Social og Sundhed",),
-        budget={},
+        budget=Budget(),
     )
     assert set(items["4.01.1"].milestones) == set(ROUNDS)
 
@@ -260,7 +259,7 @@ def test_item_4_11_number_without_space(items: dict[str, Item]) -> None:
             "der var ved målingen i november 2017.",
         },
         economy_text="Der er indregnet en besparelse på 0,1 mio. kr. fra 2019.",
-        budget={2019: -0.1},
+        budget=Budget.of({2019: -0.1, 2020: -0.1, 2021: -0.1}),
     )
 
 
@@ -270,7 +269,7 @@ def test_item_5_08_1_committee_wrapped_over_two_lines(items: dict[str, Item]) ->
         title="Flere job i Ballerup Kommune - Flere i job",
         centre="Arbejdsmarked",
         committee="Erhvervs- og Beskæftigelsesudvalget",
-        budget={},
+        budget=Budget(),
     )
 
 
@@ -284,7 +283,12 @@ def test_item_5_08_2_page_footers_inside(items: dict[str, Item]) -> None:
         "Investeringen vil i 2018 være neutral, og give en besparelse på 0,5 mio. kr. i 2019 "
         "stigende til 1 mio. kr. i 2021."
     )
-    assert item.budget == {}
+    # "lønpulje på 2 mio. kr. i 2018", "besparelse på 0,5 mio. kr. i 2019 stigende til 1
+    # mio. kr. i 2021": 2020 is not stated.
+    assert item.budget.series == (
+        BudgetSeries("Drift", {2018: 2.0}),
+        BudgetSeries("Besparelse", {2019: -0.5, 2021: -1.0}),
+    )
 
 
 def test_item_6_13_status_on_the_same_line(items: dict[str, Item]) -> None:
@@ -316,7 +320,8 @@ def test_item_7_04_all_other_centres(items: dict[str, Item]) -> None:
     item = items["7.04"]
     assert item.centre == "Politisk Sekretariat"
     assert item.contributors == tuple(c for c in ALL_CENTRES if c != "Politisk Sekretariat")
-    assert item.budget == {}
+    # "Der omprioriteres 750.000 kr. årligt": kroner, every year.
+    assert item.budget == {2018: 0.75, 2019: 0.75, 2020: 0.75, 2021: 0.75}
 
 
 def test_item_8_12_last_item_income_is_negative(items: dict[str, Item]) -> None:
@@ -328,7 +333,7 @@ def test_item_8_12_last_item_income_is_negative(items: dict[str, Item]) -> None:
             R2: "Dialog med Ældresagen omkring deres erfaringer med reklamefinansiering.",
             R3: "Status til Social- og Sundhedsudvalget om hvordan ”De 4 årstider” kan finansieres.",
         },
-        budget={2018: -0.1},
+        budget=Budget.of({2018: -0.1, 2019: -0.1, 2020: -0.1, 2021: -0.1}),
         status={
             R1: StatusNotes(economy="Svært på nuværende tidspunkt at sige om budgettet overholdes.")
         },
@@ -338,16 +343,12 @@ def test_item_8_12_last_item_income_is_negative(items: dict[str, Item]) -> None:
 def test_unsure_things_are_reported(imported: tuple[Agreement, ImportReport]) -> None:
     unsure = [str(u) for u in imported[1].unsure]
     assert any(
-        u.startswith("line 4918: item 7.04: budget left empty") and "750.000 kr." in u
+        u.startswith("line 2240: item 4.02: budget: not placed in years: 9,4 mio. kr.")
         for u in unsure
     )
     assert any("item 3.23" in u and "looks like a committee" in u for u in unsure)
-    assert sum("budget left empty" in u for u in unsure) == 25
-    assert imported[1].items_with_budget == 28
-
-
-def test_bundled_example_is_the_parsed_report(imported: tuple[Agreement, ImportReport]) -> None:
-    assert load_agreement(EXAMPLE / "agreement.yaml") == imported[0]
+    assert sum(": budget: " in u for u in unsure) == 24
+    assert imported[1].items_with_budget == 60
 
 
 # Damaged variants: each is refused with the line and what to do.

@@ -135,7 +135,7 @@ def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path, yaml_text, toml_text)
     create_ledger(workspace.ledger_path)
     overview = workspace.check()
-    assert overview.items == 2
+    assert overview.items == 3
     assert [c[2] for c in overview.chapters] == [
         "2. Budget i balance",
         "3. Sammenhængende udviklingsfo…",

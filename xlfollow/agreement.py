@@ -17,6 +17,8 @@ from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
     DEFAULT_MILESTONE_SCALE,
     Agreement,
+    Budget,
+    BudgetSeries,
     Chapter,
     Item,
     Kind,
@@ -30,6 +32,7 @@ __all__ = ["STEP_KEYS", "fingerprint", "load_agreement", "read_agreement"]
 _TOP_KEYS = (
     "title",
     "municipality",
+    "budget_period",
     "rounds",
     "centres",
     "committees",
@@ -105,7 +108,8 @@ class _AgreementReader:
         centres = self._declared(top, "centres", "centre")
         committees = self._declared(top, "committees", "committee")
         chapters = self._chapters(top.get("chapters"))
-        context = _Declared(rounds, centres, committees, {c.number for c in chapters})
+        period = self._period(top["budget_period"]) if "budget_period" in top else ()
+        context = _Declared(rounds, centres, committees, {c.number for c in chapters}, period)
         items = self._items(top.get("items"), context)
         milestone_scale, economy_scale = self._scales(top.get("scales"))
         title = self.r.name(top["title"], _key("title")) if "title" in top else None
@@ -122,7 +126,65 @@ class _AgreementReader:
             items=tuple(items),
             milestone_scale=milestone_scale,
             economy_scale=economy_scale,
+            budget_period=period,
         )
+
+    def _period(self, node: Node) -> tuple[int, ...]:
+        """`budget_period: 2018-2021`: the budget year and its overslagsår."""
+        raw = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        found = re.fullmatch(r"(\d{4})(?:\s*[-\u2013]\s*(\d{4}))?", raw)
+        first, last = (int(found[1]), int(found[2] or found[1])) if found else (0, 0)
+        if not found or not 1900 <= first <= last < first + 10:
+            self.r.problem(
+                node,
+                Text(
+                    '`budget_period`: "{raw}" is not a period; write its first and last '
+                    "year like 2018-2021 (the budget year and its overslagsår)",
+                    raw=raw,
+                ),
+            )
+            return ()
+        return tuple(range(first, last + 1))
+
+    def _budget(self, node: Node, what: Text, period: tuple[int, ...]) -> Budget:
+        """`budget:` as years and amounts (one series), or series by name, each with
+        its years and amounts."""
+        pairs = list(self.r.pairs(node, _in(what, "budget")))
+        if not any(isinstance(value, yaml.MappingNode) for _, value in pairs):
+            return Budget.of(self._amounts(pairs, _in(what, "budget"), period))
+        series = []
+        for key_node, value_node in pairs:
+            name = self.r.name(key_node, Text("{what}: a budget series", what=what))
+            where = Text("{what}: budget {name}", what=what, name=name or "")
+            amounts = self._amounts(list(self.r.pairs(value_node, where)), where, period)
+            if name is not None:
+                series.append(BudgetSeries(name, amounts))
+        return Budget(series)
+
+    def _amounts(
+        self, pairs: list[tuple[Node, Node]], what: Text, period: tuple[int, ...]
+    ) -> dict[int, float]:
+        amounts: dict[int, float] = {}
+        for key_node, value_node in pairs:
+            year = self.r.year(key_node, what)
+            amount = self.r.amount(
+                value_node, Text("{what} for {year}", what=what, year=key_node.value)
+            )
+            if year is not None and period and year not in period:
+                self.r.problem(
+                    key_node,
+                    Text(
+                        "{what}: {year} is outside the budget period {first}-{last}; "
+                        "correct the year or widen `budget_period`",
+                        what=what,
+                        year=year,
+                        first=period[0],
+                        last=period[-1],
+                    ),
+                )
+            elif year is not None and amount is not None:
+                amounts[year] = amount
+        return amounts
 
     def _declared(self, top: dict[str, Node], key: str, what: str) -> list[str]:
         if key not in top:
@@ -277,14 +339,7 @@ class _AgreementReader:
             text = self.r.text(value_node, _in(what, "milestone"))
             if round_name is not None and text:
                 milestones[round_name] = text
-        budget: dict[int, float] = {}
-        for key_node, value_node in self.r.pairs(fields.get("budget", _EMPTY), _in(what, "budget")):
-            year = self.r.year(key_node, _in(what, "budget"))
-            amount = self.r.amount(
-                value_node, Text("{what}: budget for {year}", what=what, year=key_node.value)
-            )
-            if year is not None and amount is not None:
-                budget[year] = amount
+        budget = self._budget(fields.get("budget", _EMPTY), what, declared.period)
         status = self._status(fields.get("status", _EMPTY), what, declared)
         title = self.r.name(fields["title"], _in(what, "title"))
         texts = {
@@ -453,9 +508,15 @@ class _Declared:
     """The names an item may use, each looked up without regard to case."""
 
     def __init__(
-        self, rounds: list[str], centres: list[str], committees: list[str], chapters: set[str]
+        self,
+        rounds: list[str],
+        centres: list[str],
+        committees: list[str],
+        chapters: set[str],
+        period: tuple[int, ...],
     ) -> None:
         self.chapters = chapters
+        self.period = period
         self.choices = {"rounds": rounds, "centres": centres, "committees": committees}
         self.folded = {
             key: {name.casefold(): name for name in names} for key, names in self.choices.items()
@@ -517,12 +578,12 @@ def _fingerprint(agreement: Agreement) -> str:
             item.action_text,
             sorted(item.milestones.items()),
             item.economy_text,
-            sorted(item.budget.items()),
+            _budget_print(item.budget),
             sorted((name, notes.milestone, notes.economy) for name, notes in item.status.items()),
         ]
         for item in agreement.items
     ]
-    head = [
+    head: list[object] = [
         agreement.title,
         agreement.municipality,
         agreement.rounds,
@@ -534,5 +595,15 @@ def _fingerprint(agreement: Agreement) -> str:
             for scale in (agreement.milestone_scale, agreement.economy_scale)
         ],
     ]
+    if agreement.budget_period:
+        # Only when given, so that an agreement written before periods keeps its print.
+        head.append(["period", agreement.budget_period])
     canonical = json.dumps([head, items], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _budget_print(budget: Budget) -> object:
+    """One unnamed series prints as before series existed: its years and amounts."""
+    if not budget.named:
+        return sorted(budget.items())
+    return [[one.name, sorted(one.amounts.items())] for one in budget.series]

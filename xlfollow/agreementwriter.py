@@ -13,6 +13,7 @@ from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
     DEFAULT_MILESTONE_SCALE,
     Agreement,
+    Budget,
     Chapter,
     Item,
     SmileyScale,
@@ -29,6 +30,9 @@ def dump_agreement(agreement: Agreement, header: str = "") -> str:
     top: dict[str, Any] = {"title": agreement.title}
     if agreement.municipality:
         top["municipality"] = agreement.municipality
+    if agreement.budget_period:
+        first, last = agreement.budget_period[0], agreement.budget_period[-1]
+        top["budget_period"] = f"{first}-{last}" if last != first else first
     top["rounds"] = list(agreement.rounds)
     top["centres"] = list(agreement.centres)
     top["committees"] = list(agreement.committees)
@@ -74,7 +78,7 @@ def _item_data(item: Item) -> dict[str, Any]:
         "action_text": item.action_text,
         "milestones": dict(item.milestones),
         "economy_text": item.economy_text,
-        "budget": dict(item.budget),
+        "budget": _budget_data(item.budget),
         "status": {
             name: {key: value for key, value in vars(notes).items() if value}
             for name, notes in item.status.items()
@@ -82,6 +86,13 @@ def _item_data(item: Item) -> dict[str, Any]:
     }
     data.update((key, value) for key, value in optional.items() if value)
     return data
+
+
+def _budget_data(budget: Budget) -> dict[Any, Any]:
+    """One unnamed series as years and amounts; otherwise each series by its name."""
+    if not budget.named:
+        return {year: amount for one in budget.series for year, amount in one.amounts.items()}
+    return {one.name: dict(one.amounts) for one in budget.series}
 
 
 def _scale_data(scale: SmileyScale, default: SmileyScale) -> dict[str, Any]:

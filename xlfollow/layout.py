@@ -33,7 +33,6 @@ __all__ = [
     "agreement_year",
     "answer_of",
     "answer_text",
-    "budget_years",
     "cell_value",
     "chapter_sheet_name",
     "fit_sheet_name",
@@ -278,7 +277,7 @@ def sheet_columns(
             editable=True,
         ),
     ]
-    for budget_year in budget_years(agreement):
+    for budget_year in agreement.budget_years:
         columns.append(
             Column(
                 f"budget@{budget_year}",
@@ -307,11 +306,6 @@ def agreement_year(agreement: Agreement) -> int | None:
     """The budget year the agreement is about, from its title ('Aftale om budget 2018')."""
     found = re.search(r"\b(19|20)\d\d\b", agreement.title)
     return int(found.group(0)) if found else None
-
-
-def budget_years(agreement: Agreement) -> list[int]:
-    """Every year any item has a budget figure for, in order."""
-    return sorted({year for item in agreement.items for year in item.budget})
 
 
 class CellError(ValueProblem):

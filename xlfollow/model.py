@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -15,6 +15,8 @@ __all__ = [
     "DEFAULT_ECONOMY_SCALE",
     "DEFAULT_MILESTONE_SCALE",
     "Agreement",
+    "Budget",
+    "BudgetSeries",
     "Centre",
     "Chapter",
     "Contributors",
@@ -173,6 +175,68 @@ class StatusNotes:
 
 
 @dataclass(frozen=True)
+class BudgetSeries:
+    """One stream of an item's money, as the agreement states it: amounts per year in
+    mio. kr., negative for a saving. `name` says what it is ("Anlæg", "Drift",
+    "Besparelse"); an item's only series may have none."""
+
+    name: str
+    amounts: Mapping[int, float]
+
+
+class Budget(Mapping[int, float]):
+    """An item's agreed money: its series, and as a mapping the total per year.
+
+    The total of a year is the sum of every series' amount for it, so an item with
+    10 in anlæg and -0,8 in drift in 2019 counts 9,2 that year. Totals are rounded
+    to six decimals (0,1 + 0,2 is 0,3, not 0,30000000000000004).
+    """
+
+    __slots__ = ("_total", "series")
+
+    def __init__(self, series: Iterable[BudgetSeries] = ()) -> None:
+        self.series: tuple[BudgetSeries, ...] = tuple(s for s in series if s.amounts)
+        total: dict[int, float] = {}
+        for one in self.series:
+            for year, amount in one.amounts.items():
+                total[year] = total.get(year, 0.0) + amount
+        self._total = {year: round(total[year], 6) for year in sorted(total)}
+
+    @classmethod
+    def of(cls, amounts: Mapping[int, float], name: str = "") -> Budget:
+        """A budget of one series."""
+        return cls([BudgetSeries(name, dict(amounts))])
+
+    def __getitem__(self, year: int) -> float:
+        return self._total[year]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._total)
+
+    def __len__(self) -> int:
+        return len(self._total)
+
+    def __eq__(self, other: object) -> bool:
+        """Two budgets are equal when their series are; a budget equals a plain mapping
+        of years to amounts when its totals do."""
+        if isinstance(other, Budget):
+            return [(s.name, dict(s.amounts)) for s in self.series] == [
+                (s.name, dict(s.amounts)) for s in other.series
+            ]
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Budget({list(self.series)!r})"
+
+    @property
+    def named(self) -> bool:
+        """Whether the series are told apart by name (more than one, or one with a name)."""
+        return len(self.series) > 1 or any(one.name for one in self.series)
+
+
+@dataclass(frozen=True)
 class Item:
     """One political promise of the agreement (delelement), with its milestones."""
 
@@ -188,8 +252,8 @@ class Item:
     milestones: Mapping[str, str] = field(default_factory=dict)
     """Milestone text per round name; a round that is absent has no milestone."""
     economy_text: str = ""
-    budget: Mapping[int, float] = field(default_factory=dict)
-    """Agreed amount per year in mio. kr.; negative is a saving."""
+    budget: Budget = field(default_factory=Budget)
+    """Agreed money per series and year in mio. kr.; as a mapping, the total per year."""
     status: Mapping[str, StatusNotes] = field(default_factory=dict)
     """Notes already given per round name, as imported from a report."""
 
@@ -211,6 +275,15 @@ class Agreement:
     municipality: str = ""
     milestone_scale: SmileyScale = DEFAULT_MILESTONE_SCALE
     economy_scale: SmileyScale = DEFAULT_ECONOMY_SCALE
+    budget_period: tuple[int, ...] = ()
+    """The years the budget covers (the budget year and its overslagsår), in order;
+    () when the agreement does not say, and the years with figures stand for it."""
+
+    @property
+    def budget_years(self) -> tuple[int, ...]:
+        """The budget period's years, and any other year an item has a figure for."""
+        figured = {year for item in self.items for year in item.budget}
+        return tuple(sorted(figured.union(self.budget_period)))
 
     def items_of(self, centre: str) -> tuple[Item, ...]:
         """The items a centre is responsible for, in agreement order."""

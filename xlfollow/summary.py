@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xlfollow.layout import agreement_year, budget_years
+from xlfollow.layout import agreement_year
 from xlfollow.ledger import AnswerKey
 from xlfollow.model import Agreement, Definition, Item, SmileyScale
 
@@ -196,7 +196,7 @@ def summarise(
     all_groups = {grouping: groups(agreement, grouping) for grouping in GROUPINGS}
     m_states = milestone_states(agreement.milestone_scale)
     e_states = economy_states(agreement.economy_scale)
-    years = budget_years(agreement)
+    years = list(agreement.budget_years)
     year = agreement_year(agreement)
     budget_year = year if year in years else (years[0] if years else None)
     worst_economy = agreement.economy_scale.codes[-1]

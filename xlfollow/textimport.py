@@ -17,19 +17,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlfollow.budgettext import budget_from_text
+from xlfollow.budgettext import read_budget
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
 from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
     DEFAULT_MILESTONE_SCALE,
     Agreement,
+    Budget,
     Chapter,
     Item,
     Kind,
     SmileyScale,
     StatusNotes,
 )
+from xlfollow.todo import Doubt, Subject
 
 __all__ = ["ImportReport", "import_text", "import_text_file"]
 
@@ -74,7 +76,7 @@ class ImportReport:
     status_notes: int = 0
     items_with_budget: int = 0
     dropped_lines: int = 0
-    unsure: list[Text] = field(default_factory=list)
+    unsure: list[Doubt] = field(default_factory=list)
 
     def lines(self, language: Language = Language.EN) -> list[str]:
         """The report as lines of text for the terminal, in a language."""
@@ -168,6 +170,9 @@ class _Parser:
         centres = _unique(item.centre for item in items if item.centre)
         committees = _unique(item.committee for item in items if item.committee)
         title, municipality = _title(front)
+        year = re.search(r"\b(?:19|20)\d\d\b", title)
+        # A Danish municipal budget is the budget year and its three overslagsår.
+        period = tuple(range(int(year[0]), int(year[0]) + 4)) if year else ()
         milestone_scale, economy_scale = self._scales(front)
         agreement = Agreement(
             title=title,
@@ -176,9 +181,10 @@ class _Parser:
             centres=tuple(centres),
             committees=tuple(committees),
             chapters=tuple(chapters),
-            items=tuple(self._item(raw, centres) for raw in items),
+            items=tuple(self._item(raw, centres, period) for raw in items),
             milestone_scale=milestone_scale,
             economy_scale=economy_scale,
+            budget_period=period,
         )
         self._summarise(agreement)
         return agreement
@@ -469,7 +475,7 @@ class _Parser:
         status_lines = [_after(_STATUS, lines[status_at]), *lines[status_at + 1 :]]
         return _paragraphs(lines[:status_at]), _paragraphs(status_lines), label
 
-    def _item(self, raw: _RawItem, centres: list[str]) -> Item:
+    def _item(self, raw: _RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
         return Item(
             number=raw.number,
             title=raw.title,
@@ -482,7 +488,7 @@ class _Parser:
             action_text=raw.action_text,
             milestones=raw.milestones,
             economy_text=raw.economy_text,
-            budget=self._budget(raw),
+            budget=self._budget(raw, period),
             status=raw.status,
         )
 
@@ -504,12 +510,17 @@ class _Parser:
             if match is None:
                 unknown = re.split(r",|\bsamt\b", rest)[0].strip()
                 self.report.unsure.append(
-                    Text(
-                        'line {line}: item {number}: contributor "{name}" is not a '
-                        "responsible centre; left out",
-                        line=raw.contributors_line,
-                        number=raw.number,
-                        name=unknown,
+                    Doubt(
+                        Text(
+                            'line {line}: item {number}: contributor "{name}" is not a '
+                            "responsible centre; left out",
+                            line=raw.contributors_line,
+                            number=raw.number,
+                            name=unknown,
+                        ),
+                        Subject.CONTRIBUTORS,
+                        raw.contributors_line,
+                        raw.number,
                     )
                 )
                 rest = rest[len(unknown) :]
@@ -518,18 +529,19 @@ class _Parser:
             rest = rest[len(match) :]
         return tuple(dict.fromkeys(found))
 
-    def _budget(self, raw: _RawItem) -> dict[int, float]:
-        budget, doubt = budget_from_text(raw.economy_text, raw.agreement_text)
-        if doubt is not None:
-            self.report.unsure.append(
-                Text(
-                    "line {line}: item {number}: {doubt}",
-                    line=raw.line,
-                    number=raw.number,
-                    doubt=doubt,
-                )
+    def _budget(self, raw: _RawItem, period: tuple[int, ...]) -> Budget:
+        reading = read_budget(
+            raw.agreement_text, raw.action_text, raw.economy_text, period, raw.kind
+        )
+        for doubt in reading.doubts:
+            said = Text(
+                "line {line}: item {number}: budget: {doubt}",
+                line=raw.line,
+                number=raw.number,
+                doubt=doubt,
             )
-        return budget
+            self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
+        return reading.budget
 
     def _scales(self, front: list[_Line]) -> tuple[SmileyScale, SmileyScale]:
         """The reading guide's smiley definitions, kept as the scales' Danish texts."""
@@ -540,14 +552,13 @@ class _Parser:
         ):
             definitions = _definitions(front, heading)
             if len(definitions) != len(default.steps):
-                self.report.unsure.append(
-                    Text(
-                        "the reading guide's '{heading}' was not found with {count} "
-                        "definitions; the default texts are used",
-                        heading=heading,
-                        count=len(default.steps),
-                    )
+                said = Text(
+                    "the reading guide's '{heading}' was not found with {count} "
+                    "definitions; the default texts are used",
+                    heading=heading,
+                    count=len(default.steps),
                 )
+                self.report.unsure.append(Doubt(said, Subject.SCALES))
                 scales.append(default)
                 continue
             steps = tuple(
@@ -572,14 +583,13 @@ class _Parser:
         report.items_with_budget = sum(bool(item.budget) for item in agreement.items)
         for item in agreement.items:
             if item.centre.casefold().endswith(("udvalg", "udvalget")):
-                report.unsure.append(
-                    Text(
-                        "item {number}: the responsible centre '{centre}' looks like a "
-                        "committee; kept as written, declared as a centre",
-                        number=item.number,
-                        centre=item.centre,
-                    )
+                said = Text(
+                    "item {number}: the responsible centre '{centre}' looks like a "
+                    "committee; kept as written, declared as a centre",
+                    number=item.number,
+                    centre=item.centre,
                 )
+                report.unsure.append(Doubt(said, Subject.CENTRE, item=item.number))
 
 
 def _after(head: re.Pattern[str], line: _Line) -> _Line:
