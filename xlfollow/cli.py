@@ -19,6 +19,7 @@ from xlfollow.demo import run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 from xlfollow.textimport import import_text_file
+from xlfollow.todo import todo_path, write_todo
 from xlfollow.workspace import Workspace, example_names
 
 __all__ = ["cli", "main"]
@@ -95,7 +96,7 @@ def init(directory: Path, example: str, report: Path | None) -> None:
     """
     out = current_terminal()
     if report is not None:
-        workspace, import_report = Workspace.init_from_text(directory, report)
+        workspace, import_report = Workspace.init_from_text(directory, report, out.language)
         for line in import_report.lines(out.language):
             click.echo(line)
         source = Text("the text of {file}", file=str(report))
@@ -125,7 +126,8 @@ def import_text(report: Path, output: Path, force: bool) -> None:
 
     Every item heading in the text is counted; if one cannot be read, nothing is
     written and each problem is listed with its line. What the import was unsure
-    of (budget figures without a year, say) is listed for a person to decide.
+    of (budget figures without a year, say) is listed for a person to decide, and
+    kept beside the output (agreement-todo.yaml) for `check` to repeat.
 
     \b
     Example:
@@ -138,24 +140,48 @@ def import_text(report: Path, output: Path, force: bool) -> None:
     out = current_terminal()
     agreement, import_report = import_text_file(report)
     write_agreement(agreement, output, f"Imported by xlfollow import-text from {report.name}.")
+    todo = todo_path(output)
+    write_todo(todo, import_report.unsure, agreement, out.language, report.name)
     for line in import_report.lines(out.language):
         click.echo(line)
     out.echo(Text("Wrote {file}.", file=str(output)))
+    if import_report.unsure:
+        out.echo(
+            Text(
+                "What is worth a look is kept in {file}; `xlfollow check` repeats it until "
+                "it is dealt with.",
+                file=str(todo),
+            )
+        )
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-def check(directory: Path) -> None:
+@click.option(
+    "--seen",
+    "seen",
+    multiple=True,
+    metavar="ITEM",
+    help="Mark what the import left to do about an item as seen (repeat it; 'all' for all).",
+)
+def check(directory: Path, seen: tuple[str, ...]) -> None:
     """Check the agreement and settings of a workspace and give an overview.
 
-    Every problem of both files is listed with its file and line. DIRECTORY is the
-    workspace, by default the current folder.
+    Every problem of both files is listed with its file and line, and so is what
+    the import of a report's text was unsure of, until it is dealt with. DIRECTORY
+    is the workspace, by default the current folder.
 
     \b
-    Example:
+    Examples:
       xlfollow check budget2018
+      xlfollow check budget2018 --seen 3.04 --seen 6.23
     """
-    current_terminal().overview(Workspace(directory).check())
+    out = current_terminal()
+    workspace = Workspace(directory)
+    if seen:
+        marked = workspace.mark_seen(list(seen))
+        out.echo(Text("Marked {count} entries as seen.", count=marked))
+    out.overview(workspace.check())
 
 
 @cli.command("issue", epilog=EXIT_CODES)

@@ -10,6 +10,7 @@ from xlfollow.layout import chapter_sheet_name
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 from xlfollow.settings import SETTINGS_FILE
+from xlfollow.todo import ToDo
 
 __all__ = ["Overview", "describe"]
 
@@ -29,10 +30,17 @@ class Overview:
     committees: int
     notes: tuple[Text, ...]
     """Things that are allowed but worth a look: missing emails, deadlines."""
+    todo: tuple[ToDo, ...] = ()
+    """What the import was unsure of and nobody has dealt with yet."""
+    todo_file: str = ""
+    """Where those are kept."""
 
 
-def describe(definition: Definition) -> Overview:
-    """The overview of a checked agreement and its settings."""
+def describe(
+    definition: Definition, todo: list[ToDo] | None = None, todo_file: str = ""
+) -> Overview:
+    """The overview of a checked agreement and its settings, with the import's open
+    to-do entries."""
     agreement = definition.agreement
     per_centre = Counter(item.centre for item in agreement.items)
     per_chapter = Counter(item.chapter for item in agreement.items)
@@ -74,4 +82,6 @@ def describe(definition: Definition) -> Overview:
         items=len(agreement.items),
         committees=len(agreement.committees),
         notes=tuple(notes),
+        todo=tuple(todo or ()),
+        todo_file=todo_file,
     )

@@ -477,6 +477,23 @@ class Terminal:
             self.echo(Text("Worth a look:"))
             for note in overview.notes:
                 click.echo(f"  - {self.say(note)}")
+        if overview.todo:
+            self.echo()
+            self.echo(
+                Text(
+                    "Left to do from the import ({count}), kept in {file}:",
+                    count=len(overview.todo),
+                    file=overview.todo_file,
+                )
+            )
+            for todo in overview.todo:
+                click.echo(f"  - {todo.note}")
+            self.echo(
+                Text(
+                    "Each stays listed until agreement.yaml is changed where it points, or it "
+                    "is marked as seen: xlfollow check --seen ITEM (or --seen all)."
+                )
+            )
         self.echo()
         self.echo(Text("The workspace is sound."), fg="green")
 

@@ -35,7 +35,7 @@ from xlfollow.ledger import (
     ledger_version,
 )
 from xlfollow.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.messages import Language, Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.overview import Overview, describe
 from xlfollow.resolving import Decision, decide
@@ -45,6 +45,7 @@ from xlfollow.status import RoundStatus, round_status
 from xlfollow.summary import Summary, summarise
 from xlfollow.textimport import ImportReport, import_text_file
 from xlfollow.texts import texts
+from xlfollow.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
 
 __all__ = [
     "SETTINGS_FILE",
@@ -142,12 +143,19 @@ class Workspace:
         )
 
     @classmethod
-    def init_from_text(cls, path: Path | str, report: Path) -> tuple[Workspace, ImportReport]:
-        """Create a workspace whose agreement is imported from a report's text."""
+    def init_from_text(
+        cls, path: Path | str, report: Path, language: Language = Language.DA
+    ) -> tuple[Workspace, ImportReport]:
+        """Create a workspace whose agreement is imported from a report's text; what the
+        import was unsure of is kept beside it (in a language) for `check` to repeat."""
         agreement, import_report = import_text_file(report)
         header = f"Imported by xlfollow import-text from {report.name}."
         workspace = cls._create(
             Path(path), dump_agreement(agreement, header), settings_template(agreement)
+        )
+        agreement_path = workspace.path / "agreement.yaml"
+        write_todo(
+            todo_path(agreement_path), import_report.unsure, agreement, language, report.name
         )
         return workspace, import_report
 
@@ -208,10 +216,18 @@ class Workspace:
         return Definition(agreement, settings)
 
     def check(self) -> Overview:
-        """Check the whole workspace and describe it; raise with every problem found."""
+        """Check the whole workspace and describe it, with what the import left to do;
+        raise with every problem found."""
         definition = self.load()
         ledger_version(self.ledger_path)
-        return describe(definition)
+        todo = todo_path(self.path / definition.settings.agreement_file)
+        return describe(definition, open_todos(read_todo(todo), definition.agreement), todo.name)
+
+    def mark_seen(self, items: list[str]) -> int:
+        """Mark what the import left to do about these items ('all' for every one) as
+        seen, so `check` no longer lists it; how many entries were marked."""
+        definition = self.load()
+        return mark_seen(todo_path(self.path / definition.settings.agreement_file), items)
 
     def answers(self, definition: Definition) -> dict[AnswerKey, str]:
         """The current answers: notes imported with the agreement, then the ledger's."""
