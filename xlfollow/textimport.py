@@ -19,6 +19,7 @@ from pathlib import Path
 
 from xlfollow.budgettext import budget_from_text
 from xlfollow.errors import Problems
+from xlfollow.linebreaks import hyphenated_words, join_lines
 from xlfollow.messages import Language, Text
 from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
@@ -150,9 +151,11 @@ class _Parser:
         self.problems = problems
         self.report = report
         self.orphans: list[int] = []
+        self.compounds: frozenset[str] = frozenset()
 
     def parse(self, raw_lines: Sequence[str]) -> Agreement:
         lines = self._without_page_furniture(raw_lines)
+        self.compounds = hyphenated_words(line.text for line in lines)
         headings = self._headings(lines)
         if not headings:
             self.problems.add(
@@ -167,7 +170,7 @@ class _Parser:
             self._fields(item, rounds)
         centres = _unique(item.centre for item in items if item.centre)
         committees = _unique(item.committee for item in items if item.committee)
-        title, municipality = _title(front)
+        title, municipality = _title(front, self.compounds)
         milestone_scale, economy_scale = self._scales(front)
         agreement = Agreement(
             title=title,
@@ -237,7 +240,7 @@ class _Parser:
                 self.orphans.append(index)
                 continue
             first_title = found["title"] or ""
-            title = _join([first_title, *parts[1:]])
+            title = join_lines([first_title, *parts[1:]], self.compounds)
             headings.append((start, found["number"], title, kind))
         self.report.items = len(headings)
         return headings
@@ -351,7 +354,7 @@ class _Parser:
                 ),
             )
             return
-        item.agreement_text = _paragraphs(body[: centre_lines[0]])
+        item.agreement_text = _paragraphs(body[: centre_lines[0]], self.compounds)
         position = centre_lines[0]
         values: dict[str, str] = {}
         while position < len(body) and (found := _FIELD.match(body[position].text)):
@@ -365,7 +368,7 @@ class _Parser:
             ):
                 value_lines.append(body[position].text)
                 position += 1
-            values[found["label"]] = _join(value_lines)
+            values[found["label"]] = join_lines(value_lines, self.compounds)
             if found["label"] == "Væsentlig bidragsyder":
                 item.contributors_line = body[position - 1].number
             while position < len(body) and body[position].blank:
@@ -383,7 +386,7 @@ class _Parser:
                 item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
             )
             return
-        item.action_text = _paragraphs(body[position : milestone_starts[0]])
+        item.action_text = _paragraphs(body[position : milestone_starts[0]], self.compounds)
         self._milestones(item, body[milestone_starts[0] :], rounds, what)
 
     def _milestones(
@@ -465,9 +468,13 @@ class _Parser:
                     break
         status_at = next((i for i, line in enumerate(lines) if _STATUS.match(line.text)), None)
         if status_at is None:
-            return _paragraphs(lines), "", label
+            return _paragraphs(lines, self.compounds), "", label
         status_lines = [_after(_STATUS, lines[status_at]), *lines[status_at + 1 :]]
-        return _paragraphs(lines[:status_at]), _paragraphs(status_lines), label
+        return (
+            _paragraphs(lines[:status_at], self.compounds),
+            _paragraphs(status_lines, self.compounds),
+            label,
+        )
 
     def _item(self, raw: _RawItem, centres: list[str]) -> Item:
         return Item(
@@ -538,7 +545,7 @@ class _Parser:
             ("Definition af smileys på indsats", DEFAULT_MILESTONE_SCALE),
             ("Definition af smileys på økonomi", DEFAULT_ECONOMY_SCALE),
         ):
-            definitions = _definitions(front, heading)
+            definitions = _definitions(front, heading, self.compounds)
             if len(definitions) != len(default.steps):
                 self.report.unsure.append(
                     Text(
@@ -594,7 +601,7 @@ def _field(line: _Line) -> tuple[str, str]:
     return found["label"], found["value"]
 
 
-def _definitions(front: list[_Line], heading: str) -> list[str]:
+def _definitions(front: list[_Line], heading: str, compounds: frozenset[str]) -> list[str]:
     """The ': text' definitions under a heading of the reading guide."""
     start = next((i for i, line in enumerate(front) if line.text.strip().startswith(heading)), None)
     if start is None:
@@ -612,11 +619,11 @@ def _definitions(front: list[_Line], heading: str) -> list[str]:
             break
         elif not text and definitions and len(definitions) >= 3:
             continue
-    return [_join(parts).rstrip(". ") for parts in definitions]
+    return [join_lines(parts, compounds).rstrip(". ") for parts in definitions]
 
 
-def _title(front: list[_Line]) -> tuple[str, str]:
-    joined = _join(line.text for line in front[:12] if not line.blank)
+def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
+    joined = join_lines((line.text for line in front[:12] if not line.blank), compounds)
     found = _TITLE.search(joined.split("Læsevejledning")[0])
     if found:
         return found["title"], found["municipality"]
@@ -624,20 +631,7 @@ def _title(front: list[_Line]) -> tuple[str, str]:
     return first or "Aftale om budget", ""
 
 
-def _join(parts: Iterable[str]) -> str:
-    """Join wrapped lines: a word broken with a hyphen joins without a space."""
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalnum():
-            out += part
-        else:
-            out = f"{out} {part}" if out else part
-    return " ".join(out.split())
-
-
-def _paragraphs(lines: Sequence[_Line]) -> str:
+def _paragraphs(lines: Sequence[_Line], compounds: frozenset[str]) -> str:
     """Lines into text: wrapped lines joined, one paragraph per line, bullets kept."""
     paragraphs: list[list[str]] = [[]]
     for line in lines:
@@ -648,7 +642,7 @@ def _paragraphs(lines: Sequence[_Line]) -> str:
             paragraphs.append([text])
         else:
             paragraphs[-1].append(text)
-    return "\n".join(joined for part in paragraphs if (joined := _join(part)))
+    return "\n".join(joined for part in paragraphs if (joined := join_lines(part, compounds)))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
