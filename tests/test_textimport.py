@@ -139,6 +139,46 @@ def test_item_2_02_1_status_inside_a_milestone(items: dict[str, Item]) -> None:
     }
 
 
+def test_item_2_02_1_agreement_text_running_on_after_the_action_text(
+    items: dict[str, Item],
+) -> None:
+    # The PDF put the centre, committee and action text beside entry 1 of the
+    # agreement's numbered list; entries 2-5 and what follows came after them.
+    item = items["2.02.1"]
+    assert item.action_text == (
+        "Indsatsen vedrører Ballerup Kommunes samlede økonomi, dvs. såvel drift som anlæg samt "
+        "øvrige poster.\n"
+        "Der skal udarbejdes en ny økonomisk strategi for perioden 2019-2022 i Ballerup Kommune "
+        "der tager erfaringerne fra den eksisterende med fokus på at sætte de økonomiske "
+        "pejlemærker for den nye periode."
+    )
+    paragraphs = item.agreement_text.split("\n")
+    assert [p[:2] for p in paragraphs if p[:1].isdigit()] == ["1.", "2.", "3.", "4.", "5."]
+    assert paragraphs[4:6] == [
+        "1. Servicerammen, som udgør rammen for, hvor meget kommunen kan anvende til "
+        "driftsudgifter skal ligge på niveau med KL's udmeldte ramme for 2018.",
+        "2. Kommunens anlægsinvesteringer skal ligge på niveau med KL's udmeldte ramme for "
+        "anlæg i 2018.",
+    ]
+    assert paragraphs[8].startswith("5. Gælden skal falde med 50 mio. kr. over budgetperioden")
+    assert paragraphs[-1] == (
+        "Parterne er enige om, at der igangsættes et arbejde med at reformulere den økonomiske "
+        "strategi i begyndelsen af 2018, som skal gælde for perioden 1. januar 2019 til "
+        "31. december 2022."
+    )
+
+
+def test_a_numbered_paragraph_of_the_action_text_stays_there_without_an_open_list() -> None:
+    # Without entry 1 ending the agreement text, "2. Kommunens ..." is the action text's own.
+    text = REPORT.replace("1. Servicerammen, som udgør", "Servicerammen, som udgør", 1)
+    assert text != REPORT
+    agreement, _ = import_text(text, "report.txt")
+    item = next(i for i in agreement.items if i.number == "2.02.1")
+    assert item.agreement_text.endswith("skal ligge på niveau med KL's udmeldte ramme for 2018.")
+    assert "den nye periode. 2. Kommunens anlægsinvesteringer" in item.action_text
+    assert item.action_text.endswith("for perioden 1. januar 2019 til 31. december 2022.")
+
+
 def test_item_2_02_2_heading_wrapped_over_three_lines(items: dict[str, Item]) -> None:
     expect(
         items["2.02.2"],

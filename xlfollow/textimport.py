@@ -47,6 +47,9 @@ _FIELD = re.compile(
 _STATUS = re.compile(r"^\s*Status:\s*(?P<rest>.*)$")
 _MILESTONE = re.compile(r"^\s*Milepæl\b\s*(?P<rest>.*)$")
 _ECONOMY = re.compile(r"^\s*Økonomi(?:\s+(?P<rest>.*)|\s*)$")
+# An entry of a numbered list: "2. Kommunens anlægsinvesteringer ..." (a capital
+# after the number, so a date wrapped to a line's start, "1. januar", is none).
+_LIST_ENTRY = re.compile(r"^(?P<number>\d{1,2})\.\s+[A-ZÆØÅ]")
 _ALL_OTHERS = re.compile(r"^de øvrige centre( og sekretariater)?\.?$", re.IGNORECASE)
 _TITLE = re.compile(r"(?P<title>Aftale om budget \d{4})\s+for\s+(?P<municipality>.+?)\s*$")
 
@@ -354,7 +357,8 @@ class _Parser:
                 ),
             )
             return
-        item.agreement_text = _paragraphs(body[: centre_lines[0]], self.compounds)
+        agreement = body[: centre_lines[0]]
+        item.agreement_text = _paragraphs(agreement, self.compounds)
         position = centre_lines[0]
         values: dict[str, str] = {}
         while position < len(body) and (found := _FIELD.match(body[position].text)):
@@ -386,7 +390,14 @@ class _Parser:
                 item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
             )
             return
-        item.action_text = _paragraphs(body[position : milestone_starts[0]], self.compounds)
+        action = body[position : milestone_starts[0]]
+        # Where the PDF's left column runs on over a page, the rest of the agreement
+        # text comes after the action text; an open numbered list shows where.
+        rest = _list_continued(agreement, action)
+        if rest < len(action):
+            gap = _Line(action[rest].number, "")
+            item.agreement_text = _paragraphs([*agreement, gap, *action[rest:]], self.compounds)
+        item.action_text = _paragraphs(action[:rest], self.compounds)
         self._milestones(item, body[milestone_starts[0] :], rounds, what)
 
     def _milestones(
@@ -629,6 +640,30 @@ def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
         return found["title"], found["municipality"]
     first = next((line.text.strip() for line in front if not line.blank), "")
     return first or "Aftale om budget", ""
+
+
+def _list_continued(agreement: Sequence[_Line], action: Sequence[_Line]) -> int:
+    """Where in the action text's lines the agreement text's numbered list goes on:
+    the agreement text ends with entry N of a list, and a line of the action text
+    starts entry N+1. len(action) if nowhere."""
+    texts = [line.text.strip() for line in agreement]
+    while texts and not texts[-1]:
+        texts.pop()
+    start = len(texts)
+    while start > 0 and texts[start - 1]:
+        start -= 1
+    entry = _LIST_ENTRY.match(texts[start]) if start < len(texts) else None
+    if entry is None:
+        return len(action)
+    following = str(int(entry["number"]) + 1)
+    return next(
+        (
+            index
+            for index, line in enumerate(action)
+            if (found := _LIST_ENTRY.match(line.text.strip())) and found["number"] == following
+        ),
+        len(action),
+    )
 
 
 def _paragraphs(lines: Sequence[_Line], compounds: frozenset[str]) -> str:
