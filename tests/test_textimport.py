@@ -357,6 +357,37 @@ def test_item_7_04_all_other_centres(items: dict[str, Item]) -> None:
     item = items["7.04"]
     assert item.centre == "Politisk Sekretariat"
     assert item.contributors == tuple(c for c in ALL_CENTRES if c != "Politisk Sekretariat")
+    assert item.contributors_text == "De øvrige centre og sekretariater"
+
+
+def test_contributors_text_only_where_the_names_do_not_say_it_all(
+    items: dict[str, Item],
+) -> None:
+    worded = {number for number, item in items.items() if item.contributors_text}
+    assert worded == {"7.04"}
+    assert items["7.09"].contributors == (
+        "Børne- og Ungerådgivning",
+        "Skoler, Institutioner og Kultur",
+        "Social og Sundhed",
+        "By, Erhverv og Miljø",
+        "HR og Organisationsudvikling",
+        "Politisk Sekretariat",
+    )
+
+
+def test_a_contributor_that_is_no_centre_is_kept_in_the_wording() -> None:
+    text = REPORT.replace(
+        "Væsentlig bidragsyder: Ejendomme \n", "Væsentlig bidragsyder: Ejendomme samt DTU \n", 1
+    )
+    assert text != REPORT
+    agreement, report = import_text(text, "report.txt")
+    item = next(i for i in agreement.items if i.number == "3.26")
+    assert item.contributors == ("Ejendomme",)
+    assert item.contributors_text == "Ejendomme samt DTU"
+    assert [str(u) for u in report.unsure if "contributor" in str(u)] == [
+        'line 1376: item 3.26: contributor "DTU" is not a responsible centre; '
+        "left out of the contributors, kept in their wording"
+    ]
     assert item.budget == {}
 
 

@@ -488,6 +488,7 @@ class _Parser:
         )
 
     def _item(self, raw: _RawItem, centres: list[str]) -> Item:
+        contributors, contributors_text = self._contributors(raw, centres)
         return Item(
             number=raw.number,
             title=raw.title,
@@ -495,7 +496,8 @@ class _Parser:
             chapter=raw.chapter,
             centre=raw.centre,
             committee=raw.committee,
-            contributors=self._contributors(raw, centres),
+            contributors=contributors,
+            contributors_text=contributors_text,
             agreement_text=raw.agreement_text,
             action_text=raw.action_text,
             milestones=raw.milestones,
@@ -504,15 +506,17 @@ class _Parser:
             status=raw.status,
         )
 
-    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[str, ...]:
-        """Split 'A, B samt C' into declared centres, although names hold commas themselves."""
-        text = raw.contributors_text.strip().rstrip(".")
+    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
+        """Split 'A, B samt C' into declared centres, although names hold commas themselves;
+        with the wording as written where the names do not say it all ('' where they do)."""
+        text = " ".join(raw.contributors_text.split()).rstrip(".")
         if not text:
-            return ()
-        if _ALL_OTHERS.match(" ".join(text.split())):
-            return tuple(c for c in centres if c != raw.centre)
+            return (), ""
+        if _ALL_OTHERS.match(text):
+            return tuple(c for c in centres if c != raw.centre), text
         by_length = sorted(centres, key=len, reverse=True)
         found: list[str] = []
+        wording = ""
         rest = text
         while rest:
             rest = re.sub(r"^(,|samt\b|og\b|\s)+", "", rest)
@@ -524,17 +528,18 @@ class _Parser:
                 self.report.unsure.append(
                     Text(
                         'line {line}: item {number}: contributor "{name}" is not a '
-                        "responsible centre; left out",
+                        "responsible centre; left out of the contributors, kept in their wording",
                         line=raw.contributors_line,
                         number=raw.number,
                         name=unknown,
                     )
                 )
                 rest = rest[len(unknown) :]
+                wording = text
                 continue
             found.append(match)
             rest = rest[len(match) :]
-        return tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys(found)), wording
 
     def _budget(self, raw: _RawItem) -> dict[int, float]:
         budget, doubt = budget_from_text(raw.economy_text, raw.agreement_text)
