@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import AGREEMENT, line_with, make_workspace, problems_of
 
-from xlfollow.agreement import load_agreement
+from xlfollow.agreement import fingerprint, load_agreement
+from xlfollow.agreementwriter import dump_agreement
 from xlfollow.errors import DefinitionError
 from xlfollow.model import Agreement, Budget, BudgetSeries, Kind
 
@@ -42,6 +43,31 @@ def test_sound_agreement_loads_every_field(tmp_path: Path) -> None:
     assert second.kind is Kind.ANLAEG
     assert second.budget == {2019: -0.1}
     assert second.milestones == {}
+
+
+WORDED = AGREEMENT.replace(
+    "      - Skoler, Institutioner og Kultur\n",
+    "      - Skoler, Institutioner og Kultur\n"
+    "    contributors_text: De øvrige centre og sekretariater\n",
+)
+
+
+def test_contributors_text_is_read_and_written_back(tmp_path: Path) -> None:
+    assert WORDED != AGREEMENT
+    first = load_text(tmp_path, WORDED).items[0]
+    assert first.contributors == ("Skoler, Institutioner og Kultur",)
+    assert first.contributors_text == "De øvrige centre og sekretariater"
+    assert load_text(tmp_path, AGREEMENT).items[0].contributors_text == ""
+    written = dump_agreement(load_text(tmp_path, WORDED))
+    assert "    contributors_text: De øvrige centre og sekretariater\n" in written
+    assert "contributors_text" not in dump_agreement(load_text(tmp_path, AGREEMENT))
+
+
+def test_the_fingerprint_changes_only_for_an_item_with_contributors_text(tmp_path: Path) -> None:
+    # The print of the agreement in conftest before contributors_text existed
+    # (xlfollow 7f01159): a workspace issued then must not look changed now.
+    assert fingerprint(load_text(tmp_path, AGREEMENT)) == "dd4f78c107b08564"
+    assert fingerprint(load_text(tmp_path, WORDED)) != "dd4f78c107b08564"
 
 
 def test_decimal_comma_is_read_quoted_or_not(tmp_path: Path) -> None:

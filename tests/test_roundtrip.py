@@ -89,6 +89,7 @@ def agreements(draw: st.DrawFn) -> Agreement:
                 centre=draw(st.sampled_from(centres)),
                 committee=draw(st.sampled_from(committees)),
                 contributors=tuple(draw(st.lists(st.sampled_from(centres), max_size=3))),
+                contributors_text=draw(texts),
                 agreement_text=draw(texts),
                 action_text=draw(texts),
                 milestones=draw(st.dictionaries(st.sampled_from(rounds), texts.filter(bool))),

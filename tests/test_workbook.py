@@ -298,6 +298,33 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
     assert not sheet.cell(row, header_index(sheet)[f"Smiley {R1}"]).protection.locked
 
 
+def contributors_cells(path: Path) -> dict[str, str | None]:
+    """The contributors column of a workbook, by item number."""
+    cells = {}
+    for sheet in chapter_sheets(open_book(path)):
+        col = header_index(sheet)["Væsentlig bidragsyder"]
+        for row in data_rows(sheet):
+            cells[str(sheet.cell(row, 1).value)] = sheet.cell(row, col).value
+    return cells
+
+
+def test_contributors_show_their_wording_or_one_name_a_line(
+    ballerup: tuple[Workspace, IssueResult],
+) -> None:
+    _, result = ballerup
+    master = contributors_cells(result.folder / "master-runde-1.xlsx")
+    assert master["7.04"] == "De øvrige centre og sekretariater"
+    assert master["3.01"] == "Skoler, Institutioner og Kultur\nBørne- og Ungerådgivning"
+    assert master["4.08"] == (
+        "Politisk Sekretariat\nSkoler, Institutioner og Kultur\nBørne- og Ungerådgivning"
+    )
+    assert master["3.04"] == "Skoler, Institutioner og Kultur"
+    assert master["1.02"] is None
+    # A centre that only contributes to 7.04 sees it with the wording too.
+    digital = contributors_cells(result.folder / "10-digitaliseringssekretariatet-runde-1.xlsx")
+    assert digital["7.04"] == "De øvrige centre og sekretariater"
+
+
 def test_conditional_formats_colour_steps_missing_and_invalid(
     ballerup: tuple[Workspace, IssueResult],
 ) -> None:

@@ -49,6 +49,7 @@ _ITEM_KEYS = (
     "centre",
     "committee",
     "contributors",
+    "contributors_text",
     "agreement_text",
     "action_text",
     "milestones",
@@ -344,7 +345,7 @@ class _AgreementReader:
         title = self.r.name(fields["title"], _in(what, "title"))
         texts = {
             key: self.r.text(fields[key], _in(what, key)) or "" if key in fields else ""
-            for key in ("agreement_text", "action_text", "economy_text")
+            for key in ("contributors_text", "agreement_text", "action_text", "economy_text")
         }
         if len(self.r.problems.found) > problems_before:
             return None
@@ -357,6 +358,7 @@ class _AgreementReader:
             centre=centre,
             committee=committee,
             contributors=tuple(contributors),
+            contributors_text=texts["contributors_text"],
             agreement_text=texts["agreement_text"],
             action_text=texts["action_text"],
             milestones=milestones,
@@ -580,6 +582,8 @@ def _fingerprint(agreement: Agreement) -> str:
             item.economy_text,
             _budget_print(item.budget),
             sorted((name, notes.milestone, notes.economy) for name, notes in item.status.items()),
+            # Only when given, so that an agreement written before it keeps its print.
+            *([["contributors_text", item.contributors_text]] if item.contributors_text else []),
         ]
         for item in agreement.items
     ]

@@ -74,6 +74,7 @@ def _item_data(item: Item) -> dict[str, Any]:
     data["committee"] = item.committee
     optional: dict[str, Any] = {
         "contributors": list(item.contributors),
+        "contributors_text": item.contributors_text,
         "agreement_text": item.agreement_text,
         "action_text": item.action_text,
         "milestones": dict(item.milestones),

@@ -247,6 +247,9 @@ class Item:
     centre: str
     committee: str
     contributors: tuple[str, ...] = ()
+    contributors_text: str = ""
+    """The contributors as the agreement words them, where that is not simply their
+    names ("De øvrige centre og sekretariater"); '' shows the names."""
     agreement_text: str = ""
     action_text: str = ""
     milestones: Mapping[str, str] = field(default_factory=dict)

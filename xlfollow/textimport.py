@@ -19,6 +19,7 @@ from pathlib import Path
 
 from xlfollow.budgettext import read_budget
 from xlfollow.errors import Problems
+from xlfollow.linebreaks import hyphenated_words, join_lines
 from xlfollow.messages import Language, Text
 from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
@@ -48,6 +49,9 @@ _FIELD = re.compile(
 _STATUS = re.compile(r"^\s*Status:\s*(?P<rest>.*)$")
 _MILESTONE = re.compile(r"^\s*Milepæl\b\s*(?P<rest>.*)$")
 _ECONOMY = re.compile(r"^\s*Økonomi(?:\s+(?P<rest>.*)|\s*)$")
+# An entry of a numbered list: "2. Kommunens anlægsinvesteringer ..." (a capital
+# after the number, so a date wrapped to a line's start, "1. januar", is none).
+_LIST_ENTRY = re.compile(r"^(?P<number>\d{1,2})\.\s+[A-ZÆØÅ]")
 _ALL_OTHERS = re.compile(r"^de øvrige centre( og sekretariater)?\.?$", re.IGNORECASE)
 _TITLE = re.compile(r"(?P<title>Aftale om budget \d{4})\s+for\s+(?P<municipality>.+?)\s*$")
 
@@ -152,9 +156,11 @@ class _Parser:
         self.problems = problems
         self.report = report
         self.orphans: list[int] = []
+        self.compounds: frozenset[str] = frozenset()
 
     def parse(self, raw_lines: Sequence[str]) -> Agreement:
         lines = self._without_page_furniture(raw_lines)
+        self.compounds = hyphenated_words(line.text for line in lines)
         headings = self._headings(lines)
         if not headings:
             self.problems.add(
@@ -169,7 +175,7 @@ class _Parser:
             self._fields(item, rounds)
         centres = _unique(item.centre for item in items if item.centre)
         committees = _unique(item.committee for item in items if item.committee)
-        title, municipality = _title(front)
+        title, municipality = _title(front, self.compounds)
         year = re.search(r"\b(?:19|20)\d\d\b", title)
         # A Danish municipal budget is the budget year and its three overslagsår.
         period = tuple(range(int(year[0]), int(year[0]) + 4)) if year else ()
@@ -243,7 +249,7 @@ class _Parser:
                 self.orphans.append(index)
                 continue
             first_title = found["title"] or ""
-            title = _join([first_title, *parts[1:]])
+            title = join_lines([first_title, *parts[1:]], self.compounds)
             headings.append((start, found["number"], title, kind))
         self.report.items = len(headings)
         return headings
@@ -357,7 +363,8 @@ class _Parser:
                 ),
             )
             return
-        item.agreement_text = _paragraphs(body[: centre_lines[0]])
+        agreement = body[: centre_lines[0]]
+        item.agreement_text = _paragraphs(agreement, self.compounds)
         position = centre_lines[0]
         values: dict[str, str] = {}
         while position < len(body) and (found := _FIELD.match(body[position].text)):
@@ -371,7 +378,7 @@ class _Parser:
             ):
                 value_lines.append(body[position].text)
                 position += 1
-            values[found["label"]] = _join(value_lines)
+            values[found["label"]] = join_lines(value_lines, self.compounds)
             if found["label"] == "Væsentlig bidragsyder":
                 item.contributors_line = body[position - 1].number
             while position < len(body) and body[position].blank:
@@ -389,7 +396,14 @@ class _Parser:
                 item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
             )
             return
-        item.action_text = _paragraphs(body[position : milestone_starts[0]])
+        action = body[position : milestone_starts[0]]
+        # Where the PDF's left column runs on over a page, the rest of the agreement
+        # text comes after the action text; an open numbered list shows where.
+        rest = _list_continued(agreement, action)
+        if rest < len(action):
+            gap = _Line(action[rest].number, "")
+            item.agreement_text = _paragraphs([*agreement, gap, *action[rest:]], self.compounds)
+        item.action_text = _paragraphs(action[:rest], self.compounds)
         self._milestones(item, body[milestone_starts[0] :], rounds, what)
 
     def _milestones(
@@ -471,11 +485,16 @@ class _Parser:
                     break
         status_at = next((i for i, line in enumerate(lines) if _STATUS.match(line.text)), None)
         if status_at is None:
-            return _paragraphs(lines), "", label
+            return _paragraphs(lines, self.compounds), "", label
         status_lines = [_after(_STATUS, lines[status_at]), *lines[status_at + 1 :]]
-        return _paragraphs(lines[:status_at]), _paragraphs(status_lines), label
+        return (
+            _paragraphs(lines[:status_at], self.compounds),
+            _paragraphs(status_lines, self.compounds),
+            label,
+        )
 
     def _item(self, raw: _RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
+        contributors, contributors_text = self._contributors(raw, centres)
         return Item(
             number=raw.number,
             title=raw.title,
@@ -483,7 +502,8 @@ class _Parser:
             chapter=raw.chapter,
             centre=raw.centre,
             committee=raw.committee,
-            contributors=self._contributors(raw, centres),
+            contributors=contributors,
+            contributors_text=contributors_text,
             agreement_text=raw.agreement_text,
             action_text=raw.action_text,
             milestones=raw.milestones,
@@ -492,15 +512,17 @@ class _Parser:
             status=raw.status,
         )
 
-    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[str, ...]:
-        """Split 'A, B samt C' into declared centres, although names hold commas themselves."""
-        text = raw.contributors_text.strip().rstrip(".")
+    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
+        """Split 'A, B samt C' into declared centres, although names hold commas themselves;
+        with the wording as written where the names do not say it all ('' where they do)."""
+        text = " ".join(raw.contributors_text.split()).rstrip(".")
         if not text:
-            return ()
-        if _ALL_OTHERS.match(" ".join(text.split())):
-            return tuple(c for c in centres if c != raw.centre)
+            return (), ""
+        if _ALL_OTHERS.match(text):
+            return tuple(c for c in centres if c != raw.centre), text
         by_length = sorted(centres, key=len, reverse=True)
         found: list[str] = []
+        wording = ""
         rest = text
         while rest:
             rest = re.sub(r"^(,|samt\b|og\b|\s)+", "", rest)
@@ -513,7 +535,8 @@ class _Parser:
                     Doubt(
                         Text(
                             'line {line}: item {number}: contributor "{name}" is not a '
-                            "responsible centre; left out",
+                            "responsible centre; left out of the contributors, kept in their "
+                            "wording",
                             line=raw.contributors_line,
                             number=raw.number,
                             name=unknown,
@@ -524,10 +547,11 @@ class _Parser:
                     )
                 )
                 rest = rest[len(unknown) :]
+                wording = text
                 continue
             found.append(match)
             rest = rest[len(match) :]
-        return tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys(found)), wording
 
     def _budget(self, raw: _RawItem, period: tuple[int, ...]) -> Budget:
         reading = read_budget(
@@ -550,7 +574,7 @@ class _Parser:
             ("Definition af smileys på indsats", DEFAULT_MILESTONE_SCALE),
             ("Definition af smileys på økonomi", DEFAULT_ECONOMY_SCALE),
         ):
-            definitions = _definitions(front, heading)
+            definitions = _definitions(front, heading, self.compounds)
             if len(definitions) != len(default.steps):
                 said = Text(
                     "the reading guide's '{heading}' was not found with {count} "
@@ -604,7 +628,7 @@ def _field(line: _Line) -> tuple[str, str]:
     return found["label"], found["value"]
 
 
-def _definitions(front: list[_Line], heading: str) -> list[str]:
+def _definitions(front: list[_Line], heading: str, compounds: frozenset[str]) -> list[str]:
     """The ': text' definitions under a heading of the reading guide."""
     start = next((i for i, line in enumerate(front) if line.text.strip().startswith(heading)), None)
     if start is None:
@@ -622,11 +646,11 @@ def _definitions(front: list[_Line], heading: str) -> list[str]:
             break
         elif not text and definitions and len(definitions) >= 3:
             continue
-    return [_join(parts).rstrip(". ") for parts in definitions]
+    return [join_lines(parts, compounds).rstrip(". ") for parts in definitions]
 
 
-def _title(front: list[_Line]) -> tuple[str, str]:
-    joined = _join(line.text for line in front[:12] if not line.blank)
+def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
+    joined = join_lines((line.text for line in front[:12] if not line.blank), compounds)
     found = _TITLE.search(joined.split("Læsevejledning")[0])
     if found:
         return found["title"], found["municipality"]
@@ -634,20 +658,31 @@ def _title(front: list[_Line]) -> tuple[str, str]:
     return first or "Aftale om budget", ""
 
 
-def _join(parts: Iterable[str]) -> str:
-    """Join wrapped lines: a word broken with a hyphen joins without a space."""
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalnum():
-            out += part
-        else:
-            out = f"{out} {part}" if out else part
-    return " ".join(out.split())
+def _list_continued(agreement: Sequence[_Line], action: Sequence[_Line]) -> int:
+    """Where in the action text's lines the agreement text's numbered list goes on:
+    the agreement text ends with entry N of a list, and a line of the action text
+    starts entry N+1. len(action) if nowhere."""
+    texts = [line.text.strip() for line in agreement]
+    while texts and not texts[-1]:
+        texts.pop()
+    start = len(texts)
+    while start > 0 and texts[start - 1]:
+        start -= 1
+    entry = _LIST_ENTRY.match(texts[start]) if start < len(texts) else None
+    if entry is None:
+        return len(action)
+    following = str(int(entry["number"]) + 1)
+    return next(
+        (
+            index
+            for index, line in enumerate(action)
+            if (found := _LIST_ENTRY.match(line.text.strip())) and found["number"] == following
+        ),
+        len(action),
+    )
 
 
-def _paragraphs(lines: Sequence[_Line]) -> str:
+def _paragraphs(lines: Sequence[_Line], compounds: frozenset[str]) -> str:
     """Lines into text: wrapped lines joined, one paragraph per line, bullets kept."""
     paragraphs: list[list[str]] = [[]]
     for line in lines:
@@ -658,7 +693,7 @@ def _paragraphs(lines: Sequence[_Line]) -> str:
             paragraphs.append([text])
         else:
             paragraphs[-1].append(text)
-    return "\n".join(joined for part in paragraphs if (joined := _join(part)))
+    return "\n".join(joined for part in paragraphs if (joined := join_lines(part, compounds)))
 
 
 def _unique(values: Iterable[str]) -> list[str]:

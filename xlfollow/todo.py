@@ -224,5 +224,5 @@ def _item_part(item: Item, subject: Subject) -> object:
     if subject is Subject.BUDGET:
         return [[one.name, sorted(one.amounts.items())] for one in item.budget.series]
     if subject is Subject.CONTRIBUTORS:
-        return list(item.contributors)
+        return [list(item.contributors), item.contributors_text]
     return item.centre

@@ -483,7 +483,8 @@ class _Writer:
         if key == "kind":
             return lambda item: item.kind.value
         if key == "contributors":
-            return lambda item: ", ".join(item.contributors) or None
+            # One name a line: names hold commas ("Skoler, Institutioner og Kultur").
+            return lambda item: item.contributors_text or "\n".join(item.contributors) or None
         return lambda item: str(value) if (value := getattr(item, key)) else None
 
     def _answer_getter(self, column: Column) -> Callable[[Item], str | float | None]:
