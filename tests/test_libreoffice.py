@@ -344,3 +344,41 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
     assert rewritten[smiley].value == "😐 Delvist opfyldt"
     assert rewritten[note].value == "Analysen er forsinket."
     assert not workspace.master_edited()
+
+
+def test_a_workbook_with_series_notes_answered_in_calc_is_merged(tmp_path: Path) -> None:
+    # Ejendomme's 3.04 (Anlæg og drift) carries a note on each budget cell naming its
+    # series; Calc keeps the notes, and the return merges as any other.
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    result = workspace.issue("1")
+    issued = next(f.path for f in result.files if f.recipient == "Ejendomme")
+    sheet_name = "3. Sammenhængende udviklingsfo…"
+    book = openpyxl.load_workbook(issued)
+    assert book[sheet_name]["A3"].value == "3.04"
+    comment = book[sheet_name]["T3"].comment
+    assert comment is not None
+    assert comment.text == "Beløbet for 2019 er summen af (mio. kr.):\nAnlæg: 2,5\nDrift: 0,5"
+    assert book[sheet_name]["T3"].value == 3.0
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps({sheet_name: {"K3": "😊 Opfyldt", "L3": "Arbejdsmiljøgrupperne er med."}}),
+        encoding="utf-8",
+    )
+    returned = tmp_path / "returned-from-calc.xlsx"
+    subprocess.run(
+        [SYSTEM_PYTHON, str(ANSWER), str(issued), str(returned), str(free_port()), str(answers)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    saved = openpyxl.load_workbook(returned)
+    kept = saved[sheet_name]["T3"].comment
+    assert kept is not None and "Anlæg: 2,5" in kept.text
+    report = workspace.merge([returned])
+    (file,) = report.files
+    assert (file.verdict, file.centre) == ("accepted", "Ejendomme"), file.reason
+    assert file.cells["accepted"] == 2, file.problems
+    with Ledger(workspace.ledger_path) as ledger:
+        got = ledger.answers()
+    assert got[("1. budgetopfølgning 2018", "3.04", "milestone")] == "met"

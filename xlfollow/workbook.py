@@ -34,6 +34,7 @@ from xlfollow.layout import (
 )
 from xlfollow.ledger import ConflictRecord, ReceiptRecord
 from xlfollow.mastersheets import write_conflict_sheet, write_received_sheet
+from xlfollow.messages import Language
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
 from xlfollow.styles import Formats, row_height
 from xlfollow.summary import Summary
@@ -397,6 +398,11 @@ class _Writer:
             if column.editable and column.field is not None
         ]
         locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
+        budget_columns = [
+            (index, column.year)
+            for index, column in enumerate(columns)
+            if column.kind is ColumnKind.AMOUNT and column.field is None and column.year
+        ]
         fixed = [(index, fmt) for index, fmt in locked if not columns[index].editable]
         write = self._write
         round_name = self.round.name
@@ -413,6 +419,10 @@ class _Writer:
                     sheet.write_string(row, index, value, fmt)
                 elif value is not None:
                     sheet.write_number(row, index, value, fmt)
+            if item.budget.named:
+                for index, year in budget_columns:
+                    if note := self._series_note(item, year):
+                        sheet.write_comment(row, index, note, {"x_scale": 1.6})
             number = item.number
             open_milestone = bool(item.milestone(round_name))
             for _, column, round_of, field in self._earlier:
@@ -519,6 +529,19 @@ class _Writer:
             ]
             cached = self.row_cache[item.number] = (values, row_height(visible))
         return cached
+
+    def _series_note(self, item: Item, year: int) -> str:
+        """What an item's amount for a year is made of, when it has several series:
+        the note its budget cell carries."""
+        parts = [(s.name, s.amounts[year]) for s in item.budget.series if year in s.amounts]
+        if len(parts) < 2:
+            return ""
+        comma = self.language is Language.DA
+        lines = [self.texts["budget_series"].format(year=year)]
+        for name, amount in parts:
+            written = f"{amount:g}"
+            lines.append(f"{name}: {written.replace('.', ',') if comma else written}")
+        return "\n".join(lines)
 
     @staticmethod
     def _write(
