@@ -7,17 +7,21 @@ produced by the parser; each pattern also has a short text of its own.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from xlfollow.agreement import load_agreement
 from xlfollow.budgettext import read_budget
+from xlfollow.cli import cli
 from xlfollow.messages import Language
 from xlfollow.model import Agreement, Budget, BudgetSeries, Kind
 from xlfollow.textimport import ImportReport, import_text
 from xlfollow.todo import Subject
+from xlfollow.workspace import Workspace
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 PERIOD = (2018, 2019, 2020, 2021)
@@ -426,3 +430,27 @@ def test_the_notes_list_each_decision_with_the_reports_words() -> None:
         assert f'- **{number}**: "{entry["words"]}"' in notes
         for fragment in entry["words"].split(" … "):
             assert " ".join(fragment.split()) in report, (number, fragment)
+
+
+def test_summary_of_the_example_totals_the_figures_read_by_hand(tmp_path: Path) -> None:
+    # The figures read by hand, with the decided ones as budget-decisions.yaml has them:
+    # summed here per year, spending and savings apart, independently of the summary.
+    decisions = yaml.safe_load((EXAMPLE / "budget-decisions.yaml").read_text(encoding="utf-8"))
+    per_item = dict(BY_HAND)
+    per_item.update({n: dict(decided_budget(e["budget"])) for n, e in decisions.items()})
+    expected: dict[int, list[float]] = {year: [0.0, 0.0] for year in PERIOD}
+    for years in per_item.values():
+        for year, amount in years.items():
+            expected[year][0 if amount > 0 else 1] += amount
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    result = CliRunner().invoke(cli, ["summary", str(workspace.path), "--round", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    totals = json.loads(result.stdout)["budget"]["total"]["years"]
+    assert list(totals) == ["2018", "2019", "2020", "2021"]
+    for year, (spending, savings) in expected.items():
+        assert totals[str(year)]["spending"] == pytest.approx(spending)
+        assert totals[str(year)]["savings"] == pytest.approx(savings)
+        assert totals[str(year)]["net"] == pytest.approx(spending + savings)
+    # The reading: about 60 spent in 2018, at least 11 saved in 2019.
+    assert totals["2018"]["spending"] == pytest.approx(62.805)
+    assert totals["2019"]["savings"] == pytest.approx(-11.365)
