@@ -130,7 +130,7 @@ LISTED = {
     "3.26": "without a year",
     "3.33.3": "the amounts for 2020 are not stated",
     "4.01.1": "in all over 2019-2021",
-    "4.02": "9,4 mio. kr. without a year",
+    "4.02": "9,4 mio. kr., 7,6 mio. kr. without a year",
     "4.07": "1,8 mio. kr. without a year",
     "5.08.2": "the amounts for 2020 are not stated",
     "6.18": "over several years",
@@ -364,7 +364,7 @@ def test_texts_that_disagree_are_listed() -> None:
         ),
         (
             "Provenuet i 2020 og 2021 er henholdsvis 0,5 mio. kr., 1 mio. kr. og 1,5 mio. kr.",
-            "one of 3 amounts given 'henholdsvis' for 2020, 2021",
+            "3 amounts given 'henholdsvis' for the years 2020, 2021, which do not match them",
         ),
     ],
 )

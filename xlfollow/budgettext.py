@@ -22,6 +22,7 @@ silently.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -233,7 +234,7 @@ def read_budget(
             Text(
                 "not placed in years: {what}; write them under the item's `budget:` per year "
                 "if they belong there",
-                what=Joined(_unique(unexplained)),
+                what=Joined(_grouped(unexplained)),
             )
         )
     named = _named(chosen.figures, kind)
@@ -252,6 +253,25 @@ def _mio(amount: float) -> str:
 
 def _from(text: Text, doubt: Text) -> Text:
     return Text("{text}: {doubt}", text=text, doubt=doubt)
+
+
+def _grouped(whys: list[Text]) -> list[Text]:
+    """Reasons that differ only in the amount they are about, said once with all of
+    them: "170 mio. kr., 100 mio. kr. (a target or a frame, ...)"."""
+    groups: dict[tuple[str, str], tuple[Text, list[str]]] = {}
+    for why in _unique(whys):
+        words = why.values.get("words")
+        rest = repr(sorted((k, repr(v)) for k, v in why.values.items() if k != "words"))
+        why_and_words = groups.setdefault((why.template, rest), (why, []))
+        if isinstance(words, str) and words not in why_and_words[1]:
+            why_and_words[1].append(words)
+    said = []
+    for why, all_words in groups.values():
+        joined = copy.copy(why)
+        if all_words:
+            joined.values = {**why.values, "words": ", ".join(all_words)}
+        said.append(joined)
+    return said
 
 
 def _unique(texts: list[Text]) -> list[Text]:
@@ -565,7 +585,8 @@ class _Sentence:
         if len(years) != len(after):
             for mention in after:
                 why = Text(
-                    "{words}, one of {count} amounts given 'henholdsvis' for {years}",
+                    "{words}: {count} amounts given 'henholdsvis' for the years {years}, "
+                    "which do not match them",
                     words=mention.words,
                     count=len(after),
                     years=", ".join(map(str, years)) or "-",
