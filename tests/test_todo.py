@@ -22,8 +22,10 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def imported(tmp_path: Path) -> Path:
-    code, _, err = run("init", str(tmp_path / "ws"), "--from-text", str(REPORT))
+    code, out, err = run("init", str(tmp_path / "ws"), "--from-text", str(REPORT))
     assert code == 0, err
+    kept = tmp_path / "ws" / "agreement-todo.yaml"
+    assert f"What is worth a look is kept in {kept}; `xlfollow check` repeats it" in out
     return tmp_path / "ws"
 
 

@@ -99,6 +99,14 @@ def init(directory: Path, example: str, report: Path | None) -> None:
         workspace, import_report = Workspace.init_from_text(directory, report, out.language)
         for line in import_report.lines(out.language):
             click.echo(line)
+        if import_report.unsure:
+            out.echo(
+                Text(
+                    "What is worth a look is kept in {file}; `xlfollow check` repeats it until "
+                    "it is dealt with.",
+                    file=str(workspace.path / "agreement-todo.yaml"),
+                )
+            )
         source = Text("the text of {file}", file=str(report))
     else:
         workspace = Workspace.init(directory, example)
