@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlfollow.agreement import load_agreement
 from xlfollow.budgettext import read_budget
@@ -354,6 +356,8 @@ def test_texts_that_disagree_are_listed() -> None:
         ("I budget 2017 blev der afsat 7,8 mio. kr.", "before the budget period"),
         ("Der afsættes 1 mio. kr. i 2025.", "1 mio. kr. for 2025, outside the budget period"),
         ("Der afsættes 1.500 mio. kr. i 2018.", '1.500 mio. kr.: "1.500" is ambiguous'),
+        ("Der afsættes 1,5e mio. kr. i 2018.", "'1,5e mio. kr.': no amount that can be read"),
+        ("Der afsættes mio. kr. i 2018.", "'afsættes mio. kr.': no amount that can be read"),
         (
             "Et sparemål stigende til 7,5 mio. kr. i 2021.",
             "7,5 mio. kr. in 2021 ends a rise whose start is not stated",
@@ -454,3 +458,44 @@ def test_summary_of_the_example_totals_the_figures_read_by_hand(tmp_path: Path) 
     # The reading: about 60 spent in 2018, at least 11 saved in 2019.
     assert totals["2018"]["spending"] == pytest.approx(62.805)
     assert totals["2019"]["savings"] == pytest.approx(-11.365)
+
+
+# Whatever a report's text holds, reading it gives figures inside the period or doubts,
+# never an exception.
+money_words = st.sampled_from(
+    [
+        "0,5 mio. kr.",
+        "1.500 mio. kr.",
+        "750.000 kr.",
+        "mio. kr.",
+        "1,5e mio. kr.",
+        " i 2018",
+        " i 2019 og frem",
+        " årligt",
+        " fra 2020",
+        " i hvert af årene 2018-2021",
+        " henholdsvis",
+        " stigende til",
+        " i alt",
+        " besparelse",
+        " i 1999",
+        " (",
+        ")",
+        ". ",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(money_words | st.text(max_size=8), max_size=25).map("".join),
+    st.lists(money_words, max_size=10).map("".join),
+)
+def test_any_text_gives_figures_in_the_period_or_doubts(agreement: str, economy: str) -> None:
+    reading = read_budget(agreement, "", economy, PERIOD, Kind.ANLAEG_OG_DRIFT)
+    assert set(reading.budget) <= set(PERIOD)
+    for series in reading.budget.series:
+        assert series.amounts
+    for doubt in reading.doubts:
+        assert doubt.say(Language.DA)

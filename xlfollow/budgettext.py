@@ -39,6 +39,7 @@ _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _MONEY = re.compile(
     rf"(?P<mio>{_NUMBER})\s*mio\.?\s*kr\.?|(?P<kroner>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*kr\.(?!\w)"
 )
+_UNIT = re.compile(r"\bmio\.?\s*kr\b\.?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ*•(])|\n")
 
 # How the words after an amount place it in years; at one place, the first wins.
@@ -409,6 +410,7 @@ class _Sentence:
 
     def read(self) -> None:
         mentions = list(_mentions(self.sentence))
+        self._unreadable(mentions)
         if not mentions:
             return
         respectively = _RESPECTIVELY.search(self.sentence)
@@ -422,6 +424,16 @@ class _Sentence:
         if after and respectively is not None:
             since = before[-1].start + len(before[-1].words) if before else 0
             self._respectively(after, self.sentence[since : respectively.start()])
+
+    def _unreadable(self, mentions: list[_Mention]) -> None:
+        """'mio. kr.' with no amount the reader can take before it ('1,5e mio. kr.')."""
+        taken = [(m.start, m.start + len(m.words)) for m in mentions]
+        for unit in _UNIT.finditer(self.sentence):
+            if not any(start <= unit.start() < end for start, end in taken):
+                before = self.sentence[: unit.start()].split()[-1:] or [""]
+                words = " ".join(f"{before[0]} {unit[0]}".split())
+                why = Text("'{words}': no amount that can be read", words=words)
+                self.reading.unplaced.append(_Unplaced(0.0, why))
 
     def _one(
         self, mention: _Mention, previous: tuple[str, int, float] | None
