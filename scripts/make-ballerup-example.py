@@ -14,21 +14,10 @@ from pathlib import Path
 import yaml
 
 from xlfollow.agreementwriter import write_agreement
-from xlfollow.model import Budget, BudgetSeries
+from xlfollow.model import Budget
 from xlfollow.textimport import import_text_file
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
-
-
-def decided_budget(data: dict[object, object]) -> Budget:
-    """A budget as budget-decisions.yaml writes it: years and amounts, or series by name."""
-    if all(isinstance(key, int) for key in data):
-        return Budget.of({int(str(y)): float(str(a)) for y, a in data.items()})
-    return Budget(
-        BudgetSeries(str(name), {int(y): float(a) for y, a in amounts.items()})
-        for name, amounts in data.items()
-        if isinstance(amounts, dict)
-    )
 
 
 def written(budget: Budget) -> str:
@@ -48,7 +37,7 @@ def notes_section(decisions: dict[str, dict[str, object]]) -> str:
         "",
     ]
     for number, entry in decisions.items():
-        budget = decided_budget(entry["budget"])  # type: ignore[arg-type]
+        budget = Budget.from_data(entry["budget"])  # type: ignore[arg-type]
         lines.append(f'- **{number}**: "{entry["words"]}"')
         lines.append(f"  {entry['decision']} Budget (mio. kr.): {written(budget)}.")
     lines += ["", "<!-- /decisions -->"]
@@ -59,7 +48,7 @@ def main() -> None:
     agreement, _ = import_text_file(EXAMPLE / "report.txt")
     decisions = yaml.safe_load((EXAMPLE / "budget-decisions.yaml").read_text(encoding="utf-8"))
     items = tuple(
-        dataclasses.replace(item, budget=decided_budget(decisions[item.number]["budget"]))
+        dataclasses.replace(item, budget=Budget.from_data(decisions[item.number]["budget"]))
         if item.number in decisions
         else item
         for item in agreement.items

@@ -393,16 +393,6 @@ def test_text_without_money_gives_nothing() -> None:
 # The bundled example: the import, with the budgets decided by hand.
 
 
-def decided_budget(data: dict[object, object]) -> Budget:
-    if all(isinstance(key, int) for key in data):
-        return Budget.of({int(str(y)): float(str(a)) for y, a in data.items()})
-    return Budget(
-        BudgetSeries(str(name), {int(y): float(a) for y, a in amounts.items()})
-        for name, amounts in data.items()
-        if isinstance(amounts, dict)
-    )
-
-
 def test_the_example_is_the_import_with_the_decisions(
     imported: tuple[Agreement, ImportReport],
 ) -> None:
@@ -416,7 +406,7 @@ def test_the_example_is_the_import_with_the_decisions(
     assert example.budget_period == PERIOD
     for mine, parsed in zip(example.items, imported[0].items, strict=True):
         if mine.number in decisions:
-            assert mine.budget == decided_budget(decisions[mine.number]["budget"])
+            assert mine.budget == Budget.from_data(decisions[mine.number]["budget"])
             assert mine == parsed.__class__(**{**vars(parsed), "budget": mine.budget})
         else:
             assert mine == parsed
@@ -441,7 +431,7 @@ def test_summary_of_the_example_totals_the_figures_read_by_hand(tmp_path: Path) 
     # summed here per year, spending and savings apart, independently of the summary.
     decisions = yaml.safe_load((EXAMPLE / "budget-decisions.yaml").read_text(encoding="utf-8"))
     per_item = dict(BY_HAND)
-    per_item.update({n: dict(decided_budget(e["budget"])) for n, e in decisions.items()})
+    per_item.update({n: dict(Budget.from_data(e["budget"])) for n, e in decisions.items()})
     expected: dict[int, list[float]] = {year: [0.0, 0.0] for year in PERIOD}
     for years in per_item.values():
         for year, amount in years.items():

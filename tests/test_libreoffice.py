@@ -146,6 +146,22 @@ def test_calc_shows_a_round_without_a_milestone_locked_and_grey(
             assert name not in chapter["validations"], (item, name)
 
 
+def answered_in_calc(issued: Path, cells: dict[str, dict[str, str]], tmp_path: Path) -> Path:
+    """The issued workbook with these cells typed in Calc (sheet -> cell -> text) and saved
+    as a new file, as a centre using LibreOffice returns it."""
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(cells, ensure_ascii=False), encoding="utf-8")
+    returned = tmp_path / "returned-from-calc.xlsx"
+    subprocess.run(
+        [SYSTEM_PYTHON, str(ANSWER), str(issued), str(returned), str(free_port()), str(answers)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return returned
+
+
 def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None:
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
     result = workspace.issue("1")
@@ -160,29 +176,18 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
     ]
     own = next(offset for offset, (_, editable) in enumerate(chapter_4) if editable)
     own_number = chapter_4[own][0].number
-    answers = tmp_path / "answers.json"
-    answers.write_text(
-        json.dumps(
-            {
-                "3. Sammenhængende udviklingsfo…": {
-                    "K3": "😊 Opfyldt",
-                    "L3": "Pilotprojektet er planlagt i Skovlunde.",
-                    "Q3": "☹️ Ikke overholdt",
-                    "W3": "-0,25",
-                },
-                "4. Sundhed, Ældre og Voksne…": {f"K{3 + own}": "😐 Delvist opfyldt"},
+    returned = answered_in_calc(
+        issued,
+        {
+            "3. Sammenhængende udviklingsfo…": {
+                "K3": "😊 Opfyldt",
+                "L3": "Pilotprojektet er planlagt i Skovlunde.",
+                "Q3": "☹️ Ikke overholdt",
+                "W3": "-0,25",
             },
-            ensure_ascii=False,
-        ),
-        encoding="utf-8",
-    )
-    returned = tmp_path / "returned-from-calc.xlsx"
-    subprocess.run(
-        [SYSTEM_PYTHON, str(ANSWER), str(issued), str(returned), str(free_port()), str(answers)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
+            "4. Sundhed, Ældre og Voksne…": {f"K{3 + own}": "😐 Delvist opfyldt"},
+        },
+        tmp_path,
     )
     report = workspace.merge([returned])
     (file,) = report.files
@@ -359,18 +364,8 @@ def test_a_workbook_with_series_notes_answered_in_calc_is_merged(tmp_path: Path)
     assert comment is not None
     assert comment.text == "Beløbet for 2019 er summen af (mio. kr.):\nAnlæg: 2,5\nDrift: 0,5"
     assert book[sheet_name]["T3"].value == 3.0
-    answers = tmp_path / "answers.json"
-    answers.write_text(
-        json.dumps({sheet_name: {"K3": "😊 Opfyldt", "L3": "Arbejdsmiljøgrupperne er med."}}),
-        encoding="utf-8",
-    )
-    returned = tmp_path / "returned-from-calc.xlsx"
-    subprocess.run(
-        [SYSTEM_PYTHON, str(ANSWER), str(issued), str(returned), str(free_port()), str(answers)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=True,
+    returned = answered_in_calc(
+        issued, {sheet_name: {"K3": "😊 Opfyldt", "L3": "Arbejdsmiljøgrupperne er med."}}, tmp_path
     )
     saved = openpyxl.load_workbook(returned)
     kept = saved[sheet_name]["T3"].comment

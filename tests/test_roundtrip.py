@@ -146,3 +146,8 @@ def test_bundled_example_round_trips(tmp_path: Path) -> None:
     copy.write_text(dump_agreement(agreement), encoding="utf-8")
     assert load_agreement(copy) == agreement
     assert len(agreement.items) == 4
+
+
+@given(periods.flatmap(budgets))
+def test_a_budget_as_plain_data_reads_back(budget: Budget) -> None:
+    assert Budget.from_data(budget.data()) == budget

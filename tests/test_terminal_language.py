@@ -108,7 +108,10 @@ def test_every_command_speaks_danish(danish_round: tuple[Path, str], tmp_path: P
     assert 'har ingen åben konflikt om "Økonomi"' in said["resolve"][1]
     assert 'dets åbne konflikter er om: "Milepæl"' in said["resolve"][1]
     assert "Værd at se på (" in said["import-text"][1]
-    assert "budget: ikke fordelt på år: 9,4 mio. kr., 7,6 mio. kr. uden årstal" in said["import-text"][1]
+    assert (
+        "budget: ikke fordelt på år: 9,4 mio. kr., 7,6 mio. kr. uden årstal"
+        in said["import-text"][1]
+    )
     for name, (_, output) in said.items():
         assert leaks(output) == [], name
     # Amounts as Danish writes them: a decimal comma.

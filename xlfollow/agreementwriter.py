@@ -13,7 +13,6 @@ from xlfollow.model import (
     DEFAULT_ECONOMY_SCALE,
     DEFAULT_MILESTONE_SCALE,
     Agreement,
-    Budget,
     Chapter,
     Item,
     SmileyScale,
@@ -79,7 +78,7 @@ def _item_data(item: Item) -> dict[str, Any]:
         "action_text": item.action_text,
         "milestones": dict(item.milestones),
         "economy_text": item.economy_text,
-        "budget": _budget_data(item.budget),
+        "budget": item.budget.data(),
         "status": {
             name: {key: value for key, value in vars(notes).items() if value}
             for name, notes in item.status.items()
@@ -87,13 +86,6 @@ def _item_data(item: Item) -> dict[str, Any]:
     }
     data.update((key, value) for key, value in optional.items() if value)
     return data
-
-
-def _budget_data(budget: Budget) -> dict[Any, Any]:
-    """One unnamed series as years and amounts; otherwise each series by its name."""
-    if not budget.named:
-        return {year: amount for one in budget.series for year, amount in one.amounts.items()}
-    return {one.name: dict(one.amounts) for one in budget.series}
 
 
 def _scale_data(scale: SmileyScale, default: SmileyScale) -> dict[str, Any]:

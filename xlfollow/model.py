@@ -207,6 +207,24 @@ class Budget(Mapping[int, float]):
         """A budget of one series."""
         return cls([BudgetSeries(name, dict(amounts))])
 
+    @classmethod
+    def from_data(cls, data: Mapping[object, object]) -> Budget:
+        """A budget as agreement.yaml writes it, once read as plain data: years and
+        amounts (one series), or series by name, each with years and amounts."""
+        if all(isinstance(value, Mapping) for value in data.values()) and data:
+            return cls(
+                BudgetSeries(str(name), {int(str(y)): float(str(a)) for y, a in amounts.items()})
+                for name, amounts in data.items()
+                if isinstance(amounts, Mapping)
+            )
+        return cls.of({int(str(year)): float(str(amount)) for year, amount in data.items()})
+
+    def data(self) -> dict[object, object]:
+        """The budget as plain data for agreement.yaml: `from_data` reads it back."""
+        if not self.named:
+            return {year: amount for one in self.series for year, amount in one.amounts.items()}
+        return {one.name: dict(one.amounts) for one in self.series}
+
     def __getitem__(self, year: int) -> float:
         return self._total[year]
 
