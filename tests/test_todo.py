@@ -50,7 +50,10 @@ def test_check_repeats_what_the_import_was_unsure_of(imported: Path) -> None:
         assert code == 0
         listed = todo_lines(out)
         assert len(listed) == 25
-        assert any(line.startswith("line 4613: item 6.23: budget: not placed") for line in listed)
+        # The notes are kept in the workspace's language (Danish here), whatever the terminal's.
+        assert any(
+            line.startswith("linje 4613: delelement 6.23: budget: ikke fordelt") for line in listed
+        )
         assert "Left to do from the import (25), kept in agreement-todo.yaml:" in out
         assert "The workspace is sound." in out
 
@@ -68,7 +71,7 @@ def test_an_entry_is_dealt_with_when_its_part_is_changed(imported: Path) -> None
     _, out, _ = run("check", str(imported))
     listed = todo_lines(out)
     assert len(listed) == 24
-    assert not any("item 6.23" in line for line in listed)
+    assert not any("delelement 6.23" in line for line in listed)
     # Changing another part of the item (its title) does not deal with a budget doubt.
     text = path.read_text(encoding="utf-8").replace(
         "title: Fælles indsats om Sundhed", "title: Fælles indsats for sundhed"
@@ -80,10 +83,10 @@ def test_an_entry_is_dealt_with_when_its_part_is_changed(imported: Path) -> None
 def test_marking_entries_seen(imported: Path) -> None:
     code, out, _ = run("check", str(imported), "--seen", "3.24", "--seen", "7.08")
     assert code == 0
-    assert out.startswith("Marked 2 entries as seen.\n")
+    assert out.startswith("Entries marked as seen: 2.\n")
     listed = todo_lines(out)
     assert len(listed) == 23
-    assert not any("item 3.24" in line or "item 7.08" in line for line in listed)
+    assert not any("delelement 3.24" in line or "delelement 7.08" in line for line in listed)
     # By hand in the file, too.
     path = imported / "agreement-todo.yaml"
     text = path.read_text(encoding="utf-8")
@@ -94,7 +97,7 @@ def test_marking_entries_seen(imported: Path) -> None:
     path.write_text(yaml.dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert len(todo_lines(run("check", str(imported))[1])) == 22
     code, out, _ = run("check", str(imported), "--seen", "all")
-    assert out.startswith("Marked 22 entries as seen.\n")
+    assert out.startswith("Entries marked as seen: 22.\n")
     assert "Left to do from the import" not in out
 
 

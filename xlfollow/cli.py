@@ -96,7 +96,7 @@ def init(directory: Path, example: str, report: Path | None) -> None:
     """
     out = current_terminal()
     if report is not None:
-        workspace, import_report = Workspace.init_from_text(directory, report, out.language)
+        workspace, import_report = Workspace.init_from_text(directory, report)
         for line in import_report.lines(out.language):
             click.echo(line)
         if import_report.unsure:
@@ -188,7 +188,7 @@ def check(directory: Path, seen: tuple[str, ...]) -> None:
     workspace = Workspace(directory)
     if seen:
         marked = workspace.mark_seen(list(seen))
-        out.echo(Text("Marked {count} entries as seen.", count=marked))
+        out.echo(Text("Entries marked as seen: {count}.", count=marked))
     out.overview(workspace.check())
 
 

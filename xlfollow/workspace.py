@@ -35,7 +35,7 @@ from xlfollow.ledger import (
     ledger_version,
 )
 from xlfollow.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
-from xlfollow.messages import Language, Text, ValueProblem
+from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.overview import Overview, describe
 from xlfollow.resolving import Decision, decide
@@ -143,17 +143,17 @@ class Workspace:
         )
 
     @classmethod
-    def init_from_text(
-        cls, path: Path | str, report: Path, language: Language = Language.DA
-    ) -> tuple[Workspace, ImportReport]:
+    def init_from_text(cls, path: Path | str, report: Path) -> tuple[Workspace, ImportReport]:
         """Create a workspace whose agreement is imported from a report's text; what the
-        import was unsure of is kept beside it (in a language) for `check` to repeat."""
+        import was unsure of is kept beside it, in the workspace's language, for `check`
+        to repeat."""
         agreement, import_report = import_text_file(report)
         header = f"Imported by xlfollow import-text from {report.name}."
         workspace = cls._create(
             Path(path), dump_agreement(agreement, header), settings_template(agreement)
         )
         agreement_path = workspace.path / "agreement.yaml"
+        language = workspace.load().settings.language
         write_todo(
             todo_path(agreement_path), import_report.unsure, agreement, language, report.name
         )
