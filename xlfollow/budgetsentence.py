@@ -48,6 +48,8 @@ __all__ = ["TextReading", "Total", "Unplaced", "mio", "read_text"]
 
 @dataclass
 class Unplaced:
+    """An amount a text names but the reader could not put in years, and why."""
+
     amount: float
     why: Text
     yearless: bool = False
@@ -68,6 +70,9 @@ class Placing(NamedTuple):
 
 @dataclass
 class Total:
+    """An amount said for several years together ('i alt 0,9 mio. kr. i 2018-2019'):
+    a year stated elsewhere may leave the rest for the other."""
+
     series: str
     amount: float
     years: list[int]
@@ -121,6 +126,7 @@ def mio(amount: float) -> str:
 
 
 def read_text(text: str, period: tuple[int, ...]) -> TextReading:
+    """One text read sentence by sentence over the budget period."""
     reading = TextReading()
     flat = " ".join(text.split())
     if found := WHOLE_IN_ONE_YEAR.search(flat):

@@ -155,6 +155,7 @@ def first_match(tail: str) -> tuple[str, re.Match[str]] | None:
 
 
 def mentions(sentence: str) -> Iterator[Mention]:
+    """Each amount in a sentence, in order, with the words before and after it."""
     found = list(MONEY.finditer(sentence))
     for index, match in enumerate(found):
         start = found[index - 1].end() if index else 0
