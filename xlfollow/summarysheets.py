@@ -423,7 +423,8 @@ class _Budget(_Sheet):
         for year in years:
             heads += [t[k].format(year=year) for k in ("spending", "savings", "net")]
         if at_risk_year is not None:
-            heads.append(t["at_risk"].format(year=at_risk_year))
+            risk = ("at_risk_spending", "at_risk_savings")
+            heads += [t[k].format(year=at_risk_year) for k in risk]
         heads += [t["expected_deviation"], t["see"]]
         s.set_row(header, 45)
         for col, text in enumerate(heads):
@@ -455,15 +456,21 @@ class _Budget(_Sheet):
                 col += 1
             if at_risk_year is not None:
                 amount = self.c.letter(f"budget@{at_risk_year}")
-                formula = self.terms(
-                    grouping,
-                    group,
-                    label_cell,
-                    lambda r: f"({r.range(economy)}={worst_label})*1",
-                    _values(amount),
-                )
-                s.write_formula(row, col, formula, f.amount, figure.at_risk)
-                col += 1
+                # Spending and savings at risk apart, each a size: a saving not
+                # achieved (a negative total) counts by its size, not against spending.
+                for savings, value in (
+                    (False, figure.at_risk_spending),
+                    (True, figure.at_risk_savings),
+                ):
+                    formula = self.terms(
+                        grouping,
+                        group,
+                        label_cell,
+                        _at_risk(economy, worst_label, amount, savings),
+                        _values(amount),
+                    )
+                    s.write_formula(row, col, formula, f.amount, value)
+                    col += 1
             formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
             s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
             self.link_or_hint(row, col + 1, grouping, group)
@@ -472,7 +479,7 @@ class _Budget(_Sheet):
         total = summary.budget["total"][""]
         cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
         if at_risk_year is not None:
-            cached.append(total.at_risk)
+            cached += [total.at_risk_spending, total.at_risk_savings]
         cached.append(total.expected_deviation)
         for col, value in enumerate(cached, 1):
             letter = xl_col_to_name(col)
@@ -531,6 +538,16 @@ def _place(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
 def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:
     """The condition that a column's amount is above ('>') or below ('<') zero."""
     return lambda rows: f"({rows.range(letter)}{sign}0)*1"
+
+
+def _at_risk(
+    economy: str, worst_label: str, amount: str, savings: bool
+) -> Callable[[ChapterRows], str]:
+    """The condition (and sign) for an item's amount to be at risk: its economy smiley
+    is the worst, and its amount is positive, or negative and counted by its size."""
+    if savings:
+        return lambda r: f"({r.range(economy)}={worst_label})*({r.range(amount)}<0)*-1"
+    return lambda r: f"({r.range(economy)}={worst_label})*({r.range(amount)}>0)"
 
 
 def _values(letter: str) -> Callable[[ChapterRows], str]:
