@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from returns import ECONOMY, SMILEY, STATUS, cell_of
 from test_summary import HAND_ANSWERS, hand_definition, write_master
+from test_summary import ROUND as HAND_ROUND
 
 from xlfollow.ledger import Ledger
 from xlfollow.model import Contributors
@@ -299,20 +300,23 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
     assert calc["Overblik"][closed] == overview[closed].value
 
 
-def test_calc_computes_the_money_at_risk_as_worked_out_by_hand(tmp_path: Path) -> None:
+def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
+    tmp_path: Path,
+) -> None:
     """The hand-worked agreement of test_summary, with two smileys corrected in Calc: the
-    money at risk is counted apart and by size."""
+    money at risk is counted apart and by size, and the shares are of the milestones due."""
     definition = hand_definition()
     path = write_master(summarise(definition, 0, HAND_ANSWERS), definition, HAND_ANSWERS, tmp_path)
     book = openpyxl.load_workbook(path)
     elderly = book["2. Ældre"]
     heads = {c.value: c.column_letter for c in elderly[2]}
     rows = {elderly.cell(r, 2).value: r for r in range(3, elderly.max_row + 1)}
-    economy = heads["Smiley økonomi"]
-    # 2.02 (spends 2,0) and 2.03 (saves 0,3) now not kept.
+    smiley, economy = heads[f"Smiley {HAND_ROUND}"], heads["Smiley økonomi"]
+    # 2.02 (spends 2,0) and 2.03 (saves 0,3) now not kept; 2.03's milestone met.
     edits = [
         ["2. Ældre", f"{economy}{rows['2.02']}", "☹️ Ikke overholdt"],
         ["2. Ældre", f"{economy}{rows['2.03']}", "☹️ Ikke overholdt"],
+        ["2. Ældre", f"{smiley}{rows['2.03']}", "😊 Opfyldt"],
     ]
     calc = recalculated(path, ["Overblik", "Økonomi"], edits)
 
@@ -340,6 +344,17 @@ def test_calc_computes_the_money_at_risk_as_worked_out_by_hand(tmp_path: Path) -
     }
     for key, value in worked_out.items():
         assert calc["Økonomi"][budget[key]] == pytest.approx(value), key
+    overview = cells("Overblik", f"Milepæle for {HAND_ROUND} efter kapitel")
+    total = {
+        h: calc["Overblik"].get(ref) for (label, h), ref in overview.items() if label == "I alt"
+    }
+    assert total["Milepæle i runden"] == 4
+    assert total["Andel opfyldt af rundens milepæle"] == pytest.approx(3 / 4)
+    assert total["Andel ikke besvaret af rundens milepæle"] == 0
+    economy_shares = cells("Overblik", f"Økonomi-smiley for {HAND_ROUND} efter kapitel")
+    assert calc["Overblik"][
+        economy_shares[("I alt", "Andel ikke overholdt af alle delelementer")]
+    ] == pytest.approx(5 / 5)
 
 
 def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew(

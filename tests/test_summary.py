@@ -97,6 +97,17 @@ def expected_counts(
     return counts
 
 
+SHARE_OF = {
+    "opfyldt": "met",
+    "delvist opfyldt": "partly",
+    "ikke opfyldt": "not_met",
+    "ikke besvaret": "unanswered",
+    "overholdt": "kept",
+    "ikke overholdt": "not_kept",
+}
+"""A share's header, 'Andel <state> af <whole>', by its state."""
+SHARE_WHOLE = {"milestones": "rundens milepæle", "economy": "alle delelementer"}
+"""What the shares of each table are of: the round's milestones; all items."""
 STATE_OF_HEADER = {
     **{label: code for code, label in GLYPHS.items()},
     **{label: code for code, label in ECONOMY.items()},
@@ -140,24 +151,46 @@ def test_overview_figures_equal_a_count_from_the_ledger(merged: Workspace) -> No
     definition = merged.load()
     counts = expected_counts(definition, ledger_answers(merged), R2)
     tables = overview_tables(merged.path / "master.xlsx")
-    checked = 0
+    checked = shares = 0
     for (table, grouping, name, header), value in tables.items():
         state = STATE_OF_HEADER.get(header)
-        if name == "I alt" or header == "Se":
+        if header == "Se":
             continue
+        group_counts = {
+            s: n for (t, g, gr, s), n in counts.items() if (t, g, gr) == (table, grouping, name)
+        }
+        if name == "I alt":  # the round's totals, in every grouping
+            group_counts = Counter()
+            for (t, g, _, s), n in counts.items():
+                if (t, g) == (table, grouping):
+                    group_counts[s] += n
+        due = sum(n for s, n in group_counts.items() if s != "no_milestone")
         if state is not None:
-            assert value == counts[(table, grouping, name, state)], (table, grouping, name, header)
-            checked += 1
+            assert value == group_counts.get(state, 0), (table, grouping, name, header)
+            checked += name != "I alt"
         elif header == "I alt":
-            assert value == sum(
-                n for (t, g, gr, _), n in counts.items() if (t, g, gr) == (table, grouping, name)
-            )
-        elif header.startswith("Andel "):
-            whole = tables[(table, grouping, name, "I alt")]
-            part = counts[(table, grouping, name, STATE_OF_HEADER[header.removeprefix("Andel ")])]
-            assert value == pytest.approx(part / whole if whole else 0)
+            assert value == sum(group_counts.values())
+        elif header == "Milepæle i runden":
+            assert table == "milestones"
+            assert value == due, (grouping, name)
+        else:
+            # A milestone's share is of the milestones due this round, an economy
+            # smiley's of all items; the header says which.
+            word, whole_of = header.removeprefix("Andel ").split(" af ")
+            assert whole_of == SHARE_WHOLE[table], header
+            whole = due if table == "milestones" else sum(group_counts.values())
+            part = group_counts.get(SHARE_OF[word], 0)
+            assert value == pytest.approx(part / whole if whole else 0), (grouping, name, header)
+            shares += 1
     # 8 chapters, 11 centres, 6 committees, 3 kinds; 5 + 3 states.
     assert checked == (8 + 11 + 6 + 3) * (5 + 3)
+    # A share per state, none for "Ingen milepæl"; the total rows too.
+    assert shares == (8 + 11 + 6 + 3 + 4) * (4 + 3)
+    assert tables[("milestones", "chapter", "I alt", "Milepæle i runden")] == 109 - sum(
+        n
+        for (t, g, _, s), n in counts.items()
+        if (t, g, s) == ("milestones", "chapter", "no_milestone")
+    )
     # The totals of every grouping are the round's totals: 109 items each.
     for grouping in GROUPING_OF_WORD.values():
         assert tables[("milestones", grouping, "I alt", "I alt")] == 109
@@ -548,6 +581,42 @@ def test_the_master_shows_the_money_at_risk_apart(tmp_path: Path) -> None:
     column = next(c.column_letter for c in header if c.value == savings)
     formula = formulas[f"{column}{header[0].row + 1}"].value
     assert formula.startswith("=SUMPRODUCT(") and "<0)*-1," in formula
+
+
+def test_milestone_shares_are_of_the_milestones_due_this_round(tmp_path: Path) -> None:
+    definition = hand_definition()
+    summary = summarise(definition, 0, HAND_ANSWERS)
+    path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
+    rows = sheet_rows(path, "Overblik")
+    milestones = table_below(rows, f"Milepæle for {ROUND} efter kapitel")
+    # Four of the five items have a milestone this round (2.01 has none): 1.01 and
+    # 2.02 met, 1.02 partly met, 2.03 not answered.
+    total = milestones["I alt"]
+    assert total["I alt"] == 5
+    assert total["Milepæle i runden"] == 4
+    assert total["Andel opfyldt af rundens milepæle"] == pytest.approx(2 / 4)  # not 2/5
+    assert total["Andel delvist opfyldt af rundens milepæle"] == pytest.approx(1 / 4)
+    assert total["Andel ikke opfyldt af rundens milepæle"] == 0
+    assert total["Andel ikke besvaret af rundens milepæle"] == pytest.approx(1 / 4)
+    assert not [h for h in total if "ingen milepæl" in h.lower() and h.startswith("Andel")]
+    elderly = milestones["2. Ældre"]
+    assert (elderly["Milepæle i runden"], elderly["Andel opfyldt af rundens milepæle"]) == (
+        2,
+        pytest.approx(1 / 2),
+    )
+    # The economy's shares are of every item: each has an economy smiley each round.
+    economy = table_below(rows, f"Økonomi-smiley for {ROUND} efter kapitel")["I alt"]
+    assert "Milepæle i runden" not in economy
+    assert economy["Andel overholdt af alle delelementer"] == pytest.approx(1 / 5)
+    assert economy["Andel ikke overholdt af alle delelementer"] == pytest.approx(3 / 5)
+    assert economy["Andel ikke besvaret af alle delelementer"] == pytest.approx(1 / 5)
+    # Live formulas: a share is the count over the milestones due, guarded for none.
+    formulas = openpyxl.load_workbook(path)["Overblik"]
+    header = next(r for r in formulas.iter_rows() if r[0].value == "Kapitel")
+    due = next(c.column_letter for c in header if c.value == "Milepæle i runden")
+    share = next(c for c in header if c.value == "Andel opfyldt af rundens milepæle")
+    row = header[0].row + 1
+    assert formulas.cell(row, share.column).value == f"=IF(${due}{row}=0,0,B{row}/${due}{row})"
 
 
 def test_summary_prints_the_money_at_risk_apart(capsys: pytest.CaptureFixture[str]) -> None:

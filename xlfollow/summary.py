@@ -32,6 +32,7 @@ __all__ = [
     "economy_states",
     "group_of",
     "milestone_states",
+    "milestones_due",
     "summarise",
 ]
 
@@ -45,6 +46,12 @@ Counts = dict[str, int]
 def milestone_states(scale: SmileyScale) -> tuple[str, ...]:
     """The states a milestone is counted in, best first."""
     return (*scale.codes, UNANSWERED, NO_MILESTONE)
+
+
+def milestones_due(counts: Mapping[str, int]) -> int:
+    """How many of the counted items have a milestone in the round, the whole that the
+    milestone shares are of: every state but no_milestone."""
+    return sum(n for state, n in counts.items() if state != NO_MILESTONE)
 
 
 def economy_states(scale: SmileyScale) -> tuple[str, ...]:

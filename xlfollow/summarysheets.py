@@ -13,7 +13,7 @@ Texts from the ledger (notes) are written as strings, never as formulas.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,14 @@ from xlfollow.layout import FIRST_DATA_ROW, Column, quote, smiley_choice
 from xlfollow.listsheets import write_changes_sheet, write_missing_sheet
 from xlfollow.model import Agreement, Definition, Item, Language, SmileyScale
 from xlfollow.styles import landscape_page
-from xlfollow.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, Summary, group_of
+from xlfollow.summary import (
+    GROUPINGS,
+    NO_MILESTONE,
+    UNANSWERED,
+    Summary,
+    group_of,
+    milestones_due,
+)
 from xlfollow.texts import Texts
 
 __all__ = ["SUMMARY_SHEETS", "ChapterRows", "SummaryContext", "write_summary_sheets"]
@@ -162,6 +169,43 @@ def _state_colours(scale: SmileyScale, milestone: bool) -> list[str]:
     return [*colours, GREY_NO_MILESTONE] if milestone else colours
 
 
+@dataclass(frozen=True)
+class _ShareColumns:
+    """Where an Overblik table has its total, its count of milestones due and its
+    shares: after the counts of each state. Milestone shares are of the milestones
+    due this round, and there is none for 'no milestone'; economy shares are of all
+    items, as every item has an economy smiley each round."""
+
+    states: list[str]
+    milestone: bool
+
+    @property
+    def total(self) -> int:
+        return 1 + len(self.states)
+
+    @property
+    def due(self) -> int | None:
+        return self.total + 1 if self.milestone else None
+
+    @property
+    def first_share(self) -> int:
+        return self.total + (2 if self.milestone else 1)
+
+    @property
+    def shared(self) -> list[str]:
+        """The states that get a share."""
+        return [state for state in self.states if state != NO_MILESTONE]
+
+
+def _share_word(context: SummaryContext, scale: SmileyScale, state: str) -> str:
+    """A state as a share's header says it, inside a phrase: 'delvist opfyldt'."""
+    if state == UNANSWERED:
+        label = context.texts["state_unanswered"]
+    else:
+        label = scale.step(state).label(context.language)
+    return label[:1].lower() + label[1:]
+
+
 class _Sheet:
     def __init__(self, context: SummaryContext, sheet: Any) -> None:
         self.c = context
@@ -219,7 +263,7 @@ class _Overview(_Sheet):
     def write(self) -> None:
         s, t, summary = self.sheet, self.t, self.c.summary
         s.set_column(0, 0, 46)
-        s.set_column(1, CHART_COLUMN - 2, 10)
+        s.set_column(1, CHART_COLUMN - 2, 12)
         s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 28)
         s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.f.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.f.note)
@@ -251,14 +295,19 @@ class _Overview(_Sheet):
             f.heading,
         )
         header = top + 1
-        s.set_row(header, 45)
-        total_col = 1 + len(states)
+        s.set_row(header, HEADER_HEIGHT)
+        columns = _ShareColumns(states, milestone)
         see_col = CHART_COLUMN - 1
         s.write_string(header, 0, t[f"grouping_{grouping}"].capitalize(), f.header)
         for n, label in enumerate(labels):
             s.write_string(header, 1 + n, label, f.header)
-            s.write_string(header, total_col + 1 + n, t["share"].format(state=label), f.header)
-        s.write_string(header, total_col, t["total"], f.header)
+        s.write_string(header, columns.total, t["total"], f.header)
+        if columns.due is not None:
+            s.write_string(header, columns.due, t["milestones_due"], f.header)
+        share = t["share_of_due" if milestone else "share_of_items"]
+        for n, state in enumerate(columns.shared):
+            word = _share_word(self.c, scale, state)
+            s.write_string(header, columns.first_share + n, share.format(state=word), f.header)
         s.write_string(header, see_col, t["see"], f.header)
         groups = list(figures)
         first = header + 1
@@ -274,7 +323,7 @@ class _Overview(_Sheet):
                     self.condition(state, milestone, xl_rowcol_to_cell(header, 1 + n, True)),
                 )
                 s.write_formula(row, 1 + n, formula, f.count, figures[group][state])
-            self.totals_and_shares(row, states, figures[group])
+            self.totals_and_shares(row, columns, figures[group])
             self.link_or_hint(row, see_col, grouping, group)
         total_row = first + len(groups)
         s.write_string(total_row, 0, t["total"], f.total_label)
@@ -287,7 +336,7 @@ class _Overview(_Sheet):
                 f.total_count,
                 overall[state],
             )
-        self.totals_and_shares(total_row, states, overall, total=True)
+        self.totals_and_shares(total_row, columns, overall, total=True)
         rows = self.chart(header, first, total_row - 1, milestone, scale, grouping)
         return max(total_row, header + rows)
 
@@ -306,27 +355,35 @@ class _Overview(_Sheet):
         return lambda r: condition.format(t=r.range(text), s=r.range(smiley))
 
     def totals_and_shares(
-        self, row: int, states: Sequence[str], counts: dict[str, int], total: bool = False
+        self, row: int, columns: _ShareColumns, counts: dict[str, int], total: bool = False
     ) -> None:
+        """A row's total, its count of milestones due (milestones only) and its shares:
+        of the milestones due, for milestones; of all items, for the economy."""
         s, f = self.sheet, self.f
-        total_col = 1 + len(states)
+        count_format = f.total_count if total else f.count_total
+        states = columns.states
         whole = sum(counts.values())
         s.write_formula(
             row,
-            total_col,
-            f"=SUM(B{row + 1}:{xl_col_to_name(total_col - 1)}{row + 1})",
-            f.total_count if total else f.count_total,
+            columns.total,
+            f"=SUM(B{row + 1}:{xl_col_to_name(columns.total - 1)}{row + 1})",
+            count_format,
             whole,
         )
-        total_cell = f"${xl_col_to_name(total_col)}{row + 1}"
-        for n, state in enumerate(states):
-            count_cell = xl_rowcol_to_cell(row, 1 + n)
+        denominator, whole_col = whole, columns.total
+        if columns.due is not None:
+            due = [xl_rowcol_to_cell(row, 1 + states.index(state)) for state in columns.shared]
+            denominator, whole_col = milestones_due(counts), columns.due
+            s.write_formula(row, whole_col, "=" + "+".join(due), count_format, denominator)
+        whole_cell = f"${xl_col_to_name(whole_col)}{row + 1}"
+        for n, state in enumerate(columns.shared):
+            count_cell = xl_rowcol_to_cell(row, 1 + states.index(state))
             s.write_formula(
                 row,
-                total_col + 1 + n,
-                f"=IF({total_cell}=0,0,{count_cell}/{total_cell})",
+                columns.first_share + n,
+                f"=IF({whole_cell}=0,0,{count_cell}/{whole_cell})",
                 f.total_share if total else f.share,
-                counts[state] / whole if whole else 0,
+                counts[state] / denominator if denominator else 0,
             )
 
     def chart(
@@ -426,7 +483,7 @@ class _Budget(_Sheet):
             risk = ("at_risk_spending", "at_risk_savings")
             heads += [t[k].format(year=at_risk_year) for k in risk]
         heads += [t["expected_deviation"], t["see"]]
-        s.set_row(header, 45)
+        s.set_row(header, HEADER_HEIGHT)
         for col, text in enumerate(heads):
             s.write_string(header, col, text, f.header)
         first = header + 1
@@ -519,6 +576,8 @@ class _Budget(_Sheet):
 
 CHART_COLUMN = 13
 """Where the Overblik charts start: right of the widest table and its links."""
+HEADER_HEIGHT = 60
+"""A table's header row in points: four lines, for the shares that say of what."""
 ROW_PIXELS = 20
 """A default row's height in pixels (15 points)."""
 
