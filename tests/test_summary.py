@@ -619,6 +619,29 @@ def test_milestone_shares_are_of_the_milestones_due_this_round(tmp_path: Path) -
     assert formulas.cell(row, share.column).value == f"=IF(${due}{row}=0,0,B{row}/${due}{row})"
 
 
+def test_the_budget_sheet_lists_each_items_figures_with_its_series(tmp_path: Path) -> None:
+    definition = hand_definition()
+    summary = summarise(definition, 0, HAND_ANSWERS)
+    path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
+    rows = sheet_rows(path, "Økonomi")
+    top = next(n for n, row in enumerate(rows) if row[0] == "Budget pr. delelement (mio. kr.)")
+    assert rows[top + 2][:4] == ["Delelement", "Serie", "2018", "2019"]
+    listed = [row[:4] for row in rows[top + 3 :] if any(v is not None for v in row[:4])]
+    assert listed == [
+        ["1.01 Delelement 1.01", None, 1.0, 2.0],
+        ["1.02 Delelement 1.02", "Besparelse", -0.5, -3.0],
+        ["2.01 Delelement 2.01", "Anlæg", 0.6, None],
+        [None, "Drift", -0.2, -0.2],
+        [None, "I alt", pytest.approx(0.4), -0.2],
+        ["2.02 Delelement 2.02", None, 2.0, None],
+        ["2.03 Delelement 2.03", None, -0.3, None],
+    ]
+    # Plain values, formatted like the other amounts: the agreement's, not answers.
+    sheet = openpyxl.load_workbook(path)["Økonomi"]
+    cell = sheet.cell(top + 4, 3)
+    assert cell.value == 1.0 and cell.number_format == "#,##0.000"
+
+
 def test_summary_prints_the_money_at_risk_apart(capsys: pytest.CaptureFixture[str]) -> None:
     definition = hand_definition()
     summary = summarise(definition, 0, HAND_ANSWERS)

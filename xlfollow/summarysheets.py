@@ -19,6 +19,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from xlfollow.budgetitems import write_budget_items
 from xlfollow.layout import FIRST_DATA_ROW, Column, quote, smiley_choice
 from xlfollow.listsheets import write_changes_sheet, write_missing_sheet
 from xlfollow.model import Agreement, Definition, Item, Language, SmileyScale
@@ -461,6 +462,8 @@ class _Budget(_Sheet):
             row += 2
         for grouping in GROUPINGS:
             row = self.table(row, grouping, years) + 2
+        if years:
+            write_budget_items(self.c, s, row, years)
         s.freeze_panes(3, 1)
         landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
