@@ -36,7 +36,7 @@ def write_budget_items(context: SummaryContext, sheet: Any, top: int, years: lis
     sheet.write_string(top, 0, t["budget_items_title"], f.heading)
     sheet.write_string(top + 1, 0, t["budget_items_note"], f.note)
     header = top + 2
-    heads = [t["budget_item"], t["budget_series"], *(str(year) for year in years)]
+    heads = [t["budget_items_item"], t["budget_items_series"], *(str(year) for year in years)]
     for col, text in enumerate(heads):
         sheet.write_string(header, col, text, f.header)
     row = header
