@@ -18,10 +18,13 @@ from typing import Any
 import openpyxl
 import pytest
 from returns import ECONOMY, SMILEY, STATUS, cell_of
+from test_summary import HAND_ANSWERS, hand_definition, write_master
+from test_summary import ROUND as HAND_ROUND
 
 from xlfollow.ledger import Ledger
 from xlfollow.model import Contributors
 from xlfollow.simulate import answer_round
+from xlfollow.summary import summarise
 from xlfollow.workbook import rows_for
 from xlfollow.workspace import Workspace, recipients
 
@@ -300,6 +303,63 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
     calc = recalculated(path, ["Overblik"], edits)
     assert calc["Overblik"][corrected] == overview[corrected].value + 1
     assert calc["Overblik"][closed] == overview[closed].value
+
+
+def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
+    tmp_path: Path,
+) -> None:
+    """The hand-worked agreement of test_summary, with two smileys corrected in Calc: the
+    money at risk is counted apart and by size, and the shares are of the milestones due."""
+    definition = hand_definition()
+    path = write_master(summarise(definition, 0, HAND_ANSWERS), definition, HAND_ANSWERS, tmp_path)
+    book = openpyxl.load_workbook(path)
+    elderly = book["2. Ældre"]
+    heads = {c.value: c.column_letter for c in elderly[2]}
+    rows = {elderly.cell(r, 2).value: r for r in range(3, elderly.max_row + 1)}
+    smiley, economy = heads[f"Smiley {HAND_ROUND}"], heads["Smiley økonomi"]
+    # 2.02 (spends 2,0) and 2.03 (saves 0,3) now not kept; 2.03's milestone met.
+    edits = [
+        ["2. Ældre", f"{economy}{rows['2.02']}", "☹️ Ikke overholdt"],
+        ["2. Ældre", f"{economy}{rows['2.03']}", "☹️ Ikke overholdt"],
+        ["2. Ældre", f"{smiley}{rows['2.03']}", "😊 Opfyldt"],
+    ]
+    calc = recalculated(path, ["Overblik", "Økonomi"], edits)
+
+    def cells(sheet_name: str, title: str) -> dict[tuple[str, str], str]:
+        """(row label, header) -> cell of the table under a heading."""
+        sheet = book[sheet_name]
+        top = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == title)
+        header = {c.column_letter: c.value for c in sheet[top + 1] if c.value is not None}
+        found = {}
+        for row in range(top + 2, top + 5):  # two chapters and the total
+            label = sheet.cell(row, 1).value
+            for letter, head in header.items():
+                found[(label, head)] = f"{letter}{row}"
+        return found
+
+    budget = cells("Økonomi", "Budget (mio. kr.) efter kapitel")
+    spending, savings = "Udgift 2018, budget ikke overholdt", "Besparelse 2018, ikke opnået"
+    worked_out = {
+        ("1. Børn", spending): 1.0,
+        ("1. Børn", savings): 0.5,
+        ("2. Ældre", spending): 0.4 + 2.0,
+        ("2. Ældre", savings): 0.3,
+        ("I alt", spending): 3.4,
+        ("I alt", savings): 0.8,
+    }
+    for key, value in worked_out.items():
+        assert calc["Økonomi"][budget[key]] == pytest.approx(value), key
+    overview = cells("Overblik", f"Milepæle for {HAND_ROUND} efter kapitel")
+    total = {
+        h: calc["Overblik"].get(ref) for (label, h), ref in overview.items() if label == "I alt"
+    }
+    assert total["Milepæle i runden"] == 4
+    assert total["Andel opfyldt af rundens milepæle"] == pytest.approx(3 / 4)
+    assert total["Andel ikke besvaret af rundens milepæle"] == 0
+    economy_shares = cells("Overblik", f"Økonomi-smiley for {HAND_ROUND} efter kapitel")
+    assert calc["Overblik"][
+        economy_shares[("I alt", "Andel ikke overholdt af alle delelementer")]
+    ] == pytest.approx(5 / 5)
 
 
 def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew(

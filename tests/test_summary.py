@@ -29,10 +29,21 @@ from xlfollow.agreementwriter import write_agreement
 from xlfollow.cli import cli
 from xlfollow.layout import agreement_year
 from xlfollow.ledger import Ledger
-from xlfollow.model import Budget, Definition, Item, Language, Settings
+from xlfollow.model import (
+    Agreement,
+    Budget,
+    BudgetSeries,
+    Chapter,
+    Definition,
+    Item,
+    Kind,
+    Language,
+    Settings,
+)
 from xlfollow.reader import read_workbook
 from xlfollow.simulate import answer_round
-from xlfollow.summary import summarise
+from xlfollow.summary import Summary, summarise
+from xlfollow.terminal import Terminal
 from xlfollow.texts import texts
 from xlfollow.workbook import Recipient, WorkbookSpec, write_workbook
 from xlfollow.workspace import Workspace
@@ -86,6 +97,17 @@ def expected_counts(
     return counts
 
 
+SHARE_OF = {
+    "opfyldt": "met",
+    "delvist opfyldt": "partly",
+    "ikke opfyldt": "not_met",
+    "ikke besvaret": "unanswered",
+    "overholdt": "kept",
+    "ikke overholdt": "not_kept",
+}
+"""A share's header, 'Andel <state> af <whole>', by its state."""
+SHARE_WHOLE = {"milestones": "rundens milepæle", "economy": "alle delelementer"}
+"""What the shares of each table are of: the round's milestones; all items."""
 STATE_OF_HEADER = {
     **{label: code for code, label in GLYPHS.items()},
     **{label: code for code, label in ECONOMY.items()},
@@ -129,24 +151,46 @@ def test_overview_figures_equal_a_count_from_the_ledger(merged: Workspace) -> No
     definition = merged.load()
     counts = expected_counts(definition, ledger_answers(merged), R2)
     tables = overview_tables(merged.path / "master.xlsx")
-    checked = 0
+    checked = shares = 0
     for (table, grouping, name, header), value in tables.items():
         state = STATE_OF_HEADER.get(header)
-        if name == "I alt" or header == "Se":
+        if header == "Se":
             continue
+        group_counts = {
+            s: n for (t, g, gr, s), n in counts.items() if (t, g, gr) == (table, grouping, name)
+        }
+        if name == "I alt":  # the round's totals, in every grouping
+            group_counts = Counter()
+            for (t, g, _, s), n in counts.items():
+                if (t, g) == (table, grouping):
+                    group_counts[s] += n
+        due = sum(n for s, n in group_counts.items() if s != "no_milestone")
         if state is not None:
-            assert value == counts[(table, grouping, name, state)], (table, grouping, name, header)
-            checked += 1
+            assert value == group_counts.get(state, 0), (table, grouping, name, header)
+            checked += name != "I alt"
         elif header == "I alt":
-            assert value == sum(
-                n for (t, g, gr, _), n in counts.items() if (t, g, gr) == (table, grouping, name)
-            )
-        elif header.startswith("Andel "):
-            whole = tables[(table, grouping, name, "I alt")]
-            part = counts[(table, grouping, name, STATE_OF_HEADER[header.removeprefix("Andel ")])]
-            assert value == pytest.approx(part / whole if whole else 0)
+            assert value == sum(group_counts.values())
+        elif header == "Milepæle i runden":
+            assert table == "milestones"
+            assert value == due, (grouping, name)
+        else:
+            # A milestone's share is of the milestones due this round, an economy
+            # smiley's of all items; the header says which.
+            word, whole_of = header.removeprefix("Andel ").split(" af ")
+            assert whole_of == SHARE_WHOLE[table], header
+            whole = due if table == "milestones" else sum(group_counts.values())
+            part = group_counts.get(SHARE_OF[word], 0)
+            assert value == pytest.approx(part / whole if whole else 0), (grouping, name, header)
+            shares += 1
     # 8 chapters, 11 centres, 6 committees, 3 kinds; 5 + 3 states.
     assert checked == (8 + 11 + 6 + 3) * (5 + 3)
+    # A share per state, none for "Ingen milepæl"; the total rows too.
+    assert shares == (8 + 11 + 6 + 3 + 4) * (4 + 3)
+    assert tables[("milestones", "chapter", "I alt", "Milepæle i runden")] == 109 - sum(
+        n
+        for (t, g, _, s), n in counts.items()
+        if (t, g, s) == ("milestones", "chapter", "no_milestone")
+    )
     # The totals of every grouping are the round's totals: 109 items each.
     for grouping in GROUPING_OF_WORD.values():
         assert tables[("milestones", grouping, "I alt", "I alt")] == 109
@@ -180,7 +224,9 @@ def test_trend_has_one_column_per_round_so_far(merged: Workspace) -> None:
 def expected_budget(
     definition: Definition, answers: dict[tuple[str, str, str], str]
 ) -> dict[str, dict[str, float]]:
-    """Per chapter: spending/savings per year, at risk and expected deviation."""
+    """Per chapter, by the Økonomi sheet's headers: spending/savings per year, the
+    spending and the savings at risk (each a size: a saving not achieved never offsets
+    spending over budget), and the expected deviation."""
     out: dict[str, dict[str, float]] = {}
     year = agreement_year(definition.agreement)
     for item in definition.agreement.items:
@@ -188,7 +234,11 @@ def expected_budget(
         for budget_year, amount in item.budget.items():
             entry[f"{'Udgift' if amount > 0 else 'Besparelse'} {budget_year}"] += amount
         if answers.get((R2, item.number, "economy")) == "not_kept":
-            entry[f"I risiko {year}"] += item.budget.get(year or 0, 0.0)
+            total = item.budget.get(year or 0, 0.0)
+            if total > 0:
+                entry[f"Udgift {year}, budget ikke overholdt"] += total
+            else:
+                entry[f"Besparelse {year}, ikke opnået"] += -total
         deviation = answers.get((R2, item.number, "deviation"))
         entry["Forventet afvigelse"] += float(deviation) if deviation else 0.0
     return out
@@ -210,8 +260,10 @@ def test_budget_figures_equal_a_sum_from_the_ledger(merged: Workspace) -> None:
                 continue
             assert row[col] == pytest.approx(expected[row[0]][head], abs=1e-9), (row[0], head)
             compared += 1
-    assert compared == len(expected) * (2 * len(years) + 2)
-    assert any(v for e in expected.values() for k, v in e.items() if k.startswith("I risiko"))
+    assert compared == len(expected) * (2 * len(years) + 3)
+    # Both kinds of money at risk occur, so both columns are checked.
+    assert any(e["Udgift 2018, budget ikke overholdt"] for e in expected.values())
+    assert any(e["Besparelse 2018, ikke opnået"] for e in expected.values())
     assert any(v for e in expected.values() for k, v in e.items() if k == "Forventet afvigelse")
 
 
@@ -293,9 +345,11 @@ def test_summary_json_matches_the_sheets(merged: Workspace) -> None:
     }
     assert set(data["economy"]["total"]) == {"kept", "not_kept", "unanswered"}
     expected = expected_budget(definition, ledger_answers(merged))
-    assert data["budget"]["at_risk"] == pytest.approx(
-        sum(v for e in expected.values() for k, v in e.items() if k.startswith("I risiko"))
-    )
+    spending = sum(e["Udgift 2018, budget ikke overholdt"] for e in expected.values())
+    savings = sum(e["Besparelse 2018, ikke opnået"] for e in expected.values())
+    assert data["budget"]["at_risk_spending"] == pytest.approx(spending)
+    assert data["budget"]["at_risk_savings"] == pytest.approx(savings)
+    assert data["budget"]["at_risk"] == pytest.approx(spending + savings)
     assert data["budget"]["expected_deviation"] == pytest.approx(
         sum(e["Forventet afvigelse"] for e in expected.values())
     )
@@ -303,6 +357,12 @@ def test_summary_json_matches_the_sheets(merged: Workspace) -> None:
         for year, amounts in entry["years"].items():
             assert amounts["spending"] == pytest.approx(expected[name].get(f"Udgift {year}", 0))
             assert amounts["savings"] == pytest.approx(expected[name].get(f"Besparelse {year}", 0))
+        risk = (
+            expected[name]["Udgift 2018, budget ikke overholdt"],
+            expected[name]["Besparelse 2018, ikke opnået"],
+        )
+        assert (entry["at_risk_spending"], entry["at_risk_savings"]) == pytest.approx(risk)
+        assert entry["at_risk"] == pytest.approx(sum(risk))
 
 
 def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: Path) -> None:
@@ -366,6 +426,239 @@ def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: 
     assert book["Ændringer"]["A3"].value.startswith("Første runde")
 
 
+def write_master(
+    summary: Summary,
+    definition: Definition,
+    answers: dict[tuple[str, str, str], str],
+    directory: Path,
+) -> Path:
+    """A master.xlsx with its summary sheets, written without a workspace."""
+    spec = WorkbookSpec(
+        definition,
+        summary.round_index,
+        Recipient("", "master", "master.xlsx"),
+        "0" * 32,
+        datetime(2026, 1, 1),
+        answers,
+        fingerprint=fingerprint(definition.agreement),
+        master_sheets=True,
+        summary=summary,
+    )
+    path = directory / "master.xlsx"
+    path.write_bytes(write_workbook(spec).content)
+    return path
+
+
+# A small agreement whose figures are worked out by hand, below each test.
+ROUND = "1. budgetopfølgning 2018"
+HAND_ANSWERS = {
+    (ROUND, "1.01", "milestone"): "met",
+    (ROUND, "1.01", "economy"): "not_kept",
+    (ROUND, "1.02", "milestone"): "partly",
+    (ROUND, "1.02", "economy"): "not_kept",
+    (ROUND, "2.01", "economy"): "not_kept",
+    (ROUND, "2.02", "milestone"): "met",
+    (ROUND, "2.02", "economy"): "kept",
+}
+"""1.01 spends 1,0 in 2018 and 1.02 saves 0,5: both not kept. 2.01 (no milestone this
+round) spends 0,6 in anlæg and saves 0,2 in drift, 0,4 in all: not kept. 2.02 spends
+2,0, kept; 2.03 saves 0,3, not answered."""
+
+
+def hand_definition() -> Definition:
+    """The agreement HAND_ANSWERS answers: two chapters, five items."""
+
+    def item(number: str, budget: Budget, milestone: bool = True) -> Item:
+        return Item(
+            number=number,
+            title=f"Delelement {number}",
+            kind=Kind.DRIFT,
+            chapter=number[0],
+            centre="Social og Sundhed",
+            committee="Økonomiudvalget",
+            milestones={ROUND: "Milepæl."} if milestone else {},
+            budget=budget,
+        )
+
+    items = (
+        item("1.01", Budget.of({2018: 1.0, 2019: 2.0})),
+        item("1.02", Budget.of({2018: -0.5, 2019: -3.0}, "Besparelse")),
+        item(
+            "2.01",
+            Budget(
+                [
+                    BudgetSeries("Anlæg", {2018: 0.6}),
+                    BudgetSeries("Drift", {2018: -0.2, 2019: -0.2}),
+                ]
+            ),
+            milestone=False,
+        ),
+        item("2.02", Budget.of({2018: 2.0})),
+        item("2.03", Budget.of({2018: -0.3})),
+    )
+    agreement = Agreement(
+        title="Aftale om budget 2018",
+        rounds=(ROUND, R2),
+        centres=("Social og Sundhed",),
+        committees=("Økonomiudvalget",),
+        chapters=(Chapter("1", "Børn"), Chapter("2", "Ældre")),
+        items=items,
+        budget_period=(2018, 2019),
+    )
+    return Definition(agreement, Settings(language=Language.DA))
+
+
+def test_at_risk_is_the_size_of_the_shortfall_spending_and_savings_apart() -> None:
+    summary = summarise(hand_definition(), 0, HAND_ANSWERS)
+    assert summary.budget_year == 2018
+    total = summary.budget["total"][""]
+    # Spending at risk: 1.01's 1,0 and 2.01's 0,4. Savings at risk: 1.02's 0,5, as a
+    # size. A signed sum would give 1,0 - 0,5 + 0,4 = 0,9; kept 2.02 and unanswered
+    # 2.03 do not count, nor 2019's amounts.
+    assert total.at_risk_spending == pytest.approx(1.4)
+    assert total.at_risk_savings == pytest.approx(0.5)
+    assert total.at_risk == pytest.approx(1.9)
+    children, elderly = summary.budget["chapter"]["1. Børn"], summary.budget["chapter"]["2. Ældre"]
+    assert (children.at_risk_spending, children.at_risk_savings) == pytest.approx((1.0, 0.5))
+    assert children.at_risk == pytest.approx(1.5)  # not 0,5
+    assert (elderly.at_risk_spending, elderly.at_risk_savings) == pytest.approx((0.4, 0.0))
+    data = summary.to_json()
+    budget = data["budget"]
+    assert isinstance(budget, dict)
+    assert (budget["at_risk"], budget["at_risk_spending"], budget["at_risk_savings"]) == (
+        pytest.approx(1.9),
+        pytest.approx(1.4),
+        pytest.approx(0.5),
+    )
+    assert budget["at_risk_year"] == 2018
+    entry = budget["chapter"]["1. Børn"]
+    assert (entry["at_risk"], entry["at_risk_spending"], entry["at_risk_savings"]) == (
+        pytest.approx(1.5),
+        pytest.approx(1.0),
+        pytest.approx(0.5),
+    )
+    assert budget["total"]["at_risk"] == pytest.approx(1.9)
+
+
+def sheet_rows(path: Path, name: str) -> list[list[Any]]:
+    sheet = openpyxl.load_workbook(path, data_only=True)[name]
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def table_below(
+    rows: list[list[Any]], title: str, header_offset: int = 1
+) -> dict[str, dict[str, Any]]:
+    """A table's rows by their first cell, each by header, under the heading `title`."""
+    top = next(n for n, row in enumerate(rows) if row[0] == title)
+    header = rows[top + header_offset]
+    table = {}
+    for row in rows[top + header_offset + 1 :]:
+        if row[0] is None:
+            break
+        table[row[0]] = {h: v for h, v in zip(header, row, strict=True) if h is not None}
+        if row[0] == "I alt":
+            break
+    return table
+
+
+def test_the_master_shows_the_money_at_risk_apart(tmp_path: Path) -> None:
+    definition = hand_definition()
+    summary = summarise(definition, 0, HAND_ANSWERS)
+    path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
+    table = table_below(sheet_rows(path, "Økonomi"), "Budget (mio. kr.) efter kapitel")
+    spending, savings = "Udgift 2018, budget ikke overholdt", "Besparelse 2018, ikke opnået"
+    assert table["1. Børn"][spending] == pytest.approx(1.0)
+    assert table["1. Børn"][savings] == pytest.approx(0.5)
+    assert table["2. Ældre"][spending] == pytest.approx(0.4)
+    assert table["2. Ældre"][savings] == 0
+    assert table["I alt"][spending] == pytest.approx(1.4)
+    assert table["I alt"][savings] == pytest.approx(0.5)
+    # The agreement's figures themselves are unchanged: savings are negative there
+    # (1.02's -0,5 and 2.03's -0,3; 2.01 counts by its total, +0,4).
+    assert table["I alt"]["Besparelse 2018"] == pytest.approx(-0.8)
+    formulas = openpyxl.load_workbook(path)["Økonomi"]
+    header = next(r for r in formulas.iter_rows() if r[0].value == "Kapitel")
+    column = next(c.column_letter for c in header if c.value == savings)
+    formula = formulas[f"{column}{header[0].row + 1}"].value
+    assert formula.startswith("=SUMPRODUCT(") and "<0)*-1," in formula
+
+
+def test_milestone_shares_are_of_the_milestones_due_this_round(tmp_path: Path) -> None:
+    definition = hand_definition()
+    summary = summarise(definition, 0, HAND_ANSWERS)
+    path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
+    rows = sheet_rows(path, "Overblik")
+    milestones = table_below(rows, f"Milepæle for {ROUND} efter kapitel")
+    # Four of the five items have a milestone this round (2.01 has none): 1.01 and
+    # 2.02 met, 1.02 partly met, 2.03 not answered.
+    total = milestones["I alt"]
+    assert total["I alt"] == 5
+    assert total["Milepæle i runden"] == 4
+    assert total["Andel opfyldt af rundens milepæle"] == pytest.approx(2 / 4)  # not 2/5
+    assert total["Andel delvist opfyldt af rundens milepæle"] == pytest.approx(1 / 4)
+    assert total["Andel ikke opfyldt af rundens milepæle"] == 0
+    assert total["Andel ikke besvaret af rundens milepæle"] == pytest.approx(1 / 4)
+    assert not [h for h in total if "ingen milepæl" in h.lower() and h.startswith("Andel")]
+    elderly = milestones["2. Ældre"]
+    assert (elderly["Milepæle i runden"], elderly["Andel opfyldt af rundens milepæle"]) == (
+        2,
+        pytest.approx(1 / 2),
+    )
+    # The economy's shares are of every item: each has an economy smiley each round.
+    economy = table_below(rows, f"Økonomi-smiley for {ROUND} efter kapitel")["I alt"]
+    assert "Milepæle i runden" not in economy
+    assert economy["Andel overholdt af alle delelementer"] == pytest.approx(1 / 5)
+    assert economy["Andel ikke overholdt af alle delelementer"] == pytest.approx(3 / 5)
+    assert economy["Andel ikke besvaret af alle delelementer"] == pytest.approx(1 / 5)
+    # Live formulas: a share is the count over the milestones due, guarded for none.
+    formulas = openpyxl.load_workbook(path)["Overblik"]
+    header = next(r for r in formulas.iter_rows() if r[0].value == "Kapitel")
+    due = next(c.column_letter for c in header if c.value == "Milepæle i runden")
+    share = next(c for c in header if c.value == "Andel opfyldt af rundens milepæle")
+    row = header[0].row + 1
+    assert formulas.cell(row, share.column).value == f"=IF(${due}{row}=0,0,B{row}/${due}{row})"
+
+
+def test_the_budget_sheet_lists_each_items_figures_with_its_series(tmp_path: Path) -> None:
+    definition = hand_definition()
+    summary = summarise(definition, 0, HAND_ANSWERS)
+    path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
+    rows = sheet_rows(path, "Økonomi")
+    top = next(n for n, row in enumerate(rows) if row[0] == "Budget pr. delelement (mio. kr.)")
+    assert rows[top + 2][:4] == ["Delelement", "Serie", "2018", "2019"]
+    listed = [row[:4] for row in rows[top + 3 :] if any(v is not None for v in row[:4])]
+    assert listed == [
+        ["1.01 Delelement 1.01", None, 1.0, 2.0],
+        ["1.02 Delelement 1.02", "Besparelse", -0.5, -3.0],
+        ["2.01 Delelement 2.01", "Anlæg", 0.6, None],
+        [None, "Drift", -0.2, -0.2],
+        [None, "I alt", pytest.approx(0.4), -0.2],
+        ["2.02 Delelement 2.02", None, 2.0, None],
+        ["2.03 Delelement 2.03", None, -0.3, None],
+    ]
+    # Plain values, formatted like the other amounts: the agreement's, not answers.
+    sheet = openpyxl.load_workbook(path)["Økonomi"]
+    cell = sheet.cell(top + 4, 3)
+    assert cell.value == 1.0 and cell.number_format == "#,##0.000"
+
+
+def test_summary_prints_the_money_at_risk_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    definition = hand_definition()
+    summary = summarise(definition, 0, HAND_ANSWERS)
+    scales = (definition.agreement.milestone_scale, definition.agreement.economy_scale)
+    Terminal(Language.EN).summary(summary, scales)
+    Terminal(Language.DA).summary(summary, scales)
+    out = capsys.readouterr().out
+    assert (
+        "At risk in 2018 (economy not kept): 1.400 mio. kr. of spending and 0.500 mio. kr. "
+        "of savings, 1.900 mio. kr. in all." in out
+    )
+    assert (
+        "Økonomi ikke overholdt i 2018: 1,400 mio. kr. i udgifter og 0,500 mio. kr. i "
+        "besparelser, i alt 1,900 mio. kr." in out
+    )
+
+
 @st.composite
 def shaped_rounds(
     draw: st.DrawFn,
@@ -406,20 +699,7 @@ def test_any_shape_of_agreement_is_summarised_and_shown(
     assert list(summary.trend) == list(agreement.rounds[: round_index + 1])
     years = list(agreement.budget_years)
     assert sorted(summary.budget["total"][""].years) == years
-    master = Recipient("", "master", "master.xlsx")
-    spec = WorkbookSpec(
-        definition,
-        round_index,
-        master,
-        "0" * 32,
-        datetime(2026, 1, 1),
-        answers,
-        fingerprint=fingerprint(agreement),
-        master_sheets=True,
-        summary=summary,
-    )
-    path = tmp_path_factory.mktemp("shape") / "master.xlsx"
-    path.write_bytes(write_workbook(spec).content)
+    path = write_master(summary, definition, answers, tmp_path_factory.mktemp("shape"))
     words = texts(definition.settings.language)
     book = openpyxl.load_workbook(path, data_only=True)
     overview = book[words["overview_sheet"]]

@@ -116,7 +116,9 @@ def test_every_command_speaks_danish(danish_round: tuple[Path, str], tmp_path: P
         assert leaks(output) == [], name
     # Amounts as Danish writes them: a decimal comma.
     assert re.search(
-        r"I risiko i 2018 \(økonomi ikke overholdt\): \d+,\d{3} mio\. kr\.", said["summary"][1]
+        r"Økonomi ikke overholdt i 2018: \d+,\d{3} mio\. kr\. i udgifter og \d+,\d{3} mio\. "
+        r"kr\. i besparelser, i alt \d+,\d{3} mio\. kr\.",
+        said["summary"][1],
     )
 
 

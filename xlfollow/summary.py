@@ -32,6 +32,7 @@ __all__ = [
     "economy_states",
     "group_of",
     "milestone_states",
+    "milestones_due",
     "summarise",
 ]
 
@@ -45,6 +46,12 @@ Counts = dict[str, int]
 def milestone_states(scale: SmileyScale) -> tuple[str, ...]:
     """The states a milestone is counted in, best first."""
     return (*scale.codes, UNANSWERED, NO_MILESTONE)
+
+
+def milestones_due(counts: Mapping[str, int]) -> int:
+    """How many of the counted items have a milestone in the round, the whole that the
+    milestone shares are of: every state but no_milestone."""
+    return sum(n for state, n in counts.items() if state != NO_MILESTONE)
 
 
 def economy_states(scale: SmileyScale) -> tuple[str, ...]:
@@ -95,10 +102,20 @@ class BudgetFigures:
 
     years: dict[int, tuple[float, float]]
     """Per year: (spending, the sum of positive amounts; savings, of negative ones)."""
-    at_risk: float
-    """The current year's amounts of the items whose economy smiley is the worst."""
+    at_risk_spending: float
+    """Spending at risk: the at-risk year's positive totals of the items whose
+    economy smiley is the worst ("not kept")."""
+    at_risk_savings: float
+    """Savings at risk: the size of that year's negative totals of those items, a
+    saving not achieved; zero or positive, unlike the savings of `years`."""
     expected_deviation: float
     """The sum of the expected deviations the centres entered."""
+
+    @property
+    def at_risk(self) -> float:
+        """The size of the shortfall: spending at risk and savings at risk added, so a
+        saving not achieved never cancels spending over budget."""
+        return _total((self.at_risk_spending, self.at_risk_savings))
 
     def to_json(self) -> dict[str, object]:
         """The group's entry in `budget` of the JSON summary."""
@@ -107,8 +124,16 @@ class BudgetFigures:
                 str(year): {"spending": s, "savings": v, "net": _total((s, v))}
                 for year, (s, v) in self.years.items()
             },
-            "at_risk": self.at_risk,
+            **self.risk_json(),
             "expected_deviation": self.expected_deviation,
+        }
+
+    def risk_json(self) -> dict[str, float]:
+        """The money at risk, in all and its two parts, as the JSON summary gives it."""
+        return {
+            "at_risk": self.at_risk,
+            "at_risk_spending": self.at_risk_spending,
+            "at_risk_savings": self.at_risk_savings,
         }
 
 
@@ -170,7 +195,7 @@ class Summary:
         budget: dict[str, object] = {"total": self.budget["total"][""].to_json()}
         for grouping in GROUPINGS:
             budget[grouping] = {g: f.to_json() for g, f in self.budget[grouping].items()}
-        budget["at_risk"] = self.budget["total"][""].at_risk
+        budget.update(self.budget["total"][""].risk_json())
         budget["expected_deviation"] = self.budget["total"][""].expected_deviation
         budget["at_risk_year"] = self.budget_year
         return {
@@ -222,16 +247,21 @@ def summarise(
         e_state = answers.get((round_name, item.number, "economy"), "") or UNANSWERED
         text = answers.get((round_name, item.number, "deviation"), "")
         deviation = float(text) if text else 0.0
-        at_risk = item.budget.get(budget_year, 0.0) if budget_year is not None else 0.0
-        risky = e_state == worst_economy
+        at_risk = 0.0
+        if e_state == worst_economy and budget_year is not None:
+            at_risk = item.budget.get(budget_year, 0.0)
         for grouping, group in groups_of[item.number]:
             milestone_tables[grouping][group][m_state] += 1
             economy_tables[grouping][group][e_state] += 1
             entry = sums[(grouping, group)]
             for year, amount in item.budget.items():
                 (entry.spending if amount > 0 else entry.savings)[year].append(amount)
-            if risky:
-                entry.at_risk.append(at_risk)
+            # Apart, as sizes: a saving not achieved adds to the shortfall, never
+            # offsets spending over budget.
+            if at_risk > 0:
+                entry.risk_spending.append(at_risk)
+            elif at_risk < 0:
+                entry.risk_savings.append(-at_risk)
             entry.deviation.append(deviation)
     budget: dict[str, dict[str, BudgetFigures]] = {"total": {}}
     for grouping in GROUPINGS:
@@ -272,17 +302,20 @@ def _empty_tables(
 
 class _Sums:
     """The amounts one group adds up: per year its spending and its savings, the
-    amounts at risk, the expected deviations."""
+    spending and the savings at risk (as sizes), the expected deviations."""
 
     def __init__(self, years: Sequence[int]) -> None:
         self.spending: dict[int, list[float]] = {year: [] for year in years}
         self.savings: dict[int, list[float]] = {year: [] for year in years}
-        self.at_risk: list[float] = []
+        self.risk_spending: list[float] = []
+        self.risk_savings: list[float] = []
         self.deviation: list[float] = []
 
     def figures(self) -> BudgetFigures:
         years = {y: (_total(self.spending[y]), _total(self.savings[y])) for y in self.spending}
-        return BudgetFigures(years, _total(self.at_risk), _total(self.deviation))
+        return BudgetFigures(
+            years, _total(self.risk_spending), _total(self.risk_savings), _total(self.deviation)
+        )
 
 
 def _total(amounts: Iterable[float]) -> float:

@@ -13,17 +13,25 @@ Texts from the ledger (notes) are written as strings, never as formulas.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from xlfollow.budgetitems import write_budget_items
 from xlfollow.layout import FIRST_DATA_ROW, Column, quote, smiley_choice
 from xlfollow.listsheets import write_changes_sheet, write_missing_sheet
 from xlfollow.model import Agreement, Definition, Item, Language, SmileyScale
 from xlfollow.styles import landscape_page
-from xlfollow.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, Summary, group_of
+from xlfollow.summary import (
+    GROUPINGS,
+    NO_MILESTONE,
+    UNANSWERED,
+    Summary,
+    group_of,
+    milestones_due,
+)
 from xlfollow.texts import Texts
 
 __all__ = ["SUMMARY_SHEETS", "ChapterRows", "SummaryContext", "write_summary_sheets"]
@@ -162,6 +170,43 @@ def _state_colours(scale: SmileyScale, milestone: bool) -> list[str]:
     return [*colours, GREY_NO_MILESTONE] if milestone else colours
 
 
+@dataclass(frozen=True)
+class _ShareColumns:
+    """Where an Overblik table has its total, its count of milestones due and its
+    shares: after the counts of each state. Milestone shares are of the milestones
+    due this round, and there is none for 'no milestone'; economy shares are of all
+    items, as every item has an economy smiley each round."""
+
+    states: list[str]
+    milestone: bool
+
+    @property
+    def total(self) -> int:
+        return 1 + len(self.states)
+
+    @property
+    def due(self) -> int | None:
+        return self.total + 1 if self.milestone else None
+
+    @property
+    def first_share(self) -> int:
+        return self.total + (2 if self.milestone else 1)
+
+    @property
+    def shared(self) -> list[str]:
+        """The states that get a share."""
+        return [state for state in self.states if state != NO_MILESTONE]
+
+
+def _share_word(context: SummaryContext, scale: SmileyScale, state: str) -> str:
+    """A state as a share's header says it, inside a phrase: 'delvist opfyldt'."""
+    if state == UNANSWERED:
+        label = context.texts["state_unanswered"]
+    else:
+        label = scale.step(state).label(context.language)
+    return label[:1].lower() + label[1:]
+
+
 class _Sheet:
     def __init__(self, context: SummaryContext, sheet: Any) -> None:
         self.c = context
@@ -219,7 +264,7 @@ class _Overview(_Sheet):
     def write(self) -> None:
         s, t, summary = self.sheet, self.t, self.c.summary
         s.set_column(0, 0, 46)
-        s.set_column(1, CHART_COLUMN - 2, 10)
+        s.set_column(1, CHART_COLUMN - 2, 12)
         s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 28)
         s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.f.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.f.note)
@@ -251,14 +296,19 @@ class _Overview(_Sheet):
             f.heading,
         )
         header = top + 1
-        s.set_row(header, 45)
-        total_col = 1 + len(states)
+        s.set_row(header, HEADER_HEIGHT)
+        columns = _ShareColumns(states, milestone)
         see_col = CHART_COLUMN - 1
         s.write_string(header, 0, t[f"grouping_{grouping}"].capitalize(), f.header)
         for n, label in enumerate(labels):
             s.write_string(header, 1 + n, label, f.header)
-            s.write_string(header, total_col + 1 + n, t["share"].format(state=label), f.header)
-        s.write_string(header, total_col, t["total"], f.header)
+        s.write_string(header, columns.total, t["total"], f.header)
+        if columns.due is not None:
+            s.write_string(header, columns.due, t["milestones_due"], f.header)
+        share = t["share_of_due" if milestone else "share_of_items"]
+        for n, state in enumerate(columns.shared):
+            word = _share_word(self.c, scale, state)
+            s.write_string(header, columns.first_share + n, share.format(state=word), f.header)
         s.write_string(header, see_col, t["see"], f.header)
         groups = list(figures)
         first = header + 1
@@ -274,7 +324,7 @@ class _Overview(_Sheet):
                     self.condition(state, milestone, xl_rowcol_to_cell(header, 1 + n, True)),
                 )
                 s.write_formula(row, 1 + n, formula, f.count, figures[group][state])
-            self.totals_and_shares(row, states, figures[group])
+            self.totals_and_shares(row, columns, figures[group])
             self.link_or_hint(row, see_col, grouping, group)
         total_row = first + len(groups)
         s.write_string(total_row, 0, t["total"], f.total_label)
@@ -287,7 +337,7 @@ class _Overview(_Sheet):
                 f.total_count,
                 overall[state],
             )
-        self.totals_and_shares(total_row, states, overall, total=True)
+        self.totals_and_shares(total_row, columns, overall, total=True)
         rows = self.chart(header, first, total_row - 1, milestone, scale, grouping)
         return max(total_row, header + rows)
 
@@ -306,27 +356,35 @@ class _Overview(_Sheet):
         return lambda r: condition.format(t=r.range(text), s=r.range(smiley))
 
     def totals_and_shares(
-        self, row: int, states: Sequence[str], counts: dict[str, int], total: bool = False
+        self, row: int, columns: _ShareColumns, counts: dict[str, int], total: bool = False
     ) -> None:
+        """A row's total, its count of milestones due (milestones only) and its shares:
+        of the milestones due, for milestones; of all items, for the economy."""
         s, f = self.sheet, self.f
-        total_col = 1 + len(states)
+        count_format = f.total_count if total else f.count_total
+        states = columns.states
         whole = sum(counts.values())
         s.write_formula(
             row,
-            total_col,
-            f"=SUM(B{row + 1}:{xl_col_to_name(total_col - 1)}{row + 1})",
-            f.total_count if total else f.count_total,
+            columns.total,
+            f"=SUM(B{row + 1}:{xl_col_to_name(columns.total - 1)}{row + 1})",
+            count_format,
             whole,
         )
-        total_cell = f"${xl_col_to_name(total_col)}{row + 1}"
-        for n, state in enumerate(states):
-            count_cell = xl_rowcol_to_cell(row, 1 + n)
+        denominator, whole_col = whole, columns.total
+        if columns.due is not None:
+            due = [xl_rowcol_to_cell(row, 1 + states.index(state)) for state in columns.shared]
+            denominator, whole_col = milestones_due(counts), columns.due
+            s.write_formula(row, whole_col, "=" + "+".join(due), count_format, denominator)
+        whole_cell = f"${xl_col_to_name(whole_col)}{row + 1}"
+        for n, state in enumerate(columns.shared):
+            count_cell = xl_rowcol_to_cell(row, 1 + states.index(state))
             s.write_formula(
                 row,
-                total_col + 1 + n,
-                f"=IF({total_cell}=0,0,{count_cell}/{total_cell})",
+                columns.first_share + n,
+                f"=IF({whole_cell}=0,0,{count_cell}/{whole_cell})",
                 f.total_share if total else f.share,
-                counts[state] / whole if whole else 0,
+                counts[state] / denominator if denominator else 0,
             )
 
     def chart(
@@ -404,6 +462,8 @@ class _Budget(_Sheet):
             row += 2
         for grouping in GROUPINGS:
             row = self.table(row, grouping, years) + 2
+        if years:
+            write_budget_items(self.c, s, row, years)
         s.freeze_panes(3, 1)
         landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
@@ -423,9 +483,10 @@ class _Budget(_Sheet):
         for year in years:
             heads += [t[k].format(year=year) for k in ("spending", "savings", "net")]
         if at_risk_year is not None:
-            heads.append(t["at_risk"].format(year=at_risk_year))
+            risk = ("at_risk_spending", "at_risk_savings")
+            heads += [t[k].format(year=at_risk_year) for k in risk]
         heads += [t["expected_deviation"], t["see"]]
-        s.set_row(header, 45)
+        s.set_row(header, HEADER_HEIGHT)
         for col, text in enumerate(heads):
             s.write_string(header, col, text, f.header)
         first = header + 1
@@ -455,15 +516,21 @@ class _Budget(_Sheet):
                 col += 1
             if at_risk_year is not None:
                 amount = self.c.letter(f"budget@{at_risk_year}")
-                formula = self.terms(
-                    grouping,
-                    group,
-                    label_cell,
-                    lambda r: f"({r.range(economy)}={worst_label})*1",
-                    _values(amount),
-                )
-                s.write_formula(row, col, formula, f.amount, figure.at_risk)
-                col += 1
+                # Spending and savings at risk apart, each a size: a saving not
+                # achieved (a negative total) counts by its size, not against spending.
+                for savings, value in (
+                    (False, figure.at_risk_spending),
+                    (True, figure.at_risk_savings),
+                ):
+                    formula = self.terms(
+                        grouping,
+                        group,
+                        label_cell,
+                        _at_risk(economy, worst_label, amount, savings),
+                        _values(amount),
+                    )
+                    s.write_formula(row, col, formula, f.amount, value)
+                    col += 1
             formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
             s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
             self.link_or_hint(row, col + 1, grouping, group)
@@ -472,7 +539,7 @@ class _Budget(_Sheet):
         total = summary.budget["total"][""]
         cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
         if at_risk_year is not None:
-            cached.append(total.at_risk)
+            cached += [total.at_risk_spending, total.at_risk_savings]
         cached.append(total.expected_deviation)
         for col, value in enumerate(cached, 1):
             letter = xl_col_to_name(col)
@@ -512,6 +579,8 @@ class _Budget(_Sheet):
 
 CHART_COLUMN = 13
 """Where the Overblik charts start: right of the widest table and its links."""
+HEADER_HEIGHT = 60
+"""A table's header row in points: four lines, for the shares that say of what."""
 ROW_PIXELS = 20
 """A default row's height in pixels (15 points)."""
 
@@ -531,6 +600,16 @@ def _place(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
 def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:
     """The condition that a column's amount is above ('>') or below ('<') zero."""
     return lambda rows: f"({rows.range(letter)}{sign}0)*1"
+
+
+def _at_risk(
+    economy: str, worst_label: str, amount: str, savings: bool
+) -> Callable[[ChapterRows], str]:
+    """The condition (and sign) for an item's amount to be at risk: its economy smiley
+    is the worst, and its amount is positive, or negative and counted by its size."""
+    if savings:
+        return lambda r: f"({r.range(economy)}={worst_label})*({r.range(amount)}<0)*-1"
+    return lambda r: f"({r.range(economy)}={worst_label})*({r.range(amount)}>0)"
 
 
 def _values(letter: str) -> Callable[[ChapterRows], str]:

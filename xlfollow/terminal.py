@@ -391,8 +391,11 @@ class Terminal:
         if result.budget_year is not None:
             self.echo(
                 Text(
-                    "At risk in {year} (economy not kept): {amount} mio. kr.",
+                    "At risk in {year} (economy not kept): {spending} mio. kr. of spending "
+                    "and {savings} mio. kr. of savings, {amount} mio. kr. in all.",
                     year=result.budget_year,
+                    spending=self.amount(budget.at_risk_spending),
+                    savings=self.amount(budget.at_risk_savings),
                     amount=self.amount(budget.at_risk),
                 )
             )
