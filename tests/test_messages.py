@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
+import yaml
 
 import xlfollow
 from xlfollow.ledger import ReceiptRecord
@@ -78,3 +80,26 @@ def test_the_received_sheet_lists_a_taken_files_refusals_and_notes_at_most_twent
     # A receipt from before the reasons were kept as messages: its English, as it was.
     old = {"problems": [{"reason": "K3: not a smiley"}], "notes": ["a note"]}
     assert _reason(receipt, old, texts(Language.DA)) == "K3: not a smiley\na note"
+
+
+@pytest.mark.parametrize("name", ["messages.yaml", "texts.yaml", "help.yaml", "mail.yaml"])
+def test_no_text_is_given_twice(name: str) -> None:
+    # YAML keeps the last of two equal keys without a word: a text added twice would
+    # silently replace the first.
+    path = Path(__file__).parent.parent / "workbook_templates" / name
+    root = yaml.compose(path.read_text(encoding="utf-8"))
+    twice = []
+
+    def walk(node: yaml.Node) -> None:
+        if isinstance(node, yaml.MappingNode):
+            keys = [key.value for key, _ in node.value]
+            twice.extend(key for key in set(keys) if keys.count(key) > 1)
+            for _, value in node.value:
+                walk(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                walk(child)
+
+    assert root is not None
+    walk(root)
+    assert twice == []

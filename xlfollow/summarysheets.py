@@ -382,9 +382,10 @@ class _Overview(_Sheet):
             s.write_formula(
                 row,
                 columns.first_share + n,
-                f"=IF({whole_cell}=0,0,{count_cell}/{whole_cell})",
+                # Nothing due is no share at all, not a share of 0 %.
+                f'=IF({whole_cell}=0,"",{count_cell}/{whole_cell})',
                 f.total_share if total else f.share,
-                counts[state] / denominator if denominator else 0,
+                counts[state] / denominator if denominator else "",
             )
 
     def chart(
