@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -437,6 +438,12 @@ def test_summary_of_the_example_totals_the_figures_read_by_hand(tmp_path: Path) 
         for year, amount in years.items():
             expected[year][0 if amount > 0 else 1] += amount
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    said = CliRunner().invoke(
+        cli, ["--language", "en", "summary", str(workspace.path), "--round", "1"]
+    )
+    assert said.stdout.endswith("No round is issued yet, so there is no master.xlsx to open.\n")
+    assert not workspace.master_path.exists()
+    workspace.issue("1")
     result = CliRunner().invoke(cli, ["summary", str(workspace.path), "--round", "1", "--json"])
     assert result.exit_code == 0, result.output
     totals = json.loads(result.stdout)["budget"]["total"]["years"]
@@ -448,6 +455,15 @@ def test_summary_of_the_example_totals_the_figures_read_by_hand(tmp_path: Path) 
     # The issue's reading: about 60 spent in 2018, at least 11 saved in 2019.
     assert totals["2018"]["spending"] == pytest.approx(62.805)
     assert totals["2019"]["savings"] == pytest.approx(-11.365)
+    # The master's Økonomi sheet: its total row, as cached for Excel and Calc.
+    sheet = openpyxl.load_workbook(workspace.master_path, data_only=True)["Økonomi"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if row[0] == "Kapitel")
+    total = next(row for row in rows[rows.index(header) :] if row[0] == "I alt")
+    for year, (spending, savings) in expected.items():
+        assert total[header.index(f"Udgift {year}")] == pytest.approx(spending)
+        assert total[header.index(f"Besparelse {year}")] == pytest.approx(savings)
+        assert total[header.index(f"Netto {year}")] == pytest.approx(spending + savings)
 
 
 # Whatever a report's text holds, reading it gives figures inside the period or doubts,

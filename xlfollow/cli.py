@@ -360,12 +360,15 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
     agreement = workspace.load().agreement
     out.summary(result, (agreement.milestone_scale, agreement.economy_scale))
     out.echo()
-    out.echo(
-        Text(
-            "Every figure, by centre, committee and kind too: {master}",
-            master=str(workspace.master_path),
+    if workspace.master_path.is_file():
+        out.echo(
+            Text(
+                "Every figure, by centre, committee and kind too: {master}",
+                master=str(workspace.master_path),
+            )
         )
-    )
+    else:  # no round issued yet: there is no master to point at
+        out.echo(Text("No round is issued yet, so there is no master.xlsx to open."))
 
 
 def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
