@@ -70,6 +70,25 @@ def test_the_fingerprint_changes_only_for_an_item_with_contributors_text(tmp_pat
     assert fingerprint(load_text(tmp_path, WORDED)) != "dd4f78c107b08564"
 
 
+@pytest.mark.parametrize(
+    ("amounts", "printed"),
+    [
+        # Prints of xlfollow 7f01159, before budgets had series: amounts as written, not
+        # the rounded totals, and -0.0 as written.
+        ("      2018: 0.1234567\n", "55215d0cff87b0cc"),
+        ("      2018: -0.0\n", "91cc72430b145e27"),
+        ("      2019: 1\n      2018: 2\n", "f6f7678ede81a2b5"),
+        ("      2018: 0.0000001\n", "01500467c7963a5c"),
+    ],
+)
+def test_the_fingerprint_of_a_budget_without_series_is_as_before(
+    tmp_path: Path, amounts: str, printed: str
+) -> None:
+    old = '    budget:\n      2018: "0,762"\n      2019: 0.938\n'
+    text = AGREEMENT.replace(old, "    budget:\n" + amounts, 1)
+    assert fingerprint(load_text(tmp_path, text)) == printed
+
+
 def test_decimal_comma_is_read_quoted_or_not(tmp_path: Path) -> None:
     text = AGREEMENT.replace('2018: "0,762"', "2018: 0,762").replace(
         "2019: 0.938", '2019: "1.234,5"'

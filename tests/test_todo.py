@@ -136,3 +136,28 @@ def test_the_list_is_danish_in_a_danish_terminal(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--language", "da", "check", str(tmp_path / "ws")])
     assert "Tilbage fra importen (25), gemt i agreement-todo.yaml:" in result.stdout
     assert "linje 4613: delelement 6.23: budget: ikke fordelt på år" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "  seen: false\n",
+            "  seen:\n  - true\n",
+            "a to-do entry: `seen` should be a single text",
+        ),
+        ("  line: 108\n", "  line: abc\n", "a to-do entry's `line` is not a line number"),
+    ],
+)
+def test_a_hand_edit_of_the_wrong_kind_is_named(
+    imported: Path, old: str, new: str, said: str
+) -> None:
+    path = imported / "agreement-todo.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, _, err = run("check", str(imported), "--seen", "3.24")
+    assert code == 1
+    assert said in err
+    assert f"{path}:" in err
+    assert path.read_text(encoding="utf-8") == text.replace(old, new, 1)  # left as it was

@@ -607,7 +607,8 @@ def _fingerprint(agreement: Agreement) -> str:
 
 
 def _budget_print(budget: Budget) -> object:
-    """One unnamed series prints as before series existed: its years and amounts."""
+    """One unnamed series prints as before series existed: its years and amounts as
+    written (not the rounded totals)."""
     if not budget.named:
-        return sorted(budget.items())
+        return sorted((y, a) for one in budget.series for y, a in one.amounts.items())
     return [[one.name, sorted(one.amounts.items())] for one in budget.series]

@@ -10,10 +10,11 @@ from typing import NamedTuple
 
 from xlfollow.budgetwords import (
     ANLAEG,
+    CLAUSE_END,
+    COST,
     DRIFT,
     EARLIER_BUDGET,
     EXISTING,
-    HEAD_YEAR,
     INCOME,
     INVESTMENT,
     LEVEL_CHANGE,
@@ -23,6 +24,7 @@ from xlfollow.budgetwords import (
     NEGATIVE,
     NEW,
     NEW_LEVEL,
+    NEXT_AMOUNTS_YEAR,
     POSITIVE,
     RESPECTIVELY,
     RISING,
@@ -31,14 +33,19 @@ from xlfollow.budgetwords import (
     SPREAD,
     TARGET,
     TARGET_WORDS,
+    TOTAL,
     UNIT,
     WHOLE_IN_ONE_YEAR,
     YEAR_BEFORE,
+    YEAR_JUST_BEFORE,
     YEARLY,
+    YEARS_COUNTED,
     Mention,
+    Said,
     Y,
-    first_match,
+    YearsSaid,
     mentions,
+    years_in,
 )
 from xlfollow.messages import Text
 from xlfollow.model import Budget, BudgetSeries
@@ -56,6 +63,8 @@ class Unplaced:
     """Said with no year at all (not over years, not a target): a year named
     elsewhere may place it."""
     series: str = ""
+    total: Total | None = None
+    """The total over years it is, when it is one."""
 
 
 class Placing(NamedTuple):
@@ -97,9 +106,14 @@ class TextReading:
         """Put an amount in each of the years; an amount said again is not counted
         twice, one said as more ('yderligere') adds to what is there."""
         self.amounts.add(abs(amount))
-        if not more and all(
-            any(other.get(year) == amount for other in self.figures.values()) for year in years
-        ):
+        # Said again: the same amount for the same years in the same series, or where
+        # one of the two does not say which series it is.
+        same = [
+            other
+            for name, other in self.figures.items()
+            if name == series or not name or not series
+        ]
+        if not more and all(any(other.get(year) == amount for other in same) for year in years):
             return
         placed = self.figures.setdefault(series, {})
         twice = [year for year in years if year in placed and not more]
@@ -139,6 +153,10 @@ def read_text(text: str, period: tuple[int, ...]) -> TextReading:
     return reading
 
 
+_OPENING = 30
+"""How far into a sentence its opening words may name the years of its first amount."""
+
+
 class _Sentence:
     def __init__(self, reading: TextReading, sentence: str, period: tuple[int, ...]) -> None:
         self.reading = reading
@@ -156,12 +174,10 @@ class _Sentence:
             return
         respectively = RESPECTIVELY.search(self.sentence)
         after = [m for m in found if respectively and m.start > respectively.start()]
-        if len(after) < 2:
-            after = []
         before = [m for m in found if m not in after]
         previous: tuple[str, int, float] | None = None
-        for mention in before:
-            previous = self._one(mention, previous)
+        for index, mention in enumerate(before):
+            previous = self._one(mention, previous, index == 0, index == len(found) - 1)
         if after and respectively is not None:
             since = before[-1].start + len(before[-1].words) if before else 0
             self._respectively(after, self.sentence[since : respectively.start()])
@@ -171,17 +187,31 @@ class _Sentence:
         taken = [(m.start, m.start + len(m.words)) for m in found]
         for unit in UNIT.finditer(self.sentence):
             if not any(start <= unit.start() < end for start, end in taken):
-                before = self.sentence[: unit.start()].split()[-1:] or [""]
-                words = " ".join(f"{before[0]} {unit[0]}".split())
-                why = Text("'{words}': no amount that can be read", words=words)
+                # The figure before the unit, however it is written ("750 000", "1-2").
+                before = re.search(
+                    r"(?:\S*\d[\d.,\s\-\u2013/÷]*)?\S*\s*$", self.sentence[: unit.start()]
+                )
+                figure = before[0] if before else ""
+                words = " ".join(f"{figure} {unit[0]}".split())
+                why = Text(
+                    "'{words}': an amount that cannot be read (write it like 0,5 mio. kr.)",
+                    words=words,
+                )
                 self.reading.unplaced.append(Unplaced(0.0, why))
 
     def _one(
-        self, mention: Mention, previous: tuple[str, int, float] | None
+        self, mention: Mention, previous: tuple[str, int, float] | None, first: bool, last: bool
     ) -> tuple[str, int, float] | None:
+        """Place one amount (the first or last of its sentence?); what it ended, for a
+        rise the next amount may end: (series, last year, amount)."""
         head = mention.head
         self._signs(head)
         amount = self.sign * mention.amount
+        after = mention.tail[:20]
+        if COST.search(after):
+            amount = mention.amount
+        elif NEGATIVE.search(after):  # "0,5 mio. kr. i besparelse"
+            amount = -mention.amount
         series = self._series(head, mention.tail, amount)
         why = self._not_money_of_the_agreement(mention)
         if mention.problem is not None:
@@ -189,7 +219,7 @@ class _Sentence:
         if why is not None:
             self.reading.unplaced.append(Unplaced(amount, why))
             return previous
-        years, each, doubt, yearless = self._years(mention)
+        years, each, doubt, yearless = self._years(mention, first, last)
         if doubt is not None:
             self.reading.unplaced.append(Unplaced(amount, doubt, yearless, series))
             return previous
@@ -209,8 +239,9 @@ class _Sentence:
                 first=years[0],
                 last=years[-1],
             )
-            self.reading.unplaced.append(Unplaced(amount, why))
-            self.reading.totals.append(Total(series, amount, years, mention.words))
+            total = Total(series, amount, years, mention.words)
+            self.reading.unplaced.append(Unplaced(amount, why, total=total))
+            self.reading.totals.append(total)
             return previous
         if RISING.search(head) and previous is None:
             self.reading.doubts.append(
@@ -238,7 +269,9 @@ class _Sentence:
         return series, years[-1], amount
 
     def _signs(self, head: str) -> None:
-        if NEGATIVE.search(head):
+        if COST.search(head):
+            self.sign = 1.0
+        elif NEGATIVE.search(head):
             self.sign = -1.0
         elif POSITIVE.search(head):
             self.sign = 1.0
@@ -279,45 +312,87 @@ class _Sentence:
             )
         return None
 
-    def _years(self, mention: Mention) -> Placing:
+    def _years(self, mention: Mention, first: bool, last: bool) -> Placing:
         """The years an amount is for, whether it is for each of them (or their total),
-        and a doubt when it cannot be placed."""
-        tail, head = mention.tail, mention.head
+        and a doubt when it cannot be placed. The words after the amount, up to the end
+        of its clause, give them; a year standing right before it ('i 2020 1 mio. kr.'),
+        or in the words that open the sentence, does when those give none."""
+        head, tail = mention.head, mention.tail
+        if not last:
+            # 'I 2019 afsættes 0,5 mio. kr. og i 2020 1 mio. kr.': a year standing right
+            # before the next amount is that amount's.
+            tail = NEXT_AMOUNTS_YEAR.sub("", tail)
+        tail = CLAUSE_END.split(tail[:80])[0]
         near = re.split(r",|\bsamt\b|\bog\b(?!\s+frem)", tail[:25])[0]
         yearly = bool(YEARLY.search(near) or YEARLY.search(head[-40:]))
         before = YEAR_BEFORE.search(head)
-        if before and tail.lstrip().startswith(")"):
+        if before and mention.tail.lstrip().startswith(")"):
             return Placing([int(before[1])])
-        found = first_match(tail)
-        if found is not None:
-            return self._placed(mention, found, yearly)
-        if yearly and self.period:
-            return Placing(list(self.period))
+        direct = YEAR_JUST_BEFORE.search(head)
+        said = years_in(direct[0]) if direct else years_in(tail)
+        if said is None and first and not RISING.search(head):
+            # The words that open the sentence ("Fra 2019 afsættes", "I 2019 og 2020
+            # ..."), or the one year they name ("netværkene videreføres i 2018, og
+            # afsætter 0,15 mio. kr."), unless the amount is said to be yearly.
+            opening = years_in(head)
+            one_year = len(re.findall(Y, head)) == 1 and not yearly
+            if opening is not None and (opening.at <= _OPENING or one_year):
+                said = opening
+        if said is not None:
+            return self._placed(mention, said, yearly)
         if SPREAD.search(tail[:60]) or SPREAD.search(head[-60:]):
             why = Text("{words} over several years, not split", words=mention.words)
             return Placing([], doubt=why)
-        head_years = HEAD_YEAR.findall(head)
-        if len(head_years) == 1 and not RISING.search(head):
-            return Placing([int(head_years[0])])
+        if yearly and self.period:
+            if YEARS_COUNTED.search(tail[:40]):
+                why = Text("{words} for a number of years not named", words=mention.words)
+                return Placing([], doubt=why)
+            return Placing(list(self.period))
         return Placing([], doubt=Text("{words} without a year", words=mention.words), yearless=True)
 
-    def _placed(self, mention: Mention, found: tuple[str, re.Match[str]], yearly: bool) -> Placing:
-        kind, match = found
-        first = int(match[1])
-        if kind in ("each_range", "from_to", "range"):
+    def _placed(self, mention: Mention, said: YearsSaid, yearly: bool) -> Placing:
+        first, last = said.years[0], said.years[-1]
+        period_end = self.period[-1] if self.period else None
+        if last < first:
+            why = Text(
+                "{words} for {first}-{last}, years that run backwards",
+                words=mention.words,
+                first=first,
+                last=last,
+            )
+            return Placing([], doubt=why)
+        if said.said is Said.UNCLEAR:
+            why = Text(
+                "{words} for {first}/{last}: one year or both?",
+                words=mention.words,
+                first=first,
+                last=last,
+            )
+            return Placing([], doubt=why)
+        total = bool(TOTAL.search(mention.head[-40:]))
+        if said.said is Said.SPAN:
             # "i 2018-2019" alone is a total over the years; "årligt i 2018-2019" is each.
-            return Placing(list(range(first, int(match[2]) + 1)), kind != "range" or yearly)
-        if kind in ("each_pair", "pair"):
-            return Placing([first, int(match[2])])
-        if kind in ("onwards", "from"):
-            if not self.period:
+            return Placing(list(range(first, last + 1)), yearly and not total)
+        if said.said is Said.EACH:
+            return Placing(list(said.years), not total)
+        if said.said in (Said.ONWARDS, Said.UNTIL):
+            if period_end is None:
                 why = Text(
                     "{words} from {year} on, but the budget period is not known",
                     words=mention.words,
                     year=first,
                 )
-                return Placing([first], doubt=why)
-            return Placing(list(range(first, self.period[-1] + 1)))
+                return Placing([], doubt=why)
+            if said.said is Said.UNTIL:
+                return Placing(list(range(self.period[0], first + 1)), not total)
+            if first > period_end:
+                why = Text(
+                    "{words} from {year} on, after the budget period",
+                    words=mention.words,
+                    year=first,
+                )
+                return Placing([], doubt=why)
+            return Placing(list(range(first, period_end + 1)))
         return Placing([first])
 
     def _respectively(self, after: list[Mention], before: str) -> None:

@@ -58,7 +58,7 @@ def read_budget(
     doubts: list[Text] = []
     _subtract_totals(agreed, economy)
     if economy.whole_in is not None:
-        _whole_in_one_year(agreed, economy.whole_in, doubts)
+        _whole_in_one_year(agreed, economy.whole_in, period, doubts)
     if economy.saving_from is not None:
         _saving_from(agreed, economy.saving_from, doubts)
     if agreed.figures:
@@ -129,9 +129,14 @@ def _named(figures: dict[str, dict[int, float]], kind: Kind | None) -> dict[str,
     spending = kind.value if kind in (Kind.ANLAEG, Kind.DRIFT) else "Udgift"
     if kind is Kind.ANLAEG_OG_DRIFT and ("Anlæg" in kept) != ("Drift" in kept):
         spending = "Drift" if "Anlæg" in kept else "Anlæg"
-    # Spending first, then savings and income.
-    ordered = sorted(kept.items(), key=lambda pair: min(pair[1].values()) < 0)
-    return {name or spending: years for name, years in ordered}
+    # Spending first, then savings and income; a series named by the kind joins one
+    # the words named alike.
+    named: dict[str, dict[int, float]] = {}
+    for name, years in sorted(kept.items(), key=lambda pair: min(pair[1].values()) < 0):
+        joined = named.setdefault(name or spending, {})
+        for year, amount in years.items():
+            joined[year] = round(joined.get(year, 0.0) + amount, 6)
+    return named
 
 
 def _subtract_totals(agreed: TextReading, economy: TextReading) -> None:
@@ -150,7 +155,8 @@ def _subtract_totals(agreed: TextReading, economy: TextReading) -> None:
         rest = round(total.amount - sum(known.values()), 6)
         if rest == 0 or (rest > 0) != (total.amount > 0):
             continue
-        agreed.unplaced = [one for one in agreed.unplaced if one.amount != total.amount]
+        # The total itself is placed now: not its doubt, nor any other amount's.
+        agreed.unplaced = [one for one in agreed.unplaced if one.total is not total]
         for year, amount in known.items():
             if not any(year in years for years in agreed.figures.values()):
                 agreed.place(total.series, [year], amount, total.words)
@@ -158,10 +164,20 @@ def _subtract_totals(agreed: TextReading, economy: TextReading) -> None:
         agreed.amounts.add(abs(total.amount))
 
 
-def _whole_in_one_year(agreed: TextReading, year: int, doubts: list[Text]) -> None:
+def _whole_in_one_year(
+    agreed: TextReading, year: int, period: tuple[int, ...], doubts: list[Text]
+) -> None:
     """The economy text says the whole budget falls in one year: it places an agreed
     amount said without a year; where the agreement spreads spending over other
     years, the two disagree."""
+    if period and year not in period:
+        doubts.append(
+            Text(
+                "the economy text says the whole budget falls in {year}, outside the budget period",
+                year=year,
+            )
+        )
+        return
     yearless = [one for one in agreed.unplaced if one.yearless and one.amount > 0]
     if len(yearless) == 1:
         agreed.unplaced.remove(yearless[0])
@@ -210,7 +226,11 @@ def _disagreements(agreed: TextReading, economy: TextReading, doubts: list[Text]
                     year=year,
                 )
             )
-        elif abs(mine[year] - amount) > 1e-9 and abs(amount) not in agreed.amounts:
+        # The economy text may name one series of the year (the anlæg of it): that
+        # agrees; any other amount does not.
+        elif abs(mine[year] - amount) > 1e-9 and not any(
+            abs(years.get(year, 0.0) - amount) <= 1e-9 for years in agreed.figures.values()
+        ):
             doubts.append(
                 Text(
                     "for {year} the economy text names {theirs}, the agreement text "

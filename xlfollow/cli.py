@@ -104,7 +104,7 @@ def init(directory: Path, example: str, report: Path | None) -> None:
                 Text(
                     "What is worth a look is kept in {file}; `xlfollow check` repeats it until "
                     "it is dealt with.",
-                    file=str(workspace.path / "agreement-todo.yaml"),
+                    file=str(todo_path(workspace.path / "agreement.yaml")),
                 )
             )
         source = Text("the text of {file}", file=str(report))

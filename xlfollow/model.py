@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from xlfollow.danish import slug
+from xlfollow.danish import parse_amount, slug
 from xlfollow.messages import Language, Text, ValueProblem
 
 __all__ = [
@@ -195,7 +195,10 @@ class Budget(Mapping[int, float]):
     __slots__ = ("_total", "series")
 
     def __init__(self, series: Iterable[BudgetSeries] = ()) -> None:
-        self.series: tuple[BudgetSeries, ...] = tuple(s for s in series if s.amounts)
+        # Copied: a caller's dict changed later changes neither the series nor the totals.
+        self.series: tuple[BudgetSeries, ...] = tuple(
+            BudgetSeries(s.name, dict(s.amounts)) for s in series if s.amounts
+        )
         total: dict[int, float] = {}
         for one in self.series:
             for year, amount in one.amounts.items():
@@ -211,13 +214,20 @@ class Budget(Mapping[int, float]):
     def from_data(cls, data: Mapping[object, object]) -> Budget:
         """A budget as agreement.yaml writes it, once read as plain data: years and
         amounts (one series), or series by name, each with years and amounts."""
+
+        def amounts(years: Mapping[object, object]) -> dict[int, float]:
+            return {
+                int(str(y)): float(a) if isinstance(a, int | float) else parse_amount(str(a))
+                for y, a in years.items()
+            }
+
         if all(isinstance(value, Mapping) for value in data.values()) and data:
             return cls(
-                BudgetSeries(str(name), {int(str(y)): float(str(a)) for y, a in amounts.items()})
-                for name, amounts in data.items()
-                if isinstance(amounts, Mapping)
+                BudgetSeries(str(name), amounts(years))
+                for name, years in data.items()
+                if isinstance(years, Mapping)
             )
-        return cls.of({int(str(year)): float(str(amount)) for year, amount in data.items()})
+        return cls.of(amounts(data))
 
     def data(self) -> dict[object, object]:
         """The budget as plain data for agreement.yaml: `from_data` reads it back."""

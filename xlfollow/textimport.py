@@ -661,25 +661,26 @@ def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
 def _list_continued(agreement: Sequence[_Line], action: Sequence[_Line]) -> int:
     """Where in the action text's lines the agreement text's numbered list goes on:
     the agreement text ends with entry N of a list, and a line of the action text
-    starts entry N+1. len(action) if nowhere."""
+    starts entry N+1 with no entry of a list of its own before it. len(action) if
+    nowhere."""
     texts = [line.text.strip() for line in agreement]
     while texts and not texts[-1]:
         texts.pop()
     start = len(texts)
     while start > 0 and texts[start - 1]:
         start -= 1
-    entry = _LIST_ENTRY.match(texts[start]) if start < len(texts) else None
-    if entry is None:
+    entries = [found for text in texts[start:] if (found := _LIST_ENTRY.match(text))]
+    if not entries:
         return len(action)
-    following = str(int(entry["number"]) + 1)
-    return next(
-        (
-            index
-            for index, line in enumerate(action)
-            if (found := _LIST_ENTRY.match(line.text.strip())) and found["number"] == following
-        ),
-        len(action),
-    )
+    following = int(entries[-1]["number"]) + 1
+    for index, line in enumerate(action):
+        found = _LIST_ENTRY.match(line.text.strip())
+        if found is None:
+            continue
+        # The first entry of the action text decides: the list goes on there, or the
+        # action text has a list of its own.
+        return index if int(found["number"]) == following else len(action)
+    return len(action)
 
 
 def _paragraphs(lines: Sequence[_Line], compounds: frozenset[str]) -> str:

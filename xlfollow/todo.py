@@ -24,7 +24,7 @@ from xlfollow.errors import Problems
 from xlfollow.files import write_atomically
 from xlfollow.messages import Language, Text
 from xlfollow.model import Agreement, Item
-from xlfollow.yamlnodes import NodeReader, compose, is_null
+from xlfollow.yamlnodes import Node, NodeReader, compose
 
 __all__ = [
     "Doubt",
@@ -133,33 +133,47 @@ def _read(path: Path) -> tuple[str, list[ToDo]]:
             )
             if fields is None or not {"note", "subject", "state"} <= set(fields):
                 continue
-            subject = str(fields["subject"].value)
-            seen = str(fields["seen"].value).strip().lower() if "seen" in fields else "false"
-            if subject not in Subject.__members__.values() or seen not in ("true", "false"):
-                reader.problem(
-                    node,
-                    Text(
-                        "a to-do entry has `subject` or `seen` changed; restore the entry's "
-                        "`subject` and write `seen: true` or `seen: false`"
-                    ),
-                )
-                continue
-            line = fields.get("line")
-            item = fields.get("item")
-            todos.append(
-                ToDo(
-                    note=str(fields["note"].value),
-                    subject=Subject(subject),
-                    line=int(line.value)
-                    if line is not None and str(line.value).isdigit()
-                    else None,
-                    item=str(item.value) if item is not None and not is_null(item) else None,
-                    state=str(fields["state"].value),
-                    seen=seen == "true",
-                )
-            )
+            todo = _entry_read(reader, node, fields)
+            if todo is not None:
+                todos.append(todo)
     problems.raise_if_any()
     return source, todos
+
+
+def _entry_read(reader: NodeReader, node: Node, fields: dict[str, Node]) -> ToDo | None:
+    """One entry, each of its values the kind it must be; a problem at its line if not."""
+    texts = {
+        key: reader.text(fields[key], Text("a to-do entry: `{key}`", key=key))
+        for key in ("note", "subject", "state", "seen", "line", "item")
+        if key in fields
+    }
+    if any(value is None for value in texts.values()):
+        return None  # not a single text: the reader said so
+    subject = texts["subject"] or ""
+    seen = (texts.get("seen") or "false").lower()
+    line = texts.get("line") or ""
+    if subject not in Subject.__members__.values() or seen not in ("true", "false"):
+        reader.problem(
+            node,
+            Text(
+                "a to-do entry has `subject` or `seen` changed; restore the entry's "
+                "`subject` and write `seen: true` or `seen: false`"
+            ),
+        )
+        return None
+    if line and not line.isdigit():
+        reader.problem(
+            node, Text("a to-do entry's `line` is not a line number; restore it or remove it")
+        )
+        return None
+    return ToDo(
+        note=texts["note"] or "",
+        subject=Subject(subject),
+        line=int(line) if line else None,
+        item=texts.get("item") or None,
+        state=texts["state"] or "",
+        seen=seen == "true",
+    )
 
 
 def open_todos(todos: list[ToDo], agreement: Agreement) -> list[ToDo]:
