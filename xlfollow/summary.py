@@ -113,8 +113,10 @@ class BudgetFigures:
 
     @property
     def at_risk(self) -> float:
-        """The size of the shortfall: spending at risk and savings at risk added, so a
-        saving not achieved never cancels spending over budget."""
+        """The size of the shortfall: spending at risk and savings at risk added, so one
+        item's saving not achieved never cancels another's spending over budget. Within
+        one item its total for the year counts (the smiley is the item's, as are the
+        sheet's formulas): its anlæg and a saving of the same year are netted."""
         return _total((self.at_risk_spending, self.at_risk_savings))
 
     def to_json(self) -> dict[str, object]:
