@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from defusedxml import ElementTree
 
+from xlfollow.cellscan import DamagedPart, check_xml, shared_string_count, walk_sheet
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import Text
 
@@ -44,17 +45,27 @@ class Limits:
 
 @dataclass
 class Scan:
-    """What the scan saw: per sheet name, the cells holding a formula."""
+    """What the scan saw: per sheet name, the cells holding a formula or an error, and
+    those whose value merged cells hide."""
 
     formulas: dict[str, set[str]] = field(default_factory=dict)
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+    hidden: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def damaged(part: str, why: Text) -> Text:
+    """Why a file is rejected whose part cannot be read, in the centre's terms."""
+    return Text(
+        "the workbook is damaged: part {part} cannot be read ({why}); open it in Excel, "
+        "save it as .xlsx and send it again",
+        part=part,
+        why=why,
+    )
 
 
 _MACROS = Text("a macro-enabled workbook; save it as .xlsx without macros")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*>\s*<(?:\w+:)?f[\s>/]"
-)
 # A cell or row without its reference takes the next position, unseen by a scan
 # of references: Excel and LibreOffice always write them, so one without is refused.
 _WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s>/])(?![^>]*\br=)")
@@ -149,6 +160,7 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
     if total > limits.total_bytes:
         raise ScanError(Text("it unpacks larger than any workbook xlfollow issues"))
     _check_overlaps(archive, entries)
+    _check_directory(handle, entries, archive.start_dir)
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
         raise ScanError(
             Text(
@@ -188,9 +200,23 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
     if b"macroEnabled" in checked.get("[Content_Types].xml", b""):
         raise ScanError(_MACROS)
     sheets = _sheet_parts(checked)
-    for name, data in checked.items():
-        if name in sheets:
-            scan.formulas[sheets[name]] = _check_sheet(sheets[name], data, limits)
+    strings_part = next((n for n in checked if n.lower() == "xl/sharedstrings.xml"), None)
+    name = ""
+    try:
+        for name, data in checked.items():
+            if name not in sheets:
+                check_xml(data)
+        name = strings_part or ""
+        strings = shared_string_count(checked[strings_part]) if strings_part else 0
+        for name, data in checked.items():
+            if name in sheets:
+                sheet = sheets[name]
+                _check_sheet(sheet, data, limits)
+                cells = walk_sheet(data, strings)
+                scan.formulas[sheet], scan.errors[sheet] = cells.formulas, cells.errors
+                scan.hidden[sheet] = cells.hidden
+    except DamagedPart as exc:
+        raise ScanError(damaged(name, exc.text)) from exc
     return scan
 
 
@@ -231,6 +257,55 @@ def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) ->
                     "refused"
                 )
             )
+
+
+_GAP = 1 << 16
+"""The most bytes a zip may hold between one part and the next (a data descriptor
+takes 16): more, and something is there that its directory does not list."""
+
+
+def _check_directory(handle: BinaryIO, entries: list[zipfile.ZipInfo], directory: int) -> None:
+    """Refuse a zip whose directory and local headers disagree: a part named one way
+    in the directory and another in its own header, or a part with a local header
+    that the directory does not list (a reader that walks the local headers would
+    see parts this scan never looked at)."""
+    position = 0
+    for entry in sorted(entries, key=lambda entry: entry.header_offset):
+        _check_gap(handle, position, entry.header_offset, entry.filename)
+        handle.seek(entry.header_offset)
+        header = handle.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise ScanError(
+                damaged(entry.filename, Text("the zip directory points where it does not begin"))
+            )
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        local = handle.read(name_length)
+        if local != entry.orig_filename.encode("utf-8" if entry.flag_bits & 0x800 else "cp437"):
+            raise ScanError(
+                damaged(
+                    entry.filename,
+                    Text(
+                        "the zip directory names it, and its own header names {local}",
+                        local=repr(local.decode("utf-8", "replace")),
+                    ),
+                )
+            )
+        position = entry.header_offset + 30 + name_length + extra_length + entry.compress_size
+    _check_gap(handle, position, directory, "")
+
+
+def _check_gap(handle: BinaryIO, start: int, end: int, following: str) -> None:
+    """The bytes between two parts hold at most a data descriptor, never a part."""
+    if end <= start:
+        return
+    handle.seek(start)
+    if end - start > _GAP or b"PK\x03\x04" in handle.read(end - start):
+        raise ScanError(
+            damaged(
+                following or "(zip directory)",
+                Text("the zip holds a part before it that its directory does not list"),
+            )
+        )
 
 
 def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
@@ -290,6 +365,9 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
         raise ScanError(
             Text("its workbook part cannot be read ({why}); save it again", why=str(exc))
         ) from exc
+    # Part names are case-insensitive (Open Packaging Conventions): a relationship
+    # to Worksheets/sheet2.xml names the part xl/worksheets/sheet2.xml.
+    by_lower = {name.lower(): name for name in parts}
     targets = {}
     for rel in rels:
         target = rel.get("Target", "")
@@ -298,14 +376,28 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     sheets = {}
     for element in book.iter():
         if element.tag.endswith("}sheet") or element.tag == "sheet":
+            name = element.get("name", "")
             target = targets.get(element.get(f"{_REL_NS}id"))
-            if target is not None:
-                sheets[target] = element.get("name", "")
+            if target is None:
+                raise ScanError(
+                    damaged(
+                        "xl/workbook.xml",
+                        Text("sheet '{sheet}' has no relationship to its part", sheet=name),
+                    )
+                )
+            part = by_lower.get(target.lower())
+            if part is None:
+                raise ScanError(
+                    damaged(
+                        target, Text("sheet '{sheet}' names it, and the file lacks it", sheet=name)
+                    )
+                )
+            sheets[part] = name
     return sheets
 
 
-def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
-    """Refuse a sheet that names cells beyond the limits; the cells holding a formula."""
+def _check_sheet(sheet: str, data: bytes, limits: Limits) -> None:
+    """Refuse a sheet that names cells beyond the limits, or cells without a reference."""
     for found in _DIMENSION.finditer(data):
         for ref in found.group(1).split(b":"):
             letters = bytes(c for c in ref if 65 <= c <= 90)
@@ -330,9 +422,6 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
         for letters, digits in (widest, deepest):
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, (letters + digits).decode()))
-    if data.find(b"<f", start, end) < 0 and data.find(b":f", start, end) < 0:
-        return set()  # no formula element at all: the common case, found fast
-    return {ref.decode() for ref in _FORMULA_CELL.findall(data, start, end)}
 
 
 def _cell_data(data: bytes) -> tuple[int, int]:
