@@ -164,6 +164,23 @@ DAMAGED: list[tuple[str, Callable[[Parts], bytes], str]] = [
         "reference to invalid character number",
     ),
 ]
+DAMAGED.append(
+    (
+        "ebcdic-doctype.xlsx",
+        # A part in another encoding could hide a DOCTYPE from a look at its bytes:
+        # it is parsed as UTF-8 whatever it declares, so it is damaged, not obeyed.
+        lambda parts: zipped(
+            {
+                **parts,
+                "xl/styles.xml": (
+                    '<?xml version="1.0" encoding="cp037"?><!DOCTYPE s [<!ENTITY a "b">]>'
+                    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+                ).encode("cp037"),
+            }
+        ),
+        "part xl/styles.xml cannot be read (it is not well-formed XML",
+    )
+)
 DAMAGED_TAIL = "; open it in Excel, save it as .xlsx and send it again"
 
 
