@@ -357,6 +357,73 @@ def no_metadata(parts: Parts) -> bytes:
     return with_part(parts, "xl/workbook.xml", book[:start] + book[end:])
 
 
+# -- damaged parts: each a rejection naming the part, never the batch's end ----------
+
+
+def _with_row(parts: Parts, cells: bytes) -> bytes:
+    """The first chapter sheet with a row 60 of the given cells added."""
+    sheet = parts[first_sheet(parts)].replace(
+        b"</sheetData>", b'<row r="60">' + cells + b"</row></sheetData>"
+    )
+    return with_part(parts, first_sheet(parts), sheet)
+
+
+def part_removed(parts: Parts) -> bytes:
+    """A chapter sheet's part gone from the zip; the workbook still names it."""
+    return zipped({name: data for name, data in parts.items() if name != first_sheet(parts)})
+
+
+def central_name_flipped(parts: Parts) -> bytes:
+    """A bit flipped in the central directory's first name: it and the local header differ."""
+    data = bytearray(zipped(parts))
+    data[data.find(b"PK\x01\x02") + 46] ^= 0x01
+    return bytes(data)
+
+
+def local_header_unlisted(parts: Parts) -> bytes:
+    """The central directory's first entry dropped: its part is still in the zip."""
+    data = zipped(parts)
+    at = data.find(b"PK\x01\x02")
+    name, extra, comment = struct.unpack("<HHH", data[at + 28 : at + 34])
+    length = 46 + name + extra + comment
+    end = data.rfind(b"PK\x05\x06")
+    record = bytearray(data[end:])
+    count = struct.unpack("<H", record[8:10])[0]
+    size = struct.unpack("<I", record[12:16])[0]
+    struct.pack_into("<HHI", record, 8, count - 1, count - 1, size - length)
+    return data[:at] + data[at + length : end] + bytes(record)
+
+
+def unclosed_xml(parts: Parts) -> bytes:
+    return with_part(
+        parts, first_sheet(parts), parts[first_sheet(parts)].replace(b"</worksheet>", b"")
+    )
+
+
+def undeclared_entity(parts: Parts) -> bytes:
+    return _with_row(parts, b'<c r="A60" t="inlineStr"><is><t>&foo;</t></is></c>')
+
+
+def cell_type_x(parts: Parts) -> bytes:
+    return _with_row(parts, b'<c r="A60" t="x"><v>1</v></c>')
+
+
+def string_past_table(parts: Parts) -> bytes:
+    return _with_row(parts, b'<c r="A60" t="s"><v>99999</v></c>')
+
+
+def not_a_number(parts: Parts) -> bytes:
+    return _with_row(parts, b'<c r="A60"><v>1,5e</v></c>')
+
+
+def cell_twice(parts: Parts) -> bytes:
+    return _with_row(parts, b'<c r="A60"><v>1</v></c><c r="A60"><v>2</v></c>')
+
+
+def latin1_text(parts: Parts) -> bytes:
+    return _with_row(parts, b'<c r="A60" t="inlineStr"><is><t>p\xe5 vej</t></is></c>')
+
+
 CASES: list[tuple[str, Callable[[Parts], bytes], str]] = [
     ("empty.xlsx", empty, "the file is empty"),
     ("old-excel.xls", old_excel, "an old .xls workbook"),
@@ -383,6 +450,16 @@ CASES: list[tuple[str, Callable[[Parts], bytes], str]] = [
     ("far-cell.xlsx", far_cell, "has a cell at XFD1048576, far outside"),
     ("lying-dimension.xlsx", lying_dimension, "has a cell at AAA900000, far outside"),
     ("cells-without-references.xlsx", cells_without_references, "without a cell reference"),
+    ("part-removed.xlsx", part_removed, "names it, and the file lacks it"),
+    ("central-name-flipped.xlsx", central_name_flipped, "its own header names"),
+    ("local-header-unlisted.xlsx", local_header_unlisted, "its directory does not list"),
+    ("unclosed-xml.xlsx", unclosed_xml, "not well-formed XML"),
+    ("undeclared-entity.xlsx", undeclared_entity, "undefined entity"),
+    ("cell-type-x.xlsx", cell_type_x, "cell A60 has a type (x) no spreadsheet writes"),
+    ("string-past-table.xlsx", string_past_table, "cell A60 points at shared string 99999"),
+    ("not-a-number.xlsx", not_a_number, "cell A60 holds 1,5e, which is not a number"),
+    ("cell-twice.xlsx", cell_twice, "cell A60 is written twice"),
+    ("latin-1-text.xlsx", latin1_text, "not well-formed XML"),
 ]
 
 

@@ -4,13 +4,15 @@ A fast value reader (python-calamine) sizes its grid from the cells a sheet
 names, so one cell at XFD1048576 makes it allocate without limit and abort
 the process. Nothing reaches it, then, until this scan has read the zip
 directory and every worksheet's XML as bytes: what kind of file it is, the
-sizes and ratios of its parts, the cells it names, and where it holds formulas.
+sizes and ratios of its parts (zipscan.py), the cells it names; then every
+part is parsed as XML, and each sheet's cells walked (cellscan.py): where it
+holds formulas, errors and values hidden under merged cells, and whether it is
+damaged.
 """
 
 from __future__ import annotations
 
 import re
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -19,42 +21,34 @@ from typing import BinaryIO
 
 from defusedxml import ElementTree
 
-from xlfollow.errors import XlfollowError
+from xlfollow.cellscan import DamagedPart, check_xml, shared_string_count, walk_sheet
 from xlfollow.messages import Text
+from xlfollow.zipscan import (
+    LIMITS,
+    Limits,
+    ScanError,
+    check_directory,
+    check_overlaps,
+    damaged,
+    read_part,
+)
 
-__all__ = ["Limits", "Scan", "ScanError", "scan_workbook"]
-
-
-class ScanError(XlfollowError):
-    """The file is not one xlfollow reads; the message says what it is and what to do."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a returned workbook may hold. xlfollow's own workbooks stay far inside."""
-
-    entries: int = 2_000
-    entry_bytes: int = 64 * 2**20
-    total_bytes: int = 256 * 2**20
-    ratio: int = 200
-    """Largest compression ratio for an entry of more than a megabyte."""
-    columns: int = 256
-    rows: int = 200_000
+__all__ = ["Limits", "Scan", "ScanError", "damaged", "scan_workbook"]
 
 
 @dataclass
 class Scan:
-    """What the scan saw: per sheet name, the cells holding a formula."""
+    """What the scan saw: per sheet name, the cells holding a formula or an error, and
+    those whose value merged cells hide."""
 
     formulas: dict[str, set[str]] = field(default_factory=dict)
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+    hidden: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 _MACROS = Text("a macro-enabled workbook; save it as .xlsx without macros")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*>\s*<(?:\w+:)?f[\s>/]"
-)
 # A cell or row without its reference takes the next position, unseen by a scan
 # of references: Excel and LibreOffice always write them, so one without is refused.
 _WITHOUT_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s>/])(?![^>]*\br=)")
@@ -73,7 +67,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def scan_workbook(path: Path, limits: Limits = Limits()) -> Scan:
+def scan_workbook(path: Path, limits: Limits = LIMITS) -> Scan:
     """Scan a file; ScanError with a plain reason if it is not a workbook xlfollow reads."""
     with path.open("rb") as handle:
         head = handle.read(4096)
@@ -148,7 +142,8 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
             )
     if total > limits.total_bytes:
         raise ScanError(Text("it unpacks larger than any workbook xlfollow issues"))
-    _check_overlaps(archive, entries)
+    check_overlaps(archive, entries)
+    check_directory(handle, entries, archive.start_dir)
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
         raise ScanError(
             Text(
@@ -175,7 +170,7 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
     for entry in entries:
         name = entry.filename
         if name.endswith((".xml", ".rels")):
-            data = _read(handle, entry, limits)
+            data = read_part(handle, entry, limits)
             _check_xml(name, data)
             checked[name] = data
     if _STRICT in checked["xl/workbook.xml"][:2048]:
@@ -188,9 +183,23 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
     if b"macroEnabled" in checked.get("[Content_Types].xml", b""):
         raise ScanError(_MACROS)
     sheets = _sheet_parts(checked)
-    for name, data in checked.items():
-        if name in sheets:
-            scan.formulas[sheets[name]] = _check_sheet(sheets[name], data, limits)
+    strings_part = next((n for n in checked if n.lower() == "xl/sharedstrings.xml"), None)
+    name = ""
+    try:
+        for name, data in checked.items():
+            if name not in sheets:
+                check_xml(data)
+        name = strings_part or ""
+        strings = shared_string_count(checked[strings_part]) if strings_part else 0
+        for name, data in checked.items():
+            if name in sheets:
+                sheet = sheets[name]
+                _check_sheet(sheet, data, limits)
+                cells = walk_sheet(data, strings)
+                scan.formulas[sheet], scan.errors[sheet] = cells.formulas, cells.errors
+                scan.hidden[sheet] = cells.hidden
+    except DamagedPart as exc:
+        raise ScanError(damaged(name, exc.text)) from exc
     return scan
 
 
@@ -216,70 +225,6 @@ def _check_xml(name: str, data: bytes) -> None:
         )
 
 
-def _check_overlaps(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
-    """Refuse parts whose data overlap (a 'quoted-overlap' zip bomb shares one deflate
-    stream among many entries) or run past the central directory."""
-    ordered = sorted(entries, key=lambda entry: entry.header_offset)
-    directory = archive.start_dir  # where the central directory begins
-    for entry, following in zip(ordered, [*ordered[1:], None], strict=True):
-        end = entry.header_offset + 30 + len(entry.orig_filename.encode()) + entry.compress_size
-        limit = following.header_offset if following is not None else directory
-        if end > limit:
-            raise ScanError(
-                Text(
-                    "its parts overlap one another: a forged file (a zip bomb), not a workbook; "
-                    "refused"
-                )
-            )
-
-
-def _read(handle: BinaryIO, entry: zipfile.ZipInfo, limits: Limits) -> bytes:
-    """A part's bytes, inflated here from its raw data: never more than its declared
-    size, and an error if the data would give more (zipfile stops at the declared
-    size and says nothing), does not match its CRC, or is cut short."""
-    name, declared = entry.filename, entry.file_size
-    handle.seek(entry.header_offset)
-    header = handle.read(30)
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise ScanError(
-            Text("the .xlsx is damaged (part {part} is missing); save it again", part=name)
-        )
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    handle.seek(entry.header_offset + 30 + name_length + extra_length)
-    raw = handle.read(entry.compress_size)
-    if len(raw) < entry.compress_size:
-        raise ScanError(
-            Text("the .xlsx is damaged (part {part} is cut short); save it again", part=name)
-        )
-    if entry.compress_type == zipfile.ZIP_STORED:
-        data = raw
-    elif entry.compress_type == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-15)
-        try:
-            data = inflater.decompress(raw, min(declared, limits.entry_bytes) + 1)
-            more = not inflater.eof and bool(inflater.decompress(inflater.unconsumed_tail, 1))
-        except zlib.error as exc:
-            raise ScanError(
-                Text("the .xlsx is damaged ({part}: {why}); save it again", part=name, why=str(exc))
-            ) from exc
-        if len(data) > declared or more:
-            raise ScanError(
-                Text(
-                    "its part {part} unpacks past its declared size: it is damaged or forged",
-                    part=name,
-                )
-            )
-    else:
-        raise ScanError(
-            Text("its part {part} is packed in a way no spreadsheet writes; refused", part=name)
-        )
-    if len(data) != declared or zlib.crc32(data) != entry.CRC:
-        raise ScanError(
-            Text("the .xlsx is damaged (Bad CRC-32 for {part}); save it again", part=name)
-        )
-    return data
-
-
 def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Worksheet part name -> sheet name, from the workbook and its relationships
     (the parts as the scan has read and checked them)."""
@@ -290,6 +235,9 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
         raise ScanError(
             Text("its workbook part cannot be read ({why}); save it again", why=str(exc))
         ) from exc
+    # Part names are case-insensitive (Open Packaging Conventions): a relationship
+    # to Worksheets/sheet2.xml names the part xl/worksheets/sheet2.xml.
+    by_lower = {name.lower(): name for name in parts}
     targets = {}
     for rel in rels:
         target = rel.get("Target", "")
@@ -298,14 +246,28 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     sheets = {}
     for element in book.iter():
         if element.tag.endswith("}sheet") or element.tag == "sheet":
+            name = element.get("name", "")
             target = targets.get(element.get(f"{_REL_NS}id"))
-            if target is not None:
-                sheets[target] = element.get("name", "")
+            if target is None:
+                raise ScanError(
+                    damaged(
+                        "xl/workbook.xml",
+                        Text("sheet '{sheet}' has no relationship to its part", sheet=name),
+                    )
+                )
+            part = by_lower.get(target.lower())
+            if part is None:
+                raise ScanError(
+                    damaged(
+                        target, Text("sheet '{sheet}' names it, and the file lacks it", sheet=name)
+                    )
+                )
+            sheets[part] = name
     return sheets
 
 
-def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
-    """Refuse a sheet that names cells beyond the limits; the cells holding a formula."""
+def _check_sheet(sheet: str, data: bytes, limits: Limits) -> None:
+    """Refuse a sheet that names cells beyond the limits, or cells without a reference."""
     for found in _DIMENSION.finditer(data):
         for ref in found.group(1).split(b":"):
             letters = bytes(c for c in ref if 65 <= c <= 90)
@@ -330,9 +292,6 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> set[str]:
         for letters, digits in (widest, deepest):
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, (letters + digits).decode()))
-    if data.find(b"<f", start, end) < 0 and data.find(b":f", start, end) < 0:
-        return set()  # no formula element at all: the common case, found fast
-    return {ref.decode() for ref in _FORMULA_CELL.findall(data, start, end)}
 
 
 def _cell_data(data: bytes) -> tuple[int, int]:

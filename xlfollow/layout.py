@@ -7,6 +7,7 @@ and how each kind of cell is written and read back.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -418,8 +419,21 @@ def answer_of(column: Column, value: object, agreement: Agreement, language: Lan
             number = float(value) if not isinstance(value, str) else parse_amount(value)
         except ValueProblem as exc:
             raise CellError(exc.text) from exc
+        if not math.isfinite(number) or abs(number) > MAX_AMOUNT:
+            raise CellError(
+                Text(
+                    '"{value}" is not an amount xlfollow takes: write an amount in mio. kr. '
+                    "between -{max} and {max}",
+                    value=str(value),
+                    max=f"{MAX_AMOUNT:.0f}",
+                )
+            )
         return repr(number)
-    text = str(value).strip()
+    # A number typed in a text cell is its text as typed: 42, not 42.0.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        text = str(int(value))
+    else:
+        text = str(value).strip()
     if len(text) > MAX_TEXT:
         raise CellError(
             Text(
@@ -431,6 +445,9 @@ def answer_of(column: Column, value: object, agreement: Agreement, language: Lan
     return text
 
 
+MAX_AMOUNT = 1e6
+"""The largest amount, in mio. kr., an answer may give (a trillion kroner): beyond it a
+value is a slip or a forgery, and one infinite would stop the master being written."""
 MAX_TEXT = 32_767
 """The most characters an Excel cell holds."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")

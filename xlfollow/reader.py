@@ -10,11 +10,12 @@ the problem with file, sheet and cell, so the merge refuses it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from xlfollow.errors import XlfollowError
 from xlfollow.intake import Scan, ScanError, scan_workbook
@@ -104,11 +105,22 @@ def _coordinate(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def _grid(book: CalamineWorkbook, name: str) -> Grid:
+def _grid(book: CalamineWorkbook, name: str, path: Path) -> Grid:
     """A sheet's values from A1, whatever cell its used range starts at."""
-    sheet = book.get_sheet_by_name(name)
-    top, left = sheet.start or (0, 0)
-    values = cast(Grid, sheet.to_python(skip_empty_area=False))
+    try:
+        sheet = book.get_sheet_by_name(name)
+        top, left = sheet.start or (0, 0)
+        values = cast(Grid, sheet.to_python(skip_empty_area=False))
+    except CalamineError as exc:
+        raise WorkbookError(
+            path,
+            Text(
+                "the workbook is damaged: sheet '{sheet}' cannot be read ({why}); open it in "
+                "Excel, save it as .xlsx and send it again",
+                sheet=name,
+                why=str(exc),
+            ),
+        ) from exc
     if not top and not left:
         return values
     rows: Grid = [[] for _ in range(top)]
@@ -160,21 +172,24 @@ def read_workbook(
     reading = reading or Reading(agreement)
     try:
         scan = scan_workbook(path)
-        book = CalamineWorkbook.from_path(str(path))
     except ScanError as exc:
         raise WorkbookError(path, exc.text) from exc
-    except Exception as exc:  # calamine raises its own kinds for a file it cannot read
+    # The scan catches what it can; what python-calamine still finds wrong (its
+    # CalamineError and kinds: WorksheetNotFound, XmlError, ZipError, ...) is the
+    # file's damage too, never xlfollow's failure.
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
         raise WorkbookError(
             path,
             Text(
-                "cannot be read as an .xlsx workbook ({why}); "
-                "save it from Excel as .xlsx and send it again",
+                "the workbook is damaged: it cannot be read as .xlsx ({why}); open it in "
+                "Excel, save it as .xlsx and send it again",
                 why=str(exc),
             ),
         ) from exc
     metadata = _metadata(book, path)
-    language = Language(metadata.get("language", "da"))
-    round_index = int(metadata["round_index"])
+    language, round_index = _language_and_round(metadata, path)
     if not 0 <= round_index < len(agreement.rounds):
         raise WorkbookError(
             path, Text("it names round {number}, which the agreement lacks", number=round_index + 1)
@@ -185,12 +200,14 @@ def read_workbook(
     summaries = {words[f"{key}_sheet"] for key in SUMMARY_SHEETS}
     decisions: tuple[tuple[int, str], ...] = ()
     for name in book.sheet_names:
-        if name == METADATA_SHEET or name in summaries:
+        if name == METADATA_SHEET:
             continue
         if name == conflict_sheet:
-            decisions = _decisions(_grid(book, name))
+            decisions = _decisions(_grid(book, name, path))
         else:
-            reader.read(name, _grid(book, name))
+            # A summary sheet is not read, but a chapter sheet renamed to a summary
+            # sheet's name is: it has the key column, which no summary sheet has.
+            reader.read(name, _grid(book, name, path), need_key=name in summaries)
     return ReturnedWorkbook(
         metadata,
         tuple(reader.cells),
@@ -202,6 +219,27 @@ def read_workbook(
         tuple(reader.notes),
         tuple(reader.earlier),
     )
+
+
+def _language_and_round(metadata: dict[str, str], path: Path) -> tuple[Language, int]:
+    """The workbook's language and round, as its metadata sheet gives them."""
+    language, round_index = metadata.get("language", "da"), metadata["round_index"]
+    for key, value, fits in (
+        ("language", language, language in {known.value for known in Language}),
+        ("round_index", round_index, re.fullmatch(r"[0-9]{1,3}", round_index) is not None),
+    ):
+        if not fits:
+            raise WorkbookError(
+                path,
+                Text(
+                    "its {sheet} sheet gives {value} as its {key}, which xlfollow never "
+                    "writes; send the workbook that was sent to you",
+                    sheet=METADATA_SHEET,
+                    value=repr(value),
+                    key=key,
+                ),
+            )
+    return Language(language), int(round_index)
 
 
 def _metadata(book: CalamineWorkbook, path: Path) -> dict[str, str]:
@@ -216,7 +254,7 @@ def _metadata(book: CalamineWorkbook, path: Path) -> dict[str, str]:
         )
     metadata = {
         _text(row[0]): _text(row[1])
-        for row in _grid(book, METADATA_SHEET)
+        for row in _grid(book, METADATA_SHEET, path)
         if len(row) >= 2 and row[0] != ""
     }
     missing = [key for key in REQUIRED_METADATA if not metadata.get(key)]
@@ -272,21 +310,41 @@ class _SheetReader:
         )
         return Text("{where}: {what}", where=where, what=what)
 
-    def read(self, sheet: str, grid: Grid) -> None:
+    def read(self, sheet: str, grid: Grid, need_key: bool = False) -> None:
+        """Read a chapter sheet's cells; a sheet without the number or key column (with
+        `need_key`, the key column) is not a chapter sheet, and is passed over."""
         header_row = grid[HEADER_ROW] if len(grid) > HEADER_ROW else []
-        headers = {_text(value): col for col, value in enumerate(header_row) if value != ""}
-        by_key = {column.key: headers.get(column.header) for column in self.columns}
-        if by_key["number"] is None and by_key["key"] is None:
+        # Headers are found whatever their letter case and spacing (SMILEY ØKONOMI).
+        headers = {_fold(_text(value)): col for col, value in enumerate(header_row) if value != ""}
+        by_key = {column.key: headers.get(_fold(column.header)) for column in self.columns}
+        if by_key["key"] is None and (need_key or by_key["number"] is None):
             return  # not a chapter sheet: the front sheet, or one the user added
         answers = [
             (c, col) for c in self.columns if c.editable and (col := by_key[c.key]) is not None
         ]
+        for column in self.columns:
+            if column.editable and by_key[column.key] is None:
+                self.tampered.append(
+                    Text(
+                        "{path}, sheet '{sheet}': the column '{header}' is not there, so its "
+                        "answers cannot be read; give the column its header back and send the "
+                        "workbook again",
+                        path=str(self.path),
+                        sheet=sheet,
+                        header=column.header,
+                    )
+                )
         locked = [
             (c, col)
             for c in self.columns
             if c.key in self.locked_keys and (col := by_key[c.key]) is not None
         ]
         formulas = self.scan.formulas.get(sheet, set())
+        errors = self.scan.errors.get(sheet, {})
+        hidden = self.scan.hidden.get(sheet, {})
+        # Cells whose value is not what the cell shows: a formula's, an error's, or
+        # one hidden under merged cells. None of them is taken.
+        unplain = formulas | set(errors) | set(hidden)
         # Per answer column, worked out once: its field's name and its letters.
         fields = [
             (column, col, column.field.value, _coordinate(0, col)[:-1])
@@ -327,16 +385,14 @@ class _SheetReader:
                 if raw == "":
                     raw = None
                 if column.milestone_bound and not open_milestone:
-                    closed = self._closed(sheet, coordinate, column, item, raw, formulas)
+                    closed = self._closed(sheet, coordinate, column, item, raw, unplain)
                     if closed is not None:
                         self.cells.append(closed)
                     continue
-                if coordinate in formulas:
+                if coordinate in unplain:
                     value = _text(raw)
                     problem: Text | None = self.at(
-                        sheet,
-                        coordinate,
-                        Text("a formula where a value belongs; type the value itself"),
+                        sheet, coordinate, _unplain(coordinate, formulas, errors, hidden)
                     )
                 else:
                     value, problem = self._answer(column, raw)
@@ -369,7 +425,7 @@ class _SheetReader:
         column: Column,
         item: Item,
         raw: object,
-        formulas: set[str],
+        unplain: set[str],
     ) -> SubmittedCell | None:
         """A milestone cell of a round in which the item has no milestone: locked, with
         nothing to answer. Left as issued (empty, or the no-milestone label) it is no
@@ -380,7 +436,7 @@ class _SheetReader:
             and isinstance(raw, str)
             and is_no_milestone_label(raw)
         )
-        if as_issued and coordinate not in formulas:
+        if as_issued and coordinate not in unplain:
             return None
         assert column.field is not None
         problem = Text(
@@ -473,6 +529,28 @@ class _SheetReader:
                         ),
                     )
                 )
+
+
+def _fold(header: str) -> str:
+    return " ".join(header.casefold().split())
+
+
+def _unplain(
+    coordinate: str, formulas: set[str], errors: dict[str, str], hidden: dict[str, str]
+) -> Text:
+    """Why a cell whose value is not what it shows is refused."""
+    if coordinate in formulas:
+        return Text("a formula where a value belongs; type the value itself")
+    if coordinate in errors:
+        return Text(
+            "the cell shows the error {error}, not an answer; type the value itself",
+            error=errors[coordinate],
+        )
+    return Text(
+        "the cell is hidden under the merged cells {range}, so its value is not seen; "
+        "unmerge them and type the answer in its own cell",
+        range=hidden[coordinate],
+    )
 
 
 def _decisions(grid: Grid) -> tuple[tuple[int, str], ...]:

@@ -3,12 +3,66 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from xlfollow.layout import Column, ColumnKind
 
-__all__ = ["Formats", "landscape_page", "row_height"]
+__all__ = ["QUOTED_STARTS", "Formats", "TextSafeBook", "landscape_page", "row_height"]
+
+QUOTED_STARTS = ("=", "+", "-", "@")
+"""What a text may begin with that Excel takes for a formula once a person edits the cell."""
+
+
+# xlsxwriter's classes reach mypy as Any (it reads no type information of theirs).
+class TextSafeBook(Workbook):  # type: ignore[misc]
+    """An xlsxwriter workbook whose texts that begin like a formula carry the quote
+    prefix (Excel's leading apostrophe): a text written as a string is safe as written,
+    but a person who opens the cell and presses Enter would turn "=1+1" or "-5 % ift.
+    budget" into a formula (or #NAME?) without it."""
+
+    def __init__(self, filename: Any, options: dict[str, Any] | None = None) -> None:
+        self._properties: dict[int, dict[str, Any]] = {}  # set first: __init__ adds formats
+        self._quoted: dict[int | None, Format] = {}
+        super().__init__(filename, options)
+
+    def add_format(self, properties: dict[str, Any] | None = None) -> Format:
+        """A format, its properties remembered so that its quoted twin can be made."""
+        made = super().add_format(properties)
+        self._properties[id(made)] = dict(properties or {})
+        return made
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Worksheet:
+        """A worksheet that writes formula-like texts with the quote prefix."""
+        sheet = super().add_worksheet(name, worksheet_class or _TextSafeSheet)
+        if isinstance(sheet, _TextSafeSheet):
+            sheet.quoted = self.quoted
+        return sheet
+
+    def quoted(self, fmt: Format | None) -> Format:
+        """The format with the quote prefix added, made once per format."""
+        key = None if fmt is None else id(fmt)
+        if key not in self._quoted:
+            properties = {} if key is None else self._properties.get(key, {})
+            self._quoted[key] = self.add_format({**properties, "quote_prefix": True})
+        return self._quoted[key]
+
+
+class _TextSafeSheet(Worksheet):  # type: ignore[misc]
+    quoted: Callable[[Format | None], Format]
+
+    def _write_string(
+        self, row: int, col: int, string: str, cell_format: Format | None = None
+    ) -> Literal[0, -1, -2]:
+        if string.startswith(QUOTED_STARTS):
+            cell_format = self.quoted(cell_format)
+        written: Literal[0, -1, -2] = super()._write_string(row, col, string, cell_format)
+        return written
+
 
 GREY = "#F2F2F2"
 MISSING = "#FFF2CC"

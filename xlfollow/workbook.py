@@ -36,7 +36,7 @@ from xlfollow.ledger import ConflictRecord, ReceiptRecord
 from xlfollow.mastersheets import write_conflict_sheet, write_received_sheet
 from xlfollow.messages import Language
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
-from xlfollow.styles import Formats, row_height
+from xlfollow.styles import Formats, TextSafeBook, row_height
 from xlfollow.summary import Summary
 from xlfollow.summarysheets import SUMMARY_SHEETS, ChapterRows, SummaryContext, write_summary_sheets
 from xlfollow.texts import Texts, texts
@@ -220,9 +220,7 @@ class _Writer:
             self.agreement, spec.round_index, self.texts.headers
         )
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(
-            self.buffer, {"in_memory": True, "strings_to_numbers": False}
-        )
+        self.book = TextSafeBook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
         self.formats = Formats(self.book)
         self.cells: list[tuple[str, str, str]] = []
         self.shown: list[tuple[str, str, str]] = []
