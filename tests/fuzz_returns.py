@@ -252,6 +252,8 @@ def save_failures(done: list[Done], folder: Path, harness: Harness) -> None:
             "message": item.result.message,
         }
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    identity = json.dumps(harness.identity, indent=1) + "\n"
+    (folder / "WORKSPACE.json").write_text(identity, "utf-8")
 
 
 def report(done: list[Done], known: list[str], elapsed: float) -> int:

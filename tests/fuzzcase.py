@@ -167,6 +167,11 @@ class Harness:
         with Ledger(self.ledger_path) as ledger:
             issue = next(i for i in ledger.issues(self.round) if i.recipient == CENTRE)
             self.current_before = {k: c.value for k, c in ledger.current(self.round).items()}
+        self.identity = {
+            "issue_id": issue.issue_id,
+            "fingerprint": fingerprint(self.definition.agreement),
+        }
+        """What a kept case must have been made against (tests/data/fuzz/WORKSPACE.json)."""
         issued = workspace.path / issue.file
         filled = fill_workbook(
             issued, folder / "filled.xlsx", TYPED, self.definition, round_index=0

@@ -196,26 +196,21 @@ def duplicate_row(rng: random.Random, base: Base, parts: Parts) -> Expect | None
     return Expect(cell.item, cell.field, frozenset({cell.stored, "0.75"}))
 
 
-def header_capitals(rng: random.Random, base: Base, parts: Parts) -> Expect | None:
+def header_capitals(rng: random.Random, base: Base, parts: Parts) -> Expect:
     """An answer column's header retyped in capitals: the answers are still taken, or
     refused with a reason; never silently left out."""
     cell = _pick(rng, base)
-    headers = [s for s in base.shared_strings if s.startswith(("Smiley", "Status", "Forventet"))]
     header = {
-        "milestone": "Smiley 1.",
-        "milestone_note": "Status 1.",
+        "milestone": "Smiley 1. budgetopfølgning 2018",
+        "milestone_note": "Status 1. budgetopfølgning 2018",
         "economy": "Smiley økonomi",
         "economy_note": "Status økonomi",
-        "deviation": "Forventet afvigelse",
+        "deviation": "Forventet afvigelse 2018 (mio. kr.)",
     }[cell.field]
-    matching = [h for h in headers if h.startswith(header)]
-    if not matching or "xl/sharedStrings.xml" not in parts:
-        return None
-    old = escape(matching[0]).encode()
-    new = escape(matching[0].upper()).encode()
-    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
-        b">" + old + b"<", b">" + new + b"<"
-    )
+    old, new = f">{escape(header)}<".encode(), f">{escape(header.upper())}<".encode()
+    for name in [cell.part, "xl/sharedStrings.xml"]:  # an inline string, or a shared one
+        if name in parts:
+            parts[name] = parts[name].replace(old, new)
     return Expect(cell.item, cell.field, frozenset({cell.stored}))
 
 
