@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fuzzcase import Harness, Result, scratch_harness
-from fuzzmutators import MUTATORS, Step, build
+from fuzzmutators import MUTATORS, PART_MUTATORS, Step, build
 
 try:
     import resource
@@ -242,18 +242,34 @@ def save_failures(done: list[Done], folder: Path, harness: Harness) -> None:
             continue
         kept.add(failure)
         name = failure.replace(" ", "--").replace("+", "_and_") + ".xlsx"
-        content, expect = build(harness.bases[item.case.base], item.case.steps)
+        dropped = _parts_not_needed(harness, item)
+        content, expect = build(harness.bases[item.case.base], item.case.steps, dropped)
         (folder / name).write_bytes(content)
         manifest[name] = {
             "failure": failure,
             "base": item.case.base,
             "steps": item.case.steps,
+            "dropped": dropped,
             "expect": expect.to_json() if expect is not None else None,
             "message": item.result.message,
         }
     manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
     identity = json.dumps(harness.identity, indent=1) + "\n"
     (folder / "WORKSPACE.json").write_text(identity, "utf-8")
+
+
+def _parts_not_needed(harness: Harness, item: Done) -> list[str]:
+    """The base's parts a failing case of part mutations fails alike without, left out
+    one by one; none for a case with a byte mutation, whose seeds pick bytes by offset."""
+    if any(name not in PART_MUTATORS for name, _ in item.case.steps):
+        return []
+    base = harness.bases[item.case.base]
+    dropped: list[str] = []
+    for part in base.parts:
+        content, expect = build(base, item.case.steps, [*dropped, part])
+        if harness.check(content, expect).failures[:1] == item.result.failures[:1]:
+            dropped.append(part)
+    return dropped
 
 
 def report(done: list[Done], known: list[str], elapsed: float) -> int:

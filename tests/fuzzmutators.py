@@ -15,7 +15,7 @@ import random
 import re
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from xml.sax.saxutils import escape
 
 from fuzzcase import AnswerCell, Base, Expect, Parts, zipped
@@ -479,9 +479,12 @@ MUTATORS = sorted([*PART_MUTATORS, *BYTE_MUTATORS])
 Step = tuple[str, int]
 
 
-def build(base: Base, steps: list[Step]) -> tuple[bytes, Expect | None]:
-    """A case's file, and what its value mutation implies when it is the only step."""
-    parts = dict(base.parts)
+def build(
+    base: Base, steps: list[Step], dropped: Collection[str] = ()
+) -> tuple[bytes, Expect | None]:
+    """A case's file, and what its value mutation implies when it is the only step;
+    `dropped` names parts of the base left out (a kept case, made smaller)."""
+    parts = {name: data for name, data in base.parts.items() if name not in dropped}
     expects = []
     for name, seed in steps:
         if name in PART_MUTATORS:
