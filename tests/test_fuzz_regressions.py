@@ -43,6 +43,25 @@ def test_the_checks_can_fail(harness: Harness) -> None:
     assert result.message == "3.01 deviation: took '0.25'"
 
 
+def test_a_changed_ledger_and_an_escaping_exception_are_caught(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, _ = build(harness.bases["xlsxwriter"], [("meta_issue_id", 0)])
+    assert harness.check(content, None).verdict == "rejected"
+    monkeypatch.setattr(harness, "rows_before", {"answers": [("made up",)]})
+    assert harness.check(content, None).failures == [("ledger-changed", "rejected")]
+
+    def escapes(*_: object) -> None:
+        raise OverflowError("from the reader")
+
+    monkeypatch.setattr("fuzzcase.read_file", escapes)
+    result = harness.check(content, None)
+    assert (result.failures, result.message) == (
+        [("unexpected", "OverflowError")],
+        "OverflowError: from the reader",
+    )
+
+
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_a_kept_case_fails_no_more(
     harness: Harness, name: str, request: pytest.FixtureRequest
