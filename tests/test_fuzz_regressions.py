@@ -102,3 +102,18 @@ def test_the_mutators_that_find_nothing_today_still_find_nothing(
     content, expect = build(harness.bases[base], [(mutator, seed)])
     result = harness.check(content, expect)
     assert result.failures == [], f"{mutator} seed {seed} on {base}: {result.message}"
+
+
+def test_a_far_cell_is_rejected_by_the_scan_not_left_to_the_reader(harness: Harness) -> None:
+    # A cell at Z/AZ/IV and row 1,000/65,536/199,999: inside the row and column limits,
+    # but IV199999 spans a table of 51 million cells, which a reader builds whole. The
+    # scan refuses what spans more than 2 million, before any reader runs.
+    verdicts = set()
+    for seed in range(40):
+        content, _ = build(harness.bases["xlsxwriter"], [("far_cell", seed)])
+        result = harness.check(content, None)
+        assert result.failures == [], seed
+        if result.verdict == "rejected":
+            assert "far outside the workbook's table" in result.message, seed
+        verdicts.add(result.verdict)
+    assert verdicts == {"accepted", "rejected"}  # Z1000 is taken, IV199999 refused

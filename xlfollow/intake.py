@@ -80,7 +80,7 @@ def scan_workbook(path: Path, limits: Limits = LIMITS) -> Scan:
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
             return _scan_archive(archive, handle, limits)
-    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
         raise ScanError(
             Text(
                 "the .xlsx is damaged ({why}); save it again from Excel and send it again",
@@ -292,6 +292,9 @@ def _check_sheet(sheet: str, data: bytes, limits: Limits) -> None:
         for letters, digits in (widest, deepest):
             if _too_far(letters, digits, limits):
                 raise ScanError(_too_far_message(sheet, (letters + digits).decode()))
+        if _column_number(widest[0]) * int(deepest[1]) > limits.cells:
+            far = widest if len(widest[0]) > 1 else deepest
+            raise ScanError(_too_far_message(sheet, (far[0] + far[1]).decode()))
 
 
 def _cell_data(data: bytes) -> tuple[int, int]:

@@ -39,6 +39,9 @@ class Limits:
     """Largest compression ratio for an entry of more than a megabyte."""
     columns: int = 256
     rows: int = 200_000
+    cells: int = 2_000_000
+    """Largest table a sheet's farthest column and row may span: a reader builds it
+    whole (a cell at IV199999 alone is a table of 51 million cells)."""
 
 
 LIMITS = Limits()
@@ -84,6 +87,10 @@ def check_directory(handle: BinaryIO, entries: list[zipfile.ZipInfo], directory:
     see parts this scan never looked at)."""
     position = 0
     for entry in sorted(entries, key=lambda entry: entry.header_offset):
+        if entry.header_offset < 0:
+            raise ScanError(
+                damaged(entry.filename, Text("the zip directory points before the file begins"))
+            )
         _check_gap(handle, position, entry.header_offset, entry.filename)
         handle.seek(entry.header_offset)
         header = handle.read(30)
