@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -17,6 +19,13 @@ from xlfollow.workspace import Workspace
 # must not fail them.
 settings.register_profile("xlfollow", deadline=None)
 settings.load_profile("xlfollow")
+
+START_METHOD = os.environ.get("XLFOLLOW_START_METHOD")
+"""How this run starts processes (fork, forkserver, spawn); the platform's own if unset.
+Python 3.14 starts them by forkserver on Linux and macOS by spawn: CI runs the tests
+of the reader processes under each."""
+if START_METHOD:
+    multiprocessing.set_start_method(START_METHOD, force=True)
 
 
 @pytest.fixture(autouse=True)
