@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import shutil
+import signal
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.ledger import Ledger
@@ -17,6 +23,31 @@ from xlfollow.workspace import Workspace
 # must not fail them.
 settings.register_profile("xlfollow", deadline=None)
 settings.load_profile("xlfollow")
+
+START_METHOD = os.environ.get("XLFOLLOW_START_METHOD")
+"""How this run starts processes (fork, forkserver, spawn); the platform's own if unset.
+Python 3.14 starts them by forkserver on Linux and macOS by spawn: CI runs the tests
+of the reader processes under each."""
+if START_METHOD:
+    multiprocessing.set_start_method(START_METHOD, force=True)
+
+
+os.environ[RUN_VARIABLE] = RUN
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_tests() -> Iterator[None]:
+    """No process a test started (a reader, a merge run as a command, LibreOffice) is
+    left running when the tests end: it would hold the ledger and its lock open, and
+    the terminal (`pytest | tail` would not end)."""
+    yield
+    left = still_running(left_by_tests(), after=5)
+    for process in left:  # ended, so that the run ends; and the run fails
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+    assert not left, "left running by the tests:\n" + "\n".join(
+        f"{p.pid} (parent {p.parent}): {p.command}" for p in left
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -113,15 +144,7 @@ def problems_of(workspace: Workspace) -> tuple[Problem, ...]:
 def session_members(session: int) -> list[int]:
     """The live processes of a session (Linux; elsewhere none are seen): what a test
     that started one must not leave behind."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    return [p.pid for p in processes() if p.session == session]
 
 
 def copied(workspace: Workspace, folder: Path) -> Workspace:

@@ -12,6 +12,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import misreaders
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -491,15 +492,8 @@ def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
         for n, value in enumerate(["grøn", "gul", "rød"])
     ]
     fill(outbox(ws, SIK), ws.path / "inbox" / "3-sik.xlsx", {("3.02", SMILEY): "grøn"})
-    real = collect.read_file
-
-    def deadly(path: Path, reading: object) -> object:
-        if path.name == "1-sos.xlsx":
-            os._exit(1)  # as a reader aborting on a hostile file would
-        return real(path, reading)  # type: ignore[arg-type]
-
-    # The reader processes are forked from this one, so they read with this patch.
-    monkeypatch.setattr(collect, "read_file", deadly)
+    # The reader processes read with what read_ahead finds as read_file when it starts them.
+    monkeypatch.setattr(collect, "read_file", misreaders.deadly)
     report = ws.merge()
     verdicts = {Path(f.path).name: (f.verdict, f.reason) for f in report.files}
     assert verdicts["1-sos.xlsx"][0] == "rejected"
@@ -523,17 +517,7 @@ def test_a_file_that_takes_too_long_or_too_much_memory_is_rejected(
 
     fill(outbox(ws, SOS), ws.path / "inbox" / "0-sos.xlsx", {("3.01", SMILEY): "grøn"})
     fill(outbox(ws, SIK), ws.path / "inbox" / "1-sik.xlsx", {("3.02", SMILEY): "grøn"})
-    real = collect.read_file
-
-    def greedy(path: Path, reading: object) -> object:
-        if path.name == "0-sos.xlsx":
-            if hog == "time":
-                while True:  # spins until the kernel stops the reader
-                    pass
-            hoard = bytearray(400 * 2**20)  # beyond the reader's memory
-            return hoard
-        return real(path, reading)  # type: ignore[arg-type]
-
+    greedy = misreaders.spinning if hog == "time" else misreaders.hoarding
     monkeypatch.setattr(collect, "read_file", greedy)
     monkeypatch.setattr(collect, "READER_SECONDS", 1)
     monkeypatch.setattr(collect, "READER_MEMORY", 100 * 2**20)

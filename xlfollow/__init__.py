@@ -1,31 +1,76 @@
 """xlfollow: follow up a municipal budget agreement through Excel workbooks."""
 
+from importlib import import_module
 from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 
-from xlfollow.agreement import load_agreement
-from xlfollow.agreementwriter import dump_agreement, write_agreement
-from xlfollow.collect import MergeReport
-from xlfollow.demo import DemoResult, run_demo
-from xlfollow.errors import DefinitionError, Problem, WorkspaceError, XlfollowError
-from xlfollow.ledger import LedgerError
-from xlfollow.model import (
-    Agreement,
-    Centre,
-    Chapter,
-    Definition,
-    Item,
-    Kind,
-    Language,
-    Round,
-    Settings,
-    SmileyScale,
-    SmileyStep,
-)
-from xlfollow.status import RoundStatus
-from xlfollow.summary import Summary
-from xlfollow.workspace import IssueResult, Overview, Workspace
+if TYPE_CHECKING:
+    from xlfollow.agreement import load_agreement
+    from xlfollow.agreementwriter import dump_agreement, write_agreement
+    from xlfollow.collect import MergeReport
+    from xlfollow.demo import DemoResult, run_demo
+    from xlfollow.errors import DefinitionError, Problem, WorkspaceError, XlfollowError
+    from xlfollow.ledger import LedgerError
+    from xlfollow.model import (
+        Agreement,
+        Centre,
+        Chapter,
+        Definition,
+        Item,
+        Kind,
+        Language,
+        Round,
+        Settings,
+        SmileyScale,
+        SmileyStep,
+    )
+    from xlfollow.status import RoundStatus
+    from xlfollow.summary import Summary
+    from xlfollow.workspace import IssueResult, Overview, Workspace
 
-__version__ = version("xlfollow")
+# Each public name is imported from its module when first asked for, not with the
+# package: a reader process (xlfollow.readers) then imports what reading needs and
+# not the whole program, and starts in about half the time.
+_HOMES = {
+    "Agreement": "xlfollow.model",
+    "Centre": "xlfollow.model",
+    "Chapter": "xlfollow.model",
+    "Definition": "xlfollow.model",
+    "DefinitionError": "xlfollow.errors",
+    "DemoResult": "xlfollow.demo",
+    "IssueResult": "xlfollow.workspace",
+    "Item": "xlfollow.model",
+    "Kind": "xlfollow.model",
+    "Language": "xlfollow.model",
+    "LedgerError": "xlfollow.ledger",
+    "MergeReport": "xlfollow.collect",
+    "Overview": "xlfollow.workspace",
+    "Problem": "xlfollow.errors",
+    "Round": "xlfollow.model",
+    "RoundStatus": "xlfollow.status",
+    "Settings": "xlfollow.model",
+    "SmileyScale": "xlfollow.model",
+    "SmileyStep": "xlfollow.model",
+    "Summary": "xlfollow.summary",
+    "Workspace": "xlfollow.workspace",
+    "WorkspaceError": "xlfollow.errors",
+    "XlfollowError": "xlfollow.errors",
+    "dump_agreement": "xlfollow.agreementwriter",
+    "load_agreement": "xlfollow.agreement",
+    "run_demo": "xlfollow.demo",
+    "write_agreement": "xlfollow.agreementwriter",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return version("xlfollow")
+    if name not in _HOMES:
+        raise AttributeError(f"module 'xlfollow' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Agreement",

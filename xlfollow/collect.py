@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -171,8 +172,10 @@ class Intake:
         if not paths:
             return
         workers = max(1, min(workers, len(paths)))
-        for path, read in read_ahead(paths, self.definition, workers):
-            yield receive_file(path, self, shown(path), read)
+        # Closed here, not when collected, so the readers end with a merge that fails.
+        with closing(read_ahead(paths, self.definition, workers)) as reads:
+            for path, read in reads:
+                yield receive_file(path, self, shown(path), read)
 
     def already_rejected(self, shown: str, sha256: str) -> FileReport | None:
         """A file whose very bytes were rejected before, said again and not recorded

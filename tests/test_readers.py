@@ -1,0 +1,136 @@
+"""The reader processes: they end with their merge, however it ends, and start alike
+under every start method, even from a script without a main guard."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import START_METHOD, copied
+from processes import Process, descendants, processes, still_running
+from returns import SMILEY, fill
+
+import xlfollow.collect
+from xlfollow.collect import FileReport
+from xlfollow.workspace import Workspace
+
+SOS = "03-social-og-sundhed-runde-1.xlsx"
+START_METHODS = ["fork", "forkserver", "spawn"]
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    workspace = Workspace.init(tmp_path_factory.mktemp("issued") / "ws", "ballerup-2018")
+    workspace.issue("1")
+    return workspace
+
+
+@pytest.fixture
+def ws(issued: Workspace, tmp_path: Path) -> Workspace:
+    return copied(issued, tmp_path)
+
+
+def returned(ws: Workspace, name: str = "sos.xlsx") -> Path:
+    """Social og Sundhed's workbook with item 3.01's milestone met, in inbox/."""
+    issued = ws.path / "outbox" / "round-1" / SOS
+    return fill(issued, ws.path / "inbox" / name, {("3.01", SMILEY): "grøn"})
+
+
+def readers_below(pid: int) -> list[Process]:
+    return [p for p in descendants(pid, processes()) if "xlfollow.readers" in p.command]
+
+
+def test_a_merge_that_fails_half_way_leaves_no_reader(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        returned(ws, f"{n}-sos.xlsx")
+
+    def failing(*args: object) -> FileReport:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlfollow.collect, "receive_file", failing)
+    with pytest.raises(OSError, match="No space left"):
+        ws.merge()
+    # The error, kept with its traceback, still holds the merge's frames.
+    assert still_running(readers_below(os.getpid()), after=5) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists processes in /proc")
+def test_a_merge_killed_while_a_reader_reads_leaves_no_reader(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # A named pipe as a returned file: its reader waits in read() for bytes that the
+    # test sends only at the end, using no processor time, deaf to its input closing.
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    command = Path(sys.executable).with_name("xlfollow")
+    merge = subprocess.Popen([command, "merge", ws.path, returned(ws), pipe])
+    writer = -1
+    try:
+        deadline = time.monotonic() + 60
+        while writer < 0 and time.monotonic() < deadline:
+            try:  # open only once a reader has the pipe open
+                writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as exc:
+                assert exc.errno == errno.ENXIO
+                time.sleep(0.05)
+        assert writer >= 0, "no reader opened the pipe"
+        readers = descendants(merge.pid, processes())  # how they were started aside
+        assert readers
+        merge.send_signal(signal.SIGKILL)
+        assert merge.wait(timeout=10) == -signal.SIGKILL
+        assert still_running(readers, after=5) == []
+    finally:
+        merge.kill()
+        merge.wait()
+        if writer >= 0:
+            os.close(writer)
+
+
+NO_MAIN_GUARD = """\
+import multiprocessing
+import sys
+from pathlib import Path
+
+from xlfollow.workspace import Workspace
+
+multiprocessing.set_start_method(sys.argv[2])
+report = Workspace(Path(sys.argv[1])).merge()
+for file in report.files:
+    print(f"{Path(file.path).name}: {file.verdict}")
+    print(file.reason, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("method", START_METHODS)
+def test_a_script_without_a_main_guard_merges_under_every_start_method(
+    ws: Workspace, tmp_path: Path, method: str
+) -> None:
+    returned(ws)
+    script = tmp_path / "merge_returns.py"
+    script.write_text(NO_MAIN_GUARD, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, script, ws.path, method],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert (run.returncode, run.stdout) == (0, "sos.xlsx: accepted\n"), run.stderr
+    assert ws.merge().files == []  # merged once, by the script itself
+
+
+def test_the_tests_start_processes_as_asked() -> None:
+    """The run's start method (XLFOLLOW_START_METHOD) is the one in force."""
+    import multiprocessing
+
+    if START_METHOD is None:
+        pytest.skip("XLFOLLOW_START_METHOD is not set: the platform's own start method")
+    assert multiprocessing.get_start_method() == START_METHOD
