@@ -212,6 +212,25 @@ class Ledger:
             (found.editable if editable else found.shown)[(item, field)] = value
         return found
 
+    def master_due(self) -> bool:
+        """True if something master.xlsx shows has changed since it was last written."""
+        found = self.db.execute("SELECT 1 FROM meta WHERE key = 'master_due'").fetchone()
+        return found is not None
+
+    def latest_master(self, file: str) -> IssueRecord | None:
+        """The master last recorded as written to `file` (a name in the workspace)."""
+        row = self.db.execute(
+            "SELECT * FROM issues WHERE recipient = '' AND file = ? "
+            "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+            (file,),
+        ).fetchone()
+        return IssueRecord(*row) if row else None
+
+    def master_written(self) -> None:
+        """Record that master.xlsx, just written, shows the ledger as it is."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key = 'master_due'")
+
     def record_message(self, message: MessageRecord) -> None:
         """Record a message a mail server has taken."""
         with self.transaction() as db:

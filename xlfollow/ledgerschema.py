@@ -16,7 +16,7 @@ from xlfollow.messages import Text
 
 __all__ = ["SCHEMA_VERSION", "LedgerError", "create_ledger", "ledger_version", "migrate"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -137,6 +137,28 @@ _MIGRATIONS = {
             recorded_at TEXT NOT NULL,
             PRIMARY KEY (round, item, answer, source)
         )""",
+    ],
+    7: [
+        # master.xlsx is due to be written anew once anything it shows changes: a
+        # trigger says so in the change's own transaction, so a command killed after
+        # its change and before the master is written leaves the mark for the next.
+        # Writing the master clears it. A ledger brought up to this version has it.
+        "INSERT OR REPLACE INTO meta VALUES ('master_due', '1')",
+        *(
+            f"CREATE TRIGGER IF NOT EXISTS master_due_{table}_{event.lower()} "
+            f"AFTER {event} ON {table} "
+            "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END"
+            for table in ("answers", "conflicts", "concurrences")
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ),
+        # A file merged; one rejected is said by the merge, and waits for the next master.
+        "CREATE TRIGGER IF NOT EXISTS master_due_receipts AFTER INSERT ON receipts "
+        "WHEN NEW.verdict = 'accepted' "
+        "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END",
+        # A round's workbooks issued (the master itself, recipient '', is not a change).
+        "CREATE TRIGGER IF NOT EXISTS master_due_issues AFTER INSERT ON issues "
+        "WHEN NEW.recipient <> '' "
+        "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END",
     ],
 }
 

@@ -313,11 +313,24 @@ class Workspace:
                 report.files.append(file_report)
                 if progress is not None:
                     progress(len(report.files) - done, len(batch))
-        if any(r.verdict is Verdict.ACCEPTED for r in report.files):
-            self._write_master(definition)
+        if self._master_stale():
+            report.master_written = self._write_master(definition) is not None
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
         return report
+
+    def _master_stale(self) -> bool:
+        """True if a round has been issued and master.xlsx is missing or older than the
+        ledger: something it shows changed since it was written (a command was killed,
+        or the disk was full, before the master was written), or it is not the master
+        last written."""
+        with Ledger(self.ledger_path) as ledger:
+            if not ledger.issues():
+                return False
+            if ledger.master_due():
+                return True
+            latest = ledger.latest_master(self.master_path.name)
+        return latest is None or _digest(self.master_path) != latest.sha256
 
     def master_edited(self) -> bool:
         """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
@@ -327,10 +340,9 @@ class Workspace:
     def _edited_master(self) -> str | None:
         """The digest of master.xlsx if finance has edited it; None if it is as xlfollow
         wrote it, was merged since, or is not there."""
-        path = self.master_path
-        if not path.is_file():
+        digest = _digest(self.master_path)
+        if digest is None:
             return None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with Ledger(self.ledger_path) as ledger:
             return None if ledger.known_file(digest) else digest
 
@@ -593,6 +605,14 @@ def _inbox_files(workspace: Workspace, ledger: Ledger) -> tuple[list[Path], list
         elif not seen:
             new.append(path)
     return new, rejected
+
+
+def _digest(path: Path) -> str | None:
+    """A file's SHA-256, read a piece at a time; None if it is not a file."""
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _shown(path: Path, root: Path) -> str:
