@@ -38,6 +38,7 @@ from xlfollow.ledgerschema import (
     ledger_version,
     migrate,
 )
+from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 from xlfollow.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 
 __all__ = [
@@ -64,13 +65,19 @@ class Ledger:
         version = ledger_version(path)
         self.path = path
         self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        # Write-ahead logging with a full sync at every commit: a commit is one
-        # fsync of the log, and a committed file survives a crash or power loss.
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = FULL")
-        if version < SCHEMA_VERSION:
-            migrate(self.db, version)
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            # Write-ahead logging with a full sync at every commit: a commit is one
+            # fsync of the log, and a committed file survives a crash or power loss.
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            if version < SCHEMA_VERSION:
+                migrate(self.db, version)
+        except sqlite3.Error as exc:
+            self.db.close()
+            if not is_ledger_fault(exc):
+                raise
+            raise ledger_fault(path, exc) from exc
 
     def __enter__(self) -> Ledger:
         return self
@@ -82,6 +89,10 @@ class Ledger:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+        if isinstance(error, sqlite3.Error) and is_ledger_fault(error):
+            # SQLite's own errors inside the block: a full disk, a read-only ledger,
+            # a damaged page, said as what they are.
+            raise ledger_fault(self.path, error) from error
 
     def close(self) -> None:
         """Close the connection."""

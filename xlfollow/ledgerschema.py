@@ -11,7 +11,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from xlfollow.errors import XlfollowError
+from xlfollow.machinefaults import LedgerError, ledger_fault
 from xlfollow.messages import Text
 
 __all__ = ["SCHEMA_VERSION", "LedgerError", "create_ledger", "ledger_version", "migrate"]
@@ -163,10 +163,6 @@ _MIGRATIONS = {
 }
 
 
-class LedgerError(XlfollowError):
-    """The ledger file is missing, damaged, or from an unknown version of xlfollow."""
-
-
 def create_ledger(path: Path) -> None:
     """Create an empty ledger; refuse to touch a file that is already there."""
     if path.exists():
@@ -199,12 +195,16 @@ def ledger_version(path: Path) -> int:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             db.execute("SELECT count(*) FROM meta").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise LedgerError(
+        # A full disk or a read-only folder is said as what it is: a backup restored
+        # for it would lose what was recorded since.
+        raise ledger_fault(
+            path,
+            exc,
             Text(
                 "{path}: this is not an xlfollow ledger ({why}); restore it from a backup",
                 path=str(path),
                 why=str(exc),
-            )
+            ),
         ) from exc
     if not 1 <= version <= SCHEMA_VERSION:
         raise LedgerError(
