@@ -45,9 +45,9 @@ def copy_of(merged: tuple[Path, State], tmp_path: Path) -> tuple[Workspace, Path
 def test_a_handful_of_kills_during_merge_end_as_a_run_never_killed(
     template: Path, tmp_path: Path
 ) -> None:
-    figures, failures = kill_loop(template, tmp_path, runs=5, seed=7)
+    figures, failures = kill_loop(template, tmp_path, kills=5, seed=7)
     assert failures == []
-    assert figures.matched == figures.runs == 5
+    assert figures.killed == 5 and figures.matched == figures.runs
 
 
 def test_a_merge_with_no_new_files_writes_a_master_older_than_the_ledger(
@@ -105,3 +105,17 @@ def test_a_merge_with_no_new_files_leaves_a_current_master_alone(
 
     assert report.files == [] and not report.master_written
     assert workspace.master_path.read_bytes() == before
+
+
+def test_status_says_when_the_master_is_missing(merged: tuple[Path, State], tmp_path: Path) -> None:
+    workspace, _, _ = copy_of(merged, tmp_path)
+    workspace.master_path.unlink()
+
+    result = CliRunner().invoke(cli, ["status", str(workspace.path)])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        f"\n{workspace.master_path} is missing or older than the ledger (a command stopped "
+        "before writing it); xlfollow merge writes it anew.\n"
+    )
+    assert not workspace.master_path.exists()  # status only says it

@@ -363,6 +363,11 @@ class Workspace:
             latest = ledger.latest_master(self.master_path.name)
         return latest is None or _digest(self.master_path) != latest.sha256
 
+    def master_outdated(self) -> bool:
+        """True if a round has been issued and master.xlsx is missing or older than the
+        ledger; `merge` (or any command that writes the master) writes it anew."""
+        return self._master_stale()
+
     def master_edited(self) -> bool:
         """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
         finance has edited it."""
