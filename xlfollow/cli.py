@@ -307,6 +307,15 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
                 master=str(workspace.master_path),
             )
         )
+    elif workspace.master_outdated():
+        out.echo()
+        out.echo(
+            Text(
+                "{master} is missing or older than the ledger (a command stopped before "
+                "writing it); xlfollow merge writes it anew.",
+                master=str(workspace.master_path),
+            )
+        )
 
 
 @cli.command("demo", epilog=EXIT_CODES)

@@ -20,6 +20,7 @@ import click
 import yaml
 
 from xlfollow.errors import XlfollowError
+from xlfollow.machinefaults import file_fault
 from xlfollow.messages import LANGUAGE_VARIABLE, Language, Text, terminal_language
 from xlfollow.model import Progress
 from xlfollow.terminal import Terminal
@@ -126,6 +127,13 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             # A closed pipe (`xlfollow ... | head`) is click's to handle: it exits quietly.
             raise
+        except OSError as exc:
+            # The machine's fault (a full disk, a read-only folder) wherever it struck:
+            # said as what it is, with its path, never as xlfollow failing unexpectedly.
+            if ctx.find_root().params.get("debug"):
+                raise
+            terminal_of(ctx).error(file_fault(exc))
+            ctx.exit(1)
         except Exception:
             if ctx.find_root().params.get("debug"):
                 raise

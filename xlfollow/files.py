@@ -84,9 +84,26 @@ def clean_partials(folder: Path) -> list[Path]:
 
 def ensure_replaceable(path: Path) -> None:
     """WorkspaceError if an existing file cannot be replaced: open in Excel or LibreOffice
-    (its lock file is beside it; on Windows, Excel also locks the file), or read-only."""
+    (its lock file is beside it; on Windows, Excel also locks the file), or read-only,
+    or not a file at all (a folder or a named pipe of that name)."""
     if not path.exists():
         return
+    if not path.is_file():
+        what = (
+            Text("a folder")
+            if path.is_dir()
+            else Text("a named pipe (FIFO)")
+            if path.is_fifo()
+            else Text("not a file")
+        )
+        raise WorkspaceError(
+            Text(
+                "{path} is {what}, where xlfollow writes a workbook. Move it out of the way "
+                "(or rename it) and run the command again; nothing has been changed.",
+                path=str(path),
+                what=what,
+            )
+        )
     lock = _office_lock(path)
     if lock is not None:
         raise WorkspaceError(

@@ -154,11 +154,13 @@ def write_master_file(
                 Text(
                     "{path} cannot be written ({why}). What the command merged or decided "
                     "is kept in the ledger; once the file can be written (closed in Excel, "
-                    "say, or the disk has room), xlfollow summary writes it anew.",
+                    "say, or the disk has room), the next xlfollow merge or summary writes "
+                    "it anew.",
                     path=str(path),
                     why=exc.strerror or str(exc),
                 )
             ) from exc
+        ledger.master_written()
 
 
 def _holds(path: Path, sha256: str) -> bool:

@@ -38,6 +38,7 @@ from xlfollow.ledgerschema import (
     ledger_version,
     migrate,
 )
+from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 from xlfollow.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 
 __all__ = [
@@ -64,13 +65,19 @@ class Ledger:
         version = ledger_version(path)
         self.path = path
         self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        # Write-ahead logging with a full sync at every commit: a commit is one
-        # fsync of the log, and a committed file survives a crash or power loss.
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = FULL")
-        if version < SCHEMA_VERSION:
-            migrate(self.db, version)
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            # Write-ahead logging with a full sync at every commit: a commit is one
+            # fsync of the log, and a committed file survives a crash or power loss.
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            if version < SCHEMA_VERSION:
+                migrate(self.db, version)
+        except sqlite3.Error as exc:
+            self.db.close()
+            if not is_ledger_fault(exc):
+                raise
+            raise ledger_fault(path, exc) from exc
 
     def __enter__(self) -> Ledger:
         return self
@@ -82,6 +89,10 @@ class Ledger:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+        if isinstance(error, sqlite3.Error) and is_ledger_fault(error):
+            # SQLite's own errors inside the block: a full disk, a read-only ledger,
+            # a damaged page, said as what they are.
+            raise ledger_fault(self.path, error) from error
 
     def close(self) -> None:
         """Close the connection."""
@@ -211,6 +222,25 @@ class Ledger:
         for item, field, value, editable in rows:
             (found.editable if editable else found.shown)[(item, field)] = value
         return found
+
+    def master_due(self) -> bool:
+        """True if something master.xlsx shows has changed since it was last written."""
+        found = self.db.execute("SELECT 1 FROM meta WHERE key = 'master_due'").fetchone()
+        return found is not None
+
+    def latest_master(self, file: str) -> IssueRecord | None:
+        """The master last recorded as written to `file` (a name in the workspace)."""
+        row = self.db.execute(
+            "SELECT * FROM issues WHERE recipient = '' AND file = ? "
+            "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+            (file,),
+        ).fetchone()
+        return IssueRecord(*row) if row else None
+
+    def master_written(self) -> None:
+        """Record that master.xlsx, just written, shows the ledger as it is."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key = 'master_due'")
 
     def record_message(self, message: MessageRecord) -> None:
         """Record a message a mail server has taken."""

@@ -11,12 +11,12 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from xlfollow.errors import XlfollowError
+from xlfollow.machinefaults import LedgerError, ledger_fault
 from xlfollow.messages import Text
 
 __all__ = ["SCHEMA_VERSION", "LedgerError", "create_ledger", "ledger_version", "migrate"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -138,11 +138,29 @@ _MIGRATIONS = {
             PRIMARY KEY (round, item, answer, source)
         )""",
     ],
+    7: [
+        # master.xlsx is due to be written anew once anything it shows changes: a
+        # trigger says so in the change's own transaction, so a command killed after
+        # its change and before the master is written leaves the mark for the next.
+        # Writing the master clears it. A ledger brought up to this version has it.
+        "INSERT OR REPLACE INTO meta VALUES ('master_due', '1')",
+        *(
+            f"CREATE TRIGGER IF NOT EXISTS master_due_{table}_{event.lower()} "
+            f"AFTER {event} ON {table} "
+            "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END"
+            for table in ("answers", "conflicts", "concurrences")
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ),
+        # A file merged; one rejected is said by the merge, and waits for the next master.
+        "CREATE TRIGGER IF NOT EXISTS master_due_receipts AFTER INSERT ON receipts "
+        "WHEN NEW.verdict = 'accepted' "
+        "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END",
+        # A round's workbooks issued (the master itself, recipient '', is not a change).
+        "CREATE TRIGGER IF NOT EXISTS master_due_issues AFTER INSERT ON issues "
+        "WHEN NEW.recipient <> '' "
+        "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END",
+    ],
 }
-
-
-class LedgerError(XlfollowError):
-    """The ledger file is missing, damaged, or from an unknown version of xlfollow."""
 
 
 def create_ledger(path: Path) -> None:
@@ -177,12 +195,16 @@ def ledger_version(path: Path) -> int:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             db.execute("SELECT count(*) FROM meta").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise LedgerError(
+        # A full disk or a read-only folder is said as what it is: a backup restored
+        # for it would lose what was recorded since.
+        raise ledger_fault(
+            path,
+            exc,
             Text(
                 "{path}: this is not an xlfollow ledger ({why}); restore it from a backup",
                 path=str(path),
                 why=str(exc),
-            )
+            ),
         ) from exc
     if not 1 <= version <= SCHEMA_VERSION:
         raise LedgerError(

@@ -100,6 +100,9 @@ class MergeReport:
 
     files: list[FileReport] = field(default_factory=list)
     conflicts: list[ConflictRecord] = field(default_factory=list)
+    master_written: bool = False
+    """master.xlsx was written anew: a file was merged, or it was missing or older
+    than the ledger (an earlier command stopped before writing it)."""
 
     @property
     def totals(self) -> dict[str, int]:

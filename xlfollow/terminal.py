@@ -80,7 +80,15 @@ class Terminal:
     def merge(self, report: MergeReport, agreement: Agreement) -> None:
         """A merge: a line per file with its round, verdict and cell counts, then what is
         open."""
-        if not report.files:
+        if not report.files and report.master_written:
+            self.echo(
+                Text(
+                    "No new files to merge; master.xlsx was missing or older than the "
+                    "ledger (an earlier command stopped before writing it), and is written "
+                    "anew."
+                )
+            )
+        elif not report.files:
             self.echo(Text("No new files to merge."))
         else:
             self.files(report)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -34,11 +34,13 @@ from xlfollow.ledger import (
     create_ledger,
     ledger_version,
 )
+from xlfollow.machinefaults import file_fault, ledger_damage
 from xlfollow.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
 from xlfollow.messages import Text, ValueProblem
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.overview import Overview, describe
 from xlfollow.resolving import Decision, decide
+from xlfollow.returnedfiles import file_digest, printable_name, screened
 from xlfollow.settings import SETTINGS_FILE, agreement_file, read_settings
 from xlfollow.settingswriter import settings_template
 from xlfollow.status import RoundStatus, round_status
@@ -87,15 +89,19 @@ def _changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
         def holding(workspace: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if workspace._holding or not workspace.settings_path.is_file():
                 return method(workspace, *args, **kwargs)  # held already, or no workspace
-            with locked(workspace.path, command):
-                workspace._holding = True
-                try:
-                    outbox = workspace.path / "outbox"
-                    for folder in (workspace.path, *outbox.glob("round-*")):
-                        clean_partials(folder)
-                    return method(workspace, *args, **kwargs)
-                finally:
-                    workspace._holding = False
+            try:
+                with locked(workspace.path, command):
+                    workspace._holding = True
+                    try:
+                        outbox = workspace.path / "outbox"
+                        for folder in (workspace.path, *outbox.glob("round-*")):
+                            clean_partials(folder)
+                        workspace._refuse_damaged_ledger()
+                        return method(workspace, *args, **kwargs)
+                    finally:
+                        workspace._holding = False
+            except OSError as exc:  # a full disk, a read-only folder: said as such
+                raise file_fault(exc) from exc
 
         return holding
 
@@ -180,7 +186,7 @@ class Workspace:
             write_atomically(target / "agreement.yaml", agreement_text.encode("utf-8"))
             write_atomically(workspace.settings_path, settings_text.encode("utf-8"))
             create_ledger(workspace.ledger_path)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             shutil.rmtree(target, ignore_errors=True)
             raise WorkspaceError(
                 Text("{path}: cannot create the workspace: {why}", path=str(target), why=str(exc))
@@ -217,11 +223,22 @@ class Workspace:
 
     def check(self) -> Overview:
         """Check the whole workspace and describe it, with what the import left to do;
-        raise with every problem found."""
+        raise with every problem found. The ledger gets SQLite's full integrity check."""
         definition = self.load()
         ledger_version(self.ledger_path)
+        damage = ledger_damage(self.ledger_path, thorough=True)
+        if damage is not None:
+            raise damage
         todo = todo_path(self.path / definition.settings.agreement_file)
         return describe(definition, open_todos(read_todo(todo), definition.agreement), todo.name)
+
+    def _refuse_damaged_ledger(self) -> None:
+        """LedgerError if SQLite's quick check finds the ledger damaged: nothing is
+        written into it then."""
+        if self.ledger_path.is_file():
+            damage = ledger_damage(self.ledger_path)
+            if damage is not None:
+                raise damage
 
     def mark_seen(self, items: list[str]) -> int:
         """Mark what the import left to do about these items ('all' for every one) as
@@ -289,8 +306,10 @@ class Workspace:
         return. Each file is merged completely or not at all; afterwards
         master.xlsx is written anew from the ledger. A file in inbox/ whose bytes
         were rejected before is listed as such and not read again; one named in
-        `files` is. `progress`, if given, is told (files done, files in all) after
-        each file.
+        `files` is. A file the system will not give whole (a named pipe, a folder,
+        one too big to be a workbook, one that may not be read, or a name that is not
+        UTF-8) is rejected before it is read, and not recorded: merged once put right.
+        `progress`, if given, is told (files done, files in all) after each file.
         """
         definition = self.load()
         report = MergeReport()
@@ -308,16 +327,46 @@ class Workspace:
                     report.files.append(again)
             else:
                 batch = files
+            # What the system says of a file (a pipe, a folder, too big, unreadable, a
+            # name not UTF-8) is said before anything reads it; the rest go on.
+            readable = []
+            for path in batch:
+                why = screened(path)
+                if why is None:
+                    readable.append(path)
+                else:
+                    shown = _shown(path, self.path)
+                    report.files.append(FileReport(shown, "", Verdict.REJECTED, why))
             done = len(report.files)
-            for file_report in intake.receive_all(batch, lambda p: _shown(p, self.path), workers):
+            for file_report in intake.receive_all(
+                readable, lambda p: _shown(p, self.path), workers
+            ):
                 report.files.append(file_report)
                 if progress is not None:
-                    progress(len(report.files) - done, len(batch))
-        if any(r.verdict is Verdict.ACCEPTED for r in report.files):
-            self._write_master(definition)
+                    progress(len(report.files) - done, len(readable))
+        if self._master_stale():
+            report.master_written = self._write_master(definition) is not None
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
         return report
+
+    def _master_stale(self) -> bool:
+        """True if a round has been issued and master.xlsx is missing or older than the
+        ledger: something it shows changed since it was written (a command was killed,
+        or the disk was full, before the master was written), or it is not the master
+        last written."""
+        with Ledger(self.ledger_path) as ledger:
+            if not ledger.issues():
+                return False
+            if ledger.master_due():
+                return True
+            latest = ledger.latest_master(self.master_path.name)
+        return latest is None or _digest(self.master_path) != latest.sha256
+
+    def master_outdated(self) -> bool:
+        """True if a round has been issued and master.xlsx is missing or older than the
+        ledger; `merge` (or any command that writes the master) writes it anew."""
+        return self._master_stale()
 
     def master_edited(self) -> bool:
         """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
@@ -327,10 +376,9 @@ class Workspace:
     def _edited_master(self) -> str | None:
         """The digest of master.xlsx if finance has edited it; None if it is as xlfollow
         wrote it, was merged since, or is not there."""
-        path = self.master_path
-        if not path.is_file():
+        digest = _digest(self.master_path)
+        if digest is None:
             return None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with Ledger(self.ledger_path) as ledger:
             return None if ledger.known_file(digest) else digest
 
@@ -586,7 +634,10 @@ def _inbox_files(workspace: Workspace, ledger: Ledger) -> tuple[list[Path], list
         # Excel's lock files (~$name.xlsx) and hidden files are no returns.
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if screened(path) is not None:
+            new.append(path)  # the merge says why it cannot be read
+            continue
+        digest = file_digest(path)
         seen = verdicts.get(digest, set())
         if seen == {Verdict.REJECTED.value}:
             rejected.append((path, digest))
@@ -595,9 +646,14 @@ def _inbox_files(workspace: Workspace, ledger: Ledger) -> tuple[list[Path], list
     return new, rejected
 
 
+def _digest(path: Path) -> str | None:
+    """A file's SHA-256, read a piece at a time; None if it is not a file."""
+    return file_digest(path) if path.is_file() else None
+
+
 def _shown(path: Path, root: Path) -> str:
     """A file as messages name it: relative to the workspace where it lies inside it."""
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return printable_name(str(path.resolve().relative_to(root.resolve())))
     except ValueError:
-        return str(path)
+        return printable_name(str(path))
