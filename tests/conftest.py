@@ -147,6 +147,13 @@ def session_members(session: int) -> list[int]:
     return [p.pid for p in processes() if p.session == session]
 
 
+def round_one_issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The Ballerup example with round 1 issued: the start of a module's returns."""
+    workspace = Workspace.init(tmp_path_factory.mktemp("issued") / "ws", "ballerup-2018")
+    workspace.issue("1")
+    return workspace
+
+
 def copied(workspace: Workspace, folder: Path) -> Workspace:
     """A copy of a workspace in a folder of the test's own, to change freely."""
     copy = folder / "ws"

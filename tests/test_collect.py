@@ -16,7 +16,7 @@ import misreaders
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import copied, session_members
+from conftest import copied, round_one_issued, session_members
 from conftest import ledger_answers as answers
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
@@ -31,9 +31,7 @@ SIK = "04-skoler-institutioner-og-kultur-runde-1.xlsx"
 
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    workspace = Workspace.init(tmp_path_factory.mktemp("issued") / "ws", "ballerup-2018")
-    workspace.issue("1")
-    return workspace
+    return round_one_issued(tmp_path_factory)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import START_METHOD, copied
+from conftest import START_METHOD, copied, round_one_issued
 from processes import Process, descendants, processes, still_running
 from returns import SMILEY, fill
 
@@ -27,9 +27,7 @@ START_METHODS = ["fork", "forkserver", "spawn"]
 
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    workspace = Workspace.init(tmp_path_factory.mktemp("issued") / "ws", "ballerup-2018")
-    workspace.issue("1")
-    return workspace
+    return round_one_issued(tmp_path_factory)
 
 
 @pytest.fixture
