@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import struct
+import sys
 import tempfile
 import warnings
 import zipfile
@@ -27,6 +28,9 @@ from xlfollow.workbook import METADATA_SHEET, WorkbookSpec, write_workbook
 from xlfollow.workspace import Workspace, recipients
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "bad"
+sys.path.insert(0, str(OUT.parent.parent))  # the tests' own helpers, shared with them
+import zipbytes  # noqa: E402
+
 WHEN = (2018, 3, 1, 9, 0, 0)
 Parts = dict[str, bytes]
 
@@ -375,23 +379,12 @@ def part_removed(parts: Parts) -> bytes:
 
 def central_name_flipped(parts: Parts) -> bytes:
     """A bit flipped in the central directory's first name: it and the local header differ."""
-    data = bytearray(zipped(parts))
-    data[data.find(b"PK\x01\x02") + 46] ^= 0x01
-    return bytes(data)
+    return zipbytes.central_name_flipped(zipped(parts))
 
 
 def local_header_unlisted(parts: Parts) -> bytes:
     """The central directory's first entry dropped: its part is still in the zip."""
-    data = zipped(parts)
-    at = data.find(b"PK\x01\x02")
-    name, extra, comment = struct.unpack("<HHH", data[at + 28 : at + 34])
-    length = 46 + name + extra + comment
-    end = data.rfind(b"PK\x05\x06")
-    record = bytearray(data[end:])
-    count = struct.unpack("<H", record[8:10])[0]
-    size = struct.unpack("<I", record[12:16])[0]
-    struct.pack_into("<HHI", record, 8, count - 1, count - 1, size - length)
-    return data[:at] + data[at + length : end] + bytes(record)
+    return zipbytes.central_entry_dropped(zipped(parts))
 
 
 def unclosed_xml(parts: Parts) -> bytes:

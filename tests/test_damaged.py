@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import ledger_answers
+from zipbytes import central_entry_dropped, central_name_flipped
 
 from xlfollow.merge import SubmittedCell
 from xlfollow.reader import WorkbookError, read_workbook
@@ -74,24 +74,12 @@ def with_answers(parts: Parts) -> Parts:
 def flip_central_name(parts: Parts) -> bytes:
     """A bit flipped in the zip's central directory: an entry's name there differs
     from its local header's."""
-    data = bytearray(zipped(parts))
-    at = data.find(b"PK\x01\x02")
-    data[at + 46] ^= 0x01
-    return bytes(data)
+    return central_name_flipped(zipped(parts))
 
 
 def local_header_without_central_entry(parts: Parts) -> bytes:
     """The central directory's first entry dropped: its part is still in the zip."""
-    data = zipped(parts)
-    at = data.find(b"PK\x01\x02")
-    name, extra, comment = struct.unpack("<HHH", data[at + 28 : at + 34])
-    length = 46 + name + extra + comment
-    end = data.rfind(b"PK\x05\x06")
-    record = bytearray(data[end:])
-    count = struct.unpack("<H", record[8:10])[0]
-    size = struct.unpack("<I", record[12:16])[0]
-    struct.pack_into("<HHI", record, 8, count - 1, count - 1, size - length)
-    return data[:at] + data[at + length : end] + bytes(record)
+    return central_entry_dropped(zipped(parts))
 
 
 def part_removed(parts: Parts) -> bytes:
