@@ -27,7 +27,14 @@ from xlfollow.model import (
 )
 from xlfollow.yamlnodes import Node, NodeReader, compose, is_null, line_of
 
-__all__ = ["STEP_KEYS", "fingerprint", "load_agreement", "read_agreement"]
+__all__ = [
+    "STEP_KEYS",
+    "budget_print",
+    "fingerprint",
+    "load_agreement",
+    "read_agreement",
+    "scales_print",
+]
 
 _TOP_KEYS = (
     "title",
@@ -580,7 +587,7 @@ def _fingerprint(agreement: Agreement) -> str:
             item.action_text,
             sorted(item.milestones.items()),
             item.economy_text,
-            _budget_print(item.budget),
+            budget_print(item.budget),
             sorted((name, notes.milestone, notes.economy) for name, notes in item.status.items()),
             # Only when given, so that an agreement written before it keeps its print.
             *([["contributors_text", item.contributors_text]] if item.contributors_text else []),
@@ -594,10 +601,7 @@ def _fingerprint(agreement: Agreement) -> str:
         agreement.centres,
         agreement.committees,
         [[c.number, c.title, c.sheet] for c in agreement.chapters],
-        [
-            [vars(step) for step in scale.steps]
-            for scale in (agreement.milestone_scale, agreement.economy_scale)
-        ],
+        scales_print(agreement),
     ]
     if agreement.budget_period:
         # Only when given, so that an agreement written before periods keeps its print.
@@ -606,9 +610,17 @@ def _fingerprint(agreement: Agreement) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def _budget_print(budget: Budget) -> object:
-    """One unnamed series prints as before series existed: its years and amounts as
-    written (not the rounded totals)."""
+def scales_print(agreement: Agreement) -> object:
+    """The smiley scales as the fingerprint prints them."""
+    return [
+        [vars(step) for step in scale.steps]
+        for scale in (agreement.milestone_scale, agreement.economy_scale)
+    ]
+
+
+def budget_print(budget: Budget) -> object:
+    """A budget as the fingerprint prints it. One unnamed series prints as before series
+    existed: its years and amounts as written (not the rounded totals)."""
     if not budget.named:
         return sorted((y, a) for one in budget.series for y, a in one.amounts.items())
     return [[one.name, sorted(one.amounts.items())] for one in budget.series]

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from xlfollow.agreement import budget_print, scales_print
 from xlfollow.errors import Problems
 from xlfollow.files import write_atomically
 from xlfollow.messages import Language, Text
@@ -222,10 +223,7 @@ def _state(agreement: Agreement, subject: Subject, number: str | None) -> str:
     item = next((i for i in agreement.items if i.number == number), None)
     part: object
     if subject is Subject.SCALES:
-        part = [
-            [vars(step) for step in scale.steps]
-            for scale in (agreement.milestone_scale, agreement.economy_scale)
-        ]
+        part = scales_print(agreement)
     elif item is None:
         part = None
     else:
@@ -236,7 +234,7 @@ def _state(agreement: Agreement, subject: Subject, number: str | None) -> str:
 
 def _item_part(item: Item, subject: Subject) -> object:
     if subject is Subject.BUDGET:
-        return [[one.name, sorted(one.amounts.items())] for one in item.budget.series]
+        return budget_print(item.budget)
     if subject is Subject.CONTRIBUTORS:
         return [list(item.contributors), item.contributors_text]
     return item.centre
