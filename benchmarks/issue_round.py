@@ -26,12 +26,12 @@ from typing import Any
 
 import xlsxwriter
 
-from xlfollow.agreementwriter import write_agreement
-from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, chapter_sheet_name
+from xlfollow.definition.agreementwriter import write_agreement
+from xlfollow.definition.settingswriter import settings_template
 from xlfollow.model import Agreement, Chapter, Item, Kind
-from xlfollow.settingswriter import settings_template
-from xlfollow.workbook import WorkbookSpec, _Writer, rows_for, write_round
-from xlfollow.workspace import Workspace, recipients
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, chapter_sheet_name
+from xlfollow.workbooks.writer import WorkbookSpec, _Writer, rows_for, write_round
+from xlfollow.workspace.folder import Workspace, recipients
 
 ROUNDS = ("1. opfølgning", "2. opfølgning", "3. opfølgning", "31.12")
 WORDS = [

@@ -33,12 +33,12 @@ from pathlib import Path
 
 import openpyxl
 
-from xlfollow.ledger import Ledger
-from xlfollow.simulate import answer_round
-from xlfollow.workspace import Workspace
+from xlfollow.demo.simulate import answer_round
+from xlfollow.ledger.store import Ledger
+from xlfollow.workspace.folder import Workspace
 
 RETURNS = 20
-XLFOLLOW = [sys.executable, "-c", "from xlfollow.cli import main; main()"]
+XLFOLLOW = [sys.executable, "-c", "from xlfollow.cli.main import main; main()"]
 
 
 @dataclass(frozen=True)

@@ -44,14 +44,14 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).parent))
 from issue_round import baseline_cells, raw_sheets, synthetic, workspace_for
 
-from xlfollow.agreement import fingerprint
-from xlfollow.collect import Intake
-from xlfollow.ledger import Ledger
+from xlfollow.definition.agreement import fingerprint
+from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
-from xlfollow.summarysheets import SUMMARY_SHEETS
+from xlfollow.returns.collect import Intake
 from xlfollow.texts import texts
-from xlfollow.workbook import WorkbookSpec, write_round
-from xlfollow.workspace import Workspace, recipients
+from xlfollow.workbooks.summarysheets import SUMMARY_SHEETS
+from xlfollow.workbooks.writer import WorkbookSpec, write_round
+from xlfollow.workspace.folder import Workspace, recipients
 
 
 def returned_files(workspace: Workspace, folder: Path, count: int) -> list[Path]:

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from xlfollow.agreement import fingerprint
-from xlfollow.workbook import METADATA_SHEET, WorkbookSpec, write_workbook
-from xlfollow.workspace import Workspace, recipients
+from xlfollow.definition.agreement import fingerprint
+from xlfollow.workbooks.writer import METADATA_SHEET, WorkbookSpec, write_workbook
+from xlfollow.workspace.folder import Workspace, recipients
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "bad"
 sys.path.insert(0, str(OUT.parent.parent))  # the tests' own helpers, shared with them

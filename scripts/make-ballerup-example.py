@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from xlfollow.agreementwriter import write_agreement
+from xlfollow.definition.agreementwriter import write_agreement
+from xlfollow.definition.textimport import import_text_file
 from xlfollow.model import Budget
-from xlfollow.textimport import import_text_file
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 

@@ -1,7 +1,7 @@
 """Render the master's Overblik sheet as docs/master-overview.png.
 
 The bundled Ballerup example is issued for two rounds and answered by
-simulated centres (xlfollow.simulate, fixed seeds; one centre never answers),
+simulated centres (xlfollow.demo.simulate, fixed seeds; one centre never answers),
 the returns are merged, and LibreOffice (headless) prints master.xlsx to PDF;
 the top of the Overblik sheet's first page becomes the picture.
 Needs: libreoffice-calc and poppler-utils (Debian), xlfollow installed.
@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from xlfollow.simulate import answer_round
-from xlfollow.workspace import Workspace
+from xlfollow.demo.simulate import answer_round
+from xlfollow.workspace.folder import Workspace
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -16,8 +16,8 @@ from hypothesis import settings
 from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
 from xlfollow.errors import DefinitionError, Problem
-from xlfollow.ledger import Ledger
-from xlfollow.workspace import Workspace
+from xlfollow.ledger.store import Ledger
+from xlfollow.workspace.folder import Workspace
 
 # Property tests check results, not speed: a slow moment on a shared machine
 # must not fail them.

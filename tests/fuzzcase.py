@@ -30,17 +30,17 @@ from unittest import mock
 
 from python_calamine import CalamineWorkbook
 
-from xlfollow.agreement import fingerprint
-from xlfollow.collect import Intake, receive_file
-from xlfollow.ledger import Ledger
-from xlfollow.merge import SubmittedCell
-from xlfollow.mergereport import FileReport, Verdict
+from xlfollow.definition.agreement import fingerprint
+from xlfollow.demo.simulate import fill_workbook
+from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
-from xlfollow.reader import Reading, read_workbook
-from xlfollow.readers import read_file
-from xlfollow.simulate import fill_workbook
-from xlfollow.workbook import METADATA_SHEET, WorkbookSpec, write_workbook
-from xlfollow.workspace import Workspace, recipients
+from xlfollow.returns.collect import Intake, receive_file
+from xlfollow.returns.merge import SubmittedCell
+from xlfollow.returns.mergereport import FileReport, Verdict
+from xlfollow.returns.reader import Reading, read_workbook
+from xlfollow.returns.readers import read_file
+from xlfollow.workbooks.writer import METADATA_SHEET, WorkbookSpec, write_workbook
+from xlfollow.workspace.folder import Workspace, recipients
 
 CENTRE = "Social og Sundhed"
 """The centre whose workbook is the base of every case: two items of its own, on two

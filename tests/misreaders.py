@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from xlfollow.reader import Reading
-from xlfollow.readers import FileRead, read_file
+from xlfollow.returns.reader import Reading
+from xlfollow.returns.readers import FileRead, read_file
 
 
 def deadly(path: Path, reading: Reading) -> FileRead:

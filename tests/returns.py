@@ -9,7 +9,7 @@ import openpyxl
 import yaml
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
 
 R1 = "1. budgetopfølgning 2018"
 SMILEY = f"Smiley {R1}"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from xlfollow.simulate import answer_round
-from xlfollow.workspace import Workspace
+from xlfollow.demo.simulate import answer_round
+from xlfollow.workspace.folder import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "bad"
@@ -91,7 +91,7 @@ def test_every_bad_file_gets_its_message_and_the_ledger_keeps_its_values(
 MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 workspace = Workspace(Path(sys.argv[1]))
 times = {}
 for path in sorted(Path(sys.argv[2]).iterdir()):

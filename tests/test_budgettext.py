@@ -17,14 +17,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlfollow.agreement import load_agreement
-from xlfollow.budgettext import read_budget
-from xlfollow.cli import cli
+from xlfollow.cli.main import cli
+from xlfollow.definition.agreement import load_agreement
+from xlfollow.definition.budgettext import read_budget
+from xlfollow.definition.textimport import ImportReport, import_text
+from xlfollow.definition.todo import Subject
 from xlfollow.messages import Language
 from xlfollow.model import Agreement, Budget, BudgetSeries, Kind
-from xlfollow.textimport import ImportReport, import_text
-from xlfollow.todo import Subject
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 PERIOD = (2018, 2019, 2020, 2021)

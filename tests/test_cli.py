@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import AGREEMENT, make_workspace
 
-from xlfollow.cli import cli
-from xlfollow.commandline import progress_bar
+from xlfollow.cli.frame import progress_bar
+from xlfollow.cli.main import cli
 from xlfollow.messages import Text
-from xlfollow.workspace import Workspace, recipients
+from xlfollow.workspace.folder import Workspace, recipients
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -77,7 +77,13 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 def test_installed_command_has_no_traceback(tmp_path: Path) -> None:
     # The real entry point, as a user runs it, in a separate process.
     result = subprocess.run(
-        [sys.executable, "-c", "from xlfollow.cli import main; main()", "check", str(tmp_path)],
+        [
+            sys.executable,
+            "-c",
+            "from xlfollow.cli.main import main; main()",
+            "check",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=False,

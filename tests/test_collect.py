@@ -20,10 +20,10 @@ from conftest import copied, round_one_issued, session_members
 from conftest import ledger_answers as answers
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
-from xlfollow.cli import cli
-from xlfollow.collect import MergeReport
-from xlfollow.ledger import Ledger
-from xlfollow.workspace import Workspace
+from xlfollow.cli.main import cli
+from xlfollow.ledger.store import Ledger
+from xlfollow.returns.collect import MergeReport
+from xlfollow.workspace.folder import Workspace
 
 SOS = "03-social-og-sundhed-runde-1.xlsx"
 SIK = "04-skoler-institutioner-og-kultur-runde-1.xlsx"
@@ -380,7 +380,7 @@ def test_status_lists_what_is_missing(ws: Workspace) -> None:
 
 KILL = """
 import os, sys
-import xlfollow.ledger as ledger
+import xlfollow.ledger.store as ledger
 
 original = ledger._set_answers
 
@@ -389,7 +389,7 @@ def dying(*args, **kwargs):
     os._exit(9)  # killed half way through the file's transaction: answers written, not committed
 
 ledger._set_answers = dying
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 Workspace(sys.argv[1]).merge()
 """
 
@@ -483,7 +483,7 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
 def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import xlfollow.readers as collect
+    import xlfollow.returns.readers as collect
 
     files = [
         fill(outbox(ws, SOS), ws.path / "inbox" / f"{n}-sos.xlsx", {("3.01", SMILEY): value})
@@ -511,7 +511,7 @@ def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
 def test_a_file_that_takes_too_long_or_too_much_memory_is_rejected(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch, hog: str
 ) -> None:
-    import xlfollow.readers as collect
+    import xlfollow.returns.readers as collect
 
     fill(outbox(ws, SOS), ws.path / "inbox" / "0-sos.xlsx", {("3.01", SMILEY): "grøn"})
     fill(outbox(ws, SIK), ws.path / "inbox" / "1-sik.xlsx", {("3.02", SMILEY): "grøn"})

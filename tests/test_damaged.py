@@ -18,9 +18,9 @@ import pytest
 from conftest import ledger_answers
 from zipbytes import central_entry_dropped, central_name_flipped
 
-from xlfollow.merge import SubmittedCell
-from xlfollow.reader import WorkbookError, read_workbook
-from xlfollow.workspace import Workspace
+from xlfollow.returns.merge import SubmittedCell
+from xlfollow.returns.reader import WorkbookError, read_workbook
+from xlfollow.workspace.folder import Workspace
 
 Parts = dict[str, bytes]
 CHAPTER = "xl/worksheets/sheet2.xml"  # sheet2: the first chapter sheet; item 3.01 is row 3

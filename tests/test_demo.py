@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from xlfollow.cli import cli
-from xlfollow.demo import DemoResult, run_demo
-from xlfollow.ledger import Ledger
+from xlfollow.cli.main import cli
+from xlfollow.demo.run import DemoResult, run_demo
+from xlfollow.ledger.store import Ledger
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,11 @@ from returns import ECONOMY, SMILEY, STATUS, AsText, fill
 from test_libreoffice import MISSING, SYSTEM_PYTHON, free_port
 
 import xlfollow.files
-from xlfollow.cli import cli
+from xlfollow.cli.main import cli
 from xlfollow.errors import WorkspaceError
-from xlfollow.ledger import Ledger
+from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Language
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 
 SOS = "outbox/round-1/03-social-og-sundhed-runde-1.xlsx"
 
@@ -329,7 +329,7 @@ KILL_DURING_SAVE = """
 import os, sys
 from pathlib import Path
 import xlfollow.files
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 
 def killed(source, target):
     os._exit(9)  # the new master is written and synced, but not yet in place

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from returns import SMILEY, fill
 
-from xlfollow.intake import ScanError, scan_workbook
-from xlfollow.workspace import Workspace
+from xlfollow.returns.intake import ScanError, scan_workbook
+from xlfollow.workspace.folder import Workspace
 
 
 @pytest.fixture(scope="module")

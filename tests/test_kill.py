@@ -13,9 +13,9 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from kill_merge import State, kill_loop, prepare, state
 
-from xlfollow.cli import cli
-from xlfollow.ledger import Ledger
-from xlfollow.workspace import Workspace
+from xlfollow.cli.main import cli
+from xlfollow.ledger.store import Ledger
+from xlfollow.workspace.folder import Workspace
 
 
 @pytest.fixture(scope="module")

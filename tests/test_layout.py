@@ -3,8 +3,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlfollow.layout import SHEET_NAME_MAX, chapter_sheet_name, fit_sheet_name, sheet_name_problem
 from xlfollow.model import Chapter
+from xlfollow.workbooks.layout import (
+    SHEET_NAME_MAX,
+    chapter_sheet_name,
+    fit_sheet_name,
+    sheet_name_problem,
+)
 
 
 def test_seed_chapter_two_is_cut_at_a_word() -> None:

@@ -21,12 +21,12 @@ from returns import ECONOMY, SMILEY, STATUS, cell_of
 from test_summary import HAND_ANSWERS, hand_definition, write_master
 from test_summary import ROUND as HAND_ROUND
 
-from xlfollow.ledger import Ledger
+from xlfollow.demo.simulate import answer_round
+from xlfollow.ledger.store import Ledger
 from xlfollow.model import Contributors
-from xlfollow.simulate import answer_round
-from xlfollow.summary import summarise
-from xlfollow.workbook import rows_for
-from xlfollow.workspace import Workspace, recipients
+from xlfollow.report.summary import summarise
+from xlfollow.workbooks.writer import rows_for
+from xlfollow.workspace.folder import Workspace, recipients
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSPECT = Path(__file__).parent / "libreoffice" / "inspect_workbook.py"

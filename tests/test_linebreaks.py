@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from xlfollow.linebreaks import hyphenated_words, join_lines
+from xlfollow.definition.linebreaks import hyphenated_words, join_lines
 
 # (line ending in a hyphen, next line, the text they make), as the report has them.
 BROKEN_WORDS = [

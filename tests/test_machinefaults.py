@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from kill_merge import XLFOLLOW, State, state
 
 import xlfollow.files
-from xlfollow.cli import cli
-from xlfollow.ledger import Ledger
-from xlfollow.simulate import answer_round
-from xlfollow.workspace import Workspace
+from xlfollow.cli.main import cli
+from xlfollow.demo.simulate import answer_round
+from xlfollow.ledger.store import Ledger
+from xlfollow.workspace.folder import Workspace
 
 UNEXPECTED = "failed unexpectedly"
 
@@ -97,7 +97,7 @@ def test_a_full_disk_while_writing_the_master_is_said_and_the_next_merge_writes_
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         written(path, content)
 
-    monkeypatch.setattr("xlfollow.issuing.write_atomically", full)
+    monkeypatch.setattr("xlfollow.workspace.issuing.write_atomically", full)
     status, output = merge(workspace)
     assert status == 1
     assert f"Error: {workspace.master_path} cannot be written (No space left on device). " in output

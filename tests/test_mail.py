@@ -14,12 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
-from xlfollow.cli import cli
-from xlfollow.demo import DemoResult, run_demo
+from xlfollow.cli.main import cli
+from xlfollow.demo.run import DemoResult, run_demo
 from xlfollow.errors import WorkspaceError
-from xlfollow.ledger import Ledger
+from xlfollow.ledger.store import Ledger
 from xlfollow.model import Security, Smtp
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -235,7 +235,7 @@ def test_a_workspace_mail_yaml_overrides_the_templates(demo: DemoResult) -> None
 
 
 def test_an_attachment_name_beyond_ascii_is_encoded_for_mail_programs(tmp_path: Path) -> None:
-    from xlfollow.mail import compose, mail_texts
+    from xlfollow.mail.letters import compose, mail_texts
     from xlfollow.model import Language
 
     workbook = tmp_path / "03-social-og-sundhed-ø.xlsx"

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlfollow.layout import Answer
-from xlfollow.ledger import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
-from xlfollow.merge import (
+from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
+from xlfollow.messages import Text
+from xlfollow.returns.merge import (
     IMPORTED,
     Current,
     Decided,
@@ -22,7 +22,7 @@ from xlfollow.merge import (
     SubmittedCell,
     merge_cells,
 )
-from xlfollow.messages import Text
+from xlfollow.workbooks.layout import Answer
 
 Key = tuple[str, str]
 

@@ -12,12 +12,12 @@ import pytest
 import yaml
 
 import xlfollow
-from xlfollow.ledger import ReceiptRecord
-from xlfollow.mastersheets import _reason
+from xlfollow.ledger.store import ReceiptRecord
 from xlfollow.messages import Text, translations
 from xlfollow.model import Language
 from xlfollow.texts import texts
-from xlfollow.workspace import Workspace
+from xlfollow.workbooks.mastersheets import _reason
+from xlfollow.workspace.folder import Workspace
 
 SOURCES = Path(xlfollow.__file__).parent
 

@@ -22,11 +22,11 @@ from conftest import copied, session_members
 from conftest import ledger_answers as answers
 from returns import ECONOMY, R1, SMILEY, STATUS, fill, without_milestone
 
-from xlfollow.cli import cli
+from xlfollow.cli.main import cli
 from xlfollow.errors import WorkspaceError
-from xlfollow.ledger import Ledger
-from xlfollow.resolving import field_named
-from xlfollow.workspace import Workspace
+from xlfollow.ledger.store import Ledger
+from xlfollow.returns.resolving import field_named
+from xlfollow.workspace.folder import Workspace
 
 R2 = "2. budgetopfølgning 2018"
 SMILEY_2 = f"Smiley {R2}"
@@ -180,13 +180,13 @@ def test_a_damaged_master_stops_the_command_and_is_left_as_it_is(ws: Workspace) 
 
 KILLED_IN_A_DECISION = """
 import os, sys
-import xlfollow.ledger as ledger
+import xlfollow.ledger.store as ledger
 
 def dying(*args, **kwargs):
     os._exit(9)  # killed as the master's first decision is recorded
 
 ledger._resolve = dying
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 Workspace(sys.argv[1]).merge()
 """
 

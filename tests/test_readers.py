@@ -16,10 +16,10 @@ from conftest import START_METHOD, copied, round_one_issued
 from processes import Process, descendants, processes, still_running
 from returns import SMILEY, fill
 
-import xlfollow.collect
-from xlfollow.collect import FileReport
+import xlfollow.returns.collect
 from xlfollow.errors import WorkspaceError
-from xlfollow.workspace import Workspace
+from xlfollow.returns.collect import FileReport
+from xlfollow.workspace.folder import Workspace
 
 SOS = "03-social-og-sundhed-runde-1.xlsx"
 START_METHODS = ["fork", "forkserver", "spawn"]
@@ -42,7 +42,7 @@ def returned(ws: Workspace, name: str = "sos.xlsx") -> Path:
 
 
 def readers_below(pid: int) -> list[Process]:
-    return [p for p in descendants(pid, processes()) if "xlfollow.readers" in p.command]
+    return [p for p in descendants(pid, processes()) if "xlfollow.returns.readers" in p.command]
 
 
 def test_a_merge_that_fails_half_way_leaves_no_reader(
@@ -54,7 +54,7 @@ def test_a_merge_that_fails_half_way_leaves_no_reader(
     def failing(*args: object) -> FileReport:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(xlfollow.collect, "receive_file", failing)
+    monkeypatch.setattr(xlfollow.returns.collect, "receive_file", failing)
     with pytest.raises(WorkspaceError, match="the disk is full"):
         ws.merge()
     # The error, kept with its traceback, still holds the merge's frames.
@@ -90,7 +90,7 @@ import sys
 from pathlib import Path
 
 from xlfollow.errors import WorkspaceError
-from xlfollow.workspace import Workspace
+from xlfollow.workspace.folder import Workspace
 
 multiprocessing.set_start_method(sys.argv[2])
 report = Workspace(Path(sys.argv[1])).merge()

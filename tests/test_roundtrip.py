@@ -8,10 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from xlfollow.agreement import load_agreement, read_agreement
-from xlfollow.agreementwriter import dump_agreement
+from xlfollow.definition.agreement import load_agreement, read_agreement
+from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.errors import Problems
-from xlfollow.layout import chapter_sheet_name
 from xlfollow.model import (
     DEFAULT_MILESTONE_SCALE,
     Agreement,
@@ -23,6 +22,7 @@ from xlfollow.model import (
     SmileyScale,
     StatusNotes,
 )
+from xlfollow.workbooks.layout import chapter_sheet_name
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"
 names = st.text(NAME_CHARS, min_size=1, max_size=40).map(lambda s: " ".join(s.split())).filter(bool)

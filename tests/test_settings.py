@@ -7,10 +7,10 @@ from pathlib import Path
 
 from conftest import SETTINGS, line_with, make_workspace, problems_of
 
-from xlfollow.agreementwriter import dump_agreement
+from xlfollow.definition.agreementwriter import dump_agreement
+from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import Problem
 from xlfollow.model import Centre, Language, Round
-from xlfollow.settingswriter import settings_template
 
 
 def only_problem(tmp_path: Path, settings: str) -> Problem:

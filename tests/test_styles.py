@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 from returns import STATUS, fill
 
-from xlfollow.styles import TextSafeBook
-from xlfollow.workspace import Workspace
+from xlfollow.workbooks.styles import TextSafeBook
+from xlfollow.workspace.folder import Workspace
 
 
 def test_a_text_that_begins_like_a_formula_is_written_with_the_quote_prefix() -> None:

@@ -2,7 +2,7 @@
 
 The Ballerup example is issued for two rounds; most centres answer both, in
 varied ways, one centre never answers. Every figure in the sheets is checked
-against a count made here, independently of xlfollow.summary, from the
+against a count made here, independently of xlfollow.report.summary, from the
 ledger's answers.
 """
 
@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from returns import R1, without_milestone
 from test_roundtrip import agreements
 
-from xlfollow.agreement import fingerprint, load_agreement
-from xlfollow.agreementwriter import write_agreement
-from xlfollow.cli import cli
-from xlfollow.layout import agreement_year
-from xlfollow.ledger import Ledger
+from xlfollow.cli.main import cli
+from xlfollow.cli.terminal import Terminal
+from xlfollow.definition.agreement import fingerprint, load_agreement
+from xlfollow.definition.agreementwriter import write_agreement
+from xlfollow.demo.simulate import answer_round
+from xlfollow.ledger.store import Ledger
 from xlfollow.model import (
     Agreement,
     Budget,
@@ -40,13 +41,12 @@ from xlfollow.model import (
     Language,
     Settings,
 )
-from xlfollow.reader import read_workbook
-from xlfollow.simulate import answer_round
-from xlfollow.summary import Summary, summarise
-from xlfollow.terminal import Terminal
+from xlfollow.report.summary import Summary, summarise
+from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
-from xlfollow.workbook import Recipient, WorkbookSpec, write_workbook
-from xlfollow.workspace import Workspace
+from xlfollow.workbooks.layout import agreement_year
+from xlfollow.workbooks.writer import Recipient, WorkbookSpec, write_workbook
+from xlfollow.workspace.folder import Workspace
 
 R2 = "2. budgetopfølgning 2018"
 SILENT = "By, Erhverv og Miljø"

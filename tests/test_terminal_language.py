@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from test_messages import templates
 
 import xlfollow
-from xlfollow.cli import cli
-from xlfollow.commandline import help_texts
+from xlfollow.cli.frame import help_texts
+from xlfollow.cli.main import cli
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.messages import Joined, Language, Text, terminal_language, translations
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from xlfollow.cli import cli
-from xlfollow.workspace import Workspace
+from xlfollow.cli.main import cli
+from xlfollow.workspace.folder import Workspace
 
 REPORT = Path(__file__).parent.parent / "examples" / "ballerup_2018" / "report.txt"
 

@@ -17,21 +17,21 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from returns import without_milestone
 
-from xlfollow.agreement import fingerprint
+from xlfollow.definition.agreement import fingerprint
 from xlfollow.errors import WorkspaceError
-from xlfollow.layout import FIRST_DATA_ROW, HEADER_ROW, Field, sheet_columns
-from xlfollow.ledger import Ledger
+from xlfollow.ledger.store import Ledger
 from xlfollow.model import Contributors, Definition
-from xlfollow.reader import read_workbook
+from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
-from xlfollow.workbook import (
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, Field, sheet_columns
+from xlfollow.workbooks.writer import (
     METADATA_SHEET,
     Recipient,
     WorkbookSpec,
     write_round,
     write_workbook,
 )
-from xlfollow.workspace import IssueResult, Workspace, recipients
+from xlfollow.workspace.folder import IssueResult, Workspace, recipients
 
 MILESTONE_LIST = '"😊 Opfyldt,😐 Delvist opfyldt,☹️ Ikke opfyldt"'
 ECONOMY_LIST = '"😊 Overholdt,☹️ Ikke overholdt"'

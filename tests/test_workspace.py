@@ -9,8 +9,8 @@ import pytest
 from conftest import make_workspace
 
 from xlfollow.errors import DefinitionError, WorkspaceError
-from xlfollow.ledger import SCHEMA_VERSION, Ledger, LedgerError, create_ledger
-from xlfollow.workspace import Workspace, example_names
+from xlfollow.ledger.store import SCHEMA_VERSION, Ledger, LedgerError, create_ledger
+from xlfollow.workspace.folder import Workspace, example_names
 
 R1 = "1. budgetopfølgning 2018"
 

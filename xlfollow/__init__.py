@@ -5,12 +5,12 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from xlfollow.agreement import load_agreement
-    from xlfollow.agreementwriter import dump_agreement, write_agreement
-    from xlfollow.collect import MergeReport
-    from xlfollow.demo import DemoResult, run_demo
+    from xlfollow.definition.agreement import load_agreement
+    from xlfollow.definition.agreementwriter import dump_agreement, write_agreement
+    from xlfollow.demo.run import DemoResult, run_demo
     from xlfollow.errors import DefinitionError, Problem, WorkspaceError, XlfollowError
-    from xlfollow.ledger import LedgerError
+    from xlfollow.ledger.status import RoundStatus
+    from xlfollow.ledger.store import LedgerError
     from xlfollow.model import (
         Agreement,
         Centre,
@@ -24,12 +24,12 @@ if TYPE_CHECKING:
         SmileyScale,
         SmileyStep,
     )
-    from xlfollow.status import RoundStatus
-    from xlfollow.summary import Summary
-    from xlfollow.workspace import IssueResult, Overview, Workspace
+    from xlfollow.report.summary import Summary
+    from xlfollow.returns.collect import MergeReport
+    from xlfollow.workspace.folder import IssueResult, Overview, Workspace
 
 # Each public name is imported from its module when first asked for, not with the
-# package: a reader process (xlfollow.readers) then imports what reading needs and
+# package: a reader process (xlfollow.returns.readers) then imports what reading needs and
 # not the whole program, and starts in about half the time.
 _HOMES = {
     "Agreement": "xlfollow.model",
@@ -37,28 +37,28 @@ _HOMES = {
     "Chapter": "xlfollow.model",
     "Definition": "xlfollow.model",
     "DefinitionError": "xlfollow.errors",
-    "DemoResult": "xlfollow.demo",
-    "IssueResult": "xlfollow.workspace",
+    "DemoResult": "xlfollow.demo.run",
+    "IssueResult": "xlfollow.workspace.folder",
     "Item": "xlfollow.model",
     "Kind": "xlfollow.model",
     "Language": "xlfollow.model",
-    "LedgerError": "xlfollow.ledger",
-    "MergeReport": "xlfollow.collect",
-    "Overview": "xlfollow.workspace",
+    "LedgerError": "xlfollow.ledger.store",
+    "MergeReport": "xlfollow.returns.collect",
+    "Overview": "xlfollow.workspace.folder",
     "Problem": "xlfollow.errors",
     "Round": "xlfollow.model",
-    "RoundStatus": "xlfollow.status",
+    "RoundStatus": "xlfollow.ledger.status",
     "Settings": "xlfollow.model",
     "SmileyScale": "xlfollow.model",
     "SmileyStep": "xlfollow.model",
-    "Summary": "xlfollow.summary",
-    "Workspace": "xlfollow.workspace",
+    "Summary": "xlfollow.report.summary",
+    "Workspace": "xlfollow.workspace.folder",
     "WorkspaceError": "xlfollow.errors",
     "XlfollowError": "xlfollow.errors",
-    "dump_agreement": "xlfollow.agreementwriter",
-    "load_agreement": "xlfollow.agreement",
-    "run_demo": "xlfollow.demo",
-    "write_agreement": "xlfollow.agreementwriter",
+    "dump_agreement": "xlfollow.definition.agreementwriter",
+    "load_agreement": "xlfollow.definition.agreement",
+    "run_demo": "xlfollow.demo.run",
+    "write_agreement": "xlfollow.definition.agreementwriter",
 }
 
 

@@ -1,0 +1,535 @@
+"""The ledger: the workspace's SQLite record of everything issued, received and decided.
+
+Every change is one transaction. The schema carries its version in
+`PRAGMA user_version`; an older ledger is brought up to date when opened.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from xlfollow.ledger.records import (
+    AnswerKey,
+    ConflictRecord,
+    ConflictStatus,
+    IssuedSets,
+    IssueRecord,
+    MessageRecord,
+    ReceiptRecord,
+    Resolution,
+    conflict_from_row,
+    packed,
+    same_answer,
+    unpacked,
+)
+from xlfollow.ledger.schema import (
+    SCHEMA_VERSION,
+    LedgerError,
+    create_ledger,
+    ledger_version,
+    migrate,
+)
+from xlfollow.machinefaults import is_ledger_fault, ledger_fault
+from xlfollow.returns.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
+from xlfollow.workbooks.layout import Answer
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AnswerKey",
+    "ConflictRecord",
+    "ConflictStatus",
+    "IssueRecord",
+    "IssuedSets",
+    "Ledger",
+    "LedgerError",
+    "MessageRecord",
+    "ReceiptRecord",
+    "Resolution",
+    "create_ledger",
+    "ledger_version",
+]
+
+
+class Ledger:
+    """An open ledger. Use it in a `with` block; each write is one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        version = ledger_version(path)
+        self.path = path
+        self.db = sqlite3.connect(path)
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            # Write-ahead logging with a full sync at every commit: a commit is one
+            # fsync of the log, and a committed file survives a crash or power loss.
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            if version < SCHEMA_VERSION:
+                migrate(self.db, version)
+        except sqlite3.Error as exc:
+            self.db.close()
+            if not is_ledger_fault(exc):
+                raise
+            raise ledger_fault(path, exc) from exc
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+        if isinstance(error, sqlite3.Error) and is_ledger_fault(error):
+            # SQLite's own errors inside the block: a full disk, a read-only ledger,
+            # a damaged page, said as what they are.
+            raise ledger_fault(self.path, error) from error
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction: everything in it is recorded, or nothing is."""
+        with self.db:
+            yield self.db
+
+    def record_issue(
+        self,
+        issue: IssueRecord,
+        cells: Iterable[tuple[str, str, str]],
+        shown: Iterable[tuple[str, str, str]] = (),
+        earlier: Iterable[tuple[str, str, str, str]] = (),
+    ) -> None:
+        """Record an issued workbook, the value of every editable cell it carried, of the
+        answer cells it showed locked, and of the earlier rounds' answers it showed."""
+        with self.transaction() as db:
+            self._insert_issue(db, issue, cells, shown, earlier)
+
+    @staticmethod
+    def _insert_issue(
+        db: sqlite3.Connection,
+        issue: IssueRecord,
+        cells: Iterable[tuple[str, str, str]],
+        shown: Iterable[tuple[str, str, str]],
+        earlier: Iterable[tuple[str, str, str, str]] = (),
+    ) -> None:
+        db.execute(
+            "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                issue.issue_id,
+                issue.round,
+                issue.recipient,
+                issue.file,
+                issue.sha256,
+                issue.issued_at,
+                issue.fingerprint,
+                issue.layout_version,
+            ),
+        )
+        packed = json.dumps(
+            {"editable": list(cells), "shown": list(shown), "earlier": list(earlier)},
+            ensure_ascii=False,
+        )
+        db.execute(
+            "INSERT INTO issued_sets (issue_id, cells) VALUES (?, ?)",
+            (issue.issue_id, zlib.compress(packed.encode("utf-8"), 1)),
+        )
+
+    def record_issues(
+        self,
+        issues: Iterable[
+            tuple[
+                IssueRecord,
+                Iterable[tuple[str, str, str]],
+                Iterable[tuple[str, str, str]],
+                Iterable[tuple[str, str, str, str]],
+            ]
+        ],
+    ) -> None:
+        """Record several issued workbooks in one transaction (a whole round)."""
+        with self.transaction() as db:
+            for issue, cells, shown, earlier in issues:
+                self._insert_issue(db, issue, cells, shown, earlier)
+
+    def forget_issue(self, issue_id: str) -> None:
+        """Remove an issue whose workbook could not be written after all (nothing can
+        have been received against it)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM issued_sets WHERE issue_id = ?", (issue_id,))
+            db.execute("DELETE FROM issues WHERE issue_id = ?", (issue_id,))
+
+    def known_file(self, sha256: str) -> bool:
+        """True if a file with these bytes was issued, or received and merged."""
+        row = self.db.execute(
+            "SELECT 1 FROM issues WHERE sha256 = ? UNION ALL SELECT 1 FROM receipts "
+            "WHERE sha256 = ? AND verdict IN ('accepted', 'duplicate') LIMIT 1",
+            (sha256, sha256),
+        ).fetchone()
+        return row is not None
+
+    def issues(self, round_name: str | None = None) -> list[IssueRecord]:
+        """The workbooks issued, oldest first; those of one round if it is given."""
+        query = "SELECT * FROM issues"
+        args: tuple[str, ...] = ()
+        if round_name is not None:
+            query += " WHERE round = ?"
+            args = (round_name,)
+        rows = self.db.execute(query + " ORDER BY issued_at, rowid", args).fetchall()
+        return [IssueRecord(*row) for row in rows]
+
+    def issue(self, issue_id: str) -> IssueRecord | None:
+        """The issue with this id, if there is one."""
+        row = self.db.execute("SELECT * FROM issues WHERE issue_id = ?", (issue_id,)).fetchone()
+        return IssueRecord(*row) if row else None
+
+    def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, str], str]:
+        """The value of each editable cell as issued (or, with editable=False, of each
+        answer cell shown locked), by (item, field)."""
+        issued = self.issued_sets(issue_id)
+        return issued.editable if editable else issued.shown
+
+    def issued_sets(self, issue_id: str) -> IssuedSets:
+        """An issue's answer cells as issued."""
+        row = self.db.execute(
+            "SELECT cells FROM issued_sets WHERE issue_id = ?", (issue_id,)
+        ).fetchone()
+        if row is not None:
+            packed = json.loads(zlib.decompress(row[0]).decode("utf-8"))
+            return IssuedSets(
+                {(item, field): value for item, field, value in packed["editable"]},
+                {(item, field): value for item, field, value in packed["shown"]},
+                {
+                    (round_name, item, field): value
+                    for round_name, item, field, value in packed.get("earlier", [])
+                },
+            )
+        found = IssuedSets({}, {}, {})
+        rows = self.db.execute(  # an issue recorded before schema 4
+            "SELECT item, field, value, editable FROM issued_cells WHERE issue_id = ?",
+            (issue_id,),
+        )
+        for item, field, value, editable in rows:
+            (found.editable if editable else found.shown)[(item, field)] = value
+        return found
+
+    def master_due(self) -> bool:
+        """True if something master.xlsx shows has changed since it was last written."""
+        found = self.db.execute("SELECT 1 FROM meta WHERE key = 'master_due'").fetchone()
+        return found is not None
+
+    def latest_master(self, file: str) -> IssueRecord | None:
+        """The master last recorded as written to `file` (a name in the workspace)."""
+        row = self.db.execute(
+            "SELECT * FROM issues WHERE recipient = '' AND file = ? "
+            "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+            (file,),
+        ).fetchone()
+        return IssueRecord(*row) if row else None
+
+    def master_written(self) -> None:
+        """Record that master.xlsx, just written, shows the ledger as it is."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key = 'master_due'")
+
+    def record_message(self, message: MessageRecord) -> None:
+        """Record a message a mail server has taken."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message.message_id,
+                    message.kind,
+                    message.round,
+                    message.centre,
+                    message.address,
+                    message.issue_id,
+                    message.sent_at,
+                ),
+            )
+
+    def messages(self, round_name: str | None = None) -> list[MessageRecord]:
+        """The messages sent, oldest first; those of one round if it is given."""
+        query = "SELECT * FROM messages"
+        args: tuple[str, ...] = ()
+        if round_name is not None:
+            query, args = query + " WHERE round = ?", (round_name,)
+        rows = self.db.execute(query + " ORDER BY sent_at, rowid", args).fetchall()
+        return [MessageRecord(*row) for row in rows]
+
+    def answers(self) -> dict[AnswerKey, str]:
+        """The current accepted answers, by (round, item, field)."""
+        rows = self.db.execute("SELECT round, item, field, value FROM answers")
+        return {(r, item, field): value for r, item, field, value in rows}
+
+    def current(self, round_name: str) -> dict[tuple[str, str], Current]:
+        """A round's current answers with their sources, by (item, field)."""
+        rows = self.db.execute(
+            "SELECT item, field, value, source, receipt_id, recorded_at FROM answers "
+            "WHERE round = ?",
+            (round_name,),
+        )
+        return {
+            (item, field): Current(value, source, receipt, recorded_at)
+            for item, field, value, source, receipt, recorded_at in rows
+        }
+
+    def set_answers(self, answers: Iterable[tuple[AnswerKey, str]], source: str) -> None:
+        """Record accepted answers, each with where it came from, in one transaction."""
+        with self.transaction() as db:
+            _set_answers(
+                db, ((r, item, field, value) for (r, item, field), value in answers), source, None
+            )
+
+    # Receiving files
+
+    def accepted_receipt(self, sha256: str) -> ReceiptRecord | None:
+        """The earlier accepted file with these exact bytes, if there is one."""
+        row = self.db.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE sha256 = ? AND verdict = 'accepted' "
+            "ORDER BY receipt_id LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return ReceiptRecord(*row) if row else None
+
+    def rejected_receipt(self, sha256: str) -> ReceiptRecord | None:
+        """The latest rejected file with these exact bytes, if there is one."""
+        row = self.db.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE sha256 = ? AND verdict = 'rejected' "
+            "ORDER BY receipt_id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return ReceiptRecord(*row) if row else None
+
+    def receipts(self) -> list[ReceiptRecord]:
+        """Every file received, oldest first."""
+        rows = self.db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts ORDER BY receipt_id")
+        return [ReceiptRecord(*row) for row in rows]
+
+    def files_from(self, centre: str, round_name: str) -> list[tuple[int, str]]:
+        """The files merged from a centre ('' for the master) for a round, whatever
+        workbook of the round they came in: (receipt id, when received), oldest first."""
+        rows = self.db.execute(
+            "SELECT receipt_id, received_at FROM receipts WHERE centre = ? AND round = ? "
+            "AND verdict = 'accepted' ORDER BY receipt_id",
+            (centre, round_name),
+        )
+        return [(receipt, received_at) for receipt, received_at in rows]
+
+    def record_receipt(self, receipt: ReceiptRecord) -> int:
+        """Record a file that was not merged (rejected, or a duplicate); its id."""
+        with self.transaction() as db:
+            return _insert_receipt(db, receipt)
+
+    def record_merge(
+        self,
+        receipt: ReceiptRecord,
+        round_name: str,
+        source: str,
+        plan: MergePlan,
+        resolutions: Iterable[Resolution] = (),
+    ) -> int:
+        """Record a merged file and everything it changes, all or nothing; its id. The
+        `resolutions` (decisions chosen on a master's Konflikter sheet) come first:
+        the file's answers were merged against what they decided."""
+        with self.transaction() as db:
+            receipt_id = _insert_receipt(db, receipt)
+            for resolution in resolutions:
+                _resolve(db, resolution)
+            _set_answers(
+                db,
+                ((round_name, item, field, value) for (item, field), value in plan.updates.items()),
+                source,
+                receipt_id,
+            )
+            now = _now()
+            db.executemany(
+                "UPDATE conflicts SET status = 'superseded', resolution = ?, resolved_at = ? "
+                "WHERE conflict_id = ? AND status = 'open'",
+                ((f"superseded by {receipt.file}", now, cid) for cid in plan.superseded),
+            )
+            db.executemany(
+                "DELETE FROM concurrences WHERE round = ? AND item = ? AND answer = ? "
+                "AND source = ?",
+                ((round_name, item, answer.value, source) for item, answer in plan.concurring),
+            )
+            db.executemany(
+                "INSERT INTO concurrences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (round_name, item, answer.value, source, packed(values), receipt_id, now)
+                    for (item, answer), values in plan.concurring.items()
+                    if values is not None
+                ),
+            )
+            db.executemany(
+                "INSERT INTO conflicts (round, item, answer, base, current, current_source, "
+                "incoming, incoming_source, receipt_id, status, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                (
+                    (
+                        round_name,
+                        conflict.item,
+                        conflict.answer.value,
+                        packed(conflict.base),
+                        packed(conflict.current),
+                        conflict.current_source,
+                        packed(conflict.incoming),
+                        source,
+                        receipt_id,
+                        json.dumps(conflict.reason.to_json(), ensure_ascii=False),
+                    )
+                    for conflict in plan.conflicts
+                ),
+            )
+            return receipt_id
+
+    # Conflicts
+
+    def conflicts(
+        self, round_name: str | None = None, status: ConflictStatus = ConflictStatus.OPEN
+    ) -> list[ConflictRecord]:
+        """The conflicts with a status (open by default), of one round or all."""
+        query = f"SELECT {_CONFLICT_COLUMNS} FROM conflicts WHERE status = ?"
+        args: tuple[str, ...] = (status,)
+        if round_name is not None:
+            query += " AND round = ?"
+            args += (round_name,)
+        rows = self.db.execute(query + " ORDER BY conflict_id", args).fetchall()
+        found = [conflict_from_row(row) for row in rows]
+        if not found:
+            return found
+        concurring: dict[tuple[str, str, str], list[tuple[str, dict[str, str]]]] = {}
+        for round_of, item, answer, source, values in self.db.execute(
+            "SELECT round, item, answer, source, answer_values FROM concurrences "
+            "ORDER BY recorded_at, rowid"
+        ):
+            concurring.setdefault((round_of, item, answer), []).append((source, unpacked(values)))
+        return [
+            dataclasses.replace(
+                conflict,
+                concurring=tuple(
+                    source
+                    for source, values in concurring.get(
+                        (conflict.round, conflict.item, conflict.answer.value), []
+                    )
+                    if source != conflict.current_source and same_answer(values, conflict.current)
+                ),
+            )
+            for conflict in found
+        ]
+
+    def open_conflicts(self, round_name: str) -> list[OpenConflict]:
+        """A round's open conflicts, as the merge needs to know them."""
+        rows = self.db.execute(
+            "SELECT conflict_id, item, answer, receipt_id FROM conflicts "
+            "WHERE status = 'open' AND round = ? ORDER BY conflict_id",
+            (round_name,),
+        )
+        return [
+            OpenConflict(cid, item, Answer(answer), receipt) for cid, item, answer, receipt in rows
+        ]
+
+    def decided(self, round_name: str) -> dict[ItemAnswer, list[Decided]]:
+        """A round's answers a person has decided on, for or against, by item and answer:
+        both sides of every conflict resolved."""
+        found: dict[ItemAnswer, list[Decided]] = {}
+        for conflict in self.conflicts(round_name, ConflictStatus.RESOLVED):
+            found.setdefault((conflict.item, conflict.answer), []).extend(
+                (
+                    *(Decided(source, conflict.current) for source in conflict.current_sources),
+                    Decided(conflict.incoming_source, conflict.incoming),
+                )
+            )
+        return found
+
+    def resolve(self, resolution: Resolution) -> None:
+        """Record a person's decision on open conflicts of one answer."""
+        with self.transaction() as db:
+            _resolve(db, resolution)
+
+
+def _resolve(db: sqlite3.Connection, resolution: Resolution) -> None:
+    if resolution.values is not None:
+        round_name, item = db.execute(
+            "SELECT round, item FROM conflicts WHERE conflict_id = ?",
+            (resolution.conflict_ids[0],),
+        ).fetchone()
+        _set_answers(
+            db,
+            [(round_name, item, f, value) for f, value in resolution.values.items()],
+            resolution.source,
+            resolution.receipt,
+        )
+    _close(db, resolution.conflict_ids, resolution.how)
+
+
+def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str) -> None:
+    db.executemany(
+        "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
+        "WHERE conflict_id = ? AND status = 'open'",
+        ((how, _now(), cid) for cid in conflict_ids),
+    )
+
+
+_RECEIPT_COLUMNS = (
+    "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report"
+)
+_CONFLICT_COLUMNS = (
+    "conflict_id, round, item, answer, base, current, current_source, incoming, "
+    "incoming_source, receipt_id, status, resolution, reason"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
+    cursor = db.execute(
+        "INSERT INTO receipts (file, sha256, received_at, issue_id, centre, round, verdict, "
+        "reason, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            receipt.file,
+            receipt.sha256,
+            receipt.received_at,
+            receipt.issue_id,
+            receipt.centre,
+            receipt.round,
+            receipt.verdict,
+            receipt.reason,
+            receipt.report,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _set_answers(
+    db: sqlite3.Connection,
+    answers: Iterable[tuple[str, str, str, str]],
+    source: str,
+    receipt_id: int | None,
+) -> None:
+    """Set (round, item, field, value) answers as current, and keep them in the history."""
+    now = _now()
+    rows = [(r, item, field, value, source, now, receipt_id) for r, item, field, value in answers]
+    db.executemany(
+        "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at, "
+        "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.executemany(
+        "INSERT INTO answer_history (round, item, field, value, source, recorded_at, "
+        "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )

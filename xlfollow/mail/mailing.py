@@ -1,0 +1,273 @@
+"""Who gets which message in a round: the workbooks going out, and the reminders.
+
+`send_round` gives each centre its workbook of a round; `remind_round` writes to
+each centre that still has unanswered items or open conflicts, listing them,
+the workbook attached again. Either saves .eml drafts in outbox/round-N/mail/
+or sends through the mail server of the settings, recording in the ledger
+every message the server took.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import formataddr, parseaddr
+from pathlib import Path
+from typing import TypedDict, Unpack
+
+from xlfollow.errors import WorkspaceError
+from xlfollow.ledger.status import RoundStatus
+from xlfollow.ledger.store import IssueRecord, Ledger, MessageRecord
+from xlfollow.mail.letters import Letter, compose, mail_texts, send_letters, write_draft
+from xlfollow.messages import Text
+from xlfollow.model import Definition, Progress, Security, Smtp
+from xlfollow.texts import texts
+
+__all__ = ["MailReport", "ServerOptions", "remind_round", "send_round", "with_smtp"]
+
+
+@dataclass
+class MailReport:
+    """What a send or a reminder did, per centre."""
+
+    round: str
+    how: str
+    """'eml' (drafts written), 'smtp' (sent) or 'dry-run' (nothing done)."""
+    done: list[tuple[str, str, str]] = field(default_factory=list)
+    """(centre, address, the draft's path or the message id)."""
+    failed: list[tuple[str, str, Text]] = field(default_factory=list)
+    """(centre, address, why)."""
+    skipped: list[tuple[str, Text]] = field(default_factory=list)
+    """(centre, why)."""
+
+    @property
+    def needs_a_person(self) -> bool:
+        """A message failed, or a centre got none for want of an address."""
+        return bool(self.failed or self.skipped)
+
+
+def send_round(
+    path: Path,
+    ledger_path: Path,
+    definition: Definition,
+    round_index: int,
+    how: str,
+    smtp: Smtp,
+    again: bool = False,
+    progress: Progress | None = None,
+) -> MailReport:
+    """Each centre's workbook of a round to the centre's address."""
+    round_name = definition.agreement.rounds[round_index]
+    report = MailReport(round_name, how)
+    with Ledger(ledger_path) as ledger:
+        issues = _latest_issues(ledger.issues(round_name))
+        sent_before = {m.centre: m for m in ledger.messages(round_name) if m.kind == "send"}
+    if not issues:
+        raise WorkspaceError(
+            Text('round "{name}" has not been issued; run xlfollow issue first', name=round_name)
+        )
+    if how == "smtp" and not again:
+        already = [f"{c} ({sent_before[c].sent_at[:16]})" for c in issues if c in sent_before]
+        if already:
+            raise WorkspaceError(
+                Text(
+                    "the workbooks of {round} were sent already to {centres}; "
+                    "give --again to send them again",
+                    round=round_name,
+                    centres=", ".join(already),
+                )
+            )
+    letters = []
+    for centre, issue in issues.items():
+        letter = _letter("send", path, definition, round_index, smtp, centre, issue, {}, report)
+        if letter is not None:
+            letters.append(letter)
+    drafts = _drafts(path, round_index)
+    return _deliver(path, ledger_path, letters, how, smtp, report, drafts, progress)
+
+
+def remind_round(
+    path: Path,
+    ledger_path: Path,
+    definition: Definition,
+    round_index: int,
+    how: str,
+    smtp: Smtp,
+    status: RoundStatus,
+    conflicts: dict[str, list[tuple[str, str]]],
+    progress: Progress | None = None,
+) -> MailReport:
+    """A reminder to each centre with unanswered items or open conflicts in a round.
+
+    `conflicts` are per centre the (item, answer as the sheets name it) of its open
+    conflicts."""
+    round_name = definition.agreement.rounds[round_index]
+    report = MailReport(round_name, how)
+    words = mail_texts(definition.settings.language, path)
+    titles = {item.number: item.title for item in definition.agreement.items}
+    with Ledger(ledger_path) as ledger:
+        issues = _latest_issues(ledger.issues(round_name))
+    letters = []
+    for centre in status.centres:
+        lines: dict[str, list[str]] = {}
+        for entry in centre.missing:
+            number, what = entry.rsplit(" ", 1)
+            lines.setdefault(number, []).append(words[f"missing_{what}"])
+        for number, field_name in conflicts.get(centre.centre, []):
+            lines.setdefault(number, []).append(words["missing_conflict"].format(field=field_name))
+        if not lines or centre.centre not in issues:
+            continue
+        items = "\n".join(
+            f"- {number} {titles.get(number, '')}: {', '.join(what)}"
+            for number, what in lines.items()
+        )
+        letter = _letter(
+            "remind",
+            path,
+            definition,
+            round_index,
+            smtp,
+            centre.centre,
+            issues[centre.centre],
+            {"items": items},
+            report,
+        )
+        if letter is not None:
+            letters.append(letter)
+    drafts = _drafts(path, round_index)
+    return _deliver(path, ledger_path, letters, how, smtp, report, drafts, progress)
+
+
+def _drafts(path: Path, round_index: int) -> Path:
+    """Where a round's .eml drafts go: outbox/round-N/mail/."""
+    return path / "outbox" / f"round-{round_index + 1}" / "mail"
+
+
+def _latest_issues(issues: list[IssueRecord]) -> dict[str, IssueRecord]:
+    """Per centre its latest workbook of the round (issues come oldest first)."""
+    return {issue.recipient: issue for issue in issues if issue.recipient}
+
+
+def _letter(
+    kind: str,
+    path: Path,
+    definition: Definition,
+    round_index: int,
+    smtp: Smtp,
+    centre: str,
+    issue: IssueRecord,
+    extra: dict[str, str],
+    report: MailReport,
+) -> Letter | None:
+    settings = definition.settings
+    address = settings.centres[centre].email if centre in settings.centres else ""
+    if not address:
+        report.skipped.append(
+            (
+                centre,
+                Text(
+                    'no email address: give email under [centres."{centre}"] in xlfollow.toml',
+                    centre=centre,
+                ),
+            )
+        )
+        return None
+    attachment = path / issue.file
+    if not attachment.is_file():
+        report.skipped.append(
+            (centre, Text("its workbook {file} is gone; issue the round again", file=issue.file))
+        )
+        return None
+    words = mail_texts(settings.language, path)
+    round_ = definition.rounds[round_index]
+    deadline = texts(settings.language).date(round_.deadline) if round_.deadline else ""
+    # reply_to may be an address or words ("økonomiafdelingen"); only an address sends.
+    name, address_of_reply = parseaddr(settings.reply_to)
+    sender = smtp.sender or (
+        formataddr((name, address_of_reply)) if "@" in address_of_reply else ""
+    )
+    values = {
+        "agreement": definition.agreement.title,
+        "round": round_.name,
+        "centre": centre,
+        "deadline": deadline or words["no_deadline"],
+        "reply_to": settings.reply_to or sender or words["default_sender"],
+        "sender": smtp.sender or settings.reply_to or words["default_sender"],
+    }
+    message = compose(kind, words, values, sender, settings.reply_to, address, attachment, extra)
+    return Letter(kind, centre, address, issue.issue_id, message)
+
+
+def _deliver(
+    path: Path,
+    ledger_path: Path,
+    letters: list[Letter],
+    how: str,
+    smtp: Smtp,
+    report: MailReport,
+    drafts: Path,
+    progress: Progress | None,
+) -> MailReport:
+    """Write, send or only list the letters; each message the server takes is in the
+    ledger as soon as it has taken it, so that a run cut short knows what went."""
+    if how == "dry-run":
+        for letter in letters:
+            report.done.append((letter.centre, letter.address, str(letter.message["Subject"])))
+        return report
+    if how == "eml":
+        drafts.mkdir(parents=True, exist_ok=True)
+        for done, letter in enumerate(letters, 1):
+            draft = write_draft(letter, drafts)
+            report.done.append((letter.centre, letter.address, str(draft.relative_to(path))))
+            if progress is not None:
+                progress(done, len(letters))
+        return report
+    with Ledger(ledger_path) as ledger:
+        for done, sent in enumerate(send_letters(smtp, letters), 1):
+            letter = sent.letter
+            if sent.error is None:
+                _record(ledger, letter, report)
+            else:
+                report.failed.append((letter.centre, letter.address, sent.error))
+            if progress is not None:
+                progress(done, len(letters))
+    return report
+
+
+def _record(ledger: Ledger, letter: Letter, report: MailReport) -> None:
+    """A message the server has taken, in the ledger and the report."""
+    message_id = str(letter.message["Message-ID"])
+    ledger.record_message(
+        MessageRecord(
+            message_id,
+            letter.kind,
+            report.round,
+            letter.centre,
+            letter.address,
+            letter.issue_id,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+    )
+    report.done.append((letter.centre, letter.address, message_id))
+
+
+class ServerOptions(TypedDict, total=False):
+    """The mail server as the command line gives it, instead of the settings' [smtp]."""
+
+    host: str | None
+    port: int | None
+    security: str | None
+    user: str | None
+    sender: str | None
+
+
+def with_smtp(smtp: Smtp, **given: Unpack[ServerOptions]) -> Smtp:
+    """The settings' mail server, with what the command line gives instead."""
+    port, user, security = given.get("port"), given.get("user"), given.get("security")
+    return Smtp(
+        given.get("host") or smtp.host,
+        port if port is not None else smtp.port,
+        Security(security) if security else smtp.security,
+        user if user is not None else smtp.user,
+        given.get("sender") or smtp.sender,
+    )

@@ -1,0 +1,125 @@
+"""The master's own sheets: open conflicts with a decision drop-down, and files received."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
+from xlfollow.messages import Text
+from xlfollow.model import Agreement, Language
+from xlfollow.texts import Texts
+from xlfollow.workbooks.layout import answer_text
+from xlfollow.workbooks.styles import row_height
+
+__all__ = ["write_conflict_sheet", "write_received_sheet"]
+
+_WIDTHS = (8, 20, 10, 16, 30, 30, 20, 30, 20, 40, 20)
+
+
+def write_conflict_sheet(
+    book: Any,
+    formats: Any,
+    texts: Texts,
+    agreement: Agreement,
+    language: Language,
+    conflicts: tuple[ConflictRecord, ...],
+    password: str,
+) -> None:
+    """One row per open conflict; the decision column is the only one to fill in."""
+    sheet = book.add_worksheet(texts["conflicts_sheet"])
+    headers = texts.list("conflict_headers")
+    for col, (header, width) in enumerate(zip(headers, _WIDTHS, strict=True)):
+        sheet.write_string(1, col, header, formats.header)
+        sheet.set_column(col, col, width, formats.locked_text)
+    for offset, conflict in enumerate(conflicts):
+        row = 2 + offset
+        values = [
+            conflict.round,
+            conflict.item,
+            texts[f"field_{conflict.answer.value}"],
+            answer_text(agreement, conflict.base, language),
+            answer_text(agreement, conflict.current, language),
+            "\n".join(conflict.current_sources),
+            answer_text(agreement, conflict.incoming, language),
+            conflict.incoming_source,
+            conflict.reason.say(language) if conflict.reason is not None else "",
+        ]
+        sheet.write_number(row, 0, conflict.conflict_id, formats.locked_text)
+        for col, value in enumerate(values, 1):
+            if value:
+                sheet.write_string(row, col, value, formats.locked_text)
+        sheet.set_row(row, row_height(list(zip(values, _WIDTHS[1:], strict=False))))
+        sheet.write_blank(row, len(headers) - 1, None, formats.open_text)
+    if conflicts:
+        last = 1 + len(conflicts)
+        sheet.data_validation(
+            2,
+            len(headers) - 1,
+            last,
+            len(headers) - 1,
+            {
+                "validate": "list",
+                "source": [texts["decision_keep"], texts["decision_take"]],
+                "input_title": texts["decision_title"],
+                "input_message": texts["decision_message"],
+            },
+        )
+        sheet.autofilter(1, 0, last, len(headers) - 1)
+    sheet.freeze_panes(2, 0)
+    sheet.protect(password, {"autofilter": True, "format_columns": True})
+
+
+_DETAILS = 20
+"""The most refused cells and notes a file's row on the Modtaget sheet lists."""
+
+
+def _reason(receipt: ReceiptRecord, report: dict[str, Any], texts: Texts) -> str:
+    """Why a file was rejected; for a file taken, its refused cells and notes, one a
+    line. Said in the workbook's language; receipts from before keep their English."""
+    if isinstance(report.get("reason_text"), dict):
+        return Text.from_json(report["reason_text"]).say(texts.language)
+    if receipt.reason:
+        return receipt.reason
+    if isinstance(report.get("details_text"), list):
+        details = [Text.from_json(d).say(texts.language) for d in report["details_text"]]
+    else:
+        details = [str(p.get("reason", "")) for p in report.get("problems", [])]
+        details += [str(note) for note in report.get("notes", [])]
+    shown = details[:_DETAILS]
+    if len(details) > _DETAILS:
+        shown.append(texts["more_details"].format(count=len(details) - _DETAILS))
+    return "\n".join(shown)
+
+
+def write_received_sheet(
+    book: Any, formats: Any, texts: Texts, receipts: tuple[ReceiptRecord, ...], password: str
+) -> None:
+    """Every file received, newest first, with its verdict and cell counts."""
+    sheet = book.add_worksheet(texts["received_sheet"])
+    headers = texts.list("received_headers")
+    widths = (34, 18, 24, 22, 10, 60, 8, 8, 8, 8)
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        sheet.write_string(1, col, header, formats.header)
+        sheet.set_column(col, col, width, formats.locked_text)
+    for offset, receipt in enumerate(reversed(receipts)):
+        row = 2 + offset
+        report = json.loads(receipt.report)
+        cells = report.get("cells", {})
+        reason = _reason(receipt, report, texts)
+        texts_row = [
+            receipt.file,
+            receipt.received_at[:16].replace("T", " "),
+            receipt.centre or (texts["master_source"] if receipt.issue_id else ""),
+            receipt.round or "",
+            texts.data.get(f"verdict_{receipt.verdict}", receipt.verdict),
+            reason,
+        ]
+        for col, value in enumerate(texts_row):
+            sheet.write_string(row, col, value, formats.locked_text)
+        if reason:
+            sheet.set_row(row, row_height([(reason, widths[5]), (receipt.file, widths[0])]))
+        for col, outcome in enumerate(("accepted", "unchanged", "conflict", "refused"), 6):
+            sheet.write_number(row, col, int(cells.get(outcome, 0)), formats.locked_text)
+    sheet.freeze_panes(2, 0)
+    sheet.protect(password, {"autofilter": True, "format_columns": True})

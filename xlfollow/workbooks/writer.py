@@ -1,0 +1,690 @@
+"""Write the master and the centre workbooks of a round (xlsxwriter).
+
+Every value goes in with write_string or write_number, never write(), so no
+text becomes a formula or a link. The layout comes from `layout.sheet_columns`,
+the same declaration the reader uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
+from xlfollow.messages import Language
+from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
+from xlfollow.report.summary import Summary
+from xlfollow.texts import Texts, texts
+from xlfollow.workbooks.frontsheet import FrontSheet, write_front_sheet
+from xlfollow.workbooks.layout import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    LAYOUT_VERSION,
+    Column,
+    ColumnKind,
+    cell_value,
+    chapter_sheet_name,
+    no_milestone_label,
+    scale_of,
+    sheet_columns,
+    smiley_choice,
+)
+from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
+from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
+from xlfollow.workbooks.summarysheets import (
+    SUMMARY_SHEETS,
+    ChapterRows,
+    SummaryContext,
+    write_summary_sheets,
+)
+
+__all__ = [
+    "METADATA_SHEET",
+    "IssuedWorkbook",
+    "Recipient",
+    "WorkbookSpec",
+    "rows_for",
+    "write_round",
+    "write_workbook",
+]
+
+METADATA_SHEET = "_xlfollow"
+"""The very hidden sheet that identifies an issued workbook."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a workbook is for: a centre, or the finance department (the master)."""
+
+    name: str
+    """The centre's name; '' for the master."""
+    code: str
+    file_name: str
+
+    @property
+    def is_master(self) -> bool:
+        """True for the master workbook."""
+        return not self.name
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    """Everything one workbook is made from; the same spec gives the same bytes."""
+
+    definition: Definition
+    round_index: int
+    recipient: Recipient
+    issue_id: str
+    issued_at: datetime
+    answers: Mapping[tuple[str, str, str], str]
+    """Current answers by (round name, item number, field)."""
+    contributors: Contributors = Contributors.READ
+    password: str = ""
+    reply_to: str = ""
+    fingerprint: str = ""
+    tool_version: str = ""
+    conflicts: tuple[ConflictRecord, ...] = ()
+    """Open conflicts: coloured in the chapter sheets, listed on the master's own sheet."""
+    receipts: tuple[ReceiptRecord, ...] = ()
+    master_sheets: bool = False
+    """Add the conflict and received-files sheets (the workspace's master.xlsx)."""
+    summary: Summary | None = None
+    """The round's figures: with master_sheets, the summary sheets come first."""
+
+
+@dataclass(frozen=True)
+class IssuedWorkbook:
+    """A written workbook and the value of each editable cell in it, as issued."""
+
+    content: bytes
+    cells: tuple[tuple[str, str, str], ...]
+    """(item number, field, value) for every editable cell."""
+    items: int
+    shown: tuple[tuple[str, str, str], ...] = ()
+    """The same for the answer cells of rows shown locked (items the centre contributes to)."""
+    earlier: tuple[tuple[str, str, str, str], ...] = ()
+    """(round name, item number, field, value) for every earlier round's answer shown
+    locked: a returned copy that changed one is told so, not silently ignored."""
+
+
+def rows_for(
+    agreement: Agreement, recipient: Recipient, contributors: Contributors
+) -> list[tuple[Item, bool]]:
+    """The items a recipient's workbook shows, each with whether its answers are editable."""
+    return _RowIndex(agreement, contributors).rows(recipient)
+
+
+class _RowIndex:
+    """Every recipient's rows, found in one pass over the items."""
+
+    def __init__(self, agreement: Agreement, contributors: Contributors) -> None:
+        self.agreement = agreement
+        self.by_centre: dict[str, list[tuple[int, Item, bool]]] = {}
+        for position, item in enumerate(agreement.items):
+            self.by_centre.setdefault(item.centre, []).append((position, item, True))
+            if contributors is Contributors.NONE:
+                continue
+            for centre in item.contributors:
+                if centre != item.centre:
+                    entry = (position, item, contributors is Contributors.EDIT)
+                    self.by_centre.setdefault(centre, []).append(entry)
+
+    def rows(self, recipient: Recipient) -> list[tuple[Item, bool]]:
+        if recipient.is_master:
+            return [(item, True) for item in self.agreement.items]
+        found = sorted(self.by_centre.get(recipient.name, []), key=lambda entry: entry[0])
+        return [(item, editable) for _, item, editable in found]
+
+
+def write_workbook(spec: WorkbookSpec) -> IssuedWorkbook:
+    """Write one workbook in memory."""
+    writer = _Writer(spec)
+    return writer.write(_RowIndex(writer.agreement, spec.contributors))
+
+
+def write_round(specs: Sequence[WorkbookSpec], workers: int = 1) -> Iterator[IssuedWorkbook]:
+    """Write the workbooks of one round, in order, sharing the work they have in common.
+
+    The specs differ in recipient and issue id only: the rows are made once, from
+    the first spec's definition, round and answers (ValueError otherwise). With
+    workers > 1 the workbooks are written in that many processes; each
+    workbook's bytes are the same either way.
+    """
+    if not all(_same_round(spec, specs[0]) for spec in specs[1:]):
+        raise ValueError("write_round: the specs must differ in recipient and issue id only")
+    rows = len(specs[0].definition.agreement.items) if specs else 0
+    # Starting processes costs some 0.1 s: worth it only for large rounds.
+    if workers > 1 and len(specs) >= 4 * workers and rows * len(specs) >= 50_000:
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(specs[0],)) as pool:
+            jobs = [(spec.recipient, spec.issue_id) for spec in specs]
+            # Small chunks keep the workers even: the master alone is as large as
+            # all the centres' workbooks together.
+            yield from pool.map(_write_in_worker, jobs, chunksize=4)
+        return
+    first: _Writer | None = None
+    index: _RowIndex | None = None
+    for spec in specs:
+        if first is None or index is None:
+            writer = first = _Writer(spec)
+            index = _RowIndex(writer.agreement, spec.contributors)
+        else:
+            # The round's columns and row values are the same for every recipient.
+            writer = _Writer(spec, first.columns, first.row_cache)
+        yield writer.write(index)
+
+
+def _same_round(spec: WorkbookSpec, first: WorkbookSpec) -> bool:
+    """True if a spec differs from the first in recipient and issue id at most."""
+    return all(
+        (mine := getattr(spec, name)) is (theirs := getattr(first, name)) or mine == theirs
+        for name in _SHARED
+    )
+
+
+_SHARED = tuple(
+    f.name for f in dataclasses.fields(WorkbookSpec) if f.name not in {"recipient", "issue_id"}
+)
+
+
+_worker: tuple[WorkbookSpec, _RowIndex, dict[str, tuple[list[str | float | None], float]]]
+
+
+def _start_worker(base: WorkbookSpec) -> None:
+    global _worker
+    _worker = (base, _RowIndex(base.definition.agreement, base.contributors), {})
+
+
+def _write_in_worker(job: tuple[Recipient, str]) -> IssuedWorkbook:
+    base, index, cache = _worker
+    spec = dataclasses.replace(base, recipient=job[0], issue_id=job[1])
+    return _Writer(spec, row_cache=cache).write(index)
+
+
+class _Writer:
+    def __init__(
+        self,
+        spec: WorkbookSpec,
+        columns: tuple[Column, ...] | None = None,
+        row_cache: dict[str, tuple[list[str | float | None], float]] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.row_cache = {} if row_cache is None else row_cache
+        self.agreement = spec.definition.agreement
+        self.language = spec.definition.settings.language
+        self.texts: Texts = texts(self.language)
+        self.round = spec.definition.rounds[spec.round_index]
+        self.columns = columns or sheet_columns(
+            self.agreement, spec.round_index, self.texts.headers
+        )
+        self.buffer = io.BytesIO()
+        self.book = TextSafeBook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
+        self.formats = Formats(self.book)
+        self.cells: list[tuple[str, str, str]] = []
+        self.shown: list[tuple[str, str, str]] = []
+        round_name = self.agreement.rounds[spec.round_index]
+        self.in_conflict = {
+            (c.item, field) for c in spec.conflicts if c.round == round_name for field in c.incoming
+        }
+        rounds = self.agreement.rounds
+        self._answer_keys = {
+            c.key: (rounds[c.round_index], c.field.value)
+            for c in self.columns
+            if c.field is not None and c.round_index is not None
+        }
+        self._earlier = [
+            (index, column, rounds[column.round_index], column.field.value)
+            for index, column in enumerate(self.columns)
+            if column.field is not None
+            and column.round_index is not None
+            and column.round_index < spec.round_index
+        ]
+        self.earlier: list[tuple[str, str, str, str]] = []
+        self._getters = [self._getter(column) for column in self.columns]
+        # The width of each column whose text sets a row's height; 0 for the others.
+        self._visible_widths = [
+            0.0 if column.grouped or column.hidden else column.width for column in self.columns
+        ]
+
+    def write(self, index: _RowIndex) -> IssuedWorkbook:
+        spec = self.spec
+        rows = index.rows(spec.recipient)
+        by_chapter = [
+            (chapter, [row for row in rows if row[0].chapter == chapter.number])
+            for chapter in self.agreement.chapters
+        ]
+        by_chapter = [
+            (chapter, chapter_rows) for chapter, chapter_rows in by_chapter if chapter_rows
+        ]
+        self._properties()
+        front = self.book.add_worksheet(self.texts["front_sheet"])
+        summary_sheets = {
+            key: self.book.add_worksheet(self.texts[f"{key}_sheet"])
+            for key in SUMMARY_SHEETS
+            if spec.master_sheets and spec.summary is not None
+        }
+        for chapter, chapter_rows in by_chapter:
+            self._chapter_sheet(chapter, chapter_rows)
+        if spec.summary is not None and summary_sheets:
+            context = SummaryContext(
+                self.book,
+                self.formats,
+                self.texts,
+                spec.definition,
+                spec.summary,
+                self.columns,
+                tuple(
+                    ChapterRows(chapter_sheet_name(chapter), tuple(item for item, _ in rows))
+                    for chapter, rows in by_chapter
+                ),
+                spec.password,
+            )
+            write_summary_sheets(context, summary_sheets)
+        if spec.master_sheets:
+            write_conflict_sheet(
+                self.book,
+                self.formats,
+                self.texts,
+                self.agreement,
+                self.language,
+                spec.conflicts,
+                spec.password,
+            )
+            write_received_sheet(self.book, self.formats, self.texts, spec.receipts, spec.password)
+        write_front_sheet(
+            front,
+            FrontSheet(
+                self.agreement,
+                self.round,
+                spec.recipient.name,
+                spec.reply_to,
+                self.language,
+                [(chapter, len(chapter_rows)) for chapter, chapter_rows in by_chapter],
+            ),
+            self.formats,
+            self.texts,
+            spec.password,
+        )
+        self._metadata_sheet()
+        self.book.close()
+        return IssuedWorkbook(
+            self.buffer.getvalue(),
+            tuple(self.cells),
+            len(rows),
+            tuple(self.shown),
+            tuple(self.earlier),
+        )
+
+    def _properties(self) -> None:
+        spec = self.spec
+        who = spec.recipient.name or self.texts["master"]
+        self.book.set_properties(
+            {
+                "title": f"{self.agreement.title}: {self.round.name}",
+                "subject": who,
+                "company": self.agreement.municipality,
+                "comments": "xlfollow",
+                "created": spec.issued_at,
+            }
+        )
+        for key, value in self._metadata().items():
+            self.book.set_custom_property(f"xlfollow_{key}", value)
+
+    def _metadata(self) -> dict[str, str]:
+        spec = self.spec
+        return {
+            "issue_id": spec.issue_id,
+            "fingerprint": spec.fingerprint,
+            "round": self.round.name,
+            "round_index": str(spec.round_index),
+            "centre": spec.recipient.name,
+            "centre_code": spec.recipient.code,
+            "layout_version": str(LAYOUT_VERSION),
+            "tool_version": spec.tool_version,
+            "issued_at": spec.issued_at.isoformat(),
+            "language": self.language.value,
+        }
+
+    def _metadata_sheet(self) -> None:
+        sheet = self.book.add_worksheet(METADATA_SHEET)
+        for row, (key, value) in enumerate(self._metadata().items()):
+            sheet.write_string(row, 0, key)
+            sheet.write_string(row, 1, value)
+        sheet.protect(self.spec.password)
+        sheet.very_hidden()
+
+    def _chapter_sheet(self, chapter: Chapter, rows: list[tuple[Item, bool]]) -> None:
+        spec, f = self.spec, self.formats
+        sheet = self.book.add_worksheet(chapter_sheet_name(chapter))
+        columns = self.columns
+        last_row = FIRST_DATA_ROW + len(rows) - 1
+        last_col = len(columns) - 1
+        sheet.write_string(
+            0, 1, f"{chapter.number}. {chapter.title} · {self.round.name}", f.sheet_title
+        )
+        # A row format, so the title row is not shaded by the columns' formats.
+        sheet.set_row(0, 22, f.plain)
+        for index, column in enumerate(columns):
+            sheet.write_string(HEADER_ROW, index, column.header, f.header)
+            options: dict[str, object] = {}
+            if column.hidden:
+                options["hidden"] = True
+            if column.grouped:
+                options.update(level=1, hidden=True)
+            previous = columns[index - 1] if index else None
+            if previous is not None and previous.grouped and not column.grouped:
+                options["collapsed"] = True
+            # The column's format shows every empty locked cell, so only values
+            # and the cells a recipient may fill in need writing.
+            sheet.set_column(index, index, column.width, f.cell(column, False), options)
+        sheet.set_row(HEADER_ROW, row_height([(c.header, c.width) for c in columns], minimum=30))
+        # Per answer column, worked out once: its index, field, formats, and whether
+        # it answers the milestone (locked in a row without one).
+        answer_columns = [
+            (
+                index,
+                column,
+                column.field.value,
+                f.cell(column, True),
+                f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict,
+                f.cell(column, False),
+                column.milestone_bound,
+            )
+            for index, column in enumerate(columns)
+            if column.editable and column.field is not None
+        ]
+        locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
+        budget_columns = [
+            (index, column.year)
+            for index, column in enumerate(columns)
+            if column.kind is ColumnKind.AMOUNT and column.field is None and column.year
+        ]
+        fixed = [(index, fmt) for index, fmt in locked if not columns[index].editable]
+        write = self._write
+        round_name = self.round.name
+        # The rows each answer column can be filled in on: the milestone's cells
+        # are closed in rows without a milestone this round.
+        editable_rows: dict[int, list[int]] = {entry[0]: [] for entry in answer_columns}
+        for offset, (item, editable) in enumerate(rows):
+            row = FIRST_DATA_ROW + offset
+            values, height = self._row(item)
+            sheet.set_row(row, height)
+            for index, fmt in fixed if editable else locked:
+                value = values[index]
+                if isinstance(value, str):
+                    sheet.write_string(row, index, value, fmt)
+                elif value is not None:
+                    sheet.write_number(row, index, value, fmt)
+            if item.budget.named:
+                for index, year in budget_columns:
+                    if note := self._series_note(item, year):
+                        sheet.write_comment(row, index, note, {"x_scale": 1.6})
+            number = item.number
+            open_milestone = bool(item.milestone(round_name))
+            for _, column, round_of, field in self._earlier:
+                if item.milestone(round_of) or not column.milestone_bound:
+                    self.earlier.append((round_of, number, field, self._answer(column, item)))
+            if editable:
+                for index, column, field, fmt, conflict_fmt, closed_fmt, bound in answer_columns:
+                    if bound and not open_milestone:
+                        write(sheet, row, index, values[index], closed_fmt)
+                        continue
+                    editable_rows[index].append(row)
+                    in_conflict = (number, field) in self.in_conflict
+                    write(sheet, row, index, values[index], conflict_fmt if in_conflict else fmt)
+                    self.cells.append((number, field, self._answer(column, item)))
+            else:
+                for _, column, field, _, _, _, bound in answer_columns:
+                    if open_milestone or not bound:
+                        self.shown.append((number, field, self._answer(column, item)))
+        if rows:
+            self._validations(sheet, editable_rows)
+            sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
+        sheet.freeze_panes(FIRST_DATA_ROW, 3)
+        self._print_setup(sheet)
+        sheet.protect(
+            spec.password,
+            {
+                "autofilter": True,
+                "format_columns": True,
+                "format_rows": True,
+                "select_locked_cells": True,
+                "select_unlocked_cells": True,
+            },
+        )
+
+    def _answer(self, column: Column, item: Item) -> str:
+        round_name, field = self._answer_keys[column.key]
+        return self.spec.answers.get((round_name, item.number, field), "")
+
+    def _value(self, column: Column, item: Item) -> str | float | None:
+        return self._getter(column)(item)
+
+    def _getter(self, column: Column) -> Callable[[Item], str | float | None]:
+        """How a column's cell value comes from an item, worked out once per column."""
+        if column.field is not None:
+            answer = self._answer_getter(column)
+            if not column.milestone_bound:
+                return answer
+            round_name = self._answer_keys[column.key][0]
+            # Nothing is answered for a round without a milestone, whatever the ledger
+            # holds: the smiley cell says so, the note cell stays empty.
+            closed = (
+                no_milestone_label(self.language)
+                if column.kind is ColumnKind.MILESTONE_SMILEY
+                else None
+            )
+            return lambda item: answer(item) if item.milestone(round_name) else closed
+        key = column.key.split("@")[0]
+        if key == "milestone_text":
+            assert column.round_index is not None
+            round_name = self.agreement.rounds[column.round_index]
+            return lambda item: item.milestone(round_name) or None
+        if key == "budget":
+            year = column.year
+            assert year is not None
+            return lambda item: item.budget.get(year)
+        if key == "key":
+            return lambda item: item.number
+        if key == "kind":
+            return lambda item: item.kind.value
+        if key == "contributors":
+            # One name a line: names hold commas ("Skoler, Institutioner og Kultur").
+            return lambda item: item.contributors_text or "\n".join(item.contributors) or None
+        return lambda item: str(value) if (value := getattr(item, key)) else None
+
+    def _answer_getter(self, column: Column) -> Callable[[Item], str | float | None]:
+        """How an answer column's cell value comes from the item's answer."""
+        agreement, language = self.agreement, self.language
+        round_name, field = self._answer_keys[column.key]
+        answers = self.spec.answers
+        scale = scale_of(column, agreement)
+        if scale is None:
+            return lambda item: cell_value(
+                column, answers.get((round_name, item.number, field), ""), agreement, language
+            )
+        shown = {step.code: smiley_choice(step, language) for step in scale.steps}
+
+        def smiley(item: Item) -> str | float | None:
+            answer = answers.get((round_name, item.number, field), "")
+            if not answer:
+                return None
+            return shown.get(answer) or cell_value(column, answer, agreement, language)
+
+        return smiley
+
+    def _row(self, item: Item) -> tuple[list[str | float | None], float]:
+        """An item's cell values and row height: the same in every workbook of the round."""
+        cached = self.row_cache.get(item.number)
+        if cached is None:
+            values = [get(item) for get in self._getters]
+            visible = [
+                (value, width)
+                for value, width in zip(values, self._visible_widths, strict=True)
+                if width and isinstance(value, str)
+            ]
+            cached = self.row_cache[item.number] = (values, row_height(visible))
+        return cached
+
+    def _series_note(self, item: Item, year: int) -> str:
+        """What an item's amount for a year is made of, when it has several series:
+        the note its budget cell carries."""
+        parts = [(s.name, s.amounts[year]) for s in item.budget.series if year in s.amounts]
+        if len(parts) < 2:
+            return ""
+        comma = self.language is Language.DA
+        lines = [self.texts["budget_series"].format(year=year)]
+        for name, amount in parts:
+            written = f"{amount:g}"
+            lines.append(f"{name}: {written.replace('.', ',') if comma else written}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _write(
+        sheet: Worksheet, row: int, col: int, value: str | float | None, fmt: Format
+    ) -> None:
+        if value is None:
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, float):
+            sheet.write_number(row, col, value, fmt)
+        else:
+            sheet.write_string(row, col, value, fmt)
+
+    def _validations(self, sheet: Worksheet, editable_rows: dict[int, list[int]]) -> None:
+        """Drop-downs, checks and colours on each answer column's editable rows."""
+        t = self.texts
+        for index, column_rows in editable_rows.items():
+            if not column_rows:
+                continue
+            column = self.columns[index]
+            ranges = _row_ranges(column_rows)
+            cells = " ".join(
+                f"{xlsxwriter.utility.xl_rowcol_to_cell(first, index)}:"
+                f"{xlsxwriter.utility.xl_rowcol_to_cell(last, index)}"
+                for first, last in ranges
+            )
+            first_row, last_row = ranges[0][0], ranges[-1][1]
+            scale = scale_of(column, self.agreement)
+            if scale is not None:
+                message = (
+                    t["validation_milestone"].format(round=self.round.name)
+                    if column.kind is ColumnKind.MILESTONE_SMILEY
+                    else t["validation_economy"]
+                )
+                sheet.data_validation(
+                    first_row,
+                    index,
+                    last_row,
+                    index,
+                    {
+                        "validate": "list",
+                        "source": [smiley_choice(step, self.language) for step in scale.steps],
+                        "input_title": t["validation_title"],
+                        "input_message": message,
+                        "error_title": t["validation_error_title"],
+                        "error_message": t["validation_error"],
+                        "multi_range": cells,
+                    },
+                )
+                self._smiley_formats(sheet, index, scale, ranges, cells)
+            elif column.kind is ColumnKind.AMOUNT:
+                sheet.data_validation(
+                    first_row,
+                    index,
+                    last_row,
+                    index,
+                    {
+                        "validate": "decimal",
+                        "criteria": "between",
+                        "minimum": -1e9,
+                        "maximum": 1e9,
+                        "input_message": t["validation_amount"],
+                        "error_title": t["validation_amount_error"],
+                        "error_message": t["validation_amount"],
+                        "multi_range": cells,
+                    },
+                )
+
+    def _smiley_formats(
+        self,
+        sheet: Worksheet,
+        col: int,
+        scale: SmileyScale,
+        ranges: list[tuple[int, int]],
+        cells: str,
+    ) -> None:
+        first = xlsxwriter.utility.xl_rowcol_to_cell(ranges[0][0], col, col_abs=True)
+        top_row, bottom_row = ranges[0][0], ranges[-1][1]
+        choices = [smiley_choice(step, self.language) for step in scale.steps]
+        # A value that is in no list step (pasted in) is marked invalid; Excel and
+        # LibreOffice both evaluate this formula relative to the range's first cell.
+        not_any = ",".join(f'{first}<>"{choice}"' for choice in choices)
+        sheet.conditional_format(
+            top_row,
+            col,
+            bottom_row,
+            col,
+            {
+                "type": "formula",
+                "criteria": f'=AND({first}<>"",{not_any})',
+                "format": self.formats.invalid,
+                "multi_range": cells,
+                "stop_if_true": True,
+            },
+        )
+        for step, choice in zip(scale.steps, choices, strict=True):
+            sheet.conditional_format(
+                top_row,
+                col,
+                bottom_row,
+                col,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{choice}"',
+                    "format": self.formats.step_fill(step.colour),
+                    "multi_range": cells,
+                },
+            )
+        column = self.columns[col]
+        if column.round_index == self.spec.round_index:
+            sheet.conditional_format(
+                top_row,
+                col,
+                bottom_row,
+                col,
+                {"type": "blanks", "format": self.formats.missing, "multi_range": cells},
+            )
+
+    def _print_setup(self, sheet: Worksheet) -> None:
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0, HEADER_ROW)
+        who = self.spec.recipient.name or self.texts["master"]
+        left = _footer_text(self.agreement.title)
+        centre = _footer_text(f"{who} · {self.round.name}")
+        sheet.set_footer(f"&L{left}&C{centre}&R{self.texts['footer_page']}"[:250])
+
+
+def _footer_text(text: str) -> str:
+    # In a header or footer, & starts a code; a literal one is written twice.
+    return text.replace("&", "&&")
+
+
+def _row_ranges(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last) ranges."""
+    ranges: list[tuple[int, int]] = []
+    for row in rows:
+        if ranges and ranges[-1][1] == row - 1:
+            ranges[-1] = (ranges[-1][0], row)
+        else:
+            ranges.append((row, row))
+    return ranges
