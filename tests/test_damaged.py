@@ -18,8 +18,9 @@ import pytest
 from conftest import ledger_answers
 from zipbytes import central_entry_dropped, central_name_flipped
 
+from xlfollow.errors import WorkbookError
 from xlfollow.returns.merge import SubmittedCell
-from xlfollow.returns.reader import WorkbookError, read_workbook
+from xlfollow.returns.reader import read_workbook
 from xlfollow.workspace.folder import Workspace
 
 Parts = dict[str, bytes]

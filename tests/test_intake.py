@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from returns import SMILEY, fill
 
-from xlfollow.returns.intake import ScanError, scan_workbook
+from xlfollow.errors import ScanError
+from xlfollow.returns.intake import scan_workbook
 from xlfollow.workspace.folder import Workspace
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import make_workspace
 
-from xlfollow.errors import DefinitionError, WorkspaceError
-from xlfollow.ledger.store import SCHEMA_VERSION, Ledger, LedgerError, create_ledger
+from xlfollow.errors import DefinitionError, LedgerError, WorkspaceError
+from xlfollow.ledger.store import SCHEMA_VERSION, Ledger, create_ledger
 from xlfollow.workspace.folder import Workspace, example_names
 
 R1 = "1. budgetopfølgning 2018"

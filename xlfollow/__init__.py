@@ -8,9 +8,8 @@ if TYPE_CHECKING:
     from xlfollow.definition.agreement import load_agreement
     from xlfollow.definition.agreementwriter import dump_agreement, write_agreement
     from xlfollow.demo.run import DemoResult, run_demo
-    from xlfollow.errors import DefinitionError, Problem, WorkspaceError, XlfollowError
+    from xlfollow.errors import DefinitionError, LedgerError, Problem, WorkspaceError, XlfollowError
     from xlfollow.ledger.status import RoundStatus
-    from xlfollow.ledger.store import LedgerError
     from xlfollow.model import (
         Agreement,
         Centre,
@@ -42,7 +41,7 @@ _HOMES = {
     "Item": "xlfollow.model",
     "Kind": "xlfollow.model",
     "Language": "xlfollow.model",
-    "LedgerError": "xlfollow.ledger.store",
+    "LedgerError": "xlfollow.errors",
     "MergeReport": "xlfollow.returns.collect",
     "Overview": "xlfollow.workspace.folder",
     "Problem": "xlfollow.errors",

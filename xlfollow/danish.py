@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 from dateutil import parser as dateparser
 
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.errors import ValueProblem
+from xlfollow.messages import Text
 
 __all__ = ["parse_amount", "parse_date", "slug"]
 

@@ -1,7 +1,18 @@
-"""Exceptions that carry what went wrong, where, and what the user should do.
+"""Every exception xlfollow raises: what went wrong, where, and what the user should do.
 
 Each holds its message as a `Text`, so the terminal can say it in its user's
-language; `str()` of one is the English.
+language; `str()` of one is the English. The command line exits 1 on any of them
+and prints the message, never a traceback.
+
+    XlfollowError                 anything about a user's input or machine
+    ├── DefinitionError           agreement.yaml or xlfollow.toml is wrong (every problem)
+    ├── WorkspaceError            the folder is no usable workspace; a file fault
+    ├── LedgerError               the ledger is missing, damaged, held or of another version
+    ├── ValueProblem              a value a person gave cannot be read (also a ValueError)
+    │   └── CellError             a returned cell's value does not fit its column
+    ├── ScanError                 a returned file is not one xlfollow reads
+    ├── DamagedPart               a part of a returned file's zip is not well formed
+    └── WorkbookError             a returned workbook cannot be read at all
 """
 
 from __future__ import annotations
@@ -14,9 +25,15 @@ from pathlib import Path
 from xlfollow.messages import Language, Text
 
 __all__ = [
+    "CellError",
+    "DamagedPart",
     "DefinitionError",
+    "LedgerError",
     "Problem",
     "Problems",
+    "ScanError",
+    "ValueProblem",
+    "WorkbookError",
     "WorkspaceError",
     "XlfollowError",
     "did_you_mean",
@@ -76,6 +93,35 @@ class DefinitionError(XlfollowError, ValueError):
 
 class WorkspaceError(XlfollowError):
     """The folder is not a usable workspace (missing, not initialised, already there)."""
+
+
+class LedgerError(XlfollowError):
+    """The ledger file is missing, damaged, out of reach, or from an unknown version."""
+
+
+class ValueProblem(XlfollowError, ValueError):
+    """A value a person gave that cannot be read (a date, an amount, a round), and why."""
+
+
+class CellError(ValueProblem):
+    """A cell's value does not fit its column; the message says what would."""
+
+
+class ScanError(XlfollowError):
+    """The file is not one xlfollow reads; the message says what it is and what to do."""
+
+
+class DamagedPart(XlfollowError):
+    """A part of the zip cannot be read as a spreadsheet writes it; the text says why."""
+
+
+class WorkbookError(XlfollowError):
+    """A returned workbook cannot be read at all; the message names the file and why."""
+
+    def __init__(self, path: Path, why: Text) -> None:
+        super().__init__(Text("{path}: {why}", path=str(path), why=why))
+        self.why = why
+        """What is wrong, without the file's name."""
 
 
 class Problems:

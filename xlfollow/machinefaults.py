@@ -13,14 +13,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from xlfollow.errors import WorkspaceError, XlfollowError
+from xlfollow.errors import LedgerError, WorkspaceError
 from xlfollow.messages import Text
 
-__all__ = ["LedgerError", "file_fault", "is_ledger_fault", "ledger_damage", "ledger_fault"]
-
-
-class LedgerError(XlfollowError):
-    """The ledger file is missing, damaged, out of reach, or from an unknown version."""
+__all__ = ["file_fault", "is_ledger_fault", "ledger_damage", "ledger_fault"]
 
 
 _KEPT = Text(

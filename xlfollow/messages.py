@@ -26,7 +26,6 @@ __all__ = [
     "Joined",
     "Language",
     "Text",
-    "ValueProblem",
     "terminal_language",
     "translations",
 ]
@@ -153,14 +152,6 @@ class Joined(Text):
             "parts": [part.to_json() if isinstance(part, Text) else part for part in self.parts],
             "separator": self.separator,
         }
-
-
-class ValueProblem(ValueError):
-    """A value a person gave that cannot be read (a date, an amount, a round), and why."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(str(text))
-        self.text = text
 
 
 @cache

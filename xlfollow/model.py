@@ -8,7 +8,8 @@ from datetime import date
 from enum import StrEnum
 
 from xlfollow.danish import parse_amount, slug
-from xlfollow.messages import Language, Text, ValueProblem
+from xlfollow.errors import ValueProblem
+from xlfollow.messages import Language, Text
 
 __all__ = [
     "CODE_MAX",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from xlfollow.danish import parse_amount
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.errors import ValueProblem
+from xlfollow.messages import Text
 
 __all__ = [
     "ANLAEG",

@@ -10,8 +10,8 @@ from itertools import pairwise
 from typing import Any, TypeVar
 
 from xlfollow.danish import parse_date
-from xlfollow.errors import Problems, did_you_mean
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.errors import Problems, ValueProblem, did_you_mean
+from xlfollow.messages import Text
 from xlfollow.model import (
     CODE_MAX,
     Agreement,

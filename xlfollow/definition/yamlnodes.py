@@ -14,8 +14,8 @@ from typing import TypeVar
 import yaml
 
 from xlfollow.danish import parse_amount
-from xlfollow.errors import Problems, did_you_mean
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.errors import Problems, ValueProblem, did_you_mean
+from xlfollow.messages import Text
 
 __all__ = ["NodeReader", "compose", "is_null", "line_of"]
 

@@ -11,10 +11,11 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from xlfollow.machinefaults import LedgerError, ledger_fault
+from xlfollow.errors import LedgerError
+from xlfollow.machinefaults import ledger_fault
 from xlfollow.messages import Text
 
-__all__ = ["SCHEMA_VERSION", "LedgerError", "create_ledger", "ledger_version", "migrate"]
+__all__ = ["SCHEMA_VERSION", "create_ledger", "ledger_version", "migrate"]
 
 SCHEMA_VERSION = 7
 

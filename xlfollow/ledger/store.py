@@ -32,7 +32,6 @@ from xlfollow.ledger.records import (
 )
 from xlfollow.ledger.schema import (
     SCHEMA_VERSION,
-    LedgerError,
     create_ledger,
     ledger_version,
     migrate,
@@ -49,7 +48,6 @@ __all__ = [
     "IssueRecord",
     "IssuedSets",
     "Ledger",
-    "LedgerError",
     "MessageRecord",
     "ReceiptRecord",
     "Resolution",

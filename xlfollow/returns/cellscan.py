@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
 
-from xlfollow.errors import XlfollowError
+from xlfollow.errors import DamagedPart
 from xlfollow.messages import Text
 
-__all__ = ["DamagedPart", "SheetCells", "check_xml", "shared_string_count", "walk_sheet"]
+__all__ = ["SheetCells", "check_xml", "shared_string_count", "walk_sheet"]
 
 
 # The standard parser (C, ten times defusedxml's) is safe here: the scan refuses every
@@ -30,10 +30,6 @@ __all__ = ["DamagedPart", "SheetCells", "check_xml", "shared_string_count", "wal
 
 def _parser() -> ElementTree.XMLParser:
     return ElementTree.XMLParser(encoding="utf-8")
-
-
-class DamagedPart(XlfollowError):
-    """A part of the zip cannot be read as a spreadsheet writes it; the text says why."""
 
 
 @dataclass

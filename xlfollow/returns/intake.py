@@ -21,19 +21,19 @@ from typing import BinaryIO
 
 from defusedxml import ElementTree
 
+from xlfollow.errors import DamagedPart, ScanError
 from xlfollow.messages import Text
-from xlfollow.returns.cellscan import DamagedPart, check_xml, shared_string_count, walk_sheet
+from xlfollow.returns.cellscan import check_xml, shared_string_count, walk_sheet
 from xlfollow.returns.zipscan import (
     LIMITS,
     Limits,
-    ScanError,
     check_directory,
     check_overlaps,
     damaged,
     read_part,
 )
 
-__all__ = ["Limits", "Scan", "ScanError", "damaged", "scan_workbook"]
+__all__ = ["Limits", "Scan", "damaged", "scan_workbook"]
 
 
 @dataclass

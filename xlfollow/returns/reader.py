@@ -17,17 +17,16 @@ from typing import NamedTuple, cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from xlfollow.errors import XlfollowError
+from xlfollow.errors import CellError, ScanError, WorkbookError
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Item, Language
-from xlfollow.returns.intake import Scan, ScanError, scan_workbook
+from xlfollow.returns.intake import Scan, scan_workbook
 from xlfollow.returns.merge import SubmittedCell
 from xlfollow.texts import texts
 from xlfollow.workbooks.layout import (
     FIRST_DATA_ROW,
     FORMULA_STARTS,
     HEADER_ROW,
-    CellError,
     Column,
     ColumnKind,
     answer_of,
@@ -42,7 +41,6 @@ __all__ = [
     "EarlierCell",
     "Reading",
     "ReturnedWorkbook",
-    "WorkbookError",
     "read_workbook",
 ]
 
@@ -51,15 +49,6 @@ REQUIRED_METADATA = ("issue_id", "fingerprint", "round", "round_index", "layout_
 Grid = list[list[object]]
 
 _REPEATING = frozenset({ColumnKind.MILESTONE_SMILEY, ColumnKind.ECONOMY_SMILEY, ColumnKind.AMOUNT})
-
-
-class WorkbookError(XlfollowError):
-    """A returned workbook cannot be read at all; the message names the file and why."""
-
-    def __init__(self, path: Path, why: Text) -> None:
-        super().__init__(Text("{path}: {why}", path=str(path), why=why))
-        self.why = why
-        """What is wrong, without the file's name."""
 
 
 class EarlierCell(NamedTuple):

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from xlfollow.errors import XlfollowError
+from xlfollow.errors import WorkbookError, XlfollowError
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
-from xlfollow.returns.reader import Reading, ReturnedWorkbook, WorkbookError, read_workbook
+from xlfollow.returns.reader import Reading, ReturnedWorkbook, read_workbook
 
 try:
     import resource

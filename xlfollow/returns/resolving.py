@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from xlfollow.danish import parse_amount
-from xlfollow.errors import WorkspaceError
+from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.ledger.store import ConflictRecord, Ledger, Resolution
-from xlfollow.messages import Joined, Language, Text, ValueProblem
+from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.returns.collect import current_answers
 from xlfollow.returns.merge import Current

@@ -10,22 +10,17 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from xlfollow.errors import XlfollowError
+from xlfollow.errors import ScanError
 from xlfollow.messages import Text
 
 __all__ = [
     "LIMITS",
     "Limits",
-    "ScanError",
     "check_directory",
     "check_overlaps",
     "damaged",
     "read_part",
 ]
-
-
-class ScanError(XlfollowError):
-    """The file is not one xlfollow reads; the message says what it is and what to do."""
 
 
 @dataclass(frozen=True)

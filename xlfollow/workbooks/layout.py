@@ -15,7 +15,8 @@ from enum import StrEnum
 from functools import cache
 
 from xlfollow.danish import parse_amount
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.errors import CellError, ValueProblem
+from xlfollow.messages import Text
 from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
 from xlfollow.texts import texts
 
@@ -27,7 +28,6 @@ __all__ = [
     "MAX_TEXT",
     "SHEET_NAME_MAX",
     "Answer",
-    "CellError",
     "Column",
     "ColumnKind",
     "Field",
@@ -307,10 +307,6 @@ def agreement_year(agreement: Agreement) -> int | None:
     """The budget year the agreement is about, from its title ('Aftale om budget 2018')."""
     found = re.search(r"\b(19|20)\d\d\b", agreement.title)
     return int(found.group(0)) if found else None
-
-
-class CellError(ValueProblem):
-    """A cell's value does not fit its column; the message says what would."""
 
 
 def smiley_choice(step: SmileyStep, language: Language) -> str:

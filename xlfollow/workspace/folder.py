@@ -19,7 +19,7 @@ from xlfollow.definition.settings import SETTINGS_FILE, agreement_file, read_set
 from xlfollow.definition.settingswriter import settings_template
 from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
-from xlfollow.errors import DefinitionError, Problems, WorkspaceError
+from xlfollow.errors import DefinitionError, Problems, ValueProblem, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
 from xlfollow.ledger.status import RoundStatus, round_status
 from xlfollow.ledger.store import (
@@ -32,7 +32,7 @@ from xlfollow.ledger.store import (
 )
 from xlfollow.machinefaults import file_fault, ledger_damage
 from xlfollow.mail.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
-from xlfollow.messages import Text, ValueProblem
+from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import (
