@@ -24,7 +24,8 @@ from datetime import datetime
 from pathlib import Path
 
 from xlfollow.definition.agreement import fingerprint
-from xlfollow.workbooks.writer import METADATA_SHEET, WorkbookSpec, write_workbook
+from xlfollow.workbooks.layout import METADATA_SHEET
+from xlfollow.workbooks.writer import WorkbookSpec, write_workbook
 from xlfollow.workspace.folder import Workspace, recipients
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "bad"

@@ -39,7 +39,8 @@ from xlfollow.returns.merge import SubmittedCell
 from xlfollow.returns.mergereport import FileReport, Verdict
 from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file
-from xlfollow.workbooks.writer import METADATA_SHEET, WorkbookSpec, write_workbook
+from xlfollow.workbooks.layout import METADATA_SHEET
+from xlfollow.workbooks.writer import WorkbookSpec, write_workbook
 from xlfollow.workspace.folder import Workspace, recipients
 
 CENTRE = "Social og Sundhed"

@@ -294,6 +294,58 @@ def test_master_decisions_resolve_conflicts(ws: Workspace) -> None:
     assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
 
 
+def test_a_decision_is_read_from_its_column_when_finance_adds_one_after_it(
+    ws: Workspace,
+) -> None:
+    """The decision column is found by its header, not by being the last: a finance
+    officer's own note column to its right is not taken for the decision."""
+    disagree_on_3_02(ws)
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    sheet = book["Konflikter"]
+    decision = sheet.max_column
+    assert sheet.cell(2, decision).value == "Beslutning"
+    sheet.cell(2, decision + 1).value = "Kommentar"
+    sheet.cell(3, decision + 1).value = "Tal med centerchefen"
+    sheet.cell(3, decision).value = "Tag indkommende"
+    book.save(ws.path / "inbox" / "master-back.xlsx")
+    report = ws.merge()
+    assert report.conflicts == []
+    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+
+
+def test_a_konflikter_sheet_without_its_decision_header_says_so(ws: Workspace) -> None:
+    disagree_on_3_02(ws)
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    sheet = book["Konflikter"]
+    sheet.cell(2, sheet.max_column).value = "Hvad gør vi?"
+    sheet.cell(3, sheet.max_column).value = "Tag indkommende"
+    book.save(ws.path / "inbox" / "master-back.xlsx")
+    report = ws.merge()
+    (file,) = report.files
+    assert any(
+        "sheet 'Konflikter': the column 'Beslutning' is not there, so its decisions cannot "
+        "be read" in str(problem)
+        for problem in (*file.notes, *file.problems, file.reason)
+    ), file
+    assert len(report.conflicts) == 1
+    assert answers(ws)[(R1, "3.02", "milestone")] == "met"
+
+
+def test_a_sheet_whose_title_was_cleared_is_still_read(ws: Workspace, tmp_path: Path) -> None:
+    """A centre that clears a chapter sheet's title row leaves a sheet whose used range
+    starts at row 2: its answers are read where they stand, not a row lower."""
+    path = fill(outbox(ws, SOS), tmp_path / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if sheet.sheet_state == "visible" and sheet["B1"].value:
+            sheet["B1"].value = None
+    book.save(path)
+    report = ws.merge([path])
+    (file,) = report.files
+    assert file.verdict == "accepted" and file.cells["accepted"] == 1, file
+    assert answers(ws)[(R1, "3.01", "milestone")] == "met"
+
+
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("Status: alt er godt", encoding="utf-8")

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlfollow.model import Chapter
-from xlfollow.workbooks.layout import (
+from xlfollow.workbooks.sheetnames import (
     SHEET_NAME_MAX,
     chapter_sheet_name,
     fit_sheet_name,

@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xlfollow.answers import Answer
 from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
 from xlfollow.messages import Text
 from xlfollow.returns.merge import (
@@ -22,7 +23,6 @@ from xlfollow.returns.merge import (
     SubmittedCell,
     merge_cells,
 )
-from xlfollow.workbooks.layout import Answer
 
 Key = tuple[str, str]
 

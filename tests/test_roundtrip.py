@@ -22,7 +22,7 @@ from xlfollow.model import (
     SmileyScale,
     StatusNotes,
 )
-from xlfollow.workbooks.layout import chapter_sheet_name
+from xlfollow.workbooks.sheetnames import chapter_sheet_name
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"
 names = st.text(NAME_CHARS, min_size=1, max_size=40).map(lambda s: " ".join(s.split())).filter(bool)

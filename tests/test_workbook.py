@@ -17,20 +17,15 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 from returns import without_milestone
 
+from xlfollow.answers import Field
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Contributors, Definition
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
-from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, Field, sheet_columns
-from xlfollow.workbooks.writer import (
-    METADATA_SHEET,
-    Recipient,
-    WorkbookSpec,
-    write_round,
-    write_workbook,
-)
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, METADATA_SHEET, sheet_columns
+from xlfollow.workbooks.writer import Recipient, WorkbookSpec, write_round, write_workbook
 from xlfollow.workspace.folder import IssueResult, Workspace, recipients
 
 MILESTONE_LIST = '"😊 Opfyldt,😐 Delvist opfyldt,☹️ Ikke opfyldt"'
@@ -649,7 +644,7 @@ def test_the_no_milestone_label_in_either_language_is_no_answer(tmp_path: Path) 
 
 
 def test_columns_come_from_one_declaration(small: Definition) -> None:
-    columns = sheet_columns(small.agreement, 0, texts(small.settings.language).headers)
+    columns = sheet_columns(small.agreement, 0, small.settings.language)
     editable = [c.field for c in columns if c.editable]
     assert editable == [
         Field.MILESTONE,

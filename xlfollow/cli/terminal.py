@@ -23,7 +23,7 @@ from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Summary
 from xlfollow.returns.collect import MergeReport, Verdict
 from xlfollow.returns.resolving import TYPED, Decision
 from xlfollow.texts import Label, texts
-from xlfollow.workbooks.layout import answer_text
+from xlfollow.workbooks.smileys import answer_text
 from xlfollow.workspace.overview import Overview
 
 __all__ = ["Terminal"]

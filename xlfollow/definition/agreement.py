@@ -25,7 +25,7 @@ from xlfollow.model import (
     SmileyScale,
     StatusNotes,
 )
-from xlfollow.workbooks.layout import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
+from xlfollow.workbooks.sheetnames import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 
 __all__ = [
     "STEP_KEYS",

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlfollow.answers import Answer
 from xlfollow.demo.simulate import fill_workbook, random_answers
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import Ledger
@@ -21,7 +22,7 @@ from xlfollow.messages import Text
 from xlfollow.model import Definition, Item
 from xlfollow.report.summary import Summary
 from xlfollow.returns.collect import SUPERSEDES_EARLIER, MergeReport, RefusedCell, Verdict
-from xlfollow.workbooks.layout import Answer, smiley_choice
+from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workspace.folder import Workspace
 
 __all__ = ["DemoResult", "run_demo"]

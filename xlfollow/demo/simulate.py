@@ -18,8 +18,8 @@ import openpyxl
 
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition, Item
-from xlfollow.texts import texts
-from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, sheet_columns, smiley_choice
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, sheet_columns
+from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workspace.folder import Workspace
 
 __all__ = ["answer_round", "fill_workbook", "random_answers"]
@@ -48,7 +48,7 @@ def fill_workbook(
     the round; a value is written as given (a smiley as its list entry, say).
     """
     language = definition.settings.language
-    columns = sheet_columns(definition.agreement, round_index, texts(language).headers)
+    columns = sheet_columns(definition.agreement, round_index, language)
     header_of = {c.field.value: c.header for c in columns if c.editable and c.field is not None}
     number_header = next(c.header for c in columns if c.key == "number")
     shutil.copy(issued, out)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from xlfollow.answers import Answer
 from xlfollow.messages import Text
-from xlfollow.workbooks.layout import Answer
 
 __all__ = [
     "AnswerKey",

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from xlfollow.answers import Answer
 from xlfollow.ledger.records import (
     AnswerKey,
     ConflictRecord,
@@ -38,7 +39,6 @@ from xlfollow.ledger.schema import (
 )
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 from xlfollow.returns.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
-from xlfollow.workbooks.layout import Answer
 
 __all__ = [
     "SCHEMA_VERSION",

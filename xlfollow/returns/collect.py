@@ -15,6 +15,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xlfollow.answers import Answer
 from xlfollow.danish import slug
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.ledger.store import (
@@ -46,7 +47,6 @@ from xlfollow.returns.mergereport import (
 from xlfollow.returns.reader import Reading, ReturnedWorkbook
 from xlfollow.returns.readers import FileRead, read_ahead, read_file
 from xlfollow.texts import Label, texts
-from xlfollow.workbooks.layout import Answer
 
 Key = tuple[str, str]
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
+from xlfollow.answers import Answer, Field
 from xlfollow.messages import Text
-from xlfollow.workbooks.layout import Answer, Field
 
 __all__ = [
     "IMPORTED",

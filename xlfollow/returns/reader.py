@@ -23,18 +23,16 @@ from xlfollow.model import Agreement, Item, Language
 from xlfollow.returns.intake import Scan, scan_workbook
 from xlfollow.returns.merge import SubmittedCell
 from xlfollow.texts import texts
+from xlfollow.workbooks.column import FORMULA_STARTS, Column, ColumnKind
 from xlfollow.workbooks.layout import (
     FIRST_DATA_ROW,
-    FORMULA_STARTS,
     HEADER_ROW,
-    Column,
-    ColumnKind,
-    answer_of,
-    is_no_milestone_label,
+    METADATA_SHEET,
+    SUMMARY_SHEETS,
+    list_columns,
     sheet_columns,
 )
-from xlfollow.workbooks.summarysheets import SUMMARY_SHEETS
-from xlfollow.workbooks.writer import METADATA_SHEET
+from xlfollow.workbooks.smileys import is_no_milestone_label
 
 __all__ = [
     "REQUIRED_METADATA",
@@ -95,11 +93,12 @@ def _coordinate(row: int, col: int) -> str:
 
 
 def _grid(book: CalamineWorkbook, name: str, path: Path) -> Grid:
-    """A sheet's values from A1, whatever cell its used range starts at."""
+    """A sheet's values from A1, whatever cell its used range starts at: without
+    skipping the empty area, calamine gives the rows and columns before it as empty
+    cells (a sheet whose title row was cleared starts at row 2, and its cells stand
+    where they are; padding them again would move every cell a row down)."""
     try:
-        sheet = book.get_sheet_by_name(name)
-        top, left = sheet.start or (0, 0)
-        values = cast(Grid, sheet.to_python(skip_empty_area=False))
+        return cast(Grid, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
     except CalamineError as exc:
         raise WorkbookError(
             path,
@@ -110,11 +109,6 @@ def _grid(book: CalamineWorkbook, name: str, path: Path) -> Grid:
                 why=str(exc),
             ),
         ) from exc
-    if not top and not left:
-        return values
-    rows: Grid = [[] for _ in range(top)]
-    rows += [[""] * left + list(row) for row in values]
-    return rows
 
 
 def _at(grid: Grid, row: int, col: int) -> object:
@@ -146,7 +140,7 @@ class Reading:
         """The chapter sheets' columns for a round and language."""
         key = (round_index, language)
         if key not in self._columns:
-            self._columns[key] = sheet_columns(self.agreement, round_index, texts(language).headers)
+            self._columns[key] = sheet_columns(self.agreement, round_index, language)
         return self._columns[key]
 
     def expected(self, centre: str) -> set[str]:
@@ -192,7 +186,7 @@ def read_workbook(
         if name == METADATA_SHEET:
             continue
         if name == conflict_sheet:
-            decisions = _decisions(_grid(book, name, path))
+            decisions = _decisions(_grid(book, name, path), name, language, path, reader.tampered)
         else:
             # A summary sheet is not read, but a chapter sheet renamed to a summary
             # sheet's name is: it has the key column, which no summary sheet has.
@@ -281,7 +275,6 @@ class _SheetReader:
         self.items = reading.items
         current = next(c.round_index for c in columns if c.editable and c.round_index is not None)
         self.round_name = agreement.rounds[current]
-        self.locked_keys = {"title", "economy_text", f"milestone_text@{current}"}
         self.cells: list[SubmittedCell] = []
         self.earlier: list[EarlierCell] = []
         self.tampered: list[Text] = []
@@ -326,7 +319,7 @@ class _SheetReader:
         locked = [
             (c, col)
             for c in self.columns
-            if c.key in self.locked_keys and (col := by_key[c.key]) is not None
+            if c.issued is not None and (col := by_key[c.key]) is not None
         ]
         formulas = self.scan.formulas.get(sheet, set())
         errors = self.scan.errors.get(sheet, {})
@@ -336,16 +329,15 @@ class _SheetReader:
         unplain = formulas | set(errors) | set(hidden)
         # Per answer column, worked out once: its field's name and its letters.
         fields = [
-            (column, col, column.field.value, _coordinate(0, col)[:-1])
+            (column, col, column.field, _coordinate(0, col)[:-1])
             for column, col in answers
             if column.field is not None
         ]
-        rounds = self.agreement.rounds
         earlier = [
-            (column, col, rounds[column.round_index], column.field.value)
+            (column, col, column.round_name, column.field)
             for column in self.columns
             if column.field is not None
-            and column.round_index is not None
+            and column.round_name is not None
             and not column.editable
             and (col := by_key[column.key]) is not None
         ]
@@ -436,7 +428,7 @@ class _SheetReader:
         )
         return SubmittedCell(
             item.number,
-            column.field.value,
+            column.field,
             _text(raw),
             sheet,
             coordinate,
@@ -451,7 +443,7 @@ class _SheetReader:
         known = self._answers.get(memo) if column.kind in _REPEATING else None
         if known is None:
             try:
-                known = (answer_of(column, raw, self.agreement, self.language), None)
+                known = (column.read(raw), None)
             except CellError as exc:
                 known = (_text(raw), exc.text)
             if column.kind in _REPEATING:
@@ -498,14 +490,8 @@ class _SheetReader:
         self, sheet: str, grid: Grid, row: int, item: Item, locked: list[tuple[Column, int]]
     ) -> None:
         for column, col in locked:
-            found = _text(_at(grid, row, col))
-            if column.key == "title":
-                issued = item.title
-            elif column.key == "economy_text":
-                issued = item.economy_text
-            else:
-                issued = item.milestone(self.round_name)
-            if found != issued:
+            assert column.issued is not None
+            if _text(_at(grid, row, col)) != column.issued(item):
                 self.tampered.append(
                     self.at(
                         sheet,
@@ -542,9 +528,35 @@ def _unplain(
     )
 
 
-def _decisions(grid: Grid) -> tuple[tuple[int, str], ...]:
+def _decisions(
+    grid: Grid, sheet: str, language: Language, path: Path, tampered: list[Text]
+) -> tuple[tuple[int, str], ...]:
+    """The decisions typed on the master's Konflikter sheet: (conflict id, decision), its
+    columns found by their declared headers, wherever they stand."""
+    header_row = grid[HEADER_ROW] if len(grid) > HEADER_ROW else []
+    headers = {_fold(_text(value)): col for col, value in enumerate(header_row) if value != ""}
+    columns = {column.key: column for column in list_columns(language)}
+    id_col, decision_col = (headers.get(_fold(columns[key].header)) for key in ("id", "decision"))
+    if id_col is None or decision_col is None:
+        missing = columns["id" if id_col is None else "decision"].header
+        tampered.append(
+            Text(
+                "{path}, sheet '{sheet}': the column '{header}' is not there, so its "
+                "decisions cannot be read; give the column its header back and send the "
+                "workbook again",
+                path=str(path),
+                sheet=sheet,
+                header=missing,
+            )
+        )
+        return ()
     found = []
-    for row in grid[HEADER_ROW + 1 :]:
-        if row and isinstance(row[0], int | float) and _text(row[-1]):
-            found.append((int(row[0]), _text(row[-1])))
+    for row in grid[FIRST_DATA_ROW:]:
+        conflict, decision = _at_row(row, id_col), _text(_at_row(row, decision_col))
+        if isinstance(conflict, int | float) and not isinstance(conflict, bool) and decision:
+            found.append((int(conflict), decision))
     return tuple(found)
+
+
+def _at_row(row: list[object], col: int) -> object:
+    return row[col] if col < len(row) else None

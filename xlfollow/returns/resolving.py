@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from xlfollow.answers import Answer, Field
 from xlfollow.danish import parse_amount
 from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.ledger.store import ConflictRecord, Ledger, Resolution
@@ -21,7 +22,8 @@ from xlfollow.model import Agreement, Definition
 from xlfollow.returns.collect import current_answers
 from xlfollow.returns.merge import Current
 from xlfollow.texts import Label, texts
-from xlfollow.workbooks.layout import Answer, Field, sheet_columns, smiley_code
+from xlfollow.workbooks.layout import sheet_columns
+from xlfollow.workbooks.smileys import smiley_code
 
 __all__ = [
     "CURRENT",
@@ -57,16 +59,16 @@ def field_named(text: str, agreement: Agreement) -> NamedField | None:
     folded = _fold(text)
     for field in Field:
         names = {field.value, field.value.replace("_", " ")}
-        names |= {texts(language)[f"field_{field.value}"] for language in Language}
+        names |= {texts(language)[field.label_key] for language in Language}
         if folded in {_fold(name) for name in names}:
             return NamedField(field)
     for language in Language:
         for index in range(len(agreement.rounds)):
-            for column in sheet_columns(agreement, index, texts(language).headers):
+            for column in sheet_columns(agreement, index, language):
                 if column.field is None or _fold(column.header) != folded:
                     continue
-                assert column.round_index is not None
-                named = agreement.rounds[column.round_index]
+                assert column.round_name is not None
+                named = column.round_name
                 return NamedField(column.field, named if named in column.header else None)
     return None
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from xlfollow.model import Agreement, Chapter, Language, Round
 from xlfollow.texts import Texts
-from xlfollow.workbooks.layout import agreement_year, chapter_sheet_name, smiley_choice
+from xlfollow.workbooks.layout import agreement_year
+from xlfollow.workbooks.sheetnames import chapter_sheet_name
+from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import Formats, row_height
 
 __all__ = ["FrontSheet", "write_front_sheet"]

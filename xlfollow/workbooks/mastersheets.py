@@ -9,12 +9,11 @@ from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Language
 from xlfollow.texts import Texts
-from xlfollow.workbooks.layout import answer_text
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, list_columns
+from xlfollow.workbooks.smileys import answer_text
 from xlfollow.workbooks.styles import row_height
 
 __all__ = ["write_conflict_sheet", "write_received_sheet"]
-
-_WIDTHS = (8, 20, 10, 16, 30, 30, 20, 30, 20, 40, 20)
 
 
 def write_conflict_sheet(
@@ -28,16 +27,18 @@ def write_conflict_sheet(
 ) -> None:
     """One row per open conflict; the decision column is the only one to fill in."""
     sheet = book.add_worksheet(texts["conflicts_sheet"])
-    headers = texts.list("conflict_headers")
-    for col, (header, width) in enumerate(zip(headers, _WIDTHS, strict=True)):
-        sheet.write_string(1, col, header, formats.header)
-        sheet.set_column(col, col, width, formats.locked_text)
+    columns = list_columns(language)
+    widths = [column.width for column in columns]
+    for col, column in enumerate(columns):
+        sheet.write_string(HEADER_ROW, col, column.header, formats.header)
+        sheet.set_column(col, col, column.width, formats.locked_text)
+    decision = next(col for col, column in enumerate(columns) if column.key == "decision")
     for offset, conflict in enumerate(conflicts):
-        row = 2 + offset
+        row = FIRST_DATA_ROW + offset
         values = [
             conflict.round,
             conflict.item,
-            texts[f"field_{conflict.answer.value}"],
+            texts[conflict.answer.label_key],
             answer_text(agreement, conflict.base, language),
             answer_text(agreement, conflict.current, language),
             "\n".join(conflict.current_sources),
@@ -49,15 +50,15 @@ def write_conflict_sheet(
         for col, value in enumerate(values, 1):
             if value:
                 sheet.write_string(row, col, value, formats.locked_text)
-        sheet.set_row(row, row_height(list(zip(values, _WIDTHS[1:], strict=False))))
-        sheet.write_blank(row, len(headers) - 1, None, formats.open_text)
+        sheet.set_row(row, row_height(list(zip(values, widths[1:], strict=False))))
+        sheet.write_blank(row, decision, None, formats.open_text)
     if conflicts:
-        last = 1 + len(conflicts)
+        last = FIRST_DATA_ROW + len(conflicts) - 1
         sheet.data_validation(
-            2,
-            len(headers) - 1,
+            FIRST_DATA_ROW,
+            decision,
             last,
-            len(headers) - 1,
+            decision,
             {
                 "validate": "list",
                 "source": [texts["decision_keep"], texts["decision_take"]],
@@ -65,7 +66,7 @@ def write_conflict_sheet(
                 "input_message": texts["decision_message"],
             },
         )
-        sheet.autofilter(1, 0, last, len(headers) - 1)
+        sheet.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
     sheet.freeze_panes(2, 0)
     sheet.protect(password, {"autofilter": True, "format_columns": True})
 

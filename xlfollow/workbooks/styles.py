@@ -10,7 +10,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from xlfollow.workbooks.layout import Column, ColumnKind
+from xlfollow.workbooks.column import Column, ColumnKind
 
 __all__ = ["QUOTED_STARTS", "Formats", "TextSafeBook", "landscape_page", "row_height"]
 

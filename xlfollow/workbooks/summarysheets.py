@@ -30,13 +30,15 @@ from xlfollow.report.summary import (
 )
 from xlfollow.texts import Texts
 from xlfollow.workbooks.budgetitems import write_budget_items
-from xlfollow.workbooks.layout import FIRST_DATA_ROW, Column, quote, smiley_choice
+from xlfollow.workbooks.column import Column
+from xlfollow.workbooks.layout import FIRST_DATA_ROW
 from xlfollow.workbooks.listsheets import write_changes_sheet, write_missing_sheet
+from xlfollow.workbooks.sheetnames import quote
+from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
 
-__all__ = ["SUMMARY_SHEETS", "ChapterRows", "SummaryContext", "write_summary_sheets"]
+__all__ = ["ChapterRows", "SummaryContext", "write_summary_sheets"]
 
-SUMMARY_SHEETS = ("overview", "budget", "changes", "missing")
 """The summary sheets in order; each is named by its `<key>_sheet` text."""
 
 GREY_UNANSWERED = "#BFBFBF"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,31 +23,23 @@ from xlfollow.messages import Language
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
 from xlfollow.report.summary import Summary
 from xlfollow.texts import Texts, texts
+from xlfollow.workbooks.column import Column, ColumnKind
 from xlfollow.workbooks.frontsheet import FrontSheet, write_front_sheet
 from xlfollow.workbooks.layout import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     LAYOUT_VERSION,
-    Column,
-    ColumnKind,
-    cell_value,
-    chapter_sheet_name,
-    no_milestone_label,
-    scale_of,
+    METADATA_SHEET,
+    SUMMARY_SHEETS,
     sheet_columns,
-    smiley_choice,
 )
 from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
+from xlfollow.workbooks.sheetnames import chapter_sheet_name
+from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
-from xlfollow.workbooks.summarysheets import (
-    SUMMARY_SHEETS,
-    ChapterRows,
-    SummaryContext,
-    write_summary_sheets,
-)
+from xlfollow.workbooks.summarysheets import ChapterRows, SummaryContext, write_summary_sheets
 
 __all__ = [
-    "METADATA_SHEET",
     "IssuedWorkbook",
     "Recipient",
     "WorkbookSpec",
@@ -55,9 +47,6 @@ __all__ = [
     "write_round",
     "write_workbook",
 ]
-
-METADATA_SHEET = "_xlfollow"
-"""The very hidden sheet that identifies an issued workbook."""
 
 
 @dataclass(frozen=True)
@@ -221,9 +210,7 @@ class _Writer:
         self.language = spec.definition.settings.language
         self.texts: Texts = texts(self.language)
         self.round = spec.definition.rounds[spec.round_index]
-        self.columns = columns or sheet_columns(
-            self.agreement, spec.round_index, self.texts.headers
-        )
+        self.columns = columns or sheet_columns(self.agreement, spec.round_index, self.language)
         self.buffer = io.BytesIO()
         self.book = TextSafeBook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
         self.formats = Formats(self.book)
@@ -233,21 +220,16 @@ class _Writer:
         self.in_conflict = {
             (c.item, field) for c in spec.conflicts if c.round == round_name for field in c.incoming
         }
-        rounds = self.agreement.rounds
-        self._answer_keys = {
-            c.key: (rounds[c.round_index], c.field.value)
-            for c in self.columns
-            if c.field is not None and c.round_index is not None
-        }
         self._earlier = [
-            (index, column, rounds[column.round_index], column.field.value)
-            for index, column in enumerate(self.columns)
+            (column, column.round_name, column.field)
+            for column in self.columns
             if column.field is not None
+            and column.round_name is not None
             and column.round_index is not None
             and column.round_index < spec.round_index
         ]
         self.earlier: list[tuple[str, str, str, str]] = []
-        self._getters = [self._getter(column) for column in self.columns]
+        self._shows = [column.shows for column in self.columns]
         # The width of each column whose text sets a row's height; 0 for the others.
         self._visible_widths = [
             0.0 if column.grouped or column.hidden else column.width for column in self.columns
@@ -391,7 +373,7 @@ class _Writer:
             (
                 index,
                 column,
-                column.field.value,
+                column.field,
                 f.cell(column, True),
                 f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict,
                 f.cell(column, False),
@@ -428,9 +410,9 @@ class _Writer:
                         sheet.write_comment(row, index, note, {"x_scale": 1.6})
             number = item.number
             open_milestone = bool(item.milestone(round_name))
-            for _, column, round_of, field in self._earlier:
+            for column, round_of, shown_field in self._earlier:
                 if item.milestone(round_of) or not column.milestone_bound:
-                    self.earlier.append((round_of, number, field, self._answer(column, item)))
+                    self.earlier.append((round_of, number, shown_field, self._answer(column, item)))
             if editable:
                 for index, column, field, fmt, conflict_fmt, closed_fmt, bound in answer_columns:
                     if bound and not open_milestone:
@@ -461,70 +443,14 @@ class _Writer:
         )
 
     def _answer(self, column: Column, item: Item) -> str:
-        round_name, field = self._answer_keys[column.key]
-        return self.spec.answers.get((round_name, item.number, field), "")
-
-    def _value(self, column: Column, item: Item) -> str | float | None:
-        return self._getter(column)(item)
-
-    def _getter(self, column: Column) -> Callable[[Item], str | float | None]:
-        """How a column's cell value comes from an item, worked out once per column."""
-        if column.field is not None:
-            answer = self._answer_getter(column)
-            if not column.milestone_bound:
-                return answer
-            round_name = self._answer_keys[column.key][0]
-            # Nothing is answered for a round without a milestone, whatever the ledger
-            # holds: the smiley cell says so, the note cell stays empty.
-            closed = (
-                no_milestone_label(self.language)
-                if column.kind is ColumnKind.MILESTONE_SMILEY
-                else None
-            )
-            return lambda item: answer(item) if item.milestone(round_name) else closed
-        key = column.key.split("@")[0]
-        if key == "milestone_text":
-            assert column.round_index is not None
-            round_name = self.agreement.rounds[column.round_index]
-            return lambda item: item.milestone(round_name) or None
-        if key == "budget":
-            year = column.year
-            assert year is not None
-            return lambda item: item.budget.get(year)
-        if key == "key":
-            return lambda item: item.number
-        if key == "kind":
-            return lambda item: item.kind.value
-        if key == "contributors":
-            # One name a line: names hold commas ("Skoler, Institutioner og Kultur").
-            return lambda item: item.contributors_text or "\n".join(item.contributors) or None
-        return lambda item: str(value) if (value := getattr(item, key)) else None
-
-    def _answer_getter(self, column: Column) -> Callable[[Item], str | float | None]:
-        """How an answer column's cell value comes from the item's answer."""
-        agreement, language = self.agreement, self.language
-        round_name, field = self._answer_keys[column.key]
-        answers = self.spec.answers
-        scale = scale_of(column, agreement)
-        if scale is None:
-            return lambda item: cell_value(
-                column, answers.get((round_name, item.number, field), ""), agreement, language
-            )
-        shown = {step.code: smiley_choice(step, language) for step in scale.steps}
-
-        def smiley(item: Item) -> str | float | None:
-            answer = answers.get((round_name, item.number, field), "")
-            if not answer:
-                return None
-            return shown.get(answer) or cell_value(column, answer, agreement, language)
-
-        return smiley
+        return column.answer(item, self.spec.answers)
 
     def _row(self, item: Item) -> tuple[list[str | float | None], float]:
         """An item's cell values and row height: the same in every workbook of the round."""
         cached = self.row_cache.get(item.number)
         if cached is None:
-            values = [get(item) for get in self._getters]
+            answers = self.spec.answers
+            values = [shows(item, answers) for shows in self._shows]
             visible = [
                 (value, width)
                 for value, width in zip(values, self._visible_widths, strict=True)
@@ -571,7 +497,7 @@ class _Writer:
                 for first, last in ranges
             )
             first_row, last_row = ranges[0][0], ranges[-1][1]
-            scale = scale_of(column, self.agreement)
+            scale = column.scale
             if scale is not None:
                 message = (
                     t["validation_milestone"].format(round=self.round.name)
