@@ -28,9 +28,9 @@ import xlsxwriter
 
 from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.settingswriter import settings_template
+from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.model import Agreement, Chapter, Item, Kind
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
-from xlfollow.workbooks.sheetnames import chapter_sheet_name
 from xlfollow.workbooks.writer import WorkbookSpec, _Writer, rows_for, write_round
 from xlfollow.workspace.folder import Workspace, recipients
 

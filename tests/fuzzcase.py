@@ -32,10 +32,10 @@ from python_calamine import CalamineWorkbook
 
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.demo.simulate import fill_workbook
+from xlfollow.ledger.merge import SubmittedCell
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake, receive_file
-from xlfollow.returns.merge import SubmittedCell
 from xlfollow.returns.mergereport import FileReport, Verdict
 from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file

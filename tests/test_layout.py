@@ -3,13 +3,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlfollow.model import Chapter
-from xlfollow.workbooks.sheetnames import (
+from xlfollow.definition.sheetnames import (
     SHEET_NAME_MAX,
     chapter_sheet_name,
     fit_sheet_name,
     sheet_name_problem,
 )
+from xlfollow.model import Chapter
 
 
 def test_seed_chapter_two_is_cut_at_a_word() -> None:

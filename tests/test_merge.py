@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlfollow.answers import Answer
-from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
-from xlfollow.messages import Text
-from xlfollow.returns.merge import (
+from xlfollow.ledger.merge import (
     IMPORTED,
     Current,
     Decided,
@@ -23,6 +21,8 @@ from xlfollow.returns.merge import (
     SubmittedCell,
     merge_cells,
 )
+from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
+from xlfollow.messages import Text
 
 Key = tuple[str, str]
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from xlfollow.definition.agreement import load_agreement, read_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
+from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.errors import Problems
 from xlfollow.model import (
     DEFAULT_MILESTONE_SCALE,
@@ -22,7 +23,6 @@ from xlfollow.model import (
     SmileyScale,
     StatusNotes,
 )
-from xlfollow.workbooks.sheetnames import chapter_sheet_name
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"
 names = st.text(NAME_CHARS, min_size=1, max_size=40).map(lambda s: " ".join(s.split())).filter(bool)

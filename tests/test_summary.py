@@ -28,6 +28,7 @@ from xlfollow.cli.main import cli
 from xlfollow.cli.terminal import Terminal
 from xlfollow.definition.agreement import fingerprint, load_agreement
 from xlfollow.definition.agreementwriter import write_agreement
+from xlfollow.definition.years import agreement_year
 from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import (
@@ -44,7 +45,6 @@ from xlfollow.model import (
 from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
-from xlfollow.workbooks.layout import agreement_year
 from xlfollow.workbooks.writer import Recipient, WorkbookSpec, write_workbook
 from xlfollow.workspace.folder import Workspace
 

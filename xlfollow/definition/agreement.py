@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from xlfollow.definition.sheetnames import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 from xlfollow.definition.yamlnodes import Node, NodeReader, compose, is_null, line_of
 from xlfollow.errors import Problems, did_you_mean
 from xlfollow.messages import Text
@@ -25,7 +26,6 @@ from xlfollow.model import (
     SmileyScale,
     StatusNotes,
 )
-from xlfollow.workbooks.sheetnames import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 
 __all__ = [
     "STEP_KEYS",

@@ -1,0 +1,1 @@
+"""A whole round on the bundled example, with the centres' answers simulated."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from xlfollow.answers import Answer
+from xlfollow.ledger.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 from xlfollow.ledger.records import (
     AnswerKey,
     ConflictRecord,
@@ -38,7 +39,6 @@ from xlfollow.ledger.schema import (
     migrate,
 )
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
-from xlfollow.returns.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 
 __all__ = [
     "SCHEMA_VERSION",

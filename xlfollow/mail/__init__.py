@@ -1,0 +1,1 @@
+"""The workbooks taken to the centres by mail, and the reminders."""

@@ -1,0 +1,2 @@
+"""A round's figures: milestone and economy fulfilment, budget, changes and what is
+missing."""

@@ -17,9 +17,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from xlfollow.definition.years import at_risk_year
 from xlfollow.ledger.store import AnswerKey
 from xlfollow.model import Agreement, Definition, Item, SmileyScale
-from xlfollow.workbooks.layout import agreement_year
 
 __all__ = [
     "GROUPINGS",
@@ -224,8 +224,7 @@ def summarise(
     m_states = milestone_states(agreement.milestone_scale)
     e_states = economy_states(agreement.economy_scale)
     years = list(agreement.budget_years)
-    year = agreement_year(agreement)
-    budget_year = year if year in years else (years[0] if years else None)
+    budget_year = at_risk_year(agreement)
     worst_economy = agreement.economy_scale.codes[-1]
 
     def milestone(item: Item, name: str) -> str:

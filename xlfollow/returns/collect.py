@@ -18,6 +18,15 @@ from pathlib import Path
 from xlfollow.answers import Answer
 from xlfollow.danish import slug
 from xlfollow.definition.agreement import fingerprint
+from xlfollow.ledger.merge import (
+    IMPORTED,
+    Current,
+    Decided,
+    LateRound,
+    MergePlan,
+    Outcome,
+    merge_cells,
+)
 from xlfollow.ledger.store import (
     AnswerKey,
     ConflictRecord,
@@ -28,15 +37,6 @@ from xlfollow.ledger.store import (
 )
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
-from xlfollow.returns.merge import (
-    IMPORTED,
-    Current,
-    Decided,
-    LateRound,
-    MergePlan,
-    Outcome,
-    merge_cells,
-)
 from xlfollow.returns.mergereport import (
     FileReport,
     MergeReport,

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from xlfollow.ledger.merge import Outcome
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
-from xlfollow.returns.merge import Outcome
 
 __all__ = ["FileReport", "MergeReport", "RefusedCell", "Verdict", "conflict_json"]
 

@@ -18,10 +18,10 @@ from typing import NamedTuple, cast
 from python_calamine import CalamineError, CalamineWorkbook
 
 from xlfollow.errors import CellError, ScanError, WorkbookError
+from xlfollow.ledger.merge import SubmittedCell
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.returns.intake import Scan, scan_workbook
-from xlfollow.returns.merge import SubmittedCell
 from xlfollow.texts import texts
 from xlfollow.workbooks.column import FORMULA_STARTS, Column, ColumnKind
 from xlfollow.workbooks.layout import (

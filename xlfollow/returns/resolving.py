@@ -16,11 +16,11 @@ from typing import NamedTuple
 from xlfollow.answers import Answer, Field
 from xlfollow.danish import parse_amount
 from xlfollow.errors import ValueProblem, WorkspaceError
+from xlfollow.ledger.merge import Current
 from xlfollow.ledger.store import ConflictRecord, Ledger, Resolution
 from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.returns.collect import current_answers
-from xlfollow.returns.merge import Current
 from xlfollow.texts import Label, texts
 from xlfollow.workbooks.layout import sheet_columns
 from xlfollow.workbooks.smileys import smiley_code

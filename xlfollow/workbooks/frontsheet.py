@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xlfollow.definition.sheetnames import chapter_sheet_name
+from xlfollow.definition.years import agreement_year
 from xlfollow.model import Agreement, Chapter, Language, Round
 from xlfollow.texts import Texts
-from xlfollow.workbooks.layout import agreement_year
-from xlfollow.workbooks.sheetnames import chapter_sheet_name
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import Formats, row_height
 

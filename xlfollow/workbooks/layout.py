@@ -13,12 +13,12 @@ written one way and read another.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import NamedTuple
 
 from xlfollow.answers import Field
+from xlfollow.definition.years import agreement_year
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.texts import texts
 from xlfollow.workbooks.column import Answers, CellValue, Column, ColumnKind
@@ -32,7 +32,6 @@ __all__ = [
     "METADATA_SHEET",
     "SUMMARY_SHEETS",
     "ListColumn",
-    "agreement_year",
     "list_columns",
     "sheet_columns",
 ]
@@ -285,9 +284,3 @@ def _action(item: Item) -> str:
 
 def _economy(item: Item) -> str:
     return item.economy_text
-
-
-def agreement_year(agreement: Agreement) -> int | None:
-    """The budget year the agreement is about, from its title ('Aftale om budget 2018')."""
-    found = re.search(r"\b(19|20)\d\d\b", agreement.title)
-    return int(found.group(0)) if found else None

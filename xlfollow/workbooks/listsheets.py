@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from xlfollow.definition.sheetnames import quote
 from xlfollow.workbooks.layout import FIRST_DATA_ROW
-from xlfollow.workbooks.sheetnames import quote
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page, row_height
 

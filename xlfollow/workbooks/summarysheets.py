@@ -19,6 +19,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from xlfollow.definition.sheetnames import quote
 from xlfollow.model import Agreement, Definition, Item, Language, SmileyScale
 from xlfollow.report.summary import (
     GROUPINGS,
@@ -33,7 +34,6 @@ from xlfollow.workbooks.budgetitems import write_budget_items
 from xlfollow.workbooks.column import Column
 from xlfollow.workbooks.layout import FIRST_DATA_ROW
 from xlfollow.workbooks.listsheets import write_changes_sheet, write_missing_sheet
-from xlfollow.workbooks.sheetnames import quote
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
 

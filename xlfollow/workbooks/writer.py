@@ -18,6 +18,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Language
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
@@ -34,7 +35,6 @@ from xlfollow.workbooks.layout import (
     sheet_columns,
 )
 from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
-from xlfollow.workbooks.sheetnames import chapter_sheet_name
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
 from xlfollow.workbooks.summarysheets import ChapterRows, SummaryContext, write_summary_sheets

@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from xlfollow.definition.settings import SETTINGS_FILE
+from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.definition.todo import ToDo
 from xlfollow.messages import Text
 from xlfollow.model import Definition
-from xlfollow.workbooks.sheetnames import chapter_sheet_name
 
 __all__ = ["Overview", "describe"]
 
