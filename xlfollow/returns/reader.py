@@ -11,7 +11,7 @@ the problem with file, sheet and cell, so the merge refuses it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -257,6 +257,37 @@ def _number_order(number: str) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in number.split(".")]
 
 
+@dataclass
+class _Found:
+    """Where a chapter sheet's columns stand, and its cells whose value is not what the
+    cell shows: a formula's, an error's, or one hidden under merged cells. None of
+    those is taken."""
+
+    sheet: str
+    grid: Grid
+    key_col: int | None
+    number_col: int | None
+    answers: list[tuple[Column, int]]
+    """The current round's answer columns present, and where."""
+    locked: list[tuple[Column, int]]
+    """The locked texts a return is checked against."""
+    earlier: list[tuple[Column, int]]
+    """Earlier rounds' answer columns, shown locked."""
+    formulas: set[str]
+    errors: dict[str, str]
+    hidden: dict[str, str]
+    unplain: set[str] = field(init=False)
+    answers_at: list[tuple[Column, int, str]] = field(init=False)
+    """The answer columns with their letters, worked out once."""
+
+    def __post_init__(self) -> None:
+        self.unplain = self.formulas | set(self.errors) | set(self.hidden)
+        self.answers_at = [(c, col, _coordinate(0, col)[:-1]) for c, col in self.answers]
+
+    def why_unplain(self, coordinate: str) -> Text:
+        return _unplain(coordinate, self.formulas, self.errors, self.hidden)
+
+
 class _SheetReader:
     def __init__(
         self,
@@ -295,15 +326,40 @@ class _SheetReader:
     def read(self, sheet: str, grid: Grid, need_key: bool = False) -> None:
         """Read a chapter sheet's cells; a sheet without the number or key column (with
         `need_key`, the key column) is not a chapter sheet, and is passed over."""
+        found = self._locate(sheet, grid, need_key)
+        if found is None:
+            return  # not a chapter sheet: the front sheet, or one the user added
+        for row in range(FIRST_DATA_ROW, len(grid)):
+            item = self._item(grid, row, found.key_col, found.number_col)
+            if item is None:
+                self._orphans(sheet, grid, row, found.answers)
+                continue
+            self.seen.add(item.number)
+            self._check_locked(sheet, grid, row, item, found.locked)
+            self._earlier_cells(found, row, item)
+            open_milestone = bool(item.milestone(self.round_name))
+            values = grid[row]
+            for column, col, letters in found.answers_at:
+                raw = values[col] if col < len(values) else None
+                if raw == "":
+                    raw = None
+                coordinate = f"{letters}{row + 1}"
+                if column.milestone_bound and not open_milestone:
+                    closed = self._closed(found, coordinate, column, item, raw)
+                    if closed is not None:
+                        self.cells.append(closed)
+                    continue
+                self.cells.append(self._answer_cell(found, coordinate, column, item, raw))
+
+    def _locate(self, sheet: str, grid: Grid, need_key: bool) -> _Found | None:
+        """Where the columns stand on a sheet, found by their headers whatever their
+        letter case and spacing (SMILEY ØKONOMI); None if it is no chapter sheet. An
+        answer column whose header is gone is said."""
         header_row = grid[HEADER_ROW] if len(grid) > HEADER_ROW else []
-        # Headers are found whatever their letter case and spacing (SMILEY ØKONOMI).
         headers = {_fold(_text(value)): col for col, value in enumerate(header_row) if value != ""}
         by_key = {column.key: headers.get(_fold(column.header)) for column in self.columns}
         if by_key["key"] is None and (need_key or by_key["number"] is None):
-            return  # not a chapter sheet: the front sheet, or one the user added
-        answers = [
-            (c, col) for c in self.columns if c.editable and (col := by_key[c.key]) is not None
-        ]
+            return None
         for column in self.columns:
             if column.editable and by_key[column.key] is None:
                 self.tampered.append(
@@ -316,97 +372,80 @@ class _SheetReader:
                         header=column.header,
                     )
                 )
-        locked = [
-            (c, col)
-            for c in self.columns
-            if c.issued is not None and (col := by_key[c.key]) is not None
-        ]
-        formulas = self.scan.formulas.get(sheet, set())
-        errors = self.scan.errors.get(sheet, {})
-        hidden = self.scan.hidden.get(sheet, {})
-        # Cells whose value is not what the cell shows: a formula's, an error's, or
-        # one hidden under merged cells. None of them is taken.
-        unplain = formulas | set(errors) | set(hidden)
-        # Per answer column, worked out once: its field's name and its letters.
-        fields = [
-            (column, col, column.field, _coordinate(0, col)[:-1])
-            for column, col in answers
-            if column.field is not None
-        ]
-        earlier = [
-            (column, col, column.round_name, column.field)
-            for column in self.columns
-            if column.field is not None
-            and column.round_name is not None
-            and not column.editable
-            and (col := by_key[column.key]) is not None
-        ]
-        for row in range(FIRST_DATA_ROW, len(grid)):
-            item = self._item(grid, row, by_key["key"], by_key["number"])
-            if item is None:
-                self._orphans(sheet, grid, row, answers)
-                continue
-            self.seen.add(item.number)
-            self._check_locked(sheet, grid, row, item, locked)
-            for column, col, round_of, field_name in earlier:
-                if column.milestone_bound and not item.milestone(round_of):
-                    continue  # shows no answer, only that there is no milestone
-                shown_value = self._answer(column, _at(grid, row, col))[0]
-                self.earlier.append(
-                    EarlierCell(
-                        round_of, item.number, field_name, shown_value, sheet, _coordinate(row, col)
-                    )
+        placed = [(c, col) for c in self.columns if (col := by_key[c.key]) is not None]
+        return _Found(
+            sheet,
+            grid,
+            by_key["key"],
+            by_key["number"],
+            answers=[(c, col) for c, col in placed if c.editable],
+            locked=[(c, col) for c, col in placed if c.issued is not None],
+            earlier=[
+                (c, col)
+                for c, col in placed
+                if c.field is not None and c.round_name and not c.editable
+            ],
+            formulas=self.scan.formulas.get(sheet, set()),
+            errors=self.scan.errors.get(sheet, {}),
+            hidden=self.scan.hidden.get(sheet, {}),
+        )
+
+    def _earlier_cells(self, found: _Found, row: int, item: Item) -> None:
+        """The earlier rounds' answers a row shows locked, as the file shows them."""
+        for column, col in found.earlier:
+            assert column.round_name is not None and column.field is not None
+            if column.milestone_bound and not item.milestone(column.round_name):
+                continue  # shows no answer, only that there is no milestone
+            shown_value = self._answer(column, _at(found.grid, row, col))[0]
+            self.earlier.append(
+                EarlierCell(
+                    column.round_name,
+                    item.number,
+                    column.field,
+                    shown_value,
+                    found.sheet,
+                    _coordinate(row, col),
                 )
-            values = grid[row]
-            width = len(values)
-            open_milestone = bool(item.milestone(self.round_name))
-            for column, col, field_name, letters in fields:
-                coordinate = f"{letters}{row + 1}"
-                raw = values[col] if col < width else None
-                if raw == "":
-                    raw = None
-                if column.milestone_bound and not open_milestone:
-                    closed = self._closed(sheet, coordinate, column, item, raw, unplain)
-                    if closed is not None:
-                        self.cells.append(closed)
-                    continue
-                if coordinate in unplain:
-                    value = _text(raw)
-                    problem: Text | None = self.at(
-                        sheet, coordinate, _unplain(coordinate, formulas, errors, hidden)
-                    )
-                else:
-                    value, problem = self._answer(column, raw)
-                    if problem is not None:
-                        problem = self.at(sheet, coordinate, problem)
-                    elif (
-                        column.kind is ColumnKind.TEXT
-                        and isinstance(raw, str)
-                        and raw.startswith(FORMULA_STARTS)
-                    ):
-                        self.notes.append(
-                            self.at(
-                                sheet,
-                                coordinate,
-                                Text(
-                                    "the text begins with {start}; it is kept and shown as "
-                                    "text, never as a formula",
-                                    start=repr(raw[:1]),
-                                ),
-                            )
-                        )
-                self.cells.append(
-                    SubmittedCell(item.number, field_name, value, sheet, coordinate, problem)
+            )
+
+    def _answer_cell(
+        self, found: _Found, coordinate: str, column: Column, item: Item, raw: object
+    ) -> SubmittedCell:
+        """A current answer cell as submitted: its answer, or what is wrong with it."""
+        assert column.field is not None
+        sheet = found.sheet
+        if coordinate in found.unplain:
+            return SubmittedCell(
+                item.number,
+                column.field,
+                _text(raw),
+                sheet,
+                coordinate,
+                self.at(sheet, coordinate, found.why_unplain(coordinate)),
+            )
+        value, problem = self._answer(column, raw)
+        if problem is not None:
+            problem = self.at(sheet, coordinate, problem)
+        elif (
+            column.kind is ColumnKind.TEXT
+            and isinstance(raw, str)
+            and raw.startswith(FORMULA_STARTS)
+        ):
+            self.notes.append(
+                self.at(
+                    sheet,
+                    coordinate,
+                    Text(
+                        "the text begins with {start}; it is kept and shown as "
+                        "text, never as a formula",
+                        start=repr(raw[:1]),
+                    ),
                 )
+            )
+        return SubmittedCell(item.number, column.field, value, sheet, coordinate, problem)
 
     def _closed(
-        self,
-        sheet: str,
-        coordinate: str,
-        column: Column,
-        item: Item,
-        raw: object,
-        unplain: set[str],
+        self, found: _Found, coordinate: str, column: Column, item: Item, raw: object
     ) -> SubmittedCell | None:
         """A milestone cell of a round in which the item has no milestone: locked, with
         nothing to answer. Left as issued (empty, or the no-milestone label) it is no
@@ -417,7 +456,7 @@ class _SheetReader:
             and isinstance(raw, str)
             and is_no_milestone_label(raw)
         )
-        if as_issued and coordinate not in unplain:
+        if as_issued and coordinate not in found.unplain:
             return None
         assert column.field is not None
         problem = Text(
@@ -430,9 +469,9 @@ class _SheetReader:
             item.number,
             column.field,
             _text(raw),
-            sheet,
+            found.sheet,
             coordinate,
-            self.at(sheet, coordinate, problem),
+            self.at(found.sheet, coordinate, problem),
         )
 
     def _answer(self, column: Column, raw: object) -> tuple[str, Text | None]:

@@ -13,18 +13,20 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from xlfollow.answers import Field
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Language
 from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
 from xlfollow.report.summary import Summary
 from xlfollow.texts import Texts, texts
-from xlfollow.workbooks.column import Column, ColumnKind
+from xlfollow.workbooks.column import CellValue, Column, ColumnKind
 from xlfollow.workbooks.frontsheet import FrontSheet, write_front_sheet
 from xlfollow.workbooks.layout import (
     FIRST_DATA_ROW,
@@ -197,6 +199,29 @@ def _write_in_worker(job: tuple[Recipient, str]) -> IssuedWorkbook:
     return _Writer(spec, row_cache=cache).write(index)
 
 
+class _AnswerColumn(NamedTuple):
+    """An answer column of a chapter sheet, with the formats of its cells."""
+
+    col: int
+    column: Column
+    field: Field
+    open: Format
+    conflict: Format
+    closed: Format
+    bound: bool
+    """It answers the milestone: locked in a row without one this round."""
+
+
+_PROTECTION = {
+    "autofilter": True,
+    "format_columns": True,
+    "format_rows": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
+"""What a recipient may still do on a protected chapter sheet."""
+
+
 class _Writer:
     def __init__(
         self,
@@ -230,6 +255,31 @@ class _Writer:
         ]
         self.earlier: list[tuple[str, str, str, str]] = []
         self._shows = [column.shows for column in self.columns]
+        f, columns = self.formats, self.columns
+        # Per answer column, worked out once: its index, field, formats, and whether
+        # it answers the milestone (locked in a row without one).
+        self._answer_columns = [
+            _AnswerColumn(
+                index,
+                column,
+                column.field,
+                f.cell(column, True),
+                f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict,
+                f.cell(column, False),
+                column.milestone_bound,
+            )
+            for index, column in enumerate(columns)
+            if column.editable and column.field is not None
+        ]
+        self._locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
+        self._fixed = [(index, fmt) for index, fmt in self._locked if not columns[index].editable]
+        self._open_rows: dict[int, list[int]] = {}
+        """Per answer column, the rows of the sheet being written it can be filled in on."""
+        self._budget_columns = [
+            (index, column.year)
+            for index, column in enumerate(columns)
+            if column.kind is ColumnKind.AMOUNT and column.field is None and column.year
+        ]
         # The width of each column whose text sets a row's height; 0 for the others.
         self._visible_widths = [
             0.0 if column.grouped or column.hidden else column.width for column in self.columns
@@ -343,11 +393,24 @@ class _Writer:
         sheet.very_hidden()
 
     def _chapter_sheet(self, chapter: Chapter, rows: list[tuple[Item, bool]]) -> None:
-        spec, f = self.spec, self.formats
         sheet = self.book.add_worksheet(chapter_sheet_name(chapter))
-        columns = self.columns
-        last_row = FIRST_DATA_ROW + len(rows) - 1
-        last_col = len(columns) - 1
+        self._sheet_head(sheet, chapter)
+        # The rows each answer column can be filled in on: the milestone's cells
+        # are closed in rows without a milestone this round.
+        self._open_rows = {entry.col: [] for entry in self._answer_columns}
+        for offset, (item, editable) in enumerate(rows):
+            self._item_row(sheet, FIRST_DATA_ROW + offset, item, editable)
+        if rows:
+            self._validations(sheet, self._open_rows)
+            last_row = FIRST_DATA_ROW + len(rows) - 1
+            sheet.autofilter(HEADER_ROW, 0, last_row, len(self.columns) - 1)
+        sheet.freeze_panes(FIRST_DATA_ROW, 3)
+        self._print_setup(sheet)
+        sheet.protect(self.spec.password, _PROTECTION)
+
+    def _sheet_head(self, sheet: Worksheet, chapter: Chapter) -> None:
+        """The sheet's title, the columns' headers, widths, formats and groups."""
+        f, columns = self.formats, self.columns
         sheet.write_string(
             0, 1, f"{chapter.number}. {chapter.title} · {self.round.name}", f.sheet_title
         )
@@ -360,87 +423,57 @@ class _Writer:
                 options["hidden"] = True
             if column.grouped:
                 options.update(level=1, hidden=True)
-            previous = columns[index - 1] if index else None
-            if previous is not None and previous.grouped and not column.grouped:
+            elif index and columns[index - 1].grouped:
                 options["collapsed"] = True
             # The column's format shows every empty locked cell, so only values
             # and the cells a recipient may fill in need writing.
             sheet.set_column(index, index, column.width, f.cell(column, False), options)
         sheet.set_row(HEADER_ROW, row_height([(c.header, c.width) for c in columns], minimum=30))
-        # Per answer column, worked out once: its index, field, formats, and whether
-        # it answers the milestone (locked in a row without one).
-        answer_columns = [
-            (
-                index,
-                column,
-                column.field,
-                f.cell(column, True),
-                f.conflict_number if column.kind is ColumnKind.AMOUNT else f.conflict,
-                f.cell(column, False),
-                column.milestone_bound,
-            )
-            for index, column in enumerate(columns)
-            if column.editable and column.field is not None
-        ]
-        locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
-        budget_columns = [
-            (index, column.year)
-            for index, column in enumerate(columns)
-            if column.kind is ColumnKind.AMOUNT and column.field is None and column.year
-        ]
-        fixed = [(index, fmt) for index, fmt in locked if not columns[index].editable]
-        write = self._write
-        round_name = self.round.name
-        # The rows each answer column can be filled in on: the milestone's cells
-        # are closed in rows without a milestone this round.
-        editable_rows: dict[int, list[int]] = {entry[0]: [] for entry in answer_columns}
-        for offset, (item, editable) in enumerate(rows):
-            row = FIRST_DATA_ROW + offset
-            values, height = self._row(item)
-            sheet.set_row(row, height)
-            for index, fmt in fixed if editable else locked:
-                value = values[index]
-                if isinstance(value, str):
-                    sheet.write_string(row, index, value, fmt)
-                elif value is not None:
-                    sheet.write_number(row, index, value, fmt)
-            if item.budget.named:
-                for index, year in budget_columns:
-                    if note := self._series_note(item, year):
-                        sheet.write_comment(row, index, note, {"x_scale": 1.6})
-            number = item.number
-            open_milestone = bool(item.milestone(round_name))
-            for column, round_of, shown_field in self._earlier:
-                if item.milestone(round_of) or not column.milestone_bound:
-                    self.earlier.append((round_of, number, shown_field, self._answer(column, item)))
-            if editable:
-                for index, column, field, fmt, conflict_fmt, closed_fmt, bound in answer_columns:
-                    if bound and not open_milestone:
-                        write(sheet, row, index, values[index], closed_fmt)
-                        continue
-                    editable_rows[index].append(row)
-                    in_conflict = (number, field) in self.in_conflict
-                    write(sheet, row, index, values[index], conflict_fmt if in_conflict else fmt)
-                    self.cells.append((number, field, self._answer(column, item)))
-            else:
-                for _, column, field, _, _, _, bound in answer_columns:
-                    if open_milestone or not bound:
-                        self.shown.append((number, field, self._answer(column, item)))
-        if rows:
-            self._validations(sheet, editable_rows)
-            sheet.autofilter(HEADER_ROW, 0, last_row, last_col)
-        sheet.freeze_panes(FIRST_DATA_ROW, 3)
-        self._print_setup(sheet)
-        sheet.protect(
-            spec.password,
-            {
-                "autofilter": True,
-                "format_columns": True,
-                "format_rows": True,
-                "select_locked_cells": True,
-                "select_unlocked_cells": True,
-            },
-        )
+
+    def _item_row(self, sheet: Worksheet, row: int, item: Item, editable: bool) -> None:
+        """An item's row: its values, and the answer cells the recipient may fill in
+        (`editable`) or that are shown locked (an item it contributes to)."""
+        values, height = self._row(item)
+        sheet.set_row(row, height)
+        for index, fmt in self._fixed if editable else self._locked:
+            value = values[index]
+            if isinstance(value, str):
+                sheet.write_string(row, index, value, fmt)
+            elif value is not None:
+                sheet.write_number(row, index, value, fmt)
+        if item.budget.named:
+            for index, year in self._budget_columns:
+                if note := self._series_note(item, year):
+                    sheet.write_comment(row, index, note, {"x_scale": 1.6})
+        for column, round_of, shown_field in self._earlier:
+            if item.milestone(round_of) or not column.milestone_bound:
+                answer = self._answer(column, item)
+                self.earlier.append((round_of, item.number, shown_field, answer))
+        self._answer_cells(sheet, row, item, values, editable)
+
+    def _answer_cells(
+        self, sheet: Worksheet, row: int, item: Item, values: list[CellValue], editable: bool
+    ) -> None:
+        """The current round's answer cells of a row: open where the recipient answers
+        (marked where the answer is in conflict), else recorded as shown locked."""
+        number = item.number
+        open_milestone = bool(item.milestone(self.round.name))
+        if not editable:
+            for entry in self._answer_columns:
+                if open_milestone or not entry.bound:
+                    answer = self._answer(entry.column, item)
+                    self.shown.append((number, entry.field, answer))
+            return
+        for entry in self._answer_columns:
+            index = entry.col
+            if entry.bound and not open_milestone:
+                self._write(sheet, row, index, values[index], entry.closed)
+                continue
+            self._open_rows[index].append(row)
+            in_conflict = (number, entry.field) in self.in_conflict
+            fmt = entry.conflict if in_conflict else entry.open
+            self._write(sheet, row, index, values[index], fmt)
+            self.cells.append((number, entry.field, self._answer(entry.column, item)))
 
     def _answer(self, column: Column, item: Item) -> str:
         return column.answer(item, self.spec.answers)
