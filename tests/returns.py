@@ -19,6 +19,10 @@ ECONOMY_NOTE = "Status økonomi"
 DEVIATION = "Forventet afvigelse 2018 (mio. kr.)"
 
 
+Typed = str | int | float | None
+"""What a test types into a cell: text (AsText among it), a number, or nothing."""
+
+
 class AsText(str):
     """A value typed as text even where it looks like a formula: in Excel, '=1+1
     typed with a leading apostrophe."""
@@ -59,7 +63,7 @@ def without_milestone(workspace: Path, round_name: str) -> set[str]:
 def fill(
     issued: Path,
     out: Path,
-    answers: dict[tuple[str, str], object],
+    answers: dict[tuple[str, str], Typed],
     *,
     reverse_rows: str | None = None,
     rename: tuple[str, str] | None = None,
@@ -85,8 +89,8 @@ def fill(
             for r in range(first, last + 1)
         ]
         for offset, values in enumerate(reversed(rows)):
-            for col, value in enumerate(values, 1):
-                sheet.cell(first + offset, col).value = value
+            for col, moved in enumerate(values, 1):
+                sheet.cell(first + offset, col).value = moved
     if rename is not None:
         book[rename[0]].title = rename[1]
     book.save(out)

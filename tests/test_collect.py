@@ -21,6 +21,7 @@ from conftest import ledger_answers as answers
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
 from xlfollow.cli.main import cli
+from xlfollow.ledger.records import ConflictStatus
 from xlfollow.ledger.store import Ledger
 from xlfollow.returns.collect import MergeReport
 from xlfollow.workspace.folder import Workspace
@@ -275,7 +276,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
     assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
     with Ledger(ws.ledger_path) as ledger:
         assert ledger.conflicts() == []
-        (closed,) = ledger.conflicts(status="resolved")
+        (closed,) = ledger.conflicts(status=ConflictStatus.RESOLVED)
         assert closed.resolution == "took Social og Sundhed"
 
 
@@ -514,7 +515,7 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
     book = openpyxl.load_workbook(ws.path / "master.xlsx")
     sheet = book["3. Sammenhængende udviklingsfo…"]
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "3.02")
-    header = {c.value: c.column for c in sheet[2]}
+    header = {c.value: c.column for c in sheet[2] if c.value is not None}
     conflicted = sheet.cell(row, header[SMILEY])
     its_note = sheet.cell(row, header[STATUS])
     calm = sheet.cell(row, header[ECONOMY])

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cells import integer, text
 from click.testing import CliRunner
 
 from xlfollow.cli.main import cli
@@ -52,14 +53,14 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
     assert [(r[2], r[3]) for r in conflicts] == [(demo.conflict.item, "Milepæl")]
     received = list(book["Modtaget"].iter_rows(min_row=3, values_only=True))
     assert len(received) == 11
-    assert received[0][0].endswith("-svar-rettet.xlsx")  # newest first: the correction
-    refused_column = [r[9] for r in received]
+    assert text(received[0][0]).endswith("-svar-rettet.xlsx")  # newest first: the correction
+    refused_column = [integer(r[9]) for r in received]
     assert sorted(refused_column) == [0] * 10 + [2]  # the smiley, and its note with it
     # Why, in the workspace's language: the refused value, and the correction.
     (refused_row,) = [r for r in received if r[9] == 2]
     centre, _, value = demo.invalid
     assert refused_row[2] == centre
-    assert f'celle K3: "{value}" er ikke en milepæls-smiley; vælg en af' in refused_row[5]
+    assert f'celle K3: "{value}" er ikke en milepæls-smiley; vælg en af' in text(refused_row[5])
     assert (
         received[0][5]
         == "en rettelse: en senere fil fra samme center til runden; det, den ændrer, erstatter det, der blev givet før, og det, den lader stå, som det blev udsendt, bevares"
@@ -69,7 +70,7 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
     late = [r for r in missing if r[0] == demo.late]
     status = next(c for c in demo.status.centres if c.centre == demo.late)
     assert len(late) == len({m.split()[0] for m in status.missing})
-    assert all(r[1] and r[1].endswith("@example.org") for r in late)
+    assert all(text(r[1]).endswith("@example.org") for r in late)
 
 
 def test_the_demo_is_the_same_every_time(demo: DemoResult, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from returns import ECONOMY, SMILEY, STATUS, AsText, fill
+from returns import ECONOMY, SMILEY, STATUS, AsText, Typed, fill
 from test_libreoffice import MISSING, SYSTEM_PYTHON, free_port
 
 import xlfollow.files
@@ -386,7 +386,7 @@ def with_control_characters(path: Path) -> None:
 
 def test_what_a_centre_typed_reaches_the_master_as_plain_text(ws: Workspace) -> None:
     items = ["3.01", "3.33.1", "3.33.2", "3.33.3", "4.02", "4.03", "4.04"]  # Social og Sundhed's
-    typed: dict[tuple[str, str], object] = {
+    typed: dict[tuple[str, str], Typed] = {
         (item, STATUS): AsText(text) for item, text in zip(items, HOSTILE.values(), strict=True)
     }
     typed[("3.01", ECONOMY)] = "grøn"

@@ -318,7 +318,7 @@ def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
     path = write_master(summarise(definition, 0, HAND_ANSWERS), definition, HAND_ANSWERS, tmp_path)
     book = openpyxl.load_workbook(path)
     elderly = book["2. Ældre"]
-    heads = {c.value: c.column_letter for c in elderly[2]}
+    heads = {c.value: c.column_letter for c in elderly[2] if c.value is not None}
     rows = {elderly.cell(r, 2).value: r for r in range(3, elderly.max_row + 1)}
     smiley, economy = heads[f"Smiley {HAND_ROUND}"], heads["Smiley økonomi"]
     # 2.02 (spends 2,0) and 2.03 (saves 0,3) now not kept; 2.03's milestone met.
@@ -333,10 +333,10 @@ def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
         """(row label, header) -> cell of the table under a heading."""
         sheet = book[sheet_name]
         top = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == title)
-        header = {c.column_letter: c.value for c in sheet[top + 1] if c.value is not None}
+        header = {c.column_letter: str(c.value) for c in sheet[top + 1] if c.value is not None}
         found = {}
         for row in range(top + 2, top + 5):  # two chapters and the total
-            label = sheet.cell(row, 1).value
+            label = str(sheet.cell(row, 1).value)
             for letter, head in header.items():
                 found[(label, head)] = f"{letter}{row}"
         return found

@@ -118,7 +118,7 @@ def test_a_full_disk_under_the_ledger_is_said_as_such_and_nothing_is_lost(
     connect = sqlite3.connect
 
     def full(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        db = connect(*args, **kwargs)
+        db: sqlite3.Connection = connect(*args, **kwargs)
         # SQLite stops the file growing past this, with the error of a full disk.
         (pages,) = db.execute("PRAGMA page_count").fetchone()
         db.execute(f"PRAGMA max_page_count = {pages}")
@@ -148,8 +148,10 @@ def test_a_read_only_ledger_is_said_and_left_as_it_was(
 
     def read_only(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
         if str(database) == str(workspace.ledger_path):  # as chmod a-w would leave it
-            return connect(f"file:{database}?mode=ro", *args, uri=True, **kwargs)
-        return connect(database, *args, **kwargs)
+            database = f"file:{database}?mode=ro"
+            kwargs["uri"] = True
+        db: sqlite3.Connection = connect(database, *args, **kwargs)
+        return db
 
     monkeypatch.setattr(sqlite3, "connect", read_only)
     status, output = merge(workspace)

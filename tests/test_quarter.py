@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import copied, session_members
 from conftest import ledger_answers as answers
-from returns import ECONOMY, R1, SMILEY, STATUS, fill, without_milestone
+from returns import ECONOMY, R1, SMILEY, STATUS, Typed, fill, without_milestone
 
 from xlfollow.cli.main import cli
 from xlfollow.errors import WorkspaceError
@@ -61,14 +61,14 @@ def workbook(ws: Workspace, centre: str, round_number: int = 1) -> Path:
     return ws.path / issue.file
 
 
-def edit_in_place(path: Path, cells: dict[tuple[str, str], object]) -> None:
+def edit_in_place(path: Path, cells: dict[tuple[str, str], Typed]) -> None:
     """Type into a workbook and save it where it is, as Excel or LibreOffice does, by
     (item, column header); ("Konflikter", row) sets that row's decision."""
     book = openpyxl.load_workbook(path)
     for (where, header), value in cells.items():
         if where == "Konflikter":
-            sheet = book["Konflikter"]
-            sheet.cell(int(header), sheet.max_column).value = value
+            decisions = book["Konflikter"]
+            decisions.cell(int(header), decisions.max_column).value = value
             continue
         for sheet in book.worksheets:
             heads = {str(c.value): c.column for c in sheet[2] if c.value is not None}
@@ -94,7 +94,7 @@ def master_value(ws: Workspace, item: str, header: str) -> object:
 def disagree_on_3_02(ws: Workspace, note: str = "") -> None:
     """SIK (responsible) says met; SOS (contributor) says not met, with a note if given."""
     fill(workbook(ws, SIK), ws.path / "inbox" / "sik.xlsx", {("3.02", SMILEY): "grøn"})
-    typed: dict[tuple[str, str], object] = {("3.02", SMILEY): "rød"}
+    typed: dict[tuple[str, str], Typed] = {("3.02", SMILEY): "rød"}
     if note:
         typed[("3.02", STATUS)] = note
     fill(workbook(ws, SOS), ws.path / "inbox" / "sos.xlsx", typed)
@@ -273,7 +273,7 @@ def test_issue_merges_the_masters_edits_before_the_next_round(ws: Workspace) -> 
     round_2 = workbook(ws, SOS, 2)
     book = openpyxl.load_workbook(round_2)
     sheet = book["4. Sundhed, Ældre og Voksne…"]
-    heads = {c.value: c.column for c in sheet[2]}
+    heads = {c.value: c.column for c in sheet[2] if c.value is not None}
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == "4.11")
     assert sheet.cell(row, heads[SMILEY]).value == "☹️ Ikke opfyldt"
     assert master_value(ws, "4.11", SMILEY) == "☹️ Ikke opfyldt"

@@ -6,6 +6,7 @@ import functools
 import inspect
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -46,7 +47,7 @@ def leaks(output: str) -> list[str]:
     return sorted(fragment for fragment in english_fragments() if fragment in output)
 
 
-def run(*args: str, env: dict[str, str | None] | None = None) -> tuple[int, str]:
+def run(*args: str, env: Mapping[str, str | None] | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args), env=env)
     return result.exit_code, result.output
 
@@ -141,7 +142,11 @@ def test_the_environment_sets_the_language_and_the_option_wins(tmp_path: Path) -
     assert run("--language", "en", "check", missing, env=danish)[1].startswith("Error: ")
     code, output = run("check", missing, env={"XLFOLLOW_LANGUAGE": "fr"})
     assert code == 2 and "'fr' is not one of 'da', 'en'" in output
-    locale_only = {"XLFOLLOW_LANGUAGE": None, "LANGUAGE": None, "LC_ALL": None}
+    locale_only: dict[str, str | None] = {
+        "XLFOLLOW_LANGUAGE": None,
+        "LANGUAGE": None,
+        "LC_ALL": None,
+    }
     locale_only |= {"LC_MESSAGES": None, "LANG": "da_DK.UTF-8"}
     assert run("check", missing, env=locale_only)[1].startswith("Fejl: ")
     assert run("check", missing, env=locale_only | {"LANG": "C.UTF-8"})[1].startswith("Error: ")

@@ -14,7 +14,7 @@ import uno
 from office import load, office, prop
 
 
-def main():
+def main() -> None:
     source, target, port, answers_path = sys.argv[1:5]
     with open(answers_path, encoding="utf-8") as handle:
         answers = json.load(handle)

@@ -8,20 +8,21 @@ with their background colour ("background", as RGB hex).
 
 import json
 import sys
+from typing import Any
 
 from office import load, office
 
 
-def main():
+def main() -> None:
     path, port = sys.argv[1], sys.argv[2]
     watched = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     with office(port) as desktop:
         doc = load(desktop, path)
-        result = {"sheets": []}
+        result: dict[str, list[dict[str, Any]]] = {"sheets": []}
         sheets = doc.getSheets()
         for index in range(sheets.getCount()):
             sheet = sheets.getByIndex(index)
-            info = {
+            info: dict[str, Any] = {
                 "name": sheet.getName(),
                 "visible": bool(sheet.IsVisible),
                 "protected": bool(sheet.isProtected()),

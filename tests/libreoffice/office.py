@@ -6,19 +6,23 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import uno
 from com.sun.star.beans import PropertyValue
 
+# UNO's objects are typed at run time only (no stubs exist): Any here.
 
-def prop(name, value):
+
+def prop(name: str, value: object) -> Any:
     p = PropertyValue()
     p.Name = name
     p.Value = value
     return p
 
 
-def connect(port):
+def connect(port: str) -> Any:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
@@ -36,7 +40,7 @@ def connect(port):
 
 
 @contextlib.contextmanager
-def office(port):
+def office(port: str) -> Iterator[Any]:
     """A desktop of a private, headless soffice listening on the port; stopped after."""
     profile = tempfile.mkdtemp(prefix="xlfollow-lo-")
     # LibreOffice's own temporary files go there too, and all of it is removed after.
@@ -70,7 +74,7 @@ def office(port):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def load(desktop, path):
+def load(desktop: Any, path: str) -> Any:
     return desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0, (prop("Hidden", True),)
     )

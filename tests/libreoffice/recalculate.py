@@ -13,7 +13,7 @@ import sys
 from office import load, office
 
 
-def column_name(index):
+def column_name(index: int) -> str:
     name = ""
     index += 1
     while index:
@@ -22,7 +22,7 @@ def column_name(index):
     return name
 
 
-def main():
+def main() -> None:
     path, port, names = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     edits = json.loads(sys.argv[4]) if len(sys.argv) > 4 else []
     with office(port) as desktop:
@@ -30,13 +30,13 @@ def main():
         for sheet_name, ref, text in edits:
             doc.getSheets().getByName(sheet_name).getCellRangeByName(ref).setString(text)
         doc.calculateAll()
-        result = {}
+        result: dict[str, dict[str, float | str]] = {}
         for name in names:
             sheet = doc.getSheets().getByName(name)
             cursor = sheet.createCursor()
             cursor.gotoEndOfUsedArea(False)
             end = cursor.getRangeAddress()
-            cells = {}
+            cells: dict[str, float | str] = {}
             for row in range(end.EndRow + 1):
                 for col in range(end.EndColumn + 1):
                     cell = sheet.getCellByPosition(col, row)
