@@ -39,12 +39,8 @@ from xlfollow.workbooks.layout import (
 )
 from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
-from xlfollow.workbooks.summarysheets import (
-    SUMMARY_SHEETS,
-    ChapterRows,
-    SummaryContext,
-    write_summary_sheets,
-)
+from xlfollow.workbooks.summarycontext import ChapterRows, SummaryContext
+from xlfollow.workbooks.summarysheets import SUMMARY_SHEETS, write_summary_sheets
 
 __all__ = [
     "METADATA_SHEET",
