@@ -34,11 +34,12 @@ from xlfollow.definition.agreement import fingerprint
 from xlfollow.demo.simulate import fill_workbook
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
-from xlfollow.returns.collect import Intake, receive_file
+from xlfollow.returns.collect import Intake
 from xlfollow.returns.merge import SubmittedCell
 from xlfollow.returns.mergereport import FileReport, Verdict
 from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file
+from xlfollow.returns.receiving import receive_file
 from xlfollow.workbooks.writer import METADATA_SHEET, WorkbookSpec, write_workbook
 from xlfollow.workspace.folder import Workspace, recipients
 
