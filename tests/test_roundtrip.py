@@ -8,20 +8,18 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.agreement import load_agreement, read_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.errors import Problems
 from xlfollow.model import (
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
-    Budget,
-    BudgetSeries,
     Chapter,
     Item,
     Kind,
-    SmileyScale,
     StatusNotes,
 )
+from xlfollow.smileys import DEFAULT_MILESTONE_SCALE, SmileyScale
 from xlfollow.workbooks.layout import chapter_sheet_name
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.textimport import ImportReport, import_text
 from xlfollow.errors import DefinitionError
-from xlfollow.model import Agreement, Budget, BudgetSeries, Item, Kind, StatusNotes
+from xlfollow.model import Agreement, Item, Kind, StatusNotes
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 REPORT = (EXAMPLE / "report.txt").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from xlfollow.cli.console import Cell, Console
 from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Joined, Text
-from xlfollow.model import SmileyScale
 from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Summary
+from xlfollow.smileys import SmileyScale
 
 __all__ = ["RoundOutput"]
 

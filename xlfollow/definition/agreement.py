@@ -10,21 +10,18 @@ from pathlib import Path
 
 import yaml
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.yamlnodes import Node, NodeReader, compose, is_null, line_of
 from xlfollow.errors import Problems, did_you_mean
 from xlfollow.messages import Text
 from xlfollow.model import (
-    DEFAULT_ECONOMY_SCALE,
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
-    Budget,
-    BudgetSeries,
     Chapter,
     Item,
     Kind,
-    SmileyScale,
     StatusNotes,
 )
+from xlfollow.smileys import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 from xlfollow.workbooks.layout import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 
 __all__ = [

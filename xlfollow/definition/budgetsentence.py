@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.budgetwords import (
     ANLAEG,
     CLAUSE_END,
@@ -48,7 +49,6 @@ from xlfollow.definition.budgetwords import (
     years_in,
 )
 from xlfollow.messages import Text
-from xlfollow.model import Budget, BudgetSeries
 
 __all__ = ["TextReading", "Total", "Unplaced", "mio", "read_text"]
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from xlfollow.budget import Budget
 from xlfollow.definition.budgettext import read_budget
 from xlfollow.definition.linebreaks import join_lines
 from xlfollow.definition.reportlines import (
@@ -31,7 +32,7 @@ from xlfollow.definition.reportlines import (
 from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
 from xlfollow.messages import Text
-from xlfollow.model import Budget, Item, Kind, StatusNotes
+from xlfollow.model import Item, Kind, StatusNotes
 
 if TYPE_CHECKING:
     from xlfollow.definition.textimport import ImportReport

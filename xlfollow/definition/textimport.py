@@ -34,13 +34,11 @@ from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
 from xlfollow.model import (
-    DEFAULT_ECONOMY_SCALE,
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
     Chapter,
     Kind,
-    SmileyScale,
 )
+from xlfollow.smileys import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = ["ImportReport", "import_text", "import_text_file"]
 

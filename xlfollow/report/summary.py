@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xlfollow.ledger.store import AnswerKey
-from xlfollow.model import Agreement, Definition, Item, SmileyScale
+from xlfollow.model import Agreement, Definition, Item
+from xlfollow.smileys import SmileyScale
 from xlfollow.workbooks.layout import agreement_year
 
 __all__ = [

@@ -17,7 +17,8 @@ from functools import cache
 from xlfollow.danish import parse_amount
 from xlfollow.errors import CellError, ValueProblem
 from xlfollow.messages import Text
-from xlfollow.model import Agreement, Chapter, Language, SmileyScale, SmileyStep
+from xlfollow.model import Agreement, Chapter, Language
+from xlfollow.smileys import SmileyScale, SmileyStep
 from xlfollow.texts import texts
 
 __all__ = [

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.model import SmileyScale
 from xlfollow.report.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, milestones_due
+from xlfollow.smileys import SmileyScale
 from xlfollow.workbooks.layout import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
 from xlfollow.workbooks.summarycontext import (

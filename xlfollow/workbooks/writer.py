@@ -20,8 +20,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Language
-from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
+from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item
 from xlfollow.report.summary import Summary
+from xlfollow.smileys import SmileyScale
 from xlfollow.texts import Texts, texts
 from xlfollow.workbooks.frontsheet import FrontSheet, write_front_sheet
 from xlfollow.workbooks.layout import (
