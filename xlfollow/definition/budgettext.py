@@ -26,7 +26,8 @@ import copy
 from dataclasses import dataclass
 
 from xlfollow.budget import Budget, BudgetSeries
-from xlfollow.definition.budgetsentence import TextReading, mio, read_text
+from xlfollow.definition.budgetfigures import TextReading, mio
+from xlfollow.definition.budgetsentence import read_text
 from xlfollow.messages import Joined, Text
 from xlfollow.model import Kind
 
