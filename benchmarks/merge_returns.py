@@ -49,7 +49,7 @@ from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake
 from xlfollow.texts import texts
-from xlfollow.workbooks.summarysheets import SUMMARY_SHEETS
+from xlfollow.workbooks.layout import SUMMARY_SHEETS
 from xlfollow.workbooks.writer import WorkbookSpec, write_round
 from xlfollow.workspace.folder import Workspace, recipients
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from xlfollow.budget import Budget
 from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.textimport import import_text_file
-from xlfollow.model import Budget
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 

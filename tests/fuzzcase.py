@@ -35,10 +35,11 @@ from xlfollow.demo.simulate import fill_workbook
 from xlfollow.ledger.merge import SubmittedCell
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
-from xlfollow.returns.collect import Intake, receive_file
+from xlfollow.returns.collect import Intake
 from xlfollow.returns.mergereport import FileReport, Verdict
 from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file
+from xlfollow.returns.receiving import receive_file
 from xlfollow.workbooks.layout import METADATA_SHEET
 from xlfollow.workbooks.writer import WorkbookSpec, write_workbook
 from xlfollow.workspace.folder import Workspace, recipients

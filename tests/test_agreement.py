@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import AGREEMENT, line_with, make_workspace, problems_of
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.agreement import fingerprint, load_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.errors import DefinitionError
-from xlfollow.model import Agreement, Budget, BudgetSeries, Kind
+from xlfollow.model import Agreement, Kind
 
 
 def load_text(tmp_path: Path, text: str) -> Agreement:

@@ -17,13 +17,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.cli.main import cli
 from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.budgettext import read_budget
 from xlfollow.definition.textimport import ImportReport, import_text
 from xlfollow.definition.todo import Subject
 from xlfollow.messages import Language
-from xlfollow.model import Agreement, Budget, BudgetSeries, Kind
+from xlfollow.model import Agreement, Kind
 from xlfollow.workspace.folder import Workspace
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"

@@ -8,21 +8,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.agreement import load_agreement, read_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.errors import Problems
 from xlfollow.model import (
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
-    Budget,
-    BudgetSeries,
     Chapter,
     Item,
     Kind,
-    SmileyScale,
     StatusNotes,
 )
+from xlfollow.scales import DEFAULT_MILESTONE_SCALE, SmileyScale
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"
 names = st.text(NAME_CHARS, min_size=1, max_size=40).map(lambda s: " ".join(s.split())).filter(bool)

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from returns import R1, without_milestone
 from test_roundtrip import agreements
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.cli.main import cli
 from xlfollow.cli.terminal import Terminal
 from xlfollow.definition.agreement import fingerprint, load_agreement
@@ -34,8 +35,6 @@ from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import (
     Agreement,
-    Budget,
-    BudgetSeries,
     Chapter,
     Definition,
     Item,

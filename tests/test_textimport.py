@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.textimport import ImportReport, import_text
 from xlfollow.errors import DefinitionError
-from xlfollow.model import Agreement, Budget, BudgetSeries, Item, Kind, StatusNotes
+from xlfollow.model import Agreement, Item, Kind, StatusNotes
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 REPORT = (EXAMPLE / "report.txt").read_text(encoding="utf-8")
@@ -568,7 +569,7 @@ def test_text_with_no_items() -> None:
 def test_an_action_text_with_a_list_of_its_own_keeps_it() -> None:
     # The agreement text ends with entries 1 and 2 of its list; the action text has a
     # list of its own, 1 to 3: its entry 3 does not go on the agreement's list.
-    from xlfollow.definition.textimport import _Line, _list_continued
+    from xlfollow.definition.reportlines import _Line, _list_continued
 
     agreement = [_Line(1, "1. Første mål."), _Line(2, "2. Andet mål.")]
     own_list = [_Line(4, "Indsatsen:"), _Line(5, "1. Et."), _Line(6, "2. To."), _Line(7, "3. Tre.")]

@@ -20,11 +20,10 @@ if TYPE_CHECKING:
         Language,
         Round,
         Settings,
-        SmileyScale,
-        SmileyStep,
     )
     from xlfollow.report.summary import Summary
     from xlfollow.returns.collect import MergeReport
+    from xlfollow.scales import SmileyScale, SmileyStep
     from xlfollow.workspace.folder import IssueResult, Overview, Workspace
 
 # Each public name is imported from its module when first asked for, not with the
@@ -48,8 +47,8 @@ _HOMES = {
     "Round": "xlfollow.model",
     "RoundStatus": "xlfollow.ledger.status",
     "Settings": "xlfollow.model",
-    "SmileyScale": "xlfollow.model",
-    "SmileyStep": "xlfollow.model",
+    "SmileyScale": "xlfollow.scales",
+    "SmileyStep": "xlfollow.scales",
     "Summary": "xlfollow.report.summary",
     "Workspace": "xlfollow.workspace.folder",
     "WorkspaceError": "xlfollow.errors",

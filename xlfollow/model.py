@@ -1,23 +1,23 @@
-"""The agreement, its rounds, centres and smiley scales: plain data, no I/O."""
+"""The agreement (its chapters and items) and the workspace's settings (rounds,
+centres, mail): plain data, no I/O. Its smiley scales are smileys.py's, an item's
+budget budget.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from xlfollow.danish import parse_amount, slug
+from xlfollow.budget import Budget
+from xlfollow.danish import slug
 from xlfollow.errors import ValueProblem
 from xlfollow.messages import Language, Text
+from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = [
     "CODE_MAX",
-    "DEFAULT_ECONOMY_SCALE",
-    "DEFAULT_MILESTONE_SCALE",
     "Agreement",
-    "Budget",
-    "BudgetSeries",
     "Centre",
     "Chapter",
     "Contributors",
@@ -29,8 +29,6 @@ __all__ = [
     "Round",
     "Security",
     "Settings",
-    "SmileyScale",
-    "SmileyStep",
     "Smtp",
     "StatusNotes",
     "default_code",
@@ -54,110 +52,6 @@ class Contributors(StrEnum):
 
 
 @dataclass(frozen=True)
-class SmileyStep:
-    """One step of a smiley scale: a stable code, what it looks like, what it means."""
-
-    code: str
-    glyph: str
-    colour: str
-    label_da: str
-    label_en: str
-    definition_da: str = ""
-    definition_en: str = ""
-
-    def label(self, language: Language) -> str:
-        """The short label in the given language."""
-        return self.label_da if language is Language.DA else self.label_en
-
-    def definition(self, language: Language) -> str:
-        """The reading guide's definition in the given language."""
-        return self.definition_da if language is Language.DA else self.definition_en
-
-
-@dataclass(frozen=True)
-class SmileyScale:
-    """An ordered scale of smileys, best first."""
-
-    name: str
-    steps: tuple[SmileyStep, ...]
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """The step codes, best first."""
-        return tuple(step.code for step in self.steps)
-
-    def step(self, code: str) -> SmileyStep:
-        """The step with this code; KeyError if there is none."""
-        for step in self.steps:
-            if step.code == code:
-                return step
-        raise KeyError(code)
-
-
-# The scales of the reading guide (Læsevejledning) in the Ballerup 2018 report.
-# The codes are fixed: summaries and the JSON output count by them.
-DEFAULT_MILESTONE_SCALE = SmileyScale(
-    "milestone",
-    (
-        SmileyStep(
-            "met",
-            "😊",
-            "#63BE7B",
-            "Opfyldt",
-            "Met",
-            "Milepæl er opfyldt",
-            "The milestone is met",
-        ),
-        SmileyStep(
-            "partly",
-            "😐",
-            "#FFD966",
-            "Delvist opfyldt",
-            "Partly met",
-            "Milepæl er ikke fuldt opfyldt, men det er fortsat realistisk, "
-            "at det samlede mål for året opnås",
-            "The milestone is not fully met, but the year's goal is still realistic",
-        ),
-        SmileyStep(
-            "not_met",
-            "☹️",
-            "#F8696B",
-            "Ikke opfyldt",
-            "Not met",
-            "Milepæl er ikke opfyldt, og det er ikke realistisk at opfylde milepæl "
-            "inden for perioden under givende forudsætninger",
-            "The milestone is not met, and meeting it within the period is not realistic "
-            "on the present assumptions",
-        ),
-    ),
-)
-
-DEFAULT_ECONOMY_SCALE = SmileyScale(
-    "economy",
-    (
-        SmileyStep(
-            "kept",
-            "😊",
-            "#63BE7B",
-            "Overholdt",
-            "Kept",
-            "Budget er overholdt/Besparelse er opnået",
-            "The budget is kept / the saving is achieved",
-        ),
-        SmileyStep(
-            "not_kept",
-            "☹️",
-            "#F8696B",
-            "Ikke overholdt",
-            "Not kept",
-            "Budget ikke overholdt/Den forventede besparelse opnås ikke i indeværende periode",
-            "The budget is not kept / the expected saving is not achieved in this period",
-        ),
-    ),
-)
-
-
-@dataclass(frozen=True)
 class Chapter:
     """A chapter of the agreement; its items are those whose `chapter` is its number."""
 
@@ -173,96 +67,6 @@ class StatusNotes:
 
     milestone: str = ""
     economy: str = ""
-
-
-@dataclass(frozen=True)
-class BudgetSeries:
-    """One stream of an item's money, as the agreement states it: amounts per year in
-    mio. kr., negative for a saving. `name` says what it is ("Anlæg", "Drift",
-    "Besparelse"); an item's only series may have none."""
-
-    name: str
-    amounts: Mapping[int, float]
-
-
-class Budget(Mapping[int, float]):
-    """An item's agreed money: its series, and as a mapping the total per year.
-
-    The total of a year is the sum of every series' amount for it, so an item with
-    10 in anlæg and -0,8 in drift in 2019 counts 9,2 that year. Totals are rounded
-    to six decimals (0,1 + 0,2 is 0,3, not 0,30000000000000004).
-    """
-
-    __slots__ = ("_total", "series")
-
-    def __init__(self, series: Iterable[BudgetSeries] = ()) -> None:
-        # Copied: a caller's dict changed later changes neither the series nor the totals.
-        self.series: tuple[BudgetSeries, ...] = tuple(
-            BudgetSeries(s.name, dict(s.amounts)) for s in series if s.amounts
-        )
-        total: dict[int, float] = {}
-        for one in self.series:
-            for year, amount in one.amounts.items():
-                total[year] = total.get(year, 0.0) + amount
-        self._total = {year: round(total[year], 6) for year in sorted(total)}
-
-    @classmethod
-    def of(cls, amounts: Mapping[int, float], name: str = "") -> Budget:
-        """A budget of one series."""
-        return cls([BudgetSeries(name, dict(amounts))])
-
-    @classmethod
-    def from_data(cls, data: Mapping[object, object]) -> Budget:
-        """A budget as agreement.yaml writes it, once read as plain data: years and
-        amounts (one series), or series by name, each with years and amounts."""
-
-        def amounts(years: Mapping[object, object]) -> dict[int, float]:
-            return {
-                int(str(y)): float(a) if isinstance(a, int | float) else parse_amount(str(a))
-                for y, a in years.items()
-            }
-
-        if all(isinstance(value, Mapping) for value in data.values()) and data:
-            return cls(
-                BudgetSeries(str(name), amounts(years))
-                for name, years in data.items()
-                if isinstance(years, Mapping)
-            )
-        return cls.of(amounts(data))
-
-    def data(self) -> dict[object, object]:
-        """The budget as plain data for agreement.yaml: `from_data` reads it back."""
-        if not self.named:
-            return {year: amount for one in self.series for year, amount in one.amounts.items()}
-        return {one.name: dict(one.amounts) for one in self.series}
-
-    def __getitem__(self, year: int) -> float:
-        return self._total[year]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._total)
-
-    def __len__(self) -> int:
-        return len(self._total)
-
-    def __eq__(self, other: object) -> bool:
-        """Two budgets are equal when their series are; a budget equals a plain mapping
-        of years to amounts when its totals do."""
-        if isinstance(other, Budget):
-            return [(s.name, dict(s.amounts)) for s in self.series] == [
-                (s.name, dict(s.amounts)) for s in other.series
-            ]
-        return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Budget({list(self.series)!r})"
-
-    @property
-    def named(self) -> bool:
-        """Whether the series are told apart by name (more than one, or one with a name)."""
-        return len(self.series) > 1 or any(one.name for one in self.series)
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,19 @@ from pathlib import Path
 
 import yaml
 
+from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.sheetnames import SHEET_NAME_MAX, chapter_sheet_name, sheet_name_problem
 from xlfollow.definition.yamlnodes import Node, NodeReader, compose, is_null, line_of
 from xlfollow.errors import Problems, did_you_mean
 from xlfollow.messages import Text
 from xlfollow.model import (
-    DEFAULT_ECONOMY_SCALE,
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
-    Budget,
-    BudgetSeries,
     Chapter,
     Item,
     Kind,
-    SmileyScale,
     StatusNotes,
 )
+from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = [
     "STEP_KEYS",

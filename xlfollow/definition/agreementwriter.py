@@ -10,13 +10,11 @@ import yaml
 from xlfollow.definition.agreement import STEP_KEYS
 from xlfollow.files import write_atomically
 from xlfollow.model import (
-    DEFAULT_ECONOMY_SCALE,
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
     Chapter,
     Item,
-    SmileyScale,
 )
+from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = ["dump_agreement", "write_agreement"]
 

@@ -5,9 +5,9 @@ its words give, in a series, or kept with the reason it cannot be placed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from xlfollow.definition.budgetfigures import TextReading, Total, Unplaced, mio
 from xlfollow.definition.budgetwords import (
     ANLAEG,
     CLAUSE_END,
@@ -48,23 +48,8 @@ from xlfollow.definition.budgetwords import (
     years_in,
 )
 from xlfollow.messages import Text
-from xlfollow.model import Budget, BudgetSeries
 
-__all__ = ["TextReading", "Total", "Unplaced", "mio", "read_text"]
-
-
-@dataclass
-class Unplaced:
-    """An amount a text names but the reader could not put in years, and why."""
-
-    amount: float
-    why: Text
-    yearless: bool = False
-    """Said with no year at all (not over years, not a target): a year named
-    elsewhere may place it."""
-    series: str = ""
-    total: Total | None = None
-    """The total over years it is, when it is one."""
+__all__ = ["read_text"]
 
 
 class Placing(NamedTuple):
@@ -75,68 +60,6 @@ class Placing(NamedTuple):
     each: bool = True
     doubt: Text | None = None
     yearless: bool = False
-
-
-@dataclass
-class Total:
-    """An amount said for several years together ('i alt 0,9 mio. kr. i 2018-2019'):
-    a year stated elsewhere may leave the rest for the other."""
-
-    series: str
-    amount: float
-    years: list[int]
-    words: str
-
-
-@dataclass
-class TextReading:
-    """One text read: figures by series and year, totals over years, and doubts."""
-
-    figures: dict[str, dict[int, float]] = field(default_factory=dict)
-    amounts: set[float] = field(default_factory=set)
-    unplaced: list[Unplaced] = field(default_factory=list)
-    doubts: list[Text] = field(default_factory=list)
-    totals: list[Total] = field(default_factory=list)
-    whole_in: int | None = None
-    saving_from: int | None = None
-
-    def place(
-        self, series: str, years: list[int], amount: float, words: str, more: bool = False
-    ) -> None:
-        """Put an amount in each of the years; an amount said again is not counted
-        twice, one said as more ('yderligere') adds to what is there."""
-        self.amounts.add(abs(amount))
-        # Said again: the same amount for the same years in the same series, or where
-        # one of the two does not say which series it is.
-        same = [
-            other
-            for name, other in self.figures.items()
-            if name == series or not name or not series
-        ]
-        if not more and all(any(other.get(year) == amount for other in same) for year in years):
-            return
-        placed = self.figures.setdefault(series, {})
-        twice = [year for year in years if year in placed and not more]
-        if twice:
-            self.doubts.append(
-                Text(
-                    "a second amount for {years} ({words}) beside {amount}; the first is kept",
-                    years=", ".join(map(str, twice)),
-                    words=words,
-                    amount=mio(placed[twice[0]]),
-                )
-            )
-        for year in years:
-            if year not in twice:
-                placed[year] = round(placed.get(year, 0.0) + amount, 6)
-
-    def total(self) -> dict[int, float]:
-        return dict(Budget(BudgetSeries(name, years) for name, years in self.figures.items()))
-
-
-def mio(amount: float) -> str:
-    """An amount as the texts write it: 0,5 mio. kr."""
-    return f"{amount:g}".replace(".", ",") + " mio. kr."
 
 
 def read_text(text: str, period: tuple[int, ...]) -> TextReading:

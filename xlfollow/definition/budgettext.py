@@ -25,9 +25,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from xlfollow.definition.budgetsentence import TextReading, mio, read_text
+from xlfollow.budget import Budget, BudgetSeries
+from xlfollow.definition.budgetfigures import TextReading, mio
+from xlfollow.definition.budgetsentence import read_text
 from xlfollow.messages import Joined, Text
-from xlfollow.model import Budget, BudgetSeries, Kind
+from xlfollow.model import Kind
 
 __all__ = ["BudgetReading", "read_budget"]
 

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any, TypeVar
 
 from xlfollow.danish import parse_date
+from xlfollow.definition.tomllines import key_lines
 from xlfollow.errors import Problems, ValueProblem, did_you_mean
 from xlfollow.messages import Text
 from xlfollow.model import (
@@ -75,7 +76,7 @@ def read_settings(text: str, problems: Problems, agreement: Agreement | None) ->
             ),
         )
         return None
-    return _SettingsReader(problems, _key_lines(text), agreement).read(data)
+    return _SettingsReader(problems, key_lines(text), agreement).read(data)
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -380,47 +381,3 @@ class _SettingsReader:
 def _table_name(name: str) -> Text:
     """A table of the settings as a problem names it: [smtp]."""
     return Text("[{name}]", name=name)
-
-
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The line of each table header and key, by key path (tomllib gives no positions)."""
-    lines: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            path = _path_of(stripped)
-            if path:
-                table = path
-                lines.setdefault(table, number)
-        elif stripped and not stripped.startswith("#") and (equals := _key_end(stripped)) > 0:
-            path = _path_of(stripped[:equals] + "= 0")
-            if path:
-                lines.setdefault(table + path, number)
-    return lines
-
-
-def _key_end(line: str) -> int:
-    """The position of the `=` that ends a key, skipping quoted parts; -1 if none."""
-    quote = ""
-    for position, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "=":
-            return position
-    return -1
-
-
-def _path_of(fragment: str) -> tuple[str, ...]:
-    try:
-        data: Any = tomllib.loads(fragment)
-    except tomllib.TOMLDecodeError:
-        return ()
-    path: list[str] = []
-    while isinstance(data, dict) and len(data) == 1:
-        key = next(iter(data))
-        path.append(key)
-        data = data[key]
-    return tuple(path)

@@ -17,53 +17,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlfollow.definition.budgettext import read_budget
+from xlfollow.definition.itemreader import _ItemReader, _RawItem
 from xlfollow.definition.linebreaks import hyphenated_words, join_lines
+from xlfollow.definition.reportlines import (
+    _CHAPTER,
+    _FIELD,
+    _MARKER,
+    _NUMBER,
+    _PAGE_FOOTER,
+    _ROUND_LABEL,
+    _definitions,
+    _Line,
+    _title,
+)
 from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
 from xlfollow.model import (
-    DEFAULT_ECONOMY_SCALE,
-    DEFAULT_MILESTONE_SCALE,
     Agreement,
-    Budget,
     Chapter,
-    Item,
     Kind,
-    SmileyScale,
-    StatusNotes,
 )
+from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = ["ImportReport", "import_text", "import_text_file"]
-
-_MARKER = re.compile(r"^(?P<before>.*?)\s*(?P<kind>Anlæg og drift|Drift|Anlæg)\s+Tid\s+Smiley\s*$")
-_NUMBER = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,3})+)(?:\.\s*|\s+)(?P<title>\S.*)?$")
-_CHAPTER = re.compile(r"^\s*(?P<number>\d{1,2})\.\s+(?P<title>\S.*?)\s*$")
-_ROUND_LABEL = re.compile(
-    r"^(?P<before>.*?)\s*(?P<label>\d\.\s*budgetopfølgning\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{4})\s*$"
-)
-_PAGE_FOOTER = re.compile(r"\s-\s?\d{1,4}\s?-(\s|$)|^\s*Side\s+\d{1,4}\s*$")
-_FIELD = re.compile(
-    r"^\s*(?P<label>Ansvarligt center|Ansvarligt udvalg|Væsentlig bidragsyder):\s*(?P<value>.*)$"
-)
-_STATUS = re.compile(r"^\s*Status:\s*(?P<rest>.*)$")
-_MILESTONE = re.compile(r"^\s*Milepæl\b\s*(?P<rest>.*)$")
-_ECONOMY = re.compile(r"^\s*Økonomi(?:\s+(?P<rest>.*)|\s*)$")
-# An entry of a numbered list: "2. Kommunens anlægsinvesteringer ..." (a capital
-# after the number, so a date wrapped to a line's start, "1. januar", is none).
-_LIST_ENTRY = re.compile(r"^(?P<number>\d{1,2})\.\s+[A-ZÆØÅ]")
-_ALL_OTHERS = re.compile(r"^de øvrige centre( og sekretariater)?\.?$", re.IGNORECASE)
-_TITLE = re.compile(r"(?P<title>Aftale om budget \d{4})\s+for\s+(?P<municipality>.+?)\s*$")
-
-
-@dataclass(frozen=True)
-class _Line:
-    number: int
-    text: str
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
 
 
 @dataclass
@@ -132,25 +109,6 @@ def import_text(text: str, source: str = "report.txt") -> tuple[Agreement, Impor
     return agreement, parser.report
 
 
-@dataclass
-class _RawItem:
-    number: str
-    title: str
-    kind: Kind
-    line: int
-    chapter: str
-    body: list[_Line]
-    centre: str = ""
-    committee: str = ""
-    contributors_text: str = ""
-    contributors_line: int = 0
-    agreement_text: str = ""
-    action_text: str = ""
-    milestones: dict[str, str] = field(default_factory=dict)
-    economy_text: str = ""
-    status: dict[str, StatusNotes] = field(default_factory=dict)
-
-
 class _Parser:
     def __init__(self, problems: Problems, report: ImportReport) -> None:
         self.problems = problems
@@ -171,8 +129,9 @@ class _Parser:
         items = self._items(lines, headings, chapter_lines)
         front = lines[: min([*chapter_lines, headings[0][0]])]
         rounds = self._rounds(items)
+        reader = _ItemReader(self.problems, self.report, self.compounds)
         for item in items:
-            self._fields(item, rounds)
+            reader.fields(item, rounds)
         centres = _unique(item.centre for item in items if item.centre)
         committees = _unique(item.committee for item in items if item.committee)
         title, municipality = _title(front, self.compounds)
@@ -187,7 +146,7 @@ class _Parser:
             centres=tuple(centres),
             committees=tuple(committees),
             chapters=tuple(chapters),
-            items=tuple(self._item(raw, centres, period) for raw in items),
+            items=tuple(reader.item(raw, centres, period) for raw in items),
             milestone_scale=milestone_scale,
             economy_scale=economy_scale,
             budget_period=period,
@@ -339,234 +298,6 @@ class _Parser:
             self.problems.add(None, Text("no round names (like '1. budgetopfølgning 2018') found"))
         return list(rounds)
 
-    def _fields(self, item: _RawItem, rounds: list[str]) -> None:
-        body = item.body
-        what = Text("item {number} (line {line})", number=item.number, line=item.line)
-        labels = [i for i, line in enumerate(body) if _FIELD.match(line.text)]
-        centre_lines = [i for i in labels if _field(body[i])[0] == "Ansvarligt center"]
-        if not centre_lines:
-            self.problems.add(
-                item.line,
-                Text(
-                    "{what} has no 'Ansvarligt center:' line; add it after the agreement text",
-                    what=what,
-                ),
-            )
-            return
-        if len(centre_lines) > 1:
-            self.problems.add(
-                body[centre_lines[1]].number,
-                Text(
-                    "a second 'Ansvarligt center:' inside {what}: the heading of the item "
-                    "before this line is missing or damaged; restore it",
-                    what=what,
-                ),
-            )
-            return
-        agreement = body[: centre_lines[0]]
-        item.agreement_text = _paragraphs(agreement, self.compounds)
-        position = centre_lines[0]
-        values: dict[str, str] = {}
-        while position < len(body) and (found := _FIELD.match(body[position].text)):
-            value_lines = [found["value"]]
-            position += 1
-            while (
-                position < len(body)
-                and not body[position].blank
-                and not _FIELD.match(body[position].text)
-                and not _MILESTONE.match(body[position].text)
-            ):
-                value_lines.append(body[position].text)
-                position += 1
-            values[found["label"]] = join_lines(value_lines, self.compounds)
-            if found["label"] == "Væsentlig bidragsyder":
-                item.contributors_line = body[position - 1].number
-            while position < len(body) and body[position].blank:
-                position += 1
-        item.centre = values.get("Ansvarligt center", "")
-        item.committee = values.get("Ansvarligt udvalg", "")
-        item.contributors_text = values.get("Væsentlig bidragsyder", "")
-        if not item.committee:
-            self.problems.add(
-                item.line, Text("{what} has no 'Ansvarligt udvalg:' line; add it", what=what)
-            )
-        milestone_starts = [i for i in range(position, len(body)) if _MILESTONE.match(body[i].text)]
-        if not milestone_starts:
-            self.problems.add(
-                item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
-            )
-            return
-        action = body[position : milestone_starts[0]]
-        # Where the PDF's left column runs on over a page, the rest of the agreement
-        # text comes after the action text; an open numbered list shows where.
-        rest = _list_continued(agreement, action)
-        if rest < len(action):
-            gap = _Line(action[rest].number, "")
-            item.agreement_text = _paragraphs([*agreement, gap, *action[rest:]], self.compounds)
-        item.action_text = _paragraphs(action[:rest], self.compounds)
-        self._milestones(item, body[milestone_starts[0] :], rounds, what)
-
-    def _milestones(
-        self, item: _RawItem, region: list[_Line], rounds: list[str], what: Text
-    ) -> None:
-        """Split the region after the action text into milestone blocks and the economy."""
-        blocks: list[list[_Line]] = []
-        economy: list[_Line] = []
-        labels_seen = 0
-        for line in region:
-            if economy or (labels_seen == len(rounds) and _ECONOMY.match(line.text)):
-                economy.append(line)
-            elif _MILESTONE.match(line.text):
-                blocks.append([line])
-            else:
-                blocks[-1].append(line)
-            if not economy and _ROUND_LABEL.match(line.text):
-                labels_seen += 1
-        if len(blocks) != len(rounds):
-            self.problems.add(
-                region[0].number,
-                Text(
-                    "{what} has {blocks} 'Milepæl' blocks where {count} rounds ({rounds}) "
-                    "were expected; a block or its round may be damaged",
-                    what=what,
-                    blocks=len(blocks),
-                    count=len(rounds),
-                    rounds=", ".join(rounds),
-                ),
-            )
-            return
-        for expected, block in zip(rounds, blocks, strict=True):
-            text, status, label = self._block(block, _MILESTONE)
-            if label != expected:
-                if label:
-                    why = Text(
-                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
-                        "but ends with {label}; restore the round's name at its end",
-                        what=what,
-                        expected=expected,
-                        label=repr(label),
-                    )
-                else:
-                    why = Text(
-                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
-                        "but has no round; restore the round's name at its end",
-                        what=what,
-                        expected=expected,
-                    )
-                self.problems.add(block[0].number, why)
-                continue
-            if text:
-                item.milestones[expected] = text
-            if status:
-                item.status[expected] = StatusNotes(milestone=status)
-        if not economy:
-            self.problems.add(
-                region[-1].number,
-                Text("{what} has no 'Økonomi' line after its milestones; add it", what=what),
-            )
-            return
-        text, status, _ = self._block(economy, _ECONOMY)
-        item.economy_text = text
-        if status:
-            # The report is the first round's: an economy note answers that round.
-            round_name = rounds[0]
-            previous = item.status.get(round_name, StatusNotes())
-            item.status[round_name] = dataclasses.replace(previous, economy=status)
-
-    def _block(self, block: list[_Line], head: re.Pattern[str]) -> tuple[str, str, str]:
-        """A block's text, its status note, and the round label it ends with ('' if none)."""
-        lines = [_after(head, block[0]), *block[1:]]
-        label = ""
-        if head is _MILESTONE:
-            for index, line in enumerate(lines):
-                if found := _ROUND_LABEL.match(line.text):
-                    label = " ".join(found["label"].split())
-                    lines[index] = dataclasses.replace(line, text=found["before"])
-                    break
-        status_at = next((i for i, line in enumerate(lines) if _STATUS.match(line.text)), None)
-        if status_at is None:
-            return _paragraphs(lines, self.compounds), "", label
-        status_lines = [_after(_STATUS, lines[status_at]), *lines[status_at + 1 :]]
-        return (
-            _paragraphs(lines[:status_at], self.compounds),
-            _paragraphs(status_lines, self.compounds),
-            label,
-        )
-
-    def _item(self, raw: _RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
-        contributors, contributors_text = self._contributors(raw, centres)
-        return Item(
-            number=raw.number,
-            title=raw.title,
-            kind=raw.kind,
-            chapter=raw.chapter,
-            centre=raw.centre,
-            committee=raw.committee,
-            contributors=contributors,
-            contributors_text=contributors_text,
-            agreement_text=raw.agreement_text,
-            action_text=raw.action_text,
-            milestones=raw.milestones,
-            economy_text=raw.economy_text,
-            budget=self._budget(raw, period),
-            status=raw.status,
-        )
-
-    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
-        """Split 'A, B samt C' into declared centres, although names hold commas themselves;
-        with the wording as written where the names do not say it all ('' where they do)."""
-        text = " ".join(raw.contributors_text.split()).rstrip(".")
-        if not text:
-            return (), ""
-        if _ALL_OTHERS.match(text):
-            return tuple(c for c in centres if c != raw.centre), text
-        by_length = sorted(centres, key=len, reverse=True)
-        found: list[str] = []
-        wording = ""
-        rest = text
-        while rest:
-            rest = re.sub(r"^(,|samt\b|og\b|\s)+", "", rest)
-            if not rest:
-                break
-            match = next((c for c in by_length if rest.casefold().startswith(c.casefold())), None)
-            if match is None:
-                unknown = re.split(r",|\bsamt\b", rest)[0].strip()
-                self.report.unsure.append(
-                    Doubt(
-                        Text(
-                            'line {line}: item {number}: contributor "{name}" is not a '
-                            "responsible centre; left out of the contributors, kept in their "
-                            "wording",
-                            line=raw.contributors_line,
-                            number=raw.number,
-                            name=unknown,
-                        ),
-                        Subject.CONTRIBUTORS,
-                        raw.contributors_line,
-                        raw.number,
-                    )
-                )
-                rest = rest[len(unknown) :]
-                wording = text
-                continue
-            found.append(match)
-            rest = rest[len(match) :]
-        return tuple(dict.fromkeys(found)), wording
-
-    def _budget(self, raw: _RawItem, period: tuple[int, ...]) -> Budget:
-        reading = read_budget(
-            raw.agreement_text, raw.action_text, raw.economy_text, period, raw.kind
-        )
-        for doubt in reading.doubts:
-            said = Text(
-                "line {line}: item {number}: budget: {doubt}",
-                line=raw.line,
-                number=raw.number,
-                doubt=doubt,
-            )
-            self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
-        return reading.budget
-
     def _scales(self, front: list[_Line]) -> tuple[SmileyScale, SmileyScale]:
         """The reading guide's smiley definitions, kept as the scales' Danish texts."""
         scales = []
@@ -614,87 +345,6 @@ class _Parser:
                     centre=item.centre,
                 )
                 report.unsure.append(Doubt(said, Subject.CENTRE, item=item.number))
-
-
-def _after(head: re.Pattern[str], line: _Line) -> _Line:
-    """The line with its leading word ('Milepæl', 'Økonomi', 'Status:') taken off."""
-    found = head.match(line.text)
-    return dataclasses.replace(line, text=found["rest"] or "" if found else line.text)
-
-
-def _field(line: _Line) -> tuple[str, str]:
-    found = _FIELD.match(line.text)
-    assert found is not None
-    return found["label"], found["value"]
-
-
-def _definitions(front: list[_Line], heading: str, compounds: frozenset[str]) -> list[str]:
-    """The ': text' definitions under a heading of the reading guide."""
-    start = next((i for i, line in enumerate(front) if line.text.strip().startswith(heading)), None)
-    if start is None:
-        return []
-    definitions: list[list[str]] = []
-    for line in front[start + 1 :]:
-        text = line.text.strip()
-        if text.startswith(":"):
-            definitions.append([text[1:].strip()])
-        elif text and definitions and len(definitions[-1]) < 4:
-            if text.startswith(("Der gives", "Definition", "ØKONOMI")) or text.isupper():
-                break
-            definitions[-1].append(text)
-        elif text and not definitions:
-            break
-        elif not text and definitions and len(definitions) >= 3:
-            continue
-    return [join_lines(parts, compounds).rstrip(". ") for parts in definitions]
-
-
-def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
-    joined = join_lines((line.text for line in front[:12] if not line.blank), compounds)
-    found = _TITLE.search(joined.split("Læsevejledning")[0])
-    if found:
-        return found["title"], found["municipality"]
-    first = next((line.text.strip() for line in front if not line.blank), "")
-    return first or "Aftale om budget", ""
-
-
-def _list_continued(agreement: Sequence[_Line], action: Sequence[_Line]) -> int:
-    """Where in the action text's lines the agreement text's numbered list goes on:
-    the agreement text ends with entry N of a list, and a line of the action text
-    starts entry N+1 with no entry of a list of its own before it. len(action) if
-    nowhere."""
-    texts = [line.text.strip() for line in agreement]
-    while texts and not texts[-1]:
-        texts.pop()
-    start = len(texts)
-    while start > 0 and texts[start - 1]:
-        start -= 1
-    entries = [found for text in texts[start:] if (found := _LIST_ENTRY.match(text))]
-    if not entries:
-        return len(action)
-    following = int(entries[-1]["number"]) + 1
-    for index, line in enumerate(action):
-        found = _LIST_ENTRY.match(line.text.strip())
-        if found is None:
-            continue
-        # The first entry of the action text decides: the list goes on there, or the
-        # action text has a list of its own.
-        return index if int(found["number"]) == following else len(action)
-    return len(action)
-
-
-def _paragraphs(lines: Sequence[_Line], compounds: frozenset[str]) -> str:
-    """Lines into text: wrapped lines joined, one paragraph per line, bullets kept."""
-    paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        text = line.text.strip()
-        if not text:
-            paragraphs.append([])
-        elif text.startswith(("•", "*", "-")) and paragraphs[-1]:
-            paragraphs.append([text])
-        else:
-            paragraphs[-1].append(text)
-    return "\n".join(joined for part in paragraphs if (joined := join_lines(part, compounds)))
 
 
 def _unique(values: Iterable[str]) -> list[str]:

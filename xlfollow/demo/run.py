@@ -21,7 +21,8 @@ from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Item
 from xlfollow.report.summary import Summary
-from xlfollow.returns.collect import SUPERSEDES_EARLIER, MergeReport, RefusedCell, Verdict
+from xlfollow.returns.collect import MergeReport, RefusedCell, Verdict
+from xlfollow.returns.receiving import SUPERSEDES_EARLIER
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workspace.folder import Workspace
 

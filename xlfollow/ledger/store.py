@@ -2,6 +2,9 @@
 
 Every change is one transaction. The schema carries its version in
 `PRAGMA user_version`; an older ledger is brought up to date when opened.
+Ledger is built in layers: connection.py opens the file and keeps the
+transactions, issuelog.py records what went out (issues, messages), and this
+module what came back: answers, files received and merged, conflicts decided.
 """
 
 from __future__ import annotations
@@ -9,14 +12,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-import zlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
-from types import TracebackType
 
 from xlfollow.answers import Answer
+from xlfollow.ledger.issuelog import IssueLog
 from xlfollow.ledger.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 from xlfollow.ledger.records import (
     AnswerKey,
@@ -36,9 +36,7 @@ from xlfollow.ledger.schema import (
     SCHEMA_VERSION,
     create_ledger,
     ledger_version,
-    migrate,
 )
-from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -56,116 +54,8 @@ __all__ = [
 ]
 
 
-class Ledger:
+class Ledger(IssueLog):
     """An open ledger. Use it in a `with` block; each write is one transaction."""
-
-    def __init__(self, path: Path) -> None:
-        version = ledger_version(path)
-        self.path = path
-        self.db = sqlite3.connect(path)
-        try:
-            self.db.execute("PRAGMA foreign_keys = ON")
-            # Write-ahead logging with a full sync at every commit: a commit is one
-            # fsync of the log, and a committed file survives a crash or power loss.
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            if version < SCHEMA_VERSION:
-                migrate(self.db, version)
-        except sqlite3.Error as exc:
-            self.db.close()
-            if not is_ledger_fault(exc):
-                raise
-            raise ledger_fault(path, exc) from exc
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-        if isinstance(error, sqlite3.Error) and is_ledger_fault(error):
-            # SQLite's own errors inside the block: a full disk, a read-only ledger,
-            # a damaged page, said as what they are.
-            raise ledger_fault(self.path, error) from error
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A transaction: everything in it is recorded, or nothing is."""
-        with self.db:
-            yield self.db
-
-    def record_issue(
-        self,
-        issue: IssueRecord,
-        cells: Iterable[tuple[str, str, str]],
-        shown: Iterable[tuple[str, str, str]] = (),
-        earlier: Iterable[tuple[str, str, str, str]] = (),
-    ) -> None:
-        """Record an issued workbook, the value of every editable cell it carried, of the
-        answer cells it showed locked, and of the earlier rounds' answers it showed."""
-        with self.transaction() as db:
-            self._insert_issue(db, issue, cells, shown, earlier)
-
-    @staticmethod
-    def _insert_issue(
-        db: sqlite3.Connection,
-        issue: IssueRecord,
-        cells: Iterable[tuple[str, str, str]],
-        shown: Iterable[tuple[str, str, str]],
-        earlier: Iterable[tuple[str, str, str, str]] = (),
-    ) -> None:
-        db.execute(
-            "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                issue.issue_id,
-                issue.round,
-                issue.recipient,
-                issue.file,
-                issue.sha256,
-                issue.issued_at,
-                issue.fingerprint,
-                issue.layout_version,
-            ),
-        )
-        packed = json.dumps(
-            {"editable": list(cells), "shown": list(shown), "earlier": list(earlier)},
-            ensure_ascii=False,
-        )
-        db.execute(
-            "INSERT INTO issued_sets (issue_id, cells) VALUES (?, ?)",
-            (issue.issue_id, zlib.compress(packed.encode("utf-8"), 1)),
-        )
-
-    def record_issues(
-        self,
-        issues: Iterable[
-            tuple[
-                IssueRecord,
-                Iterable[tuple[str, str, str]],
-                Iterable[tuple[str, str, str]],
-                Iterable[tuple[str, str, str, str]],
-            ]
-        ],
-    ) -> None:
-        """Record several issued workbooks in one transaction (a whole round)."""
-        with self.transaction() as db:
-            for issue, cells, shown, earlier in issues:
-                self._insert_issue(db, issue, cells, shown, earlier)
-
-    def forget_issue(self, issue_id: str) -> None:
-        """Remove an issue whose workbook could not be written after all (nothing can
-        have been received against it)."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM issued_sets WHERE issue_id = ?", (issue_id,))
-            db.execute("DELETE FROM issues WHERE issue_id = ?", (issue_id,))
 
     def known_file(self, sha256: str) -> bool:
         """True if a file with these bytes was issued, or received and merged."""
@@ -175,95 +65,6 @@ class Ledger:
             (sha256, sha256),
         ).fetchone()
         return row is not None
-
-    def issues(self, round_name: str | None = None) -> list[IssueRecord]:
-        """The workbooks issued, oldest first; those of one round if it is given."""
-        query = "SELECT * FROM issues"
-        args: tuple[str, ...] = ()
-        if round_name is not None:
-            query += " WHERE round = ?"
-            args = (round_name,)
-        rows = self.db.execute(query + " ORDER BY issued_at, rowid", args).fetchall()
-        return [IssueRecord(*row) for row in rows]
-
-    def issue(self, issue_id: str) -> IssueRecord | None:
-        """The issue with this id, if there is one."""
-        row = self.db.execute("SELECT * FROM issues WHERE issue_id = ?", (issue_id,)).fetchone()
-        return IssueRecord(*row) if row else None
-
-    def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, str], str]:
-        """The value of each editable cell as issued (or, with editable=False, of each
-        answer cell shown locked), by (item, field)."""
-        issued = self.issued_sets(issue_id)
-        return issued.editable if editable else issued.shown
-
-    def issued_sets(self, issue_id: str) -> IssuedSets:
-        """An issue's answer cells as issued."""
-        row = self.db.execute(
-            "SELECT cells FROM issued_sets WHERE issue_id = ?", (issue_id,)
-        ).fetchone()
-        if row is not None:
-            packed = json.loads(zlib.decompress(row[0]).decode("utf-8"))
-            return IssuedSets(
-                {(item, field): value for item, field, value in packed["editable"]},
-                {(item, field): value for item, field, value in packed["shown"]},
-                {
-                    (round_name, item, field): value
-                    for round_name, item, field, value in packed.get("earlier", [])
-                },
-            )
-        found = IssuedSets({}, {}, {})
-        rows = self.db.execute(  # an issue recorded before schema 4
-            "SELECT item, field, value, editable FROM issued_cells WHERE issue_id = ?",
-            (issue_id,),
-        )
-        for item, field, value, editable in rows:
-            (found.editable if editable else found.shown)[(item, field)] = value
-        return found
-
-    def master_due(self) -> bool:
-        """True if something master.xlsx shows has changed since it was last written."""
-        found = self.db.execute("SELECT 1 FROM meta WHERE key = 'master_due'").fetchone()
-        return found is not None
-
-    def latest_master(self, file: str) -> IssueRecord | None:
-        """The master last recorded as written to `file` (a name in the workspace)."""
-        row = self.db.execute(
-            "SELECT * FROM issues WHERE recipient = '' AND file = ? "
-            "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
-            (file,),
-        ).fetchone()
-        return IssueRecord(*row) if row else None
-
-    def master_written(self) -> None:
-        """Record that master.xlsx, just written, shows the ledger as it is."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM meta WHERE key = 'master_due'")
-
-    def record_message(self, message: MessageRecord) -> None:
-        """Record a message a mail server has taken."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    message.message_id,
-                    message.kind,
-                    message.round,
-                    message.centre,
-                    message.address,
-                    message.issue_id,
-                    message.sent_at,
-                ),
-            )
-
-    def messages(self, round_name: str | None = None) -> list[MessageRecord]:
-        """The messages sent, oldest first; those of one round if it is given."""
-        query = "SELECT * FROM messages"
-        args: tuple[str, ...] = ()
-        if round_name is not None:
-            query, args = query + " WHERE round = ?", (round_name,)
-        rows = self.db.execute(query + " ORDER BY sent_at, rowid", args).fetchall()
-        return [MessageRecord(*row) for row in rows]
 
     def answers(self) -> dict[AnswerKey, str]:
         """The current accepted answers, by (round, item, field)."""

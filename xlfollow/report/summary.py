@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from xlfollow.definition.years import at_risk_year
 from xlfollow.ledger.store import AnswerKey
-from xlfollow.model import Agreement, Definition, Item, SmileyScale
+from xlfollow.model import Agreement, Definition, Item
+from xlfollow.scales import SmileyScale
 
 __all__ = [
     "GROUPINGS",

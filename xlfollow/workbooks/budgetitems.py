@@ -14,7 +14,7 @@ from xlfollow.model import Item
 from xlfollow.workbooks.styles import row_height
 
 if TYPE_CHECKING:
-    from xlfollow.workbooks.summarysheets import SummaryContext
+    from xlfollow.workbooks.summarycontext import SummaryContext
 
 __all__ = ["write_budget_items"]
 

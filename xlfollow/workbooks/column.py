@@ -14,7 +14,8 @@ from xlfollow.answers import Field
 from xlfollow.danish import parse_amount
 from xlfollow.errors import CellError, ValueProblem
 from xlfollow.messages import Text
-from xlfollow.model import Item, Language, SmileyScale
+from xlfollow.model import Item, Language
+from xlfollow.scales import SmileyScale
 from xlfollow.workbooks.smileys import smiley_choice, smiley_code
 
 __all__ = [

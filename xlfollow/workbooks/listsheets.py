@@ -13,7 +13,7 @@ from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page, row_height
 
 if TYPE_CHECKING:
-    from xlfollow.workbooks.summarysheets import SummaryContext
+    from xlfollow.workbooks.summarycontext import SummaryContext
 
 __all__ = ["write_changes_sheet", "write_missing_sheet"]
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from functools import cache
 
 from xlfollow.answers import Field
-from xlfollow.model import Agreement, Language, SmileyScale, SmileyStep
+from xlfollow.model import Agreement, Language
+from xlfollow.scales import SmileyScale, SmileyStep
 from xlfollow.texts import texts
 
 __all__ = [

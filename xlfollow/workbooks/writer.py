@@ -23,8 +23,9 @@ from xlfollow.answers import Field
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.messages import Language
-from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item, SmileyScale
+from xlfollow.model import Agreement, Chapter, Contributors, Definition, Item
 from xlfollow.report.summary import Summary
+from xlfollow.scales import SmileyScale
 from xlfollow.texts import Texts, texts
 from xlfollow.workbooks.column import CellValue, Column, ColumnKind
 from xlfollow.workbooks.frontsheet import FrontSheet, write_front_sheet
@@ -39,7 +40,8 @@ from xlfollow.workbooks.layout import (
 from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
-from xlfollow.workbooks.summarysheets import ChapterRows, SummaryContext, write_summary_sheets
+from xlfollow.workbooks.summarycontext import ChapterRows, SummaryContext
+from xlfollow.workbooks.summarysheets import write_summary_sheets
 
 __all__ = [
     "IssuedWorkbook",

@@ -36,13 +36,13 @@ from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import (
-    AGREEMENT_CHANGED,
     FileReport,
     Intake,
     MergeReport,
     Verdict,
     imported_notes,
 )
+from xlfollow.returns.receiving import AGREEMENT_CHANGED
 from xlfollow.returns.resolving import Decision, decide
 from xlfollow.returns.returnedfiles import file_digest, printable_name, screened
 from xlfollow.texts import texts

@@ -1,0 +1,298 @@
+"""One item of the report read from its lines: its centre, committee and
+contributors, its agreement and action texts, a milestone block per round and the
+economy; then made the model's Item, its contributors matched to the declared
+centres and its budget read from its texts.
+
+Internal to the text import: textimport finds each item's lines, this reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from xlfollow.budget import Budget
+from xlfollow.definition.budgettext import read_budget
+from xlfollow.definition.linebreaks import join_lines
+from xlfollow.definition.reportlines import (
+    _ALL_OTHERS,
+    _ECONOMY,
+    _FIELD,
+    _MILESTONE,
+    _ROUND_LABEL,
+    _STATUS,
+    _after,
+    _field,
+    _Line,
+    _list_continued,
+    _paragraphs,
+)
+from xlfollow.definition.todo import Doubt, Subject
+from xlfollow.errors import Problems
+from xlfollow.messages import Text
+from xlfollow.model import Item, Kind, StatusNotes
+
+if TYPE_CHECKING:
+    from xlfollow.definition.textimport import ImportReport
+
+__all__: list[str] = []
+
+
+@dataclass
+class _RawItem:
+    number: str
+    title: str
+    kind: Kind
+    line: int
+    chapter: str
+    body: list[_Line]
+    centre: str = ""
+    committee: str = ""
+    contributors_text: str = ""
+    contributors_line: int = 0
+    agreement_text: str = ""
+    action_text: str = ""
+    milestones: dict[str, str] = field(default_factory=dict)
+    economy_text: str = ""
+    status: dict[str, StatusNotes] = field(default_factory=dict)
+
+
+class _ItemReader:
+    """Reads items' lines into their fields and texts, and makes them Items."""
+
+    def __init__(self, problems: Problems, report: ImportReport, compounds: frozenset[str]) -> None:
+        self.problems = problems
+        self.report = report
+        self.compounds = compounds
+
+    def fields(self, item: _RawItem, rounds: list[str]) -> None:
+        """Read an item's fields, texts, milestones and economy from its body."""
+        body = item.body
+        what = Text("item {number} (line {line})", number=item.number, line=item.line)
+        labels = [i for i, line in enumerate(body) if _FIELD.match(line.text)]
+        centre_lines = [i for i in labels if _field(body[i])[0] == "Ansvarligt center"]
+        if not centre_lines:
+            self.problems.add(
+                item.line,
+                Text(
+                    "{what} has no 'Ansvarligt center:' line; add it after the agreement text",
+                    what=what,
+                ),
+            )
+            return
+        if len(centre_lines) > 1:
+            self.problems.add(
+                body[centre_lines[1]].number,
+                Text(
+                    "a second 'Ansvarligt center:' inside {what}: the heading of the item "
+                    "before this line is missing or damaged; restore it",
+                    what=what,
+                ),
+            )
+            return
+        agreement = body[: centre_lines[0]]
+        item.agreement_text = _paragraphs(agreement, self.compounds)
+        position = centre_lines[0]
+        values: dict[str, str] = {}
+        while position < len(body) and (found := _FIELD.match(body[position].text)):
+            value_lines = [found["value"]]
+            position += 1
+            while (
+                position < len(body)
+                and not body[position].blank
+                and not _FIELD.match(body[position].text)
+                and not _MILESTONE.match(body[position].text)
+            ):
+                value_lines.append(body[position].text)
+                position += 1
+            values[found["label"]] = join_lines(value_lines, self.compounds)
+            if found["label"] == "Væsentlig bidragsyder":
+                item.contributors_line = body[position - 1].number
+            while position < len(body) and body[position].blank:
+                position += 1
+        item.centre = values.get("Ansvarligt center", "")
+        item.committee = values.get("Ansvarligt udvalg", "")
+        item.contributors_text = values.get("Væsentlig bidragsyder", "")
+        if not item.committee:
+            self.problems.add(
+                item.line, Text("{what} has no 'Ansvarligt udvalg:' line; add it", what=what)
+            )
+        milestone_starts = [i for i in range(position, len(body)) if _MILESTONE.match(body[i].text)]
+        if not milestone_starts:
+            self.problems.add(
+                item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
+            )
+            return
+        action = body[position : milestone_starts[0]]
+        # Where the PDF's left column runs on over a page, the rest of the agreement
+        # text comes after the action text; an open numbered list shows where.
+        rest = _list_continued(agreement, action)
+        if rest < len(action):
+            gap = _Line(action[rest].number, "")
+            item.agreement_text = _paragraphs([*agreement, gap, *action[rest:]], self.compounds)
+        item.action_text = _paragraphs(action[:rest], self.compounds)
+        self._milestones(item, body[milestone_starts[0] :], rounds, what)
+
+    def _milestones(
+        self, item: _RawItem, region: list[_Line], rounds: list[str], what: Text
+    ) -> None:
+        """Split the region after the action text into milestone blocks and the economy."""
+        blocks: list[list[_Line]] = []
+        economy: list[_Line] = []
+        labels_seen = 0
+        for line in region:
+            if economy or (labels_seen == len(rounds) and _ECONOMY.match(line.text)):
+                economy.append(line)
+            elif _MILESTONE.match(line.text):
+                blocks.append([line])
+            else:
+                blocks[-1].append(line)
+            if not economy and _ROUND_LABEL.match(line.text):
+                labels_seen += 1
+        if len(blocks) != len(rounds):
+            self.problems.add(
+                region[0].number,
+                Text(
+                    "{what} has {blocks} 'Milepæl' blocks where {count} rounds ({rounds}) "
+                    "were expected; a block or its round may be damaged",
+                    what=what,
+                    blocks=len(blocks),
+                    count=len(rounds),
+                    rounds=", ".join(rounds),
+                ),
+            )
+            return
+        for expected, block in zip(rounds, blocks, strict=True):
+            text, status, label = self._block(block, _MILESTONE)
+            if label != expected:
+                if label:
+                    why = Text(
+                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                        "but ends with {label}; restore the round's name at its end",
+                        what=what,
+                        expected=expected,
+                        label=repr(label),
+                    )
+                else:
+                    why = Text(
+                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                        "but has no round; restore the round's name at its end",
+                        what=what,
+                        expected=expected,
+                    )
+                self.problems.add(block[0].number, why)
+                continue
+            if text:
+                item.milestones[expected] = text
+            if status:
+                item.status[expected] = StatusNotes(milestone=status)
+        if not economy:
+            self.problems.add(
+                region[-1].number,
+                Text("{what} has no 'Økonomi' line after its milestones; add it", what=what),
+            )
+            return
+        text, status, _ = self._block(economy, _ECONOMY)
+        item.economy_text = text
+        if status:
+            # The report is the first round's: an economy note answers that round.
+            round_name = rounds[0]
+            previous = item.status.get(round_name, StatusNotes())
+            item.status[round_name] = dataclasses.replace(previous, economy=status)
+
+    def _block(self, block: list[_Line], head: re.Pattern[str]) -> tuple[str, str, str]:
+        """A block's text, its status note, and the round label it ends with ('' if none)."""
+        lines = [_after(head, block[0]), *block[1:]]
+        label = ""
+        if head is _MILESTONE:
+            for index, line in enumerate(lines):
+                if found := _ROUND_LABEL.match(line.text):
+                    label = " ".join(found["label"].split())
+                    lines[index] = dataclasses.replace(line, text=found["before"])
+                    break
+        status_at = next((i for i, line in enumerate(lines) if _STATUS.match(line.text)), None)
+        if status_at is None:
+            return _paragraphs(lines, self.compounds), "", label
+        status_lines = [_after(_STATUS, lines[status_at]), *lines[status_at + 1 :]]
+        return (
+            _paragraphs(lines[:status_at], self.compounds),
+            _paragraphs(status_lines, self.compounds),
+            label,
+        )
+
+    def item(self, raw: _RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
+        """The model's Item of a raw item, its contributors and budget read."""
+        contributors, contributors_text = self._contributors(raw, centres)
+        return Item(
+            number=raw.number,
+            title=raw.title,
+            kind=raw.kind,
+            chapter=raw.chapter,
+            centre=raw.centre,
+            committee=raw.committee,
+            contributors=contributors,
+            contributors_text=contributors_text,
+            agreement_text=raw.agreement_text,
+            action_text=raw.action_text,
+            milestones=raw.milestones,
+            economy_text=raw.economy_text,
+            budget=self._budget(raw, period),
+            status=raw.status,
+        )
+
+    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
+        """Split 'A, B samt C' into declared centres, although names hold commas themselves;
+        with the wording as written where the names do not say it all ('' where they do)."""
+        text = " ".join(raw.contributors_text.split()).rstrip(".")
+        if not text:
+            return (), ""
+        if _ALL_OTHERS.match(text):
+            return tuple(c for c in centres if c != raw.centre), text
+        by_length = sorted(centres, key=len, reverse=True)
+        found: list[str] = []
+        wording = ""
+        rest = text
+        while rest:
+            rest = re.sub(r"^(,|samt\b|og\b|\s)+", "", rest)
+            if not rest:
+                break
+            match = next((c for c in by_length if rest.casefold().startswith(c.casefold())), None)
+            if match is None:
+                unknown = re.split(r",|\bsamt\b", rest)[0].strip()
+                self.report.unsure.append(
+                    Doubt(
+                        Text(
+                            'line {line}: item {number}: contributor "{name}" is not a '
+                            "responsible centre; left out of the contributors, kept in their "
+                            "wording",
+                            line=raw.contributors_line,
+                            number=raw.number,
+                            name=unknown,
+                        ),
+                        Subject.CONTRIBUTORS,
+                        raw.contributors_line,
+                        raw.number,
+                    )
+                )
+                rest = rest[len(unknown) :]
+                wording = text
+                continue
+            found.append(match)
+            rest = rest[len(match) :]
+        return tuple(dict.fromkeys(found)), wording
+
+    def _budget(self, raw: _RawItem, period: tuple[int, ...]) -> Budget:
+        reading = read_budget(
+            raw.agreement_text, raw.action_text, raw.economy_text, period, raw.kind
+        )
+        for doubt in reading.doubts:
+            said = Text(
+                "line {line}: item {number}: budget: {doubt}",
+                line=raw.line,
+                number=raw.number,
+                doubt=doubt,
+            )
+            self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
+        return reading.budget

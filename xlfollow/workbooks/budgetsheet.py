@@ -1,0 +1,172 @@
+"""The master's Økonomi sheet: per grouping, the agreed spending and savings per
+year, what is at risk where the economy is not kept, and the expected deviation;
+every figure a formula over the chapter sheets; then the figures per item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from xlfollow.report.summary import GROUPINGS
+from xlfollow.workbooks.budgetitems import write_budget_items
+from xlfollow.workbooks.smileys import smiley_choice
+from xlfollow.workbooks.styles import landscape_page
+from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, _place, _Sheet
+
+__all__: list[str] = []
+
+
+def _text(value: str) -> str:
+    """A string literal in a formula."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+class _Budget(_Sheet):
+    def write(self) -> None:
+        s, t, summary = self.sheet, self.t, self.c.summary
+        s.set_column(0, 0, 46)
+        s.set_column(1, 30, 12)
+        s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.f.sheet_title)
+        s.write_string(1, 0, t["summary_note"], self.f.note)
+        years = sorted(summary.budget["total"][""].years)
+        row = 3
+        if not years:
+            s.write_string(row, 0, t["no_budget"], self.f.note)
+            row += 2
+        for grouping in GROUPINGS:
+            row = self.table(row, grouping, years) + 2
+        if years:
+            write_budget_items(self.c, s, row, years)
+        s.freeze_panes(3, 1)
+        landscape_page(s)
+        s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
+
+    def table(self, top: int, grouping: str, years: list[int]) -> int:
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        figures = summary.budget[grouping]
+        at_risk_year = summary.budget_year
+        index = summary.round_index
+        economy = self.c.letter(f"economy@{index}")
+        deviation = self.c.letter(f"deviation@{index}")
+        worst = self.c.agreement.economy_scale.steps[-1]
+        worst_label = _text(smiley_choice(worst, self.c.language))
+        s.write_string(top, 0, t["budget_by"].format(grouping=t[f"grouping_{grouping}"]), f.heading)
+        header = top + 1
+        heads = [t[f"grouping_{grouping}"].capitalize()]
+        for year in years:
+            heads += [t[k].format(year=year) for k in ("spending", "savings", "net")]
+        if at_risk_year is not None:
+            risk = ("at_risk_spending", "at_risk_savings")
+            heads += [t[k].format(year=at_risk_year) for k in risk]
+        heads += [t["expected_deviation"], t["see"]]
+        s.set_row(header, HEADER_HEIGHT)
+        for col, text in enumerate(heads):
+            s.write_string(header, col, text, f.header)
+        first = header + 1
+        groups = list(figures)
+        for offset, group in enumerate(groups):
+            row = first + offset
+            figure = figures[group]
+            s.write_string(row, 0, group, f.label)
+            label_cell = f"$A${row + 1}"
+            col = 1
+            for year in years:
+                amount = self.c.letter(f"budget@{year}")
+                spending, savings = figure.years[year]
+                for sign, value in ((">", spending), ("<", savings)):
+                    formula = self.terms(
+                        grouping, group, label_cell, _signed(amount, sign), _values(amount)
+                    )
+                    s.write_formula(row, col, formula, f.amount, value)
+                    col += 1
+                s.write_formula(
+                    row,
+                    col,
+                    f"={xl_rowcol_to_cell(row, col - 2)}+{xl_rowcol_to_cell(row, col - 1)}",
+                    f.amount,
+                    spending + savings,
+                )
+                col += 1
+            if at_risk_year is not None:
+                amount = self.c.letter(f"budget@{at_risk_year}")
+                # Spending and savings at risk apart, each a size: a saving not
+                # achieved (a negative total) counts by its size, not against spending.
+                for savings, value in (
+                    (False, figure.at_risk_spending),
+                    (True, figure.at_risk_savings),
+                ):
+                    formula = self.terms(
+                        grouping,
+                        group,
+                        label_cell,
+                        _at_risk(economy, worst_label, amount, savings),
+                        _values(amount),
+                    )
+                    s.write_formula(row, col, formula, f.amount, value)
+                    col += 1
+            formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
+            s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
+            self.link_or_hint(row, col + 1, grouping, group)
+        total_row = first + len(groups)
+        s.write_string(total_row, 0, t["total"], f.total_label)
+        total = summary.budget["total"][""]
+        cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
+        if at_risk_year is not None:
+            cached += [total.at_risk_spending, total.at_risk_savings]
+        cached.append(total.expected_deviation)
+        for col, value in enumerate(cached, 1):
+            letter = xl_col_to_name(col)
+            s.write_formula(
+                total_row,
+                col,
+                f"=SUM({letter}{first + 1}:{letter}{total_row})",
+                f.total_amount,
+                value,
+            )
+        if grouping == "chapter" and years and groups:
+            rows = self.chart(header, first, total_row - 1, years, len(heads))
+            return max(total_row, header + rows)
+        return total_row
+
+    def chart(self, header: int, first: int, last: int, years: list[int], width: int) -> int:
+        """Spending and savings per chapter in the year at risk (else the first year)."""
+        year = self.c.summary.budget_year or years[0]
+        col = 1 + 3 * years.index(year)
+        name = self.t["budget_sheet"]
+        chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
+        for offset, colour in ((0, "#5B9BD5"), (1, "#ED7D31")):
+            chart.add_series(
+                {
+                    "name": [name, header, col + offset],
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, col + offset, last, col + offset],
+                    "fill": {"color": colour},
+                    "gap": 40,
+                }
+            )
+        chart.set_title(
+            {"name": self.t["budget_chart"].format(year=year), "name_font": {"size": 11}}
+        )
+        return _place(self.sheet, chart, header, width + 1, last - first + 1)
+
+
+def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:
+    """The condition that a column's amount is above ('>') or below ('<') zero."""
+    return lambda rows: f"({rows.range(letter)}{sign}0)*1"
+
+
+def _at_risk(
+    economy: str, worst_label: str, amount: str, savings: bool
+) -> Callable[[ChapterRows], str]:
+    """The condition (and sign) for an item's amount to be at risk: its economy smiley
+    is the worst, and its amount is positive, or negative and counted by its size."""
+    if savings:
+        return lambda r: f"({r.range(economy)}={worst_label})*({r.range(amount)}<0)*-1"
+    return lambda r: f"({r.range(economy)}={worst_label})*({r.range(amount)}>0)"
+
+
+def _values(letter: str) -> Callable[[ChapterRows], str]:
+    """A column's data cells, as the values a SUMPRODUCT adds up."""
+    return lambda rows: rows.range(letter)

@@ -1,0 +1,283 @@
+"""The master's Overblik sheet: per grouping, how many milestones and economy
+smileys are in each state, with their shares and a chart, and the milestones'
+trend over the rounds so far; every figure a formula over the chapter sheets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from xlfollow.report.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, milestones_due
+from xlfollow.scales import SmileyScale
+from xlfollow.workbooks.smileys import smiley_choice
+from xlfollow.workbooks.styles import landscape_page
+from xlfollow.workbooks.summarycontext import (
+    HEADER_HEIGHT,
+    ChapterRows,
+    SummaryContext,
+    _place,
+    _Sheet,
+)
+
+__all__: list[str] = []
+
+GREY_UNANSWERED = "#BFBFBF"
+GREY_NO_MILESTONE = "#E7E6E6"
+
+CHART_COLUMN = 13
+"""Where the Overblik charts start: right of the widest table and its links."""
+
+
+def _milestone_condition(state: str, label_cell: str) -> str:
+    """A chapter sheet's condition for a milestone to count in a state, over its
+    milestone texts {t} and smileys {s}. By the text first, as summary.py counts: in a
+    round without a milestone the smiley cell holds the no-milestone label, and
+    whatever else was typed there counts as no milestone."""
+    if state == NO_MILESTONE:
+        return "(LEN({t})=0)*1"
+    if state == UNANSWERED:
+        return "(LEN({t})>0)*(LEN({s})=0)"
+    return "(LEN({t})>0)*({s}=" + label_cell + ")"
+
+
+def _state_labels(context: SummaryContext, scale: SmileyScale, milestone: bool) -> list[str]:
+    t = context.texts
+    labels = [smiley_choice(step, context.language) for step in scale.steps]
+    labels.append(t["state_unanswered"])
+    if milestone:
+        labels.append(t["state_no_milestone"])
+    return labels
+
+
+def _state_colours(scale: SmileyScale, milestone: bool) -> list[str]:
+    colours = [step.colour for step in scale.steps] + [GREY_UNANSWERED]
+    return [*colours, GREY_NO_MILESTONE] if milestone else colours
+
+
+@dataclass(frozen=True)
+class _ShareColumns:
+    """Where an Overblik table has its total, its count of milestones due and its
+    shares: after the counts of each state. Milestone shares are of the milestones
+    due this round, and there is none for 'no milestone'; economy shares are of all
+    items, as every item has an economy smiley each round."""
+
+    states: list[str]
+    milestone: bool
+
+    @property
+    def total(self) -> int:
+        return 1 + len(self.states)
+
+    @property
+    def due(self) -> int | None:
+        return self.total + 1 if self.milestone else None
+
+    @property
+    def first_share(self) -> int:
+        return self.total + (2 if self.milestone else 1)
+
+    @property
+    def shared(self) -> list[str]:
+        """The states that get a share."""
+        return [state for state in self.states if state != NO_MILESTONE]
+
+
+def _share_word(context: SummaryContext, scale: SmileyScale, state: str) -> str:
+    """A state as a share's header says it, inside a phrase: 'delvist opfyldt'."""
+    if state == UNANSWERED:
+        label = context.texts["state_unanswered"]
+    else:
+        label = scale.step(state).label(context.language)
+    return label[:1].lower() + label[1:]
+
+
+class _Overview(_Sheet):
+    def write(self) -> None:
+        s, t, summary = self.sheet, self.t, self.c.summary
+        s.set_column(0, 0, 46)
+        s.set_column(1, CHART_COLUMN - 2, 12)
+        s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 28)
+        s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.f.sheet_title)
+        s.write_string(1, 0, t["summary_note"], self.f.note)
+        row = 3
+        agreement = self.c.agreement
+        for milestone, scale in (
+            (True, agreement.milestone_scale),
+            (False, agreement.economy_scale),
+        ):
+            for grouping in GROUPINGS:
+                row = self.table(row, grouping, milestone, scale) + 2
+        self.trend(row)
+        s.freeze_panes(3, 1)
+        landscape_page(s)
+        s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
+
+    def table(self, top: int, grouping: str, milestone: bool, scale: SmileyScale) -> int:
+        """One grouping's counts and shares with their chart; the last row written."""
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        table = summary.milestones if milestone else summary.economy
+        figures, overall = table[grouping], table["total"][""]
+        states = list(overall)
+        labels = _state_labels(self.c, scale, milestone)
+        title = "milestones_by" if milestone else "economy_by"
+        s.write_string(
+            top,
+            0,
+            t[title].format(round=summary.round, grouping=t[f"grouping_{grouping}"]),
+            f.heading,
+        )
+        header = top + 1
+        s.set_row(header, HEADER_HEIGHT)
+        columns = _ShareColumns(states, milestone)
+        see_col = CHART_COLUMN - 1
+        s.write_string(header, 0, t[f"grouping_{grouping}"].capitalize(), f.header)
+        for n, label in enumerate(labels):
+            s.write_string(header, 1 + n, label, f.header)
+        s.write_string(header, columns.total, t["total"], f.header)
+        if columns.due is not None:
+            s.write_string(header, columns.due, t["milestones_due"], f.header)
+        share = t["share_of_due" if milestone else "share_of_items"]
+        for n, state in enumerate(columns.shared):
+            word = _share_word(self.c, scale, state)
+            s.write_string(header, columns.first_share + n, share.format(state=word), f.header)
+        s.write_string(header, see_col, t["see"], f.header)
+        groups = list(figures)
+        first = header + 1
+        for offset, group in enumerate(groups):
+            row = first + offset
+            s.write_string(row, 0, group, f.label)
+            label_cell = f"$A${row + 1}"
+            for n, state in enumerate(states):
+                formula = self.terms(
+                    grouping,
+                    group,
+                    label_cell,
+                    self.condition(state, milestone, xl_rowcol_to_cell(header, 1 + n, True)),
+                )
+                s.write_formula(row, 1 + n, formula, f.count, figures[group][state])
+            self.totals_and_shares(row, columns, figures[group])
+            self.link_or_hint(row, see_col, grouping, group)
+        total_row = first + len(groups)
+        s.write_string(total_row, 0, t["total"], f.total_label)
+        for n, state in enumerate(states):
+            column = xl_col_to_name(1 + n)
+            s.write_formula(
+                total_row,
+                1 + n,
+                f"=SUM({column}{first + 1}:{column}{total_row})",
+                f.total_count,
+                overall[state],
+            )
+        self.totals_and_shares(total_row, columns, overall, total=True)
+        rows = self.chart(header, first, total_row - 1, milestone, scale, grouping)
+        return max(total_row, header + rows)
+
+    def condition(
+        self, state: str, milestone: bool, label_cell: str
+    ) -> Callable[[ChapterRows], str]:
+        """A chapter sheet's condition for an item to be counted in a state."""
+        index = self.c.summary.round_index
+        smiley = self.c.letter(f"milestone@{index}" if milestone else f"economy@{index}")
+        if not milestone:
+            if state == UNANSWERED:
+                return lambda r: f"(LEN({r.range(smiley)})=0)*1"
+            return lambda r: f"({r.range(smiley)}={label_cell})*1"
+        text = self.c.letter(f"milestone_text@{index}")
+        condition = _milestone_condition(state, label_cell)
+        return lambda r: condition.format(t=r.range(text), s=r.range(smiley))
+
+    def totals_and_shares(
+        self, row: int, columns: _ShareColumns, counts: dict[str, int], total: bool = False
+    ) -> None:
+        """A row's total, its count of milestones due (milestones only) and its shares:
+        of the milestones due, for milestones; of all items, for the economy."""
+        s, f = self.sheet, self.f
+        count_format = f.total_count if total else f.count_total
+        states = columns.states
+        whole = sum(counts.values())
+        s.write_formula(
+            row,
+            columns.total,
+            f"=SUM(B{row + 1}:{xl_col_to_name(columns.total - 1)}{row + 1})",
+            count_format,
+            whole,
+        )
+        denominator, whole_col = whole, columns.total
+        if columns.due is not None:
+            due = [xl_rowcol_to_cell(row, 1 + states.index(state)) for state in columns.shared]
+            denominator, whole_col = milestones_due(counts), columns.due
+            s.write_formula(row, whole_col, "=" + "+".join(due), count_format, denominator)
+        whole_cell = f"${xl_col_to_name(whole_col)}{row + 1}"
+        for n, state in enumerate(columns.shared):
+            count_cell = xl_rowcol_to_cell(row, 1 + states.index(state))
+            s.write_formula(
+                row,
+                columns.first_share + n,
+                # Nothing due is no share at all, not a share of 0 %.
+                f'=IF({whole_cell}=0,"",{count_cell}/{whole_cell})',
+                f.total_share if total else f.share,
+                counts[state] / denominator if denominator else "",
+            )
+
+    def chart(
+        self,
+        header: int,
+        first: int,
+        last: int,
+        milestone: bool,
+        scale: SmileyScale,
+        grouping: str,
+    ) -> int:
+        """A stacked bar per group, in the smiley colours; the rows it covers."""
+        if last < first:
+            return 0
+        name = self.t["overview_sheet"]
+        chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
+        for n, colour in enumerate(_state_colours(scale, milestone)):
+            chart.add_series(
+                {
+                    "name": [name, header, 1 + n],
+                    "categories": [name, first, 0, last, 0],
+                    "values": [name, first, 1 + n, last, 1 + n],
+                    "fill": {"color": colour},
+                    "border": {"color": "#7F7F7F", "width": 0.5},
+                    "gap": 40,
+                }
+            )
+        title = "milestones_by" if milestone else "economy_by"
+        chart.set_title(
+            {
+                "name": self.t[title].format(
+                    round=self.c.summary.round, grouping=self.t[f"grouping_{grouping}"]
+                ),
+                "name_font": {"size": 11},
+            }
+        )
+        return _place(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
+
+    def trend(self, top: int) -> None:
+        """Milestone counts per round so far: states down, rounds across."""
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        agreement = self.c.agreement
+        labels = _state_labels(self.c, agreement.milestone_scale, True)
+        states = list(summary.milestones["total"][""])
+        s.write_string(top, 0, t["trend_title"], f.heading)
+        s.write_string(top + 1, 0, t["trend_state"], f.header)
+        rounds = list(summary.trend)
+        for index, name in enumerate(rounds):
+            s.write_string(top + 1, 1 + index, name, f.header)
+            smiley = self.c.letter(f"milestone@{index}")
+            text = self.c.letter(f"milestone_text@{index}")
+            for n, state in enumerate(states):
+                row = top + 2 + n
+                cond = _milestone_condition(state, f"$A${row + 1}")
+                formula = "=" + "+".join(
+                    "SUMPRODUCT(" + cond.format(t=r.range(text), s=r.range(smiley)) + ")"
+                    for r in self.c.chapters
+                )
+                s.write_formula(row, 1 + index, formula, f.count, summary.trend[name][state])
+        for n, label in enumerate(labels):
+            s.write_string(top + 2 + n, 0, label, f.label)
