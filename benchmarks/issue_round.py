@@ -31,7 +31,8 @@ from xlfollow.definition.settingswriter import settings_template
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.model import Agreement, Chapter, Item, Kind
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
-from xlfollow.workbooks.writer import WorkbookSpec, _Writer, rows_for, write_round
+from xlfollow.workbooks.spec import WorkbookSpec
+from xlfollow.workbooks.writer import _Writer, rows_for, write_round
 from xlfollow.workspace.folder import Workspace, recipients
 
 ROUNDS = ("1. opfølgning", "2. opfølgning", "3. opfølgning", "31.12")

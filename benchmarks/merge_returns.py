@@ -50,7 +50,8 @@ from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake
 from xlfollow.texts import texts
 from xlfollow.workbooks.layout import SUMMARY_SHEETS
-from xlfollow.workbooks.writer import WorkbookSpec, write_round
+from xlfollow.workbooks.spec import WorkbookSpec
+from xlfollow.workbooks.writer import write_round
 from xlfollow.workspace.folder import Workspace, recipients
 
 

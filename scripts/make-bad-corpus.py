@@ -25,7 +25,8 @@ from pathlib import Path
 
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.workbooks.layout import METADATA_SHEET
-from xlfollow.workbooks.writer import WorkbookSpec, write_workbook
+from xlfollow.workbooks.spec import WorkbookSpec
+from xlfollow.workbooks.writer import write_workbook
 from xlfollow.workspace.folder import Workspace, recipients
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "bad"

@@ -41,7 +41,8 @@ from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file
 from xlfollow.returns.receiving import receive_file
 from xlfollow.workbooks.layout import METADATA_SHEET
-from xlfollow.workbooks.writer import WorkbookSpec, write_workbook
+from xlfollow.workbooks.spec import WorkbookSpec
+from xlfollow.workbooks.writer import write_workbook
 from xlfollow.workspace.folder import Workspace, recipients
 
 CENTRE = "Social og Sundhed"

@@ -45,7 +45,8 @@ from xlfollow.model import (
 from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
-from xlfollow.workbooks.writer import Recipient, WorkbookSpec, write_workbook
+from xlfollow.workbooks.spec import Recipient, WorkbookSpec
+from xlfollow.workbooks.writer import write_workbook
 from xlfollow.workspace.folder import Workspace
 
 R2 = "2. budgetopfølgning 2018"

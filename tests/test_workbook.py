@@ -26,7 +26,8 @@ from xlfollow.model import Contributors, Definition
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, METADATA_SHEET, sheet_columns
-from xlfollow.workbooks.writer import Recipient, WorkbookSpec, write_round, write_workbook
+from xlfollow.workbooks.spec import Recipient, WorkbookSpec
+from xlfollow.workbooks.writer import write_round, write_workbook
 from xlfollow.workspace.folder import IssueResult, Workspace, recipients
 
 MILESTONE_LIST = '"😊 Opfyldt,😐 Delvist opfyldt,☹️ Ikke opfyldt"'

@@ -25,13 +25,8 @@ from xlfollow.model import Definition, Progress
 from xlfollow.report.summary import Summary
 from xlfollow.texts import texts
 from xlfollow.workbooks.layout import LAYOUT_VERSION
-from xlfollow.workbooks.writer import (
-    IssuedWorkbook,
-    Recipient,
-    WorkbookSpec,
-    write_round,
-    write_workbook,
-)
+from xlfollow.workbooks.spec import IssuedWorkbook, Recipient, WorkbookSpec
+from xlfollow.workbooks.writer import write_round, write_workbook
 
 __all__ = [
     "IssueResult",
