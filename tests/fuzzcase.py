@@ -32,7 +32,7 @@ from python_calamine import CalamineWorkbook
 
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.demo.simulate import fill_workbook
-from xlfollow.ledger.merge import SubmittedCell
+from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake

@@ -19,7 +19,7 @@ from conftest import ledger_answers
 from zipbytes import central_entry_dropped, central_name_flipped
 
 from xlfollow.errors import WorkbookError
-from xlfollow.ledger.merge import SubmittedCell
+from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.returns.reader import read_workbook
 from xlfollow.workspace.folder import Workspace
 

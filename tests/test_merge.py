@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlfollow.answers import Answer
-from xlfollow.ledger.merge import (
+from xlfollow.ledger.merge import merge_cells
+from xlfollow.ledger.mergeplan import (
     IMPORTED,
     Current,
     Decided,
@@ -19,7 +20,6 @@ from xlfollow.ledger.merge import (
     OpenConflict,
     Outcome,
     SubmittedCell,
-    merge_cells,
 )
 from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
 from xlfollow.messages import Text

@@ -26,161 +26,27 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import NamedTuple
 
-from xlfollow.answers import Answer, Field
+from xlfollow.answers import Answer
+from xlfollow.ledger.mergeplan import (
+    IMPORTED,
+    CellResult,
+    Conflict,
+    Current,
+    Decided,
+    ItemAnswer,
+    Key,
+    LateRound,
+    MergePlan,
+    OpenConflict,
+    Outcome,
+    SubmittedCell,
+    answer_containing,
+)
 from xlfollow.messages import Text
 
-__all__ = [
-    "IMPORTED",
-    "CellResult",
-    "Conflict",
-    "Current",
-    "Decided",
-    "ItemAnswer",
-    "LateRound",
-    "MergePlan",
-    "OpenConflict",
-    "Outcome",
-    "SubmittedCell",
-    "answer_containing",
-    "merge_cells",
-]
-
-Key = tuple[str, str]
-"""(item number, field)."""
-IMPORTED = "agreement.yaml"
-"""The source of a value imported with the agreement (a status note from the report)."""
-ItemAnswer = tuple[str, Answer]
-"""(item number, answer)."""
-
-
-class Outcome(StrEnum):
-    """What happened to one submitted cell."""
-
-    ACCEPTED = "accepted"
-    UNCHANGED = "unchanged"
-    CONFLICT = "conflict"
-    REFUSED = "refused"
-
-
-class SubmittedCell(NamedTuple):
-    """One answer cell as read from a returned workbook.
-
-    `problem` is set when the cell could not be read as an answer (a smiley not
-    on the list, text where an amount belongs); such a cell is refused. (A named
-    tuple: thousands of them cross from the reader processes, and tuples pickle
-    fast.)
-    """
-
-    item: str
-    field: str
-    value: str
-    sheet: str = ""
-    cell: str = ""
-    problem: Text | None = None
-
-
-@dataclass(frozen=True)
-class Current:
-    """The ledger's current value of a cell and where it came from."""
-
-    value: str
-    source: str
-    receipt: int | None = None
-    """The received file that set it; None for values imported with the agreement
-    or typed with `xlfollow resolve --value`."""
-    recorded_at: str = ""
-    """When it was recorded (ISO 8601, UTC); '' where not known."""
-
-
-@dataclass(frozen=True)
-class OpenConflict:
-    """A conflict still waiting for a person, as the merge needs to know it."""
-
-    conflict_id: int
-    item: str
-    answer: Answer
-    receipt: int
-    """The received file whose answer conflicted."""
-
-
-@dataclass(frozen=True)
-class Decided:
-    """An answer from a source that a person has decided on, for it or against it
-    (a source that concurred with a side counts as giving it)."""
-
-    source: str
-    values: Mapping[str, str]
-    """By field; a conflict recorded before answers were merged whole has one field."""
-
-
-@dataclass(frozen=True)
-class LateRound:
-    """The file's round, and the later round issued since: its answers are settled."""
-
-    round: str
-    later: str
-
-
-class CellResult(NamedTuple):
-    """The outcome of one submitted cell, with the reason in words. (A named tuple:
-    there is one per cell of every file, and tuples are made fast.)"""
-
-    cell: SubmittedCell
-    outcome: Outcome
-    reason: Text
-    base: str = ""
-    current: str = ""
-    current_source: str = ""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """An answer of the submission that conflicts with the ledger's: kept open."""
-
-    item: str
-    answer: Answer
-    base: dict[str, str]
-    current: dict[str, str]
-    current_source: str
-    incoming: dict[str, str]
-    reason: Text
-
-
-@dataclass
-class MergePlan:
-    """What merging one submission changes; the ledger applies it in one transaction."""
-
-    results: list[CellResult] = field(default_factory=list)
-    updates: dict[Key, str] = field(default_factory=dict)
-    """New current values, set with this submission as their source: the cells of an
-    accepted answer whose values change."""
-    conflicts: list[Conflict] = field(default_factory=list)
-    superseded: list[int] = field(default_factory=list)
-    """Open conflicts raised by an earlier file of the same issue, now closed."""
-    concurring: dict[ItemAnswer, dict[str, str] | None] = field(default_factory=dict)
-    """The answers this submission spoke to: its answer where it is the same as the
-    ledger's from another source (it concurs), None where it is not (a concurrence
-    it gave before ends)."""
-
-    def counts(self) -> dict[str, int]:
-        """How many cells ended in each outcome."""
-        counts = dict.fromkeys(Outcome, 0)
-        for result in self.results:
-            counts[result.outcome] += 1
-        return {outcome.value: count for outcome, count in counts.items()}
-
-
-def answer_containing(field_name: str) -> Answer | None:
-    """The answer a field is part of; None for a field xlfollow does not know."""
-    return _ANSWER_OF.get(field_name)
-
-
-# Looked up for every cell of every file: a dict, not an enum's constructor.
-_ANSWER_OF = {field.value: field.answer for field in Field}
-_ANSWERS = {answer.value: answer for answer in Answer}
+__all__ = ["merge_cells"]
 
 
 def merge_cells(
@@ -260,6 +126,8 @@ def merge_cells(
 
 
 # The reasons most cells get, made once: a merge gives one per cell.
+_ANSWERS = {answer.value: answer for answer in Answer}
+"""Looked up for every answer of every file: a dict, not an enum's constructor."""
 _SHOWN_LOCKED = Text("shown locked here; unchanged")
 _AS_EARLIER = Text("as in the earlier file")
 _SUPERSEDES = Text("supersedes the earlier file")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from xlfollow.answers import Answer
 from xlfollow.ledger.issuelog import IssueLog
-from xlfollow.ledger.merge import Current, Decided, ItemAnswer, MergePlan, OpenConflict
+from xlfollow.ledger.mergeplan import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 from xlfollow.ledger.records import (
     AnswerKey,
     ConflictRecord,

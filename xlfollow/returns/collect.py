@@ -15,12 +15,7 @@ from pathlib import Path
 
 from xlfollow.answers import Answer
 from xlfollow.definition.agreement import fingerprint
-from xlfollow.ledger.merge import (
-    IMPORTED,
-    Current,
-    Decided,
-    LateRound,
-)
+from xlfollow.ledger.mergeplan import IMPORTED, Current, Decided, LateRound
 from xlfollow.ledger.store import (
     AnswerKey,
     IssuedSets,

@@ -6,7 +6,7 @@ as they stand once those are recorded, to merge the master's own edits against.
 from __future__ import annotations
 
 from xlfollow.answers import Answer
-from xlfollow.ledger.merge import Current, Decided
+from xlfollow.ledger.mergeplan import Current, Decided
 from xlfollow.ledger.store import ConflictRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from xlfollow.ledger.merge import Outcome
+from xlfollow.ledger.mergeplan import Outcome
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
 

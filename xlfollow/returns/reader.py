@@ -17,7 +17,7 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook
 
 from xlfollow.errors import ScanError, WorkbookError
-from xlfollow.ledger.merge import SubmittedCell
+from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Language
 from xlfollow.returns.grids import Grid, at_row, cell_text, fold, sheet_grid

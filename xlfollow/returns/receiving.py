@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xlfollow.danish import slug
-from xlfollow.ledger.merge import Current, MergePlan, Outcome, merge_cells
+from xlfollow.ledger.merge import merge_cells
+from xlfollow.ledger.mergeplan import Current, MergePlan, Outcome
 from xlfollow.ledger.store import ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from xlfollow.answers import Answer, Field
 from xlfollow.danish import parse_amount
 from xlfollow.errors import ValueProblem, WorkspaceError
-from xlfollow.ledger.merge import Current
+from xlfollow.ledger.mergeplan import Current
 from xlfollow.ledger.store import ConflictRecord, Ledger, Resolution
 from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, Definition

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from xlfollow.errors import CellError
-from xlfollow.ledger.merge import SubmittedCell
+from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.messages import Text
 from xlfollow.model import Item
 from xlfollow.returns.grids import Grid, cell_at, cell_name, cell_text, fold
