@@ -139,18 +139,7 @@ class _ItemReader:
         self, item: _RawItem, region: list[_Line], rounds: list[str], what: Text
     ) -> None:
         """Split the region after the action text into milestone blocks and the economy."""
-        blocks: list[list[_Line]] = []
-        economy: list[_Line] = []
-        labels_seen = 0
-        for line in region:
-            if economy or (labels_seen == len(rounds) and _ECONOMY.match(line.text)):
-                economy.append(line)
-            elif _MILESTONE.match(line.text):
-                blocks.append([line])
-            else:
-                blocks[-1].append(line)
-            if not economy and _ROUND_LABEL.match(line.text):
-                labels_seen += 1
+        blocks, economy = _blocks_and_economy(region, len(rounds))
         if len(blocks) != len(rounds):
             self.problems.add(
                 region[0].number,
@@ -165,29 +154,7 @@ class _ItemReader:
             )
             return
         for expected, block in zip(rounds, blocks, strict=True):
-            text, status, label = self._block(block, _MILESTONE)
-            if label != expected:
-                if label:
-                    why = Text(
-                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
-                        "but ends with {label}; restore the round's name at its end",
-                        what=what,
-                        expected=expected,
-                        label=repr(label),
-                    )
-                else:
-                    why = Text(
-                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
-                        "but has no round; restore the round's name at its end",
-                        what=what,
-                        expected=expected,
-                    )
-                self.problems.add(block[0].number, why)
-                continue
-            if text:
-                item.milestones[expected] = text
-            if status:
-                item.status[expected] = StatusNotes(milestone=status)
+            self._milestone(item, block, expected, what)
         if not economy:
             self.problems.add(
                 region[-1].number,
@@ -201,6 +168,33 @@ class _ItemReader:
             round_name = rounds[0]
             previous = item.status.get(round_name, StatusNotes())
             item.status[round_name] = dataclasses.replace(previous, economy=status)
+
+    def _milestone(self, item: _RawItem, block: list[_Line], expected: str, what: Text) -> None:
+        """One round's milestone block: its text and status note, if it ends with the
+        round's name."""
+        text, status, label = self._block(block, _MILESTONE)
+        if label != expected:
+            if label:
+                why = Text(
+                    "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                    "but ends with {label}; restore the round's name at its end",
+                    what=what,
+                    expected=expected,
+                    label=repr(label),
+                )
+            else:
+                why = Text(
+                    "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                    "but has no round; restore the round's name at its end",
+                    what=what,
+                    expected=expected,
+                )
+            self.problems.add(block[0].number, why)
+            return
+        if text:
+            item.milestones[expected] = text
+        if status:
+            item.status[expected] = StatusNotes(milestone=status)
 
     def _block(self, block: list[_Line], head: re.Pattern[str]) -> tuple[str, str, str]:
         """A block's text, its status note, and the round label it ends with ('' if none)."""
@@ -296,3 +290,20 @@ class _ItemReader:
             )
             self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
         return reading.budget
+
+
+def _blocks_and_economy(region: list[_Line], rounds: int) -> tuple[list[list[_Line]], list[_Line]]:
+    """The region's 'Milepæl' blocks, and the 'Økonomi' block after the last round's."""
+    blocks: list[list[_Line]] = []
+    economy: list[_Line] = []
+    labels_seen = 0
+    for line in region:
+        if economy or (labels_seen == rounds and _ECONOMY.match(line.text)):
+            economy.append(line)
+        elif _MILESTONE.match(line.text):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+        if not economy and _ROUND_LABEL.match(line.text):
+            labels_seen += 1
+    return blocks, economy
