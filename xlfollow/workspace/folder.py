@@ -21,7 +21,7 @@ from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
 from xlfollow.errors import DefinitionError, Problems, ValueProblem, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
-from xlfollow.ledger.status import RoundStatus, round_status
+from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import (
     AnswerKey,
     ConflictRecord,
@@ -586,10 +586,7 @@ class Workspace:
         status = round_status(
             definition,
             round_index,
-            self.answers(definition),
-            issues,
-            receipts,
-            conflicts,
+            LedgerRecords(self.answers(definition), issues, receipts, conflicts),
             datetime.now(UTC).date(),
         )
         return status, conflicts
