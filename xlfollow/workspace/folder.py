@@ -31,7 +31,14 @@ from xlfollow.ledger.store import (
     ledger_version,
 )
 from xlfollow.machinefaults import file_fault, ledger_damage
-from xlfollow.mail.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
+from xlfollow.mail.mailing import (
+    Mailing,
+    MailReport,
+    ServerOptions,
+    remind_round,
+    send_round,
+    with_smtp,
+)
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
@@ -508,9 +515,10 @@ class Workspace:
         definition = self.load()
         round_index = self._round_index(definition, round_text)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-        return send_round(
-            self.path, self.ledger_path, definition, round_index, how, mail_server, again, progress
+        mailing = Mailing(
+            self.path, self.ledger_path, definition, round_index, how, mail_server, progress
         )
+        return send_round(mailing, again)
 
     @_changes_it("remind")
     def remind(
@@ -535,17 +543,10 @@ class Workspace:
             name = words[f"field_{conflict.answer.value}"]
             conflicts.setdefault(centre, []).append((conflict.item, name))
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-        return remind_round(
-            self.path,
-            self.ledger_path,
-            definition,
-            round_index,
-            how,
-            mail_server,
-            status,
-            conflicts,
-            progress,
+        mailing = Mailing(
+            self.path, self.ledger_path, definition, round_index, how, mail_server, progress
         )
+        return remind_round(mailing, status, conflicts)
 
     def _issued_round(
         self, definition: Definition, issues: list[IssueRecord], round_text: str | None
