@@ -50,7 +50,7 @@ from xlfollow.returns.collect import (
     imported_notes,
 )
 from xlfollow.returns.receiving import AGREEMENT_CHANGED
-from xlfollow.returns.resolving import Decision, decide
+from xlfollow.returns.resolving import Decision, DecisionRequest, decide
 from xlfollow.returns.returnedfiles import file_digest, printable_name, screened
 from xlfollow.texts import texts
 from xlfollow.workspace.issuing import (
@@ -612,7 +612,8 @@ class Workspace:
         if round_text is not None:
             round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
         self.merge_master_edits(definition)
-        conflict = decide(self.ledger_path, definition, item, field, round_name, take, value)
+        request = DecisionRequest(item, field, round_name, take, value)
+        conflict = decide(self.ledger_path, definition, request)
         self._write_master(definition)
         return conflict
 
