@@ -20,7 +20,7 @@ from xlfollow.ledger.mergeplan import Current, MergePlan, Outcome
 from xlfollow.ledger.store import IssueRecord, ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition
-from xlfollow.returns.masterdecisions import _as_decided, _master_decisions
+from xlfollow.returns.masterdecisions import as_decided, master_decisions
 from xlfollow.returns.mergereport import FileReport, RefusedCell, Verdict
 from xlfollow.returns.reader import ReturnedWorkbook
 from xlfollow.returns.readers import FileRead, read_file
@@ -196,8 +196,8 @@ class _Receiving:
             # edits are merged against what they decided: an edit of an answer just
             # decided differently is then a conflict, not lost.
             open_now = ledger.conflicts()
-            resolutions = _master_decisions(report, returned, open_now, intake.definition)
-            current, decided = _as_decided(resolutions, open_now, issue.round, current, decided)
+            resolutions = master_decisions(report, returned, open_now, intake.definition)
+            current, decided = as_decided(resolutions, open_now, issue.round, current, decided)
         base, shown_locked, shown_earlier = intake.issued(issue.issue_id)
         # A later file from the same centre for the round is a correction, whichever of
         # the round's workbooks it came in (a round issued again gives it a second one).
