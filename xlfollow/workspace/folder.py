@@ -56,6 +56,8 @@ from xlfollow.texts import texts
 from xlfollow.workspace.issuing import (
     IssuedFile,
     IssueResult,
+    Issuing,
+    MasterContent,
     issue_round,
     recipients,
     write_master_file,
@@ -303,9 +305,8 @@ class Workspace:
                 issued_before = bool(ledger.issues(earlier))
             if issued_before:
                 previous(self._round_status(definition, earlier)[0])
-        result = issue_round(
-            self.path, self.ledger_path, definition, round_index, self.answers(definition), progress
-        )
+        issuing = Issuing(definition, round_index, self.answers(definition))
+        result = issue_round(self.path, self.ledger_path, issuing, progress)
         self._write_master(definition)
         return result
 
@@ -470,12 +471,8 @@ class Workspace:
         write_master_file(
             self.master_path,
             self.ledger_path,
-            definition,
-            round_index,
-            answers,
-            summary,
-            conflicts,
-            receipts,
+            Issuing(definition, round_index, answers),
+            MasterContent(summary, conflicts, receipts),
         )
         return summary
 
