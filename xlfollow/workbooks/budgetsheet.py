@@ -13,9 +13,9 @@ from xlfollow.report.summary import GROUPINGS
 from xlfollow.workbooks.budgetitems import write_budget_items
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
-from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, _place, _Sheet
+from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, SummarySheet, place_chart
 
-__all__: list[str] = []
+__all__ = ["BudgetSheet"]
 
 
 def _text(value: str) -> str:
@@ -23,8 +23,11 @@ def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-class _Budget(_Sheet):
+class BudgetSheet(SummarySheet):
+    """The master's Økonomi sheet."""
+
     def write(self) -> None:
+        """Write the sheet: a table per grouping, then the figures per item."""
         s, t, summary = self.sheet, self.t, self.c.summary
         s.set_column(0, 0, 46)
         s.set_column(1, 30, 12)
@@ -165,7 +168,7 @@ class _Budget(_Sheet):
         chart.set_title(
             {"name": self.t["budget_chart"].format(year=year), "name_font": {"size": 11}}
         )
-        return _place(self.sheet, chart, header, width + 1, last - first + 1)
+        return place_chart(self.sheet, chart, header, width + 1, last - first + 1)
 
 
 def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:

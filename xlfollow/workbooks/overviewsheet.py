@@ -18,11 +18,11 @@ from xlfollow.workbooks.summarycontext import (
     HEADER_HEIGHT,
     ChapterRows,
     SummaryContext,
-    _place,
-    _Sheet,
+    SummarySheet,
+    place_chart,
 )
 
-__all__: list[str] = []
+__all__ = ["OverviewSheet"]
 
 GREY_UNANSWERED = "#BFBFBF"
 GREY_NO_MILESTONE = "#E7E6E6"
@@ -109,8 +109,12 @@ def _share_word(context: SummaryContext, scale: SmileyScale, state: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-class _Overview(_Sheet):
+class OverviewSheet(SummarySheet):
+    """The master's Overblik sheet."""
+
     def write(self) -> None:
+        """Write the sheet: a table per grouping for milestones, then for the economy,
+        then the milestones' trend."""
         s, t, summary = self.sheet, self.t, self.c.summary
         s.set_column(0, 0, 46)
         s.set_column(1, CHART_COLUMN - 2, 12)
@@ -262,7 +266,7 @@ class _Overview(_Sheet):
                 "name_font": {"size": 11},
             }
         )
-        return _place(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
+        return place_chart(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
 
     def trend(self, top: int) -> None:
         """Milestone counts per round so far: states down, rounds across."""
