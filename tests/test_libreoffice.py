@@ -376,7 +376,7 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
     answer_round(workspace, "1", seed=5, silent={"Ejendomme"})
     workspace.merge()
     r1 = "1. budgetopfølgning 2018"
-    before = workspace.summary().milestones["total"][""]
+    before = workspace.summary().milestones.total
     book = openpyxl.load_workbook(workspace.master_path)
     sheet = book["3. Sammenhængende udviklingsfo…"]
     heads = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
@@ -402,7 +402,7 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
         check=True,
     )
     assert workspace.master_edited()
-    after = workspace.summary().milestones["total"][""]
+    after = workspace.summary().milestones.total
     assert after["partly"] == before["partly"] + 1
     assert after["unanswered"] == before["unanswered"] - 1
     with Ledger(workspace.ledger_path) as ledger:

@@ -42,7 +42,7 @@ from xlfollow.model import (
     Language,
     Settings,
 )
-from xlfollow.report.summary import Summary, summarise
+from xlfollow.report.summary import Grouping, Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
 from xlfollow.workbooks.spec import Recipient, WorkbookSpec
@@ -91,7 +91,7 @@ def expected_counts(
         else:
             milestone = answers.get((round_name, item.number, "milestone"), "") or "unanswered"
         economy = answers.get((round_name, item.number, "economy"), "") or "unanswered"
-        for grouping in ("chapter", "centre", "committee", "kind"):
+        for grouping in Grouping:
             name = group(definition, item, grouping)
             counts[("milestones", grouping, name, milestone)] += 1
             counts[("economy", grouping, name, economy)] += 1
@@ -340,7 +340,7 @@ def test_summary_json_matches_the_sheets(merged: Workspace) -> None:
     counts = expected_counts(definition, ledger_answers(merged), R2)
     assert data["round"] == R2
     for table in ("milestones", "economy"):
-        for grouping in ("chapter", "centre", "committee", "kind"):
+        for grouping in Grouping:
             for name, figures in data[table][grouping].items():
                 for state, value in figures.items():
                     assert value == counts[(table, grouping, name, state)]
@@ -391,11 +391,11 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
             source="test",
         )
     summary = workspace.summary()
-    total = summary.milestones["total"][""]
+    total = summary.milestones.total
     assert total["no_milestone"] == len(closed) == 19
     assert (total["met"], total["not_met"]) == (1, 0)
     assert total["unanswered"] == 109 - 19 - 1
-    chapter_4 = summary.milestones["chapter"]["4. Sundhed, Ældre og Voksne med særlige behov"]
+    chapter_4 = summary.milestones[Grouping.CHAPTER]["4. Sundhed, Ældre og Voksne med særlige behov"]
     assert chapter_4["met"] == 1
     assert summary.trend[R1] == total
     # Mangler asks 4.12 and 8.12 for their economy smiley only.
@@ -413,7 +413,7 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     # From round 1 (no milestone) to round 2 (not met) is no change.
     later = summarise(workspace.load(), 1, ledger_answers(workspace))
     assert [(c.item, c.field) for c in later.changes] == []
-    assert later.milestones["total"][""]["not_met"] == 1
+    assert later.milestones.total["not_met"] == 1
 
 
 def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: Path) -> None:
@@ -427,7 +427,7 @@ def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: 
     summary = summarise(definition, 0, {})
     assert summary.changes == ()
     assert definition.agreement.budget_years == ()
-    assert summary.budget["total"][""].years == {}
+    assert summary.budget.total.years == {}
     path = workspace.write_master()
     assert path is not None
     book = openpyxl.load_workbook(path, data_only=True)
@@ -520,14 +520,14 @@ def hand_definition() -> Definition:
 def test_at_risk_is_the_size_of_the_shortfall_spending_and_savings_apart() -> None:
     summary = summarise(hand_definition(), 0, HAND_ANSWERS)
     assert summary.budget_year == 2018
-    total = summary.budget["total"][""]
+    total = summary.budget.total
     # Spending at risk: 1.01's 1,0 and 2.01's 0,4. Savings at risk: 1.02's 0,5, as a
     # size. A signed sum would give 1,0 - 0,5 + 0,4 = 0,9; kept 2.02 and unanswered
     # 2.03 do not count, nor 2019's amounts.
     assert total.at_risk_spending == pytest.approx(1.4)
     assert total.at_risk_savings == pytest.approx(0.5)
     assert total.at_risk == pytest.approx(1.9)
-    children, elderly = summary.budget["chapter"]["1. Børn"], summary.budget["chapter"]["2. Ældre"]
+    children, elderly = summary.budget[Grouping.CHAPTER]["1. Børn"], summary.budget[Grouping.CHAPTER]["2. Ældre"]
     assert (children.at_risk_spending, children.at_risk_savings) == pytest.approx((1.0, 0.5))
     assert children.at_risk == pytest.approx(1.5)  # not 0,5
     assert (elderly.at_risk_spending, elderly.at_risk_savings) == pytest.approx((0.4, 0.0))
@@ -703,14 +703,14 @@ def test_any_shape_of_agreement_is_summarised_and_shown(
     agreement = definition.agreement
     summary = summarise(definition, round_index, answers)
     for table in (summary.milestones, summary.economy):
-        total = table["total"][""]
+        total = table.total
         assert sum(total.values()) == len(agreement.items)
-        for grouping in ("chapter", "centre", "committee", "kind"):
+        for grouping in Grouping:
             for state, count in total.items():
                 assert sum(g[state] for g in table[grouping].values()) == count
     assert list(summary.trend) == list(agreement.rounds[: round_index + 1])
     years = list(agreement.budget_years)
-    assert sorted(summary.budget["total"][""].years) == years
+    assert sorted(summary.budget.total.years) == years
     path = write_master(summary, definition, answers, tmp_path_factory.mktemp("shape"))
     words = texts(definition.settings.language)
     book = openpyxl.load_workbook(path, data_only=True)
@@ -720,9 +720,9 @@ def test_any_shape_of_agreement_is_summarised_and_shown(
     total_row = column_a.index(words["total"]) + 1
     totals = [
         overview.cell(total_row, c).value
-        for c in range(2, 2 + len(summary.milestones["total"][""]))
+        for c in range(2, 2 + len(summary.milestones.total))
     ]
-    assert totals == list(summary.milestones["total"][""].values())
+    assert totals == list(summary.milestones.total.values())
     with zipfile.ZipFile(path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 8 + (1 if years else 0)

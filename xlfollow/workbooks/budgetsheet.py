@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.report.summary import GROUPINGS
+from xlfollow.report.summary import GROUPINGS, Grouping
 from xlfollow.workbooks.budgetitems import write_budget_items
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
@@ -30,7 +30,7 @@ class _Budget(_Sheet):
         s.set_column(1, 30, 12)
         s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.f.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.f.note)
-        years = sorted(summary.budget["total"][""].years)
+        years = sorted(summary.budget.total.years)
         row = 3
         if not years:
             s.write_string(row, 0, t["no_budget"], self.f.note)
@@ -43,7 +43,7 @@ class _Budget(_Sheet):
         landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
-    def table(self, top: int, grouping: str, years: list[int]) -> int:
+    def table(self, top: int, grouping: Grouping, years: list[int]) -> int:
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         figures = summary.budget[grouping]
         at_risk_year = summary.budget_year
@@ -111,7 +111,7 @@ class _Budget(_Sheet):
             self.link_or_hint(row, col + 1, grouping, group)
         total_row = first + len(groups)
         s.write_string(total_row, 0, t["total"], f.total_label)
-        total = summary.budget["total"][""]
+        total = summary.budget.total
         cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
         if at_risk_year is not None:
             cached += [total.at_risk_spending, total.at_risk_savings]

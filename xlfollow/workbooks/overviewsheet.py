@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.report.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, milestones_due
+from xlfollow.report.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, Grouping, milestones_due
 from xlfollow.scales import SmileyScale
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
@@ -115,11 +115,11 @@ class _Overview(_Sheet):
         landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
-    def table(self, top: int, grouping: str, milestone: bool, scale: SmileyScale) -> int:
+    def table(self, top: int, grouping: Grouping, milestone: bool, scale: SmileyScale) -> int:
         """One grouping's counts and shares with their chart; the last row written."""
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         table = summary.milestones if milestone else summary.economy
-        figures, overall = table[grouping], table["total"][""]
+        figures, overall = table[grouping], table.total
         states = list(overall)
         labels = _state_labels(self.c, scale, milestone)
         title = "milestones_by" if milestone else "economy_by"
@@ -263,7 +263,7 @@ class _Overview(_Sheet):
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         agreement = self.c.agreement
         labels = _state_labels(self.c, agreement.milestone_scale, True)
-        states = list(summary.milestones["total"][""])
+        states = list(summary.milestones.total)
         s.write_string(top, 0, t["trend_title"], f.heading)
         s.write_string(top + 1, 0, t["trend_state"], f.header)
         rounds = list(summary.trend)
