@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_workspace
 
+from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, LedgerError, WorkspaceError
 from xlfollow.ledger.store import SCHEMA_VERSION, Ledger, create_ledger
 from xlfollow.workspace.folder import Workspace, example_names
@@ -211,4 +212,4 @@ def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> No
         {"deviation": "1.0"},
     )
     workspace.resolve("3.02", "Forventet afvigelse", take="SOS")
-    assert workspace.answers(workspace.load())[(R1, "3.02", "deviation")] == "1.0"
+    assert workspace.answers(workspace.load())[(R1, "3.02", Field.DEVIATION)] == "1.0"

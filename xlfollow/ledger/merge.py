@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from xlfollow.answers import Answer
+from xlfollow.answers import Answer, Field
 from xlfollow.ledger.mergeplan import (
     IMPORTED,
     CellResult,
@@ -367,6 +367,6 @@ class _Answering(NamedTuple):
     source: str
 
 
-def _values(cells: list[SubmittedCell]) -> dict[str, str]:
+def _values(cells: list[SubmittedCell]) -> dict[Field, str]:
     """An answer's values by field."""
     return {cell.field: cell.value for cell in cells}

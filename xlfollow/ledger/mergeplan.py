@@ -27,7 +27,7 @@ __all__ = [
     "answer_containing",
 ]
 
-Key = tuple[str, str]
+Key = tuple[str, Field]
 """(item number, field)."""
 IMPORTED = "agreement.yaml"
 """The source of a value imported with the agreement (a status note from the report)."""
@@ -54,7 +54,7 @@ class SubmittedCell(NamedTuple):
     """
 
     item: str
-    field: str
+    field: Field
     value: str
     sheet: str = ""
     cell: str = ""
@@ -91,7 +91,7 @@ class Decided:
     (a source that concurred with a side counts as giving it)."""
 
     source: str
-    values: Mapping[str, str]
+    values: Mapping[Field, str]
     """By field; a conflict recorded before answers were merged whole has one field."""
 
 
@@ -121,10 +121,10 @@ class Conflict:
 
     item: str
     answer: Answer
-    base: dict[str, str]
-    current: dict[str, str]
+    base: dict[Field, str]
+    current: dict[Field, str]
     current_source: str
-    incoming: dict[str, str]
+    incoming: dict[Field, str]
     reason: Text
 
 
@@ -139,7 +139,7 @@ class MergePlan:
     conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
     """Open conflicts raised by an earlier file of the same issue, now closed."""
-    concurring: dict[ItemAnswer, dict[str, str] | None] = field(default_factory=dict)
+    concurring: dict[ItemAnswer, dict[Field, str] | None] = field(default_factory=dict)
     """The answers this submission spoke to: its answer where it is the same as the
     ledger's from another source (it concurs), None where it is not (a concurrence
     it gave before ends)."""

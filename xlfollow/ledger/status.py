@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from xlfollow.answers import Field
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, ReceiptRecord
 from xlfollow.model import Definition
 
@@ -70,10 +71,10 @@ def round_status(
         missing = []
         for item in items:
             if item.milestone(round_name) and not answers.get(
-                (round_name, item.number, "milestone")
+                (round_name, item.number, Field.MILESTONE)
             ):
                 missing.append(f"{item.number} milestone")
-            if not answers.get((round_name, item.number, "economy")):
+            if not answers.get((round_name, item.number, Field.ECONOMY)):
                 missing.append(f"{item.number} economy")
         needed = sum(1 for item in items if item.milestone(round_name)) + len(items)
         numbers = {item.number for item in items}

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from xlfollow.answers import Answer
+from xlfollow.answers import FIELDS, Answer, Field
 from xlfollow.ledger.issuelog import IssueLog
 from xlfollow.ledger.mergeplan import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 from xlfollow.ledger.records import (
@@ -69,9 +69,9 @@ class Ledger(IssueLog):
     def answers(self) -> dict[AnswerKey, str]:
         """The current accepted answers, by (round, item, field)."""
         rows = self.db.execute("SELECT round, item, field, value FROM answers")
-        return {(r, item, field): value for r, item, field, value in rows}
+        return {(r, item, FIELDS[field]): value for r, item, field, value in rows}
 
-    def current(self, round_name: str) -> dict[tuple[str, str], Current]:
+    def current(self, round_name: str) -> dict[tuple[str, Field], Current]:
         """A round's current answers with their sources, by (item, field)."""
         rows = self.db.execute(
             "SELECT item, field, value, source, receipt_id, recorded_at FROM answers "
@@ -79,7 +79,7 @@ class Ledger(IssueLog):
             (round_name,),
         )
         return {
-            (item, field): Current(value, source, receipt, recorded_at)
+            (item, FIELDS[field]): Current(value, source, receipt, recorded_at)
             for item, field, value, source, receipt, recorded_at in rows
         }
 
@@ -207,7 +207,7 @@ class Ledger(IssueLog):
         found = [conflict_from_row(row) for row in rows]
         if not found:
             return found
-        concurring: dict[tuple[str, str, str], list[tuple[str, dict[str, str]]]] = {}
+        concurring: dict[tuple[str, str, str], list[tuple[str, dict[Field, str]]]] = {}
         for round_of, item, answer, source, values in self.db.execute(
             "SELECT round, item, answer, source, answer_values FROM concurrences "
             "ORDER BY recorded_at, rowid"

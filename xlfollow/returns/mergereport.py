@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from xlfollow.answers import Field
 from xlfollow.ledger.mergeplan import Outcome
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
@@ -73,7 +74,7 @@ class RefusedCell:
     sheet: str
     cell: str
     item: str
-    field: str
+    field: Field
     value: str
     why: Text
 
