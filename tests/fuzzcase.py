@@ -34,10 +34,11 @@ from xlfollow.answers import Field
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.demo.simulate import fill_workbook
 from xlfollow.ledger.mergeplan import SubmittedCell
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake
-from xlfollow.returns.mergereport import FileReport, Verdict
+from xlfollow.returns.mergereport import FileReport
 from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file
 from xlfollow.returns.receiving import receive_file

@@ -21,6 +21,7 @@ from xlfollow.ledger.mergeplan import (
     Outcome,
     SubmittedCell,
 )
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
 from xlfollow.messages import Text
 
@@ -403,7 +404,7 @@ class Book:
             source=source,
             decided=self.ledger.decided(R),
         )
-        receipt = ReceiptRecord(None, source, "", "", source, source, R, "accepted", "", "{}")
+        receipt = ReceiptRecord(None, source, "", "", source, source, R, Verdict.ACCEPTED, "", "{}")
         self.receipts[source].add(self.ledger.record_merge(receipt, R, source, plan))
         return plan
 

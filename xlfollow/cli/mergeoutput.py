@@ -11,10 +11,11 @@ import click
 
 from xlfollow.answers import Field
 from xlfollow.cli.console import Console
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
 from xlfollow.model import Agreement
-from xlfollow.returns.collect import MergeReport, Verdict
+from xlfollow.returns.collect import MergeReport
 from xlfollow.returns.resolving import TYPED, Decision
 from xlfollow.texts import Label, texts
 from xlfollow.workbooks.smileys import answer_text

@@ -21,6 +21,7 @@ __all__ = [
     "MessageRecord",
     "ReceiptRecord",
     "Resolution",
+    "Verdict",
     "conflict_from_row",
     "packed",
     "same_answer",
@@ -105,6 +106,20 @@ class Resolution:
         )
 
 
+class Verdict(StrEnum):
+    """What became of a received file."""
+
+    ACCEPTED = "accepted"
+    """Merged (some of its cells may still be refused or in conflict)."""
+    REJECTED = "rejected"
+    """Not merged; the reason says why and what to do."""
+    DUPLICATE = "duplicate"
+    """The same bytes as a file merged before: nothing to do."""
+    ALREADY_REJECTED = "already_rejected"
+    """The same bytes as a file rejected before, still in inbox/: said again, not
+    recorded again. Named on the command line, a file is read again instead."""
+
+
 @dataclass(frozen=True)
 class ReceiptRecord:
     """One file received, and what became of it."""
@@ -116,8 +131,7 @@ class ReceiptRecord:
     issue_id: str | None
     centre: str | None
     round: str | None
-    verdict: str
-    """accepted, rejected or duplicate."""
+    verdict: Verdict
     reason: str
     report: str
     """The file's merge report as JSON."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from xlfollow.answers import Field
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, ReceiptRecord
 from xlfollow.model import Definition
 
@@ -87,7 +88,7 @@ def round_status(
                     i.file for i in issues if i.round == round_name and i.recipient == centre.name
                 ),
                 received=tuple(f"{r.file} ({r.verdict})" for r in mine),
-                rejected=sum(1 for r in mine if r.verdict == "rejected"),
+                rejected=sum(1 for r in mine if r.verdict is Verdict.REJECTED),
                 answered=needed - len(missing),
                 missing=tuple(missing),
                 conflicts=sum(1 for c in conflicts if c.round == round_name and c.item in numbers),

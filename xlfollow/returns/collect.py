@@ -16,6 +16,7 @@ from pathlib import Path
 from xlfollow.answers import Answer, Field
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.ledger.mergeplan import IMPORTED, Current, Decided, LateRound
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import (
     AnswerKey,
     IssuedSets,
@@ -27,7 +28,6 @@ from xlfollow.returns.mergereport import (
     FileReport,
     MergeReport,
     RefusedCell,
-    Verdict,
     conflict_json,
 )
 from xlfollow.returns.reader import Reading
@@ -39,7 +39,6 @@ __all__ = [
     "Intake",
     "MergeReport",
     "RefusedCell",
-    "Verdict",
     "conflict_json",
     "current_answers",
     "imported_notes",

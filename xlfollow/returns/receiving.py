@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from xlfollow.danish import slug
 from xlfollow.ledger.merge import merge_cells
 from xlfollow.ledger.mergeplan import Current, MergePlan, Outcome
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 from xlfollow.returns.masterdecisions import _as_decided, _master_decisions
-from xlfollow.returns.mergereport import FileReport, RefusedCell, Verdict
+from xlfollow.returns.mergereport import FileReport, RefusedCell
 from xlfollow.returns.reader import ReturnedWorkbook
 from xlfollow.returns.readers import FileRead, read_file
 
@@ -292,7 +293,7 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         report.issue_id,
         report.centre,
         report.round,
-        report.verdict.value,
+        report.verdict,
         report.reason,
         json.dumps(summary, ensure_ascii=False),
     )
