@@ -16,6 +16,7 @@ from xlfollow.ledger.mergeplan import (
     Current,
     Decided,
     LateRound,
+    MergeBasis,
     MergePlan,
     OpenConflict,
     Outcome,
@@ -45,7 +46,8 @@ def test_the_table_of_the_design() -> None:
         ("4", Field.MILESTONE): Current("met", "SIK", 2),
     }
     plan = merge_cells(
-        [cell("1", ""), cell("2", "met"), cell("3", "met"), cell("4", "partly")], base, current
+        [cell("1", ""), cell("2", "met"), cell("3", "met"), cell("4", "partly")],
+        MergeBasis(base, current),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.UNCHANGED,  # same as base
@@ -80,9 +82,7 @@ def test_refusals() -> None:
             cell("1", "met"),  # the same cell again: twice
             cell("1", "partly"),  # and a third time
         ],
-        base,
-        current,
-        shown=shown,
+        MergeBasis(base, current, shown=shown),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.REFUSED,
@@ -108,7 +108,8 @@ def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
         OpenConflict(12, "2", Answer.ECONOMY, 7),
     ]
     plan = merge_cells(
-        [cell("1", "partly"), cell("2", "met")], base, current, frozenset({7}), conflicts
+        [cell("1", "partly"), cell("2", "met")],
+        MergeBasis(base, current, frozenset({7}), conflicts),
     )
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.UNCHANGED]
     assert plan.updates == {("1", Field.MILESTONE): "partly"}
@@ -129,7 +130,7 @@ def apply(
     receipt: int,
 ) -> list[Outcome]:
     """Merge one submission into a ledger held as a dict, as the ledger would record it."""
-    plan = merge_cells(cells, issues[issue], ledger, frozenset(receipts[issue]))
+    plan = merge_cells(cells, MergeBasis(issues[issue], ledger, frozenset(receipts[issue])))
     for key, value in plan.updates.items():
         ledger[key] = Current(value, issue, receipt)
     receipts[issue].add(receipt)
@@ -185,7 +186,7 @@ submissions = st.lists(
 def test_every_submitted_cell_ends_in_exactly_one_outcome(
     base: dict[Key, str], current: dict[Key, Current], cells: list[SubmittedCell]
 ) -> None:
-    plan = merge_cells(cells, base, current)
+    plan = merge_cells(cells, MergeBasis(base, current))
     assert [r.cell for r in plan.results] == cells
     counts = plan.counts()
     assert sum(counts.values()) == len(cells)
@@ -234,10 +235,7 @@ def test_an_answer_left_as_issued_in_a_correction_takes_nothing_back() -> None:
     base = {**BLANK, ("2", Field.MILESTONE): "", ("2", Field.MILESTONE_NOTE): ""}
     plan = merge_cells(
         [*answer("1", "", ""), *answer("2", "partly", "Forsinket")],
-        base,
-        current,
-        frozenset({7}),
-        source="SOS",
+        MergeBasis(base, current, frozenset({7}), source="SOS"),
     )
     assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED] * 2 + [Outcome.ACCEPTED] * 2
     assert plan.updates == {
@@ -245,7 +243,9 @@ def test_an_answer_left_as_issued_in_a_correction_takes_nothing_back() -> None:
         ("2", Field.MILESTONE_NOTE): "Forsinket",
     }
     # A correction of the smiley alone: the note given before, left as issued here, stays.
-    plan = merge_cells(answer("1", "partly", ""), base, current, frozenset({7}), source="SOS")
+    plan = merge_cells(
+        answer("1", "partly", ""), MergeBasis(base, current, frozenset({7}), source="SOS")
+    )
     assert plan.updates == {("1", Field.MILESTONE): "partly"}
 
 
@@ -253,17 +253,21 @@ def test_a_note_from_one_source_and_a_smiley_from_another_are_not_mixed() -> Non
     # SOS gave a note only; SIK then gives the smiley with the same note: its answer,
     # whole, agrees with what is there and fills the rest: taken.
     current = {("1", Field.MILESTONE_NOTE): Current("x", "SOS", 1)}
-    plan = merge_cells(answer("1", "met", "x"), BLANK, current, source="SIK")
+    plan = merge_cells(answer("1", "met", "x"), MergeBasis(BLANK, current, source="SIK"))
     assert plan.conflicts == [] and plan.updates == {("1", Field.MILESTONE): "met"}
     # But a note alone under another centre's smiley would read as that centre's: a
     # conflict, not "met" with "only partly reached" beneath it.
     current = {("1", Field.MILESTONE): Current("met", "SIK", 1)}
-    plan = merge_cells(answer("1", "", "Kun delvist nået"), BLANK, current, source="SOS")
+    plan = merge_cells(
+        answer("1", "", "Kun delvist nået"), MergeBasis(BLANK, current, source="SOS")
+    )
     assert plan.updates == {} and len(plan.conflicts) == 1
 
 
 def test_a_smiley_and_its_note_are_taken_together() -> None:
-    plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, {}, source="SIK")
+    plan = merge_cells(
+        answer("1", "partly", "Kun delvist nået"), MergeBasis(BLANK, {}, source="SIK")
+    )
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.ACCEPTED]
     assert plan.updates == {
         ("1", Field.MILESTONE): "partly",
@@ -275,7 +279,9 @@ def test_a_note_under_another_smiley_is_no_agreement_but_one_conflict() -> None:
     # The responsible centre said "met" with no note; a contributor says "partly" with a
     # note. Taking the note alone would put "only partly reached" under "met".
     current = {("1", Field.MILESTONE): Current("met", "SOS", 1)}
-    plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, current, source="SIK")
+    plan = merge_cells(
+        answer("1", "partly", "Kun delvist nået"), MergeBasis(BLANK, current, source="SIK")
+    )
     assert [r.outcome for r in plan.results] == [Outcome.CONFLICT, Outcome.CONFLICT]
     assert plan.updates == {}
     (conflict,) = plan.conflicts
@@ -287,10 +293,10 @@ def test_a_note_under_another_smiley_is_no_agreement_but_one_conflict() -> None:
         ("1", Field.MILESTONE): Current("partly", "SIK", 2),
         ("1", Field.MILESTONE_NOTE): Current("Kun delvist nået", "SIK", 2),
     }
-    plan = merge_cells(answer("1", "met", ""), BLANK, current, source="SOS")
+    plan = merge_cells(answer("1", "met", ""), MergeBasis(BLANK, current, source="SOS"))
     assert len(plan.conflicts) == 1 and plan.updates == {}
     # The same smiley with another note is a conflict too; only the note's cell differs.
-    plan = merge_cells(answer("1", "partly", "Andet"), BLANK, current, source="SOS")
+    plan = merge_cells(answer("1", "partly", "Andet"), MergeBasis(BLANK, current, source="SOS"))
     assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED, Outcome.CONFLICT]
     assert len(plan.conflicts) == 1
 
@@ -302,7 +308,7 @@ def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None
         SubmittedCell("1", Field.MILESTONE_NOTE, "Forsinket", "Ark", "L3"),
         SubmittedCell("1", Field.ECONOMY, "kept", "Ark", "Q3"),
     ]
-    plan = merge_cells(cells, base, {})
+    plan = merge_cells(cells, MergeBasis(base, {}))
     assert [r.outcome for r in plan.results] == [
         Outcome.REFUSED,
         Outcome.REFUSED,
@@ -323,7 +329,8 @@ def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None
         ]
     }
     again = merge_cells(
-        answer("1", "partly", "x"), BLANK, current, frozenset({9}), source="SIK", decided=decided
+        answer("1", "partly", "x"),
+        MergeBasis(BLANK, current, frozenset({9}), source="SIK", decided=decided),
     )
     assert [r.outcome for r in again.results] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
     assert again.conflicts == [] and again.updates == {}
@@ -331,8 +338,12 @@ def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None
         "SIK sent this answer before, and a person decided on it; it stays decided"
     )
     # Only a new answer reopens it; the same answer from another source is new too.
-    new = merge_cells(answer("1", "partly", "y"), BLANK, current, source="SIK", decided=decided)
-    other = merge_cells(answer("1", "partly", "x"), BLANK, current, source="BUV", decided=decided)
+    new = merge_cells(
+        answer("1", "partly", "y"), MergeBasis(BLANK, current, source="SIK", decided=decided)
+    )
+    other = merge_cells(
+        answer("1", "partly", "x"), MergeBasis(BLANK, current, source="BUV", decided=decided)
+    )
     assert len(new.conflicts) == 1 and len(other.conflicts) == 1
 
 
@@ -341,7 +352,9 @@ def test_a_note_imported_with_the_agreement_is_no_answer_given() -> None:
     late = LateRound("1. budgetopfølgning 2018", "2. budgetopfølgning 2018")
     base = {("1", Field.MILESTONE): "", ("1", Field.MILESTONE_NOTE): "Fra rapporten"}
     current = {("1", Field.MILESTONE_NOTE): Current("Fra rapporten", IMPORTED)}
-    plan = merge_cells(answer("1", "met", "Fra rapporten"), base, current, source="SOS", late=late)
+    plan = merge_cells(
+        answer("1", "met", "Fra rapporten"), MergeBasis(base, current, source="SOS", late=late)
+    )
     assert plan.conflicts == [] and plan.updates == {("1", Field.MILESTONE): "met"}
 
 
@@ -352,11 +365,7 @@ def test_a_late_change_to_an_earlier_round_is_a_conflict_and_a_late_answer_is_ta
     current = {("1", Field.MILESTONE): Current("met", "SOS", 4)}
     plan = merge_cells(
         [*answer("1", "not_met", "Alligevel ikke"), *answer("2", "met", "")],
-        base,
-        current,
-        frozenset({4}),
-        source="SOS",
-        late=late,
+        MergeBasis(base, current, frozenset({4}), source="SOS", late=late),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.CONFLICT,
@@ -397,12 +406,14 @@ class Book:
     def merge(self, source: str, cells: list[SubmittedCell]) -> MergePlan:
         plan = merge_cells(
             cells,
-            self.base,
-            self.ledger.current(R),
-            frozenset(self.receipts[source]),
-            self.ledger.open_conflicts(R),
-            source=source,
-            decided=self.ledger.decided(R),
+            MergeBasis(
+                self.base,
+                self.ledger.current(R),
+                frozenset(self.receipts[source]),
+                self.ledger.open_conflicts(R),
+                source=source,
+                decided=self.ledger.decided(R),
+            ),
         )
         receipt = ReceiptRecord(None, source, "", "", source, source, R, Verdict.ACCEPTED, "", "{}")
         self.receipts[source].add(self.ledger.record_merge(receipt, R, source, plan))
@@ -508,7 +519,9 @@ def test_a_correction_does_not_replace_what_another_source_put_in_its_answer() -
         ("1", Field.MILESTONE): Current("met", "SIK", 5),
         ("1", Field.MILESTONE_NOTE): Current("Se sag 17/123", "master", 6),
     }
-    plan = merge_cells(answer("1", "partly", ""), BLANK, current, frozenset({5}), source="SIK")
+    plan = merge_cells(
+        answer("1", "partly", ""), MergeBasis(BLANK, current, frozenset({5}), source="SIK")
+    )
     assert plan.updates == {}
     (conflict,) = plan.conflicts
     assert conflict.current == {Field.MILESTONE: "met", Field.MILESTONE_NOTE: "Se sag 17/123"}
@@ -521,10 +534,12 @@ def test_a_decision_on_one_field_covers_only_an_answer_otherwise_as_the_ledger_h
         ("1", Field.MILESTONE): Current("met", "SIK", 1),
         ("1", Field.MILESTONE_NOTE): Current("Godt", "SIK", 1),
     }
-    same = merge_cells(answer("1", "met", "Skidt"), BLANK, current, source="SOS", decided=decided)
+    same = merge_cells(
+        answer("1", "met", "Skidt"), MergeBasis(BLANK, current, source="SOS", decided=decided)
+    )
     assert same.conflicts == []
     changed = merge_cells(
-        answer("1", "not_met", "Skidt"), BLANK, current, source="SOS", decided=decided
+        answer("1", "not_met", "Skidt"), MergeBasis(BLANK, current, source="SOS", decided=decided)
     )
     assert len(changed.conflicts) == 1
 
@@ -564,7 +579,7 @@ def test_a_merge_never_overwrites_another_sources_change_unasked(
 ) -> None:
     """Whatever the ledger holds: a value changed since the issue is replaced only where
     this issue's earlier file set it; everything else takes a person."""
-    plan = merge_cells(cells, base, current, earlier, source="A")
+    plan = merge_cells(cells, MergeBasis(base, current, earlier, source="A"))
     for key in plan.updates:
         now = current.get(key)
         if now is not None and now.value != base.get(key, ""):

@@ -4,7 +4,7 @@ its outcome with the conflicts to open. Plain records; merge.py holds the rules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -20,6 +20,7 @@ __all__ = [
     "Decided",
     "ItemAnswer",
     "LateRound",
+    "MergeBasis",
     "MergePlan",
     "OpenConflict",
     "Outcome",
@@ -101,6 +102,30 @@ class LateRound:
 
     round: str
     later: str
+
+
+@dataclass(frozen=True)
+class MergeBasis:
+    """What a submission is merged against: the values its issue let it answer as
+    issued (`base`) and the ledger's current answers, by (item, field), and what else
+    the ledger knows of them."""
+
+    base: Mapping[Key, str]
+    current: Mapping[Key, Current]
+    earlier_receipts: frozenset[int] = frozenset()
+    """The files received before from the same issue: this submission supersedes them."""
+    open_conflicts: Iterable[OpenConflict] = ()
+    shown: Mapping[Key, str] = field(default_factory=dict)
+    """The values of answer cells the issue showed locked: a stale copy of one is no
+    change; a changed one is refused."""
+    source: str = ""
+    """The submission's sender as the ledger names it."""
+    decided: Mapping[ItemAnswer, Collection[Decided]] = field(default_factory=dict)
+    """The answers a person has decided on, by item and answer."""
+    late: LateRound | None = None
+    """Set when a later round than the submission's has been issued."""
+    since: str = ""
+    """When the sender's first earlier file of the round was received (ISO 8601, UTC)."""
 
 
 class CellResult(NamedTuple):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from xlfollow.danish import slug
 from xlfollow.ledger.merge import merge_cells
-from xlfollow.ledger.mergeplan import Current, MergePlan, Outcome
+from xlfollow.ledger.mergeplan import Current, MergeBasis, MergePlan, Outcome
 from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ReceiptRecord, Resolution
 from xlfollow.messages import Text
@@ -170,15 +170,17 @@ def receive_file(
     late = intake.late(issue.round)
     plan = merge_cells(
         returned.cells,
-        base,
-        current,
-        same_sender,
-        ledger.open_conflicts(issue.round),
-        shown_locked,
-        source=source,
-        decided=decided,
-        late=late,
-        since=before[0][1] if before else "",
+        MergeBasis(
+            base,
+            current,
+            same_sender,
+            ledger.open_conflicts(issue.round),
+            shown_locked,
+            source=source,
+            decided=decided,
+            late=late,
+            since=before[0][1] if before else "",
+        ),
     )
     _report_plan(report, plan, returned, len(same_sender))
     _refuse_earlier(report, returned, shown_earlier, issue.round)
