@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings
 from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
+from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.ledger.store import Ledger
 from xlfollow.workspace.folder import Workspace
@@ -161,7 +162,7 @@ def copied(workspace: Workspace, folder: Path) -> Workspace:
     return Workspace(copy)
 
 
-def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, str], str]:
+def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
     """The ledger's current answers, by (round, item, field)."""
     with Ledger(workspace.ledger_path) as ledger:
         return ledger.answers()

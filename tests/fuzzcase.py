@@ -30,13 +30,15 @@ from unittest import mock
 
 from python_calamine import CalamineWorkbook
 
+from xlfollow.answers import Field
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.demo.simulate import fill_workbook
 from xlfollow.ledger.mergeplan import SubmittedCell
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake
-from xlfollow.returns.mergereport import FileReport, Verdict
+from xlfollow.returns.mergereport import FileReport
 from xlfollow.returns.reader import Reading, read_workbook
 from xlfollow.returns.readers import read_file
 from xlfollow.returns.receiving import receive_file
@@ -49,31 +51,31 @@ CENTRE = "Social og Sundhed"
 """The centre whose workbook is the base of every case: two items of its own, on two
 chapter sheets, and one it contributes to."""
 
-TYPED: dict[tuple[str, str], str | float] = {
-    ("3.01", "milestone"): "😐 Delvist opfyldt",
-    ("3.01", "milestone_note"): "Forsinket; indhentes i næste kvartal.",
-    ("3.01", "economy"): "☹️ Ikke overholdt",
-    ("3.01", "economy_note"): "Udgifterne er højere end ventet.",
-    ("3.01", "deviation"): 0.25,
-    ("4.11", "milestone"): "😊 Opfyldt",
-    ("4.11", "milestone_note"): "Som planlagt.",
-    ("4.11", "economy"): "😊 Overholdt",
-    ("4.11", "economy_note"): "Besparelsen er opnået.",
-    ("4.11", "deviation"): -0.1,
+TYPED: dict[tuple[str, Field], str | float] = {
+    ("3.01", Field.MILESTONE): "😐 Delvist opfyldt",
+    ("3.01", Field.MILESTONE_NOTE): "Forsinket; indhentes i næste kvartal.",
+    ("3.01", Field.ECONOMY): "☹️ Ikke overholdt",
+    ("3.01", Field.ECONOMY_NOTE): "Udgifterne er højere end ventet.",
+    ("3.01", Field.DEVIATION): 0.25,
+    ("4.11", Field.MILESTONE): "😊 Opfyldt",
+    ("4.11", Field.MILESTONE_NOTE): "Som planlagt.",
+    ("4.11", Field.ECONOMY): "😊 Overholdt",
+    ("4.11", Field.ECONOMY_NOTE): "Besparelsen er opnået.",
+    ("4.11", Field.DEVIATION): -0.1,
 }
 """What the centre types in the base returns, as the drop-down lists write it."""
 
 STORED = {
-    ("3.01", "milestone"): "partly",
-    ("3.01", "milestone_note"): "Forsinket; indhentes i næste kvartal.",
-    ("3.01", "economy"): "not_kept",
-    ("3.01", "economy_note"): "Udgifterne er højere end ventet.",
-    ("3.01", "deviation"): "0.25",
-    ("4.11", "milestone"): "met",
-    ("4.11", "milestone_note"): "Som planlagt.",
-    ("4.11", "economy"): "kept",
-    ("4.11", "economy_note"): "Besparelsen er opnået.",
-    ("4.11", "deviation"): "-0.1",
+    ("3.01", Field.MILESTONE): "partly",
+    ("3.01", Field.MILESTONE_NOTE): "Forsinket; indhentes i næste kvartal.",
+    ("3.01", Field.ECONOMY): "not_kept",
+    ("3.01", Field.ECONOMY_NOTE): "Udgifterne er højere end ventet.",
+    ("3.01", Field.DEVIATION): "0.25",
+    ("4.11", Field.MILESTONE): "met",
+    ("4.11", Field.MILESTONE_NOTE): "Som planlagt.",
+    ("4.11", Field.ECONOMY): "kept",
+    ("4.11", Field.ECONOMY_NOTE): "Besparelsen er opnået.",
+    ("4.11", Field.DEVIATION): "-0.1",
 }
 """What the ledger holds after the base return is merged, written by hand."""
 
@@ -86,7 +88,7 @@ class AnswerCell:
     """An answer cell of a base return: where it is, and what it holds."""
 
     item: str
-    field: str
+    field: Field
     sheet: str
     part: str
     cell: str
@@ -112,7 +114,7 @@ class Expect:
     as (none: it must be refused), or the file rejected."""
 
     item: str
-    field: str
+    field: Field
     allowed: frozenset[str]
 
     def to_json(self) -> dict[str, Any]:

@@ -34,17 +34,19 @@ def _cell_pattern(ref: str) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="' + ref.encode() + rb'"(?:[^>]*?/>|[^>]*>.*?</c>)', re.S)
 
 
-def _set_cell(parts: Parts, cell: AnswerCell, element: str) -> None:
-    """Put `element` (a whole <c>, '{r}' standing for the reference) in place of a cell."""
-    data = parts[cell.part]
-    new = element.replace("{r}", cell.cell).encode()
-    replaced, count = _cell_pattern(cell.cell).subn(lambda _: new, data, count=1)
+def _set_cell(parts: Parts, cell: AnswerCell | tuple[str, str], element: str) -> None:
+    """Put `element` (a whole <c>, '{r}' standing for the reference) in place of a cell:
+    an answer cell, or (part, cell reference) for another."""
+    part, reference = (cell.part, cell.cell) if isinstance(cell, AnswerCell) else cell
+    data = parts[part]
+    new = element.replace("{r}", reference).encode()
+    replaced, count = _cell_pattern(reference).subn(lambda _: new, data, count=1)
     if count == 0:  # not written (an empty cell openpyxl left out): add it to its row
-        row = re.sub(r"[A-Z]+", "", cell.cell)
+        row = re.sub(r"[A-Z]+", "", reference)
         replaced = re.sub(
             rb'(<row r="' + row.encode() + rb'"[^>]*>)', lambda m: m.group(1) + new, data, count=1
         )
-    parts[cell.part] = replaced
+    parts[part] = replaced
 
 
 def _pick(rng: random.Random, base: Base, *fields: str) -> AnswerCell:
@@ -220,7 +222,7 @@ def _metadata(key: str, values: list[str]) -> PartMutator:
         if row is None:
             return None
         value = rng.choice(values)
-        cell = AnswerCell("", "", "", base.metadata_part, f"B{row}", "")
+        cell = (base.metadata_part, f"B{row}")
         _set_cell(parts, cell, _inline(value) if value != "<number>" else _number("1.5"))
         return None
 

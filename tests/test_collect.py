@@ -20,6 +20,7 @@ from conftest import copied, round_one_issued, session_members
 from conftest import ledger_answers as answers
 from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 
+from xlfollow.answers import Field
 from xlfollow.cli.main import cli
 from xlfollow.ledger.records import ConflictStatus
 from xlfollow.ledger.store import Ledger
@@ -65,13 +66,13 @@ def test_a_centre_fills_in_and_it_is_accepted(ws: Workspace) -> None:
     assert file.cells["accepted"] == 7
     assert file.cells["refused"] == 0 and file.cells["conflict"] == 0
     got = answers(ws)
-    assert got[(R1, "3.01", "milestone")] == "met"
-    assert got[(R1, "3.01", "milestone_note")] == "Pilotprojektet er planlagt."
-    assert got[(R1, "3.01", "economy")] == "not_kept"
-    assert got[(R1, "3.01", "deviation")] == "-0.25"
-    assert got[(R1, "4.11", "milestone")] == "partly"
-    assert got[(R1, "4.11", "economy")] == "kept"
-    assert got[(R1, "4.02", "milestone")] == "not_met"
+    assert got[(R1, "3.01", Field.MILESTONE)] == "met"
+    assert got[(R1, "3.01", Field.MILESTONE_NOTE)] == "Pilotprojektet er planlagt."
+    assert got[(R1, "3.01", Field.ECONOMY)] == "not_kept"
+    assert got[(R1, "3.01", Field.DEVIATION)] == "-0.25"
+    assert got[(R1, "4.11", Field.MILESTONE)] == "partly"
+    assert got[(R1, "4.11", Field.ECONOMY)] == "kept"
+    assert got[(R1, "4.02", Field.MILESTONE)] == "not_met"
     assert not report.needs_a_person
     assert returned.exists() and (ws.path / "master.xlsx").exists()
     # Nothing new in the inbox: a second merge finds nothing to do.
@@ -90,8 +91,8 @@ def test_sorted_and_renamed_sheets_read_the_same(ws: Workspace) -> None:
     (file,) = ws.merge().files
     assert file.cells["accepted"] == 2 and file.cells["refused"] == 0
     got = answers(ws)
-    assert got[(R1, "4.11", "milestone")] == "met"
-    assert got[(R1, "4.13", "milestone")] == "not_met"
+    assert got[(R1, "4.11", Field.MILESTONE)] == "met"
+    assert got[(R1, "4.13", Field.MILESTONE)] == "not_met"
 
 
 def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> None:
@@ -156,8 +157,8 @@ def test_an_answer_where_there_is_no_milestone_is_refused_and_the_rest_taken(
     assert report.needs_a_person
     got = answers(ws)
     assert (R1, "4.12", "milestone") not in got and (R1, "8.12", "milestone_note") not in got
-    assert got[(R1, "4.12", "economy")] == "kept"
-    assert got[(R1, "4.11", "milestone")] == "met"
+    assert got[(R1, "4.12", Field.ECONOMY)] == "kept"
+    assert got[(R1, "4.11", Field.MILESTONE)] == "met"
     # The master written after the merge says so too, and merged back as it is,
     # nothing in it is refused.
     shutil.copy(ws.path / "master.xlsx", ws.path / "inbox" / "master-back.xlsx")
@@ -175,7 +176,7 @@ def test_an_edited_locked_title_is_reported_and_the_answers_taken(ws: Workspace)
     assert any(
         "cell C3: the locked 'Delelement' of item 3.01 was changed" in str(n) for n in file.notes
     )
-    assert answers(ws)[(R1, "3.01", "milestone")] == "met"
+    assert answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
 
 
 def test_another_centres_item_is_refused(ws: Workspace) -> None:
@@ -211,9 +212,9 @@ def test_a_correction_supersedes_the_earlier_file(ws: Workspace) -> None:
         in [str(n) for n in file.notes]
     )
     got = answers(ws)
-    assert got[(R1, "3.01", "milestone")] == "not_met"
+    assert got[(R1, "3.01", Field.MILESTONE)] == "not_met"
     # The note cell left empty, as issued, says nothing: the note given before stays.
-    assert got[(R1, "3.01", "milestone_note")] == "Godt"
+    assert got[(R1, "3.01", Field.MILESTONE_NOTE)] == "Godt"
 
 
 def test_the_same_file_twice_is_a_duplicate(ws: Workspace) -> None:
@@ -250,7 +251,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
     assert conflict.current_source == "Skoler, Institutioner og Kultur"
     assert conflict.incoming == {"milestone": "not_met", "milestone_note": ""}
     assert conflict.incoming_source == "Social og Sundhed"
-    assert answers(ws)[(R1, "3.02", "milestone")] == "met"  # nothing overwritten
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "met"  # nothing overwritten
     master = openpyxl.load_workbook(ws.path / "master.xlsx")
     rows = list(master["Konflikter"].iter_rows(min_row=3, values_only=True))
     assert rows == [
@@ -273,7 +274,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
         cli, ["resolve", str(ws.path), "3.02", "milestone", "--take", "social og sundhed"]
     )
     assert code.exit_code == 0, code.output
-    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "not_met"
     with Ledger(ws.ledger_path) as ledger:
         assert ledger.conflicts() == []
         (closed,) = ledger.conflicts(status=ConflictStatus.RESOLVED)
@@ -292,7 +293,7 @@ def test_master_decisions_resolve_conflicts(ws: Workspace) -> None:
     assert file.verdict == "accepted" and file.centre == ""
     assert any("Tag indkommende" in str(note) for note in file.notes)
     assert report.conflicts == []
-    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "not_met"
 
 
 def test_a_decision_is_read_from_its_column_when_finance_adds_one_after_it(
@@ -311,7 +312,7 @@ def test_a_decision_is_read_from_its_column_when_finance_adds_one_after_it(
     book.save(ws.path / "inbox" / "master-back.xlsx")
     report = ws.merge()
     assert report.conflicts == []
-    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "not_met"
 
 
 def test_a_konflikter_sheet_without_its_decision_header_says_so(ws: Workspace) -> None:
@@ -329,7 +330,7 @@ def test_a_konflikter_sheet_without_its_decision_header_says_so(ws: Workspace) -
         for problem in (*file.notes, *file.problems, file.reason)
     ), file
     assert len(report.conflicts) == 1
-    assert answers(ws)[(R1, "3.02", "milestone")] == "met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "met"
 
 
 def test_a_sheet_whose_title_was_cleared_is_still_read(ws: Workspace, tmp_path: Path) -> None:
@@ -344,7 +345,7 @@ def test_a_sheet_whose_title_was_cleared_is_still_read(ws: Workspace, tmp_path: 
     report = ws.merge([path])
     (file,) = report.files
     assert file.verdict == "accepted" and file.cells["accepted"] == 1, file
-    assert answers(ws)[(R1, "3.01", "milestone")] == "met"
+    assert answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
 
 
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
@@ -505,8 +506,8 @@ def test_rows_are_found_without_the_key_column_and_after_an_inserted_row(ws: Wor
     (file,) = ws.merge([path]).files
     assert file.cells["accepted"] == 2 and file.cells["refused"] == 0, file.problems
     got = answers(ws)
-    assert got[(R1, "3.01", "milestone")] == "met"
-    assert got[(R1, "3.33.1", "milestone")] == "not_met"
+    assert got[(R1, "3.01", Field.MILESTONE)] == "met"
+    assert got[(R1, "3.33.1", Field.MILESTONE)] == "not_met"
 
 
 def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
@@ -555,8 +556,8 @@ def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(
         "3-sik.xlsx": "accepted",
     }
     # The later SOS file is a correction of the earlier one.
-    assert answers(ws)[(R1, "3.01", "milestone")] == "not_met"
-    assert answers(ws)[(R1, "3.02", "milestone")] == "met"
+    assert answers(ws)[(R1, "3.01", Field.MILESTONE)] == "not_met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "met"
     assert files[1].exists()
 
 

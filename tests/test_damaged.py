@@ -18,6 +18,7 @@ import pytest
 from conftest import ledger_answers
 from zipbytes import central_entry_dropped, central_name_flipped
 
+from xlfollow.answers import Field
 from xlfollow.errors import WorkbookError
 from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.returns.reader import read_workbook
@@ -200,7 +201,7 @@ def test_damaged_returns_are_each_rejected_and_the_batch_goes_on(
     for name, _, message in DAMAGED:
         verdict, reason = verdicts[name]
         assert verdict == "rejected" and message in reason, (name, reason)
-    assert ledger_answers(copy)[("1. budgetopfølgning 2018", "3.01", "deviation")] == "2.5"
+    assert ledger_answers(copy)[("1. budgetopfølgning 2018", "3.01", Field.DEVIATION)] == "2.5"
 
 
 def read_cell(issued: Path, tmp_path: Path, parts: Parts, cell: str) -> SubmittedCell:

@@ -19,6 +19,7 @@ from returns import ECONOMY, SMILEY, STATUS, AsText, Typed, fill
 from test_libreoffice import MISSING, SYSTEM_PYTHON, free_port
 
 import xlfollow.files
+from xlfollow.answers import Field
 from xlfollow.cli.main import cli
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.store import Ledger
@@ -37,7 +38,7 @@ def ws(tmp_path: Path) -> Workspace:
     return workspace
 
 
-def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, str], str]:
+def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
     with Ledger(workspace.ledger_path) as ledger:
         return ledger.answers()
 
@@ -63,7 +64,7 @@ def test_a_second_merge_is_told_another_command_holds_the_workspace(ws: Workspac
         assert result.exit_code == 1
         assert f"xlfollow merge (process {holder.pid}, since " in result.stderr
         assert "is changing this workspace; wait for it to finish" in result.stderr
-        assert ledger_answers(ws)[("1. budgetopfølgning 2018", "3.01", "milestone")] == "met"
+        assert ledger_answers(ws)[("1. budgetopfølgning 2018", "3.01", Field.MILESTONE)] == "met"
     finally:
         holder.kill()
         holder.wait()
@@ -400,7 +401,7 @@ def test_what_a_centre_typed_reaches_the_master_as_plain_text(ws: Workspace) -> 
     assert len(flagged) == 5, file.notes  # =, =, +, @ and the tab
     stored = ledger_answers(ws)
     round_name = "1. budgetopfølgning 2018"
-    assert stored[(round_name, "3.01", "milestone_note")] == HOSTILE["formula"]
+    assert stored[(round_name, "3.01", Field.MILESTONE_NOTE)] == HOSTILE["formula"]
     master = ws.path / "master.xlsx"
     book = openpyxl.load_workbook(master)
     chapters = [book[name] for name in book.sheetnames if name[0].isdigit()]

@@ -14,6 +14,8 @@ from fuzzmutators import MUTATORS, build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xlfollow.answers import Field
+
 FUZZ = Path(__file__).parent / "data" / "fuzz"
 MANIFEST: dict[str, dict[str, object]] = json.loads(
     (FUZZ / "MANIFEST.json").read_text(encoding="utf-8")
@@ -37,7 +39,7 @@ def test_the_kept_cases_were_made_against_this_workspace(harness: Harness) -> No
 def test_the_checks_can_fail(harness: Harness) -> None:
     """The base return itself, checked against an expectation it cannot meet."""
     content, _ = build(harness.bases["xlsxwriter"], [])
-    result = harness.check(content, Expect("3.01", "deviation", frozenset({"0.5"})))
+    result = harness.check(content, Expect("3.01", Field.DEVIATION, frozenset({"0.5"})))
     assert result.verdict == "accepted"
     assert result.failures == [("wrong-value", "taken")]
     assert result.message == "3.01 deviation: took '0.25'"

@@ -21,6 +21,7 @@ from returns import ECONOMY, SMILEY, STATUS, cell_of
 from test_summary import HAND_ANSWERS, hand_definition, write_master
 from test_summary import ROUND as HAND_ROUND
 
+from xlfollow.answers import Field
 from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Contributors
@@ -201,11 +202,11 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
     with Ledger(workspace.ledger_path) as ledger:
         got = ledger.answers()
     r1 = "1. budgetopfølgning 2018"
-    assert got[(r1, "3.01", "milestone")] == "met"
-    assert got[(r1, "3.01", "milestone_note")] == "Pilotprojektet er planlagt i Skovlunde."
-    assert got[(r1, "3.01", "economy")] == "not_kept"
-    assert got[(r1, "3.01", "deviation")] == "-0.25"
-    assert got[(r1, own_number, "milestone")] == "partly"
+    assert got[(r1, "3.01", Field.MILESTONE)] == "met"
+    assert got[(r1, "3.01", Field.MILESTONE_NOTE)] == "Pilotprojektet er planlagt i Skovlunde."
+    assert got[(r1, "3.01", Field.ECONOMY)] == "not_kept"
+    assert got[(r1, "3.01", Field.DEVIATION)] == "-0.25"
+    assert got[(r1, own_number, Field.MILESTONE)] == "partly"
 
 
 RECALCULATE = Path(__file__).parent / "libreoffice" / "recalculate.py"
@@ -376,7 +377,7 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
     answer_round(workspace, "1", seed=5, silent={"Ejendomme"})
     workspace.merge()
     r1 = "1. budgetopfølgning 2018"
-    before = workspace.summary().milestones["total"][""]
+    before = workspace.summary().milestones.total
     book = openpyxl.load_workbook(workspace.master_path)
     sheet = book["3. Sammenhængende udviklingsfo…"]
     heads = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
@@ -402,13 +403,13 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
         check=True,
     )
     assert workspace.master_edited()
-    after = workspace.summary().milestones["total"][""]
+    after = workspace.summary().milestones.total
     assert after["partly"] == before["partly"] + 1
     assert after["unanswered"] == before["unanswered"] - 1
     with Ledger(workspace.ledger_path) as ledger:
         got = ledger.answers()
-    assert got[(r1, "3.04", "milestone")] == "partly"
-    assert got[(r1, "3.04", "milestone_note")] == "Analysen er forsinket."
+    assert got[(r1, "3.04", Field.MILESTONE)] == "partly"
+    assert got[(r1, "3.04", Field.MILESTONE_NOTE)] == "Analysen er forsinket."
     rewritten = openpyxl.load_workbook(workspace.master_path)[sheet.title]
     assert rewritten[smiley].value == "😐 Delvist opfyldt"
     assert rewritten[note].value == "Analysen er forsinket."
@@ -440,4 +441,4 @@ def test_a_workbook_with_series_notes_answered_in_calc_is_merged(tmp_path: Path)
     assert file.cells["accepted"] == 2, file.problems
     with Ledger(workspace.ledger_path) as ledger:
         got = ledger.answers()
-    assert got[("1. budgetopfølgning 2018", "3.04", "milestone")] == "met"
+    assert got[("1. budgetopfølgning 2018", "3.04", Field.MILESTONE)] == "met"

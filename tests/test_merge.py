@@ -9,42 +9,45 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlfollow.answers import Answer
+from xlfollow.answers import Answer, Field
 from xlfollow.ledger.merge import merge_cells
 from xlfollow.ledger.mergeplan import (
     IMPORTED,
     Current,
     Decided,
     LateRound,
+    MergeBasis,
     MergePlan,
     OpenConflict,
     Outcome,
     SubmittedCell,
 )
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
 from xlfollow.messages import Text
 
-Key = tuple[str, str]
+Key = tuple[str, Field]
 
 
-def cell(item: str, value: str, field: str = "milestone") -> SubmittedCell:
+def cell(item: str, value: str, field: Field = Field.MILESTONE) -> SubmittedCell:
     return SubmittedCell(item, field, value, "Ark", "K3")
 
 
 def test_the_table_of_the_design() -> None:
     base = {
-        ("1", "milestone"): "",
-        ("2", "milestone"): "",
-        ("3", "milestone"): "",
-        ("4", "milestone"): "",
+        ("1", Field.MILESTONE): "",
+        ("2", Field.MILESTONE): "",
+        ("3", Field.MILESTONE): "",
+        ("4", Field.MILESTONE): "",
     }
     current = {
-        ("2", "milestone"): Current("", "SOS", 1),
-        ("3", "milestone"): Current("met", "SIK", 2),
-        ("4", "milestone"): Current("met", "SIK", 2),
+        ("2", Field.MILESTONE): Current("", "SOS", 1),
+        ("3", Field.MILESTONE): Current("met", "SIK", 2),
+        ("4", Field.MILESTONE): Current("met", "SIK", 2),
     }
     plan = merge_cells(
-        [cell("1", ""), cell("2", "met"), cell("3", "met"), cell("4", "partly")], base, current
+        [cell("1", ""), cell("2", "met"), cell("3", "met"), cell("4", "partly")],
+        MergeBasis(base, current),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.UNCHANGED,  # same as base
@@ -52,7 +55,7 @@ def test_the_table_of_the_design() -> None:
         Outcome.UNCHANGED,  # differs; the ledger changed to the same value
         Outcome.CONFLICT,  # differs; the ledger changed to another value
     ]
-    assert plan.updates == {("2", "milestone"): "met"}
+    assert plan.updates == {("2", Field.MILESTONE): "met"}
     (conflict,) = plan.conflicts
     assert (conflict.item, conflict.answer) == ("4", Answer.MILESTONE)
     assert (conflict.base, conflict.current, conflict.incoming) == (
@@ -68,20 +71,18 @@ def test_the_table_of_the_design() -> None:
 
 
 def test_refusals() -> None:
-    base = {("1", "milestone"): ""}
-    shown = {("2", "milestone"): "met"}
-    current = {("2", "milestone"): Current("not_met", "SIK", 1)}
+    base = {("1", Field.MILESTONE): ""}
+    shown = {("2", Field.MILESTONE): "met"}
+    current = {("2", Field.MILESTONE): Current("not_met", "SIK", 1)}
     plan = merge_cells(
         [
-            SubmittedCell("1", "milestone", "lilla", "Ark", "K3", Text("K3: not a smiley")),
+            SubmittedCell("1", Field.MILESTONE, "lilla", "Ark", "K3", Text("K3: not a smiley")),
             cell("2", "met"),  # shown locked as 'met'; stale, not a change
-            cell("2", "partly", "economy"),  # not covered at all
+            cell("2", "partly", Field.ECONOMY),  # not covered at all
             cell("1", "met"),  # the same cell again: twice
             cell("1", "partly"),  # and a third time
         ],
-        base,
-        current,
-        shown=shown,
+        MergeBasis(base, current, shown=shown),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.REFUSED,
@@ -97,25 +98,26 @@ def test_refusals() -> None:
 
 
 def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
-    base = {("1", "milestone"): "", ("2", "milestone"): ""}
+    base = {("1", Field.MILESTONE): "", ("2", Field.MILESTONE): ""}
     current = {
-        ("1", "milestone"): Current("met", "SOS", 7),  # set by the earlier file of this issue
-        ("2", "milestone"): Current("met", "SIK", 3),
+        ("1", Field.MILESTONE): Current("met", "SOS", 7),  # set by the earlier file of this issue
+        ("2", Field.MILESTONE): Current("met", "SIK", 3),
     }
     conflicts = [
         OpenConflict(11, "2", Answer.MILESTONE, 7),
         OpenConflict(12, "2", Answer.ECONOMY, 7),
     ]
     plan = merge_cells(
-        [cell("1", "partly"), cell("2", "met")], base, current, frozenset({7}), conflicts
+        [cell("1", "partly"), cell("2", "met")],
+        MergeBasis(base, current, frozenset({7}), conflicts),
     )
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.UNCHANGED]
-    assert plan.updates == {("1", "milestone"): "partly"}
+    assert plan.updates == {("1", Field.MILESTONE): "partly"}
     assert plan.superseded == [11]  # the file no longer disagrees on 2's milestone
 
 
 ITEMS = [str(n) for n in range(1, 7)]
-FIELDS = ["milestone", "economy"]
+FIELDS = [Field.MILESTONE, Field.ECONOMY]
 VALUES = ["", "met", "partly", "not_met"]
 
 
@@ -128,7 +130,7 @@ def apply(
     receipt: int,
 ) -> list[Outcome]:
     """Merge one submission into a ledger held as a dict, as the ledger would record it."""
-    plan = merge_cells(cells, issues[issue], ledger, frozenset(receipts[issue]))
+    plan = merge_cells(cells, MergeBasis(issues[issue], ledger, frozenset(receipts[issue])))
     for key, value in plan.updates.items():
         ledger[key] = Current(value, issue, receipt)
     receipts[issue].add(receipt)
@@ -184,7 +186,7 @@ submissions = st.lists(
 def test_every_submitted_cell_ends_in_exactly_one_outcome(
     base: dict[Key, str], current: dict[Key, Current], cells: list[SubmittedCell]
 ) -> None:
-    plan = merge_cells(cells, base, current)
+    plan = merge_cells(cells, MergeBasis(base, current))
     assert [r.cell for r in plan.results] == cells
     counts = plan.counts()
     assert sum(counts.values()) == len(cells)
@@ -217,61 +219,69 @@ def test_merging_a_file_twice_changes_nothing(
 
 
 def answer(item: str, smiley: str, note: str) -> list[SubmittedCell]:
-    return [cell(item, smiley), cell(item, note, "milestone_note")]
+    return [cell(item, smiley), cell(item, note, Field.MILESTONE_NOTE)]
 
 
-BLANK = {("1", "milestone"): "", ("1", "milestone_note"): ""}
+BLANK = {("1", Field.MILESTONE): "", ("1", Field.MILESTONE_NOTE): ""}
 
 
 def test_an_answer_left_as_issued_in_a_correction_takes_nothing_back() -> None:
     # A reminder attaches the workbook as issued; the centre fills in the one answer
     # it owed and sends it: the answers it gave in its first file stay.
     current = {
-        ("1", "milestone"): Current("met", "SOS", 7),
-        ("1", "milestone_note"): Current("Godt", "SOS", 7),
+        ("1", Field.MILESTONE): Current("met", "SOS", 7),
+        ("1", Field.MILESTONE_NOTE): Current("Godt", "SOS", 7),
     }
-    base = {**BLANK, ("2", "milestone"): "", ("2", "milestone_note"): ""}
+    base = {**BLANK, ("2", Field.MILESTONE): "", ("2", Field.MILESTONE_NOTE): ""}
     plan = merge_cells(
         [*answer("1", "", ""), *answer("2", "partly", "Forsinket")],
-        base,
-        current,
-        frozenset({7}),
-        source="SOS",
+        MergeBasis(base, current, frozenset({7}), source="SOS"),
     )
     assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED] * 2 + [Outcome.ACCEPTED] * 2
-    assert plan.updates == {("2", "milestone"): "partly", ("2", "milestone_note"): "Forsinket"}
+    assert plan.updates == {
+        ("2", Field.MILESTONE): "partly",
+        ("2", Field.MILESTONE_NOTE): "Forsinket",
+    }
     # A correction of the smiley alone: the note given before, left as issued here, stays.
-    plan = merge_cells(answer("1", "partly", ""), base, current, frozenset({7}), source="SOS")
-    assert plan.updates == {("1", "milestone"): "partly"}
+    plan = merge_cells(
+        answer("1", "partly", ""), MergeBasis(base, current, frozenset({7}), source="SOS")
+    )
+    assert plan.updates == {("1", Field.MILESTONE): "partly"}
 
 
 def test_a_note_from_one_source_and_a_smiley_from_another_are_not_mixed() -> None:
     # SOS gave a note only; SIK then gives the smiley with the same note: its answer,
     # whole, agrees with what is there and fills the rest: taken.
-    current = {("1", "milestone_note"): Current("x", "SOS", 1)}
-    plan = merge_cells(answer("1", "met", "x"), BLANK, current, source="SIK")
-    assert plan.conflicts == [] and plan.updates == {("1", "milestone"): "met"}
+    current = {("1", Field.MILESTONE_NOTE): Current("x", "SOS", 1)}
+    plan = merge_cells(answer("1", "met", "x"), MergeBasis(BLANK, current, source="SIK"))
+    assert plan.conflicts == [] and plan.updates == {("1", Field.MILESTONE): "met"}
     # But a note alone under another centre's smiley would read as that centre's: a
     # conflict, not "met" with "only partly reached" beneath it.
-    current = {("1", "milestone"): Current("met", "SIK", 1)}
-    plan = merge_cells(answer("1", "", "Kun delvist nået"), BLANK, current, source="SOS")
+    current = {("1", Field.MILESTONE): Current("met", "SIK", 1)}
+    plan = merge_cells(
+        answer("1", "", "Kun delvist nået"), MergeBasis(BLANK, current, source="SOS")
+    )
     assert plan.updates == {} and len(plan.conflicts) == 1
 
 
 def test_a_smiley_and_its_note_are_taken_together() -> None:
-    plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, {}, source="SIK")
+    plan = merge_cells(
+        answer("1", "partly", "Kun delvist nået"), MergeBasis(BLANK, {}, source="SIK")
+    )
     assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.ACCEPTED]
     assert plan.updates == {
-        ("1", "milestone"): "partly",
-        ("1", "milestone_note"): "Kun delvist nået",
+        ("1", Field.MILESTONE): "partly",
+        ("1", Field.MILESTONE_NOTE): "Kun delvist nået",
     }
 
 
 def test_a_note_under_another_smiley_is_no_agreement_but_one_conflict() -> None:
     # The responsible centre said "met" with no note; a contributor says "partly" with a
     # note. Taking the note alone would put "only partly reached" under "met".
-    current = {("1", "milestone"): Current("met", "SOS", 1)}
-    plan = merge_cells(answer("1", "partly", "Kun delvist nået"), BLANK, current, source="SIK")
+    current = {("1", Field.MILESTONE): Current("met", "SOS", 1)}
+    plan = merge_cells(
+        answer("1", "partly", "Kun delvist nået"), MergeBasis(BLANK, current, source="SIK")
+    )
     assert [r.outcome for r in plan.results] == [Outcome.CONFLICT, Outcome.CONFLICT]
     assert plan.updates == {}
     (conflict,) = plan.conflicts
@@ -280,25 +290,25 @@ def test_a_note_under_another_smiley_is_no_agreement_but_one_conflict() -> None:
     assert conflict.incoming == {"milestone": "partly", "milestone_note": "Kun delvist nået"}
     # The reverse: a note and a smiley both differing give one conflict, not two.
     current = {
-        ("1", "milestone"): Current("partly", "SIK", 2),
-        ("1", "milestone_note"): Current("Kun delvist nået", "SIK", 2),
+        ("1", Field.MILESTONE): Current("partly", "SIK", 2),
+        ("1", Field.MILESTONE_NOTE): Current("Kun delvist nået", "SIK", 2),
     }
-    plan = merge_cells(answer("1", "met", ""), BLANK, current, source="SOS")
+    plan = merge_cells(answer("1", "met", ""), MergeBasis(BLANK, current, source="SOS"))
     assert len(plan.conflicts) == 1 and plan.updates == {}
     # The same smiley with another note is a conflict too; only the note's cell differs.
-    plan = merge_cells(answer("1", "partly", "Andet"), BLANK, current, source="SOS")
+    plan = merge_cells(answer("1", "partly", "Andet"), MergeBasis(BLANK, current, source="SOS"))
     assert [r.outcome for r in plan.results] == [Outcome.UNCHANGED, Outcome.CONFLICT]
     assert len(plan.conflicts) == 1
 
 
 def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None:
-    base = {**BLANK, ("1", "economy"): ""}
+    base = {**BLANK, ("1", Field.ECONOMY): ""}
     cells = [
-        SubmittedCell("1", "milestone", "lilla", "Ark", "K3", Text("K3: not a smiley")),
-        SubmittedCell("1", "milestone_note", "Forsinket", "Ark", "L3"),
-        SubmittedCell("1", "economy", "kept", "Ark", "Q3"),
+        SubmittedCell("1", Field.MILESTONE, "lilla", "Ark", "K3", Text("K3: not a smiley")),
+        SubmittedCell("1", Field.MILESTONE_NOTE, "Forsinket", "Ark", "L3"),
+        SubmittedCell("1", Field.ECONOMY, "kept", "Ark", "Q3"),
     ]
-    plan = merge_cells(cells, base, {})
+    plan = merge_cells(cells, MergeBasis(base, {}))
     assert [r.outcome for r in plan.results] == [
         Outcome.REFUSED,
         Outcome.REFUSED,
@@ -308,16 +318,19 @@ def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None
         "Ark!L3: not taken, as Ark!K3 of the same answer was refused; a smiley is taken "
         "only together with its note (and the economy's with the expected deviation)"
     )
-    assert plan.updates == {("1", "economy"): "kept"}
+    assert plan.updates == {("1", Field.ECONOMY): "kept"}
 
 
 def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None:
-    current = {("1", "milestone"): Current("met", "SOS", 1)}
+    current = {("1", Field.MILESTONE): Current("met", "SOS", 1)}
     decided = {
-        ("1", Answer.MILESTONE): [Decided("SIK", {"milestone": "partly", "milestone_note": "x"})]
+        ("1", Answer.MILESTONE): [
+            Decided("SIK", {Field.MILESTONE: "partly", Field.MILESTONE_NOTE: "x"})
+        ]
     }
     again = merge_cells(
-        answer("1", "partly", "x"), BLANK, current, frozenset({9}), source="SIK", decided=decided
+        answer("1", "partly", "x"),
+        MergeBasis(BLANK, current, frozenset({9}), source="SIK", decided=decided),
     )
     assert [r.outcome for r in again.results] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
     assert again.conflicts == [] and again.updates == {}
@@ -325,32 +338,34 @@ def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None
         "SIK sent this answer before, and a person decided on it; it stays decided"
     )
     # Only a new answer reopens it; the same answer from another source is new too.
-    new = merge_cells(answer("1", "partly", "y"), BLANK, current, source="SIK", decided=decided)
-    other = merge_cells(answer("1", "partly", "x"), BLANK, current, source="BUV", decided=decided)
+    new = merge_cells(
+        answer("1", "partly", "y"), MergeBasis(BLANK, current, source="SIK", decided=decided)
+    )
+    other = merge_cells(
+        answer("1", "partly", "x"), MergeBasis(BLANK, current, source="BUV", decided=decided)
+    )
     assert len(new.conflicts) == 1 and len(other.conflicts) == 1
 
 
 def test_a_note_imported_with_the_agreement_is_no_answer_given() -> None:
     # Round 1's status notes come from the report; a smiley given late is taken.
     late = LateRound("1. budgetopfølgning 2018", "2. budgetopfølgning 2018")
-    base = {("1", "milestone"): "", ("1", "milestone_note"): "Fra rapporten"}
-    current = {("1", "milestone_note"): Current("Fra rapporten", IMPORTED)}
-    plan = merge_cells(answer("1", "met", "Fra rapporten"), base, current, source="SOS", late=late)
-    assert plan.conflicts == [] and plan.updates == {("1", "milestone"): "met"}
+    base = {("1", Field.MILESTONE): "", ("1", Field.MILESTONE_NOTE): "Fra rapporten"}
+    current = {("1", Field.MILESTONE_NOTE): Current("Fra rapporten", IMPORTED)}
+    plan = merge_cells(
+        answer("1", "met", "Fra rapporten"), MergeBasis(base, current, source="SOS", late=late)
+    )
+    assert plan.conflicts == [] and plan.updates == {("1", Field.MILESTONE): "met"}
 
 
 def test_a_late_change_to_an_earlier_round_is_a_conflict_and_a_late_answer_is_taken() -> None:
     late = LateRound("1. budgetopfølgning 2018", "2. budgetopfølgning 2018")
-    base = {**BLANK, ("2", "milestone"): "", ("2", "milestone_note"): ""}
+    base = {**BLANK, ("2", Field.MILESTONE): "", ("2", Field.MILESTONE_NOTE): ""}
     # Item 1 was answered (by this very centre's earlier file); item 2 was not.
-    current = {("1", "milestone"): Current("met", "SOS", 4)}
+    current = {("1", Field.MILESTONE): Current("met", "SOS", 4)}
     plan = merge_cells(
         [*answer("1", "not_met", "Alligevel ikke"), *answer("2", "met", "")],
-        base,
-        current,
-        frozenset({4}),
-        source="SOS",
-        late=late,
+        MergeBasis(base, current, frozenset({4}), source="SOS", late=late),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.CONFLICT,
@@ -358,7 +373,7 @@ def test_a_late_change_to_an_earlier_round_is_a_conflict_and_a_late_answer_is_ta
         Outcome.ACCEPTED,
         Outcome.UNCHANGED,
     ]
-    assert plan.updates == {("2", "milestone"): "met"}
+    assert plan.updates == {("2", Field.MILESTONE): "met"}
     (conflict,) = plan.conflicts
     assert str(conflict.reason) == (
         "this workbook is for 1. budgetopfølgning 2018, and 2. budgetopfølgning 2018 has been "
@@ -373,7 +388,7 @@ R = "1. budgetopfølgning 2018"
 SOURCES = ["A", "B", "C"]
 SMILEYS = ["", "met", "partly", "not_met"]
 NOTES = ["", "x", "y"]
-GROUP_FIELDS = ("milestone", "milestone_note")
+GROUP_FIELDS = (Field.MILESTONE, Field.MILESTONE_NOTE)
 
 
 class Book:
@@ -391,14 +406,16 @@ class Book:
     def merge(self, source: str, cells: list[SubmittedCell]) -> MergePlan:
         plan = merge_cells(
             cells,
-            self.base,
-            self.ledger.current(R),
-            frozenset(self.receipts[source]),
-            self.ledger.open_conflicts(R),
-            source=source,
-            decided=self.ledger.decided(R),
+            MergeBasis(
+                self.base,
+                self.ledger.current(R),
+                frozenset(self.receipts[source]),
+                self.ledger.open_conflicts(R),
+                source=source,
+                decided=self.ledger.decided(R),
+            ),
         )
-        receipt = ReceiptRecord(None, source, "", "", source, source, R, "accepted", "", "{}")
+        receipt = ReceiptRecord(None, source, "", "", source, source, R, Verdict.ACCEPTED, "", "{}")
         self.receipts[source].add(self.ledger.record_merge(receipt, R, source, plan))
         return plan
 
@@ -499,31 +516,35 @@ def test_a_correction_does_not_replace_what_another_source_put_in_its_answer() -
     # own copy, whose note cell is empty as SIK sent it: that is a conflict, not a
     # correction that silently empties finance's note.
     current = {
-        ("1", "milestone"): Current("met", "SIK", 5),
-        ("1", "milestone_note"): Current("Se sag 17/123", "master", 6),
+        ("1", Field.MILESTONE): Current("met", "SIK", 5),
+        ("1", Field.MILESTONE_NOTE): Current("Se sag 17/123", "master", 6),
     }
-    plan = merge_cells(answer("1", "partly", ""), BLANK, current, frozenset({5}), source="SIK")
+    plan = merge_cells(
+        answer("1", "partly", ""), MergeBasis(BLANK, current, frozenset({5}), source="SIK")
+    )
     assert plan.updates == {}
     (conflict,) = plan.conflicts
-    assert conflict.current == {"milestone": "met", "milestone_note": "Se sag 17/123"}
+    assert conflict.current == {Field.MILESTONE: "met", Field.MILESTONE_NOTE: "Se sag 17/123"}
 
 
 def test_a_decision_on_one_field_covers_only_an_answer_otherwise_as_the_ledger_has_it() -> None:
     # A decision recorded before answers were merged whole (schema 5) was about the note.
-    decided = {("1", Answer.MILESTONE): [Decided("SOS", {"milestone_note": "Skidt"})]}
+    decided = {("1", Answer.MILESTONE): [Decided("SOS", {Field.MILESTONE_NOTE: "Skidt"})]}
     current = {
-        ("1", "milestone"): Current("met", "SIK", 1),
-        ("1", "milestone_note"): Current("Godt", "SIK", 1),
+        ("1", Field.MILESTONE): Current("met", "SIK", 1),
+        ("1", Field.MILESTONE_NOTE): Current("Godt", "SIK", 1),
     }
-    same = merge_cells(answer("1", "met", "Skidt"), BLANK, current, source="SOS", decided=decided)
+    same = merge_cells(
+        answer("1", "met", "Skidt"), MergeBasis(BLANK, current, source="SOS", decided=decided)
+    )
     assert same.conflicts == []
     changed = merge_cells(
-        answer("1", "not_met", "Skidt"), BLANK, current, source="SOS", decided=decided
+        answer("1", "not_met", "Skidt"), MergeBasis(BLANK, current, source="SOS", decided=decided)
     )
     assert len(changed.conflicts) == 1
 
 
-ANSWER_FIELDS = ["milestone", "milestone_note", "economy", "economy_note"]
+ANSWER_FIELDS = ["milestone", Field.MILESTONE_NOTE, Field.ECONOMY, Field.ECONOMY_NOTE]
 answer_keys = st.tuples(st.sampled_from(ITEMS[:3]), st.sampled_from(ANSWER_FIELDS))
 
 
@@ -558,7 +579,7 @@ def test_a_merge_never_overwrites_another_sources_change_unasked(
 ) -> None:
     """Whatever the ledger holds: a value changed since the issue is replaced only where
     this issue's earlier file set it; everything else takes a person."""
-    plan = merge_cells(cells, base, current, earlier, source="A")
+    plan = merge_cells(cells, MergeBasis(base, current, earlier, source="A"))
     for key in plan.updates:
         now = current.get(key)
         if now is not None and now.value != base.get(key, ""):

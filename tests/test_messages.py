@@ -13,6 +13,7 @@ import yaml
 from cells import text
 
 import xlfollow
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ReceiptRecord
 from xlfollow.messages import Text, translations
 from xlfollow.model import Language
@@ -74,7 +75,9 @@ def test_the_received_sheet_gives_reasons_in_the_workspace_language(tmp_path: Pa
 def test_the_received_sheet_lists_a_taken_files_refusals_and_notes_at_most_twenty() -> None:
     refused = [Text("{where}: {what}", where=f"K{n}", what=Text("as issued")) for n in range(3, 28)]
     report = {"details_text": [t.to_json() for t in refused]}
-    receipt = ReceiptRecord(1, "inbox/a.xlsx", "0" * 64, "", "x", "SoS", "R1", "accepted", "", "")
+    receipt = ReceiptRecord(
+        1, "inbox/a.xlsx", "0" * 64, "", "x", "SoS", "R1", Verdict.ACCEPTED, "", ""
+    )
     lines = _reason(receipt, report, texts(Language.DA)).split("\n")
     assert lines[:2] == ["K3: som udsendt", "K4: som udsendt"]
     assert len(lines) == 21 and lines[-1] == "… og 5 mere af samme slags"

@@ -22,6 +22,7 @@ from conftest import copied, session_members
 from conftest import ledger_answers as answers
 from returns import ECONOMY, R1, SMILEY, STATUS, Typed, fill, without_milestone
 
+from xlfollow.answers import Field
 from xlfollow.cli.main import cli
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.store import Ledger
@@ -123,8 +124,8 @@ def test_finance_edits_in_the_master_survive_a_command_that_rewrites_it(
     else:
         ws.resolve("3.02", "milestone", take="current")
     got = answers(ws)
-    assert got[(R1, "4.11", "milestone")] == "partly"
-    assert got[(R1, "4.11", "milestone_note")] == "Udbuddet er forsinket."
+    assert got[(R1, "4.11", Field.MILESTONE)] == "partly"
+    assert got[(R1, "4.11", Field.MILESTONE_NOTE)] == "Udbuddet er forsinket."
     # The master was written anew, and shows the edit: nothing of finance's is lost.
     assert master_value(ws, "4.11", SMILEY) == "😐 Delvist opfyldt"
     assert master_value(ws, "4.11", STATUS) == "Udbuddet er forsinket."
@@ -139,7 +140,7 @@ def test_a_decision_chosen_in_the_master_is_taken_by_summary(ws: Workspace) -> N
     edit_in_place(ws.master_path, {("Konflikter", "3"): "Tag indkommende"})
     ws.summary()
     assert ws.conflicts() == []
-    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "not_met"
 
 
 def test_the_cli_says_the_master_edits_were_merged_first(ws: Workspace) -> None:
@@ -212,7 +213,10 @@ def test_a_masters_decisions_and_edits_are_merged_whole_or_not_at_all(ws: Worksp
     report = ws.merge()
     assert report.files[0].path == "master.xlsx" and report.conflicts == []
     got = answers(ws)
-    assert (got[(R1, "3.02", "milestone")], got[(R1, "4.11", "milestone")]) == ("not_met", "met")
+    assert (got[(R1, "3.02", Field.MILESTONE)], got[(R1, "4.11", Field.MILESTONE)]) == (
+        "not_met",
+        "met",
+    )
 
 
 def test_an_edit_of_an_answer_decided_otherwise_in_the_same_master_waits_for_a_person(
@@ -225,7 +229,7 @@ def test_an_edit_of_an_answer_decided_otherwise_in_the_same_master_waits_for_a_p
     )
     report = ws.merge()
     got = answers(ws)
-    assert got[(R1, "3.02", "milestone")] == "not_met"  # the decision stands
+    assert got[(R1, "3.02", Field.MILESTONE)] == "not_met"  # the decision stands
     (conflict,) = report.conflicts  # and finance's note under the old smiley is not lost
     assert (conflict.item, conflict.incoming_source) == ("3.02", "master")
     assert conflict.incoming == {"milestone": "met", "milestone_note": "Aftalt med centeret."}
@@ -251,7 +255,7 @@ def test_a_master_edited_before_the_agreement_changed_is_merged_once_it_is_resto
         )
     agreement.write_text(text, encoding="utf-8")
     ws.summary()
-    assert answers(ws)[(R1, "4.11", "milestone")] == "partly"
+    assert answers(ws)[(R1, "4.11", Field.MILESTONE)] == "partly"
     with Ledger(ws.ledger_path) as ledger:  # one rejection recorded for the two refusals
         assert [r.verdict for r in ledger.receipts() if r.file == "master.xlsx"] == [
             "rejected",
@@ -268,7 +272,7 @@ def test_issue_merges_the_masters_edits_before_the_next_round(ws: Workspace) -> 
     result = CliRunner().invoke(cli, ["issue", str(ws.path), "--round", "2"])
     assert result.exit_code == 0, result.output
     assert f"{ws.master_path} had been edited: its changes were merged first." in result.output
-    assert answers(ws)[(R1, "4.11", "milestone")] == "not_met"
+    assert answers(ws)[(R1, "4.11", Field.MILESTONE)] == "not_met"
     # Round 2's workbooks show the edit among round 1's answers, and so does the master.
     round_2 = workbook(ws, SOS, 2)
     book = openpyxl.load_workbook(round_2)
@@ -286,7 +290,7 @@ def test_summary_json_merges_the_masters_edits_and_prints_only_json(ws: Workspac
     result = CliRunner().invoke(cli, ["summary", str(ws.path), "--json"])
     assert result.exit_code == 0
     json.loads(result.stdout)  # nothing but the figures on standard output
-    assert answers(ws)[(R1, "4.11", "milestone")] == "met"
+    assert answers(ws)[(R1, "4.11", Field.MILESTONE)] == "met"
 
 
 # 2. A decided conflict stays decided.
@@ -312,8 +316,8 @@ def test_a_conflict_kept_current_does_not_come_back_with_the_same_answer(
     report = ws.merge()
     (file,) = report.files
     assert file.cells["conflict"] == 0 and report.conflicts == []
-    assert answers(ws)[(R1, "3.02", "milestone")] == "met"
-    assert answers(ws)[(R1, "3.01", "milestone")] == "met"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "met"
+    assert answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
     # A new answer from SOS does reopen it.
     fill(workbook(ws, SOS), ws.path / "inbox" / "sos-3.xlsx", {("3.02", SMILEY): "gul"})
     (conflict,) = ws.merge().conflicts
@@ -326,7 +330,7 @@ def test_a_taken_answer_is_its_senders_to_correct(ws: Workspace) -> None:
     fill(workbook(ws, SOS), ws.path / "inbox" / "sos-rettet.xlsx", {("3.02", SMILEY): "gul"})
     report = ws.merge()
     assert report.conflicts == []  # a correction of its own answer, not a conflict
-    assert answers(ws)[(R1, "3.02", "milestone")] == "partly"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "partly"
 
 
 # Corrections: what a file states replaces, what it leaves as issued keeps.
@@ -360,13 +364,13 @@ def test_the_workbook_as_issued_filled_again_for_what_is_missing_takes_nothing_b
     (file,) = ws.merge().files
     assert file.cells["accepted"] == 2 and file.cells["conflict"] == 0
     got = answers(ws)
-    assert (got[(R1, "4.11", "milestone")], got[(R1, "4.11", "milestone_note")]) == (
+    assert (got[(R1, "4.11", Field.MILESTONE)], got[(R1, "4.11", Field.MILESTONE_NOTE)]) == (
         "partly",
         "Udbuddet er forsinket.",
     )
-    assert got[(R1, "3.01", "economy")] == "not_kept"
-    assert got[(R1, "3.01", "economy_note")] == "Merforbrug på vikarer."
-    assert got[(R1, "3.01", "deviation")] == "0.5"
+    assert got[(R1, "3.01", Field.ECONOMY)] == "not_kept"
+    assert got[(R1, "3.01", Field.ECONOMY_NOTE)] == "Merforbrug på vikarer."
+    assert got[(R1, "3.01", Field.DEVIATION)] == "0.5"
     assert [c.conflict_id for c in ws.conflicts()] == [conflict.conflict_id]
 
 
@@ -382,17 +386,17 @@ def test_a_centre_resending_its_saved_copy_does_not_undo_what_finance_cleared(
     # Finance takes back 4.05's smiley and 3.01's note in the master.
     edit_in_place(ws.master_path, {("4.05", SMILEY): None, ("3.01", STATUS): None})
     ws.summary()
-    assert answers(ws)[(R1, "4.05", "milestone")] == ""
+    assert answers(ws)[(R1, "4.05", Field.MILESTONE)] == ""
     # SOS sends its saved copy again, with 4.11 added and 3.01's smiley changed.
     again = ws.path / "inbox" / "sos-igen.xlsx"
     shutil.copy(saved, again)
     edit_in_place(again, {("4.11", SMILEY): "😊 Opfyldt", ("3.01", SMILEY): "😐 Delvist opfyldt"})
     report = ws.merge()
     got = answers(ws)
-    assert got[(R1, "4.11", "milestone")] == "met"
+    assert got[(R1, "4.11", Field.MILESTONE)] == "met"
     # What finance cleared is not taken again unasked: it waits for a person.
-    assert got[(R1, "4.05", "milestone")] == ""
-    assert got[(R1, "3.01", "milestone_note")] == ""
+    assert got[(R1, "4.05", Field.MILESTONE)] == ""
+    assert got[(R1, "3.01", Field.MILESTONE_NOTE)] == ""
     assert sorted((c.item, c.current_source) for c in report.conflicts) == [
         ("3.01", "master"),
         ("4.05", "master"),
@@ -411,7 +415,7 @@ def test_repeating_an_answer_under_which_finance_wrote_a_note_agrees(ws: Workspa
     )
     report = ws.merge()
     assert report.conflicts == []
-    assert answers(ws)[(R1, "3.01", "milestone_note")] == "Aftalt med centeret, se sag 17/123."
+    assert answers(ws)[(R1, "3.01", Field.MILESTONE_NOTE)] == "Aftalt med centeret, se sag 17/123."
 
 
 def test_a_centre_answering_through_two_workbooks_of_a_round_corrects_itself(
@@ -427,7 +431,7 @@ def test_a_centre_answering_through_two_workbooks_of_a_round_corrects_itself(
     fill(ws.path / "new-copy.xlsx", ws.path / "inbox" / "b-new.xlsx", {("3.01", SMILEY): "gul"})
     report = ws.merge()
     assert report.conflicts == []
-    assert answers(ws)[(R1, "3.01", "milestone")] == "partly"
+    assert answers(ws)[(R1, "3.01", Field.MILESTONE)] == "partly"
 
 
 # 3. Last round's workbook after the next round is issued.
@@ -476,9 +480,9 @@ def test_last_rounds_workbook_changing_an_answer_needs_a_person(ws: Workspace) -
     )
     got = answers(ws)
     assert (
-        got[(R1, "3.01", "milestone")] == "met"
+        got[(R1, "3.01", Field.MILESTONE)] == "met"
     )  # round 1's figures are not changed after the fact
-    assert got[(R1, "4.11", "milestone")] == "met"  # a late answer to a blank is taken
+    assert got[(R1, "4.11", Field.MILESTONE)] == "met"  # a late answer to a blank is taken
     assert (R2, "4.11", "milestone") not in got
     # The tables show the round per file and per conflict.
     status = CliRunner().invoke(cli, ["status", str(ws.path)])
@@ -525,7 +529,10 @@ def test_an_earlier_rounds_answer_changed_in_a_later_rounds_workbook_is_refused_
     )
     assert report.needs_a_person
     got = answers(ws)
-    assert (got[(R1, "3.01", "milestone")], got[(R2, "4.11", "milestone")]) == ("met", "met")
+    assert (got[(R1, "3.01", Field.MILESTONE)], got[(R2, "4.11", Field.MILESTONE)]) == (
+        "met",
+        "met",
+    )
     # Unchanged, the earlier rounds' answers say nothing: a centre's round-2 return.
     fill(workbook(ws, SOS, 2), ws.path / "inbox" / "sos-2.xlsx", {("4.11", SMILEY_2): "gul"})
     (centre,) = ws.merge().files
@@ -553,8 +560,8 @@ def test_met_with_no_note_against_partly_with_a_note_is_one_conflict(ws: Workspa
     ws.resolve("3.02", "milestone", take="current")
     # The council reads "met", and no note of a partial milestone beneath it.
     got = answers(ws)
-    assert got[(R1, "3.02", "milestone")] == "met"
-    assert got.get((R1, "3.02", "milestone_note"), "") == ""
+    assert got[(R1, "3.02", Field.MILESTONE)] == "met"
+    assert got.get((R1, "3.02", Field.MILESTONE_NOTE), "") == ""
     assert master_value(ws, "3.02", SMILEY) == "😊 Opfyldt"
     assert master_value(ws, "3.02", STATUS) is None
     book = openpyxl.load_workbook(ws.path / "master.xlsx")
@@ -576,7 +583,10 @@ def test_the_reverse_is_one_conflict_to_decide_not_two(ws: Workspace) -> None:
     ]
     ws.resolve("3.02", "Status milepæl", take=SOS)  # any field names the answer
     got = answers(ws)
-    assert (got[(R1, "3.02", "milestone")], got[(R1, "3.02", "milestone_note")]) == ("met", "")
+    assert (got[(R1, "3.02", Field.MILESTONE)], got[(R1, "3.02", Field.MILESTONE_NOTE)]) == (
+        "met",
+        "",
+    )
     assert conflict.conflict_id not in [c.conflict_id for c in ws.conflicts()]
 
 
@@ -601,9 +611,9 @@ def test_the_economy_smiley_its_note_and_deviation_are_one_answer(ws: Workspace)
     }
     ws.resolve("3.02", "deviation", value="0,25")  # one field given, the rest kept
     got = answers(ws)
-    assert got[(R1, "3.02", "economy")] == "kept"
-    assert got[(R1, "3.02", "deviation")] == "0.25"
-    assert got.get((R1, "3.02", "economy_note"), "") == ""
+    assert got[(R1, "3.02", Field.ECONOMY)] == "kept"
+    assert got[(R1, "3.02", Field.DEVIATION)] == "0.25"
+    assert got.get((R1, "3.02", Field.ECONOMY_NOTE), "") == ""
 
 
 # 6. Rejected files do not come back.
@@ -673,7 +683,7 @@ def test_resolve_takes_the_field_as_konflikter_names_it_and_says_it_in_danish(
         f"fra {SOS}.\n"
     )
     got = answers(ws)
-    assert (got[(R1, "3.02", "milestone")], got[(R1, "3.02", "milestone_note")]) == (
+    assert (got[(R1, "3.02", Field.MILESTONE)], got[(R1, "3.02", Field.MILESTONE_NOTE)]) == (
         "not_met",
         "Vi når det ikke.",
     )

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from returns import R1, without_milestone
 from test_roundtrip import agreements
 
+from xlfollow.answers import Field
 from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.cli.main import cli
 from xlfollow.cli.terminal import Terminal
@@ -42,7 +43,7 @@ from xlfollow.model import (
     Language,
     Settings,
 )
-from xlfollow.report.summary import Summary, summarise
+from xlfollow.report.summary import Grouping, Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
 from xlfollow.workbooks.spec import Recipient, WorkbookSpec
@@ -68,7 +69,7 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return workspace
 
 
-def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, str], str]:
+def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
     with Ledger(workspace.ledger_path) as ledger:
         return ledger.answers()
 
@@ -81,7 +82,7 @@ def group(definition: Definition, item: Item, grouping: str) -> str:
 
 
 def expected_counts(
-    definition: Definition, answers: dict[tuple[str, str, str], str], round_name: str
+    definition: Definition, answers: dict[tuple[str, str, Field], str], round_name: str
 ) -> dict[tuple[str, str, str, str], int]:
     """(table, grouping, group, state) -> count, counted here from the ledger."""
     counts: Counter[tuple[str, str, str, str]] = Counter()
@@ -89,12 +90,12 @@ def expected_counts(
         if not item.milestones.get(round_name):
             milestone = "no_milestone"  # whatever the ledger holds
         else:
-            milestone = answers.get((round_name, item.number, "milestone"), "") or "unanswered"
-        economy = answers.get((round_name, item.number, "economy"), "") or "unanswered"
-        for grouping in ("chapter", "centre", "committee", "kind"):
+            milestone = answers.get((round_name, item.number, Field.MILESTONE), "") or "unanswered"
+        economy = answers.get((round_name, item.number, Field.ECONOMY), "") or "unanswered"
+        for grouping in Grouping:
             name = group(definition, item, grouping)
             counts[("milestones", grouping, name, milestone)] += 1
-            counts[("economy", grouping, name, economy)] += 1
+            counts[(Field.ECONOMY, grouping, name, economy)] += 1
     return counts
 
 
@@ -132,7 +133,7 @@ def overview_tables(path: Path) -> dict[tuple[str, str, str, str], Any]:
     while index < len(rows):
         title = rows[index][0]
         if isinstance(title, str) and " efter " in title and title.startswith(("Milep", "Øko")):
-            table = "milestones" if title.startswith("Milep") else "economy"
+            table = "milestones" if title.startswith("Milep") else Field.ECONOMY
             grouping = GROUPING_OF_WORD[title.rsplit(" efter ", 1)[1]]
             header = rows[index + 1]
             index += 2
@@ -200,10 +201,10 @@ def test_overview_figures_equal_a_count_from_the_ledger(merged: Workspace) -> No
     # The totals of every grouping are the round's totals: 109 items each.
     for grouping in GROUPING_OF_WORD.values():
         assert tables[("milestones", grouping, "I alt", "I alt")] == 109
-        assert tables[("economy", grouping, "I alt", "I alt")] == 109
+        assert tables[(Field.ECONOMY, grouping, "I alt", "I alt")] == 109
     # The staged silence shows: the silent centre has answered nothing.
     silent = {
-        h: v for (t, g, n, h), v in tables.items() if (t, g, n) == ("economy", "centre", SILENT)
+        h: v for (t, g, n, h), v in tables.items() if (t, g, n) == (Field.ECONOMY, "centre", SILENT)
     }
     assert silent["😊 Overholdt"] == silent["☹️ Ikke overholdt"] == 0
     assert silent["Ikke besvaret"] > 0
@@ -228,7 +229,7 @@ def test_trend_has_one_column_per_round_so_far(merged: Workspace) -> None:
 
 
 def expected_budget(
-    definition: Definition, answers: dict[tuple[str, str, str], str]
+    definition: Definition, answers: dict[tuple[str, str, Field], str]
 ) -> dict[str, dict[str, float]]:
     """Per chapter, by the Økonomi sheet's headers: spending/savings per year, the
     spending and the savings at risk (each a size: a saving not achieved never offsets
@@ -239,13 +240,13 @@ def expected_budget(
         entry = out.setdefault(group(definition, item, "chapter"), defaultdict(float))
         for budget_year, amount in item.budget.items():
             entry[f"{'Udgift' if amount > 0 else 'Besparelse'} {budget_year}"] += amount
-        if answers.get((R2, item.number, "economy")) == "not_kept":
+        if answers.get((R2, item.number, Field.ECONOMY)) == "not_kept":
             total = item.budget.get(year or 0, 0.0)
             if total > 0:
                 entry[f"Udgift {year}, budget ikke overholdt"] += total
             else:
                 entry[f"Besparelse {year}, ikke opnået"] += -total
-        deviation = answers.get((R2, item.number, "deviation"))
+        deviation = answers.get((R2, item.number, Field.DEVIATION))
         entry["Forventet afvigelse"] += float(deviation) if deviation else 0.0
     return out
 
@@ -284,7 +285,7 @@ def test_changes_and_missing(merged: Workspace) -> None:
     scale = {"met": 0, "partly": 1, "not_met": 2, "kept": 0, "not_kept": 1}
     expected = []
     for item in definition.agreement.items:
-        for field in ("milestone", "economy"):
+        for field in (Field.MILESTONE, Field.ECONOMY):
             before = answers.get((R1, item.number, field))
             now = answers.get((R2, item.number, field))
             if before and now and before != now:
@@ -304,8 +305,8 @@ def test_changes_and_missing(merged: Workspace) -> None:
     expected_missing = {
         item.number
         for item in definition.agreement.items
-        if (item.milestones.get(R2) and not answers.get((R2, item.number, "milestone")))
-        or not answers.get((R2, item.number, "economy"))
+        if (item.milestones.get(R2) and not answers.get((R2, item.number, Field.MILESTONE)))
+        or not answers.get((R2, item.number, Field.ECONOMY))
     }
     assert {row[2] for row in missing} == expected_missing
     silent = [row for row in missing if row[0] == SILENT]
@@ -339,8 +340,8 @@ def test_summary_json_matches_the_sheets(merged: Workspace) -> None:
     definition = merged.load()
     counts = expected_counts(definition, ledger_answers(merged), R2)
     assert data["round"] == R2
-    for table in ("milestones", "economy"):
-        for grouping in ("chapter", "centre", "committee", "kind"):
+    for table in ("milestones", Field.ECONOMY):
+        for grouping in Grouping:
             for name, figures in data[table][grouping].items():
                 for state, value in figures.items():
                     assert value == counts[(table, grouping, name, state)]
@@ -383,24 +384,26 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     with Ledger(workspace.ledger_path) as ledger:
         ledger.set_answers(
             [
-                ((R1, "4.12", "milestone"), "met"),
-                ((R1, "8.12", "milestone"), "not_met"),
-                ((R1, "4.11", "milestone"), "met"),
-                ((R2, "4.12", "milestone"), "not_met"),
+                ((R1, "4.12", Field.MILESTONE), "met"),
+                ((R1, "8.12", Field.MILESTONE), "not_met"),
+                ((R1, "4.11", Field.MILESTONE), "met"),
+                ((R2, "4.12", Field.MILESTONE), "not_met"),
             ],
             source="test",
         )
     summary = workspace.summary()
-    total = summary.milestones["total"][""]
+    total = summary.milestones.total
     assert total["no_milestone"] == len(closed) == 19
     assert (total["met"], total["not_met"]) == (1, 0)
     assert total["unanswered"] == 109 - 19 - 1
-    chapter_4 = summary.milestones["chapter"]["4. Sundhed, Ældre og Voksne med særlige behov"]
+    chapter_4 = summary.milestones[Grouping.CHAPTER][
+        "4. Sundhed, Ældre og Voksne med særlige behov"
+    ]
     assert chapter_4["met"] == 1
     assert summary.trend[R1] == total
     # Mangler asks 4.12 and 8.12 for their economy smiley only.
     wanted = {m.item: m.fields for m in summary.missing}
-    assert wanted["4.12"] == wanted["8.12"] == ("economy",)
+    assert wanted["4.12"] == wanted["8.12"] == (Field.ECONOMY,)
     # The master's Overblik says the same, and its chapter sheet shows why.
     book = openpyxl.load_workbook(workspace.path / "master.xlsx", data_only=True)
     tables = overview_tables(workspace.path / "master.xlsx")
@@ -413,7 +416,7 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     # From round 1 (no milestone) to round 2 (not met) is no change.
     later = summarise(workspace.load(), 1, ledger_answers(workspace))
     assert [(c.item, c.field) for c in later.changes] == []
-    assert later.milestones["total"][""]["not_met"] == 1
+    assert later.milestones.total["not_met"] == 1
 
 
 def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: Path) -> None:
@@ -427,7 +430,7 @@ def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: 
     summary = summarise(definition, 0, {})
     assert summary.changes == ()
     assert definition.agreement.budget_years == ()
-    assert summary.budget["total"][""].years == {}
+    assert summary.budget.total.years == {}
     path = workspace.write_master()
     assert path is not None
     book = openpyxl.load_workbook(path, data_only=True)
@@ -438,7 +441,7 @@ def test_summary_of_an_agreement_without_budget_figures_and_one_round(tmp_path: 
 def write_master(
     summary: Summary,
     definition: Definition,
-    answers: dict[tuple[str, str, str], str],
+    answers: dict[tuple[str, str, Field], str],
     directory: Path,
 ) -> Path:
     """A master.xlsx with its summary sheets, written without a workspace."""
@@ -461,13 +464,13 @@ def write_master(
 # A small agreement whose figures are worked out by hand, below each test.
 ROUND = "1. budgetopfølgning 2018"
 HAND_ANSWERS = {
-    (ROUND, "1.01", "milestone"): "met",
-    (ROUND, "1.01", "economy"): "not_kept",
-    (ROUND, "1.02", "milestone"): "partly",
-    (ROUND, "1.02", "economy"): "not_kept",
-    (ROUND, "2.01", "economy"): "not_kept",
-    (ROUND, "2.02", "milestone"): "met",
-    (ROUND, "2.02", "economy"): "kept",
+    (ROUND, "1.01", Field.MILESTONE): "met",
+    (ROUND, "1.01", Field.ECONOMY): "not_kept",
+    (ROUND, "1.02", Field.MILESTONE): "partly",
+    (ROUND, "1.02", Field.ECONOMY): "not_kept",
+    (ROUND, "2.01", Field.ECONOMY): "not_kept",
+    (ROUND, "2.02", Field.MILESTONE): "met",
+    (ROUND, "2.02", Field.ECONOMY): "kept",
 }
 """1.01 spends 1,0 in 2018 and 1.02 saves 0,5: both not kept. 2.01 (no milestone this
 round) spends 0,6 in anlæg and saves 0,2 in drift, 0,4 in all: not kept. 2.02 spends
@@ -520,14 +523,17 @@ def hand_definition() -> Definition:
 def test_at_risk_is_the_size_of_the_shortfall_spending_and_savings_apart() -> None:
     summary = summarise(hand_definition(), 0, HAND_ANSWERS)
     assert summary.budget_year == 2018
-    total = summary.budget["total"][""]
+    total = summary.budget.total
     # Spending at risk: 1.01's 1,0 and 2.01's 0,4. Savings at risk: 1.02's 0,5, as a
     # size. A signed sum would give 1,0 - 0,5 + 0,4 = 0,9; kept 2.02 and unanswered
     # 2.03 do not count, nor 2019's amounts.
     assert total.at_risk_spending == pytest.approx(1.4)
     assert total.at_risk_savings == pytest.approx(0.5)
     assert total.at_risk == pytest.approx(1.9)
-    children, elderly = summary.budget["chapter"]["1. Børn"], summary.budget["chapter"]["2. Ældre"]
+    children, elderly = (
+        summary.budget[Grouping.CHAPTER]["1. Børn"],
+        summary.budget[Grouping.CHAPTER]["2. Ældre"],
+    )
     assert (children.at_risk_spending, children.at_risk_savings) == pytest.approx((1.0, 0.5))
     assert children.at_risk == pytest.approx(1.5)  # not 0,5
     assert (elderly.at_risk_spending, elderly.at_risk_savings) == pytest.approx((0.4, 0.0))
@@ -674,43 +680,43 @@ def test_summary_prints_the_money_at_risk_apart(capsys: pytest.CaptureFixture[st
 @st.composite
 def shaped_rounds(
     draw: st.DrawFn,
-) -> tuple[Definition, int, dict[tuple[str, str, str], str]]:
+) -> tuple[Definition, int, dict[tuple[str, str, Field], str]]:
     """Any agreement with items, a round of it, and answers for it and the rounds before."""
     agreement = draw(agreements().filter(lambda a: bool(a.items)))
     definition = Definition(agreement, Settings(language=draw(st.sampled_from(Language))))
     round_index = draw(st.integers(0, len(agreement.rounds) - 1))
-    answers: dict[tuple[str, str, str], str] = {}
+    answers: dict[tuple[str, str, Field], str] = {}
     for name in agreement.rounds[: round_index + 1]:
         for item in agreement.items:
             for field, scale in (
-                ("milestone", agreement.milestone_scale),
-                ("economy", agreement.economy_scale),
+                (Field.MILESTONE, agreement.milestone_scale),
+                (Field.ECONOMY, agreement.economy_scale),
             ):
                 code = draw(st.sampled_from(("", *scale.codes)))
                 if code:
                     answers[(name, item.number, field)] = code
             if draw(st.booleans()):
-                answers[(name, item.number, "deviation")] = repr(draw(st.floats(-10, 10)))
+                answers[(name, item.number, Field.DEVIATION)] = repr(draw(st.floats(-10, 10)))
     return definition, round_index, answers
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(shaped=shaped_rounds())
 def test_any_shape_of_agreement_is_summarised_and_shown(
-    shaped: tuple[Definition, int, dict[tuple[str, str, str], str]], tmp_path_factory: Any
+    shaped: tuple[Definition, int, dict[tuple[str, str, Field], str]], tmp_path_factory: Any
 ) -> None:
     definition, round_index, answers = shaped
     agreement = definition.agreement
     summary = summarise(definition, round_index, answers)
     for table in (summary.milestones, summary.economy):
-        total = table["total"][""]
+        total = table.total
         assert sum(total.values()) == len(agreement.items)
-        for grouping in ("chapter", "centre", "committee", "kind"):
+        for grouping in Grouping:
             for state, count in total.items():
                 assert sum(g[state] for g in table[grouping].values()) == count
     assert list(summary.trend) == list(agreement.rounds[: round_index + 1])
     years = list(agreement.budget_years)
-    assert sorted(summary.budget["total"][""].years) == years
+    assert sorted(summary.budget.total.years) == years
     path = write_master(summary, definition, answers, tmp_path_factory.mktemp("shape"))
     words = texts(definition.settings.language)
     book = openpyxl.load_workbook(path, data_only=True)
@@ -719,10 +725,9 @@ def test_any_shape_of_agreement_is_summarised_and_shown(
     column_a = [overview.cell(r, 1).value for r in range(1, overview.max_row + 1)]
     total_row = column_a.index(words["total"]) + 1
     totals = [
-        overview.cell(total_row, c).value
-        for c in range(2, 2 + len(summary.milestones["total"][""]))
+        overview.cell(total_row, c).value for c in range(2, 2 + len(summary.milestones.total))
     ]
-    assert totals == list(summary.milestones["total"][""].values())
+    assert totals == list(summary.milestones.total.values())
     with zipfile.ZipFile(path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 8 + (1 if years else 0)

@@ -287,10 +287,10 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
             elif issued.recipient == "Social og Sundhed":
                 assert {"4.12", "8.12"} <= seen
             for number in seen:
-                for field in ("milestone", "milestone_note"):
+                for field in (Field.MILESTONE, Field.MILESTONE_NOTE):
                     assert (number, field) not in cells and (number, field) not in shown
                 if not issued.recipient or number in own:
-                    assert cells[(number, "economy")] == ""
+                    assert cells[(number, Field.ECONOMY)] == ""
     master = open_book(result.folder / "master-runde-1.xlsx")
     sheet = master["4. Sundhed, Ældre og Voksne…"]
     (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.13"]
@@ -348,8 +348,8 @@ def test_status_notes_from_the_report_are_the_base_of_round_one(
     issued = next(f for f in result.files if f.recipient == "Social og Sundhed")
     with Ledger(workspace.ledger_path) as ledger:
         cells = ledger.issued_cells(issued.issue_id)
-    assert cells[("3.01", "economy_note")].startswith("Beløbet på 0,762 mio kr.")
-    assert cells[("3.01", "milestone")] == ""
+    assert cells[("3.01", Field.ECONOMY_NOTE)].startswith("Beløbet på 0,762 mio kr.")
+    assert cells[("3.01", Field.MILESTONE)] == ""
     book = open_book(issued.path)
     sheet = book["3. Sammenhængende udviklingsfo…"]
     col = header_index(sheet)["Status økonomi"]
@@ -374,11 +374,11 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     with Ledger(workspace.ledger_path) as ledger:
         ledger.set_answers(
             [
-                ((R1, "3.01", "milestone"), "met"),
-                ((R1, "3.01", "milestone_note"), "Pilotprojektet er planlagt."),
-                ((R2, "3.01", "milestone"), "partly"),
-                ((R2, "3.01", "economy"), "not_kept"),
-                ((R3, "3.01", "milestone"), "not_met"),
+                ((R1, "3.01", Field.MILESTONE), "met"),
+                ((R1, "3.01", Field.MILESTONE_NOTE), "Pilotprojektet er planlagt."),
+                ((R2, "3.01", Field.MILESTONE), "partly"),
+                ((R2, "3.01", Field.ECONOMY), "not_kept"),
+                ((R3, "3.01", Field.MILESTONE), "not_met"),
             ],
             source="test",
         )
@@ -421,7 +421,7 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     assert cell("Smiley økonomi").value is None
     with Ledger(workspace.ledger_path) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
-        assert ledger.issued_cells(issue.issue_id)[("3.01", "milestone")] == "not_met"
+        assert ledger.issued_cells(issue.issue_id)[("3.01", Field.MILESTONE)] == "not_met"
 
 
 def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
@@ -435,11 +435,11 @@ def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
     with Ledger(workspace.ledger_path) as ledger:
         ledger.set_answers(  # as a ledger from before these cells were locked may hold
             [
-                ((R1, "4.12", "milestone"), "met"),
-                ((R1, "4.12", "milestone_note"), "Gammel note."),
-                ((R2, "4.12", "milestone"), "partly"),
-                ((R3, "4.12", "milestone"), "not_met"),
-                ((R3, "4.12", "milestone_note"), "Ny note."),
+                ((R1, "4.12", Field.MILESTONE), "met"),
+                ((R1, "4.12", Field.MILESTONE_NOTE), "Gammel note."),
+                ((R2, "4.12", Field.MILESTONE), "partly"),
+                ((R3, "4.12", Field.MILESTONE), "not_met"),
+                ((R3, "4.12", Field.MILESTONE_NOTE), "Ny note."),
             ],
             source="test",
         )
@@ -459,8 +459,8 @@ def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
     with Ledger(workspace.ledger_path) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         cells = ledger.issued_cells(issue.issue_id)
-    assert ("4.12", "milestone") not in cells and ("4.12", "milestone_note") not in cells
-    assert ("4.12", "economy") in cells
+    assert ("4.12", Field.MILESTONE) not in cells and ("4.12", Field.MILESTONE_NOTE) not in cells
+    assert ("4.12", Field.ECONOMY) in cells
 
 
 def test_contributors_none_and_edit(tmp_path: Path) -> None:
@@ -477,7 +477,7 @@ def test_contributors_none_and_edit(tmp_path: Path) -> None:
         assert (len(shown_numbers), len(editable_numbers)) == (shown, editable)
 
 
-def spec_for(definition: Definition, answers: dict[tuple[str, str, str], str]) -> WorkbookSpec:
+def spec_for(definition: Definition, answers: dict[tuple[str, str, Field], str]) -> WorkbookSpec:
     return WorkbookSpec(
         definition=definition,
         round_index=0,
@@ -510,14 +510,14 @@ def test_a_round_is_written_from_specs_that_share_everything_but_the_recipient(
     books = list(write_round([first, *others]))
     assert [b.content for b in books[1:]] == [write_workbook(s).content for s in others]
     # Rows are made once for the round, so answers of its own for one spec are refused.
-    own = dataclasses.replace(others[0], answers={(R1, "3.01", "milestone"): "met"})
+    own = dataclasses.replace(others[0], answers={(R1, "3.01", Field.MILESTONE): "met"})
     with pytest.raises(ValueError, match="must differ in recipient and issue id only"):
         list(write_round([first, own]))
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     definition = Workspace.init(tmp_path / "ws").load()
-    evil = {(R1, "3.01", "milestone_note"): '=HYPERLINK("http://x.example","klik")'}
+    evil = {(R1, "3.01", Field.MILESTONE_NOTE): '=HYPERLINK("http://x.example","klik")'}
     path = tmp_path / "book.xlsx"
     path.write_bytes(write_workbook(spec_for(definition, evil)).content)
     sheet = open_book(path)["3. Sammenhængende udviklingsfo…"]
@@ -536,19 +536,19 @@ amounts = st.decimals(min_value=-1000, max_value=1000, places=3).map(lambda d: r
 
 
 @st.composite
-def round_answers(draw: st.DrawFn, definition: Definition) -> dict[tuple[str, str, str], str]:
+def round_answers(draw: st.DrawFn, definition: Definition) -> dict[tuple[str, str, Field], str]:
     agreement = definition.agreement
     answers = {}
     for item in agreement.items:
-        answers[(R1, item.number, "milestone")] = draw(
+        answers[(R1, item.number, Field.MILESTONE)] = draw(
             st.sampled_from(["", *agreement.milestone_scale.codes])
         )
-        answers[(R1, item.number, "economy")] = draw(
+        answers[(R1, item.number, Field.ECONOMY)] = draw(
             st.sampled_from(["", *agreement.economy_scale.codes])
         )
-        answers[(R1, item.number, "milestone_note")] = draw(notes)
-        answers[(R1, item.number, "economy_note")] = draw(notes)
-        answers[(R1, item.number, "deviation")] = draw(st.just("") | amounts)
+        answers[(R1, item.number, Field.MILESTONE_NOTE)] = draw(notes)
+        answers[(R1, item.number, Field.ECONOMY_NOTE)] = draw(notes)
+        answers[(R1, item.number, Field.DEVIATION)] = draw(st.just("") | amounts)
     return answers
 
 
@@ -580,7 +580,7 @@ def test_read_of_write_gives_back_every_editable_cell(
         (item.number, field)
         for item in small.agreement.items
         if R1 not in item.milestones
-        for field in ("milestone", "milestone_note")
+        for field in (Field.MILESTONE, Field.MILESTONE_NOTE)
     }
     expected = {
         (item, field): value
@@ -612,16 +612,16 @@ def test_the_no_milestone_label_in_either_language_is_no_answer(tmp_path: Path) 
     returned = read_workbook(path, agreement)
     assert [c for c in returned.cells if c.problem] == []
     assert {c.field for c in returned.cells if c.item == "6.14"} == {
-        "economy",
-        "economy_note",
-        "deviation",
+        Field.ECONOMY,
+        Field.ECONOMY_NOTE,
+        Field.DEVIATION,
     }
     # The Danish label, in another case and spacing, is the same label.
     smiley.value = "  INGEN   milepæl "
     book.save(tmp_path / "danish.xlsx")
     returned = read_workbook(tmp_path / "danish.xlsx", agreement)
     assert [c for c in returned.cells if c.problem] == []
-    assert ("6.14", "milestone") not in returned.values()
+    assert ("6.14", Field.MILESTONE) not in returned.values()
     # A smiley or a note there is refused, saying where and why.
     smiley.value = "😊 Met"
     status.value = "Done."
@@ -634,20 +634,20 @@ def test_the_no_milestone_label_in_either_language_is_no_answer(tmp_path: Path) 
     ] == [
         (
             "6.14",
-            "milestone",
+            Field.MILESTONE,
             "😊 Met",
             smiley.coordinate,
             f"{where}, cell {smiley.coordinate}: {why}",
         ),
         (
             "6.14",
-            "milestone_note",
+            Field.MILESTONE_NOTE,
             "Done.",
             status.coordinate,
             f"{where}, cell {status.coordinate}: {why}",
         ),
     ]
-    assert ("6.14", "milestone") not in returned.values()
+    assert ("6.14", Field.MILESTONE) not in returned.values()
 
 
 def test_columns_come_from_one_declaration(small: Definition) -> None:
@@ -683,4 +683,4 @@ def test_an_english_workspace_gets_english_workbooks(tmp_path: Path) -> None:
     sheet.cell(3, col).value = "😐 Partly met"
     book.save(path)
     returned = read_workbook(path, workspace.load().agreement)
-    assert returned.values()[("3.01", "milestone")] == "partly"
+    assert returned.values()[("3.01", Field.MILESTONE)] == "partly"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_workspace
 
+from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, LedgerError, WorkspaceError
 from xlfollow.ledger.store import SCHEMA_VERSION, Ledger, create_ledger
 from xlfollow.workspace.folder import Workspace, example_names
@@ -22,20 +23,20 @@ def test_init_creates_a_sound_workspace(tmp_path: Path) -> None:
     assert "# The language of the texts" in workspace.settings_path.read_text(encoding="utf-8")
     overview = workspace.check()
     assert overview.items == 4
-    assert [c[0] for c in overview.chapters] == ["3", "4", "6"]
-    assert [(c[1], c[3]) for c in overview.centres] == [
+    assert [c.number for c in overview.chapters] == ["3", "4", "6"]
+    assert [(c.code, c.items) for c in overview.centres] == [
         ("SOS", 2),
         ("SIK", 0),
         ("BUR", 0),
         ("BEM", 2),
     ]
-    assert [r[1] for r in overview.rounds] == [
+    assert [r.deadline for r in overview.rounds] == [
         "2018-04-05",
         "2018-06-15",
         "2018-10-01",
         "2019-01-31",
     ]
-    assert [r[2] for r in overview.rounds] == [3, 3, 2, 4]
+    assert [r.milestones for r in overview.rounds] == [3, 3, 2, 4]
     assert overview.notes == ()
 
 
@@ -136,7 +137,7 @@ def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
     create_ledger(workspace.ledger_path)
     overview = workspace.check()
     assert overview.items == 3
-    assert [c[2] for c in overview.chapters] == [
+    assert [c.sheet for c in overview.chapters] == [
         "2. Budget i balance",
         "3. Sammenhængende udviklingsfo…",
     ]
@@ -211,4 +212,4 @@ def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> No
         {"deviation": "1.0"},
     )
     workspace.resolve("3.02", "Forventet afvigelse", take="SOS")
-    assert workspace.answers(workspace.load())[(R1, "3.02", "deviation")] == "1.0"
+    assert workspace.answers(workspace.load())[(R1, "3.02", Field.DEVIATION)] == "1.0"

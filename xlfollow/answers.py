@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Answer", "Field"]
+__all__ = ["FIELDS", "Answer", "Field"]
 
 
 class Field(StrEnum):
@@ -60,3 +60,8 @@ _ANSWER_OF = {
     Field.ECONOMY_NOTE: Answer.ECONOMY,
     Field.DEVIATION: Answer.ECONOMY,
 }
+
+
+FIELDS = {field.value: field for field in Field}
+"""Each field by its name, as the ledger stores it (a dict: its rows are many, and an
+enum's constructor costs more than a look-up)."""

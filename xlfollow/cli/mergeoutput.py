@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 
+from xlfollow.answers import Field
 from xlfollow.cli.console import Console
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
 from xlfollow.model import Agreement
-from xlfollow.returns.collect import MergeReport, Verdict
+from xlfollow.returns.collect import MergeReport
 from xlfollow.returns.resolving import TYPED, Decision
 from xlfollow.texts import Label, texts
 from xlfollow.workbooks.smileys import answer_text
@@ -63,7 +65,7 @@ class MergeOutput(Console):
         the two answers (smiley, note, deviation) with their sources."""
         words = texts(self.language)
 
-        def shown(values: Mapping[str, str]) -> str:
+        def shown(values: Mapping[Field, str]) -> str:
             text = answer_text(agreement, values, self.language, " · ")
             return text if len(text) <= _ANSWER_WIDTH else text[: _ANSWER_WIDTH - 1] + "…"
 
@@ -81,7 +83,7 @@ class MergeOutput(Console):
                 (
                     c.round,
                     c.item,
-                    words[f"field_{c.answer.value}"],
+                    words[c.answer.label_key],
                     shown(c.current),
                     "; ".join(c.current_sources),
                     shown(c.incoming),

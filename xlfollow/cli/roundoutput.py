@@ -11,7 +11,7 @@ from xlfollow.cli.console import Cell, Console
 from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Joined, Text
-from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Summary
+from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Grouping, Summary
 from xlfollow.scales import SmileyScale
 
 __all__ = ["RoundOutput"]
@@ -99,21 +99,21 @@ class RoundOutput(Console):
         """The headline figures of a round: milestones by chapter, economy, budget."""
         milestone_scale, economy_scale = scales
         self.echo(Text("Milestones, {round}", round=result.round), bold=True)
-        total = result.milestones["total"][""]
+        total = result.milestones.total
         rows: list[tuple[Cell, ...]] = [
             (name, *counts.values(), sum(counts.values()))
-            for name, counts in result.milestones["chapter"].items()
+            for name, counts in result.milestones[Grouping.CHAPTER].items()
         ]
         rows.append((Text("Total"), *total.values(), sum(total.values())))
         states = tuple(self._state(code, milestone_scale) for code in total)
         self.table((Text("Chapter"), *states, Text("items")), rows)
         self.echo()
-        economy = result.economy["total"][""]
+        economy = result.economy.total
         counted = ", ".join(
             f"{self.say(self._state(code, economy_scale))} {n}" for code, n in economy.items()
         )
         click.echo(click.style(self.say(Text("Economy smileys:")), bold=True) + " " + counted)
-        budget = result.budget["total"][""]
+        budget = result.budget.total
         if budget.years:
             self.echo()
             self.table(

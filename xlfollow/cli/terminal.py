@@ -128,17 +128,17 @@ class Terminal(MergeOutput, RoundOutput):
         self.echo()
         self.table(
             (Text("Chapter"), Text("Sheet"), Text("Items")),
-            [(c[0], c[2], c[3]) for c in overview.chapters],
+            [(c.number, c.sheet, c.items) for c in overview.chapters],
         )
         self.echo()
         self.table(
             (Text("Centre"), Text("Code"), Text("Email"), Text("Items")),
-            [(n, c, e or "-", k) for n, c, e, k in overview.centres],
+            [(c.name, c.code, c.email or "-", c.items) for c in overview.centres],
         )
         self.echo()
         self.table(
             (Text("Round"), Text("Deadline"), Text("Milestones")),
-            [(n, d or "-", k) for n, d, k in overview.rounds],
+            [(r.name, r.deadline or "-", r.milestones) for r in overview.rounds],
         )
         if overview.notes:
             self.echo()

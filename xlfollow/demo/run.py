@@ -14,14 +14,15 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlfollow.answers import Answer
+from xlfollow.answers import Answer, Field
 from xlfollow.demo.simulate import fill_workbook, random_answers
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Item
 from xlfollow.report.summary import Summary
-from xlfollow.returns.collect import MergeReport, RefusedCell, Verdict
+from xlfollow.returns.collect import MergeReport, RefusedCell
 from xlfollow.returns.receiving import SUPERSEDES_EARLIER
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workspace.folder import Workspace
@@ -78,7 +79,7 @@ class DemoResult:
         found = []
         _, item, value = self.invalid
         refused = [(p.item, p.field) for p in self.refused]
-        if refused != [(item, "milestone"), (item, "milestone_note")] or (
+        if refused != [(item, Field.MILESTONE), (item, Field.MILESTONE_NOTE)] or (
             self.refused[0].value != value
         ):
             found.append(
@@ -125,23 +126,23 @@ def run_demo(path: Path | str, seed: int = SEED) -> DemoResult:
         files = {i.recipient: workspace.path / i.file for i in ledger.issues(round_name)}
     conflict = _conflict(definition)
     inbox = workspace.path / "inbox"
-    typed_by: dict[str, dict[tuple[str, str], str | float]] = {}
+    typed_by: dict[str, dict[tuple[str, Field], str | float]] = {}
     for centre in sorted(files):
         if not centre or centre == LATE:
             continue
         own = [item for item in definition.agreement.items if item.centre == centre]
         typed = random_answers(definition, own, 0, rng)
         if centre == conflict.responsible:
-            typed[(conflict.item, "milestone")] = _smiley(definition, 0)
+            typed[(conflict.item, Field.MILESTONE)] = _smiley(definition, 0)
         if centre == conflict.contributor:
-            typed[(conflict.item, "milestone")] = _smiley(definition, 2)
-            typed[(conflict.item, "milestone_note")] = "Vi oplever, at milepælen ikke nås."
+            typed[(conflict.item, Field.MILESTONE)] = _smiley(definition, 2)
+            typed[(conflict.item, Field.MILESTONE_NOTE)] = "Vi oplever, at milepælen ikke nås."
         typed_by[centre] = typed
     invalid_item = next(
         item for item in definition.agreement.items if item.centre == CORRECTING
     ).number
     # The first file of the correcting centre has a value no list offers ...
-    typed_by[CORRECTING][(invalid_item, "milestone")] = INVALID
+    typed_by[CORRECTING][(invalid_item, Field.MILESTONE)] = INVALID
     for centre, typed in typed_by.items():
         target = inbox / f"{files[centre].stem}-svar.xlsx"
         fill_workbook(files[centre], target, typed, definition, 0)
@@ -149,7 +150,7 @@ def run_demo(path: Path | str, seed: int = SEED) -> DemoResult:
     first = workspace.merge(_order(inbox, files, conflict))
     # The correcting centre sends its workbook again, the smiley put right.
     corrected = dict(typed_by[CORRECTING])
-    corrected[(invalid_item, "milestone")] = _smiley(definition, 1)
+    corrected[(invalid_item, Field.MILESTONE)] = _smiley(definition, 1)
     again = inbox / f"{files[CORRECTING].stem}-svar-rettet.xlsx"
     fill_workbook(files[CORRECTING], again, corrected, definition, 0)
     correction = workspace.merge([again])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 
+from xlfollow.answers import Field
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition, Item
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, sheet_columns
@@ -38,7 +39,7 @@ UNDERSPENT: tuple[str | float, ...] = (-0.1, "-0,35")
 def fill_workbook(
     issued: Path,
     out: Path,
-    typed: Mapping[tuple[str, str], str | float],
+    typed: Mapping[tuple[str, Field], str | float],
     definition: Definition,
     round_index: int,
 ) -> Path:
@@ -49,7 +50,7 @@ def fill_workbook(
     """
     language = definition.settings.language
     columns = sheet_columns(definition.agreement, round_index, language)
-    header_of = {c.field.value: c.header for c in columns if c.editable and c.field is not None}
+    header_of = {c.field: c.header for c in columns if c.editable and c.field is not None}
     number_header = next(c.header for c in columns if c.key == "number")
     shutil.copy(issued, out)
     book = openpyxl.load_workbook(out)
@@ -72,7 +73,7 @@ def fill_workbook(
 
 def random_answers(
     definition: Definition, items: Collection[Item], round_index: int, rng: random.Random
-) -> dict[tuple[str, str], str | float]:
+) -> dict[tuple[str, Field], str | float]:
     """What a centre types for its items: most smileys given (good ones more often),
     notes where a milestone is not fully met, some expected deviations."""
     agreement = definition.agreement
@@ -80,21 +81,21 @@ def random_answers(
     round_name = agreement.rounds[round_index]
     milestones = [smiley_choice(s, language) for s in agreement.milestone_scale.steps]
     economies = [smiley_choice(s, language) for s in agreement.economy_scale.steps]
-    typed: dict[tuple[str, str], str | float] = {}
+    typed: dict[tuple[str, Field], str | float] = {}
     for item in items:
         if item.milestone(round_name) and rng.random() < 0.9:
             choice = rng.choices(range(len(milestones)), weights=[6, 3, 1][: len(milestones)])[0]
-            typed[(item.number, "milestone")] = milestones[choice]
+            typed[(item.number, Field.MILESTONE)] = milestones[choice]
             if choice:
-                typed[(item.number, "milestone_note")] = rng.choice(NOTES)
+                typed[(item.number, Field.MILESTONE_NOTE)] = rng.choice(NOTES)
         if rng.random() < 0.9:
             choice = rng.choices(range(len(economies)), weights=[4, 1][: len(economies)])[0]
-            typed[(item.number, "economy")] = economies[choice]
+            typed[(item.number, Field.ECONOMY)] = economies[choice]
             if choice:
-                typed[(item.number, "economy_note")] = rng.choice(NOTES)
-                typed[(item.number, "deviation")] = rng.choice(OVERSPENT)
+                typed[(item.number, Field.ECONOMY_NOTE)] = rng.choice(NOTES)
+                typed[(item.number, Field.DEVIATION)] = rng.choice(OVERSPENT)
         elif rng.random() < 0.2:
-            typed[(item.number, "deviation")] = rng.choice(UNDERSPENT)
+            typed[(item.number, Field.DEVIATION)] = rng.choice(UNDERSPENT)
     return typed
 
 

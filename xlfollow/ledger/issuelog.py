@@ -10,6 +10,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable
 
+from xlfollow.answers import FIELDS, Field
 from xlfollow.ledger.connection import LedgerConnection
 from xlfollow.ledger.records import IssuedSets, IssueRecord, MessageRecord
 
@@ -100,7 +101,7 @@ class IssueLog(LedgerConnection):
         row = self.db.execute("SELECT * FROM issues WHERE issue_id = ?", (issue_id,)).fetchone()
         return IssueRecord(*row) if row else None
 
-    def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, str], str]:
+    def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, Field], str]:
         """The value of each editable cell as issued (or, with editable=False, of each
         answer cell shown locked), by (item, field)."""
         issued = self.issued_sets(issue_id)
@@ -114,10 +115,10 @@ class IssueLog(LedgerConnection):
         if row is not None:
             packed = json.loads(zlib.decompress(row[0]).decode("utf-8"))
             return IssuedSets(
-                {(item, field): value for item, field, value in packed["editable"]},
-                {(item, field): value for item, field, value in packed["shown"]},
+                {(item, FIELDS[field]): value for item, field, value in packed["editable"]},
+                {(item, FIELDS[field]): value for item, field, value in packed["shown"]},
                 {
-                    (round_name, item, field): value
+                    (round_name, item, FIELDS[field]): value
                     for round_name, item, field, value in packed.get("earlier", [])
                 },
             )
@@ -127,7 +128,7 @@ class IssueLog(LedgerConnection):
             (issue_id,),
         )
         for item, field, value, editable in rows:
-            (found.editable if editable else found.shown)[(item, field)] = value
+            (found.editable if editable else found.shown)[(item, FIELDS[field])] = value
         return found
 
     def master_due(self) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from xlfollow.answers import Answer
+from xlfollow.answers import Answer, Field
 from xlfollow.ledger.mergeplan import (
     IMPORTED,
     CellResult,
@@ -38,8 +38,8 @@ from xlfollow.ledger.mergeplan import (
     ItemAnswer,
     Key,
     LateRound,
+    MergeBasis,
     MergePlan,
-    OpenConflict,
     Outcome,
     SubmittedCell,
     answer_containing,
@@ -49,38 +49,18 @@ from xlfollow.messages import Text
 __all__ = ["merge_cells"]
 
 
-def merge_cells(
-    cells: Iterable[SubmittedCell],
-    base: Mapping[Key, str],
-    current: Mapping[Key, Current],
-    earlier_receipts: frozenset[int] = frozenset(),
-    open_conflicts: Iterable[OpenConflict] = (),
-    shown: Mapping[Key, str] | None = None,
-    *,
-    source: str = "",
-    decided: Mapping[ItemAnswer, Collection[Decided]] | None = None,
-    late: LateRound | None = None,
-    since: str = "",
-) -> MergePlan:
-    """Merge a submission's answers against the issue's base and the ledger's current values.
-
-    `earlier_receipts` are the files received before from the same issue: this
-    submission supersedes them. `shown` are the values of answer cells the issue
-    showed locked: a stale copy of one is no change; a changed one is refused.
-    `source` names the submission's sender as the ledger does; `decided` are the
-    answers a person has decided on, by item and answer; `late` is set when a
-    later round than the submission's has been issued; `since` is when the
-    sender's first earlier file of the round was received (ISO 8601, UTC).
-    """
+def merge_cells(cells: Iterable[SubmittedCell], basis: MergeBasis) -> MergePlan:
+    """Merge a submission's answers against what the ledger knows of them (`basis`: the
+    issue's values as issued, the current answers, decisions, earlier files)."""
     merger = _Merger(
-        base,
-        current,
-        earlier_receipts,
-        shown or {},
-        source,
-        decided or {},
-        late,
-        since,
+        basis.base,
+        basis.current,
+        basis.earlier_receipts,
+        basis.shown,
+        basis.source,
+        basis.decided,
+        basis.late,
+        basis.since,
         MergePlan(),
     )
     submitted = list(cells)
@@ -101,7 +81,7 @@ def merge_cells(
         )
         if cell.problem is not None:
             results[index] = CellResult(cell, Outcome.REFUSED, cell.problem)
-        elif key not in base:
+        elif key not in basis.base:
             results[index] = merger.not_issued(cell)
     for (item, name), members in answers.items():
         refused = [i for i in members if (r := results[i]) and r.outcome is Outcome.REFUSED]
@@ -119,8 +99,8 @@ def merge_cells(
     assert len(plan.results) == len(submitted)
     plan.superseded = sorted(
         c.conflict_id
-        for c in open_conflicts
-        if c.receipt in earlier_receipts and (c.item, c.answer) in merger.stated
+        for c in basis.open_conflicts
+        if c.receipt in basis.earlier_receipts and (c.item, c.answer) in merger.stated
     )
     return plan
 
@@ -228,14 +208,7 @@ class _Merger:
         # The sender's own answer, to correct as it likes: set by its earlier files, and
         # by no one else since (a note finance put under its smiley is not its own).
         if any(mine) and not any(theirs):
-            # What it states replaces its earlier answer; what it leaves as issued stays.
-            proposed = tuple(
-                value if said else was
-                for value, was, said in zip(submitted, current, stated, strict=True)
-            )
-            if proposed == current:
-                return self._each(at, _AS_EARLIER, Outcome.UNCHANGED)
-            return self._accept(at, _SUPERSEDES)
+            return self._correct(at, submitted, current)
         if self._decided(at):
             reason = Text(
                 "{source} sent this answer before, and a person decided on it; it stays decided",
@@ -263,6 +236,19 @@ class _Merger:
             source=source,
         )
         return self._conflict(at, reason)
+
+    def _correct(
+        self, at: _Answering, submitted: tuple[str, ...], current: tuple[str, ...]
+    ) -> list[CellResult]:
+        """The sender corrects its own answer: what it states replaces its earlier
+        answer; what it leaves as issued stays."""
+        proposed = tuple(
+            value if said else was
+            for value, was, said in zip(submitted, current, at.stated, strict=True)
+        )
+        if proposed == current:
+            return self._each(at, _AS_EARLIER, Outcome.UNCHANGED)
+        return self._accept(at, _SUPERSEDES)
 
     def _theirs(self, now: Current, issued: str) -> bool:
         """True if another source changed a cell since the issue, or set it after the
@@ -367,6 +353,6 @@ class _Answering(NamedTuple):
     source: str
 
 
-def _values(cells: list[SubmittedCell]) -> dict[str, str]:
+def _values(cells: list[SubmittedCell]) -> dict[Field, str]:
     """An answer's values by field."""
     return {cell.field: cell.value for cell in cells}

@@ -4,7 +4,7 @@ its outcome with the conflicts to open. Plain records; merge.py holds the rules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -20,6 +20,7 @@ __all__ = [
     "Decided",
     "ItemAnswer",
     "LateRound",
+    "MergeBasis",
     "MergePlan",
     "OpenConflict",
     "Outcome",
@@ -27,7 +28,7 @@ __all__ = [
     "answer_containing",
 ]
 
-Key = tuple[str, str]
+Key = tuple[str, Field]
 """(item number, field)."""
 IMPORTED = "agreement.yaml"
 """The source of a value imported with the agreement (a status note from the report)."""
@@ -54,7 +55,7 @@ class SubmittedCell(NamedTuple):
     """
 
     item: str
-    field: str
+    field: Field
     value: str
     sheet: str = ""
     cell: str = ""
@@ -91,7 +92,7 @@ class Decided:
     (a source that concurred with a side counts as giving it)."""
 
     source: str
-    values: Mapping[str, str]
+    values: Mapping[Field, str]
     """By field; a conflict recorded before answers were merged whole has one field."""
 
 
@@ -101,6 +102,30 @@ class LateRound:
 
     round: str
     later: str
+
+
+@dataclass(frozen=True)
+class MergeBasis:
+    """What a submission is merged against: the values its issue let it answer as
+    issued (`base`) and the ledger's current answers, by (item, field), and what else
+    the ledger knows of them."""
+
+    base: Mapping[Key, str]
+    current: Mapping[Key, Current]
+    earlier_receipts: frozenset[int] = frozenset()
+    """The files received before from the same issue: this submission supersedes them."""
+    open_conflicts: Iterable[OpenConflict] = ()
+    shown: Mapping[Key, str] = field(default_factory=dict)
+    """The values of answer cells the issue showed locked: a stale copy of one is no
+    change; a changed one is refused."""
+    source: str = ""
+    """The submission's sender as the ledger names it."""
+    decided: Mapping[ItemAnswer, Collection[Decided]] = field(default_factory=dict)
+    """The answers a person has decided on, by item and answer."""
+    late: LateRound | None = None
+    """Set when a later round than the submission's has been issued."""
+    since: str = ""
+    """When the sender's first earlier file of the round was received (ISO 8601, UTC)."""
 
 
 class CellResult(NamedTuple):
@@ -121,10 +146,10 @@ class Conflict:
 
     item: str
     answer: Answer
-    base: dict[str, str]
-    current: dict[str, str]
+    base: dict[Field, str]
+    current: dict[Field, str]
     current_source: str
-    incoming: dict[str, str]
+    incoming: dict[Field, str]
     reason: Text
 
 
@@ -139,7 +164,7 @@ class MergePlan:
     conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
     """Open conflicts raised by an earlier file of the same issue, now closed."""
-    concurring: dict[ItemAnswer, dict[str, str] | None] = field(default_factory=dict)
+    concurring: dict[ItemAnswer, dict[Field, str] | None] = field(default_factory=dict)
     """The answers this submission spoke to: its answer where it is the same as the
     ledger's from another source (it concurs), None where it is not (a concurrence
     it gave before ends)."""

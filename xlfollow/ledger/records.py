@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from xlfollow.answers import Answer
+from xlfollow.answers import FIELDS, Answer, Field
 from xlfollow.messages import Text
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "MessageRecord",
     "ReceiptRecord",
     "Resolution",
+    "Verdict",
     "conflict_from_row",
     "packed",
     "same_answer",
@@ -41,16 +42,16 @@ class MessageRecord:
     sent_at: str
 
 
-AnswerKey = tuple[str, str, str]
+AnswerKey = tuple[str, str, Field]
 """(round name, item number, field)."""
 
 
 class IssuedSets(NamedTuple):
     """An issue's answer cells as issued."""
 
-    editable: dict[tuple[str, str], str]
+    editable: dict[tuple[str, Field], str]
     """By (item, field): the base a returned copy is merged against."""
-    shown: dict[tuple[str, str], str]
+    shown: dict[tuple[str, Field], str]
     """By (item, field): the answers of rows shown locked (items a centre contributes to):
     a stale copy of one is no change."""
     earlier: dict[tuple[str, str, str], str]
@@ -82,7 +83,7 @@ class Resolution:
 
     conflict_ids: tuple[int, ...]
     how: str
-    values: Mapping[str, str] | None = None
+    values: Mapping[Field, str] | None = None
     source: str = ""
     receipt: int | None = None
 
@@ -105,6 +106,20 @@ class Resolution:
         )
 
 
+class Verdict(StrEnum):
+    """What became of a received file."""
+
+    ACCEPTED = "accepted"
+    """Merged (some of its cells may still be refused or in conflict)."""
+    REJECTED = "rejected"
+    """Not merged; the reason says why and what to do."""
+    DUPLICATE = "duplicate"
+    """The same bytes as a file merged before: nothing to do."""
+    ALREADY_REJECTED = "already_rejected"
+    """The same bytes as a file rejected before, still in inbox/: said again, not
+    recorded again. Named on the command line, a file is read again instead."""
+
+
 @dataclass(frozen=True)
 class ReceiptRecord:
     """One file received, and what became of it."""
@@ -116,8 +131,7 @@ class ReceiptRecord:
     issue_id: str | None
     centre: str | None
     round: str | None
-    verdict: str
-    """accepted, rejected or duplicate."""
+    verdict: Verdict
     reason: str
     report: str
     """The file's merge report as JSON."""
@@ -142,11 +156,11 @@ class ConflictRecord:
     round: str
     item: str
     answer: Answer
-    base: Mapping[str, str]
+    base: Mapping[Field, str]
     """The answer as issued, by field (milestone, milestone_note, ...)."""
-    current: Mapping[str, str]
+    current: Mapping[Field, str]
     current_source: str
-    incoming: Mapping[str, str]
+    incoming: Mapping[Field, str]
     incoming_source: str
     receipt_id: int
     """The received file whose answer conflicted."""
@@ -184,18 +198,18 @@ def conflict_from_row(row: tuple[object, ...]) -> ConflictRecord:
     )
 
 
-def same_answer(values: Mapping[str, str], other: Mapping[str, str]) -> bool:
+def same_answer(values: Mapping[Field, str], other: Mapping[Field, str]) -> bool:
     """True if two answers agree on the fields both have (one may be partial)."""
     shared = [name for name in values if name in other]
     return bool(shared) and all(values[name] == other[name] for name in shared)
 
 
-def packed(values: Mapping[str, str]) -> str:
+def packed(values: Mapping[Field, str]) -> str:
     """An answer's values by field, as the ledger keeps them: a JSON object."""
     return json.dumps(dict(values), ensure_ascii=False)
 
 
-def unpacked(text: object) -> dict[str, str]:
+def unpacked(text: object) -> dict[Field, str]:
     """An answer's values by field from the ledger's JSON object."""
     values = json.loads(str(text))
-    return {str(key): str(value) for key, value in values.items()}
+    return {FIELDS[str(key)]: str(value) for key, value in values.items()}

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from xlfollow.answers import Field
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, ReceiptRecord
 from xlfollow.model import Definition
 
@@ -79,10 +81,10 @@ def round_status(
         missing = []
         for item in items:
             if item.milestone(round_name) and not answers.get(
-                (round_name, item.number, "milestone")
+                (round_name, item.number, Field.MILESTONE)
             ):
                 missing.append(f"{item.number} milestone")
-            if not answers.get((round_name, item.number, "economy")):
+            if not answers.get((round_name, item.number, Field.ECONOMY)):
                 missing.append(f"{item.number} economy")
         needed = sum(1 for item in items if item.milestone(round_name)) + len(items)
         numbers = {item.number for item in items}
@@ -95,7 +97,7 @@ def round_status(
                     i.file for i in issues if i.round == round_name and i.recipient == centre.name
                 ),
                 received=tuple(f"{r.file} ({r.verdict})" for r in mine),
-                rejected=sum(1 for r in mine if r.verdict == "rejected"),
+                rejected=sum(1 for r in mine if r.verdict is Verdict.REJECTED),
                 answered=needed - len(missing),
                 missing=tuple(missing),
                 conflicts=sum(1 for c in conflicts if c.round == round_name and c.item in numbers),

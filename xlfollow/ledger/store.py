@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from xlfollow.answers import Answer
+from xlfollow.answers import FIELDS, Answer, Field
 from xlfollow.ledger.issuelog import IssueLog
 from xlfollow.ledger.mergeplan import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 from xlfollow.ledger.records import (
@@ -27,6 +27,7 @@ from xlfollow.ledger.records import (
     MessageRecord,
     ReceiptRecord,
     Resolution,
+    Verdict,
     conflict_from_row,
     packed,
     same_answer,
@@ -69,9 +70,9 @@ class Ledger(IssueLog):
     def answers(self) -> dict[AnswerKey, str]:
         """The current accepted answers, by (round, item, field)."""
         rows = self.db.execute("SELECT round, item, field, value FROM answers")
-        return {(r, item, field): value for r, item, field, value in rows}
+        return {(r, item, FIELDS[field]): value for r, item, field, value in rows}
 
-    def current(self, round_name: str) -> dict[tuple[str, str], Current]:
+    def current(self, round_name: str) -> dict[tuple[str, Field], Current]:
         """A round's current answers with their sources, by (item, field)."""
         rows = self.db.execute(
             "SELECT item, field, value, source, receipt_id, recorded_at FROM answers "
@@ -79,7 +80,7 @@ class Ledger(IssueLog):
             (round_name,),
         )
         return {
-            (item, field): Current(value, source, receipt, recorded_at)
+            (item, FIELDS[field]): Current(value, source, receipt, recorded_at)
             for item, field, value, source, receipt, recorded_at in rows
         }
 
@@ -99,7 +100,7 @@ class Ledger(IssueLog):
             "ORDER BY receipt_id LIMIT 1",
             (sha256,),
         ).fetchone()
-        return ReceiptRecord(*row) if row else None
+        return _receipt(row) if row else None
 
     def rejected_receipt(self, sha256: str) -> ReceiptRecord | None:
         """The latest rejected file with these exact bytes, if there is one."""
@@ -108,12 +109,12 @@ class Ledger(IssueLog):
             "ORDER BY receipt_id DESC LIMIT 1",
             (sha256,),
         ).fetchone()
-        return ReceiptRecord(*row) if row else None
+        return _receipt(row) if row else None
 
     def receipts(self) -> list[ReceiptRecord]:
         """Every file received, oldest first."""
         rows = self.db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts ORDER BY receipt_id")
-        return [ReceiptRecord(*row) for row in rows]
+        return [_receipt(row) for row in rows]
 
     def files_from(self, centre: str, round_name: str) -> list[tuple[int, str]]:
         """The files merged from a centre ('' for the master) for a round, whatever
@@ -207,7 +208,7 @@ class Ledger(IssueLog):
         found = [conflict_from_row(row) for row in rows]
         if not found:
             return found
-        concurring: dict[tuple[str, str, str], list[tuple[str, dict[str, str]]]] = {}
+        concurring: dict[tuple[str, str, str], list[tuple[str, dict[Field, str]]]] = {}
         for round_of, item, answer, source, values in self.db.execute(
             "SELECT round, item, answer, source, answer_values FROM concurrences "
             "ORDER BY recorded_at, rowid"
@@ -331,4 +332,21 @@ def _set_answers(
         "INSERT INTO answer_history (round, item, field, value, source, recorded_at, "
         "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
+    )
+
+
+def _receipt(row: tuple[object, ...]) -> ReceiptRecord:
+    """A receipt from its row (_RECEIPT_COLUMNS), its verdict as a Verdict."""
+    receipt_id, file, sha256, received_at, issue_id, centre, round_name, verdict = row[:8]
+    return ReceiptRecord(
+        receipt_id if isinstance(receipt_id, int) else None,
+        str(file),
+        str(sha256),
+        str(received_at),
+        None if issue_id is None else str(issue_id),
+        None if centre is None else str(centre),
+        None if round_name is None else str(round_name),
+        Verdict(str(verdict)),
+        str(row[8]),
+        str(row[9]),
     )

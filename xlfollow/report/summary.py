@@ -16,7 +16,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
 
+from xlfollow.answers import Field
 from xlfollow.definition.years import at_risk_year
 from xlfollow.ledger.store import AnswerKey
 from xlfollow.model import Agreement, Definition, Item
@@ -28,6 +31,8 @@ __all__ = [
     "UNANSWERED",
     "BudgetFigures",
     "Change",
+    "Grouped",
+    "Grouping",
     "Missing",
     "Summary",
     "economy_states",
@@ -37,7 +42,18 @@ __all__ = [
     "summarise",
 ]
 
-GROUPINGS = ("chapter", "centre", "committee", "kind")
+
+class Grouping(StrEnum):
+    """How the items are grouped in the figures: by their chapter, responsible centre,
+    committee, or kind."""
+
+    CHAPTER = "chapter"
+    CENTRE = "centre"
+    COMMITTEE = "committee"
+    KIND = "kind"
+
+
+GROUPINGS = tuple(Grouping)
 UNANSWERED = "unanswered"
 NO_MILESTONE = "no_milestone"
 
@@ -60,14 +76,14 @@ def economy_states(scale: SmileyScale) -> tuple[str, ...]:
     return (*scale.codes, UNANSWERED)
 
 
-def group_of(agreement: Agreement, item: Item, grouping: str) -> str:
+def group_of(agreement: Agreement, item: Item, grouping: Grouping) -> str:
     """The name of the group an item falls in: its chapter ('3. Title'), centre,
     committee or kind."""
-    if grouping == "chapter":
+    if grouping is Grouping.CHAPTER:
         return _chapter_names(agreement)[item.chapter]
-    if grouping == "kind":
+    if grouping is Grouping.KIND:
         return item.kind.value
-    return str(getattr(item, grouping))
+    return item.centre if grouping is Grouping.CENTRE else item.committee
 
 
 def _chapter_names(agreement: Agreement) -> dict[str, str]:
@@ -83,10 +99,10 @@ def _chapter_names(agreement: Agreement) -> dict[str, str]:
 _CHAPTER_NAMES: dict[int, tuple[Agreement, dict[str, str]]] = {}
 
 
-def groups(agreement: Agreement, grouping: str) -> list[str]:
+def groups(agreement: Agreement, grouping: Grouping) -> list[str]:
     """A grouping's group names in the agreement's order, each once."""
     seen: dict[str, None] = {}
-    if grouping == "chapter":
+    if grouping is Grouping.CHAPTER:
         for chapter in agreement.chapters:
             if any(item.chapter == chapter.number for item in agreement.items):
                 seen[f"{chapter.number}. {chapter.title}"] = None
@@ -94,6 +110,22 @@ def groups(agreement: Agreement, grouping: str) -> list[str]:
     for item in agreement.items:
         seen.setdefault(group_of(agreement, item, grouping), None)
     return list(seen)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Grouped(Generic[T]):
+    """A round's figures of one kind: for all items, and for each group of each grouping
+    (`grouped[Grouping.CENTRE]["Social og Sundhed"]`)."""
+
+    total: T
+    by: Mapping[Grouping, Mapping[str, T]]
+
+    def __getitem__(self, grouping: Grouping) -> Mapping[str, T]:
+        """The figures of each group of a grouping, in the agreement's order."""
+        return self.by[grouping]
 
 
 @dataclass(frozen=True)
@@ -147,8 +179,8 @@ class Change:
     item: str
     title: str
     centre: str
-    field: str
-    """'milestone' or 'economy'."""
+    field: Field
+    """The smiley's field: milestone or economy."""
     previous: str
     current: str
     steps: int
@@ -165,8 +197,8 @@ class Missing:
     email: str
     item: str
     title: str
-    fields: tuple[str, ...]
-    """'milestone' and/or 'economy'."""
+    fields: tuple[Field, ...]
+    """The smileys missing: milestone and/or economy."""
 
 
 @dataclass(frozen=True)
@@ -175,31 +207,32 @@ class Summary:
 
     round: str
     round_index: int
-    milestones: dict[str, dict[str, Counts]]
-    """Per grouping ('total' included, with one group ''), per group, the counts."""
-    economy: dict[str, dict[str, Counts]]
-    budget: dict[str, dict[str, BudgetFigures]]
+    milestones: Grouped[Counts]
+    """The count of items in each milestone state."""
+    economy: Grouped[Counts]
+    budget: Grouped[BudgetFigures]
     budget_year: int | None
     """The year whose amounts are at risk: the agreement's year, else its first."""
     trend: dict[str, Counts]
     """Milestone counts for each round up to this one."""
     changes: tuple[Change, ...] = ()
     missing: tuple[Missing, ...] = ()
-    groups: dict[str, list[str]] = field(default_factory=dict)
+    groups: Mapping[Grouping, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """The object `xlfollow summary --json` prints (docs/formats.md)."""
 
-        def grouped(table: dict[str, dict[str, Counts]]) -> dict[str, object]:
-            out: dict[str, object] = {"total": table["total"][""]}
-            out.update({grouping: table[grouping] for grouping in GROUPINGS})
+        def grouped(table: Grouped[Counts]) -> dict[str, object]:
+            out: dict[str, object] = {"total": table.total}
+            out.update({grouping.value: table[grouping] for grouping in GROUPINGS})
             return out
 
-        budget: dict[str, object] = {"total": self.budget["total"][""].to_json()}
+        total = self.budget.total
+        budget: dict[str, object] = {"total": total.to_json()}
         for grouping in GROUPINGS:
-            budget[grouping] = {g: f.to_json() for g, f in self.budget[grouping].items()}
-        budget.update(self.budget["total"][""].risk_json())
-        budget["expected_deviation"] = self.budget["total"][""].expected_deviation
+            budget[grouping.value] = {g: f.to_json() for g, f in self.budget[grouping].items()}
+        budget.update(total.risk_json())
+        budget["expected_deviation"] = total.expected_deviation
         budget["at_risk_year"] = self.budget_year
         return {
             "round": self.round,
@@ -222,68 +255,34 @@ def summarise(
     rounds = agreement.rounds
     round_name = rounds[round_index]
     all_groups = {grouping: groups(agreement, grouping) for grouping in GROUPINGS}
-    m_states = milestone_states(agreement.milestone_scale)
-    e_states = economy_states(agreement.economy_scale)
-    years = list(agreement.budget_years)
+    milestone_tally = _Tally(all_groups, milestone_states(agreement.milestone_scale))
+    economy_tally = _Tally(all_groups, economy_states(agreement.economy_scale))
     budget_year = at_risk_year(agreement)
+    sums = _BudgetSums(all_groups, agreement.budget_years)
     worst_economy = agreement.economy_scale.codes[-1]
-
-    def milestone(item: Item, name: str) -> str:
-        if not item.milestone(name):
-            return NO_MILESTONE
-        return answers.get((name, item.number, "milestone"), "") or UNANSWERED
-
-    # Each item once: its groups, its states, its amounts; then every group adds them.
-    groups_of = {
-        item.number: [("total", "")] + [(g, group_of(agreement, item, g)) for g in GROUPINGS]
-        for item in agreement.items
-    }
-    milestone_tables = _empty_tables(all_groups, m_states)
-    economy_tables = _empty_tables(all_groups, e_states)
-    sums: dict[tuple[str, str], _Sums] = {("total", ""): _Sums(years)}
-    for grouping in GROUPINGS:
-        for group in all_groups[grouping]:
-            sums[(grouping, group)] = _Sums(years)
     for item in agreement.items:
-        m_state = milestone(item, round_name)
-        e_state = answers.get((round_name, item.number, "economy"), "") or UNANSWERED
-        text = answers.get((round_name, item.number, "deviation"), "")
-        deviation = float(text) if text else 0.0
+        # Each item once: its groups, its states, its amounts; then every group adds them.
+        item_groups = [(g, group_of(agreement, item, g)) for g in GROUPINGS]
+        milestone_tally.add(item_groups, _milestone_state(item, round_name, answers))
+        economy = answers.get((round_name, item.number, Field.ECONOMY), "") or UNANSWERED
+        economy_tally.add(item_groups, economy)
+        text = answers.get((round_name, item.number, Field.DEVIATION), "")
         at_risk = 0.0
-        if e_state == worst_economy and budget_year is not None:
+        if economy == worst_economy and budget_year is not None:
             at_risk = item.budget.get(budget_year, 0.0)
-        for grouping, group in groups_of[item.number]:
-            milestone_tables[grouping][group][m_state] += 1
-            economy_tables[grouping][group][e_state] += 1
-            entry = sums[(grouping, group)]
-            for year, amount in item.budget.items():
-                (entry.spending if amount > 0 else entry.savings)[year].append(amount)
-            # Apart, as sizes: a saving not achieved adds to the shortfall, never
-            # offsets spending over budget.
-            if at_risk > 0:
-                entry.risk_spending.append(at_risk)
-            elif at_risk < 0:
-                entry.risk_savings.append(-at_risk)
-            entry.deviation.append(deviation)
-    budget: dict[str, dict[str, BudgetFigures]] = {"total": {}}
-    for grouping in GROUPINGS:
-        budget[grouping] = {}
-    for (grouping, group), entry in sums.items():
-        budget[grouping][group] = entry.figures()
-
+        sums.add(item_groups, item, at_risk, float(text) if text else 0.0)
     trend = {}
-    for index in range(round_index + 1):
-        counts = dict.fromkeys(m_states, 0)
+    for name in rounds[: round_index + 1]:
+        counts = dict.fromkeys(milestone_states(agreement.milestone_scale), 0)
         for item in agreement.items:
-            counts[milestone(item, rounds[index])] += 1
-        trend[rounds[index]] = counts
-
+            counts[_milestone_state(item, name, answers)] += 1
+        trend[name] = counts
     return Summary(
         round=round_name,
         round_index=round_index,
-        milestones=milestone_tables,
-        economy=economy_tables,
-        budget=budget,
+        milestones=milestone_tally.grouped(),
+        economy=economy_tally.grouped(),
+        budget=sums.grouped(),
         budget_year=budget_year,
         trend=trend,
         changes=_changes(definition, round_index, answers),
@@ -292,14 +291,57 @@ def summarise(
     )
 
 
-def _empty_tables(
-    all_groups: dict[str, list[str]], states: tuple[str, ...]
-) -> dict[str, dict[str, Counts]]:
-    """Zero counts for every group of every grouping, and for the total ('')."""
-    tables: dict[str, dict[str, Counts]] = {"total": {"": dict.fromkeys(states, 0)}}
-    for grouping in GROUPINGS:
-        tables[grouping] = {group: dict.fromkeys(states, 0) for group in all_groups[grouping]}
-    return tables
+def _milestone_state(item: Item, round_name: str, answers: Mapping[AnswerKey, str]) -> str:
+    """The state an item's milestone is counted in for a round."""
+    if not item.milestone(round_name):
+        return NO_MILESTONE
+    return answers.get((round_name, item.number, Field.MILESTONE), "") or UNANSWERED
+
+
+class _Tally:
+    """Counts of the items in each state, in all and per group of every grouping."""
+
+    def __init__(self, all_groups: Mapping[Grouping, list[str]], states: tuple[str, ...]) -> None:
+        self.total = dict.fromkeys(states, 0)
+        self.by = {
+            grouping: {group: dict.fromkeys(states, 0) for group in names}
+            for grouping, names in all_groups.items()
+        }
+
+    def add(self, item_groups: list[tuple[Grouping, str]], state: str) -> None:
+        """Count one item, in its state, in all and in each of its groups."""
+        self.total[state] += 1
+        for grouping, group in item_groups:
+            self.by[grouping][group][state] += 1
+
+    def grouped(self) -> Grouped[Counts]:
+        return Grouped(self.total, self.by)
+
+
+class _BudgetSums:
+    """The amounts every group adds up, and all of them together."""
+
+    def __init__(self, all_groups: Mapping[Grouping, list[str]], years: Sequence[int]) -> None:
+        self.total = _Sums(years)
+        self.by = {
+            grouping: {group: _Sums(years) for group in names}
+            for grouping, names in all_groups.items()
+        }
+
+    def add(
+        self, item_groups: list[tuple[Grouping, str]], item: Item, at_risk: float, deviation: float
+    ) -> None:
+        """Add an item's amounts, its amount at risk and its expected deviation."""
+        self.total.add(item, at_risk, deviation)
+        for grouping, group in item_groups:
+            self.by[grouping][group].add(item, at_risk, deviation)
+
+    def grouped(self) -> Grouped[BudgetFigures]:
+        by = {
+            grouping: {group: sums.figures() for group, sums in groups.items()}
+            for grouping, groups in self.by.items()
+        }
+        return Grouped(self.total.figures(), by)
 
 
 class _Sums:
@@ -312,6 +354,18 @@ class _Sums:
         self.risk_spending: list[float] = []
         self.risk_savings: list[float] = []
         self.deviation: list[float] = []
+
+    def add(self, item: Item, at_risk: float, deviation: float) -> None:
+        """Add one item's amounts per year, its amount at risk and expected deviation."""
+        for year, amount in item.budget.items():
+            (self.spending if amount > 0 else self.savings)[year].append(amount)
+        # Apart, as sizes: a saving not achieved adds to the shortfall, never offsets
+        # spending over budget.
+        if at_risk > 0:
+            self.risk_spending.append(at_risk)
+        elif at_risk < 0:
+            self.risk_savings.append(-at_risk)
+        self.deviation.append(deviation)
 
     def figures(self) -> BudgetFigures:
         years = {y: (_total(self.spending[y]), _total(self.savings[y])) for y in self.spending}
@@ -338,10 +392,12 @@ def _changes(
     found = []
     for item in agreement.items:
         for field_name, note, scale in (
-            ("milestone", "milestone_note", agreement.milestone_scale),
-            ("economy", "economy_note", agreement.economy_scale),
+            (Field.MILESTONE, Field.MILESTONE_NOTE, agreement.milestone_scale),
+            (Field.ECONOMY, Field.ECONOMY_NOTE, agreement.economy_scale),
         ):
-            if field_name == "milestone" and not (item.milestone(before) and item.milestone(now)):
+            if field_name is Field.MILESTONE and not (
+                item.milestone(before) and item.milestone(now)
+            ):
                 continue
             previous = answers.get((before, item.number, field_name), "")
             current = answers.get((now, item.number, field_name), "")
@@ -377,10 +433,12 @@ def _missing(
     found = []
     for position, item in enumerate(definition.agreement.items):
         fields = []
-        if item.milestone(round_name) and not answers.get((round_name, item.number, "milestone")):
-            fields.append("milestone")
-        if not answers.get((round_name, item.number, "economy")):
-            fields.append("economy")
+        if item.milestone(round_name) and not answers.get(
+            (round_name, item.number, Field.MILESTONE)
+        ):
+            fields.append(Field.MILESTONE)
+        if not answers.get((round_name, item.number, Field.ECONOMY)):
+            fields.append(Field.ECONOMY)
         if fields:
             found.append(
                 (

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 
-from xlfollow.answers import Answer
+from xlfollow.answers import Answer, Field
 from xlfollow.definition.agreement import fingerprint
 from xlfollow.ledger.mergeplan import IMPORTED, Current, Decided, LateRound
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import (
     AnswerKey,
     IssuedSets,
@@ -27,7 +28,6 @@ from xlfollow.returns.mergereport import (
     FileReport,
     MergeReport,
     RefusedCell,
-    Verdict,
     conflict_json,
 )
 from xlfollow.returns.reader import Reading
@@ -39,7 +39,6 @@ __all__ = [
     "Intake",
     "MergeReport",
     "RefusedCell",
-    "Verdict",
     "conflict_json",
     "current_answers",
     "imported_notes",
@@ -52,15 +51,15 @@ def imported_notes(agreement: Agreement) -> dict[AnswerKey, str]:
     for item in agreement.items:
         for round_name, notes in item.status.items():
             if notes.milestone:
-                found[(round_name, item.number, "milestone_note")] = notes.milestone
+                found[(round_name, item.number, Field.MILESTONE_NOTE)] = notes.milestone
             if notes.economy:
-                found[(round_name, item.number, "economy_note")] = notes.economy
+                found[(round_name, item.number, Field.ECONOMY_NOTE)] = notes.economy
     return found
 
 
 def current_answers(
     definition: Definition, ledger: Ledger, round_name: str
-) -> dict[tuple[str, str], Current]:
+) -> dict[tuple[str, Field], Current]:
     """A round's current answers by (item, field), with their sources: the status notes
     imported with the agreement, then the ledger's."""
     found = {
@@ -86,11 +85,11 @@ class Intake:
         issued = {issue.round for issue in ledger.issues()} & set(rounds)
         self.latest_round = max((rounds.index(name) for name in issued), default=None)
         """The index of the latest round issued: answers to the rounds before are settled."""
-        self._current: dict[str, dict[tuple[str, str], Current]] = {}
+        self._current: dict[str, dict[tuple[str, Field], Current]] = {}
         self._decided: dict[str, dict[tuple[str, Answer], list[Decided]]] = {}
         self._issued: dict[str, IssuedSets] = {}
 
-    def current(self, round_name: str) -> dict[tuple[str, str], Current]:
+    def current(self, round_name: str) -> dict[tuple[str, Field], Current]:
         """A round's current answers: the imported notes, then the ledger's."""
         if round_name not in self._current:
             self._current[round_name] = current_answers(self.definition, self.ledger, round_name)

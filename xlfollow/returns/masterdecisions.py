@@ -5,7 +5,7 @@ as they stand once those are recorded, to merge the master's own edits against.
 
 from __future__ import annotations
 
-from xlfollow.answers import Answer
+from xlfollow.answers import Answer, Field
 from xlfollow.ledger.mergeplan import Current, Decided
 from xlfollow.ledger.store import ConflictRecord, Resolution
 from xlfollow.messages import Text
@@ -16,7 +16,7 @@ from xlfollow.texts import Label, texts
 
 __all__ = ["as_decided", "master_decisions"]
 
-Key = tuple[str, str]
+Key = tuple[str, Field]
 
 
 def master_decisions(

@@ -5,27 +5,14 @@ made from these."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from xlfollow.answers import Field
 from xlfollow.ledger.mergeplan import Outcome
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
 
 __all__ = ["FileReport", "MergeReport", "RefusedCell", "Verdict", "conflict_json"]
-
-
-class Verdict(StrEnum):
-    """What became of a received file."""
-
-    ACCEPTED = "accepted"
-    """Merged (some of its cells may still be refused or in conflict)."""
-    REJECTED = "rejected"
-    """Not merged; the reason says why and what to do."""
-    DUPLICATE = "duplicate"
-    """The same bytes as a file merged before: nothing to do."""
-    ALREADY_REJECTED = "already_rejected"
-    """The same bytes as a file rejected before, still in inbox/: said again, not
-    recorded again. Named on the command line, a file is read again instead."""
 
 
 @dataclass
@@ -73,7 +60,7 @@ class RefusedCell:
     sheet: str
     cell: str
     item: str
-    field: str
+    field: Field
     value: str
     why: Text
 

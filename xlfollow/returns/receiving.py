@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from xlfollow.danish import slug
 from xlfollow.ledger.merge import merge_cells
-from xlfollow.ledger.mergeplan import Current, MergePlan, Outcome
+from xlfollow.ledger.mergeplan import Current, MergeBasis, MergePlan, Outcome
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import IssueRecord, ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 from xlfollow.returns.masterdecisions import as_decided, master_decisions
-from xlfollow.returns.mergereport import FileReport, RefusedCell, Verdict
+from xlfollow.returns.mergereport import FileReport, RefusedCell
 from xlfollow.returns.reader import ReturnedWorkbook
 from xlfollow.returns.readers import FileRead, read_file
 
@@ -207,15 +208,17 @@ class _Receiving:
         late = intake.late(issue.round)
         plan = merge_cells(
             returned.cells,
-            base,
-            current,
-            same_sender,
-            ledger.open_conflicts(issue.round),
-            shown_locked,
-            source=source,
-            decided=decided,
-            late=late,
-            since=before[0][1] if before else "",
+            MergeBasis(
+                base,
+                current,
+                same_sender,
+                ledger.open_conflicts(issue.round),
+                shown_locked,
+                source=source,
+                decided=decided,
+                late=late,
+                since=before[0][1] if before else "",
+            ),
         )
         _report_plan(report, plan, returned, len(same_sender))
         _refuse_earlier(report, returned, shown_earlier, issue.round)
@@ -329,7 +332,7 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         report.issue_id,
         report.centre,
         report.round,
-        report.verdict.value,
+        report.verdict,
         report.reason,
         json.dumps(summary, ensure_ascii=False),
     )

@@ -171,7 +171,7 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
             assert value is not None
             now = current_answers(definition, ledger, conflict.round)
             decided = {f: (now.get((item, f)) or _BLANK).value for f in conflict.incoming}
-            decided[field.value] = typed_value(definition, field, value)
+            decided[field] = typed_value(definition, field, value)
             resolution = Resolution(
                 tuple(c.conflict_id for c in open_ones),
                 f"set {field.value} to {value!r}",
@@ -194,7 +194,7 @@ class Decision:
     round: str
     item: str
     answer: Answer
-    values: Mapping[str, str]
+    values: Mapping[Field, str]
     source: str
     closed: int
 

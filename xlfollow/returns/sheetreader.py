@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from xlfollow.answers import Field
 from xlfollow.errors import CellError
 from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.messages import Text
@@ -30,7 +31,7 @@ class EarlierCell(NamedTuple):
 
     round: str
     item: str
-    field: str
+    field: Field
     value: str
     sheet: str
     cell: str
@@ -280,7 +281,7 @@ class SheetReader:
             self.cells.append(
                 SubmittedCell(
                     "?",
-                    column.field.value,
+                    column.field,
                     cell_text(raw),
                     sheet,
                     coordinate,

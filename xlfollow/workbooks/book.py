@@ -82,8 +82,8 @@ class BookWriter:
         self.buffer = io.BytesIO()
         self.book = TextSafeBook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
         self.formats = Formats(self.book)
-        self.cells: list[tuple[str, str, str]] = []
-        self.shown: list[tuple[str, str, str]] = []
+        self.cells: list[tuple[str, Field, str]] = []
+        self.shown: list[tuple[str, Field, str]] = []
         round_name = self.agreement.rounds[spec.round_index]
         self.in_conflict = {
             (c.item, field) for c in spec.conflicts if c.round == round_name for field in c.incoming

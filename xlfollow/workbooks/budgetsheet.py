@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.report.summary import GROUPINGS
+from xlfollow.report.summary import GROUPINGS, Grouping
 from xlfollow.workbooks.budgetitems import write_budget_items
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
@@ -33,7 +33,7 @@ class BudgetSheet(SummarySheet):
         s.set_column(1, 30, 12)
         s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.f.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.f.note)
-        years = sorted(summary.budget["total"][""].years)
+        years = sorted(summary.budget.total.years)
         row = 3
         if not years:
             s.write_string(row, 0, t["no_budget"], self.f.note)
@@ -46,7 +46,7 @@ class BudgetSheet(SummarySheet):
         landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
-    def table(self, top: int, grouping: str, years: list[int]) -> int:
+    def table(self, top: int, grouping: Grouping, years: list[int]) -> int:
         """One grouping's figures per group and in all, with a chart per chapter; the
         last row written."""
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
@@ -67,7 +67,7 @@ class BudgetSheet(SummarySheet):
             return max(total_row, header + rows)
         return total_row
 
-    def heads(self, grouping: str, years: list[int]) -> list[str]:
+    def heads(self, grouping: Grouping, years: list[int]) -> list[str]:
         """A table's column headers: the group; spending, savings and net per year; what
         is at risk in the budget year, if there is one; the expected deviation."""
         t, at_risk_year = self.t, self.c.summary.budget_year
@@ -80,7 +80,7 @@ class BudgetSheet(SummarySheet):
         heads += [t["expected_deviation"], t["see"]]
         return heads
 
-    def group_row(self, row: int, grouping: str, group: str, years: list[int]) -> None:
+    def group_row(self, row: int, grouping: Grouping, group: str, years: list[int]) -> None:
         """One group's figures, each a formula over the chapter sheets that hold it."""
         s, f, summary = self.sheet, self.f, self.c.summary
         figure = summary.budget[grouping][group]
@@ -134,7 +134,7 @@ class BudgetSheet(SummarySheet):
         """The table's totals, each the sum of the column above."""
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         s.write_string(total_row, 0, t["total"], f.total_label)
-        total = summary.budget["total"][""]
+        total = summary.budget.total
         cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
         if summary.budget_year is not None:
             cached += [total.at_risk_spending, total.at_risk_savings]

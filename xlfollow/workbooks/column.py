@@ -38,7 +38,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 CellValue = str | float | None
 """What a cell is written with: a text, a number, or nothing (a blank cell)."""
-Answers = Mapping[tuple[str, str, str], str]
+Answers = Mapping[tuple[str, str, Field], str]
 """The stored answers a workbook shows: (round, item number, field) -> answer."""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from xlfollow.answers import Field
 from xlfollow.definition.sheetnames import quote
 from xlfollow.workbooks.layout import FIRST_DATA_ROW
 from xlfollow.workbooks.smileys import smiley_choice
@@ -38,9 +39,9 @@ def _item_link(context: SummaryContext) -> Callable[[Any, int, int, str], None]:
     return write
 
 
-def _shown(context: SummaryContext, field: str, code: str) -> str:
+def _shown(context: SummaryContext, field: Field, code: str) -> str:
     agreement = context.agreement
-    scale = agreement.milestone_scale if field == "milestone" else agreement.economy_scale
+    scale = agreement.milestone_scale if field is Field.MILESTONE else agreement.economy_scale
     return smiley_choice(scale.step(code), context.language) if code in scale.codes else code
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.report.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, milestones_due
+from xlfollow.report.summary import GROUPINGS, NO_MILESTONE, UNANSWERED, Grouping, milestones_due
 from xlfollow.scales import SmileyScale
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
@@ -90,7 +90,7 @@ class _Counting:
     """What an Overblik table counts: per group of a grouping, the milestones or the
     economy smileys, in the states of their scale."""
 
-    grouping: str
+    grouping: Grouping
     milestone: bool
     scale: SmileyScale
 
@@ -139,7 +139,7 @@ class OverviewSheet(SummarySheet):
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         grouping, milestone, scale = counting.grouping, counting.milestone, counting.scale
         table = summary.milestones if milestone else summary.economy
-        figures, overall = table[grouping], table["total"][""]
+        figures, overall = table[grouping], table.total
         states = list(overall)
         labels = _state_labels(self.c, scale, milestone)
         s.write_string(
@@ -273,7 +273,7 @@ class OverviewSheet(SummarySheet):
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         agreement = self.c.agreement
         labels = _state_labels(self.c, agreement.milestone_scale, True)
-        states = list(summary.milestones["total"][""])
+        states = list(summary.milestones.total)
         s.write_string(top, 0, t["trend_title"], f.heading)
         s.write_string(top + 1, 0, t["trend_state"], f.header)
         rounds = list(summary.trend)

@@ -44,7 +44,7 @@ def _no_milestone_labels() -> frozenset[str]:
 
 
 def answer_text(
-    agreement: Agreement, values: Mapping[str, str], language: Language, separator: str = "\n"
+    agreement: Agreement, values: Mapping[Field, str], language: Language, separator: str = "\n"
 ) -> str:
     """An answer as a person reads it in a list of conflicts: its smiley as the
     drop-down shows it, its note, and the expected deviation with its name."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from xlfollow.answers import Field
 from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.model import Contributors, Definition
 from xlfollow.report.summary import Summary
@@ -38,7 +39,7 @@ class WorkbookSpec:
     recipient: Recipient
     issue_id: str
     issued_at: datetime
-    answers: Mapping[tuple[str, str, str], str]
+    answers: Mapping[tuple[str, str, Field], str]
     """Current answers by (round name, item number, field)."""
     contributors: Contributors = Contributors.READ
     password: str = ""
@@ -59,10 +60,10 @@ class IssuedWorkbook:
     """A written workbook and the value of each editable cell in it, as issued."""
 
     content: bytes
-    cells: tuple[tuple[str, str, str], ...]
+    cells: tuple[tuple[str, Field, str], ...]
     """(item number, field, value) for every editable cell."""
     items: int
-    shown: tuple[tuple[str, str, str], ...] = ()
+    shown: tuple[tuple[str, Field, str], ...] = ()
     """The same for the answer cells of rows shown locked (items the centre contributes to)."""
     earlier: tuple[tuple[str, str, str, str], ...] = ()
     """(round name, item number, field, value) for every earlier round's answer shown

@@ -21,6 +21,7 @@ from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
 from xlfollow.errors import DefinitionError, Problems, ValueProblem, WorkspaceError
 from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
+from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import (
     AnswerKey,
@@ -42,13 +43,7 @@ from xlfollow.mail.mailing import (
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
-from xlfollow.returns.collect import (
-    FileReport,
-    Intake,
-    MergeReport,
-    Verdict,
-    imported_notes,
-)
+from xlfollow.returns.collect import FileReport, Intake, MergeReport, imported_notes
 from xlfollow.returns.receiving import AGREEMENT_CHANGED
 from xlfollow.returns.resolving import Decision, DecisionRequest, decide
 from xlfollow.returns.returnedfiles import file_digest, printable_name, screened

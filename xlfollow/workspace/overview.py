@@ -12,7 +12,40 @@ from xlfollow.definition.todo import ToDo
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 
-__all__ = ["Overview", "describe"]
+__all__ = ["CentreFacts", "ChapterFacts", "Overview", "RoundFacts", "describe"]
+
+
+@dataclass(frozen=True)
+class ChapterFacts:
+    """A chapter as `check` lists it."""
+
+    number: str
+    title: str
+    sheet: str
+    """Its sheet's name in the workbooks."""
+    items: int
+
+
+@dataclass(frozen=True)
+class CentreFacts:
+    """A centre as `check` lists it."""
+
+    name: str
+    code: str
+    email: str
+    items: int
+    """The items it is responsible for."""
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """A round as `check` lists it."""
+
+    name: str
+    deadline: str
+    """Its deadline as an ISO date, or '' when none is set yet."""
+    milestones: int
+    """The items with a milestone written for it."""
 
 
 @dataclass(frozen=True)
@@ -20,12 +53,9 @@ class Overview:
     """What `check` reports about a sound workspace."""
 
     title: str
-    chapters: tuple[tuple[str, str, str, int], ...]
-    """(number, title, sheet name, item count) per chapter."""
-    centres: tuple[tuple[str, str, str, int], ...]
-    """(name, code, email, items responsible for) per centre."""
-    rounds: tuple[tuple[str, str, int], ...]
-    """(name, deadline or '', milestones written for it) per round."""
+    chapters: tuple[ChapterFacts, ...]
+    centres: tuple[CentreFacts, ...]
+    rounds: tuple[RoundFacts, ...]
     items: int
     committees: int
     notes: tuple[Text, ...]
@@ -71,12 +101,14 @@ def describe(
     return Overview(
         title=agreement.title,
         chapters=tuple(
-            (c.number, c.title, chapter_sheet_name(c), per_chapter[c.number])
+            ChapterFacts(c.number, c.title, chapter_sheet_name(c), per_chapter[c.number])
             for c in agreement.chapters
         ),
-        centres=tuple((c.name, c.code, c.email, per_centre[c.name]) for c in definition.centres),
+        centres=tuple(
+            CentreFacts(c.name, c.code, c.email, per_centre[c.name]) for c in definition.centres
+        ),
         rounds=tuple(
-            (r.name, r.deadline.isoformat() if r.deadline else "", per_round[r.name])
+            RoundFacts(r.name, r.deadline.isoformat() if r.deadline else "", per_round[r.name])
             for r in definition.rounds
         ),
         items=len(agreement.items),
