@@ -295,6 +295,33 @@ def test_master_decisions_resolve_conflicts(ws: Workspace) -> None:
     assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
 
 
+def test_a_decision_sticks_for_the_files_merged_after_it_in_the_same_batch(
+    ws: Workspace,
+) -> None:
+    """The master's decision (take Social og Sundhed's not met) is merged first; then, in
+    the same merge, Skoler, Institutioner og Kultur corrects its own overruled answer to
+    partly met. The decision stands and the correction is a conflict with it, as when
+    the two are merged one after the other: the correction does not overwrite it."""
+    disagree_on_3_02(ws)
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    sheet = book["Konflikter"]
+    sheet.cell(3, sheet.max_column).value = "Tag indkommende"
+    book.save(ws.path / "inbox" / "a-master-back.xlsx")
+    fill(outbox(ws, SIK), ws.path / "inbox" / "b-sik-again.xlsx", {("3.02", SMILEY): "gul"})
+    report = ws.merge()
+    assert [(f.path, f.verdict, f.cells["conflict"]) for f in report.files] == [
+        ("inbox/a-master-back.xlsx", "accepted", 0),
+        ("inbox/b-sik-again.xlsx", "accepted", 1),
+    ]
+    (conflict,) = report.conflicts
+    assert (conflict.item, conflict.answer) == ("3.02", "milestone")
+    assert conflict.current == {"milestone": "not_met", "milestone_note": ""}
+    assert conflict.current_source == "Social og Sundhed"
+    assert conflict.incoming == {"milestone": "partly", "milestone_note": ""}
+    assert conflict.incoming_source == "Skoler, Institutioner og Kultur"
+    assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+
+
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("Status: alt er godt", encoding="utf-8")
@@ -526,3 +553,28 @@ def test_a_file_that_takes_too_long_or_too_much_memory_is_rejected(
     assert verdicts["0-sos.xlsx"][1].startswith("reading it took more than")
     assert verdicts["1-sik.xlsx"][0] == "accepted"
     assert answers(ws) == {(R1, "3.02", "milestone"): "met"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("fingerprint", "0123456789abcdef"), ("round", "2. budgetopfølgning 2018")],
+)
+def test_a_file_whose_metadata_differs_from_its_issue_is_rejected(
+    ws: Workspace, key: str, value: str
+) -> None:
+    """The issue id is one issued, but the agreement's fingerprint or the round beside it
+    is not what was issued with that id: the file is rejected, under the centre and
+    round its id names, and nothing in it is merged."""
+    returned = fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    book = openpyxl.load_workbook(returned)
+    (row,) = [r for r in book["_xlfollow"].iter_rows() if r[0].value == key]
+    assert row[1].value not in (None, value)
+    row[1].value = value
+    book.save(returned)
+    (file,) = ws.merge().files
+    assert (file.verdict, file.reason) == (
+        "rejected",
+        "its identifying data differs from what was issued with its id",
+    )
+    assert (file.centre, file.round) == ("Social og Sundhed", R1)
+    assert answers(ws) == {}

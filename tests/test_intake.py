@@ -132,6 +132,21 @@ def test_a_far_cell_behind_an_honest_looking_dimension(issued: Path, tmp_path: P
         scan_workbook(rewrite(copy, tmp_path / "lying.xlsx", {part: small}))
 
 
+@pytest.mark.parametrize(("dimension", "far"), [("A1:IW3", "IW3"), ("B2:A200001", "A200001")])
+def test_a_dimension_beyond_the_limits_is_refused_though_no_cell_is(
+    issued: Path, tmp_path: Path, dimension: str, far: str
+) -> None:
+    """A reader sizes its table by the sheet's dimension: one past the last column (IV)
+    or row (200,000) a workbook may use is refused, whatever cells the sheet has."""
+    with zipfile.ZipFile(issued) as archive:
+        part = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet2"))
+        xml = archive.read(part)
+    wide = re.sub(rb'<dimension ref="[^"]+"', f'<dimension ref="{dimension}"'.encode(), xml)
+    assert wide != xml
+    with pytest.raises(ScanError, match=f"sheet '.+' has a cell at {far}, far outside"):
+        scan_workbook(rewrite(issued, tmp_path / "wide.xlsx", {part: wide}))
+
+
 @pytest.mark.parametrize("dimension", ["A1:A1", "A1:IV200000"])
 def test_a_dimension_that_lies_hides_nothing_and_costs_nothing(
     tmp_path: Path, dimension: str
