@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from returns import DEVIATION, ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 from xlfollow.cli.main import cli
 from xlfollow.ledger.records import ConflictStatus
 from xlfollow.ledger.store import Ledger
+from xlfollow.messages import Language
 from xlfollow.returns.collect import MergeReport
 from xlfollow.workspace.folder import Workspace
 
@@ -320,6 +322,49 @@ def test_a_decision_sticks_for_the_files_merged_after_it_in_the_same_batch(
     assert conflict.incoming == {"milestone": "partly", "milestone_note": ""}
     assert conflict.incoming_source == "Skoler, Institutioner og Kultur"
     assert answers(ws)[(R1, "3.02", "milestone")] == "not_met"
+
+
+def test_a_rejected_file_left_in_the_inbox_is_said_again_not_read_again(ws: Workspace) -> None:
+    """A file rejected once and left in inbox/ is listed by the next merge with the
+    first rejection's moment and reason, under its own name or as the same file as the
+    one rejected; it is not read or recorded again."""
+    name = "03-social-og-sundhed-runde-1-svar.xlsx"
+    forged = fill(outbox(ws, SOS), ws.path / "inbox" / name, {("3.01", SMILEY): "grøn"})
+    book = openpyxl.load_workbook(forged)
+    (row,) = [r for r in book["_xlfollow"].iter_rows() if r[0].value == "issue_id"]
+    row[1].value = "0" * 32
+    book.save(forged)
+    why = f"issue id {'0' * 32} was not issued from this workspace; send the workbook that was sent to you"
+    (first,) = ws.merge().files
+    assert (first.verdict, first.reason) == ("rejected", why)
+    shutil.copy(forged, ws.path / "inbox" / "kopi.xlsx")
+    with Ledger(ws.ledger_path) as ledger:
+        receipts = len(ledger.receipts())
+    report = ws.merge()
+    again = {f.path: f for f in report.files}
+    assert set(again) == {f"inbox/{name}", "inbox/kopi.xlsx"}
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+    tail = re.escape(
+        f": {why}. Remove it from inbox/, or name it on the command line to read it again"
+    )
+    assert re.fullmatch(f"rejected already {when}{tail}", again[f"inbox/{name}"].reason)
+    assert re.fullmatch(
+        f"the same file as {re.escape(f'inbox/{name}')}, rejected {when}{tail}",
+        again["inbox/kopi.xlsx"].reason,
+    )
+    # The first reason is kept as a message, said in Danish too, not as English text.
+    assert first.why is not None
+    danish = first.why.say(Language.DA)
+    assert (
+        danish
+        == f"projektmappe-id {'0' * 32} er ikke udsendt herfra; send den projektmappe, I fik tilsendt"
+    )
+    for file in again.values():
+        assert file.why is not None and danish in file.why.say(Language.DA)
+        assert file.verdict == "already_rejected"
+        assert (file.centre, file.round, file.sha256) == ("Social og Sundhed", R1, first.sha256)
+    with Ledger(ws.ledger_path) as ledger:
+        assert len(ledger.receipts()) == receipts
 
 
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
