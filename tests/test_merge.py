@@ -52,6 +52,12 @@ def test_the_table_of_the_design() -> None:
         Outcome.UNCHANGED,  # differs; the ledger changed to the same value
         Outcome.CONFLICT,  # differs; the ledger changed to another value
     ]
+    assert [str(r.reason) for r in plan.results] == [
+        "as issued",
+        "changed from the value issued",
+        "agrees with SIK",
+        "SIK gave another answer since this workbook was issued; kept open, nothing overwritten",
+    ]
     assert plan.updates == {("2", "milestone"): "met"}
     (conflict,) = plan.conflicts
     assert (conflict.item, conflict.answer) == ("4", Answer.MILESTONE)
@@ -91,25 +97,44 @@ def test_refusals() -> None:
         Outcome.REFUSED,
     ]
     assert str(plan.results[0].reason) == "K3: not a smiley"
+    assert str(plan.results[1].reason) == "shown locked here; unchanged"
+    assert str(plan.results[2].reason) == (
+        "this workbook was not issued for answering economy of item 2; "
+        "the responsible centre answers it"
+    )
     assert str(plan.results[3].reason) == "1 milestone is given twice in this file (also Ark!K3)"
     assert str(plan.results[4].reason) == "1 milestone is given twice in this file (also Ark!K3)"
     assert plan.updates == {}
 
 
 def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
-    base = {("1", "milestone"): "", ("2", "milestone"): ""}
+    base = {("1", "milestone"): "", ("2", "milestone"): "", ("3", "milestone"): ""}
     current = {
         ("1", "milestone"): Current("met", "SOS", 7),  # set by the earlier file of this issue
         ("2", "milestone"): Current("met", "SIK", 3),
+        ("3", "milestone"): Current("partly", "SOS", 7),  # and this one, given again
     }
     conflicts = [
         OpenConflict(11, "2", Answer.MILESTONE, 7),
         OpenConflict(12, "2", Answer.ECONOMY, 7),
     ]
     plan = merge_cells(
-        [cell("1", "partly"), cell("2", "met")], base, current, frozenset({7}), conflicts
+        [cell("1", "partly"), cell("2", "met"), cell("3", "partly")],
+        base,
+        current,
+        frozenset({7}),
+        conflicts,
     )
-    assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.UNCHANGED]
+    assert [r.outcome for r in plan.results] == [
+        Outcome.ACCEPTED,
+        Outcome.UNCHANGED,
+        Outcome.UNCHANGED,
+    ]
+    assert [str(r.reason) for r in plan.results] == [
+        "supersedes the earlier file",
+        "agrees with SIK",
+        "as in the earlier file",
+    ]
     assert plan.updates == {("1", "milestone"): "partly"}
     assert plan.superseded == [11]  # the file no longer disagrees on 2's milestone
 
