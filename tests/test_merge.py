@@ -336,6 +336,20 @@ def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None
     assert plan.updates == {("1", "economy"): "kept"}
 
 
+def test_cells_from_no_sheet_are_named_by_item_and_field() -> None:
+    """merge_cells takes cells from anywhere: one without a sheet (from a program, not a
+    workbook) is named by its item and field where a cell would be named."""
+    cells = [
+        SubmittedCell("1", "milestone", "lilla", "", "", Text("not a smiley")),
+        SubmittedCell("1", "milestone_note", "Forsinket", "", ""),
+    ]
+    plan = merge_cells(cells, BLANK, {})
+    assert str(plan.results[1].reason) == (
+        "1 milestone_note: not taken, as 1 milestone of the same answer was refused; a smiley "
+        "is taken only together with its note (and the economy's with the expected deviation)"
+    )
+
+
 def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None:
     current = {("1", "milestone"): Current("met", "SOS", 1)}
     decided = {
