@@ -350,6 +350,29 @@ def test_cells_from_no_sheet_are_named_by_item_and_field() -> None:
     )
 
 
+def test_a_disagreement_on_a_field_no_answer_holds_is_refused_not_a_conflict() -> None:
+    """A field xlfollow does not know belongs to no answer a person could decide on: a
+    value that disagrees with another source's is refused, saying why, and nothing is
+    kept open or overwritten."""
+    plan = merge_cells(
+        [SubmittedCell("1", "colour", "blue", "Ark", "Z3")],
+        {("1", "colour"): ""},
+        {("1", "colour"): Current("red", "SIK", 2)},
+    )
+    (result,) = plan.results
+    assert (result.outcome, result.base, result.current, result.current_source) == (
+        Outcome.REFUSED,
+        "",
+        "red",
+        "SIK",
+    )
+    # The words are a conflict's, though nothing is kept open here: as the code has it.
+    assert str(result.reason) == (
+        "SIK gave another answer since this workbook was issued; kept open, nothing overwritten"
+    )
+    assert plan.conflicts == [] and plan.updates == {}
+
+
 def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None:
     current = {("1", "milestone"): Current("met", "SOS", 1)}
     decided = {
