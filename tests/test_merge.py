@@ -88,7 +88,7 @@ def test_refusals() -> None:
             cell("1", "met"),  # the same cell again: twice
             cell("1", "partly"),  # and a third time
         ],
-        MergeBasis(base, current, shown=shown),
+        MergeBasis(base, current, locked=shown),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.REFUSED,

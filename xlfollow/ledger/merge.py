@@ -55,7 +55,7 @@ def merge_cells(cells: Iterable[SubmittedCell], basis: MergeBasis) -> MergePlan:
         basis.base,
         basis.current,
         basis.earlier_receipts,
-        basis.shown,
+        basis.locked,
         basis.source,
         basis.decided,
         basis.late,
@@ -139,7 +139,7 @@ class _Merger:
     base: Mapping[Key, str]
     current: Mapping[Key, Current]
     earlier_receipts: frozenset[int]
-    shown: Mapping[Key, str]
+    locked: Mapping[Key, str]
     source: str
     decided: Mapping[ItemAnswer, Collection[Decided]]
     late: LateRound | None
@@ -152,7 +152,7 @@ class _Merger:
         """A cell the issue did not let its recipient answer: unchanged, or refused."""
         now = self.current.get((cell.item, cell.field))
         current = now.value if now else ""
-        if cell.value == self.shown.get((cell.item, cell.field), current):
+        if cell.value == self.locked.get((cell.item, cell.field), current):
             return CellResult(cell, Outcome.UNCHANGED, _SHOWN_LOCKED)
         return CellResult(
             cell,

@@ -114,7 +114,7 @@ class MergeBasis:
     earlier_receipts: frozenset[int] = frozenset()
     """The files received before from the same issue: this submission supersedes them."""
     open_conflicts: Iterable[OpenConflict] = ()
-    shown: Mapping[Key, str] = field(default_factory=dict)
+    locked: Mapping[Key, str] = field(default_factory=dict)
     """The values of answer cells the issue showed locked: a stale copy of one is no
     change; a changed one is refused."""
     source: str = ""

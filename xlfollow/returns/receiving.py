@@ -74,9 +74,7 @@ def sender_from_name(name: str, definition: Definition) -> tuple[str | None, str
     return (found[1] if found else None), round_name
 
 
-def receive_file(
-    path: Path, intake: Intake, shown: str, read: FileRead | None = None
-) -> FileReport:
+def receive_file(path: Path, intake: Intake, name: str, read: FileRead | None = None) -> FileReport:
     """Identify, check and merge one returned file into the ledger; its report.
 
     `read` is the file as read already (in a reader process), else it is read here.
@@ -86,9 +84,9 @@ def receive_file(
     read = read or read_file(path, intake.reading)
     if not read.sha256:
         assert read.problem is not None
-        return FileReport(shown, "", Verdict.REJECTED, read.problem)
+        return FileReport(name, "", Verdict.REJECTED, read.problem)
     sha = read.sha256
-    report = FileReport(shown, sha, Verdict.ACCEPTED)
+    report = FileReport(name, sha, Verdict.ACCEPTED)
 
     def record(verdict: Verdict, reason: Text) -> FileReport:
         report.verdict, report.why = verdict, reason
@@ -96,7 +94,7 @@ def receive_file(
             # Name the sender where the file lets us, so `status` can tell a centre
             # whose file was rejected from one that sent nothing.
             metadata = read.returned.metadata if read.returned is not None else {}
-            named, named_round = sender_from_name(shown, definition)
+            named, named_round = sender_from_name(name, definition)
             if metadata.get("centre") in definition.agreement.centres:
                 named = metadata["centre"]
             if metadata.get("round") in definition.agreement.rounds:
@@ -161,7 +159,7 @@ def receive_file(
         open_now = ledger.conflicts()
         resolutions = _master_decisions(report, returned, open_now, definition)
         current, decided = _as_decided(resolutions, open_now, issue.round, current, decided)
-    base, shown_locked, shown_earlier = intake.issued(issue.issue_id)
+    base, locked, locked_earlier = intake.issued(issue.issue_id)
     # A later file from the same centre for the round is a correction, whichever of the
     # round's workbooks it came in (a round issued again gives it a second one).
     before = ledger.files_from(issue.recipient, issue.round)
@@ -175,7 +173,7 @@ def receive_file(
             current,
             same_sender,
             ledger.open_conflicts(issue.round),
-            shown_locked,
+            locked,
             source=source,
             decided=decided,
             late=late,
@@ -183,7 +181,7 @@ def receive_file(
         ),
     )
     _report_plan(report, plan, returned, len(same_sender))
-    _refuse_earlier(report, returned, shown_earlier, issue.round)
+    _refuse_earlier(report, returned, locked_earlier, issue.round)
     if late is not None:
         report.notes.append(
             Text(

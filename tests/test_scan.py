@@ -12,7 +12,7 @@ import pytest
 from returns import SMILEY, fill
 
 from xlfollow.errors import ScanError
-from xlfollow.returns.intake import scan_workbook
+from xlfollow.returns.scan import scan_workbook
 from xlfollow.workspace.folder import Workspace
 
 
