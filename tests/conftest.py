@@ -8,7 +8,7 @@ import os
 import shutil
 import signal
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,8 @@ from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.ledger.store import Ledger
+from xlfollow.model import Definition
+from xlfollow.returns.reader import Reading
 from xlfollow.workspace.folder import Workspace
 
 # Property tests check results, not speed: a slow moment on a shared machine
@@ -49,6 +51,36 @@ def no_process_outlives_the_tests() -> Iterator[None]:
     assert not left, "left running by the tests:\n" + "\n".join(
         f"{p.pid} (parent {p.parent}): {p.command}" for p in left
     )
+
+
+@pytest.fixture(autouse=True)
+def readers_in_this_process_while_mutmut_maps_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mutmut (docs/mutation.md) first maps each function to the tests that call it, by
+    counting calls in the test's own process (MUTANT_UNDER_TEST=stats), and later tries
+    a function's mutants against those tests only. A reader process's calls are not
+    counted, so reader.py's functions would seem called by no test that merges. While
+    mutmut maps, files are read in this process instead; the mutants themselves are
+    then tried with real reader processes, which import the mutated copy (they are
+    given this process's sys.path). A test that puts its own read_file in the readers
+    (tests/misreaders.py) keeps its processes."""
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return
+    import xlfollow.returns.collect as collect
+    import xlfollow.returns.readers as readers
+
+    real_read_file, real_read_ahead = readers.read_file, readers.read_ahead
+
+    def read_here(
+        paths: Sequence[Path], definition: Definition, workers: int
+    ) -> Iterator[tuple[Path, readers.FileRead]]:
+        if readers.read_file is not real_read_file:
+            yield from real_read_ahead(paths, definition, workers)
+            return
+        reading = Reading(definition.agreement)
+        for path in paths:
+            yield path, real_read_file(path, reading)
+
+    monkeypatch.setattr(collect, "read_ahead", read_here)
 
 
 @pytest.fixture(autouse=True)

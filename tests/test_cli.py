@@ -192,7 +192,7 @@ def test_a_progress_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> N
             progress(done, 3)
     drawn = terminal.getvalue()
     assert "Merging" in drawn and drawn.count("%") >= 3 and "100%" in drawn
-    with progress_bar(Text("Merging"), shown=False) as progress:  # --json: nothing drawn
+    with progress_bar(Text("Merging"), visible=False) as progress:  # --json: nothing drawn
         assert progress is None
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # a pipe or a log
     with progress_bar(Text("Merging")) as progress:

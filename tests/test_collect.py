@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,6 +25,7 @@ from xlfollow.answers import Field
 from xlfollow.cli.main import cli
 from xlfollow.ledger.records import ConflictStatus
 from xlfollow.ledger.store import Ledger
+from xlfollow.messages import Language
 from xlfollow.returns.collect import MergeReport
 from xlfollow.workspace.folder import Workspace
 
@@ -348,6 +350,76 @@ def test_a_sheet_whose_title_was_cleared_is_still_read(ws: Workspace, tmp_path: 
     assert answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
 
 
+def test_a_decision_sticks_for_the_files_merged_after_it_in_the_same_batch(
+    ws: Workspace,
+) -> None:
+    """The master's decision (take Social og Sundhed's not met) is merged first; then, in
+    the same merge, Skoler, Institutioner og Kultur corrects its own overruled answer to
+    partly met. The decision stands and the correction is a conflict with it, as when
+    the two are merged one after the other: the correction does not overwrite it."""
+    disagree_on_3_02(ws)
+    book = openpyxl.load_workbook(ws.path / "master.xlsx")
+    sheet = book["Konflikter"]
+    sheet.cell(3, sheet.max_column).value = "Tag indkommende"
+    book.save(ws.path / "inbox" / "a-master-back.xlsx")
+    fill(outbox(ws, SIK), ws.path / "inbox" / "b-sik-again.xlsx", {("3.02", SMILEY): "gul"})
+    report = ws.merge()
+    assert [(f.path, f.verdict, f.cells["conflict"]) for f in report.files] == [
+        ("inbox/a-master-back.xlsx", "accepted", 0),
+        ("inbox/b-sik-again.xlsx", "accepted", 1),
+    ]
+    (conflict,) = report.conflicts
+    assert (conflict.item, conflict.answer) == ("3.02", "milestone")
+    assert conflict.current == {"milestone": "not_met", "milestone_note": ""}
+    assert conflict.current_source == "Social og Sundhed"
+    assert conflict.incoming == {"milestone": "partly", "milestone_note": ""}
+    assert conflict.incoming_source == "Skoler, Institutioner og Kultur"
+    assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "not_met"
+
+
+def test_a_rejected_file_left_in_the_inbox_is_said_again_not_read_again(ws: Workspace) -> None:
+    """A file rejected once and left in inbox/ is listed by the next merge with the
+    first rejection's moment and reason, under its own name or as the same file as the
+    one rejected; it is not read or recorded again."""
+    name = "03-social-og-sundhed-runde-1-svar.xlsx"
+    forged = fill(outbox(ws, SOS), ws.path / "inbox" / name, {("3.01", SMILEY): "grøn"})
+    book = openpyxl.load_workbook(forged)
+    (row,) = [r for r in book["_xlfollow"].iter_rows() if r[0].value == "issue_id"]
+    row[1].value = "0" * 32
+    book.save(forged)
+    why = f"issue id {'0' * 32} was not issued from this workspace; send the workbook that was sent to you"
+    (first,) = ws.merge().files
+    assert (first.verdict, first.reason) == ("rejected", why)
+    shutil.copy(forged, ws.path / "inbox" / "kopi.xlsx")
+    with Ledger(ws.ledger_path) as ledger:
+        receipts = len(ledger.receipts())
+    report = ws.merge()
+    again = {f.path: f for f in report.files}
+    assert set(again) == {f"inbox/{name}", "inbox/kopi.xlsx"}
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+    tail = re.escape(
+        f": {why}. Remove it from inbox/, or name it on the command line to read it again"
+    )
+    assert re.fullmatch(f"rejected already {when}{tail}", again[f"inbox/{name}"].reason)
+    assert re.fullmatch(
+        f"the same file as {re.escape(f'inbox/{name}')}, rejected {when}{tail}",
+        again["inbox/kopi.xlsx"].reason,
+    )
+    # The first reason is kept as a message, said in Danish too, not as English text.
+    assert first.why is not None
+    danish = first.why.say(Language.DA)
+    assert (
+        danish
+        == f"projektmappe-id {'0' * 32} er ikke udsendt herfra; send den projektmappe, I fik tilsendt"
+    )
+    for file in again.values():
+        assert file.why is not None and danish in file.why.say(Language.DA)
+        assert file.verdict == "already_rejected"
+        assert (file.centre, file.round, file.sha256) == ("Social og Sundhed", R1, first.sha256)
+    with Ledger(ws.ledger_path) as ledger:
+        assert len(ledger.receipts()) == receipts
+
+
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("Status: alt er godt", encoding="utf-8")
@@ -579,3 +651,28 @@ def test_a_file_that_takes_too_long_or_too_much_memory_is_rejected(
     assert verdicts["0-sos.xlsx"][1].startswith("reading it took more than")
     assert verdicts["1-sik.xlsx"][0] == "accepted"
     assert answers(ws) == {(R1, "3.02", "milestone"): "met"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("fingerprint", "0123456789abcdef"), ("round", "2. budgetopfølgning 2018")],
+)
+def test_a_file_whose_metadata_differs_from_its_issue_is_rejected(
+    ws: Workspace, key: str, value: str
+) -> None:
+    """The issue id is one issued, but the agreement's fingerprint or the round beside it
+    is not what was issued with that id: the file is rejected, under the centre and
+    round its id names, and nothing in it is merged."""
+    returned = fill(outbox(ws, SOS), ws.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
+    book = openpyxl.load_workbook(returned)
+    (row,) = [r for r in book["_xlfollow"].iter_rows() if r[0].value == key]
+    assert row[1].value not in (None, value)
+    row[1].value = value
+    book.save(returned)
+    (file,) = ws.merge().files
+    assert (file.verdict, file.reason) == (
+        "rejected",
+        "its identifying data differs from what was issued with its id",
+    )
+    assert (file.centre, file.round) == ("Social og Sundhed", R1)
+    assert answers(ws) == {}

@@ -379,3 +379,28 @@ def test_metadata_xlfollow_never_writes_is_a_rejection(
     path = edited(issued, tmp_path / "metadata.xlsx", edit)
     with pytest.raises(WorkbookError, match=message):
         read_workbook(path, Workspace(issued.parents[2]).load().agreement)
+
+
+def test_a_round_the_agreement_lacks_is_a_rejection_and_the_batch_goes_on(
+    workspace: Workspace, issued: Path, tmp_path: Path
+) -> None:
+    """The small example has four rounds (index 0 to 3): a workbook naming index 4 is
+    for a fifth round, which is said, not an IndexError that stops the merge."""
+
+    def fifth_round(book: openpyxl.Workbook) -> None:
+        sheet = book["_xlfollow"]
+        (row,) = [r for r in sheet.iter_rows() if r[0].value == "round_index"]
+        assert row[1].value == "0"
+        row[1].value = "4"
+
+    copy = Workspace(shutil.copytree(workspace.path, tmp_path / "ws"))
+    edited(issued, copy.path / "inbox" / "fifth.xlsx", fifth_round)
+    (copy.path / "inbox" / "zz-good.xlsx").write_bytes(zipped(with_answers(parts_of(issued))))
+    verdicts = {Path(f.path).name: (f.verdict.value, f.reason) for f in copy.merge().files}
+    assert verdicts == {
+        "fifth.xlsx": (
+            "rejected",
+            "it names round 5, which the agreement lacks",
+        ),
+        "zz-good.xlsx": ("accepted", ""),
+    }

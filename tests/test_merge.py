@@ -55,6 +55,12 @@ def test_the_table_of_the_design() -> None:
         Outcome.UNCHANGED,  # differs; the ledger changed to the same value
         Outcome.CONFLICT,  # differs; the ledger changed to another value
     ]
+    assert [str(r.reason) for r in plan.results] == [
+        "as issued",
+        "changed from the value issued",
+        "agrees with SIK",
+        "SIK gave another answer since this workbook was issued; kept open, nothing overwritten",
+    ]
     assert plan.updates == {("2", Field.MILESTONE): "met"}
     (conflict,) = plan.conflicts
     assert (conflict.item, conflict.answer) == ("4", Answer.MILESTONE)
@@ -82,7 +88,7 @@ def test_refusals() -> None:
             cell("1", "met"),  # the same cell again: twice
             cell("1", "partly"),  # and a third time
         ],
-        MergeBasis(base, current, shown=shown),
+        MergeBasis(base, current, locked=shown),
     )
     assert [r.outcome for r in plan.results] == [
         Outcome.REFUSED,
@@ -92,26 +98,41 @@ def test_refusals() -> None:
         Outcome.REFUSED,
     ]
     assert str(plan.results[0].reason) == "K3: not a smiley"
+    assert str(plan.results[1].reason) == "shown locked here; unchanged"
+    assert str(plan.results[2].reason) == (
+        "this workbook was not issued for answering economy of item 2; "
+        "the responsible centre answers it"
+    )
     assert str(plan.results[3].reason) == "1 milestone is given twice in this file (also Ark!K3)"
     assert str(plan.results[4].reason) == "1 milestone is given twice in this file (also Ark!K3)"
     assert plan.updates == {}
 
 
 def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
-    base = {("1", Field.MILESTONE): "", ("2", Field.MILESTONE): ""}
+    base = {("1", Field.MILESTONE): "", ("2", Field.MILESTONE): "", ("3", Field.MILESTONE): ""}
     current = {
         ("1", Field.MILESTONE): Current("met", "SOS", 7),  # set by the earlier file of this issue
         ("2", Field.MILESTONE): Current("met", "SIK", 3),
+        ("3", Field.MILESTONE): Current("partly", "SOS", 7),  # and this one, given again
     }
     conflicts = [
         OpenConflict(11, "2", Answer.MILESTONE, 7),
         OpenConflict(12, "2", Answer.ECONOMY, 7),
     ]
     plan = merge_cells(
-        [cell("1", "partly"), cell("2", "met")],
+        [cell("1", "partly"), cell("2", "met"), cell("3", "partly")],
         MergeBasis(base, current, frozenset({7}), conflicts),
     )
-    assert [r.outcome for r in plan.results] == [Outcome.ACCEPTED, Outcome.UNCHANGED]
+    assert [r.outcome for r in plan.results] == [
+        Outcome.ACCEPTED,
+        Outcome.UNCHANGED,
+        Outcome.UNCHANGED,
+    ]
+    assert [str(r.reason) for r in plan.results] == [
+        "supersedes the earlier file",
+        "agrees with SIK",
+        "as in the earlier file",
+    ]
     assert plan.updates == {("1", Field.MILESTONE): "partly"}
     assert plan.superseded == [11]  # the file no longer disagrees on 2's milestone
 
@@ -319,6 +340,20 @@ def test_a_refused_smiley_refuses_its_note_and_spares_the_other_answer() -> None
         "only together with its note (and the economy's with the expected deviation)"
     )
     assert plan.updates == {("1", Field.ECONOMY): "kept"}
+
+
+def test_cells_from_no_sheet_are_named_by_item_and_field() -> None:
+    """merge_cells takes cells from anywhere: one without a sheet (from a program, not a
+    workbook) is named by its item and field where a cell would be named."""
+    cells = [
+        SubmittedCell("1", Field.MILESTONE, "lilla", "", "", Text("not a smiley")),
+        SubmittedCell("1", Field.MILESTONE_NOTE, "Forsinket", "", ""),
+    ]
+    plan = merge_cells(cells, MergeBasis(BLANK, {}))
+    assert str(plan.results[1].reason) == (
+        "1 milestone_note: not taken, as 1 milestone of the same answer was refused; a smiley "
+        "is taken only together with its note (and the economy's with the expected deviation)"
+    )
 
 
 def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None:
@@ -544,7 +579,7 @@ def test_a_decision_on_one_field_covers_only_an_answer_otherwise_as_the_ledger_h
     assert len(changed.conflicts) == 1
 
 
-ANSWER_FIELDS = ["milestone", Field.MILESTONE_NOTE, Field.ECONOMY, Field.ECONOMY_NOTE]
+ANSWER_FIELDS = [Field.MILESTONE, Field.MILESTONE_NOTE, Field.ECONOMY, Field.ECONOMY_NOTE]
 answer_keys = st.tuples(st.sampled_from(ITEMS[:3]), st.sampled_from(ANSWER_FIELDS))
 
 

@@ -148,11 +148,11 @@ class Group(click.Group):
 
 
 @contextlib.contextmanager
-def progress_bar(label: Text, shown: bool = True) -> Iterator[Progress | None]:
+def progress_bar(label: Text, visible: bool = True) -> Iterator[Progress | None]:
     """A progress bar on standard error while a command works through its files,
     when that is a terminal (nothing in a pipe or a log). It appears when the
     first file is done, as only then is the number of files known."""
-    if not shown or not sys.stderr.isatty():
+    if not visible or not sys.stderr.isatty():
         yield None
         return
     said = current_terminal().say(label)

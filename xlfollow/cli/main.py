@@ -252,7 +252,7 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     workspace = Workspace(directory)
     chosen = list(files) or None
     out = current_terminal()
-    with progress_bar(Text("Merging"), shown=not as_json) as progress:
+    with progress_bar(Text("Merging"), visible=not as_json) as progress:
         report = workspace.merge(chosen, progress)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

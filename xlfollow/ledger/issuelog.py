@@ -76,8 +76,8 @@ class IssueLog(LedgerConnection):
     ) -> None:
         """Record several issued workbooks in one transaction (a whole round)."""
         with self.transaction() as db:
-            for issue, cells, shown, earlier in issues:
-                self._insert_issue(db, issue, cells, shown, earlier)
+            for issue, cells, locked, earlier in issues:
+                self._insert_issue(db, issue, cells, locked, earlier)
 
     def forget_issue(self, issue_id: str) -> None:
         """Remove an issue whose workbook could not be written after all (nothing can
@@ -105,7 +105,7 @@ class IssueLog(LedgerConnection):
         """The value of each editable cell as issued (or, with editable=False, of each
         answer cell shown locked), by (item, field)."""
         issued = self.issued_sets(issue_id)
-        return issued.editable if editable else issued.shown
+        return issued.editable if editable else issued.locked
 
     def issued_sets(self, issue_id: str) -> IssuedSets:
         """An issue's answer cells as issued."""
@@ -128,7 +128,7 @@ class IssueLog(LedgerConnection):
             (issue_id,),
         )
         for item, field, value, editable in rows:
-            (found.editable if editable else found.shown)[(item, FIELDS[field])] = value
+            (found.editable if editable else found.locked)[(item, FIELDS[field])] = value
         return found
 
     def master_due(self) -> bool:

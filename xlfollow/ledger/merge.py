@@ -42,7 +42,6 @@ from xlfollow.ledger.mergeplan import (
     MergePlan,
     Outcome,
     SubmittedCell,
-    answer_containing,
 )
 from xlfollow.messages import Text
 
@@ -56,7 +55,7 @@ def merge_cells(cells: Iterable[SubmittedCell], basis: MergeBasis) -> MergePlan:
         basis.base,
         basis.current,
         basis.earlier_receipts,
-        basis.shown,
+        basis.locked,
         basis.source,
         basis.decided,
         basis.late,
@@ -66,7 +65,7 @@ def merge_cells(cells: Iterable[SubmittedCell], basis: MergeBasis) -> MergePlan:
     submitted = list(cells)
     results: list[CellResult | None] = [None] * len(submitted)
     seen: dict[Key, int] = {}
-    answers: dict[tuple[str, str], list[int]] = {}
+    answers: dict[tuple[str, Answer], list[int]] = {}
     for index, cell in enumerate(submitted):
         key = (cell.item, cell.field)
         if key in seen:
@@ -75,10 +74,7 @@ def merge_cells(cells: Iterable[SubmittedCell], basis: MergeBasis) -> MergePlan:
             results[index] = CellResult(cell, Outcome.REFUSED, _twice(cell, earlier))
             continue
         seen[key] = index
-        # A field xlfollow does not know is an answer of its own.
-        answers.setdefault((cell.item, answer_containing(cell.field) or cell.field), []).append(
-            index
-        )
+        answers.setdefault((cell.item, cell.field.answer), []).append(index)
         if cell.problem is not None:
             results[index] = CellResult(cell, Outcome.REFUSED, cell.problem)
         elif key not in basis.base:
@@ -106,8 +102,6 @@ def merge_cells(cells: Iterable[SubmittedCell], basis: MergeBasis) -> MergePlan:
 
 
 # The reasons most cells get, made once: a merge gives one per cell.
-_ANSWERS = {answer.value: answer for answer in Answer}
-"""Looked up for every answer of every file: a dict, not an enum's constructor."""
 _SHOWN_LOCKED = Text("shown locked here; unchanged")
 _AS_EARLIER = Text("as in the earlier file")
 _SUPERSEDES = Text("supersedes the earlier file")
@@ -145,20 +139,20 @@ class _Merger:
     base: Mapping[Key, str]
     current: Mapping[Key, Current]
     earlier_receipts: frozenset[int]
-    shown: Mapping[Key, str]
+    locked: Mapping[Key, str]
     source: str
     decided: Mapping[ItemAnswer, Collection[Decided]]
     late: LateRound | None
     since: str
     plan: MergePlan
-    stated: set[tuple[str, str]] = field(default_factory=set)
+    stated: set[tuple[str, Answer]] = field(default_factory=set)
     """The answers the submission said something about (not left as issued)."""
 
     def not_issued(self, cell: SubmittedCell) -> CellResult:
         """A cell the issue did not let its recipient answer: unchanged, or refused."""
         now = self.current.get((cell.item, cell.field))
         current = now.value if now else ""
-        if cell.value == self.shown.get((cell.item, cell.field), current):
+        if cell.value == self.locked.get((cell.item, cell.field), current):
             return CellResult(cell, Outcome.UNCHANGED, _SHOWN_LOCKED)
         return CellResult(
             cell,
@@ -173,11 +167,10 @@ class _Merger:
             current_source=now.source if now else "",
         )
 
-    def merge(self, item: str, answer: str, cells: list[SubmittedCell]) -> list[CellResult]:
+    def merge(self, item: str, kind: Answer, cells: list[SubmittedCell]) -> list[CellResult]:
         """The outcome of each cell of one answer, decided for the answer as a whole.
         (The answer's values are tuples in the cells' order: this runs for every
         answer of every file.)"""
-        kind = _ANSWERS.get(answer)
         get = self.current.get
         now = [get((item, cell.field)) or _NOTHING for cell in cells]
         submitted = tuple(cell.value for cell in cells)
@@ -199,12 +192,11 @@ class _Merger:
         at = _Answering(item, kind, cells, now, issued, stated, source)
         if not any(stated):
             return self._each(at, _AS_ISSUED, Outcome.UNCHANGED)
-        self.stated.add((item, answer))
-        if kind is not None:
-            # What a source said last decides whether it holds the current answer with
-            # its source: a person deciding a conflict on it must see both.
-            agrees = submitted == current and source != self.source
-            self.plan.concurring[(item, kind)] = _values(cells) if agrees else None
+        self.stated.add((item, kind))
+        # What a source said last decides whether it holds the current answer with its
+        # source: a person deciding a conflict on it must see both.
+        agrees = submitted == current and source != self.source
+        self.plan.concurring[(item, kind)] = _values(cells) if agrees else None
         # The sender's own answer, to correct as it likes: set by its earlier files, and
         # by no one else since (a note finance put under its smiley is not its own).
         if any(mine) and not any(theirs):
@@ -294,8 +286,6 @@ class _Merger:
 
     def _conflict(self, at: _Answering, reason: Text) -> list[CellResult]:
         """The answer kept open for a person, nothing overwritten."""
-        if at.kind is None:  # a field xlfollow does not know: nothing to decide on
-            return self._each(at, reason, Outcome.REFUSED, Outcome.REFUSED)
         fields = [cell.field for cell in at.cells]
         self.plan.conflicts.append(
             Conflict(
@@ -314,8 +304,6 @@ class _Merger:
         """True if a person has decided on this very answer from this source. A decision
         recorded for one field (ledger schema 5) covers the answer when its other
         fields are as the ledger has them."""
-        if at.kind is None:
-            return False
         for decision in self.decided.get((at.item, at.kind), ()):
             values = decision.values
             if decision.source != self.source or not any(c.field in values for c in at.cells):
@@ -345,7 +333,7 @@ class _Answering(NamedTuple):
     issued values beside them, which cells it states, and the current answer's source."""
 
     item: str
-    kind: Answer | None
+    kind: Answer
     cells: list[SubmittedCell]
     now: list[Current]
     issued: tuple[str, ...]

@@ -25,7 +25,6 @@ __all__ = [
     "OpenConflict",
     "Outcome",
     "SubmittedCell",
-    "answer_containing",
 ]
 
 Key = tuple[str, Field]
@@ -115,7 +114,7 @@ class MergeBasis:
     earlier_receipts: frozenset[int] = frozenset()
     """The files received before from the same issue: this submission supersedes them."""
     open_conflicts: Iterable[OpenConflict] = ()
-    shown: Mapping[Key, str] = field(default_factory=dict)
+    locked: Mapping[Key, str] = field(default_factory=dict)
     """The values of answer cells the issue showed locked: a stale copy of one is no
     change; a changed one is refused."""
     source: str = ""
@@ -175,12 +174,3 @@ class MergePlan:
         for result in self.results:
             counts[result.outcome] += 1
         return {outcome.value: count for outcome, count in counts.items()}
-
-
-def answer_containing(field_name: str) -> Answer | None:
-    """The answer a field is part of; None for a field xlfollow does not know."""
-    return _ANSWER_OF.get(field_name)
-
-
-# Looked up for every cell of every file: a dict, not an enum's constructor.
-_ANSWER_OF = {field.value: field.answer for field in Field}

@@ -51,7 +51,7 @@ class IssuedSets(NamedTuple):
 
     editable: dict[tuple[str, Field], str]
     """By (item, field): the base a returned copy is merged against."""
-    shown: dict[tuple[str, Field], str]
+    locked: dict[tuple[str, Field], str]
     """By (item, field): the answers of rows shown locked (items a centre contributes to):
     a stale copy of one is no change."""
     earlier: dict[tuple[str, str, str], str]

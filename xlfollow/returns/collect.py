@@ -120,9 +120,9 @@ class Intake:
         return self._issued[issue_id]
 
     def receive_all(
-        self, paths: Sequence[Path], shown: Callable[[Path], str], workers: int = 1
+        self, paths: Sequence[Path], name_of: Callable[[Path], str], workers: int = 1
     ) -> Iterator[FileReport]:
-        """Receive files in order; `shown` names a file in messages and the ledger.
+        """Receive files in order; `name_of` names a file in messages and the ledger.
 
         They are read in `workers` reader processes (at least one, at most one per
         file), a few files ahead of the merge, which stays in this process. A
@@ -135,9 +135,9 @@ class Intake:
         # Closed here, not when collected, so the readers end with a merge that fails.
         with closing(read_ahead(paths, self.definition, workers)) as reads:
             for path, read in reads:
-                yield receive_file(path, self, shown(path), read)
+                yield receive_file(path, self, name_of(path), read)
 
-    def already_rejected(self, shown: str, sha256: str) -> FileReport | None:
+    def already_rejected(self, name: str, sha256: str) -> FileReport | None:
         """A file whose very bytes were rejected before, said again and not recorded
         again; None if they were not."""
         earlier = self.ledger.rejected_receipt(sha256)
@@ -150,7 +150,7 @@ class Intake:
             else Text("{reason}", reason=earlier.reason)
         )
         when = earlier.received_at[:16].replace("T", " ")
-        if earlier.file == shown:
+        if earlier.file == name:
             said = Text(
                 "rejected already {when}: {why}. Remove it from inbox/, or name it on the "
                 "command line to read it again",
@@ -166,7 +166,7 @@ class Intake:
                 why=why,
             )
         return FileReport(
-            shown,
+            name,
             sha256,
             Verdict.ALREADY_REJECTED,
             said,

@@ -21,7 +21,7 @@ from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Language
 from xlfollow.returns.grids import Grid, at_row, cell_text, fold, sheet_grid
-from xlfollow.returns.intake import scan_workbook
+from xlfollow.returns.scan import scan_workbook
 from xlfollow.returns.sheetreader import EarlierCell, SheetReader
 from xlfollow.texts import texts
 from xlfollow.workbooks.column import Column

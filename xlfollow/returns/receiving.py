@@ -74,9 +74,7 @@ def sender_from_name(name: str, definition: Definition) -> tuple[str | None, str
     return (found[1] if found else None), round_name
 
 
-def receive_file(
-    path: Path, intake: Intake, shown: str, read: FileRead | None = None
-) -> FileReport:
+def receive_file(path: Path, intake: Intake, name: str, read: FileRead | None = None) -> FileReport:
     """Identify, check and merge one returned file into the ledger; its report.
 
     `read` is the file as read already (in a reader process), else it is read here.
@@ -85,8 +83,8 @@ def receive_file(
     read = read or read_file(path, intake.reading)
     if not read.sha256:
         assert read.problem is not None
-        return FileReport(shown, "", Verdict.REJECTED, read.problem)
-    report = FileReport(shown, read.sha256, Verdict.ACCEPTED)
+        return FileReport(name, "", Verdict.REJECTED, read.problem)
+    report = FileReport(name, read.sha256, Verdict.ACCEPTED)
     receiving = _Receiving(intake, read, report, received_at)
     issued = receiving.identified()
     if issued is not None:
@@ -199,7 +197,7 @@ class _Receiving:
             open_now = ledger.conflicts()
             resolutions = master_decisions(report, returned, open_now, intake.definition)
             current, decided = as_decided(resolutions, open_now, issue.round, current, decided)
-        base, shown_locked, shown_earlier = intake.issued(issue.issue_id)
+        base, locked, locked_earlier = intake.issued(issue.issue_id)
         # A later file from the same centre for the round is a correction, whichever of
         # the round's workbooks it came in (a round issued again gives it a second one).
         before = ledger.files_from(issue.recipient, issue.round)
@@ -213,7 +211,7 @@ class _Receiving:
                 current,
                 same_sender,
                 ledger.open_conflicts(issue.round),
-                shown_locked,
+                locked,
                 source=source,
                 decided=decided,
                 late=late,
@@ -221,7 +219,7 @@ class _Receiving:
             ),
         )
         _report_plan(report, plan, returned, len(same_sender))
-        _refuse_earlier(report, returned, shown_earlier, issue.round)
+        _refuse_earlier(report, returned, locked_earlier, issue.round)
         if late is not None:
             report.notes.append(
                 Text(

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from xlfollow.messages import Text
-from xlfollow.returns.intake import Limits
+from xlfollow.returns.scan import Limits
 
 __all__ = ["MAX_FILE_BYTES", "file_digest", "printable_name", "screened"]
 

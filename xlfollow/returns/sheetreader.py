@@ -16,7 +16,7 @@ from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.messages import Text
 from xlfollow.model import Item
 from xlfollow.returns.grids import Grid, cell_at, cell_name, cell_text, fold
-from xlfollow.returns.intake import Scan
+from xlfollow.returns.scan import Scan
 from xlfollow.workbooks.column import FORMULA_STARTS, Column, ColumnKind
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
 from xlfollow.workbooks.smileys import is_no_milestone_label

@@ -83,7 +83,7 @@ class BookWriter:
         self.book = TextSafeBook(self.buffer, {"in_memory": True, "strings_to_numbers": False})
         self.formats = Formats(self.book)
         self.cells: list[tuple[str, Field, str]] = []
-        self.shown: list[tuple[str, Field, str]] = []
+        self.locked: list[tuple[str, Field, str]] = []
         round_name = self.agreement.rounds[spec.round_index]
         self.in_conflict = {
             (c.item, field) for c in spec.conflicts if c.round == round_name for field in c.incoming
@@ -186,7 +186,7 @@ class BookWriter:
             self.buffer.getvalue(),
             tuple(self.cells),
             len(rows),
-            tuple(self.shown),
+            tuple(self.locked),
             tuple(self.earlier),
         )
 
@@ -298,7 +298,7 @@ class BookWriter:
             for entry in self._answer_columns:
                 if open_milestone or not entry.bound:
                     answer = self._answer(entry.column, item)
-                    self.shown.append((number, entry.field, answer))
+                    self.locked.append((number, entry.field, answer))
             return
         for entry in self._answer_columns:
             index = entry.col

@@ -63,7 +63,7 @@ class IssuedWorkbook:
     cells: tuple[tuple[str, Field, str], ...]
     """(item number, field, value) for every editable cell."""
     items: int
-    shown: tuple[tuple[str, Field, str], ...] = ()
+    locked: tuple[tuple[str, Field, str], ...] = ()
     """The same for the answer cells of rows shown locked (items the centre contributes to)."""
     earlier: tuple[tuple[str, str, str, str], ...] = ()
     """(round name, item number, field, value) for every earlier round's answer shown

@@ -128,7 +128,7 @@ def issue_round(
         ) from exc
     try:
         with Ledger(ledger_path) as ledger:
-            ledger.record_issues((record, b.cells, b.shown, b.earlier) for _, record, b in written)
+            ledger.record_issues((record, b.cells, b.locked, b.earlier) for _, record, b in written)
     except BaseException:
         # A workbook the ledger does not know could never be merged: remove it.
         for issued, _, _ in written:
@@ -155,7 +155,7 @@ def write_master_file(
     # is taken for one finance has edited, so a write the ledger missed (a kill
     # between the two) must never happen.
     with Ledger(ledger_path) as ledger:
-        ledger.record_issue(record, book.cells, book.shown, book.earlier)
+        ledger.record_issue(record, book.cells, book.locked, book.earlier)
         try:
             write_atomically(path, book.content)
         except OSError as exc:

@@ -12,7 +12,7 @@ import pytest
 from returns import SMILEY, fill
 
 from xlfollow.errors import ScanError
-from xlfollow.returns.intake import scan_workbook
+from xlfollow.returns.scan import scan_workbook
 from xlfollow.workspace.folder import Workspace
 
 
@@ -33,23 +33,56 @@ def rewrite(source: Path, target: Path, change: dict[str, bytes]) -> Path:
     return target
 
 
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "the file is empty"),
+        (b"", "the file is empty; send the workbook again"),
         (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
-            "an old .xls workbook",
+            OLE2 + b"\0" * 100,
+            "an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again",
         ),
-        (b"Nr.;Smiley\n3.01;Opfyldt\n", r"a text \(CSV\) file renamed to .xlsx"),
-        (b"PK\x03\x04broken", "the .xlsx is damaged"),
+        (
+            OLE2 + b"\0" * 600 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100,
+            "the workbook is protected with a password (encrypted), so it cannot be read; "
+            "remove the password (File > Info > Protect Workbook) and send it again",
+        ),
+        (
+            b"Nr.;Smiley\n3.01;Opfyldt\n",
+            "a text (CSV) file renamed to .xlsx, not a workbook; send the workbook you were "
+            "sent, filled in and saved as Excel Workbook (.xlsx)",
+        ),
+        (
+            b"<html><body><table></table></body></html>",
+            "a web page or XML file renamed to .xlsx, not a workbook; open it in Excel, "
+            "save it as Excel Workbook (.xlsx) and send it again",
+        ),
+        (
+            b"\x00\x01\x02\x03" * 200,
+            "not an .xlsx workbook; save it from Excel as .xlsx and send it again",
+        ),
     ],
+    ids=["empty", "xls", "password", "csv", "html", "binary"],
 )
 def test_what_a_file_is(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "returned.xlsx"
     path.write_bytes(content)
-    with pytest.raises(ScanError, match=message):
+    with pytest.raises(ScanError) as caught:
         scan_workbook(path)
+    assert str(caught.value) == message
+
+
+def test_a_broken_zip_is_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "returned.xlsx"
+    path.write_bytes(b"PK\x03\x04broken")
+    with pytest.raises(ScanError) as caught:
+        scan_workbook(path)
+    said = str(caught.value)
+    assert said.startswith("the .xlsx is damaged (") and said.endswith(
+        "); save it again from Excel and send it again"
+    ), said
 
 
 def with_cell_at(issued: Path, copy: Path, ref: str) -> Path:
@@ -130,6 +163,21 @@ def test_a_far_cell_behind_an_honest_looking_dimension(issued: Path, tmp_path: P
     assert small != xml
     with pytest.raises(ScanError, match="has a cell at XFD1048576, far outside"):
         scan_workbook(rewrite(copy, tmp_path / "lying.xlsx", {part: small}))
+
+
+@pytest.mark.parametrize(("dimension", "far"), [("A1:IW3", "IW3"), ("B2:A200001", "A200001")])
+def test_a_dimension_beyond_the_limits_is_refused_though_no_cell_is(
+    issued: Path, tmp_path: Path, dimension: str, far: str
+) -> None:
+    """A reader sizes its table by the sheet's dimension: one past the last column (IV)
+    or row (200,000) a workbook may use is refused, whatever cells the sheet has."""
+    with zipfile.ZipFile(issued) as archive:
+        part = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet2"))
+        xml = archive.read(part)
+    wide = re.sub(rb'<dimension ref="[^"]+"', f'<dimension ref="{dimension}"'.encode(), xml)
+    assert wide != xml
+    with pytest.raises(ScanError, match=f"sheet '.+' has a cell at {far}, far outside"):
+        scan_workbook(rewrite(issued, tmp_path / "wide.xlsx", {part: wide}))
 
 
 @pytest.mark.parametrize("dimension", ["A1:A1", "A1:IV200000"])

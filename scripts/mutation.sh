@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Mutation testing of the merge's core with mutmut: does a test fail when the code is
+# changed? docs/mutation.md says what is mutated, which tests run, the score and the
+# mutants that are equivalent to the code.
+#
+#   scripts/mutation.sh             every mutant of the five modules (hours on 2 cores)
+#   scripts/mutation.sh --ci        the fixed subset CI runs (docs/mutation.md)
+#   scripts/mutation.sh NAME...     only these mutants (mutmut's names; globs allowed)
+#
+# MUTATION_CHILDREN (default 1) mutants are tried side by side. Results stay in
+# mutants/ (ignored by git): `.venv/bin/mutmut results`, `.venv/bin/mutmut show NAME`,
+# `.venv/bin/python scripts/mutation_score.py --survivors`. A second run retries only
+# what changed; remove mutants/ to start afresh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x .venv/bin/mutmut ] || .venv/bin/pip install -q -e '.[test,mutation]'
+
+# The modules CI mutates in full, and how long it may take them. The whole set is
+# run by hand (docs/mutation.md: "How long it takes").
+CI_MUTANTS=("xlfollow.returns.merge.*")
+
+names=("$@")
+if [ "${1:-}" = "--ci" ]; then
+  names=("${CI_MUTANTS[@]}")
+fi
+
+start=$(date +%s)
+# mutmut tries each mutant in a fork of itself; the reader processes a merge starts
+# (new interpreters) are given the test process's sys.path, so they import the mutated
+# copy in mutants/ too, and inherit MUTANT_UNDER_TEST from its environment.
+nice -n 10 .venv/bin/mutmut run --max-children "${MUTATION_CHILDREN:-1}" "${names[@]}"
+echo "mutation run: $(( $(date +%s) - start )) s"
+
+if [ "${1:-}" = "--ci" ]; then
+  .venv/bin/python scripts/mutation_score.py --survivors --only "${CI_MUTANTS[@]}"
+else
+  .venv/bin/python scripts/mutation_score.py --survivors
+fi
