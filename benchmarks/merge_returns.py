@@ -44,7 +44,7 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).parent))
 from issue_round import baseline_cells, raw_sheets, synthetic, workspace_for
 
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake

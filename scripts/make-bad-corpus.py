@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.workbooks.writer import METADATA_SHEET, WorkbookSpec, write_workbook
 from xlfollow.workspace.folder import Workspace, recipients
 

@@ -30,7 +30,7 @@ from unittest import mock
 
 from python_calamine import CalamineWorkbook
 
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.demo.simulate import fill_workbook
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition

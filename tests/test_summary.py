@@ -26,8 +26,9 @@ from test_roundtrip import agreements
 
 from xlfollow.cli.main import cli
 from xlfollow.cli.terminal import Terminal
-from xlfollow.definition.agreement import fingerprint, load_agreement
+from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.agreementwriter import write_agreement
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import (

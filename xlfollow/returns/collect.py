@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from xlfollow.danish import slug
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.ledger.store import (
     AnswerKey,
     ConflictRecord,
