@@ -28,7 +28,7 @@ import xlsxwriter
 
 from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.settingswriter import settings_template
-from xlfollow.model import Agreement, Chapter, Item, Kind
+from xlfollow.model import Agreement, Budget, Chapter, Item, Kind
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, chapter_sheet_name
 from xlfollow.workbooks.writer import WorkbookSpec, _Writer, rows_for, write_round
 from xlfollow.workspace.folder import Workspace, recipients
@@ -76,7 +76,9 @@ def synthetic(items: int, centres: int, seed: int = 7) -> Agreement:
                 action_text=text(rng, 30),
                 milestones={r: text(rng, 12) for r in ROUNDS if rng.random() < 0.7},
                 economy_text=text(rng, 10),
-                budget={2026: round(rng.uniform(-2, 5), 3), 2027: round(rng.uniform(-2, 5), 3)},
+                budget=Budget.of(
+                    {2026: round(rng.uniform(-2, 5), 3), 2027: round(rng.uniform(-2, 5), 3)}
+                ),
             )
         )
     return Agreement(
