@@ -19,6 +19,7 @@ from xlfollow.definition.todo import todo_path, write_todo
 from xlfollow.demo.run import run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
+from xlfollow.model import Definition
 from xlfollow.returns.collect import FileReport, MergeReport, conflict_json
 from xlfollow.workspace.folder import Workspace, example_names
 
@@ -257,7 +258,7 @@ def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        out.merge(report, workspace.load().agreement)
+        out.merge(report, _loaded(workspace).agreement)
     if report.needs_a_person:
         sys.exit(3)
 
@@ -288,7 +289,7 @@ def status(directory: Path, round_text: str | None, as_json: bool) -> None:
         out.echo(
             Text("Open conflicts ({count}); decide with xlfollow resolve:", count=len(conflicts))
         )
-        out.conflicts(conflicts, workspace.load().agreement)
+        out.conflicts(conflicts, _loaded(workspace).agreement)
     waiting = workspace.waiting()
     if waiting:
         out.echo()
@@ -366,7 +367,7 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
     out = current_terminal()
-    agreement = workspace.load().agreement
+    agreement = _loaded(workspace).agreement
     out.summary(result, (agreement.milestone_scale, agreement.economy_scale))
     out.echo()
     if workspace.master_path.is_file():
@@ -488,7 +489,7 @@ def resolve(
     directory, item, field = (".", *words) if len(words) == 2 else words
     workspace = _said_workspace(directory)
     decision = workspace.resolve(item, field, round_text, take, value)
-    out.decision(decision, workspace.load().agreement)
+    out.decision(decision, _loaded(workspace).agreement)
 
 
 def _said_workspace(directory: Path | str) -> Workspace:
@@ -509,6 +510,12 @@ def _said_workspace(directory: Path | str) -> Workspace:
 
     workspace.on_master_edits = said
     return workspace
+
+
+def _loaded(workspace: Workspace) -> Definition:
+    """The definition the command just worked with, to show its results by: loaded
+    once per command, not again to print."""
+    return workspace.loaded or workspace.load()
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from xlfollow.ledger.store import (
 from xlfollow.machinefaults import file_fault, ledger_damage
 from xlfollow.mail.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
 from xlfollow.messages import Text
-from xlfollow.model import Definition, Progress, Smtp
+from xlfollow.model import Agreement, Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import (
     AGREEMENT_CHANGED,
@@ -46,6 +46,7 @@ from xlfollow.returns.collect import (
 from xlfollow.returns.resolving import Decision, decide
 from xlfollow.returns.returnedfiles import file_digest, printable_name, screened
 from xlfollow.texts import texts
+from xlfollow.workspace.agreementcache import cache_key, cached_agreement, keep_agreement
 from xlfollow.workspace.issuing import (
     IssuedFile,
     IssueResult,
@@ -125,6 +126,9 @@ class Workspace:
         """Told the report of finance's edits in master.xlsx, when a command that writes
         the master anew merges them first (`merge` lists them among its files)."""
         self._holding = False
+        self.loaded: Definition | None = None
+        """The definition the last `load` returned: what a command worked with, for
+        the terminal to show its results by, without loading it again."""
 
     @property
     def settings_path(self) -> Path:
@@ -220,12 +224,24 @@ class Workspace:
             agreement_path,
             Text("create it or fix `agreement` in {settings}", settings=SETTINGS_FILE),
         )
-        agreement = read_agreement(text, agreement_problems) if text is not None else None
+        agreement = self._checked_agreement(text, agreement_problems) if text is not None else None
         settings = read_settings(settings_text, settings_problems, agreement)
         found = agreement_problems.found + settings_problems.found
         if found or agreement is None or settings is None:
             raise DefinitionError(found)
-        return Definition(agreement, settings)
+        self.loaded = Definition(agreement, settings)
+        return self.loaded
+
+    def _checked_agreement(self, text: str, problems: Problems) -> Agreement | None:
+        """The agreement of this text: kept in the workspace from an earlier check of the
+        same text, or read and checked now (and kept, if sound)."""
+        key = cache_key(text)
+        agreement = cached_agreement(self.path, key)
+        if agreement is None:
+            agreement = read_agreement(text, problems)
+            if agreement is not None and not problems.found:
+                keep_agreement(self.path, key, agreement)
+        return agreement
 
     def check(self) -> Overview:
         """Check the whole workspace and describe it, with what the import left to do;
