@@ -8,7 +8,6 @@ load in a fraction of a second.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from xlfollow.model import (
@@ -92,7 +91,9 @@ def _item_row(item: Item) -> list[object]:
     ]
 
 
-def _item(row: list[object]) -> Item:
+def _item(row: list[Any]) -> Item:
+    # The cache's digest stands for the content, so fields are taken as they are;
+    # only the shape is checked, by unpacking (a row of another length is refused).
     (
         number,
         title,
@@ -109,29 +110,21 @@ def _item(row: list[object]) -> Item:
         budget,
         status,
     ) = row
-    if not isinstance(milestones, Mapping) or not isinstance(status, Mapping):
-        raise TypeError("milestones and status are objects")
     return Item(
-        number=_text(number),
-        title=_text(title),
-        kind=_KINDS[_text(kind)],
-        chapter=_text(chapter),
-        centre=_text(centre),
-        committee=_text(committee),
-        contributors=_texts(contributors),
-        contributors_text=_text(contributors_text),
-        agreement_text=_text(agreement_text),
-        action_text=_text(action_text),
-        milestones={_text(name): _text(text) for name, text in milestones.items()},
-        economy_text=_text(economy_text),
-        budget=Budget(
-            BudgetSeries(_text(name), {int(year): float(amount) for year, amount in amounts})
-            for name, amounts in _list(budget)
-        ),
-        status={
-            _text(name): StatusNotes(_text(notes[0]), _text(notes[1]))
-            for name, notes in status.items()
-        },
+        number,
+        title,
+        _KINDS[kind],
+        chapter,
+        centre,
+        committee,
+        tuple(contributors),
+        contributors_text,
+        agreement_text,
+        action_text,
+        dict(milestones),
+        economy_text,
+        Budget([BudgetSeries(name, dict(amounts)) for name, amounts in budget]),
+        {name: StatusNotes(*notes) for name, notes in status.items()},
     )
 
 
