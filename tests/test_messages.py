@@ -25,7 +25,7 @@ SOURCES = Path(xlfollow.__file__).parent
 def templates() -> list[str]:
     """Every message template given to Text in xlfollow's source."""
     found = []
-    for path in sorted(SOURCES.glob("*.py")):
+    for path in sorted(SOURCES.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Text":
                 (template, *_) = node.args
