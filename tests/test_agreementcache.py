@@ -20,7 +20,7 @@ from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import DefinitionError
 from xlfollow.model import Agreement, Definition
-from xlfollow.workspace import agreementcache, folder
+from xlfollow.workspace import agreementcache, loading
 from xlfollow.workspace.agreementcache import CACHE_FILE
 from xlfollow.workspace.folder import Workspace
 
@@ -51,7 +51,7 @@ def cached_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_reading(*_: object) -> None:
         raise AssertionError("agreement.yaml was read and checked, not taken from the cache")
 
-    monkeypatch.setattr(folder, "read_agreement", no_reading)
+    monkeypatch.setattr(loading, "read_agreement", no_reading)
 
 
 def test_a_second_load_is_served_from_the_cache_and_equal(
@@ -107,13 +107,13 @@ def test_another_version_of_xlfollow_checks_again(
     fresh_load(example)
     monkeypatch.setattr(agreementcache, "version", lambda _: "99.0")
     checked: list[str] = []
-    real = folder.read_agreement
+    real = loading.read_agreement
 
     def counted(*args: object) -> object:
         checked.append("read")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(folder, "read_agreement", counted)
+    monkeypatch.setattr(loading, "read_agreement", counted)
     Workspace(example.path).load()
     assert checked == ["read"]
     header = json.loads((example.path / CACHE_FILE).read_bytes().partition(b"\n")[0])
