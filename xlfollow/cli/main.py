@@ -11,7 +11,6 @@ from xlfollow.cli.frame import EXIT_CODES, Group, current_terminal, set_language
 from xlfollow.cli.mailcommands import remind, send
 from xlfollow.cli.roundcommands import issue, merge, resolve, status, summary
 from xlfollow.cli.setupcommands import check, import_text, init
-from xlfollow.demo.run import run_demo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 
@@ -68,6 +67,8 @@ def demo(directory: Path) -> None:
     Example:
       xlfollow demo example-workspace
     """
+    from xlfollow.demo.run import run_demo  # here: the other commands need not import it
+
     out = current_terminal()
     result = run_demo(directory)
     out.demo(result)

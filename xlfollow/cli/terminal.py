@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from xlfollow.demo.run import DemoResult
 from xlfollow.errors import XlfollowError
 from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.ledger.store import ConflictRecord
@@ -25,6 +25,9 @@ from xlfollow.returns.resolving import TYPED, Decision
 from xlfollow.texts import Label, texts
 from xlfollow.workbooks.layout import answer_text
 from xlfollow.workspace.overview import Overview
+
+if TYPE_CHECKING:  # the demo (and openpyxl with it) is imported only when it runs
+    from xlfollow.demo.run import DemoResult
 
 __all__ = ["Terminal"]
 
