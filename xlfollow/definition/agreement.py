@@ -4,6 +4,7 @@ items in xlfollow.definition.agreementitems."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 from pathlib import Path
 
@@ -62,12 +63,22 @@ def read_agreement(text: str, problems: Problems) -> Agreement | None:
     only when no problem was added, but its declarations can check other files.
     """
     before = len(problems.found)
-    root = compose(text, problems) if text else None
-    if root is None:
-        if len(problems.found) == before:
-            problems.add(None, Text("the agreement is empty; see docs/formats.md for an example"))
-        return None
-    return _AgreementReader(NodeReader(problems)).read(root)
+    # The collector is held off meanwhile: the node tree is many objects and none is
+    # garbage, and its passes over them took half the time (at 5,000 items 0.6 s of 1.3).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        root = compose(text, problems) if text else None
+        if root is None:
+            if len(problems.found) == before:
+                problems.add(
+                    None, Text("the agreement is empty; see docs/formats.md for an example")
+                )
+            return None
+        return _AgreementReader(NodeReader(problems)).read(root)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _AgreementReader:
