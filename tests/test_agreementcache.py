@@ -18,7 +18,7 @@ from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.agreementdata import agreement_data, agreement_from_data
 from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.fingerprint import fingerprint
-from xlfollow.errors import DefinitionError
+from xlfollow.errors import DefinitionError, Problems
 from xlfollow.model import Agreement, Definition
 from xlfollow.workspace import agreementcache, loading
 from xlfollow.workspace.agreementcache import CACHE_FILE
@@ -166,9 +166,7 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(
 
     assert Workspace(example.path).load() == first
     header = json.loads(cache.read_bytes().partition(b"\n")[0])
-    assert header["key"] == agreementcache.cache_key(
-        (example.path / "agreement.yaml").read_text(encoding="utf-8")
-    )
+    assert header["key"] == agreementcache.cache_key((example.path / "agreement.yaml").read_bytes())
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(
@@ -193,3 +191,21 @@ def test_an_agreement_with_problems_is_not_kept(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match="Social og Sundhd"):
         workspace.load()
     assert not (workspace.path / CACHE_FILE).exists()
+
+
+def test_an_agreement_changed_while_it_is_checked_is_not_kept_for_the_old_bytes(
+    example: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = example.path / "agreement.yaml"
+    (example.path / CACHE_FILE).unlink(missing_ok=True)
+    old = path.read_bytes()
+    real = loading.read_agreement
+
+    def changed_meanwhile(text: str, problems: Problems) -> Agreement | None:
+        agreement = real(text, problems)
+        path.write_bytes(old.replace(b"Vision 2029", b"Vision 2030", 1))
+        return agreement
+
+    monkeypatch.setattr(loading, "read_agreement", changed_meanwhile)
+    Workspace(example.path).load()
+    assert not (example.path / CACHE_FILE).exists()

@@ -7,8 +7,8 @@ the first reads the checked agreement from `.xlfollow-agreement.json` instead.
 The file is JSON, read by the json module: nothing in it can run code when it is
 loaded, which matters on a shared drive where colleagues share a workspace. Its
 first line says what it was made from: the cache's format, xlfollow's version and
-the SHA-256 of the agreement's text, and the SHA-256 of the rest of the file. A
-file that is not of this format, version or text, or whose rest does not match its
+the SHA-256 of agreement.yaml's bytes, and the SHA-256 of the rest of the file. A
+file that is not of this format, version or agreement, or whose rest does not match its
 digest (damaged, cut short, written by someone else), is ignored, and the agreement
 is checked again and the file written anew. It is written atomically; failing to
 write it (a read-only folder, a full disk) is no error, only slower next time.
@@ -35,35 +35,35 @@ CACHE_FORMAT = 1
 check of agreement.yaml does between two versions that share a version number."""
 
 
-def cache_key(text: str) -> dict[str, object]:
-    """What a cached agreement must have been made from to stand for this text."""
+def cache_key(content: bytes) -> dict[str, object]:
+    """What a cached agreement must have been made from to stand for the file with
+    this content."""
     return {
         "format": CACHE_FORMAT,
         "xlfollow": version("xlfollow"),
-        "agreement": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "agreement": hashlib.sha256(content).hexdigest(),
     }
 
 
 def cached_agreement(folder: Path, key: dict[str, object]) -> Agreement | None:
     """The agreement kept in the folder for this key; None if there is none, or it was
     kept for another text or version, or the file is damaged or foreign."""
-    try:
-        content = (folder / CACHE_FILE).read_bytes()
-    except OSError:
-        return None
-    head, _, body = content.partition(b"\n")
     # The collector is held off while the objects are made: they are many, none is
     # garbage, and its passes over them cost about a third of the time.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        header = json.loads(head)
-        if not isinstance(header, dict) or header.get("key") != key:
-            return None
+        with (folder / CACHE_FILE).open("rb") as handle:
+            header = json.loads(handle.readline())
+            if not isinstance(header, dict) or header.get("key") != key:
+                return None  # another text or version: the rest is not even read
+            body = handle.read()
         if header.get("sha256") != hashlib.sha256(body).hexdigest():
             return None
-        return agreement_from_data(json.loads(body))
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError too
+        text = body.decode("utf-8")
+        del body  # 24 MB at 20,000 items, not to be held while the objects are made
+        return agreement_from_data(json.loads(text))
+    except (OSError, ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError
         return None
     finally:
         if collecting:

@@ -33,11 +33,7 @@ def load_definition(folder: Path) -> Definition:
         raise DefinitionError(settings_problems.found)
     agreement_path = folder / agreement_file(settings_text)
     agreement_problems = Problems(str(agreement_path))
-    text = agreement_problems.read_text(
-        agreement_path,
-        Text("create it or fix `agreement` in {settings}", settings=SETTINGS_FILE),
-    )
-    agreement = _checked_agreement(folder, text, agreement_problems) if text is not None else None
+    agreement = _checked_agreement(folder, agreement_path, agreement_problems)
     settings = read_settings(settings_text, settings_problems, agreement)
     found = agreement_problems.found + settings_problems.found
     if found or agreement is None or settings is None:
@@ -45,13 +41,28 @@ def load_definition(folder: Path) -> Definition:
     return Definition(agreement, settings)
 
 
-def _checked_agreement(folder: Path, text: str, problems: Problems) -> Agreement | None:
-    """The agreement of this text: kept in the workspace from an earlier check of the
-    same text, or read and checked now (and kept, if sound)."""
-    key = cache_key(text)
-    agreement = cached_agreement(folder, key)
-    if agreement is None:
-        agreement = read_agreement(text, problems)
-        if agreement is not None and not problems.found:
-            keep_agreement(folder, key, agreement)
+def _checked_agreement(folder: Path, path: Path, problems: Problems) -> Agreement | None:
+    """The agreement in this file: kept in the workspace from an earlier check of the
+    same bytes, or read and checked now (and kept, if sound)."""
+    key = _key(path)
+    agreement = cached_agreement(folder, key) if key is not None else None
+    if agreement is not None:
+        return agreement
+    text = problems.read_text(
+        path, Text("create it or fix `agreement` in {settings}", settings=SETTINGS_FILE)
+    )
+    if text is None:
+        return None
+    agreement = read_agreement(text, problems)
+    # Kept only if the file is still the one the key was made from: the agreement of
+    # a file changed meanwhile must not be served for the bytes it had before.
+    if agreement is not None and not problems.found and key is not None and _key(path) == key:
+        keep_agreement(folder, key, agreement)
     return agreement
+
+
+def _key(path: Path) -> dict[str, object] | None:
+    try:
+        return cache_key(path.read_bytes())
+    except OSError:
+        return None  # read_text says why
