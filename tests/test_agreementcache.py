@@ -14,7 +14,7 @@ from conftest import make_workspace
 from hypothesis import HealthCheck, given, settings
 from test_roundtrip import agreements
 
-from xlfollow.definition.agreement import load_agreement
+from xlfollow.definition.agreement import load_agreement, read_agreement
 from xlfollow.definition.agreementdata import agreement_data, agreement_from_data
 from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.fingerprint import fingerprint
@@ -107,7 +107,7 @@ def test_another_version_of_xlfollow_checks_again(
     fresh_load(example)
     monkeypatch.setattr(agreementcache, "version", lambda _: "99.0")
     checked: list[str] = []
-    real = loading.read_agreement
+    real = read_agreement
 
     def counted(*args: object) -> object:
         checked.append("read")
@@ -199,7 +199,7 @@ def test_an_agreement_changed_while_it_is_checked_is_not_kept_for_the_old_bytes(
     path = example.path / "agreement.yaml"
     (example.path / CACHE_FILE).unlink(missing_ok=True)
     old = path.read_bytes()
-    real = loading.read_agreement
+    real = read_agreement
 
     def changed_meanwhile(text: str, problems: Problems) -> Agreement | None:
         agreement = real(text, problems)
