@@ -36,7 +36,8 @@ from xlfollow.definition.years import agreement_year
 from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Agreement, Chapter, Definition, Item, Kind, Language, Settings
-from xlfollow.report.summary import Grouping, Summary, summarise
+from xlfollow.report.grouping import Grouping
+from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
 from xlfollow.workbooks.spec import Recipient, WorkbookSpec

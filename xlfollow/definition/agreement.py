@@ -78,17 +78,17 @@ def read_agreement(text: str, problems: Problems) -> Agreement | None:
 
 class _AgreementReader:
     def __init__(self, reader: NodeReader) -> None:
-        self.r = reader
+        self.reader = reader
 
     def read(self, root: Node) -> Agreement | None:
-        top = self.r.mapping(
+        top = self.reader.mapping(
             root, Text("the agreement"), _TOP_KEYS, ("title", "rounds", "centres", "committees")
         )
         if top is None:
             return None
         rounds = self._declared(top, "rounds", "round")
         if "rounds" in top and not rounds:
-            self.r.problem(
+            self.reader.problem(
                 top["rounds"], Text("declare at least one follow-up round under `rounds:`")
             )
         centres = self._declared(top, "centres", "centre")
@@ -96,12 +96,12 @@ class _AgreementReader:
         chapters = self._chapters(top.get("chapters"))
         period = self._period(top["budget_period"]) if "budget_period" in top else ()
         context = Declared(rounds, centres, committees, {c.number for c in chapters}, period)
-        items = ItemReader(self.r).items(top.get("items"), context)
+        items = ItemReader(self.reader).items(top.get("items"), context)
         milestone_scale, economy_scale = self._scales(top.get("scales"))
-        title = self.r.name(top["title"], key_label("title")) if "title" in top else None
+        title = self.reader.name(top["title"], key_label("title")) if "title" in top else None
         municipality = ""
         if "municipality" in top:
-            municipality = self.r.text(top["municipality"], key_label("municipality")) or ""
+            municipality = self.reader.text(top["municipality"], key_label("municipality")) or ""
         return Agreement(
             title=title or "",
             municipality=municipality,
@@ -121,7 +121,7 @@ class _AgreementReader:
         found = re.fullmatch(r"(\d{4})(?:\s*[-\u2013]\s*(\d{4}))?", raw)
         first, last = (int(found[1]), int(found[2] or found[1])) if found else (0, 0)
         if not found or not 1900 <= first <= last < first + 10:
-            self.r.problem(
+            self.reader.problem(
                 node,
                 Text(
                     '`budget_period`: "{raw}" is not a period; write its first and last '
@@ -137,12 +137,12 @@ class _AgreementReader:
             return []
         names: list[str] = []
         first_line: dict[str, int] = {}
-        for node in self.r.sequence(top[key], key_label(key)):
-            name = self.r.name(node, _UNDER[key])
+        for node in self.reader.sequence(top[key], key_label(key)):
+            name = self.reader.name(node, _UNDER[key])
             if name is None:
                 continue
             if name.casefold() in first_line:
-                self.r.problem(
+                self.reader.problem(
                     node,
                     Text(
                         '{role} "{name}" is declared twice (also on line {line}); remove one',
@@ -162,19 +162,21 @@ class _AgreementReader:
         chapters: list[Chapter] = []
         lines: dict[str, int] = {}
         sheets: dict[str, tuple[str, int]] = {}
-        for chapter_node in self.r.sequence(node, key_label("chapters")):
-            fields = self.r.mapping(
+        for chapter_node in self.reader.sequence(node, key_label("chapters")):
+            fields = self.reader.mapping(
                 chapter_node, Text("a chapter"), _CHAPTER_KEYS, ("number", "title")
             )
             if fields is None or "number" not in fields or "title" not in fields:
                 continue
-            number = self.r.name(fields["number"], Text("chapter number"))
-            title = self.r.name(fields["title"], Text("chapter title"))
-            sheet = self.r.name(fields["sheet"], key_label("sheet")) if "sheet" in fields else None
+            number = self.reader.name(fields["number"], Text("chapter number"))
+            title = self.reader.name(fields["title"], Text("chapter title"))
+            sheet = (
+                self.reader.name(fields["sheet"], key_label("sheet")) if "sheet" in fields else None
+            )
             if number is None or title is None:
                 continue
             if number in lines:
-                self.r.problem(
+                self.reader.problem(
                     chapter_node,
                     Text(
                         "chapter {number} is declared twice (also on line {line}); "
@@ -187,7 +189,7 @@ class _AgreementReader:
             lines[number] = line_of(chapter_node)
             chapter = Chapter(number, title, sheet)
             if sheet is not None and (why := sheet_name_problem(sheet)):
-                self.r.problem(
+                self.reader.problem(
                     fields["sheet"],
                     Text(
                         'chapter {number}: sheet "{sheet}": {why}',
@@ -209,7 +211,7 @@ class _AgreementReader:
         key = name.casefold()
         if key in sheets:
             other, line = sheets[key]
-            self.r.problem(
+            self.reader.problem(
                 node,
                 Text(
                     'chapter {number} gets the sheet name "{name}", the same as chapter '
@@ -229,7 +231,7 @@ class _AgreementReader:
         defaults = (DEFAULT_MILESTONE_SCALE, DEFAULT_ECONOMY_SCALE)
         if node is None:
             return defaults
-        fields = self.r.mapping(node, key_label("scales"), tuple(s.name for s in defaults))
+        fields = self.reader.mapping(node, key_label("scales"), tuple(s.name for s in defaults))
         if fields is None:
             return defaults
         return (
@@ -241,18 +243,18 @@ class _AgreementReader:
         if node is None:
             return default
         what = Text("the {name} scale", name=default.name)
-        fields = self.r.mapping(node, what, default.codes) or {}
+        fields = self.reader.mapping(node, what, default.codes) or {}
         steps = []
         for step in default.steps:
             changes: dict[str, str] = {}
             if step.code in fields:
                 where = Text("{what}, step {code}", what=what, code=step.code)
                 for key, value_node in (
-                    self.r.mapping(fields[step.code], where, STEP_KEYS) or {}
+                    self.reader.mapping(fields[step.code], where, STEP_KEYS) or {}
                 ).items():
-                    value = self.r.text(value_node, within(where, key))
+                    value = self.reader.text(value_node, within(where, key))
                     if key == "colour" and value is not None and not _COLOUR.fullmatch(value):
-                        self.r.problem(
+                        self.reader.problem(
                             value_node,
                             Text(
                                 '{where}: colour "{value}" should be like #63BE7B',

@@ -40,7 +40,7 @@ class ItemReader:
     """Reads the `items:` of agreement.yaml, adding a problem for every mistake."""
 
     def __init__(self, reader: NodeReader) -> None:
-        self.r = reader
+        self.reader = reader
 
     def items(self, node: Node | None, declared: Declared) -> list[Item]:
         """The sound items under `items:`; each mistake is a problem, and its item left out."""
@@ -48,12 +48,12 @@ class ItemReader:
             return []
         items: list[Item] = []
         lines: dict[str, int] = {}
-        for item_node in self.r.sequence(node, key_label("items")):
+        for item_node in self.reader.sequence(node, key_label("items")):
             item = self._item(item_node, declared)
             if item is None:
                 continue
             if item.number in lines:
-                self.r.problem(
+                self.reader.problem(
                     item_node,
                     Text(
                         "item {number} is given twice (also on line {line}); "
@@ -68,14 +68,14 @@ class ItemReader:
         return items
 
     def _item(self, node: Node, declared: Declared) -> Item | None:
-        fields = self.r.mapping(node, _item_label(node), _ITEM_KEYS, _ITEM_REQUIRED)
+        fields = self.reader.mapping(node, _item_label(node), _ITEM_KEYS, _ITEM_REQUIRED)
         if fields is None or any(key not in fields for key in _ITEM_REQUIRED):
             return None
-        number = self.r.name(fields["number"], Text("item number"))
+        number = self.reader.name(fields["number"], Text("item number"))
         if number is None:
             return None
         if not _ITEM_NUMBER.fullmatch(number):
-            self.r.problem(
+            self.reader.problem(
                 fields["number"],
                 Text(
                     'item number "{number}" should be parts separated by dots, like 3.01 or 3.31.2',
@@ -84,33 +84,33 @@ class ItemReader:
             )
             return None
         what = Text("item {number}", number=number)
-        problems_before = len(self.r.problems.found)
+        problems_before = len(self.reader.problems.found)
         chapter = self._chapter_of(number, fields, declared)
         kind = self._kind(fields["kind"], what)
-        centre = declared.one(self.r, fields["centre"], what, "centre")
-        committee = declared.one(self.r, fields["committee"], what, "committee")
+        centre = declared.one(self.reader, fields["centre"], what, "centre")
+        committee = declared.one(self.reader, fields["committee"], what, "committee")
         contributors: list[str] = []
         if "contributors" in fields:
             for child in self._name_nodes(fields["contributors"], within(what, "contributors")):
-                name = declared.one(self.r, child, what, "contributor")
+                name = declared.one(self.reader, child, what, "contributor")
                 if name is not None:
                     contributors.append(name)
         milestones: dict[str, str] = {}
-        for key_node, value_node in self.r.pairs(
+        for key_node, value_node in self.reader.pairs(
             fields.get("milestones", _EMPTY), within(what, "milestones")
         ):
-            round_name = declared.one(self.r, key_node, what, "round")
-            text = self.r.text(value_node, within(what, "milestone"))
+            round_name = declared.one(self.reader, key_node, what, "round")
+            text = self.reader.text(value_node, within(what, "milestone"))
             if round_name is not None and text:
                 milestones[round_name] = text
         budget = self._budget(fields.get("budget", _EMPTY), what, declared.period)
         status = self._status(fields.get("status", _EMPTY), what, declared)
-        title = self.r.name(fields["title"], within(what, "title"))
+        title = self.reader.name(fields["title"], within(what, "title"))
         texts = {
-            key: self.r.text(fields[key], within(what, key)) or "" if key in fields else ""
+            key: self.reader.text(fields[key], within(what, key)) or "" if key in fields else ""
             for key in ("contributors_text", "agreement_text", "action_text", "economy_text")
         }
-        if len(self.r.problems.found) > problems_before:
+        if len(self.reader.problems.found) > problems_before:
             return None
         assert chapter and kind and centre and committee and title
         return Item(
@@ -132,16 +132,18 @@ class ItemReader:
 
     def _status(self, node: Node, what: Text, declared: Declared) -> dict[str, StatusNotes]:
         status: dict[str, StatusNotes] = {}
-        for key_node, value_node in self.r.pairs(node, within(what, "status")):
-            round_name = declared.one(self.r, key_node, what, "round")
-            notes = self.r.mapping(
+        for key_node, value_node in self.reader.pairs(node, within(what, "status")):
+            round_name = declared.one(self.reader, key_node, what, "round")
+            notes = self.reader.mapping(
                 value_node,
                 Text("{what}: status for {round}", what=what, round=key_node.value),
                 _STATUS_KEYS,
             )
             if round_name is None or notes is None:
                 continue
-            texts = {key: self.r.text(notes[key], within(what, "status")) or "" for key in notes}
+            texts = {
+                key: self.reader.text(notes[key], within(what, "status")) or "" for key in notes
+            }
             if any(texts.values()):
                 status[round_name] = StatusNotes(**texts)
         return status
@@ -149,11 +151,11 @@ class ItemReader:
     def _name_nodes(self, node: Node, what: Text) -> list[Node]:
         if isinstance(node, yaml.ScalarNode) and not is_null(node):
             return [node]
-        return self.r.sequence(node, what)
+        return self.reader.sequence(node, what)
 
     def _chapter_of(self, number: str, fields: dict[str, Node], declared: Declared) -> str | None:
         if "chapter" in fields:
-            chapter = self.r.name(
+            chapter = self.reader.name(
                 fields["chapter"], within(Text("item {number}", number=number), "chapter")
             )
             where = fields["chapter"]
@@ -162,7 +164,7 @@ class ItemReader:
         if chapter is None:
             return None
         if chapter not in declared.chapters:
-            self.r.problem(
+            self.reader.problem(
                 where,
                 Text(
                     'item {number} is in no chapter: chapter "{chapter}" is not declared under '
@@ -175,13 +177,13 @@ class ItemReader:
         return chapter
 
     def _kind(self, node: Node, what: Text) -> Kind | None:
-        text = self.r.name(node, within(what, "kind"))
+        text = self.reader.name(node, within(what, "kind"))
         if text is None:
             return None
         kind = _KINDS.get(text.casefold())
         if kind is None:
             allowed = [kind.value for kind in Kind]
-            self.r.problem(
+            self.reader.problem(
                 node,
                 Text(
                     '{what}: kind "{text}" is not one of {allowed}.{hint}',
@@ -196,14 +198,14 @@ class ItemReader:
     def _budget(self, node: Node, what: Text, period: tuple[int, ...]) -> Budget:
         """`budget:` as years and amounts (one series), or series by name, each with
         its years and amounts."""
-        pairs = list(self.r.pairs(node, within(what, "budget")))
+        pairs = list(self.reader.pairs(node, within(what, "budget")))
         if not any(isinstance(value, yaml.MappingNode) for _, value in pairs):
             return Budget.of(self._amounts(pairs, within(what, "budget"), period))
         series = []
         for key_node, value_node in pairs:
-            name = self.r.name(key_node, Text("{what}: a budget series", what=what))
+            name = self.reader.name(key_node, Text("{what}: a budget series", what=what))
             where = Text("{what}: budget {name}", what=what, name=name or "")
-            amounts = self._amounts(list(self.r.pairs(value_node, where)), where, period)
+            amounts = self._amounts(list(self.reader.pairs(value_node, where)), where, period)
             if name is not None:
                 series.append(BudgetSeries(name, amounts))
         return Budget(series)
@@ -213,12 +215,12 @@ class ItemReader:
     ) -> dict[int, float]:
         amounts: dict[int, float] = {}
         for key_node, value_node in pairs:
-            year = self.r.year(key_node, what)
-            amount = self.r.amount(
+            year = self.reader.year(key_node, what)
+            amount = self.reader.amount(
                 value_node, Text("{what} for {year}", what=what, year=key_node.value)
             )
             if year is not None and period and year not in period:
-                self.r.problem(
+                self.reader.problem(
                     key_node,
                     Text(
                         "{what}: {year} is outside the budget period {first}-{last}; "
