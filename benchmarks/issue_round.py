@@ -26,13 +26,16 @@ from typing import Any
 
 import xlsxwriter
 
+from xlfollow.answers import Field
+from xlfollow.budget import Budget
 from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.settingswriter import settings_template
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.model import Agreement, Chapter, Item, Kind
+from xlfollow.workbooks.book import BookWriter
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
 from xlfollow.workbooks.spec import WorkbookSpec
-from xlfollow.workbooks.writer import _Writer, rows_for, write_round
+from xlfollow.workbooks.writer import rows_for, write_round
 from xlfollow.workspace.folder import Workspace, recipients
 
 ROUNDS = ("1. opfølgning", "2. opfølgning", "3. opfølgning", "31.12")
@@ -78,7 +81,9 @@ def synthetic(items: int, centres: int, seed: int = 7) -> Agreement:
                 action_text=text(rng, 30),
                 milestones={r: text(rng, 12) for r in ROUNDS if rng.random() < 0.7},
                 economy_text=text(rng, 10),
-                budget={2026: round(rng.uniform(-2, 5), 3), 2027: round(rng.uniform(-2, 5), 3)},
+                budget=Budget.of(
+                    {2026: round(rng.uniform(-2, 5), 3), 2027: round(rng.uniform(-2, 5), 3)}
+                ),
             )
         )
     return Agreement(
@@ -102,14 +107,14 @@ def workspace_for(root: Path, agreement: Agreement | None) -> Workspace:
 
 
 def baseline_cells(
-    workspace: Workspace, answers: dict[tuple[str, str, str], str] | None = None
+    workspace: Workspace, answers: dict[tuple[str, str, Field], str] | None = None
 ) -> list[list[tuple[str, list[list[str | float | None]]]]]:
     """Per workbook, per chapter sheet: the header and data rows our writer writes."""
     definition = workspace.load()
     books = []
     for recipient in recipients(definition, 0):
         spec = WorkbookSpec(definition, 0, recipient, "x" * 32, _now(), answers or {})
-        writer = _Writer(spec)
+        writer = BookWriter(spec)
         rows = rows_for(definition.agreement, recipient, definition.settings.contributors)
         if not recipient.is_master and not any(editable for _, editable in rows):
             continue
@@ -119,7 +124,8 @@ def baseline_cells(
             if not chapter_rows:
                 continue
             values: list[list[str | float | None]] = [[c.header for c in writer.columns]]
-            values += [[writer._value(c, item) for c in writer.columns] for item in chapter_rows]
+            shown = answers or {}
+            values += [[c.shows(item, shown) for c in writer.columns] for item in chapter_rows]
             sheets.append((chapter_sheet_name(chapter), values))
         books.append(sheets)
     return books

@@ -44,7 +44,8 @@ from python_calamine import CalamineWorkbook
 sys.path.insert(0, str(Path(__file__).parent))
 from issue_round import baseline_cells, raw_sheets, synthetic, workspace_for
 
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.answers import Field
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Definition
 from xlfollow.returns.collect import Intake
@@ -63,13 +64,13 @@ def returned_files(workspace: Workspace, folder: Path, count: int) -> list[Path]
     round_name = definition.agreement.rounds[0]
     with Ledger(workspace.ledger_path) as ledger:
         issues = {i.recipient: i for i in ledger.issues(round_name)}
-    answers: dict[str, dict[tuple[str, str, str], str]] = {}
+    answers: dict[str, dict[tuple[str, str, Field], str]] = {}
     for item in definition.agreement.items:
         own = answers.setdefault(item.centre, {})
-        own[(round_name, item.number, "milestone")] = rng.choice(["met", "partly", "not_met"])
-        own[(round_name, item.number, "economy")] = rng.choice(["kept", "not_kept"])
-        own[(round_name, item.number, "milestone_note")] = "Indsatsen forløber som planlagt."
-        own[(round_name, item.number, "deviation")] = repr(round(rng.uniform(-1, 1), 3))
+        own[(round_name, item.number, Field.MILESTONE)] = rng.choice(["met", "partly", "not_met"])
+        own[(round_name, item.number, Field.ECONOMY)] = rng.choice(["kept", "not_kept"])
+        own[(round_name, item.number, Field.MILESTONE_NOTE)] = "Indsatsen forløber som planlagt."
+        own[(round_name, item.number, Field.DEVIATION)] = repr(round(rng.uniform(-1, 1), 3))
     specs = [
         WorkbookSpec(
             definition,

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.workbooks.layout import METADATA_SHEET
 from xlfollow.workbooks.spec import WorkbookSpec
 from xlfollow.workbooks.writer import write_workbook

@@ -31,7 +31,7 @@ from unittest import mock
 from python_calamine import CalamineWorkbook
 
 from xlfollow.answers import Field
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.demo.simulate import fill_workbook
 from xlfollow.ledger.mergeplan import SubmittedCell
 from xlfollow.ledger.records import Verdict

@@ -8,8 +8,9 @@ import pytest
 from conftest import AGREEMENT, line_with, make_workspace, problems_of
 
 from xlfollow.budget import Budget, BudgetSeries
-from xlfollow.definition.agreement import fingerprint, load_agreement
+from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import DefinitionError
 from xlfollow.model import Agreement, Kind
 

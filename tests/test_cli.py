@@ -15,6 +15,8 @@ from conftest import AGREEMENT, make_workspace
 from xlfollow.cli.frame import progress_bar
 from xlfollow.cli.main import cli
 from xlfollow.messages import Text
+from xlfollow.model import Definition
+from xlfollow.workspace import folder, loading
 from xlfollow.workspace.folder import Workspace, recipients
 
 
@@ -211,3 +213,26 @@ def test_issue_and_merge_tell_their_progress_file_by_file(tmp_path: Path) -> Non
     told.clear()
     workspace.merge(progress=lambda done, total: told.append((done, total)))
     assert told == [(1, 2), (2, 2)]  # the inbox's files, none given by name
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["merge"], ["summary"], ["status"], ["resolve", "1.01", "milestone", "--take", "current"]],
+)
+def test_a_command_loads_the_agreement_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    workspace.issue("1")
+    loads: list[Path] = []
+    real = loading.load_definition
+
+    def counted(path: Path) -> Definition:
+        loads.append(path)
+        return real(path)
+
+    # The workspace calls the name it imported; the count is of its calls.
+    monkeypatch.setattr(folder, "load_definition", counted)
+    name, *rest = command
+    run(name, str(workspace.path), *rest)  # resolve finds no conflict: it loaded all the same
+    assert loads == [workspace.path]

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from test_roundtrip import agreements
 
 from xlfollow.answers import Field
-from xlfollow.definition.agreement import fingerprint, load_agreement
+from xlfollow.definition.agreement import load_agreement
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import CellError
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.workbooks.column import MAX_TEXT, Column, ColumnKind

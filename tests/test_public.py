@@ -12,9 +12,10 @@ import pytest
 
 import xlfollow
 
+PACKAGE = Path(xlfollow.__file__).parent
 MODULES = sorted(
-    f"xlfollow.{path.stem}"
-    for path in Path(xlfollow.__file__).parent.glob("*.py")
+    ".".join(("xlfollow", *path.relative_to(PACKAGE).with_suffix("").parts))
+    for path in PACKAGE.rglob("*.py")
     if not path.stem.startswith("_")
 )
 

@@ -13,13 +13,7 @@ from xlfollow.definition.agreement import load_agreement, read_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.errors import Problems
-from xlfollow.model import (
-    Agreement,
-    Chapter,
-    Item,
-    Kind,
-    StatusNotes,
-)
+from xlfollow.model import Agreement, Chapter, Item, Kind, StatusNotes
 from xlfollow.scales import DEFAULT_MILESTONE_SCALE, SmileyScale
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"

@@ -29,21 +29,15 @@ from xlfollow.answers import Field
 from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.cli.main import cli
 from xlfollow.cli.terminal import Terminal
-from xlfollow.definition.agreement import fingerprint, load_agreement
+from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.agreementwriter import write_agreement
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.definition.years import agreement_year
 from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
-from xlfollow.model import (
-    Agreement,
-    Chapter,
-    Definition,
-    Item,
-    Kind,
-    Language,
-    Settings,
-)
-from xlfollow.report.summary import Grouping, Summary, summarise
+from xlfollow.model import Agreement, Chapter, Definition, Item, Kind, Language, Settings
+from xlfollow.report.grouping import Grouping
+from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
 from xlfollow.workbooks.spec import Recipient, WorkbookSpec

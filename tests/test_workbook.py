@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from returns import without_milestone
 
 from xlfollow.answers import Field
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Contributors, Definition

@@ -26,6 +26,7 @@ from xlfollow.messages import LANGUAGE_VARIABLE, Language, Text, terminal_langua
 from xlfollow.model import Progress
 
 __all__ = [
+    "EXIT_CODES",
     "Command",
     "Group",
     "current_terminal",
@@ -34,6 +35,16 @@ __all__ = [
     "set_language",
     "terminal_of",
 ]
+
+EXIT_CODES = """\b
+Exit status:
+  0  done, or the workspace is sound
+  1  an error stopped the run: the message says which file, line and what to do
+     (an unexpected failure too: run again with --debug and report it)
+  2  the command line is wrong (unknown option, missing argument)
+  3  merge: done, but something needs a person (a rejected file, a refused
+     cell, an open conflict); send, remind: a message failed or a centre has
+     no address"""
 
 
 def set_language(ctx: click.Context, _: click.Parameter, value: str | None) -> None:

@@ -11,7 +11,8 @@ from xlfollow.cli.console import Cell, Console
 from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Joined, Text
-from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Grouping, Summary
+from xlfollow.report.grouping import Grouping
+from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Summary
 from xlfollow.scales import SmileyScale
 
 __all__ = ["RoundOutput"]

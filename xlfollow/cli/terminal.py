@@ -5,13 +5,17 @@ console.py says how anything is printed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from xlfollow.cli.mergeoutput import MergeOutput
 from xlfollow.cli.roundoutput import RoundOutput
-from xlfollow.demo.run import DemoResult
 from xlfollow.messages import Text
 from xlfollow.workspace.overview import Overview
+
+if TYPE_CHECKING:  # the demo (and openpyxl with it) is imported only when it runs
+    from xlfollow.demo.run import DemoResult
 
 __all__ = ["Terminal"]
 

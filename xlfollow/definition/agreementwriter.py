@@ -9,11 +9,7 @@ import yaml
 
 from xlfollow.definition.agreement import STEP_KEYS
 from xlfollow.files import write_atomically
-from xlfollow.model import (
-    Agreement,
-    Chapter,
-    Item,
-)
+from xlfollow.model import Agreement, Chapter, Item
 from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = ["dump_agreement", "write_agreement"]

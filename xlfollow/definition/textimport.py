@@ -33,11 +33,7 @@ from xlfollow.definition.reportlines import (
 from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
-from xlfollow.model import (
-    Agreement,
-    Chapter,
-    Kind,
-)
+from xlfollow.model import Agreement, Chapter, Kind
 from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
 __all__ = ["ImportReport", "import_text", "import_text_file"]

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from xlfollow.definition.agreement import budget_print, scales_print
+from xlfollow.definition.fingerprint import budget_print, scales_print
 from xlfollow.definition.yamlnodes import Node, NodeReader, compose
 from xlfollow.errors import Problems
 from xlfollow.files import write_atomically

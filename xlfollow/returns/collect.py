@@ -14,7 +14,7 @@ from contextlib import closing
 from pathlib import Path
 
 from xlfollow.answers import Answer, Field
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.ledger.mergeplan import IMPORTED, Current, Decided, LateRound
 from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import (

@@ -47,6 +47,7 @@ def sheet_grid(book: CalamineWorkbook, name: str, path: Path) -> Grid:
 
 
 def cell_at(grid: Grid, row: int, col: int) -> object:
+    """A cell's value, None where the grid does not reach (or the cell is empty)."""
     if row < len(grid) and col < len(grid[row]):
         value = grid[row][col]
         return None if value == "" else value
@@ -61,8 +62,10 @@ def cell_text(value: object) -> str:
 
 
 def fold(header: str) -> str:
+    """A header as it is compared: in any letter case and spacing."""
     return " ".join(header.casefold().split())
 
 
 def at_row(row: list[object], col: int) -> object:
+    """A row's cell, None past its end."""
     return row[col] if col < len(row) else None

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar, Unpack
+from typing import Unpack
 
-from xlfollow.definition.agreement import read_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
-from xlfollow.definition.settings import SETTINGS_FILE, agreement_file, read_settings
+from xlfollow.definition.settings import SETTINGS_FILE
 from xlfollow.definition.settingswriter import settings_template
 from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
-from xlfollow.errors import DefinitionError, Problems, ValueProblem, WorkspaceError
-from xlfollow.files import clean_partials, ensure_replaceable, locked, write_atomically
-from xlfollow.ledger.records import Verdict
+from xlfollow.errors import WorkspaceError
+from xlfollow.files import ensure_replaceable
 from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
-from xlfollow.ledger.store import (
-    AnswerKey,
-    ConflictRecord,
-    IssueRecord,
-    Ledger,
-    create_ledger,
-    ledger_version,
-)
-from xlfollow.machinefaults import file_fault, ledger_damage
+from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
+from xlfollow.machinefaults import ledger_damage
 from xlfollow.mail.mailing import (
     Mailing,
     MailReport,
@@ -43,19 +29,22 @@ from xlfollow.mail.mailing import (
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
-from xlfollow.returns.collect import FileReport, Intake, MergeReport, imported_notes
-from xlfollow.returns.receiving import AGREEMENT_CHANGED
+from xlfollow.returns.collect import FileReport, Intake, MergeReport
 from xlfollow.returns.resolving import Decision, DecisionRequest, decide
-from xlfollow.returns.returnedfiles import file_digest, printable_name, screened
 from xlfollow.texts import texts
-from xlfollow.workspace.issuing import (
-    IssuedFile,
-    IssueResult,
-    Issuing,
-    MasterContent,
-    issue_round,
-    recipients,
-    write_master_file,
+from xlfollow.workspace.creation import LEDGER_FILE, create, example_names, example_texts
+from xlfollow.workspace.inbox import inbox_files, screen_all, shown
+from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
+from xlfollow.workspace.loading import load_definition
+from xlfollow.workspace.locking import changes_it
+from xlfollow.workspace.master import (
+    current_answers,
+    edited_master,
+    issued_round,
+    master_stale,
+    merge_edits,
+    round_index,
+    write_master,
 )
 from xlfollow.workspace.overview import Overview, describe
 
@@ -69,54 +58,6 @@ __all__ = [
     "recipients",
 ]
 
-LEDGER_FILE = "ledger.sqlite"
-
-
-def _examples() -> Traversable:
-    return files("xlfollow.examples")
-
-
-def example_names() -> list[str]:
-    """The names of the bundled examples, as `init --example` takes them."""
-    return sorted(
-        entry.name.replace("_", "-")
-        for entry in _examples().iterdir()
-        if entry.is_dir() and (entry / "agreement.yaml").is_file()
-    )
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-_Method = Callable[Concatenate["Workspace", P], R]
-
-
-def _changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
-    """A Workspace method that changes the workspace: it runs holding the workspace's
-    lock (once per call chain), after removing what a killed write left behind."""
-
-    def wrap(method: _Method[P, R]) -> _Method[P, R]:
-        @functools.wraps(method)
-        def holding(workspace: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            if workspace._holding or not workspace.settings_path.is_file():
-                return method(workspace, *args, **kwargs)  # held already, or no workspace
-            try:
-                with locked(workspace.path, command):
-                    workspace._holding = True
-                    try:
-                        outbox = workspace.path / "outbox"
-                        for folder in (workspace.path, *outbox.glob("round-*")):
-                            clean_partials(folder)
-                        workspace._refuse_damaged_ledger()
-                        return method(workspace, *args, **kwargs)
-                    finally:
-                        workspace._holding = False
-            except OSError as exc:  # a full disk, a read-only folder: said as such
-                raise file_fault(exc) from exc
-
-        return holding
-
-    return wrap
-
 
 class Workspace:
     """A folder with an agreement, its settings and its ledger."""
@@ -128,7 +69,11 @@ class Workspace:
         self.on_master_edits = on_master_edits
         """Told the report of finance's edits in master.xlsx, when a command that writes
         the master anew merges them first (`merge` lists them among its files)."""
-        self._holding = False
+        self.holding_lock = False
+        """Whether a method that changes the workspace holds its lock (see locking)."""
+        self.loaded: Definition | None = None
+        """The definition the last `load` returned: what a command worked with, for
+        the terminal to show its results by, without loading it again."""
 
     @property
     def settings_path(self) -> Path:
@@ -143,20 +88,8 @@ class Workspace:
     @classmethod
     def init(cls, path: Path | str, example: str = "small") -> Workspace:
         """Create a workspace in a new or empty folder from a bundled example."""
-        source = _examples() / example.replace("-", "_")
-        if not (source / "agreement.yaml").is_file():
-            raise WorkspaceError(
-                Text(
-                    'there is no example "{example}"; choose one of: {names}',
-                    example=example,
-                    names=", ".join(example_names()),
-                )
-            )
-        return cls._create(
-            Path(path),
-            (source / "agreement.yaml").read_text(encoding="utf-8"),
-            (source / SETTINGS_FILE).read_text(encoding="utf-8"),
-        )
+        create(Path(path), *example_texts(example))
+        return cls(path)
 
     @classmethod
     def init_from_text(cls, path: Path | str, report: Path) -> tuple[Workspace, ImportReport]:
@@ -165,9 +98,8 @@ class Workspace:
         to repeat."""
         agreement, import_report = import_text_file(report)
         header = f"Imported by xlfollow import-text from {report.name}."
-        workspace = cls._create(
-            Path(path), dump_agreement(agreement, header), settings_template(agreement)
-        )
+        create(Path(path), dump_agreement(agreement, header), settings_template(agreement))
+        workspace = cls(path)
         agreement_path = workspace.path / "agreement.yaml"
         language = workspace.load().settings.language
         write_todo(
@@ -175,61 +107,10 @@ class Workspace:
         )
         return workspace, import_report
 
-    @classmethod
-    def _create(cls, target: Path, agreement_text: str, settings_text: str) -> Workspace:
-        if target.exists() and not target.is_dir():
-            raise WorkspaceError(
-                Text("{path} is a file; give a folder for the workspace", path=str(target))
-            )
-        if target.is_dir() and any(target.iterdir()):
-            raise WorkspaceError(
-                Text(
-                    "{path} is not empty; give a new or empty folder, so nothing there is "
-                    "overwritten",
-                    path=str(target),
-                )
-            )
-        workspace = cls(target)
-        try:
-            for folder in (target, target / "outbox", target / "inbox"):
-                folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(target / "agreement.yaml", agreement_text.encode("utf-8"))
-            write_atomically(workspace.settings_path, settings_text.encode("utf-8"))
-            create_ledger(workspace.ledger_path)
-        except (OSError, sqlite3.Error) as exc:
-            shutil.rmtree(target, ignore_errors=True)
-            raise WorkspaceError(
-                Text("{path}: cannot create the workspace: {why}", path=str(target), why=str(exc))
-            ) from exc
-        return workspace
-
     def load(self) -> Definition:
         """Read and check the settings and the agreement, reporting every problem of both."""
-        if not self.settings_path.is_file():
-            raise WorkspaceError(
-                Text(
-                    "{path} is not an xlfollow workspace (no {settings}); "
-                    "create one with: xlfollow init {path}",
-                    path=str(self.path),
-                    settings=SETTINGS_FILE,
-                )
-            )
-        settings_problems = Problems(str(self.settings_path))
-        settings_text = settings_problems.read_text(self.settings_path)
-        if settings_text is None:
-            raise DefinitionError(settings_problems.found)
-        agreement_path = self.path / agreement_file(settings_text)
-        agreement_problems = Problems(str(agreement_path))
-        text = agreement_problems.read_text(
-            agreement_path,
-            Text("create it or fix `agreement` in {settings}", settings=SETTINGS_FILE),
-        )
-        agreement = read_agreement(text, agreement_problems) if text is not None else None
-        settings = read_settings(settings_text, settings_problems, agreement)
-        found = agreement_problems.found + settings_problems.found
-        if found or agreement is None or settings is None:
-            raise DefinitionError(found)
-        return Definition(agreement, settings)
+        self.loaded = load_definition(self.path)
+        return self.loaded
 
     def check(self) -> Overview:
         """Check the whole workspace and describe it, with what the import left to do;
@@ -242,14 +123,6 @@ class Workspace:
         todo = todo_path(self.path / definition.settings.agreement_file)
         return describe(definition, open_todos(read_todo(todo), definition.agreement), todo.name)
 
-    def _refuse_damaged_ledger(self) -> None:
-        """LedgerError if SQLite's quick check finds the ledger damaged: nothing is
-        written into it then."""
-        if self.ledger_path.is_file():
-            damage = ledger_damage(self.ledger_path)
-            if damage is not None:
-                raise damage
-
     def mark_seen(self, items: list[str]) -> int:
         """Mark what the import left to do about these items ('all' for every one) as
         seen, so `check` no longer lists it; how many entries were marked."""
@@ -258,12 +131,9 @@ class Workspace:
 
     def answers(self, definition: Definition) -> dict[AnswerKey, str]:
         """The current answers: notes imported with the agreement, then the ledger's."""
-        answers = imported_notes(definition.agreement)
-        with Ledger(self.ledger_path) as ledger:
-            answers.update(ledger.answers())
-        return answers
+        return current_answers(self.ledger_path, definition)
 
-    @_changes_it("issue")
+    @changes_it("issue")
     def issue(
         self,
         round_text: str,
@@ -282,8 +152,8 @@ class Workspace:
         `progress` (workbooks done, workbooks in all) after each workbook.
         """
         definition = self.load()
-        round_index = self._round_index(definition, round_text)
-        round_name = definition.agreement.rounds[round_index]
+        index = round_index(definition, round_text)
+        round_name = definition.agreement.rounds[index]
         with Ledger(self.ledger_path) as ledger:
             if ledger.issues(round_name) and not again:
                 raise WorkspaceError(
@@ -294,18 +164,18 @@ class Workspace:
                     )
                 )
         self.merge_master_edits(definition)
-        if previous is not None and round_index > 0:
+        if previous is not None and index > 0:
             with Ledger(self.ledger_path) as ledger:
-                earlier = definition.agreement.rounds[round_index - 1]
+                earlier = definition.agreement.rounds[index - 1]
                 issued_before = bool(ledger.issues(earlier))
             if issued_before:
                 previous(self._round_status(definition, earlier)[0])
-        issuing = Issuing(definition, round_index, self.answers(definition))
+        issuing = Issuing(definition, index, self.answers(definition))
         result = issue_round(self.path, self.ledger_path, issuing, progress)
         self._write_master(definition)
         return result
 
-    @_changes_it("merge")
+    @changes_it("merge")
     def merge(
         self, files: list[Path] | None = None, progress: Progress | None = None
     ) -> MergeReport:
@@ -329,69 +199,37 @@ class Workspace:
         with Ledger(self.ledger_path) as ledger:
             intake = Intake(definition, ledger)
             if files is None:
-                batch, rejected = _inbox_files(self, ledger)
+                batch, rejected = inbox_files(self.path, ledger)
                 for path, digest in rejected:
-                    again = intake.already_rejected(_shown(path, self.path), digest)
+                    again = intake.already_rejected(shown(path, self.path), digest)
                     assert again is not None
                     report.files.append(again)
             else:
                 batch = files
-            # What the system says of a file (a pipe, a folder, too big, unreadable, a
-            # name not UTF-8) is said before anything reads it; the rest go on.
-            readable = []
-            for path in batch:
-                why = screened(path)
-                if why is None:
-                    readable.append(path)
-                else:
-                    shown = _shown(path, self.path)
-                    report.files.append(FileReport(shown, "", Verdict.REJECTED, why))
+            readable, refused = screen_all(batch, self.path)
+            report.files.extend(refused)
             done = len(report.files)
-            for file_report in intake.receive_all(
-                readable, lambda p: _shown(p, self.path), workers
-            ):
+            for file_report in intake.receive_all(readable, lambda p: shown(p, self.path), workers):
                 report.files.append(file_report)
                 if progress is not None:
                     progress(len(report.files) - done, len(readable))
-        if self._master_stale():
+        if master_stale(self.ledger_path, self.master_path):
             report.master_written = self._write_master(definition) is not None
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
         return report
 
-    def _master_stale(self) -> bool:
-        """True if a round has been issued and master.xlsx is missing or older than the
-        ledger: something it shows changed since it was written (a command was killed,
-        or the disk was full, before the master was written), or it is not the master
-        last written."""
-        with Ledger(self.ledger_path) as ledger:
-            if not ledger.issues():
-                return False
-            if ledger.master_due():
-                return True
-            latest = ledger.latest_master(self.master_path.name)
-        return latest is None or _digest(self.master_path) != latest.sha256
-
     def master_outdated(self) -> bool:
         """True if a round has been issued and master.xlsx is missing or older than the
         ledger; `merge` (or any command that writes the master) writes it anew."""
-        return self._master_stale()
+        return master_stale(self.ledger_path, self.master_path)
 
     def master_edited(self) -> bool:
         """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
         finance has edited it."""
-        return self._edited_master() is not None
+        return edited_master(self.ledger_path, self.master_path) is not None
 
-    def _edited_master(self) -> str | None:
-        """The digest of master.xlsx if finance has edited it; None if it is as xlfollow
-        wrote it, was merged since, or is not there."""
-        digest = _digest(self.master_path)
-        if digest is None:
-            return None
-        with Ledger(self.ledger_path) as ledger:
-            return None if ledger.known_file(digest) else digest
-
-    @_changes_it("merge")
+    @changes_it("merge")
     def merge_master_edits(self, definition: Definition | None = None) -> FileReport | None:
         """Merge finance's edits in master.xlsx (smileys, notes, amounts, and the decisions
         chosen on its Konflikter sheet) as finance's return, exactly as `merge` merges a
@@ -400,45 +238,15 @@ class Workspace:
         file left as it is and nothing else done, if its edits cannot be merged, or if
         it cannot be replaced afterwards (open in Excel or LibreOffice, where it may
         also hold edits not saved yet)."""
-        path = self.master_path
-        ensure_replaceable(path)
-        digest = self._edited_master()
-        if digest is None:
+        ensure_replaceable(self.master_path)
+        if edited_master(self.ledger_path, self.master_path) is None:
             return None
-        definition = definition or self.load()
-        shown = _shown(path, self.path)
-        with Ledger(self.ledger_path) as ledger:
-            # Read again even if these bytes were rejected before: what was wrong may
-            # have been put right since (the agreement restored, say).
-            (report,) = Intake(definition, ledger).receive_all([path], lambda _: shown)
-        if report.why == AGREEMENT_CHANGED:
-            raise WorkspaceError(
-                Text(
-                    "{path} holds edits made before agreement.yaml was changed, and they "
-                    "can be merged only with the agreement as it was: restore "
-                    "agreement.yaml, run the command again (the edits are merged), then "
-                    "change agreement.yaml again; or move {path} out of the workspace to "
-                    "go on without its edits. Nothing was done.",
-                    path=str(path),
-                )
-            )
-        if report.verdict is Verdict.ACCEPTED:
-            if self.on_master_edits is not None:
-                self.on_master_edits(report)
-            return report
-        raise WorkspaceError(
-            Text(
-                "{path} has been changed since xlfollow wrote it, and its changes cannot "
-                "be merged: {why}. It is left as it is, and nothing else was done. Open it, "
-                "save it again as .xlsx (Excel Workbook) and run the command again; or, to "
-                "go on without its changes, move it out of the workspace, and xlfollow "
-                "writes a new one.",
-                path=str(path),
-                why=report.why or Text("it is not a workbook xlfollow issued"),
-            )
-        )
+        report = merge_edits(self.path, self.ledger_path, definition or self.load())
+        if self.on_master_edits is not None:
+            self.on_master_edits(report)
+        return report
 
-    @_changes_it("write master.xlsx")
+    @changes_it("write master.xlsx")
     def write_master(self, definition: Definition | None = None) -> Path | None:
         """Write master.xlsx from the ledger for the latest round issued, after merging
         finance's edits in it, and record it as an issue, so that finance staff can edit
@@ -453,25 +261,9 @@ class Workspace:
         return self.path / "master.xlsx"
 
     def _write_master(self, definition: Definition) -> Summary | None:
-        """Write and record the master; the summary it shows (None: nothing issued)."""
-        with Ledger(self.ledger_path) as ledger:
-            issued = ledger.issues()
-            if not issued:
-                return None
-            round_index = self._issued_round(definition, issued, None)
-            conflicts = tuple(ledger.conflicts())
-            receipts = tuple(ledger.receipts())
-        answers = self.answers(definition)
-        summary = summarise(definition, round_index, answers)
-        write_master_file(
-            self.master_path,
-            self.ledger_path,
-            Issuing(definition, round_index, answers),
-            MasterContent(summary, conflicts, receipts),
-        )
-        return summary
+        return write_master(self.master_path, self.ledger_path, definition)
 
-    @_changes_it("summary")
+    @changes_it("summary")
     def summary(self, round_text: str | None = None) -> Summary:
         """A round's figures (by default the latest issued): milestone and economy
         fulfilment by chapter, centre, committee and kind, budget figures, changes
@@ -480,14 +272,14 @@ class Workspace:
         are merged."""
         definition = self.load()
         with Ledger(self.ledger_path) as ledger:
-            round_index = self._issued_round(definition, ledger.issues(), round_text)
+            index = issued_round(definition, ledger.issues(), round_text)
         self.merge_master_edits(definition)
-        shown = self._write_master(definition)
-        if shown is not None and shown.round_index == round_index:
-            return shown  # the master shows the round asked for: its figures
-        return summarise(definition, round_index, self.answers(definition))
+        written = self._write_master(definition)
+        if written is not None and written.round_index == index:
+            return written  # the master shows the round asked for: its figures
+        return summarise(definition, index, self.answers(definition))
 
-    @_changes_it("send")
+    @changes_it("send")
     def send(
         self,
         round_text: str,
@@ -505,14 +297,14 @@ class Workspace:
         with any of host, port, security, user, sender given as keywords instead.
         `progress`, if given, is told (messages done, messages in all) after each."""
         definition = self.load()
-        round_index = self._round_index(definition, round_text)
+        index = round_index(definition, round_text)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         mailing = Mailing(
-            self.path, self.ledger_path, definition, round_index, how, mail_server, progress
+            self.path, self.ledger_path, definition, index, how, mail_server, progress
         )
         return send_round(mailing, again)
 
-    @_changes_it("remind")
+    @changes_it("remind")
     def remind(
         self,
         round_text: str,
@@ -526,7 +318,7 @@ class Workspace:
         listing them, its workbook attached again; how and the server as for send."""
         definition = self.load()
         status, open_conflicts = self._round_status(definition, round_text)
-        round_index = definition.agreement.rounds.index(status.round)
+        index = definition.agreement.rounds.index(status.round)
         centre_of = {item.number: item.centre for item in definition.agreement.items}
         words = texts(definition.settings.language)
         conflicts: dict[str, list[tuple[str, str]]] = {}
@@ -536,25 +328,14 @@ class Workspace:
             conflicts.setdefault(centre, []).append((conflict.item, name))
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         mailing = Mailing(
-            self.path, self.ledger_path, definition, round_index, how, mail_server, progress
+            self.path, self.ledger_path, definition, index, how, mail_server, progress
         )
         return remind_round(mailing, status, conflicts)
-
-    def _issued_round(
-        self, definition: Definition, issues: list[IssueRecord], round_text: str | None
-    ) -> int:
-        """The index of the round asked for, or of the latest round issued."""
-        if round_text is not None:
-            return self._round_index(definition, round_text)
-        rounds = [i.round for i in issues if i.round in definition.agreement.rounds]
-        if not rounds:
-            raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
-        return max(definition.agreement.rounds.index(r) for r in rounds)
 
     def waiting(self) -> list[Path]:
         """The files in inbox/ not merged yet (nor rejected before)."""
         with Ledger(self.ledger_path) as ledger:
-            return _inbox_files(self, ledger)[0]
+            return inbox_files(self.path, ledger)[0]
 
     def conflicts(self) -> list[ConflictRecord]:
         """The open conflicts of every round, oldest first."""
@@ -572,19 +353,19 @@ class Workspace:
         """A round's status, and its open conflicts."""
         with Ledger(self.ledger_path) as ledger:
             issues = ledger.issues()
-            round_index = self._issued_round(definition, issues, round_text)
-            round_name = definition.agreement.rounds[round_index]
+            index = issued_round(definition, issues, round_text)
+            round_name = definition.agreement.rounds[index]
             receipts = ledger.receipts()
             conflicts = ledger.conflicts(round_name)
         status = round_status(
             definition,
-            round_index,
+            index,
             LedgerRecords(self.answers(definition), issues, receipts, conflicts),
             datetime.now(UTC).date(),
         )
         return status, conflicts
 
-    @_changes_it("resolve")
+    @changes_it("resolve")
     def resolve(
         self,
         item: str,
@@ -602,55 +383,9 @@ class Workspace:
         definition = self.load()
         round_name = None
         if round_text is not None:
-            round_name = definition.agreement.rounds[self._round_index(definition, round_text)]
+            round_name = definition.agreement.rounds[round_index(definition, round_text)]
         self.merge_master_edits(definition)
         request = DecisionRequest(item, field, round_name, take, value)
         conflict = decide(self.ledger_path, definition, request)
         self._write_master(definition)
         return conflict
-
-    @staticmethod
-    def _round_index(definition: Definition, round_text: str) -> int:
-        try:
-            return definition.round_index(round_text)
-        except ValueProblem as exc:
-            raise WorkspaceError(exc.text) from exc
-
-
-def _inbox_files(workspace: Workspace, ledger: Ledger) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The new files in inbox/, and those whose bytes were rejected before (with their
-    digests); files merged before are left out."""
-    inbox = workspace.path / "inbox"
-    if not inbox.is_dir():
-        return [], []
-    verdicts: dict[str, set[str]] = {}
-    for receipt in ledger.receipts():
-        verdicts.setdefault(receipt.sha256, set()).add(receipt.verdict)
-    new, rejected = [], []
-    for path in sorted(inbox.iterdir()):
-        # Excel's lock files (~$name.xlsx) and hidden files are no returns.
-        if not path.is_file() or path.name.startswith((".", "~$")):
-            continue
-        if screened(path) is not None:
-            new.append(path)  # the merge says why it cannot be read
-            continue
-        digest = file_digest(path)
-        seen = verdicts.get(digest, set())
-        if seen == {Verdict.REJECTED.value}:
-            rejected.append((path, digest))
-        elif not seen:
-            new.append(path)
-    return new, rejected
-
-
-def _digest(path: Path) -> str | None:
-    """A file's SHA-256, read a piece at a time; None if it is not a file."""
-    return file_digest(path) if path.is_file() else None
-
-
-def _shown(path: Path, root: Path) -> str:
-    """A file as messages name it: relative to the workspace where it lies inside it."""
-    try:
-        return printable_name(str(path.resolve().relative_to(root.resolve())))
-    except ValueError:
-        return printable_name(str(path))

@@ -17,7 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from xlfollow.danish import slug
-from xlfollow.definition.agreement import fingerprint
+from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import WorkspaceError
 from xlfollow.files import ensure_replaceable, write_atomically
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger, ReceiptRecord

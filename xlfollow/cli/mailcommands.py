@@ -1,0 +1,84 @@
+"""The commands that mail the centres: send and remind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal, progress_bar
+from xlfollow.messages import Text
+from xlfollow.workspace.folder import Workspace
+
+__all__ = ["remind", "send"]
+
+
+def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options send and remind share: the way out, and the mail server."""
+    options = [
+        click.option("--round", "round_text", required=True, help="The round: its number or name."),
+        click.option(
+            "--eml/--smtp",
+            "as_eml",
+            default=True,
+            help="Write .eml drafts in outbox/round-N/mail/ (the default), or send "
+            "through the mail server of [smtp] in xlfollow.toml.",
+        ),
+        click.option("--dry-run", is_flag=True, help="Say who would get what; send nothing."),
+        click.option("--host", help="The mail server, instead of [smtp] host."),
+        click.option("--port", type=int, help="Its port (default 587, 465 for tls, 25 for none)."),
+        click.option(
+            "--security", type=click.Choice(["starttls", "tls", "none"]), help="How to connect."
+        ),
+        click.option("--user", help="The login; the password comes from XLFOLLOW_SMTP_PASSWORD."),
+        click.option("--sender", help="The From address."),
+        click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path)),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command("send", cls=Command, epilog=EXIT_CODES)
+@_mail_options
+@click.option("--again", is_flag=True, help="Send to centres that were sent the round already.")
+def send(
+    directory: Path, round_text: str, as_eml: bool, dry_run: bool, again: bool, **server: Any
+) -> None:
+    """Each centre's workbook of a round, by email, with the deadline and what to do.
+
+    \b
+    Examples:
+      xlfollow send budget2018 --round 1              # .eml drafts to open and send
+      xlfollow send budget2018 --round 1 --smtp --dry-run
+      XLFOLLOW_SMTP_PASSWORD=... xlfollow send budget2018 --round 1 --smtp
+    """
+    out, workspace = current_terminal(), Workspace(directory)
+    how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
+    with progress_bar(Text("Sending")) as progress:
+        report = workspace.send(round_text, how, again, progress=progress, **server)
+    out.mail(report)
+    if report.needs_a_person:
+        click.get_current_context().exit(3)
+
+
+@click.command("remind", cls=Command, epilog=EXIT_CODES)
+@_mail_options
+def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **server: Any) -> None:
+    """A reminder to each centre with unanswered items or open conflicts in a round.
+
+    It lists the items by number and title and attaches the workbook again.
+
+    \b
+    Example:
+      xlfollow remind budget2018 --round 1 --smtp
+    """
+    out, workspace = current_terminal(), Workspace(directory)
+    how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
+    with progress_bar(Text("Sending")) as progress:
+        report = workspace.remind(round_text, how, progress=progress, **server)
+    out.mail(report)
+    if report.needs_a_person:
+        click.get_current_context().exit(3)

@@ -1,0 +1,76 @@
+"""A new workspace: its folders, agreement, settings and empty ledger, from an example."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from xlfollow.definition.settings import SETTINGS_FILE
+from xlfollow.errors import WorkspaceError
+from xlfollow.files import write_atomically
+from xlfollow.ledger.store import create_ledger
+from xlfollow.messages import Text
+
+__all__ = ["LEDGER_FILE", "create", "example_names", "example_texts"]
+
+LEDGER_FILE = "ledger.sqlite"
+
+
+def _examples() -> Traversable:
+    return files("xlfollow.examples")
+
+
+def example_names() -> list[str]:
+    """The names of the bundled examples, as `init --example` takes them."""
+    return sorted(
+        entry.name.replace("_", "-")
+        for entry in _examples().iterdir()
+        if entry.is_dir() and (entry / "agreement.yaml").is_file()
+    )
+
+
+def example_texts(example: str) -> tuple[str, str]:
+    """A bundled example's agreement.yaml and xlfollow.toml; WorkspaceError if none is so named."""
+    source = _examples() / example.replace("-", "_")
+    if not (source / "agreement.yaml").is_file():
+        raise WorkspaceError(
+            Text(
+                'there is no example "{example}"; choose one of: {names}',
+                example=example,
+                names=", ".join(example_names()),
+            )
+        )
+    return (
+        (source / "agreement.yaml").read_text(encoding="utf-8"),
+        (source / SETTINGS_FILE).read_text(encoding="utf-8"),
+    )
+
+
+def create(target: Path, agreement_text: str, settings_text: str) -> None:
+    """Lay out a workspace in a new or empty folder; WorkspaceError, with nothing left
+    behind, if the folder is not empty or cannot be written."""
+    if target.exists() and not target.is_dir():
+        raise WorkspaceError(
+            Text("{path} is a file; give a folder for the workspace", path=str(target))
+        )
+    if target.is_dir() and any(target.iterdir()):
+        raise WorkspaceError(
+            Text(
+                "{path} is not empty; give a new or empty folder, so nothing there is overwritten",
+                path=str(target),
+            )
+        )
+    try:
+        for folder in (target, target / "outbox", target / "inbox"):
+            folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(target / "agreement.yaml", agreement_text.encode("utf-8"))
+        write_atomically(target / SETTINGS_FILE, settings_text.encode("utf-8"))
+        create_ledger(target / LEDGER_FILE)
+    except (OSError, sqlite3.Error) as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise WorkspaceError(
+            Text("{path}: cannot create the workspace: {why}", path=str(target), why=str(exc))
+        ) from exc

@@ -1,0 +1,52 @@
+"""One command at a time changes a workspace: the decorator of the Workspace methods
+that do, which hold the workspace's lock while they run."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+
+from xlfollow.files import clean_partials, locked
+from xlfollow.machinefaults import file_fault, ledger_damage
+
+if TYPE_CHECKING:
+    from xlfollow.workspace.folder import Workspace
+
+__all__ = ["changes_it"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_Method = Callable[Concatenate["Workspace", P], R]
+
+
+def changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
+    """A Workspace method that changes the workspace: it runs holding the workspace's
+    lock (once per call chain), after removing what a killed write left behind, and
+    not at all if SQLite's quick check finds the ledger damaged."""
+
+    def wrap(method: _Method[P, R]) -> _Method[P, R]:
+        @functools.wraps(method)
+        def holding(workspace: Workspace, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            if workspace.holding_lock or not workspace.settings_path.is_file():
+                return method(workspace, *args, **kwargs)  # held already, or no workspace
+            try:
+                with locked(workspace.path, command):
+                    workspace.holding_lock = True
+                    try:
+                        outbox = workspace.path / "outbox"
+                        for folder in (workspace.path, *outbox.glob("round-*")):
+                            clean_partials(folder)
+                        if workspace.ledger_path.is_file():
+                            damage = ledger_damage(workspace.ledger_path)
+                            if damage is not None:
+                                raise damage  # nothing is written into it then
+                        return method(workspace, *args, **kwargs)
+                    finally:
+                        workspace.holding_lock = False
+            except OSError as exc:  # a full disk, a read-only folder: said as such
+                raise file_fault(exc) from exc
+
+        return holding
+
+    return wrap
