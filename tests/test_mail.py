@@ -235,15 +235,22 @@ def test_a_workspace_mail_yaml_overrides_the_templates(demo: DemoResult) -> None
 
 
 def test_an_attachment_name_beyond_ascii_is_encoded_for_mail_programs(tmp_path: Path) -> None:
-    from xlfollow.mail.letters import compose, mail_texts
+    from xlfollow.mail.letters import LetterParts, compose, mail_texts
     from xlfollow.model import Language
 
     workbook = tmp_path / "03-social-og-sundhed-ø.xlsx"
     workbook.write_bytes(b"PK\x03\x04 a workbook")
     values = dict.fromkeys(("agreement", "round", "centre", "deadline", "reply_to", "sender"), "x")
-    message = compose(
-        "send", mail_texts(Language.DA), values, "a@example.org", "", "b@example.org", workbook
+    parts = LetterParts(
+        kind="send",
+        texts=mail_texts(Language.DA),
+        values=values,
+        sender="a@example.org",
+        reply_to="",
+        address="b@example.org",
+        attachment=workbook,
     )
+    message = compose(parts)
     raw = bytes(message)
     assert b"filename*=utf-8''03-social-og-sundhed-%C3%B8.xlsx" in raw  # RFC 2231
     (attachment,) = parse_bytes(raw).iter_attachments()

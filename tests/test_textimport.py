@@ -569,10 +569,10 @@ def test_text_with_no_items() -> None:
 def test_an_action_text_with_a_list_of_its_own_keeps_it() -> None:
     # The agreement text ends with entries 1 and 2 of its list; the action text has a
     # list of its own, 1 to 3: its entry 3 does not go on the agreement's list.
-    from xlfollow.definition.reportlines import _Line, _list_continued
+    from xlfollow.definition.reportlines import Line, list_continued
 
-    agreement = [_Line(1, "1. Første mål."), _Line(2, "2. Andet mål.")]
-    own_list = [_Line(4, "Indsatsen:"), _Line(5, "1. Et."), _Line(6, "2. To."), _Line(7, "3. Tre.")]
-    assert _list_continued(agreement, own_list) == len(own_list)
-    going_on = [_Line(4, "Indsatsen er beskrevet."), _Line(5, "3. Tredje mål.")]
-    assert _list_continued(agreement, going_on) == 1
+    agreement = [Line(1, "1. Første mål."), Line(2, "2. Andet mål.")]
+    own_list = [Line(4, "Indsatsen:"), Line(5, "1. Et."), Line(6, "2. To."), Line(7, "3. Tre.")]
+    assert list_continued(agreement, own_list) == len(own_list)
+    going_on = [Line(4, "Indsatsen er beskrevet."), Line(5, "3. Tredje mål.")]
+    assert list_continued(agreement, going_on) == 1

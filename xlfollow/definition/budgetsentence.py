@@ -129,16 +129,12 @@ class _Sentence:
         rise the next amount may end: (series, last year, amount)."""
         head = mention.head
         self._signs(head)
-        amount = self.sign * mention.amount
-        after = mention.tail[:20]
-        if COST.search(after):
-            amount = mention.amount
-        elif NEGATIVE.search(after):  # "0,5 mio. kr. i besparelse"
-            amount = -mention.amount
+        amount = self._amount(mention)
         series = self._series(head, mention.tail, amount)
-        why = self._not_money_of_the_agreement(mention)
         if mention.problem is not None:
-            why = Text("{words}: {why}", words=mention.words, why=mention.problem)
+            why: Text | None = Text("{words}: {why}", words=mention.words, why=mention.problem)
+        else:
+            why = self._not_money_of_the_agreement(mention)
         if why is not None:
             self.reading.unplaced.append(Unplaced(amount, why))
             return previous
@@ -166,7 +162,28 @@ class _Sentence:
             self.reading.unplaced.append(Unplaced(amount, why, total=total))
             self.reading.totals.append(total)
             return previous
-        if RISING.search(head) and previous is None:
+        if RISING.search(head):
+            self._rise(mention, years, previous)
+        more = bool(MORE.search(head))
+        self.reading.place(series, years, amount, mention.words, more)
+        return series, years[-1], amount
+
+    def _amount(self, mention: Mention) -> float:
+        """The amount signed by the words before it, unless the words right after it
+        say what it is ("0,5 mio. kr. i besparelse")."""
+        after = mention.tail[:20]
+        if COST.search(after):
+            return mention.amount
+        if NEGATIVE.search(after):
+            return -mention.amount
+        return self.sign * mention.amount
+
+    def _rise(
+        self, mention: Mention, years: list[int], previous: tuple[str, int, float] | None
+    ) -> None:
+        """A doubt where an amount ends a rise whose start, or the years between, are
+        not stated."""
+        if previous is None:
             self.reading.doubts.append(
                 Text(
                     "{words} in {year} ends a rise whose start is not stated",
@@ -174,22 +191,19 @@ class _Sentence:
                     year=years[0],
                 )
             )
-        elif RISING.search(head) and previous is not None:
-            gap = list(range(previous[1] + 1, years[0]))
-            if gap:
-                self.reading.doubts.append(
-                    Text(
-                        "{words} ends a rise from {start} in {first}; the amounts for "
-                        "{gap} are not stated",
-                        words=mention.words,
-                        start=mio(abs(previous[2])),
-                        first=previous[1],
-                        gap=", ".join(map(str, gap)),
-                    )
+            return
+        gap = list(range(previous[1] + 1, years[0]))
+        if gap:
+            self.reading.doubts.append(
+                Text(
+                    "{words} ends a rise from {start} in {first}; the amounts for "
+                    "{gap} are not stated",
+                    words=mention.words,
+                    start=mio(abs(previous[2])),
+                    first=previous[1],
+                    gap=", ".join(map(str, gap)),
                 )
-        more = bool(MORE.search(head))
-        self.reading.place(series, years, amount, mention.words, more)
-        return series, years[-1], amount
+            )
 
     def _signs(self, head: str) -> None:
         if COST.search(head):
@@ -275,7 +289,6 @@ class _Sentence:
 
     def _placed(self, mention: Mention, said: YearsSaid, yearly: bool) -> Placing:
         first, last = said.years[0], said.years[-1]
-        period_end = self.period[-1] if self.period else None
         if last < first:
             why = Text(
                 "{words} for {first}-{last}, years that run backwards",
@@ -299,24 +312,30 @@ class _Sentence:
         if said.said is Said.EACH:
             return Placing(list(said.years), not total)
         if said.said in (Said.ONWARDS, Said.UNTIL):
-            if period_end is None:
-                why = Text(
-                    "{words} from {year} on, but the budget period is not known",
-                    words=mention.words,
-                    year=first,
-                )
-                return Placing([], doubt=why)
-            if said.said is Said.UNTIL:
-                return Placing(list(range(self.period[0], first + 1)), not total)
-            if first > period_end:
-                why = Text(
-                    "{words} from {year} on, after the budget period",
-                    words=mention.words,
-                    year=first,
-                )
-                return Placing([], doubt=why)
-            return Placing(list(range(first, period_end + 1)))
+            return self._onwards(mention, said, total)
         return Placing([first])
+
+    def _onwards(self, mention: Mention, said: YearsSaid, total: bool) -> Placing:
+        """The years of an amount said to be from a year on, or until a year, within
+        the budget period."""
+        first = said.years[0]
+        if not self.period:
+            why = Text(
+                "{words} from {year} on, but the budget period is not known",
+                words=mention.words,
+                year=first,
+            )
+            return Placing([], doubt=why)
+        if said.said is Said.UNTIL:
+            return Placing(list(range(self.period[0], first + 1)), not total)
+        if first > self.period[-1]:
+            why = Text(
+                "{words} from {year} on, after the budget period",
+                words=mention.words,
+                year=first,
+            )
+            return Placing([], doubt=why)
+        return Placing(list(range(first, self.period[-1] + 1)))
 
     def _respectively(self, after: list[Mention], before: str) -> None:
         """'i 2020 og 2021 på henholdsvis 0,5 mio. kr. og 1,5 mio. kr.': the years named

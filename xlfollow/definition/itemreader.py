@@ -3,7 +3,7 @@ contributors, its agreement and action texts, a milestone block per round and th
 economy; then made the model's Item, its contributors matched to the declared
 centres and its budget read from its texts.
 
-Internal to the text import: textimport finds each item's lines, this reads them.
+Part of the text import: textimport finds each item's lines, this reads them.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from xlfollow.budget import Budget
 from xlfollow.definition.budgettext import read_budget
 from xlfollow.definition.linebreaks import join_lines
 from xlfollow.definition.reportlines import (
-    _ALL_OTHERS,
-    _ECONOMY,
-    _FIELD,
-    _MILESTONE,
-    _ROUND_LABEL,
-    _STATUS,
-    _after,
-    _field,
-    _Line,
-    _list_continued,
-    _paragraphs,
+    ALL_OTHERS,
+    ECONOMY,
+    FIELD,
+    MILESTONE,
+    ROUND_LABEL,
+    STATUS,
+    Line,
+    field_of,
+    list_continued,
+    paragraphs,
+    without_head,
 )
 from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
@@ -37,17 +37,19 @@ from xlfollow.model import Item, Kind, StatusNotes
 if TYPE_CHECKING:
     from xlfollow.definition.textimport import ImportReport
 
-__all__: list[str] = []
+__all__ = ["ItemReader", "RawItem"]
 
 
 @dataclass
-class _RawItem:
+class RawItem:
+    """An item as the report's lines give it, before it is made the model's Item."""
+
     number: str
     title: str
     kind: Kind
     line: int
     chapter: str
-    body: list[_Line]
+    body: list[Line]
     centre: str = ""
     committee: str = ""
     contributors_text: str = ""
@@ -59,7 +61,7 @@ class _RawItem:
     status: dict[str, StatusNotes] = field(default_factory=dict)
 
 
-class _ItemReader:
+class ItemReader:
     """Reads items' lines into their fields and texts, and makes them Items."""
 
     def __init__(self, problems: Problems, report: ImportReport, compounds: frozenset[str]) -> None:
@@ -67,12 +69,12 @@ class _ItemReader:
         self.report = report
         self.compounds = compounds
 
-    def fields(self, item: _RawItem, rounds: list[str]) -> None:
+    def fields(self, item: RawItem, rounds: list[str]) -> None:
         """Read an item's fields, texts, milestones and economy from its body."""
         body = item.body
         what = Text("item {number} (line {line})", number=item.number, line=item.line)
-        labels = [i for i, line in enumerate(body) if _FIELD.match(line.text)]
-        centre_lines = [i for i in labels if _field(body[i])[0] == "Ansvarligt center"]
+        labels = [i for i, line in enumerate(body) if FIELD.match(line.text)]
+        centre_lines = [i for i in labels if field_of(body[i])[0] == "Ansvarligt center"]
         if not centre_lines:
             self.problems.add(
                 item.line,
@@ -93,17 +95,17 @@ class _ItemReader:
             )
             return
         agreement = body[: centre_lines[0]]
-        item.agreement_text = _paragraphs(agreement, self.compounds)
+        item.agreement_text = paragraphs(agreement, self.compounds)
         position = centre_lines[0]
         values: dict[str, str] = {}
-        while position < len(body) and (found := _FIELD.match(body[position].text)):
+        while position < len(body) and (found := FIELD.match(body[position].text)):
             value_lines = [found["value"]]
             position += 1
             while (
                 position < len(body)
                 and not body[position].blank
-                and not _FIELD.match(body[position].text)
-                and not _MILESTONE.match(body[position].text)
+                and not FIELD.match(body[position].text)
+                and not MILESTONE.match(body[position].text)
             ):
                 value_lines.append(body[position].text)
                 position += 1
@@ -119,7 +121,7 @@ class _ItemReader:
             self.problems.add(
                 item.line, Text("{what} has no 'Ansvarligt udvalg:' line; add it", what=what)
             )
-        milestone_starts = [i for i in range(position, len(body)) if _MILESTONE.match(body[i].text)]
+        milestone_starts = [i for i in range(position, len(body)) if MILESTONE.match(body[i].text)]
         if not milestone_starts:
             self.problems.add(
                 item.line, Text("{what} has no 'Milepæl' lines; add one per round", what=what)
@@ -128,29 +130,16 @@ class _ItemReader:
         action = body[position : milestone_starts[0]]
         # Where the PDF's left column runs on over a page, the rest of the agreement
         # text comes after the action text; an open numbered list shows where.
-        rest = _list_continued(agreement, action)
+        rest = list_continued(agreement, action)
         if rest < len(action):
-            gap = _Line(action[rest].number, "")
-            item.agreement_text = _paragraphs([*agreement, gap, *action[rest:]], self.compounds)
-        item.action_text = _paragraphs(action[:rest], self.compounds)
+            gap = Line(action[rest].number, "")
+            item.agreement_text = paragraphs([*agreement, gap, *action[rest:]], self.compounds)
+        item.action_text = paragraphs(action[:rest], self.compounds)
         self._milestones(item, body[milestone_starts[0] :], rounds, what)
 
-    def _milestones(
-        self, item: _RawItem, region: list[_Line], rounds: list[str], what: Text
-    ) -> None:
+    def _milestones(self, item: RawItem, region: list[Line], rounds: list[str], what: Text) -> None:
         """Split the region after the action text into milestone blocks and the economy."""
-        blocks: list[list[_Line]] = []
-        economy: list[_Line] = []
-        labels_seen = 0
-        for line in region:
-            if economy or (labels_seen == len(rounds) and _ECONOMY.match(line.text)):
-                economy.append(line)
-            elif _MILESTONE.match(line.text):
-                blocks.append([line])
-            else:
-                blocks[-1].append(line)
-            if not economy and _ROUND_LABEL.match(line.text):
-                labels_seen += 1
+        blocks, economy = _blocks_and_economy(region, len(rounds))
         if len(blocks) != len(rounds):
             self.problems.add(
                 region[0].number,
@@ -165,36 +154,14 @@ class _ItemReader:
             )
             return
         for expected, block in zip(rounds, blocks, strict=True):
-            text, status, label = self._block(block, _MILESTONE)
-            if label != expected:
-                if label:
-                    why = Text(
-                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
-                        "but ends with {label}; restore the round's name at its end",
-                        what=what,
-                        expected=expected,
-                        label=repr(label),
-                    )
-                else:
-                    why = Text(
-                        "{what}: this 'Milepæl' block should end with the round '{expected}', "
-                        "but has no round; restore the round's name at its end",
-                        what=what,
-                        expected=expected,
-                    )
-                self.problems.add(block[0].number, why)
-                continue
-            if text:
-                item.milestones[expected] = text
-            if status:
-                item.status[expected] = StatusNotes(milestone=status)
+            self._milestone(item, block, expected, what)
         if not economy:
             self.problems.add(
                 region[-1].number,
                 Text("{what} has no 'Økonomi' line after its milestones; add it", what=what),
             )
             return
-        text, status, _ = self._block(economy, _ECONOMY)
+        text, status, _ = self._block(economy, ECONOMY)
         item.economy_text = text
         if status:
             # The report is the first round's: an economy note answers that round.
@@ -202,27 +169,54 @@ class _ItemReader:
             previous = item.status.get(round_name, StatusNotes())
             item.status[round_name] = dataclasses.replace(previous, economy=status)
 
-    def _block(self, block: list[_Line], head: re.Pattern[str]) -> tuple[str, str, str]:
+    def _milestone(self, item: RawItem, block: list[Line], expected: str, what: Text) -> None:
+        """One round's milestone block: its text and status note, if it ends with the
+        round's name."""
+        text, status, label = self._block(block, MILESTONE)
+        if label != expected:
+            if label:
+                why = Text(
+                    "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                    "but ends with {label}; restore the round's name at its end",
+                    what=what,
+                    expected=expected,
+                    label=repr(label),
+                )
+            else:
+                why = Text(
+                    "{what}: this 'Milepæl' block should end with the round '{expected}', "
+                    "but has no round; restore the round's name at its end",
+                    what=what,
+                    expected=expected,
+                )
+            self.problems.add(block[0].number, why)
+            return
+        if text:
+            item.milestones[expected] = text
+        if status:
+            item.status[expected] = StatusNotes(milestone=status)
+
+    def _block(self, block: list[Line], head: re.Pattern[str]) -> tuple[str, str, str]:
         """A block's text, its status note, and the round label it ends with ('' if none)."""
-        lines = [_after(head, block[0]), *block[1:]]
+        lines = [without_head(head, block[0]), *block[1:]]
         label = ""
-        if head is _MILESTONE:
+        if head is MILESTONE:
             for index, line in enumerate(lines):
-                if found := _ROUND_LABEL.match(line.text):
+                if found := ROUND_LABEL.match(line.text):
                     label = " ".join(found["label"].split())
                     lines[index] = dataclasses.replace(line, text=found["before"])
                     break
-        status_at = next((i for i, line in enumerate(lines) if _STATUS.match(line.text)), None)
+        status_at = next((i for i, line in enumerate(lines) if STATUS.match(line.text)), None)
         if status_at is None:
-            return _paragraphs(lines, self.compounds), "", label
-        status_lines = [_after(_STATUS, lines[status_at]), *lines[status_at + 1 :]]
+            return paragraphs(lines, self.compounds), "", label
+        status_lines = [without_head(STATUS, lines[status_at]), *lines[status_at + 1 :]]
         return (
-            _paragraphs(lines[:status_at], self.compounds),
-            _paragraphs(status_lines, self.compounds),
+            paragraphs(lines[:status_at], self.compounds),
+            paragraphs(status_lines, self.compounds),
             label,
         )
 
-    def item(self, raw: _RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
+    def item(self, raw: RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
         """The model's Item of a raw item, its contributors and budget read."""
         contributors, contributors_text = self._contributors(raw, centres)
         return Item(
@@ -242,13 +236,13 @@ class _ItemReader:
             status=raw.status,
         )
 
-    def _contributors(self, raw: _RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
+    def _contributors(self, raw: RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
         """Split 'A, B samt C' into declared centres, although names hold commas themselves;
         with the wording as written where the names do not say it all ('' where they do)."""
         text = " ".join(raw.contributors_text.split()).rstrip(".")
         if not text:
             return (), ""
-        if _ALL_OTHERS.match(text):
+        if ALL_OTHERS.match(text):
             return tuple(c for c in centres if c != raw.centre), text
         by_length = sorted(centres, key=len, reverse=True)
         found: list[str] = []
@@ -283,7 +277,7 @@ class _ItemReader:
             rest = rest[len(match) :]
         return tuple(dict.fromkeys(found)), wording
 
-    def _budget(self, raw: _RawItem, period: tuple[int, ...]) -> Budget:
+    def _budget(self, raw: RawItem, period: tuple[int, ...]) -> Budget:
         reading = read_budget(
             raw.agreement_text, raw.action_text, raw.economy_text, period, raw.kind
         )
@@ -296,3 +290,20 @@ class _ItemReader:
             )
             self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
         return reading.budget
+
+
+def _blocks_and_economy(region: list[Line], rounds: int) -> tuple[list[list[Line]], list[Line]]:
+    """The region's 'Milepæl' blocks, and the 'Økonomi' block after the last round's."""
+    blocks: list[list[Line]] = []
+    economy: list[Line] = []
+    labels_seen = 0
+    for line in region:
+        if economy or (labels_seen == rounds and ECONOMY.match(line.text)):
+            economy.append(line)
+        elif MILESTONE.match(line.text):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+        if not economy and ROUND_LABEL.match(line.text):
+            labels_seen += 1
+    return blocks, economy

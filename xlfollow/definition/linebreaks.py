@@ -66,10 +66,8 @@ class _Hyphen(Enum):
 def _line_end_hyphen(before: str, after: str, compounds: Collection[str]) -> _Hyphen | None:
     """What the hyphen ending `before` is, or None if it ends with none, or with a
     dash standing alone ("strategi -")."""
-    if not before.endswith("-"):
-        return None
-    head = before.split()[-1][:-1].lstrip(_OPENING)
-    if not head or not (head[-1].isalnum() or head[-1] == "."):
+    head = _hyphened_word(before)
+    if head is None:
         return None
     tail = after.split()[0].lstrip(_OPENING)
     if tail.rstrip(",.;:").casefold() in _CONJUNCTIONS:
@@ -82,3 +80,14 @@ def _line_end_hyphen(before: str, after: str, compounds: Collection[str]) -> _Hy
     if folded in compounds or folded in _HYPHENATED_PREFIXES:
         return _Hyphen.WRITTEN
     return _Hyphen.BREAK
+
+
+def _hyphened_word(before: str) -> str | None:
+    """The word before the hyphen ending `before`, or None if it ends with none, or
+    with a dash standing alone."""
+    if not before.endswith("-"):
+        return None
+    head = before.split()[-1][:-1].lstrip(_OPENING)
+    if not head or not (head[-1].isalnum() or head[-1] == "."):
+        return None
+    return head

@@ -2,7 +2,8 @@
 (item headings, fields, milestone and economy blocks, round names, page footers),
 and lines joined into paragraphs, the reading guide's definitions and the title.
 
-Internal to the text import (textimport, itemreader): no public names.
+The text import's own toolkit: textimport and itemreader use these names, no
+module outside definition/ does.
 """
 
 from __future__ import annotations
@@ -14,51 +15,73 @@ from dataclasses import dataclass
 
 from xlfollow.definition.linebreaks import join_lines
 
-__all__: list[str] = []
+__all__ = [
+    "ALL_OTHERS",
+    "CHAPTER",
+    "ECONOMY",
+    "FIELD",
+    "MARKER",
+    "MILESTONE",
+    "NUMBER",
+    "PAGE_FOOTER",
+    "ROUND_LABEL",
+    "STATUS",
+    "Line",
+    "field_of",
+    "guide_definitions",
+    "list_continued",
+    "paragraphs",
+    "report_title",
+    "without_head",
+]
 
-_MARKER = re.compile(r"^(?P<before>.*?)\s*(?P<kind>Anlæg og drift|Drift|Anlæg)\s+Tid\s+Smiley\s*$")
-_NUMBER = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,3})+)(?:\.\s*|\s+)(?P<title>\S.*)?$")
-_CHAPTER = re.compile(r"^\s*(?P<number>\d{1,2})\.\s+(?P<title>\S.*?)\s*$")
-_ROUND_LABEL = re.compile(
+MARKER = re.compile(r"^(?P<before>.*?)\s*(?P<kind>Anlæg og drift|Drift|Anlæg)\s+Tid\s+Smiley\s*$")
+NUMBER = re.compile(r"^\s*(?P<number>\d{1,2}(?:\.\d{1,3})+)(?:\.\s*|\s+)(?P<title>\S.*)?$")
+CHAPTER = re.compile(r"^\s*(?P<number>\d{1,2})\.\s+(?P<title>\S.*?)\s*$")
+ROUND_LABEL = re.compile(
     r"^(?P<before>.*?)\s*(?P<label>\d\.\s*budgetopfølgning\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{4})\s*$"
 )
-_PAGE_FOOTER = re.compile(r"\s-\s?\d{1,4}\s?-(\s|$)|^\s*Side\s+\d{1,4}\s*$")
-_FIELD = re.compile(
+PAGE_FOOTER = re.compile(r"\s-\s?\d{1,4}\s?-(\s|$)|^\s*Side\s+\d{1,4}\s*$")
+FIELD = re.compile(
     r"^\s*(?P<label>Ansvarligt center|Ansvarligt udvalg|Væsentlig bidragsyder):\s*(?P<value>.*)$"
 )
-_STATUS = re.compile(r"^\s*Status:\s*(?P<rest>.*)$")
-_MILESTONE = re.compile(r"^\s*Milepæl\b\s*(?P<rest>.*)$")
-_ECONOMY = re.compile(r"^\s*Økonomi(?:\s+(?P<rest>.*)|\s*)$")
+STATUS = re.compile(r"^\s*Status:\s*(?P<rest>.*)$")
+MILESTONE = re.compile(r"^\s*Milepæl\b\s*(?P<rest>.*)$")
+ECONOMY = re.compile(r"^\s*Økonomi(?:\s+(?P<rest>.*)|\s*)$")
 # An entry of a numbered list: "2. Kommunens anlægsinvesteringer ..." (a capital
 # after the number, so a date wrapped to a line's start, "1. januar", is none).
 _LIST_ENTRY = re.compile(r"^(?P<number>\d{1,2})\.\s+[A-ZÆØÅ]")
-_ALL_OTHERS = re.compile(r"^de øvrige centre( og sekretariater)?\.?$", re.IGNORECASE)
+ALL_OTHERS = re.compile(r"^de øvrige centre( og sekretariater)?\.?$", re.IGNORECASE)
 _TITLE = re.compile(r"(?P<title>Aftale om budget \d{4})\s+for\s+(?P<municipality>.+?)\s*$")
 
 
 @dataclass(frozen=True)
-class _Line:
+class Line:
+    """One line of the report's text, with its line number in the file."""
+
     number: int
     text: str
 
     @property
     def blank(self) -> bool:
+        """Whether the line holds only white space."""
         return not self.text.strip()
 
 
-def _after(head: re.Pattern[str], line: _Line) -> _Line:
+def without_head(head: re.Pattern[str], line: Line) -> Line:
     """The line with its leading word ('Milepæl', 'Økonomi', 'Status:') taken off."""
     found = head.match(line.text)
     return dataclasses.replace(line, text=found["rest"] or "" if found else line.text)
 
 
-def _field(line: _Line) -> tuple[str, str]:
-    found = _FIELD.match(line.text)
+def field_of(line: Line) -> tuple[str, str]:
+    """The label and value of a field line ('Ansvarligt center: ...')."""
+    found = FIELD.match(line.text)
     assert found is not None
     return found["label"], found["value"]
 
 
-def _definitions(front: list[_Line], heading: str, compounds: frozenset[str]) -> list[str]:
+def guide_definitions(front: list[Line], heading: str, compounds: frozenset[str]) -> list[str]:
     """The ': text' definitions under a heading of the reading guide."""
     start = next((i for i, line in enumerate(front) if line.text.strip().startswith(heading)), None)
     if start is None:
@@ -79,7 +102,8 @@ def _definitions(front: list[_Line], heading: str, compounds: frozenset[str]) ->
     return [join_lines(parts, compounds).rstrip(". ") for parts in definitions]
 
 
-def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
+def report_title(front: list[Line], compounds: frozenset[str]) -> tuple[str, str]:
+    """The agreement's title and municipality, from the report's first lines."""
     joined = join_lines((line.text for line in front[:12] if not line.blank), compounds)
     found = _TITLE.search(joined.split("Læsevejledning")[0])
     if found:
@@ -88,7 +112,7 @@ def _title(front: list[_Line], compounds: frozenset[str]) -> tuple[str, str]:
     return first or "Aftale om budget", ""
 
 
-def _list_continued(agreement: Sequence[_Line], action: Sequence[_Line]) -> int:
+def list_continued(agreement: Sequence[Line], action: Sequence[Line]) -> int:
     """Where in the action text's lines the agreement text's numbered list goes on:
     the agreement text ends with entry N of a list, and a line of the action text
     starts entry N+1 with no entry of a list of its own before it. len(action) if
@@ -113,15 +137,15 @@ def _list_continued(agreement: Sequence[_Line], action: Sequence[_Line]) -> int:
     return len(action)
 
 
-def _paragraphs(lines: Sequence[_Line], compounds: frozenset[str]) -> str:
+def paragraphs(lines: Sequence[Line], compounds: frozenset[str]) -> str:
     """Lines into text: wrapped lines joined, one paragraph per line, bullets kept."""
-    paragraphs: list[list[str]] = [[]]
+    parts: list[list[str]] = [[]]
     for line in lines:
         text = line.text.strip()
         if not text:
-            paragraphs.append([])
-        elif text.startswith(("•", "*", "-")) and paragraphs[-1]:
-            paragraphs.append([text])
+            parts.append([])
+        elif text.startswith(("•", "*", "-")) and parts[-1]:
+            parts.append([text])
         else:
-            paragraphs[-1].append(text)
-    return "\n".join(joined for part in paragraphs if (joined := join_lines(part, compounds)))
+            parts[-1].append(text)
+    return "\n".join(joined for part in parts if (joined := join_lines(part, compounds)))

@@ -17,18 +17,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlfollow.definition.itemreader import _ItemReader, _RawItem
+from xlfollow.definition.itemreader import ItemReader, RawItem
 from xlfollow.definition.linebreaks import hyphenated_words, join_lines
 from xlfollow.definition.reportlines import (
-    _CHAPTER,
-    _FIELD,
-    _MARKER,
-    _NUMBER,
-    _PAGE_FOOTER,
-    _ROUND_LABEL,
-    _definitions,
-    _Line,
-    _title,
+    CHAPTER,
+    FIELD,
+    MARKER,
+    NUMBER,
+    PAGE_FOOTER,
+    ROUND_LABEL,
+    Line,
+    guide_definitions,
+    report_title,
 )
 from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
@@ -125,12 +125,12 @@ class _Parser:
         items = self._items(lines, headings, chapter_lines)
         front = lines[: min([*chapter_lines, headings[0][0]])]
         rounds = self._rounds(items)
-        reader = _ItemReader(self.problems, self.report, self.compounds)
+        reader = ItemReader(self.problems, self.report, self.compounds)
         for item in items:
             reader.fields(item, rounds)
         centres = _unique(item.centre for item in items if item.centre)
         committees = _unique(item.committee for item in items if item.committee)
-        title, municipality = _title(front, self.compounds)
+        title, municipality = report_title(front, self.compounds)
         year = re.search(r"\b(?:19|20)\d\d\b", title)
         # A Danish municipal budget is the budget year and its three overslagsår.
         period = tuple(range(int(year[0]), int(year[0]) + 4)) if year else ()
@@ -150,10 +150,10 @@ class _Parser:
         self._summarise(agreement)
         return agreement
 
-    def _without_page_furniture(self, raw_lines: Sequence[str]) -> list[_Line]:
+    def _without_page_furniture(self, raw_lines: Sequence[str]) -> list[Line]:
         """Drop page footers (page numbers) and the running header printed beside them."""
-        lines = [_Line(n, text.rstrip()) for n, text in enumerate(raw_lines, 1)]
-        footers = {i for i, line in enumerate(lines) if _PAGE_FOOTER.search(line.text)}
+        lines = [Line(n, text.rstrip()) for n, text in enumerate(raw_lines, 1)]
+        footers = {i for i, line in enumerate(lines) if PAGE_FOOTER.search(line.text)}
         # A running header is a line that repeats and stands just before a footer.
         near = Counter(
             lines[j].text.strip()
@@ -171,26 +171,26 @@ class _Parser:
         self.report.dropped_lines = len(lines) - len(kept)
         return kept
 
-    def _headings(self, lines: list[_Line]) -> list[tuple[int, str, str, Kind]]:
+    def _headings(self, lines: list[Line]) -> list[tuple[int, str, str, Kind]]:
         """(index of the first heading line, number, title, kind) per item, in order."""
         headings = []
         for index, line in enumerate(lines):
-            marker = _MARKER.match(line.text)
+            marker = MARKER.match(line.text)
             if marker is None:
                 continue
             kind = Kind(marker["kind"])
             parts = [marker["before"]] if marker["before"].strip() else []
             start = index
-            while not _NUMBER.match(parts[0] if parts else "") and start > 0:
+            while not NUMBER.match(parts[0] if parts else "") and start > 0:
                 if len(parts) >= 4 or index - start > 8:
                     break
                 start -= 1
                 previous = lines[start]
-                if _MARKER.match(previous.text) or _FIELD.match(previous.text):
+                if MARKER.match(previous.text) or FIELD.match(previous.text):
                     break
                 if not previous.blank:
                     parts.insert(0, previous.text)
-            found = _NUMBER.match(parts[0]) if parts else None
+            found = NUMBER.match(parts[0]) if parts else None
             if found is None:
                 self.problems.add(
                     line.number,
@@ -210,7 +210,7 @@ class _Parser:
         return headings
 
     def _chapters(
-        self, lines: list[_Line], headings: list[tuple[int, str, str, Kind]]
+        self, lines: list[Line], headings: list[tuple[int, str, str, Kind]]
     ) -> tuple[list[Chapter], list[int]]:
         chapters: list[Chapter] = []
         chapter_lines: list[int] = []
@@ -223,7 +223,7 @@ class _Parser:
             index = start - 1
             while index >= 0 and lines[index].blank:
                 index -= 1
-            found = _CHAPTER.match(lines[index].text) if index >= 0 else None
+            found = CHAPTER.match(lines[index].text) if index >= 0 else None
             if found is None or found["number"] != chapter:
                 self.problems.add(
                     lines[start].number,
@@ -242,19 +242,19 @@ class _Parser:
 
     def _items(
         self,
-        lines: list[_Line],
+        lines: list[Line],
         headings: list[tuple[int, str, str, Kind]],
         chapter_lines: list[int],
-    ) -> list[_RawItem]:
+    ) -> list[RawItem]:
         starts = sorted({start for start, *_ in headings} | set(chapter_lines) | set(self.orphans))
         items = []
         for start, number, title, kind in headings:
             body_start = start
-            while not _MARKER.match(lines[body_start].text):
+            while not MARKER.match(lines[body_start].text):
                 body_start += 1
             end = next((s for s in starts if s > start), len(lines))
             items.append(
-                _RawItem(
+                RawItem(
                     number=number,
                     title=title,
                     kind=kind,
@@ -278,14 +278,14 @@ class _Parser:
             seen.setdefault(item.number, item.line)
         return items
 
-    def _rounds(self, items: list[_RawItem]) -> list[str]:
+    def _rounds(self, items: list[RawItem]) -> list[str]:
         """The round names as written, in order: the sequence of round names at the ends
         of lines that most items share (their milestones' time column)."""
         sequences = Counter(
             tuple(
                 " ".join(found["label"].split())
                 for line in item.body
-                if (found := _ROUND_LABEL.match(line.text))
+                if (found := ROUND_LABEL.match(line.text))
             )
             for item in items
         )
@@ -294,14 +294,14 @@ class _Parser:
             self.problems.add(None, Text("no round names (like '1. budgetopfølgning 2018') found"))
         return list(rounds)
 
-    def _scales(self, front: list[_Line]) -> tuple[SmileyScale, SmileyScale]:
+    def _scales(self, front: list[Line]) -> tuple[SmileyScale, SmileyScale]:
         """The reading guide's smiley definitions, kept as the scales' Danish texts."""
         scales = []
         for heading, default in (
             ("Definition af smileys på indsats", DEFAULT_MILESTONE_SCALE),
             ("Definition af smileys på økonomi", DEFAULT_ECONOMY_SCALE),
         ):
-            definitions = _definitions(front, heading, self.compounds)
+            definitions = guide_definitions(front, heading, self.compounds)
             if len(definitions) != len(default.steps):
                 said = Text(
                     "the reading guide's '{heading}' was not found with {count} "

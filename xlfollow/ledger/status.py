@@ -11,7 +11,7 @@ from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, ReceiptRecord
 from xlfollow.model import Definition
 
-__all__ = ["CentreStatus", "RoundStatus", "round_status"]
+__all__ = ["CentreStatus", "LedgerRecords", "RoundStatus", "round_status"]
 
 
 @dataclass(frozen=True)
@@ -42,25 +42,34 @@ class RoundStatus:
     centres: tuple[CentreStatus, ...]
 
 
+@dataclass(frozen=True)
+class LedgerRecords:
+    """What the ledger holds that a round's status is computed from."""
+
+    answers: Mapping[AnswerKey, str]
+    """The accepted answers, by (round, item, field)."""
+    issues: Sequence[IssueRecord]
+    """Every workbook issued, of every round."""
+    receipts: Sequence[ReceiptRecord]
+    """Every file received, of every round."""
+    conflicts: Sequence[ConflictRecord]
+    """The open conflicts (those of other rounds are not counted)."""
+
+
 def round_status(
-    definition: Definition,
-    round_index: int,
-    answers: Mapping[AnswerKey, str],
-    issues: Sequence[IssueRecord],
-    receipts: Sequence[ReceiptRecord],
-    conflicts: Sequence[ConflictRecord],
-    today: date,
+    definition: Definition, round_index: int, ledger: LedgerRecords, today: date
 ) -> RoundStatus:
     """Per centre: files issued and received, smileys answered and missing (a milestone
     smiley where the item has a milestone this round, and the economy smiley), open
     conflicts, and overdue when the deadline has passed with smileys missing."""
+    answers, issues, conflicts = ledger.answers, ledger.issues, ledger.conflicts
     round_name = definition.agreement.rounds[round_index]
     deadline = definition.rounds[round_index].deadline
     late = deadline is not None and today > deadline
     received_from, received_until = _period(round_name, definition.agreement.rounds, issues)
     ours = [
         r
-        for r in receipts
+        for r in ledger.receipts
         if r.round == round_name
         # An unreadable file is silent about its round: it counts for the round that
         # was the latest issued when it came.

@@ -15,8 +15,8 @@ import copy
 import os
 import smtplib
 import ssl
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -35,6 +35,7 @@ from xlfollow.model import Language, Security, Smtp
 __all__ = [
     "PASSWORD_VARIABLE",
     "Letter",
+    "LetterParts",
     "Sent",
     "compose",
     "mail_texts",
@@ -102,22 +103,37 @@ def mail_texts(language: Language, workspace: Path | None = None) -> dict[str, s
     return texts
 
 
-def compose(
-    kind: str,
-    texts: dict[str, str],
-    values: dict[str, str],
-    sender: str,
-    reply_to: str,
-    address: str,
-    attachment: Path,
-    extra: dict[str, str] | None = None,
-) -> EmailMessage:
+@dataclass(frozen=True)
+class LetterParts:
+    """What a letter is made from: its templates and the values they are filled with,
+    who it is from and to, and the workbook it carries."""
+
+    kind: str
+    """'send' or 'remind': the templates `{kind}_subject` and `{kind}_body`."""
+    texts: Mapping[str, str]
+    """The templates, by name (mail_texts)."""
+    values: Mapping[str, str]
+    """The placeholders' values."""
+    sender: str
+    """The From address; '' leaves it to the mail program."""
+    reply_to: str
+    """The settings' reply_to: an address, or words ("økonomiafdelingen")."""
+    address: str
+    """The centre's address."""
+    attachment: Path
+    """The workbook."""
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Placeholders of this kind of letter only (a reminder's items)."""
+
+
+def compose(parts: LetterParts) -> EmailMessage:
     """A message from the templates `{kind}_subject` and `{kind}_body`, the workbook
     attached under its own name."""
-    filled = {**values, "file": attachment.name, **(extra or {})}
+    kind, sender, reply_to = parts.kind, parts.sender, parts.reply_to
+    filled = {**parts.values, "file": parts.attachment.name, **parts.extra}
     try:
-        subject = texts[f"{kind}_subject"].format(**filled)
-        body = texts[f"{kind}_body"].format(**filled)
+        subject = parts.texts[f"{kind}_subject"].format(**filled)
+        body = parts.texts[f"{kind}_body"].format(**filled)
     except (KeyError, IndexError, ValueError) as exc:
         raise WorkspaceError(
             Text(
@@ -131,7 +147,7 @@ def compose(
     message["Subject"] = subject
     if sender:
         message["From"] = sender  # a draft without one gets the mail program's
-    message["To"] = address
+    message["To"] = parts.address
     if "@" in reply_to and reply_to != sender:  # reply_to may be words: "økonomiafdelingen"
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(datetime.now(UTC))
@@ -140,10 +156,10 @@ def compose(
     message["Message-ID"] = make_msgid("xlfollow", domain=domain)
     message.set_content(body)
     message.add_attachment(
-        attachment.read_bytes(),
+        parts.attachment.read_bytes(),
         maintype=XLSX_TYPE[0],
         subtype=XLSX_TYPE[1],
-        filename=attachment.name,
+        filename=parts.attachment.name,
     )
     return message
 
@@ -181,6 +197,28 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> Iterator[Sent]:
 
     WorkspaceError, before any letter goes, if no server or sender is given, or the
     server cannot be reached or refuses the login."""
+    server = _logged_in(smtp, _secret(smtp))
+    try:
+        for letter in letters:
+            try:
+                refused = server.send_message(letter.message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                yield Sent(letter, _refusal(exc.recipients))
+                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                yield Sent(letter, Text("the mail server did not take it: {why}", why=str(exc)))
+                continue
+            yield Sent(letter, _refusal(refused) if refused else None)
+    finally:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()
+
+
+def _secret(smtp: Smtp) -> str:
+    """The password for the settings' server, once they are checked to name a server,
+    a sender, and a password where they name a user."""
     if not smtp.host:
         raise WorkspaceError(
             Text("no mail server: give host under [smtp] in xlfollow.toml, or --host")
@@ -199,6 +237,11 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> Iterator[Sent]:
                 variable=PASSWORD_VARIABLE,
             )
         )
+    return secret
+
+
+def _logged_in(smtp: Smtp, secret: str) -> smtplib.SMTP:
+    """A connection to the mail server, secured as the settings say and logged in."""
     port = smtp.port_or_default
     try:
         if smtp.security is Security.TLS:
@@ -222,22 +265,7 @@ def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> Iterator[Sent]:
                 why=str(exc),
             )
         ) from exc
-    try:
-        for letter in letters:
-            try:
-                refused = server.send_message(letter.message)
-            except smtplib.SMTPRecipientsRefused as exc:
-                yield Sent(letter, _refusal(exc.recipients))
-                continue
-            except (smtplib.SMTPException, OSError) as exc:
-                yield Sent(letter, Text("the mail server did not take it: {why}", why=str(exc)))
-                continue
-            yield Sent(letter, _refusal(refused) if refused else None)
-    finally:
-        try:
-            server.quit()
-        except (smtplib.SMTPException, OSError):
-            server.close()
+    return server
 
 
 def _refusal(recipients: dict[str, tuple[int, bytes]]) -> Text:

@@ -18,12 +18,19 @@ from typing import TypedDict, Unpack
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import IssueRecord, Ledger, MessageRecord
-from xlfollow.mail.letters import Letter, compose, mail_texts, send_letters, write_draft
+from xlfollow.mail.letters import (
+    Letter,
+    LetterParts,
+    compose,
+    mail_texts,
+    send_letters,
+    write_draft,
+)
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Security, Smtp
 from xlfollow.texts import texts
 
-__all__ = ["MailReport", "ServerOptions", "remind_round", "send_round", "with_smtp"]
+__all__ = ["MailReport", "Mailing", "ServerOptions", "remind_round", "send_round", "with_smtp"]
 
 
 @dataclass
@@ -46,27 +53,43 @@ class MailReport:
         return bool(self.failed or self.skipped)
 
 
-def send_round(
-    path: Path,
-    ledger_path: Path,
-    definition: Definition,
-    round_index: int,
-    how: str,
-    smtp: Smtp,
-    again: bool = False,
-    progress: Progress | None = None,
-) -> MailReport:
+@dataclass(frozen=True)
+class Mailing:
+    """One round's mail: the workspace and its ledger, the round, how it goes ('eml':
+    drafts written, 'smtp': sent, 'dry-run': nothing done) and through which server."""
+
+    path: Path
+    """The workspace folder."""
+    ledger_path: Path
+    definition: Definition
+    round_index: int
+    how: str
+    smtp: Smtp
+    progress: Progress | None = None
+
+    @property
+    def round_name(self) -> str:
+        """The round's name."""
+        return self.definition.agreement.rounds[self.round_index]
+
+    @property
+    def drafts(self) -> Path:
+        """Where the round's .eml drafts go: outbox/round-N/mail/."""
+        return self.path / "outbox" / f"round-{self.round_index + 1}" / "mail"
+
+
+def send_round(mailing: Mailing, again: bool = False) -> MailReport:
     """Each centre's workbook of a round to the centre's address."""
-    round_name = definition.agreement.rounds[round_index]
-    report = MailReport(round_name, how)
-    with Ledger(ledger_path) as ledger:
+    round_name = mailing.round_name
+    report = MailReport(round_name, mailing.how)
+    with Ledger(mailing.ledger_path) as ledger:
         issues = _latest_issues(ledger.issues(round_name))
         sent_before = {m.centre: m for m in ledger.messages(round_name) if m.kind == "send"}
     if not issues:
         raise WorkspaceError(
             Text('round "{name}" has not been issued; run xlfollow issue first', name=round_name)
         )
-    if how == "smtp" and not again:
+    if mailing.how == "smtp" and not again:
         already = [f"{c} ({sent_before[c].sent_at[:16]})" for c in issues if c in sent_before]
         if already:
             raise WorkspaceError(
@@ -78,35 +101,26 @@ def send_round(
                 )
             )
     letters = []
-    for centre, issue in issues.items():
-        letter = _letter("send", path, definition, round_index, smtp, centre, issue, {}, report)
+    for issue in issues.values():
+        letter = _letter(mailing, "send", issue, {}, report)
         if letter is not None:
             letters.append(letter)
-    drafts = _drafts(path, round_index)
-    return _deliver(path, ledger_path, letters, how, smtp, report, drafts, progress)
+    return _deliver(mailing, letters, report)
 
 
 def remind_round(
-    path: Path,
-    ledger_path: Path,
-    definition: Definition,
-    round_index: int,
-    how: str,
-    smtp: Smtp,
-    status: RoundStatus,
-    conflicts: dict[str, list[tuple[str, str]]],
-    progress: Progress | None = None,
+    mailing: Mailing, status: RoundStatus, conflicts: dict[str, list[tuple[str, str]]]
 ) -> MailReport:
     """A reminder to each centre with unanswered items or open conflicts in a round.
 
     `conflicts` are per centre the (item, answer as the sheets name it) of its open
     conflicts."""
-    round_name = definition.agreement.rounds[round_index]
-    report = MailReport(round_name, how)
-    words = mail_texts(definition.settings.language, path)
+    definition = mailing.definition
+    report = MailReport(mailing.round_name, mailing.how)
+    words = mail_texts(definition.settings.language, mailing.path)
     titles = {item.number: item.title for item in definition.agreement.items}
-    with Ledger(ledger_path) as ledger:
-        issues = _latest_issues(ledger.issues(round_name))
+    with Ledger(mailing.ledger_path) as ledger:
+        issues = _latest_issues(ledger.issues(mailing.round_name))
     letters = []
     for centre in status.centres:
         lines: dict[str, list[str]] = {}
@@ -121,26 +135,10 @@ def remind_round(
             f"- {number} {titles.get(number, '')}: {', '.join(what)}"
             for number, what in lines.items()
         )
-        letter = _letter(
-            "remind",
-            path,
-            definition,
-            round_index,
-            smtp,
-            centre.centre,
-            issues[centre.centre],
-            {"items": items},
-            report,
-        )
+        letter = _letter(mailing, "remind", issues[centre.centre], {"items": items}, report)
         if letter is not None:
             letters.append(letter)
-    drafts = _drafts(path, round_index)
-    return _deliver(path, ledger_path, letters, how, smtp, report, drafts, progress)
-
-
-def _drafts(path: Path, round_index: int) -> Path:
-    """Where a round's .eml drafts go: outbox/round-N/mail/."""
-    return path / "outbox" / f"round-{round_index + 1}" / "mail"
+    return _deliver(mailing, letters, report)
 
 
 def _latest_issues(issues: list[IssueRecord]) -> dict[str, IssueRecord]:
@@ -149,16 +147,12 @@ def _latest_issues(issues: list[IssueRecord]) -> dict[str, IssueRecord]:
 
 
 def _letter(
-    kind: str,
-    path: Path,
-    definition: Definition,
-    round_index: int,
-    smtp: Smtp,
-    centre: str,
-    issue: IssueRecord,
-    extra: dict[str, str],
-    report: MailReport,
+    mailing: Mailing, kind: str, issue: IssueRecord, extra: dict[str, str], report: MailReport
 ) -> Letter | None:
+    """A letter of a kind to the centre a workbook was issued to, the workbook attached;
+    None, and the centre in the report's skipped, where it has no address or the
+    workbook is gone."""
+    definition, smtp, centre = mailing.definition, mailing.smtp, issue.recipient
     settings = definition.settings
     address = settings.centres[centre].email if centre in settings.centres else ""
     if not address:
@@ -172,14 +166,14 @@ def _letter(
             )
         )
         return None
-    attachment = path / issue.file
+    attachment = mailing.path / issue.file
     if not attachment.is_file():
         report.skipped.append(
             (centre, Text("its workbook {file} is gone; issue the round again", file=issue.file))
         )
         return None
-    words = mail_texts(settings.language, path)
-    round_ = definition.rounds[round_index]
+    words = mail_texts(settings.language, mailing.path)
+    round_ = definition.rounds[mailing.round_index]
     deadline = texts(settings.language).date(round_.deadline) if round_.deadline else ""
     # reply_to may be an address or words ("økonomiafdelingen"); only an address sends.
     name, address_of_reply = parseaddr(settings.reply_to)
@@ -194,36 +188,40 @@ def _letter(
         "reply_to": settings.reply_to or sender or words["default_sender"],
         "sender": smtp.sender or settings.reply_to or words["default_sender"],
     }
-    message = compose(kind, words, values, sender, settings.reply_to, address, attachment, extra)
-    return Letter(kind, centre, address, issue.issue_id, message)
+    parts = LetterParts(
+        kind=kind,
+        texts=words,
+        values=values,
+        sender=sender,
+        reply_to=settings.reply_to,
+        address=address,
+        attachment=attachment,
+        extra=extra,
+    )
+    return Letter(kind, centre, address, issue.issue_id, compose(parts))
 
 
-def _deliver(
-    path: Path,
-    ledger_path: Path,
-    letters: list[Letter],
-    how: str,
-    smtp: Smtp,
-    report: MailReport,
-    drafts: Path,
-    progress: Progress | None,
-) -> MailReport:
+def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> MailReport:
     """Write, send or only list the letters; each message the server takes is in the
     ledger as soon as it has taken it, so that a run cut short knows what went."""
-    if how == "dry-run":
+    progress = mailing.progress
+    if mailing.how == "dry-run":
         for letter in letters:
             report.done.append((letter.centre, letter.address, str(letter.message["Subject"])))
         return report
-    if how == "eml":
+    if mailing.how == "eml":
+        drafts = mailing.drafts
         drafts.mkdir(parents=True, exist_ok=True)
         for done, letter in enumerate(letters, 1):
             draft = write_draft(letter, drafts)
-            report.done.append((letter.centre, letter.address, str(draft.relative_to(path))))
+            report.done.append(
+                (letter.centre, letter.address, str(draft.relative_to(mailing.path)))
+            )
             if progress is not None:
                 progress(done, len(letters))
         return report
-    with Ledger(ledger_path) as ledger:
-        for done, sent in enumerate(send_letters(smtp, letters), 1):
+    with Ledger(mailing.ledger_path) as ledger:
+        for done, sent in enumerate(send_letters(mailing.smtp, letters), 1):
             letter = sent.letter
             if sent.error is None:
                 _record(ledger, letter, report)

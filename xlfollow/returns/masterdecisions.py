@@ -14,12 +14,12 @@ from xlfollow.returns.mergereport import FileReport
 from xlfollow.returns.reader import ReturnedWorkbook
 from xlfollow.texts import Label, texts
 
-__all__: list[str] = []
+__all__ = ["as_decided", "master_decisions"]
 
 Key = tuple[str, Field]
 
 
-def _master_decisions(
+def master_decisions(
     report: FileReport,
     returned: ReturnedWorkbook,
     conflicts: list[ConflictRecord],
@@ -71,7 +71,7 @@ def _master_decisions(
     return found
 
 
-def _as_decided(
+def as_decided(
     resolutions: list[Resolution],
     conflicts: list[ConflictRecord],
     round_name: str,

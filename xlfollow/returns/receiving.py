@@ -18,10 +18,10 @@ from xlfollow.danish import slug
 from xlfollow.ledger.merge import merge_cells
 from xlfollow.ledger.mergeplan import Current, MergeBasis, MergePlan, Outcome
 from xlfollow.ledger.records import Verdict
-from xlfollow.ledger.store import ReceiptRecord, Resolution
+from xlfollow.ledger.store import IssueRecord, ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition
-from xlfollow.returns.masterdecisions import _as_decided, _master_decisions
+from xlfollow.returns.masterdecisions import as_decided, master_decisions
 from xlfollow.returns.mergereport import FileReport, RefusedCell
 from xlfollow.returns.reader import ReturnedWorkbook
 from xlfollow.returns.readers import FileRead, read_file
@@ -79,126 +79,163 @@ def receive_file(path: Path, intake: Intake, name: str, read: FileRead | None = 
 
     `read` is the file as read already (in a reader process), else it is read here.
     """
-    definition, ledger = intake.definition, intake.ledger
     received_at = datetime.now(UTC).isoformat()
     read = read or read_file(path, intake.reading)
     if not read.sha256:
         assert read.problem is not None
         return FileReport(name, "", Verdict.REJECTED, read.problem)
-    sha = read.sha256
-    report = FileReport(name, sha, Verdict.ACCEPTED)
+    report = FileReport(name, read.sha256, Verdict.ACCEPTED)
+    receiving = _Receiving(intake, read, report, received_at)
+    issued = receiving.identified()
+    if issued is not None:
+        receiving.merge(*issued)
+    return receiving.report
 
-    def record(verdict: Verdict, reason: Text) -> FileReport:
-        report.verdict, report.why = verdict, reason
-        if verdict is Verdict.REJECTED and report.centre is None:
-            # Name the sender where the file lets us, so `status` can tell a centre
-            # whose file was rejected from one that sent nothing.
-            metadata = read.returned.metadata if read.returned is not None else {}
-            named, named_round = sender_from_name(name, definition)
-            if metadata.get("centre") in definition.agreement.centres:
-                named = metadata["centre"]
-            if metadata.get("round") in definition.agreement.rounds:
-                named_round = metadata["round"]
-            report.centre, report.round = named, named_round
-        if verdict is Verdict.REJECTED:
-            before = ledger.rejected_receipt(sha)
-            said_before = before is not None and (
-                (before.file, before.centre, before.round, before.reason)
-                == (report.path, report.centre, report.round, report.reason)
+
+class _Receiving:
+    """One returned file, read, on its way into the ledger: identified and checked
+    against its issue, then merged, or recorded with the verdict that stops it."""
+
+    def __init__(
+        self, intake: Intake, read: FileRead, report: FileReport, received_at: str
+    ) -> None:
+        self.intake = intake
+        self.read = read
+        self.report = report
+        self.received_at = received_at
+
+    def identified(self) -> tuple[IssueRecord, ReturnedWorkbook] | None:
+        """The issue the file answers, and the file as read, once it is checked to be
+        no duplicate, readable, and issued from this workspace under this agreement;
+        None, its verdict recorded, where it is not."""
+        ledger, report = self.intake.ledger, self.report
+        earlier = ledger.accepted_receipt(report.sha256)
+        if earlier is not None:
+            report.centre, report.round, report.issue_id = (
+                earlier.centre,
+                earlier.round,
+                earlier.issue_id,
             )
-            if said_before:
-                return report  # the same file read again, and rejected again alike
-        ledger.record_receipt(_receipt(report, received_at))
-        return report
+            self.record(
+                Verdict.DUPLICATE,
+                Text(
+                    "the same file as {file}, merged {when}; nothing to do",
+                    file=earlier.file,
+                    when=earlier.received_at[:16],
+                ),
+            )
+            return None
+        returned = self.read.returned
+        if returned is None:
+            assert self.read.problem is not None
+            self.record(Verdict.REJECTED, self.read.problem)
+            return None
+        issue = self._issue_of(returned.metadata)
+        if isinstance(issue, Text):
+            self.record(Verdict.REJECTED, issue)
+            return None
+        return issue, returned
 
-    earlier = ledger.accepted_receipt(sha)
-    if earlier is not None:
-        report.centre, report.round, report.issue_id = (
-            earlier.centre,
-            earlier.round,
-            earlier.issue_id,
-        )
-        return record(
-            Verdict.DUPLICATE,
-            Text(
-                "the same file as {file}, merged {when}; nothing to do",
-                file=earlier.file,
-                when=earlier.received_at[:16],
-            ),
-        )
-    if read.returned is None:
-        assert read.problem is not None
-        return record(Verdict.REJECTED, read.problem)
-    returned = read.returned
-    metadata = returned.metadata
-    issue = ledger.issue(metadata["issue_id"])
-    if issue is None:
-        return record(
-            Verdict.REJECTED,
-            Text(
+    def _issue_of(self, metadata: dict[str, str]) -> IssueRecord | Text:
+        """The issue a file says it answers, its id, centre and round in the report; or
+        why the file cannot be merged: the issue is unknown, the file says otherwise than
+        its issue, or the agreement changed since."""
+        issue = self.intake.ledger.issue(metadata["issue_id"])
+        if issue is None:
+            return Text(
                 "issue id {issue_id} was not issued from this workspace; "
                 "send the workbook that was sent to you",
                 issue_id=metadata["issue_id"],
+            )
+        report = self.report
+        report.issue_id, report.centre, report.round = issue.issue_id, issue.recipient, issue.round
+        if metadata["fingerprint"] != issue.fingerprint or metadata["round"] != issue.round:
+            return Text("its identifying data differs from what was issued with its id")
+        if issue.fingerprint != self.intake.fingerprint:
+            return AGREEMENT_CHANGED
+        return issue
+
+    def record(self, verdict: Verdict, reason: Text) -> None:
+        """The file's verdict, in its report and the ledger (a file rejected again alike
+        is not recorded twice)."""
+        report = self.report
+        report.verdict, report.why = verdict, reason
+        if verdict is Verdict.REJECTED:
+            if report.centre is None:
+                self._name_sender()
+            before = self.intake.ledger.rejected_receipt(report.sha256)
+            if before is not None and (
+                (before.file, before.centre, before.round, before.reason)
+                == (report.path, report.centre, report.round, report.reason)
+            ):
+                return  # the same file read again, and rejected again alike
+        self.intake.ledger.record_receipt(_receipt(report, self.received_at))
+
+    def _name_sender(self) -> None:
+        """Name the sender of a rejected file where the file lets us, so `status` can
+        tell a centre whose file was rejected from one that sent nothing."""
+        definition, report = self.intake.definition, self.report
+        metadata = self.read.returned.metadata if self.read.returned is not None else {}
+        named, named_round = sender_from_name(report.path, definition)
+        if metadata.get("centre") in definition.agreement.centres:
+            named = metadata["centre"]
+        if metadata.get("round") in definition.agreement.rounds:
+            named_round = metadata["round"]
+        report.centre, report.round = named, named_round
+
+    def merge(self, issue: IssueRecord, returned: ReturnedWorkbook) -> None:
+        """Merge the file's cells into the round, in one transaction with its receipt
+        (and a master's decisions, taken first)."""
+        intake, ledger, report = self.intake, self.intake.ledger, self.report
+        current = intake.current(issue.round)
+        decided = intake.decided(issue.round)
+        resolutions: list[Resolution] = []
+        if not issue.recipient and returned.decisions:
+            # Finance's decisions on the master's Konflikter sheet come first, and its
+            # edits are merged against what they decided: an edit of an answer just
+            # decided differently is then a conflict, not lost.
+            open_now = ledger.conflicts()
+            resolutions = master_decisions(report, returned, open_now, intake.definition)
+            current, decided = as_decided(resolutions, open_now, issue.round, current, decided)
+        base, locked, locked_earlier = intake.issued(issue.issue_id)
+        # A later file from the same centre for the round is a correction, whichever of
+        # the round's workbooks it came in (a round issued again gives it a second one).
+        before = ledger.files_from(issue.recipient, issue.round)
+        same_sender = frozenset(receipt for receipt, _ in before)
+        source = source_label(issue.recipient)
+        late = intake.late(issue.round)
+        plan = merge_cells(
+            returned.cells,
+            MergeBasis(
+                base,
+                current,
+                same_sender,
+                ledger.open_conflicts(issue.round),
+                locked,
+                source=source,
+                decided=decided,
+                late=late,
+                since=before[0][1] if before else "",
             ),
         )
-    report.issue_id, report.centre, report.round = issue.issue_id, issue.recipient, issue.round
-    if metadata["fingerprint"] != issue.fingerprint or metadata["round"] != issue.round:
-        return record(
-            Verdict.REJECTED,
-            Text("its identifying data differs from what was issued with its id"),
-        )
-    if issue.fingerprint != intake.fingerprint:
-        return record(Verdict.REJECTED, AGREEMENT_CHANGED)
-    current = intake.current(issue.round)
-    decided = intake.decided(issue.round)
-    resolutions: list[Resolution] = []
-    if not issue.recipient and returned.decisions:
-        # Finance's decisions on the master's Konflikter sheet come first, and its
-        # edits are merged against what they decided: an edit of an answer just
-        # decided differently is then a conflict, not lost.
-        open_now = ledger.conflicts()
-        resolutions = _master_decisions(report, returned, open_now, definition)
-        current, decided = _as_decided(resolutions, open_now, issue.round, current, decided)
-    base, locked, locked_earlier = intake.issued(issue.issue_id)
-    # A later file from the same centre for the round is a correction, whichever of the
-    # round's workbooks it came in (a round issued again gives it a second one).
-    before = ledger.files_from(issue.recipient, issue.round)
-    same_sender = frozenset(receipt for receipt, _ in before)
-    source = source_label(issue.recipient)
-    late = intake.late(issue.round)
-    plan = merge_cells(
-        returned.cells,
-        MergeBasis(
-            base,
-            current,
-            same_sender,
-            ledger.open_conflicts(issue.round),
-            locked,
-            source=source,
-            decided=decided,
-            late=late,
-            since=before[0][1] if before else "",
-        ),
-    )
-    _report_plan(report, plan, returned, len(same_sender))
-    _refuse_earlier(report, returned, locked_earlier, issue.round)
-    if late is not None:
-        report.notes.append(
-            Text(
-                "a workbook for {round}, which is not the current round ({later} has been "
-                "issued since): its answers count for {round}",
-                round=late.round,
-                later=late.later,
+        _report_plan(report, plan, returned, len(same_sender))
+        _refuse_earlier(report, returned, locked_earlier, issue.round)
+        if late is not None:
+            report.notes.append(
+                Text(
+                    "a workbook for {round}, which is not the current round ({later} has "
+                    "been issued since): its answers count for {round}",
+                    round=late.round,
+                    later=late.later,
+                )
             )
-        )
-    receipt = _receipt(report, received_at)
-    receipt_id = ledger.record_merge(receipt, issue.round, source, plan, resolutions)
-    if resolutions:
-        intake.decisions_taken()
-    else:
-        for key, value in plan.updates.items():
-            current[key] = Current(value, source, receipt_id)
-    return report
+        receipt = _receipt(report, self.received_at)
+        receipt_id = ledger.record_merge(receipt, issue.round, source, plan, resolutions)
+        if resolutions:
+            intake.decisions_taken()
+        else:
+            for key, value in plan.updates.items():
+                current[key] = Current(value, source, receipt_id)
 
 
 def _refuse_earlier(

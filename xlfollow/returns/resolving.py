@@ -30,6 +30,7 @@ __all__ = [
     "INCOMING",
     "TYPED",
     "Decision",
+    "DecisionRequest",
     "NamedField",
     "decide",
     "field_named",
@@ -77,19 +78,28 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def decide(
-    ledger_path: Path,
-    definition: Definition,
-    item: str,
-    field_text: str,
-    round_name: str | None,
-    take: str | None,
-    value: str | None,
-) -> Decision:
+@dataclass(frozen=True)
+class DecisionRequest:
+    """What a person asks to be decided: the open conflicts on an item's answer, named by
+    one of its fields (of a round, if given), and either the source whose answer to take
+    or a value for the field."""
+
+    item: str
+    field: str
+    """The field as the person named it: its code, or as the sheets name it."""
+    round: str | None = None
+    take: str | None = None
+    """A source of the conflict, or current or incoming."""
+    value: str | None = None
+
+
+def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) -> Decision:
     """Decide the open conflicts on an item's answer (of a round, if given): keep the
     current answer, take the one `take` names (its source, or current or incoming), or
     give the named field `value`. The conflict decided; WorkspaceError if there is none,
     it is open in several rounds, or the field, source or value is wrong."""
+    item, field_text, round_name = request.item, request.field, request.round
+    take, value = request.take, request.value
     named = field_named(field_text, definition.agreement)
     if named is None:
         names = Joined([Text("{code} ({name})", code=f, name=Label(f"field_{f}")) for f in Field])

@@ -9,6 +9,7 @@ is said, naming the file and what to do, and the batch goes on without it.
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 
@@ -43,6 +44,20 @@ def screened(path: Path) -> Text | None:
         return Text("there is no such file; check the name")
     except OSError as exc:
         return _unreadable(exc)
+    kind_or_size = _kind_or_size(info)
+    if kind_or_size is not None:
+        return kind_or_size
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        return _unreadable(exc)
+    return None
+
+
+def _kind_or_size(info: os.stat_result) -> Text | None:
+    """Why what a path names is not read, by its kind or size: a folder, a named pipe, a
+    device or a socket, or a file larger than any workbook; None for a file that is not."""
     if stat.S_ISDIR(info.st_mode):
         return Text("a folder, not a file; name the workbooks in it instead")
     if stat.S_ISFIFO(info.st_mode):
@@ -59,11 +74,6 @@ def screened(path: Path) -> Text | None:
             megabytes=info.st_size // 2**20,
             limit=MAX_FILE_BYTES // 2**20,
         )
-    try:
-        with path.open("rb") as handle:
-            handle.read(1)
-    except OSError as exc:
-        return _unreadable(exc)
     return None
 
 

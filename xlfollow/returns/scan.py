@@ -120,7 +120,19 @@ def _not_a_zip_message(head: bytes) -> Text:
 
 
 def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) -> Scan:
+    """The zip directory checked, then what kind of file it is, then every XML part
+    read and checked, then each sheet's cells walked."""
     entries = archive.infolist()
+    _check_entries(entries, limits)
+    check_overlaps(archive, entries)
+    check_directory(handle, entries, archive.start_dir)
+    _check_kind(archive, [entry.filename for entry in entries])
+    return _walk_parts(_xml_parts(handle, entries, limits), limits)
+
+
+def _check_entries(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a zip directory no workbook has: too many parts, two of one name, a part
+    or the whole unpacking too large."""
     if len(entries) > limits.entries:
         raise ScanError(
             Text("it holds {count} parts, more than a workbook does", count=len(entries))
@@ -142,8 +154,11 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
             )
     if total > limits.total_bytes:
         raise ScanError(Text("it unpacks larger than any workbook xlfollow issues"))
-    check_overlaps(archive, entries)
-    check_directory(handle, entries, archive.start_dir)
+
+
+def _check_kind(archive: zipfile.ZipFile, names: list[str]) -> None:
+    """Refuse, by its part names, a zip that is no .xlsx xlfollow reads: an
+    OpenDocument spreadsheet, another zip, a workbook with macros or external links."""
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
         raise ScanError(
             Text(
@@ -165,7 +180,13 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
                 "Link), save it and send it again"
             )
         )
-    scan = Scan()
+
+
+def _xml_parts(
+    handle: BinaryIO, entries: list[zipfile.ZipInfo], limits: Limits
+) -> dict[str, bytes]:
+    """Every XML part by name, read within the limits and checked; refused where the
+    workbook is Strict Open XML or declares macros."""
     checked: dict[str, bytes] = {}
     for entry in entries:
         name = entry.filename
@@ -182,6 +203,13 @@ def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) ->
         )
     if b"macroEnabled" in checked.get("[Content_Types].xml", b""):
         raise ScanError(_MACROS)
+    return checked
+
+
+def _walk_parts(checked: dict[str, bytes], limits: Limits) -> Scan:
+    """Every part parsed as XML, and each sheet's cells walked; a damaged part is
+    named in the ScanError."""
+    scan = Scan()
     sheets = _sheet_parts(checked)
     strings_part = next((n for n in checked if n.lower() == "xl/sharedstrings.xml"), None)
     name = ""

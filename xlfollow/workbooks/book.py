@@ -164,15 +164,7 @@ class BookWriter:
             )
             write_summary_sheets(context, summary_sheets)
         if spec.master_sheets:
-            write_conflict_sheet(
-                self.book,
-                self.formats,
-                self.texts,
-                self.agreement,
-                self.language,
-                spec.conflicts,
-                spec.password,
-            )
+            write_conflict_sheet(self.book, self.formats, self.texts, spec)
             write_received_sheet(self.book, self.formats, self.texts, spec.receipts, spec.password)
         write_front_sheet(
             front,

@@ -13,9 +13,9 @@ from xlfollow.report.grouping import GROUPINGS, Grouping
 from xlfollow.workbooks.budgetitems import write_budget_items
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page
-from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, _place, _Sheet
+from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, SummarySheet, place_chart
 
-__all__: list[str] = []
+__all__ = ["BudgetSheet"]
 
 
 def _text(value: str) -> str:
@@ -23,8 +23,11 @@ def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-class _Budget(_Sheet):
+class BudgetSheet(SummarySheet):
+    """The master's Økonomi sheet."""
+
     def write(self) -> None:
+        """Write the sheet: a table per grouping, then the figures per item."""
         s, t, summary = self.sheet, self.t, self.c.summary
         s.set_column(0, 0, 46)
         s.set_column(1, 30, 12)
@@ -44,16 +47,30 @@ class _Budget(_Sheet):
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: Grouping, years: list[int]) -> int:
+        """One grouping's figures per group and in all, with a chart per chapter; the
+        last row written."""
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
-        figures = summary.budget[grouping]
-        at_risk_year = summary.budget_year
-        index = summary.round_index
-        economy = self.c.letter(f"economy@{index}")
-        deviation = self.c.letter(f"deviation@{index}")
-        worst = self.c.agreement.economy_scale.steps[-1]
-        worst_label = _text(smiley_choice(worst, self.c.language))
         s.write_string(top, 0, t["budget_by"].format(grouping=t[f"grouping_{grouping}"]), f.heading)
         header = top + 1
+        heads = self.heads(grouping, years)
+        s.set_row(header, HEADER_HEIGHT)
+        for col, text in enumerate(heads):
+            s.write_string(header, col, text, f.header)
+        first = header + 1
+        groups = list(summary.budget[grouping])
+        for offset, group in enumerate(groups):
+            self.group_row(first + offset, grouping, group, years)
+        total_row = first + len(groups)
+        self.total_row(first, total_row, years)
+        if grouping == "chapter" and years and groups:
+            rows = self.chart(header, first, total_row - 1, years, len(heads))
+            return max(total_row, header + rows)
+        return total_row
+
+    def heads(self, grouping: Grouping, years: list[int]) -> list[str]:
+        """A table's column headers: the group; spending, savings and net per year; what
+        is at risk in the budget year, if there is one; the expected deviation."""
+        t, at_risk_year = self.t, self.c.summary.budget_year
         heads = [t[f"grouping_{grouping}"].capitalize()]
         for year in years:
             heads += [t[k].format(year=year) for k in ("spending", "savings", "net")]
@@ -61,59 +78,65 @@ class _Budget(_Sheet):
             risk = ("at_risk_spending", "at_risk_savings")
             heads += [t[k].format(year=at_risk_year) for k in risk]
         heads += [t["expected_deviation"], t["see"]]
-        s.set_row(header, HEADER_HEIGHT)
-        for col, text in enumerate(heads):
-            s.write_string(header, col, text, f.header)
-        first = header + 1
-        groups = list(figures)
-        for offset, group in enumerate(groups):
-            row = first + offset
-            figure = figures[group]
-            s.write_string(row, 0, group, f.label)
-            label_cell = f"$A${row + 1}"
-            col = 1
-            for year in years:
-                amount = self.c.letter(f"budget@{year}")
-                spending, savings = figure.years[year]
-                for sign, value in ((">", spending), ("<", savings)):
-                    formula = self.terms(
-                        grouping, group, label_cell, _signed(amount, sign), _values(amount)
-                    )
-                    s.write_formula(row, col, formula, f.amount, value)
-                    col += 1
-                s.write_formula(
-                    row,
-                    col,
-                    f"={xl_rowcol_to_cell(row, col - 2)}+{xl_rowcol_to_cell(row, col - 1)}",
-                    f.amount,
-                    spending + savings,
+        return heads
+
+    def group_row(self, row: int, grouping: Grouping, group: str, years: list[int]) -> None:
+        """One group's figures, each a formula over the chapter sheets that hold it."""
+        s, f, summary = self.sheet, self.f, self.c.summary
+        figure = summary.budget[grouping][group]
+        at_risk_year = summary.budget_year
+        s.write_string(row, 0, group, f.label)
+        label_cell = f"$A${row + 1}"
+        col = 1
+        for year in years:
+            amount = self.c.letter(f"budget@{year}")
+            spending, savings = figure.years[year]
+            for sign, value in ((">", spending), ("<", savings)):
+                formula = self.terms(
+                    grouping, group, label_cell, _signed(amount, sign), _values(amount)
                 )
+                s.write_formula(row, col, formula, f.amount, value)
                 col += 1
-            if at_risk_year is not None:
-                amount = self.c.letter(f"budget@{at_risk_year}")
-                # Spending and savings at risk apart, each a size: a saving not
-                # achieved (a negative total) counts by its size, not against spending.
-                for savings, value in (
-                    (False, figure.at_risk_spending),
-                    (True, figure.at_risk_savings),
-                ):
-                    formula = self.terms(
-                        grouping,
-                        group,
-                        label_cell,
-                        _at_risk(economy, worst_label, amount, savings),
-                        _values(amount),
-                    )
-                    s.write_formula(row, col, formula, f.amount, value)
-                    col += 1
-            formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
-            s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
-            self.link_or_hint(row, col + 1, grouping, group)
-        total_row = first + len(groups)
+            s.write_formula(
+                row,
+                col,
+                f"={xl_rowcol_to_cell(row, col - 2)}+{xl_rowcol_to_cell(row, col - 1)}",
+                f.amount,
+                spending + savings,
+            )
+            col += 1
+        if at_risk_year is not None:
+            amount = self.c.letter(f"budget@{at_risk_year}")
+            economy = self.c.letter(f"economy@{summary.round_index}")
+            worst = self.c.agreement.economy_scale.steps[-1]
+            worst_label = _text(smiley_choice(worst, self.c.language))
+            # Spending and savings at risk apart, each a size: a saving not
+            # achieved (a negative total) counts by its size, not against spending.
+            for savings, value in (
+                (False, figure.at_risk_spending),
+                (True, figure.at_risk_savings),
+            ):
+                formula = self.terms(
+                    grouping,
+                    group,
+                    label_cell,
+                    _at_risk(economy, worst_label, amount, savings),
+                    _values(amount),
+                )
+                s.write_formula(row, col, formula, f.amount, value)
+                col += 1
+        deviation = self.c.letter(f"deviation@{summary.round_index}")
+        formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
+        s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
+        self.link_or_hint(row, col + 1, grouping, group)
+
+    def total_row(self, first: int, total_row: int, years: list[int]) -> None:
+        """The table's totals, each the sum of the column above."""
+        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
         s.write_string(total_row, 0, t["total"], f.total_label)
         total = summary.budget.total
         cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
-        if at_risk_year is not None:
+        if summary.budget_year is not None:
             cached += [total.at_risk_spending, total.at_risk_savings]
         cached.append(total.expected_deviation)
         for col, value in enumerate(cached, 1):
@@ -125,10 +148,6 @@ class _Budget(_Sheet):
                 f.total_amount,
                 value,
             )
-        if grouping == "chapter" and years and groups:
-            rows = self.chart(header, first, total_row - 1, years, len(heads))
-            return max(total_row, header + rows)
-        return total_row
 
     def chart(self, header: int, first: int, last: int, years: list[int], width: int) -> int:
         """Spending and savings per chapter in the year at risk (else the first year)."""
@@ -149,7 +168,7 @@ class _Budget(_Sheet):
         chart.set_title(
             {"name": self.t["budget_chart"].format(year=year), "name_font": {"size": 11}}
         )
-        return _place(self.sheet, chart, header, width + 1, last - first + 1)
+        return place_chart(self.sheet, chart, header, width + 1, last - first + 1)
 
 
 def _signed(letter: str, sign: str) -> Callable[[ChapterRows], str]:

@@ -5,27 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
+from xlfollow.ledger.store import ReceiptRecord
 from xlfollow.messages import Text
-from xlfollow.model import Agreement, Language
 from xlfollow.texts import Texts
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, list_columns
 from xlfollow.workbooks.smileys import answer_text
+from xlfollow.workbooks.spec import WorkbookSpec
 from xlfollow.workbooks.styles import row_height
 
 __all__ = ["write_conflict_sheet", "write_received_sheet"]
 
 
-def write_conflict_sheet(
-    book: Any,
-    formats: Any,
-    texts: Texts,
-    agreement: Agreement,
-    language: Language,
-    conflicts: tuple[ConflictRecord, ...],
-    password: str,
-) -> None:
-    """One row per open conflict; the decision column is the only one to fill in."""
+def write_conflict_sheet(book: Any, formats: Any, texts: Texts, spec: WorkbookSpec) -> None:
+    """One row per open conflict of the master's spec, in its texts' language; the
+    decision column is the only one to fill in."""
+    agreement, language, conflicts = spec.definition.agreement, texts.language, spec.conflicts
     sheet = book.add_worksheet(texts["conflicts_sheet"])
     columns = list_columns(language)
     widths = [column.width for column in columns]
@@ -68,7 +62,7 @@ def write_conflict_sheet(
         )
         sheet.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
     sheet.freeze_panes(2, 0)
-    sheet.protect(password, {"autofilter": True, "format_columns": True})
+    sheet.protect(spec.password, {"autofilter": True, "format_columns": True})
 
 
 _DETAILS = 20

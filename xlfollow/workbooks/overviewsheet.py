@@ -19,11 +19,11 @@ from xlfollow.workbooks.summarycontext import (
     HEADER_HEIGHT,
     ChapterRows,
     SummaryContext,
-    _place,
-    _Sheet,
+    SummarySheet,
+    place_chart,
 )
 
-__all__: list[str] = []
+__all__ = ["OverviewSheet"]
 
 GREY_UNANSWERED = "#BFBFBF"
 GREY_NO_MILESTONE = "#E7E6E6"
@@ -86,6 +86,21 @@ class _ShareColumns:
         return [state for state in self.states if state != NO_MILESTONE]
 
 
+@dataclass(frozen=True)
+class _Counting:
+    """What an Overblik table counts: per group of a grouping, the milestones or the
+    economy smileys, in the states of their scale."""
+
+    grouping: Grouping
+    milestone: bool
+    scale: SmileyScale
+
+    @property
+    def title(self) -> str:
+        """The key of the table's (and its chart's) title."""
+        return "milestones_by" if self.milestone else "economy_by"
+
+
 def _share_word(context: SummaryContext, scale: SmileyScale, state: str) -> str:
     """A state as a share's header says it, inside a phrase: 'delvist opfyldt'."""
     if state == UNANSWERED:
@@ -95,8 +110,12 @@ def _share_word(context: SummaryContext, scale: SmileyScale, state: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-class _Overview(_Sheet):
+class OverviewSheet(SummarySheet):
+    """The master's Overblik sheet."""
+
     def write(self) -> None:
+        """Write the sheet: a table per grouping for milestones, then for the economy,
+        then the milestones' trend."""
         s, t, summary = self.sheet, self.t, self.c.summary
         s.set_column(0, 0, 46)
         s.set_column(1, CHART_COLUMN - 2, 12)
@@ -110,24 +129,24 @@ class _Overview(_Sheet):
             (False, agreement.economy_scale),
         ):
             for grouping in GROUPINGS:
-                row = self.table(row, grouping, milestone, scale) + 2
+                row = self.table(row, _Counting(grouping, milestone, scale)) + 2
         self.trend(row)
         s.freeze_panes(3, 1)
         landscape_page(s)
         s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
 
-    def table(self, top: int, grouping: Grouping, milestone: bool, scale: SmileyScale) -> int:
+    def table(self, top: int, counting: _Counting) -> int:
         """One grouping's counts and shares with their chart; the last row written."""
         s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        grouping, milestone, scale = counting.grouping, counting.milestone, counting.scale
         table = summary.milestones if milestone else summary.economy
         figures, overall = table[grouping], table.total
         states = list(overall)
         labels = _state_labels(self.c, scale, milestone)
-        title = "milestones_by" if milestone else "economy_by"
         s.write_string(
             top,
             0,
-            t[title].format(round=summary.round, grouping=t[f"grouping_{grouping}"]),
+            t[counting.title].format(round=summary.round, grouping=t[f"grouping_{grouping}"]),
             f.heading,
         )
         header = top + 1
@@ -173,7 +192,7 @@ class _Overview(_Sheet):
                 overall[state],
             )
         self.totals_and_shares(total_row, columns, overall, total=True)
-        rows = self.chart(header, first, total_row - 1, milestone, scale, grouping)
+        rows = self.chart(header, first, total_row - 1, counting)
         return max(total_row, header + rows)
 
     def condition(
@@ -223,21 +242,13 @@ class _Overview(_Sheet):
                 counts[state] / denominator if denominator else "",
             )
 
-    def chart(
-        self,
-        header: int,
-        first: int,
-        last: int,
-        milestone: bool,
-        scale: SmileyScale,
-        grouping: str,
-    ) -> int:
+    def chart(self, header: int, first: int, last: int, counting: _Counting) -> int:
         """A stacked bar per group, in the smiley colours; the rows it covers."""
         if last < first:
             return 0
         name = self.t["overview_sheet"]
         chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
-        for n, colour in enumerate(_state_colours(scale, milestone)):
+        for n, colour in enumerate(_state_colours(counting.scale, counting.milestone)):
             chart.add_series(
                 {
                     "name": [name, header, 1 + n],
@@ -248,16 +259,15 @@ class _Overview(_Sheet):
                     "gap": 40,
                 }
             )
-        title = "milestones_by" if milestone else "economy_by"
         chart.set_title(
             {
-                "name": self.t[title].format(
-                    round=self.c.summary.round, grouping=self.t[f"grouping_{grouping}"]
+                "name": self.t[counting.title].format(
+                    round=self.c.summary.round, grouping=self.t[f"grouping_{counting.grouping}"]
                 ),
                 "name_font": {"size": 11},
             }
         )
-        return _place(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
+        return place_chart(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
 
     def trend(self, top: int) -> None:
         """Milestone counts per round so far: states down, rounds across."""

@@ -20,7 +20,14 @@ from xlfollow.texts import Texts
 from xlfollow.workbooks.column import Column
 from xlfollow.workbooks.layout import FIRST_DATA_ROW
 
-__all__ = ["HEADER_HEIGHT", "ChapterRows", "SummaryContext", "SummaryFormats"]
+__all__ = [
+    "HEADER_HEIGHT",
+    "ChapterRows",
+    "SummaryContext",
+    "SummaryFormats",
+    "SummarySheet",
+    "place_chart",
+]
 
 _GROUP_COLUMN = {"centre": "centre", "committee": "committee", "kind": "kind"}
 
@@ -102,7 +109,10 @@ class SummaryFormats:
         self.worse = book.add_format({**top, "text_wrap": True, "font_color": "#9C0006"})
 
 
-class _Sheet:
+class SummarySheet:
+    """A summary sheet being written: its tables' SUMPRODUCT terms over the chapter
+    sheets of a group, and each group's link or filter hint."""
+
     def __init__(self, context: SummaryContext, sheet: Any) -> None:
         self.c = context
         self.sheet = sheet
@@ -138,6 +148,7 @@ class _Sheet:
         return "=" + ("+".join(parts) if parts else "0")
 
     def link_or_hint(self, row: int, col: int, grouping: str, group: str) -> None:
+        """A chapter's link to its sheet; for another grouping, how to filter for the group."""
         if grouping == "chapter":
             rows = self.chapters_of(grouping, group)
             if rows:
@@ -161,7 +172,7 @@ ROW_PIXELS = 20
 """A default row's height in pixels (15 points)."""
 
 
-def _place(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
+def place_chart(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
     """Size a bar chart for its bars (first at the top), put it at a cell; the rows
     it covers, so that the next table starts below it."""
     chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})

@@ -16,16 +16,12 @@ import dataclasses
 from typing import Any
 
 from xlfollow.report.grouping import GROUPINGS, group_of
+from xlfollow.workbooks.budgetsheet import BudgetSheet
 from xlfollow.workbooks.listsheets import write_changes_sheet, write_missing_sheet
-
-__all__ = ["ChapterRows", "SummaryContext", "write_summary_sheets"]
-from xlfollow.workbooks.budgetsheet import _Budget
-from xlfollow.workbooks.overviewsheet import _Overview
+from xlfollow.workbooks.overviewsheet import OverviewSheet
 from xlfollow.workbooks.summarycontext import ChapterRows, SummaryContext, SummaryFormats
 
 __all__ = ["write_summary_sheets"]
-
-"""The summary sheets in order; each is named by its `<key>_sheet` text."""
 
 
 def write_summary_sheets(context: SummaryContext, sheets: dict[str, Any]) -> None:
@@ -40,7 +36,7 @@ def write_summary_sheets(context: SummaryContext, sheets: dict[str, Any]) -> Non
     context = dataclasses.replace(
         context, formats=SummaryFormats(context.book, context.formats), sheets=by_group
     )
-    _Overview(context, sheets["overview"]).write()
-    _Budget(context, sheets["budget"]).write()
+    OverviewSheet(context, sheets["overview"]).write()
+    BudgetSheet(context, sheets["budget"]).write()
     write_changes_sheet(context, sheets["changes"])
     write_missing_sheet(context, sheets["missing"])

@@ -15,19 +15,26 @@ from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
 from xlfollow.errors import WorkspaceError
 from xlfollow.files import ensure_replaceable
-from xlfollow.ledger.status import RoundStatus, round_status
+from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
 from xlfollow.machinefaults import ledger_damage
-from xlfollow.mail.mailing import MailReport, ServerOptions, remind_round, send_round, with_smtp
+from xlfollow.mail.mailing import (
+    Mailing,
+    MailReport,
+    ServerOptions,
+    remind_round,
+    send_round,
+    with_smtp,
+)
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import FileReport, Intake, MergeReport
-from xlfollow.returns.resolving import Decision, decide
+from xlfollow.returns.resolving import Decision, DecisionRequest, decide
 from xlfollow.texts import texts
 from xlfollow.workspace.creation import LEDGER_FILE, create, example_names, example_texts
 from xlfollow.workspace.inbox import inbox_files, screen_all, shown
-from xlfollow.workspace.issuing import IssuedFile, IssueResult, issue_round, recipients
+from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
 from xlfollow.workspace.loading import load_definition
 from xlfollow.workspace.locking import changes_it
 from xlfollow.workspace.master import (
@@ -163,9 +170,8 @@ class Workspace:
                 issued_before = bool(ledger.issues(earlier))
             if issued_before:
                 previous(self._round_status(definition, earlier)[0])
-        result = issue_round(
-            self.path, self.ledger_path, definition, index, self.answers(definition), progress
-        )
+        issuing = Issuing(definition, index, self.answers(definition))
+        result = issue_round(self.path, self.ledger_path, issuing, progress)
         self._write_master(definition)
         return result
 
@@ -293,9 +299,10 @@ class Workspace:
         definition = self.load()
         index = round_index(definition, round_text)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-        return send_round(
-            self.path, self.ledger_path, definition, index, how, mail_server, again, progress
+        mailing = Mailing(
+            self.path, self.ledger_path, definition, index, how, mail_server, progress
         )
+        return send_round(mailing, again)
 
     @changes_it("remind")
     def remind(
@@ -320,17 +327,10 @@ class Workspace:
             name = words[f"field_{conflict.answer.value}"]
             conflicts.setdefault(centre, []).append((conflict.item, name))
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-        return remind_round(
-            self.path,
-            self.ledger_path,
-            definition,
-            index,
-            how,
-            mail_server,
-            status,
-            conflicts,
-            progress,
+        mailing = Mailing(
+            self.path, self.ledger_path, definition, index, how, mail_server, progress
         )
+        return remind_round(mailing, status, conflicts)
 
     def waiting(self) -> list[Path]:
         """The files in inbox/ not merged yet (nor rejected before)."""
@@ -360,10 +360,7 @@ class Workspace:
         status = round_status(
             definition,
             index,
-            self.answers(definition),
-            issues,
-            receipts,
-            conflicts,
+            LedgerRecords(self.answers(definition), issues, receipts, conflicts),
             datetime.now(UTC).date(),
         )
         return status, conflicts
@@ -388,6 +385,7 @@ class Workspace:
         if round_text is not None:
             round_name = definition.agreement.rounds[round_index(definition, round_text)]
         self.merge_master_edits(definition)
-        conflict = decide(self.ledger_path, definition, item, field, round_name, take, value)
+        request = DecisionRequest(item, field, round_name, take, value)
+        conflict = decide(self.ledger_path, definition, request)
         self._write_master(definition)
         return conflict

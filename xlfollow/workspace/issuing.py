@@ -10,8 +10,9 @@ import dataclasses
 import hashlib
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from xlfollow.workbooks.writer import write_round, write_workbook
 __all__ = [
     "IssueResult",
     "IssuedFile",
+    "Issuing",
+    "MasterContent",
     "issue_record",
     "issue_round",
     "issue_spec",
@@ -60,28 +63,50 @@ class IssueResult:
     files: tuple[IssuedFile, ...]
 
 
+def _now() -> datetime:
+    """Now, in UTC, to the second, as the workbooks' properties hold it."""
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """What the workbooks issued at one time are made from: the definition, the round,
+    the answers so far, and when."""
+
+    definition: Definition
+    round_index: int
+    answers: dict[AnswerKey, str]
+    issued_at: datetime = field(default_factory=_now)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The agreement's fingerprint, which every workbook carries."""
+        return fingerprint(self.definition.agreement)
+
+
+@dataclass(frozen=True)
+class MasterContent:
+    """What the master shows besides the chapters: the round's summary, the open
+    conflicts (Konflikter) and the files received (Modtaget)."""
+
+    summary: Summary
+    conflicts: tuple[ConflictRecord, ...]
+    receipts: tuple[ReceiptRecord, ...]
+
+
 def issue_round(
-    root: Path,
-    ledger_path: Path,
-    definition: Definition,
-    round_index: int,
-    answers: dict[AnswerKey, str],
-    progress: Progress | None = None,
+    root: Path, ledger_path: Path, issuing: Issuing, progress: Progress | None = None
 ) -> IssueResult:
     """Write the master and each centre's workbook of a round into outbox/round-N/
     of the workspace at root, and record them; a centre with nothing to answer gets none.
     `progress`, if given, is told (workbooks done, workbooks in all) after each."""
+    definition, round_index = issuing.definition, issuing.round_index
     round_name = definition.agreement.rounds[round_index]
     folder = root / "outbox" / f"round-{round_index + 1}"
-    issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
-    digest = fingerprint(definition.agreement)
     every = recipients(definition, round_index)
     for recipient in every:
         ensure_replaceable(folder / recipient.file_name)
-    specs = [
-        issue_spec(definition, round_index, recipient, issued_at, answers, digest)
-        for recipient in every
-    ]
+    specs = [issue_spec(issuing, recipient) for recipient in every]
     written: list[tuple[IssuedFile, IssueRecord, IssuedWorkbook]] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -113,31 +138,16 @@ def issue_round(
 
 
 def write_master_file(
-    path: Path,
-    ledger_path: Path,
-    definition: Definition,
-    round_index: int,
-    answers: dict[AnswerKey, str],
-    summary: Summary,
-    conflicts: tuple[ConflictRecord, ...],
-    receipts: tuple[ReceiptRecord, ...],
+    path: Path, ledger_path: Path, issuing: Issuing, content: MasterContent
 ) -> None:
     """Write master.xlsx at path (the summary sheets, the chapters, Konflikter and
     Modtaget) and record it as an issue, so that it can be edited and merged back."""
-    issued_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     spec = dataclasses.replace(
-        issue_spec(
-            definition,
-            round_index,
-            Recipient("", "master", path.name),
-            issued_at,
-            answers,
-            fingerprint(definition.agreement),
-        ),
-        conflicts=conflicts,
-        receipts=receipts,
+        issue_spec(issuing, Recipient("", "master", path.name)),
+        conflicts=content.conflicts,
+        receipts=content.receipts,
         master_sheets=True,
-        summary=summary,
+        summary=content.summary,
     )
     book = write_workbook(spec)
     record = issue_record(spec, path.name, book.content)
@@ -172,26 +182,20 @@ def _holds(path: Path, sha256: str) -> bool:
         return False
 
 
-def issue_spec(
-    definition: Definition,
-    round_index: int,
-    recipient: Recipient,
-    issued_at: datetime,
-    answers: dict[AnswerKey, str],
-    digest: str,
-) -> WorkbookSpec:
-    """What a workbook of a round is made from, with a new issue id."""
+def issue_spec(issuing: Issuing, recipient: Recipient) -> WorkbookSpec:
+    """What a recipient's workbook is made from, with a new issue id."""
+    definition = issuing.definition
     return WorkbookSpec(
         definition=definition,
-        round_index=round_index,
+        round_index=issuing.round_index,
         recipient=recipient,
         issue_id=uuid.uuid4().hex,
-        issued_at=issued_at,
-        answers=answers,
+        issued_at=issuing.issued_at,
+        answers=issuing.answers,
         contributors=definition.settings.contributors,
         password=definition.settings.password,
         reply_to=definition.settings.reply_to,
-        fingerprint=digest,
+        fingerprint=issuing.fingerprint,
         tool_version=version("xlfollow"),
     )
 

@@ -14,7 +14,7 @@ from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import FileReport, Intake, imported_notes
 from xlfollow.returns.receiving import AGREEMENT_CHANGED
 from xlfollow.workspace.inbox import digest_of, shown
-from xlfollow.workspace.issuing import write_master_file
+from xlfollow.workspace.issuing import Issuing, MasterContent, write_master_file
 
 __all__ = [
     "current_answers",
@@ -124,6 +124,9 @@ def write_master(master_path: Path, ledger_path: Path, definition: Definition) -
     answers = current_answers(ledger_path, definition)
     summary = summarise(definition, index, answers)
     write_master_file(
-        master_path, ledger_path, definition, index, answers, summary, conflicts, receipts
+        master_path,
+        ledger_path,
+        Issuing(definition, index, answers),
+        MasterContent(summary, conflicts, receipts),
     )
     return summary
