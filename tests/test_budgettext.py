@@ -564,6 +564,11 @@ def test_phrasings_placed_right(agreement: str, economy: str, expected: dict[int
         ("Der afsættes 1 mio. kr. fra 2022 og frem.", "", "from 2022 on, after the budget period"),
         ("Der afsættes 1 mio. kr. i 2019-2018.", "", "years that run backwards"),
         (
+            "Der afsættes 1,5 mio. kr. årligt fra 2021 til og med 2018.",
+            "",
+            "years that run backwards",
+        ),
+        (
             "Der afsættes 3 mio. kr. til projektet.",
             "Hele det afsatte budget faktureres i 2024.",
             "falls in 2024, outside the budget period",

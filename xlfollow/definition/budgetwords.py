@@ -169,7 +169,10 @@ def _years_of(said: Said, found: re.Match[str]) -> tuple[int, ...]:
         last = int(re.findall(r"\d+", groups[-1])[-1])
         if last < 100:  # 2018-21
             last += first // 100 * 100
-        return tuple(range(first, last + 1)) if said is Said.EACH else (first, last)
+        if said is Said.EACH and first <= last:
+            return tuple(range(first, last + 1))
+        # A span that runs backwards is said as its two ends, for the reader to doubt.
+        return (first, last)
     if said is Said.EACH:
         return tuple(int(year) for group in groups for year in re.findall(r"\d{4}", group))
     return (first,)
