@@ -28,28 +28,28 @@ class BudgetSheet(SummarySheet):
 
     def write(self) -> None:
         """Write the sheet: a table per grouping, then the figures per item."""
-        s, t, summary = self.sheet, self.t, self.c.summary
+        s, t, summary = self.sheet, self.texts, self.context.summary
         s.set_column(0, 0, 46)
         s.set_column(1, 30, 12)
-        s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.f.sheet_title)
-        s.write_string(1, 0, t["summary_note"], self.f.note)
+        s.write_string(0, 0, f"{t['budget_sheet']} · {summary.round}", self.formats.sheet_title)
+        s.write_string(1, 0, t["summary_note"], self.formats.note)
         years = sorted(summary.budget.total.years)
         row = 3
         if not years:
-            s.write_string(row, 0, t["no_budget"], self.f.note)
+            s.write_string(row, 0, t["no_budget"], self.formats.note)
             row += 2
         for grouping in GROUPINGS:
             row = self.table(row, grouping, years) + 2
         if years:
-            write_budget_items(self.c, s, row, years)
+            write_budget_items(self.context, s, row, years)
         s.freeze_panes(3, 1)
         landscape_page(s)
-        s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
+        s.protect(self.context.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: Grouping, years: list[int]) -> int:
         """One grouping's figures per group and in all, with a chart per chapter; the
         last row written."""
-        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        s, t, f, summary = self.sheet, self.texts, self.formats, self.context.summary
         s.write_string(top, 0, t["budget_by"].format(grouping=t[f"grouping_{grouping}"]), f.heading)
         header = top + 1
         heads = self.heads(grouping, years)
@@ -70,7 +70,7 @@ class BudgetSheet(SummarySheet):
     def heads(self, grouping: Grouping, years: list[int]) -> list[str]:
         """A table's column headers: the group; spending, savings and net per year; what
         is at risk in the budget year, if there is one; the expected deviation."""
-        t, at_risk_year = self.t, self.c.summary.budget_year
+        t, at_risk_year = self.texts, self.context.summary.budget_year
         heads = [t[f"grouping_{grouping}"].capitalize()]
         for year in years:
             heads += [t[k].format(year=year) for k in ("spending", "savings", "net")]
@@ -82,14 +82,14 @@ class BudgetSheet(SummarySheet):
 
     def group_row(self, row: int, grouping: Grouping, group: str, years: list[int]) -> None:
         """One group's figures, each a formula over the chapter sheets that hold it."""
-        s, f, summary = self.sheet, self.f, self.c.summary
+        s, f, summary = self.sheet, self.formats, self.context.summary
         figure = summary.budget[grouping][group]
         at_risk_year = summary.budget_year
         s.write_string(row, 0, group, f.label)
         label_cell = f"$A${row + 1}"
         col = 1
         for year in years:
-            amount = self.c.letter(f"budget@{year}")
+            amount = self.context.letter(f"budget@{year}")
             spending, savings = figure.years[year]
             for sign, value in ((">", spending), ("<", savings)):
                 formula = self.terms(
@@ -106,10 +106,10 @@ class BudgetSheet(SummarySheet):
             )
             col += 1
         if at_risk_year is not None:
-            amount = self.c.letter(f"budget@{at_risk_year}")
-            economy = self.c.letter(f"economy@{summary.round_index}")
-            worst = self.c.agreement.economy_scale.steps[-1]
-            worst_label = _text(smiley_choice(worst, self.c.language))
+            amount = self.context.letter(f"budget@{at_risk_year}")
+            economy = self.context.letter(f"economy@{summary.round_index}")
+            worst = self.context.agreement.economy_scale.steps[-1]
+            worst_label = _text(smiley_choice(worst, self.context.language))
             # Spending and savings at risk apart, each a size: a saving not
             # achieved (a negative total) counts by its size, not against spending.
             for savings, value in (
@@ -125,14 +125,14 @@ class BudgetSheet(SummarySheet):
                 )
                 s.write_formula(row, col, formula, f.amount, value)
                 col += 1
-        deviation = self.c.letter(f"deviation@{summary.round_index}")
+        deviation = self.context.letter(f"deviation@{summary.round_index}")
         formula = self.terms(grouping, group, label_cell, lambda r: "1", _values(deviation))
         s.write_formula(row, col, formula, f.amount, figure.expected_deviation)
         self.link_or_hint(row, col + 1, grouping, group)
 
     def total_row(self, first: int, total_row: int, years: list[int]) -> None:
         """The table's totals, each the sum of the column above."""
-        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        s, t, f, summary = self.sheet, self.texts, self.formats, self.context.summary
         s.write_string(total_row, 0, t["total"], f.total_label)
         total = summary.budget.total
         cached = [v for year in years for v in (*total.years[year], sum(total.years[year]))]
@@ -151,10 +151,10 @@ class BudgetSheet(SummarySheet):
 
     def chart(self, header: int, first: int, last: int, years: list[int], width: int) -> int:
         """Spending and savings per chapter in the year at risk (else the first year)."""
-        year = self.c.summary.budget_year or years[0]
+        year = self.context.summary.budget_year or years[0]
         col = 1 + 3 * years.index(year)
-        name = self.t["budget_sheet"]
-        chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
+        name = self.texts["budget_sheet"]
+        chart = self.context.book.add_chart({"type": "bar", "subtype": "stacked"})
         for offset, colour in ((0, "#5B9BD5"), (1, "#ED7D31")):
             chart.add_series(
                 {
@@ -166,7 +166,7 @@ class BudgetSheet(SummarySheet):
                 }
             )
         chart.set_title(
-            {"name": self.t["budget_chart"].format(year=year), "name_font": {"size": 11}}
+            {"name": self.texts["budget_chart"].format(year=year), "name_font": {"size": 11}}
         )
         return place_chart(self.sheet, chart, header, width + 1, last - first + 1)
 

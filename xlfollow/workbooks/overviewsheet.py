@@ -116,14 +116,14 @@ class OverviewSheet(SummarySheet):
     def write(self) -> None:
         """Write the sheet: a table per grouping for milestones, then for the economy,
         then the milestones' trend."""
-        s, t, summary = self.sheet, self.t, self.c.summary
+        s, t, summary = self.sheet, self.texts, self.context.summary
         s.set_column(0, 0, 46)
         s.set_column(1, CHART_COLUMN - 2, 12)
         s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 28)
-        s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.f.sheet_title)
-        s.write_string(1, 0, t["summary_note"], self.f.note)
+        s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.formats.sheet_title)
+        s.write_string(1, 0, t["summary_note"], self.formats.note)
         row = 3
-        agreement = self.c.agreement
+        agreement = self.context.agreement
         for milestone, scale in (
             (True, agreement.milestone_scale),
             (False, agreement.economy_scale),
@@ -133,16 +133,16 @@ class OverviewSheet(SummarySheet):
         self.trend(row)
         s.freeze_panes(3, 1)
         landscape_page(s)
-        s.protect(self.c.password, {"format_columns": True, "select_locked_cells": True})
+        s.protect(self.context.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, counting: _Counting) -> int:
         """One grouping's counts and shares with their chart; the last row written."""
-        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
+        s, t, f, summary = self.sheet, self.texts, self.formats, self.context.summary
         grouping, milestone, scale = counting.grouping, counting.milestone, counting.scale
         table = summary.milestones if milestone else summary.economy
         figures, overall = table[grouping], table.total
         states = list(overall)
-        labels = _state_labels(self.c, scale, milestone)
+        labels = _state_labels(self.context, scale, milestone)
         s.write_string(
             top,
             0,
@@ -161,7 +161,7 @@ class OverviewSheet(SummarySheet):
             s.write_string(header, columns.due, t["milestones_due"], f.header)
         share = t["share_of_due" if milestone else "share_of_items"]
         for n, state in enumerate(columns.shared):
-            word = _share_word(self.c, scale, state)
+            word = _share_word(self.context, scale, state)
             s.write_string(header, columns.first_share + n, share.format(state=word), f.header)
         s.write_string(header, see_col, t["see"], f.header)
         groups = list(figures)
@@ -199,13 +199,13 @@ class OverviewSheet(SummarySheet):
         self, state: str, milestone: bool, label_cell: str
     ) -> Callable[[ChapterRows], str]:
         """A chapter sheet's condition for an item to be counted in a state."""
-        index = self.c.summary.round_index
-        smiley = self.c.letter(f"milestone@{index}" if milestone else f"economy@{index}")
+        index = self.context.summary.round_index
+        smiley = self.context.letter(f"milestone@{index}" if milestone else f"economy@{index}")
         if not milestone:
             if state == UNANSWERED:
                 return lambda r: f"(LEN({r.range(smiley)})=0)*1"
             return lambda r: f"({r.range(smiley)}={label_cell})*1"
-        text = self.c.letter(f"milestone_text@{index}")
+        text = self.context.letter(f"milestone_text@{index}")
         condition = _milestone_condition(state, label_cell)
         return lambda r: condition.format(t=r.range(text), s=r.range(smiley))
 
@@ -214,7 +214,7 @@ class OverviewSheet(SummarySheet):
     ) -> None:
         """A row's total, its count of milestones due (milestones only) and its shares:
         of the milestones due, for milestones; of all items, for the economy."""
-        s, f = self.sheet, self.f
+        s, f = self.sheet, self.formats
         count_format = f.total_count if total else f.count_total
         states = columns.states
         whole = sum(counts.values())
@@ -246,8 +246,8 @@ class OverviewSheet(SummarySheet):
         """A stacked bar per group, in the smiley colours; the rows it covers."""
         if last < first:
             return 0
-        name = self.t["overview_sheet"]
-        chart = self.c.book.add_chart({"type": "bar", "subtype": "stacked"})
+        name = self.texts["overview_sheet"]
+        chart = self.context.book.add_chart({"type": "bar", "subtype": "stacked"})
         for n, colour in enumerate(_state_colours(counting.scale, counting.milestone)):
             chart.add_series(
                 {
@@ -261,8 +261,9 @@ class OverviewSheet(SummarySheet):
             )
         chart.set_title(
             {
-                "name": self.t[counting.title].format(
-                    round=self.c.summary.round, grouping=self.t[f"grouping_{counting.grouping}"]
+                "name": self.texts[counting.title].format(
+                    round=self.context.summary.round,
+                    grouping=self.texts[f"grouping_{counting.grouping}"],
                 ),
                 "name_font": {"size": 11},
             }
@@ -271,23 +272,23 @@ class OverviewSheet(SummarySheet):
 
     def trend(self, top: int) -> None:
         """Milestone counts per round so far: states down, rounds across."""
-        s, t, f, summary = self.sheet, self.t, self.f, self.c.summary
-        agreement = self.c.agreement
-        labels = _state_labels(self.c, agreement.milestone_scale, True)
+        s, t, f, summary = self.sheet, self.texts, self.formats, self.context.summary
+        agreement = self.context.agreement
+        labels = _state_labels(self.context, agreement.milestone_scale, True)
         states = list(summary.milestones.total)
         s.write_string(top, 0, t["trend_title"], f.heading)
         s.write_string(top + 1, 0, t["trend_state"], f.header)
         rounds = list(summary.trend)
         for index, name in enumerate(rounds):
             s.write_string(top + 1, 1 + index, name, f.header)
-            smiley = self.c.letter(f"milestone@{index}")
-            text = self.c.letter(f"milestone_text@{index}")
+            smiley = self.context.letter(f"milestone@{index}")
+            text = self.context.letter(f"milestone_text@{index}")
             for n, state in enumerate(states):
                 row = top + 2 + n
                 cond = _milestone_condition(state, f"$A${row + 1}")
                 formula = "=" + "+".join(
                     "SUMPRODUCT(" + cond.format(t=r.range(text), s=r.range(smiley)) + ")"
-                    for r in self.c.chapters
+                    for r in self.context.chapters
                 )
                 s.write_formula(row, 1 + index, formula, f.count, summary.trend[name][state])
         for n, label in enumerate(labels):

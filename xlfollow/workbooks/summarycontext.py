@@ -114,14 +114,14 @@ class SummarySheet:
     sheets of a group, and each group's link or filter hint."""
 
     def __init__(self, context: SummaryContext, sheet: Any) -> None:
-        self.c = context
+        self.context = context
         self.sheet = sheet
-        self.f = context.formats
-        self.t = context.texts
+        self.formats = context.formats
+        self.texts = context.texts
 
     def chapters_of(self, grouping: str, group: str) -> list[ChapterRows]:
         """The chapter sheets that hold items of a group."""
-        return self.c.sheets[grouping].get(group, [])
+        return self.context.sheets[grouping].get(group, [])
 
     def terms(
         self,
@@ -139,7 +139,7 @@ class SummarySheet:
                 parts.append(f"SUM({values(rows)})")
                 continue
             if grouping != "chapter":
-                letter = self.c.letter(_GROUP_COLUMN[grouping])
+                letter = self.context.letter(_GROUP_COLUMN[grouping])
                 condition = f"({rows.range(letter)}={label_cell})*{condition}"
             if values is not None:
                 parts.append(f"SUMPRODUCT({condition},{values(rows)})")
@@ -156,13 +156,16 @@ class SummarySheet:
                     row,
                     col,
                     f"internal:{quote(rows[0].sheet)}!A1",
-                    self.f.link,
-                    self.t["go_to_sheet"],
+                    self.formats.link,
+                    self.texts["go_to_sheet"],
                 )
             return
-        column = self.c.header(_GROUP_COLUMN[grouping])
+        column = self.context.header(_GROUP_COLUMN[grouping])
         self.sheet.write_string(
-            row, col, self.t["filter_hint"].format(column=column, group=group), self.f.hint
+            row,
+            col,
+            self.texts["filter_hint"].format(column=column, group=group),
+            self.formats.hint,
         )
 
 
