@@ -18,6 +18,7 @@ from xlfollow.cli.main import cli
 from xlfollow.demo.run import DemoResult, run_demo
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.store import Ledger
+from xlfollow.mail.letters import Delivery, LetterKind
 from xlfollow.model import Security, Smtp
 from xlfollow.workspace.folder import Workspace
 
@@ -109,7 +110,7 @@ def test_smtp_delivers_one_message_per_centre_and_records_them(
     handler, port = server
     workspace = demo.workspace
     smtp = Smtp("127.0.0.1", port, Security.NONE, "", "oekonomi@example.org")
-    report = workspace.send("1", "smtp", smtp=smtp)
+    report = workspace.send("1", Delivery.SMTP, smtp=smtp)
     files = issued_files(workspace)
     # One centre's address is refused; the others still go.
     assert [(c, a) for c, a, _ in report.failed] == [("Ejendomme", "ejendomme@example.org")]
@@ -128,8 +129,8 @@ def test_smtp_delivers_one_message_per_centre_and_records_them(
     assert {m.message_id for m in sent} == {w for _, _, w in report.done}
     # Sending again asks for --again, and then goes.
     with pytest.raises(WorkspaceError, match=r"were sent already to .*; give --again"):
-        workspace.send("1", "smtp", smtp=smtp)
-    again = workspace.send("1", "smtp", again=True, smtp=smtp)
+        workspace.send("1", Delivery.SMTP, smtp=smtp)
+    again = workspace.send("1", Delivery.SMTP, again=True, smtp=smtp)
     assert len(again.done) == len(files) - 1
 
 
@@ -147,7 +148,7 @@ def test_a_send_cut_short_has_recorded_every_message_that_went(
             raise KeyboardInterrupt  # Ctrl-C, a lost connection, a killed process
 
     with pytest.raises(KeyboardInterrupt):
-        workspace.send("1", "smtp", smtp=smtp, progress=interrupted)
+        workspace.send("1", Delivery.SMTP, smtp=smtp, progress=interrupted)
     total = len(issued_files(workspace))
     assert told == [(n, total) for n in range(1, 5)]
     with Ledger(workspace.ledger_path) as ledger:
@@ -156,7 +157,7 @@ def test_a_send_cut_short_has_recorded_every_message_that_went(
     assert recorded == went and 3 <= len(went) <= 4  # one address of the first four may be refused
     # So sending the round again is refused for those centres, as after a whole send.
     with pytest.raises(WorkspaceError, match=r"were sent already to .*; give --again"):
-        workspace.send("1", "smtp", smtp=smtp)
+        workspace.send("1", Delivery.SMTP, smtp=smtp)
 
 
 def parse_bytes(content: bytes) -> EmailMessage:
@@ -242,7 +243,7 @@ def test_an_attachment_name_beyond_ascii_is_encoded_for_mail_programs(tmp_path: 
     workbook.write_bytes(b"PK\x03\x04 a workbook")
     values = dict.fromkeys(("agreement", "round", "centre", "deadline", "reply_to", "sender"), "x")
     parts = LetterParts(
-        kind="send",
+        kind=LetterKind.SEND,
         texts=mail_texts(Language.DA),
         values=values,
         sender="a@example.org",
@@ -291,9 +292,9 @@ def test_mail_goes_over_starttls_and_implicit_tls(
         # The server's certificate is checked: unknown, it stops the sending.
         monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "README.md"))
         with pytest.raises(WorkspaceError, match="CERTIFICATE_VERIFY_FAILED"):
-            demo.workspace.remind("1", "smtp", smtp=smtp)
+            demo.workspace.remind("1", Delivery.SMTP, smtp=smtp)
         monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "cert.pem"))
-        report = demo.workspace.remind("1", "smtp", smtp=smtp)
+        report = demo.workspace.remind("1", Delivery.SMTP, smtp=smtp)
     finally:
         controller.stop()
     assert report.failed == [] and len(report.done) == len(handler.received) > 0

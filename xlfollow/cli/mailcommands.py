@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal, progress_bar
+from xlfollow.mail.letters import Delivery
 from xlfollow.messages import Text
 from xlfollow.workspace.folder import Workspace
 
@@ -56,7 +57,7 @@ def send(
       XLFOLLOW_SMTP_PASSWORD=... xlfollow send budget2018 --round 1 --smtp
     """
     out, workspace = current_terminal(), Workspace(directory)
-    how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
+    how = Delivery.DRY_RUN if dry_run else (Delivery.EML if as_eml else Delivery.SMTP)
     with progress_bar(Text("Sending")) as progress:
         report = workspace.send(round_text, how, again, progress=progress, **server)
     out.mail(report)
@@ -76,7 +77,7 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
       xlfollow remind budget2018 --round 1 --smtp
     """
     out, workspace = current_terminal(), Workspace(directory)
-    how = "dry-run" if dry_run else ("eml" if as_eml else "smtp")
+    how = Delivery.DRY_RUN if dry_run else (Delivery.EML if as_eml else Delivery.SMTP)
     with progress_bar(Text("Sending")) as progress:
         report = workspace.remind(round_text, how, progress=progress, **server)
     out.mail(report)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -34,7 +35,9 @@ from xlfollow.model import Language, Security, Smtp
 
 __all__ = [
     "PASSWORD_VARIABLE",
+    "Delivery",
     "Letter",
+    "LetterKind",
     "LetterParts",
     "Sent",
     "compose",
@@ -47,12 +50,28 @@ PASSWORD_VARIABLE = "XLFOLLOW_SMTP_PASSWORD"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+class LetterKind(StrEnum):
+    """What a letter to a centre is: its workbook going out, or a reminder. Its
+    templates in mail.yaml are named by it (`send_subject`, `remind_body`)."""
+
+    SEND = "send"
+    REMIND = "remind"
+
+
+class Delivery(StrEnum):
+    """How a round's letters go: written as .eml drafts, sent through the mail server,
+    or only said (a dry run)."""
+
+    EML = "eml"
+    SMTP = "smtp"
+    DRY_RUN = "dry-run"
+
+
 @dataclass(frozen=True)
 class Letter:
     """One message to one centre, with its workbook attached."""
 
-    kind: str
-    """'send' or 'remind'."""
+    kind: LetterKind
     centre: str
     address: str
     issue_id: str | None
@@ -108,8 +127,8 @@ class LetterParts:
     """What a letter is made from: its templates and the values they are filled with,
     who it is from and to, and the workbook it carries."""
 
-    kind: str
-    """'send' or 'remind': the templates `{kind}_subject` and `{kind}_body`."""
+    kind: LetterKind
+    """Its templates are `{kind}_subject` and `{kind}_body`."""
     texts: Mapping[str, str]
     """The templates, by name (mail_texts)."""
     values: Mapping[str, str]
@@ -171,9 +190,8 @@ def write_draft(letter: Letter, folder: Path) -> Path:
     del draft["Message-ID"]
     draft["X-Unsent"] = "1"
     attachment = next(letter.message.iter_attachments()).get_filename() or "workbook.xlsx"
-    path = (
-        folder / f"{Path(attachment).stem}{'' if letter.kind == 'send' else '-' + letter.kind}.eml"
-    )
+    suffix = "" if letter.kind is LetterKind.SEND else f"-{letter.kind}"
+    path = folder / f"{Path(attachment).stem}{suffix}.eml"
     write_atomically(path, bytes(draft))
     return path
 

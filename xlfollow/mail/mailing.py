@@ -19,7 +19,9 @@ from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import IssueRecord, Ledger, MessageRecord
 from xlfollow.mail.letters import (
+    Delivery,
     Letter,
+    LetterKind,
     LetterParts,
     compose,
     mail_texts,
@@ -38,8 +40,7 @@ class MailReport:
     """What a send or a reminder did, per centre."""
 
     round: str
-    how: str
-    """'eml' (drafts written), 'smtp' (sent) or 'dry-run' (nothing done)."""
+    how: Delivery
     done: list[tuple[str, str, str]] = field(default_factory=list)
     """(centre, address, the draft's path or the message id)."""
     failed: list[tuple[str, str, Text]] = field(default_factory=list)
@@ -63,7 +64,7 @@ class Mailing:
     ledger_path: Path
     definition: Definition
     round_index: int
-    how: str
+    how: Delivery
     smtp: Smtp
     progress: Progress | None = None
 
@@ -84,12 +85,14 @@ def send_round(mailing: Mailing, again: bool = False) -> MailReport:
     report = MailReport(round_name, mailing.how)
     with Ledger(mailing.ledger_path) as ledger:
         issues = _latest_issues(ledger.issues(round_name))
-        sent_before = {m.centre: m for m in ledger.messages(round_name) if m.kind == "send"}
+        sent_before = {
+            m.centre: m for m in ledger.messages(round_name) if m.kind == LetterKind.SEND
+        }
     if not issues:
         raise WorkspaceError(
             Text('round "{name}" has not been issued; run xlfollow issue first', name=round_name)
         )
-    if mailing.how == "smtp" and not again:
+    if mailing.how is Delivery.SMTP and not again:
         already = [f"{c} ({sent_before[c].sent_at[:16]})" for c in issues if c in sent_before]
         if already:
             raise WorkspaceError(
@@ -102,7 +105,7 @@ def send_round(mailing: Mailing, again: bool = False) -> MailReport:
             )
     letters = []
     for issue in issues.values():
-        letter = _letter(mailing, "send", issue, {}, report)
+        letter = _letter(mailing, LetterKind.SEND, issue, {}, report)
         if letter is not None:
             letters.append(letter)
     return _deliver(mailing, letters, report)
@@ -135,7 +138,9 @@ def remind_round(
             f"- {number} {titles.get(number, '')}: {', '.join(what)}"
             for number, what in lines.items()
         )
-        letter = _letter(mailing, "remind", issues[centre.centre], {"items": items}, report)
+        letter = _letter(
+            mailing, LetterKind.REMIND, issues[centre.centre], {"items": items}, report
+        )
         if letter is not None:
             letters.append(letter)
     return _deliver(mailing, letters, report)
@@ -147,7 +152,11 @@ def _latest_issues(issues: list[IssueRecord]) -> dict[str, IssueRecord]:
 
 
 def _letter(
-    mailing: Mailing, kind: str, issue: IssueRecord, extra: dict[str, str], report: MailReport
+    mailing: Mailing,
+    kind: LetterKind,
+    issue: IssueRecord,
+    extra: dict[str, str],
+    report: MailReport,
 ) -> Letter | None:
     """A letter of a kind to the centre a workbook was issued to, the workbook attached;
     None, and the centre in the report's skipped, where it has no address or the
@@ -205,11 +214,11 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
     """Write, send or only list the letters; each message the server takes is in the
     ledger as soon as it has taken it, so that a run cut short knows what went."""
     progress = mailing.progress
-    if mailing.how == "dry-run":
+    if mailing.how is Delivery.DRY_RUN:
         for letter in letters:
             report.done.append((letter.centre, letter.address, str(letter.message["Subject"])))
         return report
-    if mailing.how == "eml":
+    if mailing.how is Delivery.EML:
         drafts = mailing.drafts
         drafts.mkdir(parents=True, exist_ok=True)
         for done, letter in enumerate(letters, 1):

@@ -18,6 +18,7 @@ from xlfollow.files import ensure_replaceable
 from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
 from xlfollow.machinefaults import ledger_damage
+from xlfollow.mail.letters import Delivery
 from xlfollow.mail.mailing import (
     Mailing,
     MailReport,
@@ -283,7 +284,7 @@ class Workspace:
     def send(
         self,
         round_text: str,
-        how: str = "eml",
+        how: Delivery = Delivery.EML,
         again: bool = False,
         smtp: Smtp | None = None,
         *,
@@ -308,7 +309,7 @@ class Workspace:
     def remind(
         self,
         round_text: str,
-        how: str = "eml",
+        how: Delivery = Delivery.EML,
         smtp: Smtp | None = None,
         *,
         progress: Progress | None = None,
