@@ -420,6 +420,37 @@ def test_a_rejected_file_left_in_the_inbox_is_said_again_not_read_again(ws: Work
         assert len(ledger.receipts()) == receipts
 
 
+def test_items_missing_from_a_file_are_named_in_number_order(tmp_path: Path) -> None:
+    """Rows deleted from a returned workbook: its items keep their answers, and the
+    report names them in the agreement's number order (4.9 before 4.10)."""
+    items = "".join(
+        f'  - number: "{number}"\n'
+        f"    title: Punkt {number}\n"
+        "    kind: Drift\n"
+        "    centre: Social og Sundhed\n"
+        "    committee: Social- og Sundhedsudvalget\n"
+        for number in ("4.10", "4.9", "4.2")
+    )
+    workspace = Workspace.init(tmp_path / "ws")  # the small example, items added
+    with (workspace.path / "agreement.yaml").open("a", encoding="utf-8") as agreement:
+        agreement.write(items)
+    result = workspace.issue("1")
+    issued = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
+    returned = workspace.path / "inbox" / "sos.xlsx"
+    book = openpyxl.load_workbook(issued)
+    sheet = book["4. Sundhed, Ældre og Voksne…"]
+    rows = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value in ("4.10", "4.9")]
+    assert len(rows) == 2
+    for row in sorted(rows, reverse=True):
+        sheet.delete_rows(row)
+    book.save(returned)
+    (file,) = workspace.merge().files
+    assert file.verdict == "accepted"
+    assert "items not found in the file: 4.9, 4.10; they keep their answers" in [
+        str(note) for note in file.notes
+    ]
+
+
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("Status: alt er godt", encoding="utf-8")

@@ -6,6 +6,7 @@ import itertools
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -354,6 +355,47 @@ def test_cells_from_no_sheet_are_named_by_item_and_field() -> None:
         "1 milestone_note: not taken, as 1 milestone of the same answer was refused; a smiley "
         "is taken only together with its note (and the economy's with the expected deviation)"
     )
+
+
+T0, T1 = "2018-04-01T09:00:00", "2018-04-02T09:00:00"
+
+
+@pytest.mark.parametrize(
+    ("since", "now", "outcome"),
+    [
+        # Finance put the cell back as issued after the sender's first file: a change
+        # to it now is a conflict with finance, not taken.
+        ("T0", Current("", "Økonomi", 9, T1), Outcome.CONFLICT),
+        # No earlier file from the sender: a cell as issued is no one's answer.
+        ("", Current("", "Økonomi", 9, T1), Outcome.ACCEPTED),
+        # Set before the sender's first file, or at the same moment: not since.
+        ("T1", Current("", "Økonomi", 9, T0), Outcome.ACCEPTED),
+        ("T1", Current("", "Økonomi", 9, T1), Outcome.ACCEPTED),
+        # Set by no source, or imported with the agreement: no one's answer.
+        ("T0", Current("", "", None, T1), Outcome.ACCEPTED),
+        ("T0", Current("", IMPORTED, None, T1), Outcome.ACCEPTED),
+    ],
+    ids=["finance-after", "no-earlier-file", "before", "same-moment", "no-source", "imported"],
+)
+def test_a_cell_set_back_as_issued_by_another_source_after_the_first_file_is_theirs(
+    since: str, now: Current, outcome: Outcome
+) -> None:
+    """The sender's correction meets a cell that holds its issued value: it is another
+    source's answer (a conflict) only if that source set it after the sender's first
+    file of the round."""
+    plan = merge_cells(
+        [cell("1", "partly")],
+        MergeBasis(
+            {("1", Field.MILESTONE): ""},
+            {("1", Field.MILESTONE): now},
+            frozenset({7}),
+            source="SOS",
+            since={"T0": T0, "T1": T1, "": ""}[since],
+        ),
+    )
+    assert [r.outcome for r in plan.results] == [outcome]
+    taken = {("1", Field.MILESTONE): "partly"}
+    assert plan.updates == (taken if outcome is Outcome.ACCEPTED else {})
 
 
 def test_a_decided_answer_stays_decided_when_its_source_sends_it_again() -> None:
