@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 # The fixed subset CI runs (docs/mutation.md): the merge's rules for decisions, late
 # rounds, answers given twice and refused together, and its counts; 81 mutants today,
-# about 40 minutes with two children on two shared cores. The whole set is run by hand.
+# about 25 minutes with two children on two shared cores. The whole set is run by hand.
 CI_MUTANTS=(
   "xlfollow.returns.merge.xǁ_Mergerǁ_decided__mutmut_*"
   "xlfollow.returns.merge.xǁ_Mergerǁ_late_reason__mutmut_*"
