@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 # The fixed subset CI runs (docs/mutation.md): the merge's rules for decisions, late
 # rounds, a sender's correction, answers given twice and refused together, and its
-# counts: about 40 minutes with two children on two shared cores. The whole set is run
+# counts: about 25 minutes with two children on two shared cores. The whole set is run
 # by hand.
 CI_MUTANTS=(
   "xlfollow.ledger.merge.xǁ_Mergerǁ_decided__mutmut_*"

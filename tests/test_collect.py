@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -451,6 +452,27 @@ def test_items_missing_from_a_file_are_named_in_number_order(tmp_path: Path) -> 
     ]
 
 
+def test_a_rejection_an_older_xlfollow_recorded_is_said_again_as_recorded(ws: Workspace) -> None:
+    """A receipt written before rejections kept their message (no reason_text in its
+    report) is said again with its reason as recorded, in the words it has."""
+    bad = ws.path / "inbox" / "notes.xlsx"
+    bad.write_text("Status: alt er godt", encoding="utf-8")
+    (first,) = ws.merge().files
+    assert first.verdict == "rejected"
+    with sqlite3.connect(ws.ledger_path) as db:
+        (report,) = db.execute("SELECT report FROM receipts").fetchone()
+        older = {k: v for k, v in json.loads(report).items() if k != "reason_text"}
+        db.execute("UPDATE receipts SET report = ?", (json.dumps(older),))
+    db.close()
+    (again,) = ws.merge().files
+    assert again.verdict == "already_rejected"
+    assert again.why is not None
+    said = f"{first.reason}. Remove it from inbox/, or name it on the command line to read it again"
+    assert again.reason.startswith("rejected already ") and again.reason.endswith(f": {said}")
+    # Said in Danish, the recorded English reason stands: it is all the receipt has.
+    assert f": {first.reason}. " in again.why.say(Language.DA)
+
+
 def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("Status: alt er godt", encoding="utf-8")
@@ -707,3 +729,7 @@ def test_a_file_whose_metadata_differs_from_its_issue_is_rejected(
     )
     assert (file.centre, file.round) == ("Social og Sundhed", R1)
     assert answers(ws) == {}
+    # Left in inbox/, it is said again under the issue its id names.
+    (again,) = ws.merge().files
+    assert again.verdict == "already_rejected"
+    assert again.issue_id is not None and again.issue_id == file.issue_id
