@@ -109,6 +109,30 @@ def test_refusals() -> None:
     assert plan.updates == {}
 
 
+def test_a_correction_that_leaves_a_cell_as_issued_keeps_its_earlier_value() -> None:
+    """A second file from the same centre that gives its smiley again and leaves the note
+    as the workbook issued it (a copy of the issued workbook, filled in anew) changes
+    nothing: the note its earlier file gave stays, and neither cell is taken."""
+    current = {
+        ("1", Field.MILESTONE): Current("met", "SOS", 7),
+        ("1", Field.MILESTONE_NOTE): Current("Som planlagt", "SOS", 7),
+    }
+    plan = merge_cells(
+        [cell("1", "met"), cell("1", "", Field.MILESTONE_NOTE)],
+        MergeBasis(
+            {("1", Field.MILESTONE): "", ("1", Field.MILESTONE_NOTE): ""},
+            current,
+            frozenset({7}),
+            source="SOS",
+        ),
+    )
+    assert [(r.outcome, str(r.reason)) for r in plan.results] == [
+        (Outcome.UNCHANGED, "as in the earlier file"),
+        (Outcome.UNCHANGED, "as in the earlier file"),
+    ]
+    assert plan.updates == {}
+
+
 def test_a_correction_supersedes_and_closes_its_conflicts() -> None:
     base = {("1", Field.MILESTONE): "", ("2", Field.MILESTONE): "", ("3", Field.MILESTONE): ""}
     current = {
