@@ -18,7 +18,7 @@ from xlfollow.ledger.store import ReceiptRecord
 from xlfollow.messages import Text, translations
 from xlfollow.model import Language
 from xlfollow.texts import texts
-from xlfollow.workbooks.mastersheets import _reason
+from xlfollow.workbooks.mastersheets import receipt_reason
 from xlfollow.workspace.folder import Workspace
 
 SOURCES = Path(xlfollow.__file__).parent
@@ -78,12 +78,12 @@ def test_the_received_sheet_lists_a_taken_files_refusals_and_notes_at_most_twent
     receipt = ReceiptRecord(
         1, "inbox/a.xlsx", "0" * 64, "", "x", "SoS", "R1", Verdict.ACCEPTED, "", ""
     )
-    lines = _reason(receipt, report, texts(Language.DA)).split("\n")
+    lines = receipt_reason(receipt, report, texts(Language.DA)).split("\n")
     assert lines[:2] == ["K3: som udsendt", "K4: som udsendt"]
     assert len(lines) == 21 and lines[-1] == "… og 5 mere af samme slags"
     # A receipt from before the reasons were kept as messages: its English, as it was.
     old = {"problems": [{"reason": "K3: not a smiley"}], "notes": ["a note"]}
-    assert _reason(receipt, old, texts(Language.DA)) == "K3: not a smiley\na note"
+    assert receipt_reason(receipt, old, texts(Language.DA)) == "K3: not a smiley\na note"
 
 
 @pytest.mark.parametrize("name", ["messages.yaml", "texts.yaml", "help.yaml", "mail.yaml"])

@@ -13,7 +13,7 @@ from xlfollow.workbooks.smileys import answer_text
 from xlfollow.workbooks.spec import WorkbookSpec
 from xlfollow.workbooks.styles import row_height
 
-__all__ = ["write_conflict_sheet", "write_received_sheet"]
+__all__ = ["receipt_reason", "write_conflict_sheet", "write_received_sheet"]
 
 
 def write_conflict_sheet(book: Any, formats: Any, texts: Texts, spec: WorkbookSpec) -> None:
@@ -69,7 +69,7 @@ _DETAILS = 20
 """The most refused cells and notes a file's row on the Modtaget sheet lists."""
 
 
-def _reason(receipt: ReceiptRecord, report: dict[str, Any], texts: Texts) -> str:
+def receipt_reason(receipt: ReceiptRecord, report: dict[str, Any], texts: Texts) -> str:
     """Why a file was rejected; for a file taken, its refused cells and notes, one a
     line. Said in the workbook's language; receipts from before keep their English."""
     if isinstance(report.get("reason_text"), dict):
@@ -101,7 +101,7 @@ def write_received_sheet(
         row = 2 + offset
         report = json.loads(receipt.report)
         cells = report.get("cells", {})
-        reason = _reason(receipt, report, texts)
+        reason = receipt_reason(receipt, report, texts)
         texts_row = [
             receipt.file,
             receipt.received_at[:16].replace("T", " "),
