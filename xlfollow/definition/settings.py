@@ -6,6 +6,7 @@ import re
 import tomllib
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 from typing import Any, TypeVar
 
@@ -76,19 +77,24 @@ def read_settings(text: str, problems: Problems, agreement: Agreement | None) ->
             ),
         )
         return None
-    return _SettingsReader(problems, key_lines(text), agreement).read(data)
+    return _SettingsReader(problems, text, agreement).read(data)
 
 
 E = TypeVar("E", bound=StrEnum)
 
 
 class _SettingsReader:
-    def __init__(
-        self, problems: Problems, lines: dict[tuple[str, ...], int], agreement: Agreement | None
-    ) -> None:
+    def __init__(self, problems: Problems, text: str, agreement: Agreement | None) -> None:
         self.problems = problems
-        self.lines = lines
+        self.text = text
         self.agreement = agreement
+        self._names: dict[str, dict[str, str]] = {}
+
+    @cached_property
+    def lines(self) -> dict[tuple[str, ...], int]:
+        """The line of each key, worked out when a problem needs one: a sound file (most
+        loads) never pays for it (some 0.05 s at 200 centres)."""
+        return key_lines(self.text)
 
     def problem(self, path: tuple[str, ...], message: Text) -> None:
         """Record a problem at the line of the key path, or of its nearest parent."""
@@ -210,14 +216,26 @@ class _SettingsReader:
                     ),
                 )
 
+    def _spellings(self, kind: str) -> dict[str, str]:
+        """The agreement's rounds or centres by their names in any case, made once: a
+        settings file names every centre, and an agreement may have hundreds."""
+        if kind not in self._names:
+            assert self.agreement is not None
+            choices = self.agreement.rounds if kind == "round" else self.agreement.centres
+            names: dict[str, str] = {}
+            for choice in choices:
+                names.setdefault(choice.casefold(), choice)
+            self._names[kind] = names
+        return self._names[kind]
+
     def _declared(self, kind: str, name: str, path: tuple[str, ...]) -> str | None:
         """The agreement's own spelling of a round or centre name, or None with a problem."""
         if self.agreement is None:
             return name
         choices = self.agreement.rounds if kind == "round" else self.agreement.centres
-        for choice in choices:
-            if choice.casefold() == " ".join(name.split()).casefold():
-                return choice
+        found = self._spellings(kind).get(" ".join(name.split()).casefold())
+        if found is not None:
+            return found
         hint = did_you_mean(name, choices)
         if kind == "round":
             why = Text(
