@@ -96,7 +96,7 @@ class MergeOutput(Console):
     def decision(self, decision: Decision, agreement: Agreement) -> None:
         """A conflict decided: the answer that stands, from whom, and what was closed."""
         values = answer_text(agreement, decision.values, self.language, " · ")
-        said = Label(f"field_{decision.answer.value}")
+        said = Label(decision.answer.label_key)
         if decision.source == TYPED:
             self.echo(
                 Text(

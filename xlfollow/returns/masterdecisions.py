@@ -63,7 +63,7 @@ def master_decisions(
                 'conflict {id} (item {item}, "{answer}", {round}): {decision}',
                 id=conflict_id,
                 item=conflict.item,
-                answer=Label(f"field_{conflict.answer.value}"),
+                answer=Label(conflict.answer.label_key),
                 round=conflict.round,
                 decision=decision,
             )

@@ -102,7 +102,7 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
     take, value = request.take, request.value
     named = field_named(field_text, definition.agreement)
     if named is None:
-        names = Joined([Text("{code} ({name})", code=f, name=Label(f"field_{f}")) for f in Field])
+        names = Joined([Text("{code} ({name})", code=f, name=Label(f.label_key)) for f in Field])
         raise WorkspaceError(
             Text('"{field}" is not a field; give one of {names}', field=field_text, names=names)
         )
@@ -130,12 +130,12 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
                         'item {item} has no open conflict on "{answer}"; its open '
                         "conflicts are on: {others}",
                         item=item,
-                        answer=Label(f"field_{answer.value}"),
+                        answer=Label(answer.label_key),
                         others=Joined(
                             [
                                 Text(
                                     '"{answer}" ({round})',
-                                    answer=Label(f"field_{c.answer.value}"),
+                                    answer=Label(c.answer.label_key),
                                     round=c.round,
                                 )
                                 for c in others
@@ -149,7 +149,7 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
                     'item {item} has no open conflict on "{answer}"; '
                     "xlfollow status lists the open ones",
                     item=item,
-                    answer=Label(f"field_{answer.value}"),
+                    answer=Label(answer.label_key),
                 )
             )
         if len({c.round for c in open_ones}) > 1:
@@ -157,7 +157,7 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
                 Text(
                     'item {item} has open conflicts on "{answer}" in several rounds; give --round',
                     item=item,
-                    answer=Label(f"field_{answer.value}"),
+                    answer=Label(answer.label_key),
                 )
             )
         conflict = open_ones[-1]

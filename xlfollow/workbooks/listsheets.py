@@ -68,7 +68,7 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
             values = [
                 change.title,
                 change.centre,
-                t[f"field_{change.field}"],
+                t[change.field.label_key],
                 _shown(context, change.field, change.previous),
                 _shown(context, change.field, change.current),
                 word.format(steps=abs(change.steps)),
@@ -124,7 +124,7 @@ def write_missing_sheet(context: SummaryContext, sheet: Any) -> None:
             sheet.write_string(row, 1, missing.email, f.wrap_cell)
         link(sheet, row, 2, missing.item)
         sheet.write_string(row, 3, missing.title, f.wrap_cell)
-        fields = ", ".join(t[f"field_{name}"] for name in missing.fields)
+        fields = ", ".join(t[name.label_key] for name in missing.fields)
         sheet.write_string(row, 4, fields, f.wrap_cell)
         _fit_row(sheet, row, [missing.centre, missing.email, missing.item, missing.title], widths)
     if summary.missing:

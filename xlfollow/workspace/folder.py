@@ -325,7 +325,7 @@ class Workspace:
         conflicts: dict[str, list[tuple[str, str]]] = {}
         for conflict in open_conflicts:
             centre = centre_of.get(conflict.item, "")
-            name = words[f"field_{conflict.answer.value}"]
+            name = words[conflict.answer.label_key]
             conflicts.setdefault(centre, []).append((conflict.item, name))
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         mailing = Mailing(
