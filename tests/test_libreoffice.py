@@ -23,9 +23,9 @@ from test_summary import ROUND as HAND_ROUND
 
 from xlfollow.answers import Field
 from xlfollow.demo.simulate import answer_round
+from xlfollow.figures.summary import summarise
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Contributors
-from xlfollow.report.summary import summarise
 from xlfollow.workbooks.writer import rows_for
 from xlfollow.workspace.folder import Workspace, recipients
 

@@ -2,7 +2,7 @@
 
 The Ballerup example is issued for two rounds; most centres answer both, in
 varied ways, one centre never answers. Every figure in the sheets is checked
-against a count made here, independently of xlfollow.report.summary, from the
+against a count made here, independently of xlfollow.figures.summary, from the
 ledger's answers.
 """
 
@@ -34,10 +34,10 @@ from xlfollow.definition.agreementwriter import write_agreement
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.definition.years import agreement_year
 from xlfollow.demo.simulate import answer_round
+from xlfollow.figures.grouping import Grouping
+from xlfollow.figures.summary import Summary, summarise
 from xlfollow.ledger.store import Ledger
 from xlfollow.model import Agreement, Chapter, Definition, Item, Kind, Language, Settings
-from xlfollow.report.grouping import Grouping
-from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.reader import read_workbook
 from xlfollow.texts import texts
 from xlfollow.workbooks.spec import Recipient, WorkbookSpec

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from xlfollow.definition.agreementwriter import dump_agreement, write_agreement
     from xlfollow.demo.run import DemoResult, run_demo
     from xlfollow.errors import DefinitionError, LedgerError, Problem, WorkspaceError, XlfollowError
+    from xlfollow.figures.summary import Summary
     from xlfollow.ledger.status import RoundStatus
     from xlfollow.model import (
         Agreement,
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
         Round,
         Settings,
     )
-    from xlfollow.report.summary import Summary
     from xlfollow.returns.collect import MergeReport
     from xlfollow.scales import SmileyScale, SmileyStep
     from xlfollow.workspace.folder import IssueResult, Overview, Workspace
@@ -49,7 +49,7 @@ _HOMES = {
     "Settings": "xlfollow.model",
     "SmileyScale": "xlfollow.scales",
     "SmileyStep": "xlfollow.scales",
-    "Summary": "xlfollow.report.summary",
+    "Summary": "xlfollow.figures.summary",
     "Workspace": "xlfollow.workspace.folder",
     "WorkspaceError": "xlfollow.errors",
     "XlfollowError": "xlfollow.errors",

@@ -8,11 +8,11 @@ from __future__ import annotations
 import click
 
 from xlfollow.cli.console import Cell, Console
+from xlfollow.figures.grouping import Grouping
+from xlfollow.figures.summary import NO_MILESTONE, UNANSWERED, Summary
 from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Joined, Text
-from xlfollow.report.grouping import Grouping
-from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, Summary
 from xlfollow.scales import SmileyScale
 
 __all__ = ["RoundOutput"]

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from xlfollow.answers import Answer, Field
 from xlfollow.demo.simulate import fill_workbook, random_answers
+from xlfollow.figures.summary import Summary
 from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Item
-from xlfollow.report.summary import Summary
 from xlfollow.returns.collect import MergeReport, RefusedCell
 from xlfollow.returns.receiving import SUPERSEDES_EARLIER
 from xlfollow.workbooks.smileys import smiley_choice

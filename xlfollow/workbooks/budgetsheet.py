@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.report.grouping import GROUPINGS, Grouping
+from xlfollow.figures.grouping import GROUPINGS, Grouping
 from xlfollow.workbooks.budgetitems import write_budget_items
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page

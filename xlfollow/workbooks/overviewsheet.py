@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from xlfollow.report.grouping import GROUPINGS, Grouping
-from xlfollow.report.summary import NO_MILESTONE, UNANSWERED, milestones_due
+from xlfollow.figures.grouping import GROUPINGS, Grouping
+from xlfollow.figures.summary import NO_MILESTONE, UNANSWERED, milestones_due
 from xlfollow.scales import SmileyScale
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import landscape_page

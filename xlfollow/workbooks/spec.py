@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from xlfollow.answers import Field
+from xlfollow.figures.summary import Summary
 from xlfollow.ledger.store import ConflictRecord, ReceiptRecord
 from xlfollow.model import Contributors, Definition
-from xlfollow.report.summary import Summary
 
 __all__ = ["IssuedWorkbook", "Recipient", "WorkbookSpec"]
 

@@ -14,8 +14,8 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from xlfollow.definition.sheetnames import quote
+from xlfollow.figures.summary import Summary
 from xlfollow.model import Agreement, Definition, Item, Language
-from xlfollow.report.summary import Summary
 from xlfollow.texts import Texts
 from xlfollow.workbooks.column import Column
 from xlfollow.workbooks.layout import FIRST_DATA_ROW

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from xlfollow.report.grouping import GROUPINGS, group_of
+from xlfollow.figures.grouping import GROUPINGS, group_of
 from xlfollow.workbooks.budgetsheet import BudgetSheet
 from xlfollow.workbooks.listsheets import write_changes_sheet, write_missing_sheet
 from xlfollow.workbooks.overviewsheet import OverviewSheet

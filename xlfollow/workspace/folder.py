@@ -14,6 +14,7 @@ from xlfollow.definition.settingswriter import settings_template
 from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
 from xlfollow.errors import WorkspaceError
+from xlfollow.figures.summary import Summary, summarise
 from xlfollow.files import ensure_replaceable
 from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
@@ -29,7 +30,6 @@ from xlfollow.mail.mailing import (
 )
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
-from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import FileReport, Intake, MergeReport
 from xlfollow.returns.resolving import Decision, DecisionRequest, decide
 from xlfollow.texts import texts

@@ -19,11 +19,11 @@ from pathlib import Path
 from xlfollow.danish import slug
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import WorkspaceError
+from xlfollow.figures.summary import Summary
 from xlfollow.files import ensure_replaceable, write_atomically
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger, ReceiptRecord
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress
-from xlfollow.report.summary import Summary
 from xlfollow.texts import texts
 from xlfollow.workbooks.layout import LAYOUT_VERSION
 from xlfollow.workbooks.spec import IssuedWorkbook, Recipient, WorkbookSpec

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlfollow.errors import ValueProblem, WorkspaceError
+from xlfollow.figures.summary import Summary, summarise
 from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import AnswerKey, IssueRecord, Ledger
 from xlfollow.messages import Text
 from xlfollow.model import Definition
-from xlfollow.report.summary import Summary, summarise
 from xlfollow.returns.collect import FileReport, Intake, imported_notes
 from xlfollow.returns.receiving import AGREEMENT_CHANGED
 from xlfollow.workspace.inbox import digest_of, shown

@@ -8,8 +8,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from xlfollow.figures.grouping import Grouped, Grouping
 from xlfollow.model import Item
-from xlfollow.report.grouping import Grouped, Grouping
 
 __all__ = ["BudgetFigures", "BudgetSums", "total"]
 

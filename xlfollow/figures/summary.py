@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from xlfollow.answers import Field
 from xlfollow.definition.years import at_risk_year
+from xlfollow.figures.budgets import BudgetFigures, BudgetSums
+from xlfollow.figures.changes import Change, Missing, changes, missing
+from xlfollow.figures.grouping import GROUPINGS, Grouped, Grouping, group_of, groups
 from xlfollow.ledger.store import AnswerKey
 from xlfollow.model import Definition, Item
-from xlfollow.report.budgets import BudgetFigures, BudgetSums
-from xlfollow.report.changes import Change, Missing, changes, missing
-from xlfollow.report.grouping import GROUPINGS, Grouped, Grouping, group_of, groups
 from xlfollow.scales import SmileyScale
 
 __all__ = [
