@@ -26,8 +26,10 @@ __all__ = [
     "Kind",
     "Language",
     "Progress",
+    "ReportSettings",
     "Round",
     "Security",
+    "Sender",
     "Settings",
     "Smtp",
     "StatusNotes",
@@ -182,6 +184,30 @@ class Smtp:
 
 
 @dataclass(frozen=True)
+class Sender:
+    """Who in the finance department sends the follow-up: the [sender] table of
+    xlfollow.toml, shown on the council's report's front page."""
+
+    department: str = ""
+    """The finance department's name, such as "Økonomi og Styring"."""
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """The council's report: the [report] table of xlfollow.toml."""
+
+    case_number: str = ""
+    """The case the report is filed under (Sagsid), such as "00.30.00-S00-9-16"."""
+    template: str = ""
+    """A Word template (.docx) with the municipality's styles and letterhead, relative
+    to the workspace; '' uses report-template.docx in the workspace if there is one,
+    else the bundled one."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """How a workspace runs the follow-up: the content of xlfollow.toml."""
 
@@ -196,6 +222,8 @@ class Settings:
     reply_to: str = ""
     """Where centres send their workbooks, as the instructions say."""
     smtp: Smtp = field(default_factory=Smtp)
+    sender: Sender = field(default_factory=Sender)
+    report: ReportSettings = field(default_factory=ReportSettings)
 
 
 @dataclass(frozen=True)

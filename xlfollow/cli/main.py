@@ -9,6 +9,7 @@ import click
 
 from xlfollow.cli.frame import EXIT_CODES, Group, current_terminal, set_language
 from xlfollow.cli.mailcommands import remind, send
+from xlfollow.cli.reportcommands import report
 from xlfollow.cli.roundcommands import issue, merge, resolve, status, summary
 from xlfollow.cli.setupcommands import check, import_text, init
 from xlfollow.errors import XlfollowError
@@ -47,6 +48,7 @@ def cli(debug: bool) -> None:
       xlfollow status budget2018
       xlfollow summary budget2018
       xlfollow remind budget2018 --round 1
+      xlfollow report budget2018              (the council's report, Word and PDF)
 
     To see it all on the bundled example first:  xlfollow demo example-workspace
     """
@@ -82,7 +84,19 @@ def demo(directory: Path) -> None:
         )
 
 
-for command in (init, import_text, check, issue, merge, status, summary, send, remind, resolve):
+for command in (
+    init,
+    import_text,
+    check,
+    issue,
+    merge,
+    status,
+    summary,
+    report,
+    send,
+    remind,
+    resolve,
+):
     cli.add_command(command)
 
 

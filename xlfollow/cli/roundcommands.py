@@ -15,7 +15,7 @@ from xlfollow.model import Definition
 from xlfollow.returns.collect import FileReport, MergeReport, conflict_json
 from xlfollow.workspace.folder import Workspace
 
-__all__ = ["issue", "merge", "resolve", "status", "summary"]
+__all__ = ["issue", "merge", "resolve", "said_workspace", "status", "summary"]
 
 
 @click.command("issue", cls=Command, epilog=EXIT_CODES)
@@ -37,7 +37,7 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
     Example:
       xlfollow issue budget2018 --round 1
     """
-    out, workspace = current_terminal(), _said_workspace(directory)
+    out, workspace = current_terminal(), said_workspace(directory)
     with progress_bar(Text("Writing")) as progress:
         result = workspace.issue(round_text, again, progress, previous=out.outstanding)
     out.echo(
@@ -158,7 +158,7 @@ def summary(directory: Path, round_text: str | None, as_json: bool) -> None:
     Example:
       xlfollow summary budget2018 --round 2
     """
-    workspace = Workspace(directory) if as_json else _said_workspace(directory)
+    workspace = Workspace(directory) if as_json else said_workspace(directory)
     result = workspace.summary(round_text)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -215,12 +215,12 @@ def resolve(
             out.say(Text("give ITEM and FIELD, after the workspace folder if it is not here"))
         )
     directory, item, field = (".", *words) if len(words) == 2 else words
-    workspace = _said_workspace(directory)
+    workspace = said_workspace(directory)
     decision = workspace.resolve(item, field, round_text, take, value)
     out.decision(decision, _loaded(workspace).agreement)
 
 
-def _said_workspace(directory: Path | str) -> Workspace:
+def said_workspace(directory: Path | str) -> Workspace:
     """The workspace of a command that writes master.xlsx anew: finance's edits in it,
     merged first, are said, as merge says a file."""
     out = current_terminal()

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date, datetime
-from enum import StrEnum
-from functools import cached_property
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any
 
 from xlfollow.danish import parse_date
-from xlfollow.definition.tomllines import key_lines
+from xlfollow.definition.tomlreader import TomlReader, table_name
 from xlfollow.errors import Problems, ValueProblem, did_you_mean
 from xlfollow.messages import Text
 from xlfollow.model import (
@@ -20,8 +18,10 @@ from xlfollow.model import (
     Centre,
     Contributors,
     Language,
+    ReportSettings,
     Round,
     Security,
+    Sender,
     Settings,
     Smtp,
     default_code,
@@ -38,7 +38,9 @@ SETTINGS_FILE = "xlfollow.toml"
 """The settings' file in a workspace."""
 DEFAULT_AGREEMENT_FILE = "agreement.yaml"
 
-_TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks", "smtp")
+_TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks", "smtp", "sender", "report")
+_SENDER_KEYS = ("department", "name", "phone", "email")
+_REPORT_KEYS = ("case_number", "template")
 _WORKBOOK_KEYS = ("contributors", "password", "reply_to")
 _SMTP_KEYS = ("host", "port", "security", "user", "sender")
 _SMTP_TEXTS = ("host", "user", "sender")
@@ -80,47 +82,29 @@ def read_settings(text: str, problems: Problems, agreement: Agreement | None) ->
     return _SettingsReader(problems, text, agreement).read(data)
 
 
-E = TypeVar("E", bound=StrEnum)
-
-
-class _SettingsReader:
+class _SettingsReader(TomlReader):
     def __init__(self, problems: Problems, text: str, agreement: Agreement | None) -> None:
-        self.problems = problems
-        self.text = text
+        super().__init__(problems, text)
         self.agreement = agreement
         self._names: dict[str, dict[str, str]] = {}
 
-    @cached_property
-    def lines(self) -> dict[tuple[str, ...], int]:
-        """The line of each key, worked out when a problem needs one: a sound file (most
-        loads) never pays for it (some 0.05 s at 200 centres)."""
-        return key_lines(self.text)
-
-    def problem(self, path: tuple[str, ...], message: Text) -> None:
-        """Record a problem at the line of the key path, or of its nearest parent."""
-        for end in range(len(path), 0, -1):
-            if path[:end] in self.lines:
-                self.problems.add(self.lines[path[:end]], message)
-                return
-        self.problems.add(None, message)
-
     def read(self, data: dict[str, Any]) -> Settings:
-        self._known_keys(data, (), _TOP_KEYS, Text("the settings"))
+        self.known_keys(data, (), _TOP_KEYS, Text("the settings"))
         agreement_file = data.get("agreement", DEFAULT_AGREEMENT_FILE)
         if not isinstance(agreement_file, str) or not agreement_file.strip():
             self.problem(
                 ("agreement",), Text('agreement should be a file name like "agreement.yaml"')
             )
             agreement_file = DEFAULT_AGREEMENT_FILE
-        language = self._one_of(
+        language = self.one_of(
             ("language",),
             data.get("language", Language.DA),
             Language.DA,
             Text('language "{value}" should be "da" or "en"', value=str(data.get("language"))),
         )
-        workbooks = self._table(data, "workbooks")
-        self._known_keys(workbooks, ("workbooks",), _WORKBOOK_KEYS, _table_name("workbooks"))
-        contributors = self._one_of(
+        workbooks = self.table(data, "workbooks")
+        self.known_keys(workbooks, ("workbooks",), _WORKBOOK_KEYS, table_name("workbooks"))
+        contributors = self.one_of(
             ("workbooks", "contributors"),
             workbooks.get("contributors", Contributors.READ),
             Contributors.READ,
@@ -129,17 +113,50 @@ class _SettingsReader:
                 value=str(workbooks.get("contributors")),
             ),
         )
-        texts = self._texts(workbooks, "workbooks", ("password", "reply_to"))
+        texts = self.texts(workbooks, "workbooks", ("password", "reply_to"))
         return Settings(
-            smtp=self._smtp(self._table(data, "smtp")),
+            smtp=self._smtp(self.table(data, "smtp")),
             agreement_file=agreement_file,
             language=language,
-            rounds=self._rounds(self._table(data, "rounds")),
-            centres=self._centres(self._table(data, "centres")),
+            rounds=self._rounds(self.table(data, "rounds")),
+            centres=self._centres(self.table(data, "centres")),
             contributors=contributors,
             password=texts["password"],
             reply_to=texts["reply_to"],
+            sender=self._sender(self.table(data, "sender")),
+            report=self._report(self.table(data, "report")),
         )
+
+    def _sender(self, table: dict[str, Any]) -> Sender:
+        """The [sender] table: who in the finance department signs the follow-up."""
+        self.known_keys(table, ("sender",), _SENDER_KEYS, table_name("sender"))
+        texts = {
+            k: " ".join(v.split()) for k, v in self.texts(table, "sender", _SENDER_KEYS).items()
+        }
+        if texts["email"] and not _EMAIL.fullmatch(texts["email"]):
+            self.problem(
+                ("sender", "email"),
+                Text(
+                    'the sender\'s email "{email}" is not one address like okonomi@kommune.dk',
+                    email=texts["email"],
+                ),
+            )
+        return Sender(**texts)
+
+    def _report(self, table: dict[str, Any]) -> ReportSettings:
+        """The [report] table: the council's report's case number and Word template."""
+        self.known_keys(table, ("report",), _REPORT_KEYS, table_name("report"))
+        texts = {k: v.strip() for k, v in self.texts(table, "report", _REPORT_KEYS).items()}
+        if texts["template"] and not texts["template"].lower().endswith(".docx"):
+            self.problem(
+                ("report", "template"),
+                Text(
+                    'template "{file}" should be a Word document (.docx) in the workspace, '
+                    'like "brevpapir.docx"; save a .dotx or .doc template as .docx in Word',
+                    file=texts["template"],
+                ),
+            )
+        return ReportSettings(**texts)
 
     def _smtp(self, table: dict[str, Any]) -> Smtp:
         """The [smtp] table: where mail goes out. The password is never read from here."""
@@ -152,15 +169,15 @@ class _SettingsReader:
                 ),
             )
             table = {k: v for k, v in table.items() if k != "password"}
-        self._known_keys(table, ("smtp",), _SMTP_KEYS, _table_name("smtp"))
-        texts = {k: v.strip() for k, v in self._texts(table, "smtp", _SMTP_TEXTS).items()}
+        self.known_keys(table, ("smtp",), _SMTP_KEYS, table_name("smtp"))
+        texts = {k: v.strip() for k, v in self.texts(table, "smtp", _SMTP_TEXTS).items()}
         port = table.get("port", 0)
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
             self.problem(
                 ("smtp", "port"), Text("port {value} should be a number like 587", value=repr(port))
             )
             port = 0
-        security = self._one_of(
+        security = self.one_of(
             ("smtp", "security"),
             table.get("security", Security.STARTTLS),
             Security.STARTTLS,
@@ -170,51 +187,6 @@ class _SettingsReader:
             ),
         )
         return Smtp(texts["host"], port, security, texts["user"], texts["sender"])
-
-    def _one_of(self, path: tuple[str, ...], raw: object, default: E, why: Text) -> E:
-        """A choice among an enumeration's values; the default, with a problem, if
-        raw is none of them."""
-        choices = {member.value: member for member in type(default)}
-        if isinstance(raw, str) and raw in choices:
-            return choices[raw]
-        self.problem(path, why)
-        return default
-
-    def _texts(self, table: dict[str, Any], name: str, keys: tuple[str, ...]) -> dict[str, str]:
-        """The text values of a table's keys ('' where absent, or not text: a problem)."""
-        found = {}
-        for key in keys:
-            value = table.get(key, "")
-            if not isinstance(value, str):
-                self.problem((name, key), Text("{key} should be text in quotes", key=key))
-                value = ""
-            found[key] = value
-        return found
-
-    def _table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
-        value = data.get(key, {})
-        if isinstance(value, dict):
-            return value
-        self.problem(
-            (key,), Text('`{key}` should be a table: write [{key}."name"] sections', key=key)
-        )
-        return {}
-
-    def _known_keys(
-        self, data: dict[str, Any], path: tuple[str, ...], allowed: tuple[str, ...], what: Text
-    ) -> None:
-        for key in data:
-            if key not in allowed:
-                self.problem(
-                    (*path, key),
-                    Text(
-                        "{what}: unknown key `{key}`.{hint} Allowed keys: {allowed}",
-                        what=what,
-                        key=key,
-                        hint=did_you_mean(key, allowed),
-                        allowed=", ".join(allowed),
-                    ),
-                )
 
     def _spellings(self, kind: str) -> dict[str, str]:
         """The agreement's rounds or centres by their names in any case, made once: a
@@ -264,7 +236,7 @@ class _SettingsReader:
                     path, Text('round "{name}" should be a table with a `deadline`', name=name)
                 )
                 continue
-            self._known_keys(value, path, _ROUND_KEYS, Text('round "{name}"', name=name))
+            self.known_keys(value, path, _ROUND_KEYS, Text('round "{name}"', name=name))
             deadline = self._deadline(value.get("deadline"), (*path, "deadline"), name)
             if declared is not None:
                 rounds[declared] = Round(declared, deadline)
@@ -315,7 +287,7 @@ class _SettingsReader:
                     path, Text('centre "{name}" should be a table with code and email', name=name)
                 )
                 continue
-            self._known_keys(value, path, _CENTRE_KEYS, Text('centre "{name}"', name=name))
+            self.known_keys(value, path, _CENTRE_KEYS, Text('centre "{name}"', name=name))
             centre = self._centre(declared or name, value, path)
             if declared is not None and centre is not None:
                 centres[declared] = centre
@@ -394,8 +366,3 @@ class _SettingsReader:
                             owner=owner,
                         ),
                     )
-
-
-def _table_name(name: str) -> Text:
-    """A table of the settings as a problem names it: [smtp]."""
-    return Text("[{name}]", name=name)

@@ -52,6 +52,20 @@ def settings_template(agreement: Agreement, agreement_file: str = DEFAULT_AGREEM
         '# user = "oekonomi"',
         '# sender = "oekonomi@example.org"',
         "",
+        "# Who sends the follow-up, for the council's report's front page (xlfollow report).",
+        "# [sender]",
+        '# department = "Økonomi og Styring"',
+        '# name = "Sascha Hjorth"',
+        '# phone = "4024 1712"',
+        '# email = "okonomi@example.org"',
+        "",
+        "# The council's report: its case number, and a Word template with the",
+        "# municipality's letterhead and styles (report-template.docx in the workspace is",
+        "# taken without this).",
+        "# [report]",
+        '# case_number = "00.30.00-S00-9-16"',
+        '# template = "brevpapir.docx"',
+        "",
     ]
     return "\n".join(out)
 

@@ -17,7 +17,7 @@ from typing import TypedDict, Unpack
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.status import RoundStatus
-from xlfollow.ledger.store import IssueRecord, Ledger, MessageRecord
+from xlfollow.ledger.store import ConflictRecord, IssueRecord, Ledger, MessageRecord
 from xlfollow.mail.letters import (
     Delivery,
     Letter,
@@ -32,7 +32,15 @@ from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Security, Smtp
 from xlfollow.texts import texts
 
-__all__ = ["MailReport", "Mailing", "ServerOptions", "remind_round", "send_round", "with_smtp"]
+__all__ = [
+    "MailReport",
+    "Mailing",
+    "ServerOptions",
+    "conflicts_by_centre",
+    "remind_round",
+    "send_round",
+    "with_smtp",
+]
 
 
 @dataclass
@@ -109,6 +117,20 @@ def send_round(mailing: Mailing, again: bool = False) -> MailReport:
         if letter is not None:
             letters.append(letter)
     return _deliver(mailing, letters, report)
+
+
+def conflicts_by_centre(
+    definition: Definition, conflicts: list[ConflictRecord]
+) -> dict[str, list[tuple[str, str]]]:
+    """Open conflicts as a reminder lists them: per responsible centre, each item with
+    its answer's name in the workspace's language."""
+    centre_of = {item.number: item.centre for item in definition.agreement.items}
+    words = texts(definition.settings.language)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for conflict in conflicts:
+        centre = centre_of.get(conflict.item, "")
+        found.setdefault(centre, []).append((conflict.item, words[conflict.answer.label_key]))
+    return found
 
 
 def remind_round(

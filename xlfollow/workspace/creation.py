@@ -8,13 +8,18 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.settings import SETTINGS_FILE
+from xlfollow.definition.settingswriter import settings_template
+from xlfollow.definition.textimport import ImportReport, import_text_file
+from xlfollow.definition.todo import todo_path, write_todo
 from xlfollow.errors import WorkspaceError
 from xlfollow.files import write_atomically
 from xlfollow.ledger.store import create_ledger
 from xlfollow.messages import Text
+from xlfollow.workspace.loading import load_definition
 
-__all__ = ["LEDGER_FILE", "create", "example_names", "example_texts"]
+__all__ = ["LEDGER_FILE", "create", "create_from_text", "example_names", "example_texts"]
 
 LEDGER_FILE = "ledger.sqlite"
 
@@ -74,3 +79,16 @@ def create(target: Path, agreement_text: str, settings_text: str) -> None:
         raise WorkspaceError(
             Text("{path}: cannot create the workspace: {why}", path=str(target), why=str(exc))
         ) from exc
+
+
+def create_from_text(target: Path, report: Path) -> ImportReport:
+    """Create a workspace whose agreement is imported from a report's text; what the
+    import was unsure of is kept beside it, in the workspace's language, for `check`
+    to repeat."""
+    agreement, import_report = import_text_file(report)
+    header = f"Imported by xlfollow import-text from {report.name}."
+    create(target, dump_agreement(agreement, header), settings_template(agreement))
+    language = load_definition(target).settings.language
+    todo = todo_path(target / "agreement.yaml")
+    write_todo(todo, import_report.unsure, agreement, language, report.name)
+    return import_report

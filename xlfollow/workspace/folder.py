@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Unpack
 
-from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.settings import SETTINGS_FILE
-from xlfollow.definition.settingswriter import settings_template
-from xlfollow.definition.textimport import ImportReport, import_text_file
-from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path, write_todo
+from xlfollow.definition.textimport import ImportReport
+from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path
 from xlfollow.errors import WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
 from xlfollow.files import ensure_replaceable
@@ -24,6 +22,7 @@ from xlfollow.mail.mailing import (
     Mailing,
     MailReport,
     ServerOptions,
+    conflicts_by_centre,
     remind_round,
     send_round,
     with_smtp,
@@ -32,8 +31,13 @@ from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.returns.collect import FileReport, Intake, MergeReport
 from xlfollow.returns.resolving import Decision, DecisionRequest, decide
-from xlfollow.texts import texts
-from xlfollow.workspace.creation import LEDGER_FILE, create, example_names, example_texts
+from xlfollow.workspace.creation import (
+    LEDGER_FILE,
+    create,
+    create_from_text,
+    example_names,
+    example_texts,
+)
 from xlfollow.workspace.inbox import inbox_files, screen_all, shown
 from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
 from xlfollow.workspace.loading import load_definition
@@ -48,6 +52,7 @@ from xlfollow.workspace.master import (
     write_master,
 )
 from xlfollow.workspace.overview import Overview, describe
+from xlfollow.workspace.reporting import ReportFormat, ReportJob, ReportResult, make_report
 
 __all__ = [
     "SETTINGS_FILE",
@@ -97,16 +102,7 @@ class Workspace:
         """Create a workspace whose agreement is imported from a report's text; what the
         import was unsure of is kept beside it, in the workspace's language, for `check`
         to repeat."""
-        agreement, import_report = import_text_file(report)
-        header = f"Imported by xlfollow import-text from {report.name}."
-        create(Path(path), dump_agreement(agreement, header), settings_template(agreement))
-        workspace = cls(path)
-        agreement_path = workspace.path / "agreement.yaml"
-        language = workspace.load().settings.language
-        write_todo(
-            todo_path(agreement_path), import_report.unsure, agreement, language, report.name
-        )
-        return workspace, import_report
+        return cls(path), create_from_text(Path(path), report)
 
     def load(self) -> Definition:
         """Read and check the settings and the agreement, reporting every problem of both."""
@@ -280,6 +276,23 @@ class Workspace:
             return written  # the master shows the round asked for: its figures
         return summarise(definition, index, self.answers(definition))
 
+    @changes_it("report")
+    def report(
+        self,
+        round_text: str | None = None,
+        how: ReportFormat = ReportFormat.DOCX,
+        output: Path | None = None,
+        dated: date | None = None,
+    ) -> ReportResult:
+        """The council's report of a round (by default the latest issued) as a Word
+        document, and as PDF with LibreOffice (how); in reports/ unless output names
+        the file. Finance's edits in master.xlsx are merged first."""
+        definition = self.load()
+        self.merge_master_edits(definition)
+        answers = self.answers(definition)
+        job = ReportJob(self.path, self.ledger_path, definition, answers, round_text, how, output)
+        return make_report(job, dated)
+
     @changes_it("send")
     def send(
         self,
@@ -320,13 +333,7 @@ class Workspace:
         definition = self.load()
         status, open_conflicts = self._round_status(definition, round_text)
         index = definition.agreement.rounds.index(status.round)
-        centre_of = {item.number: item.centre for item in definition.agreement.items}
-        words = texts(definition.settings.language)
-        conflicts: dict[str, list[tuple[str, str]]] = {}
-        for conflict in open_conflicts:
-            centre = centre_of.get(conflict.item, "")
-            name = words[conflict.answer.label_key]
-            conflicts.setdefault(centre, []).append((conflict.item, name))
+        conflicts = conflicts_by_centre(definition, open_conflicts)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         mailing = Mailing(
             self.path, self.ledger_path, definition, index, how, mail_server, progress

@@ -1,0 +1,256 @@
+"""The parts of a Word document the report is built of, with python-docx: the template
+opened and emptied, its styles, language, header and footer made sure of, and
+paragraphs and tables written as accessible documents need them (real headings,
+header rows repeated on each page, tables with a caption, text as text)."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import cast
+
+import docx
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+from xlfollow.definition.reportform import BUDGET_STYLE, DEVIATION_STYLE, STATUS_STYLE
+
+__all__ = [
+    "FIGURES_STYLE",
+    "TEMPLATE_FILE",
+    "CellText",
+    "Cells",
+    "add_row",
+    "clean",
+    "figures_row",
+    "header_row",
+    "new_table",
+    "open_template",
+    "page_fields",
+    "set_language",
+    "shade",
+]
+
+FIGURES_STYLE = "xlfollow Figures"
+"""The paragraph style of the overview's tables of figures: a size smaller than the
+text, so that eight columns of figures fit the page's width."""
+TEMPLATE_FILE = "report-template.docx"
+"""The bundled template in workbook_templates/, and a workspace's own by that name."""
+
+# Characters XML 1.0 does not allow (a control character pasted into a text): Word
+# cannot hold them, so they are shown as U+FFFD rather than lost without a word.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Text as a document may hold it."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def open_template(path: Path | None) -> Document:
+    """The template's document with its body emptied (its page setup, styles, header
+    and footer kept); the bundled template if path is None."""
+    if path is None:
+        with as_file(files("xlfollow.workbook_templates") / TEMPLATE_FILE) as bundled:
+            document = docx.Document(str(bundled))
+    else:
+        document = docx.Document(str(path))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _own_styles(document)
+    return document
+
+
+def _own_styles(document: Document) -> None:
+    """The paragraph styles that mark a report's parts, added where the template lacks
+    them (a municipality's letterhead has its own Normal and headings, not these)."""
+    styles = document.styles
+    names = {style.name for style in styles}
+    for name, italic in ((STATUS_STYLE, False), (BUDGET_STYLE, False), (DEVIATION_STYLE, True)):
+        if name in names:
+            continue
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.italic = italic
+        style.paragraph_format.space_before = Pt(3)
+    if FIGURES_STYLE not in names:
+        style = styles.add_style(FIGURES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.font.size = Pt(9)
+        style.paragraph_format.space_after = Pt(0)
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
+        if name not in names:
+            raise ValueError(name)
+
+
+def set_language(document: Document, tag: str) -> None:
+    """The document's language (da-DK), for spelling, hyphenation and screen readers,
+    and the PDF's /Lang: on the defaults of every run and in the core properties."""
+    document.core_properties.language = tag
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    lang.set(qn("w:bidi"), tag)
+
+
+def page_fields(paragraph: Paragraph, template: str) -> None:
+    """A text such as "Side {page} af {pages}" with the page number and count as
+    fields, which Word and LibreOffice fill in."""
+    for part in re.split(r"(\{page\}|\{pages\})", template):
+        if part in ("{page}", "{pages}"):
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), "PAGE" if part == "{page}" else "NUMPAGES")
+            run = OxmlElement("w:r")
+            text = OxmlElement("w:t")
+            text.text = "1"
+            run.append(text)
+            field.append(run)
+            paragraph._p.append(field)
+        elif part:
+            paragraph.add_run(part)
+
+
+Cells = list["CellText"]
+
+
+def new_table(
+    document: Document, widths: list[float], caption: str, description: str = ""
+) -> Table:
+    """A table with its columns' widths in cm, borders, and the caption and description
+    a screen reader says of it (alternative text)."""
+    table: Table = document.add_table(rows=0, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "4")
+        line.set(qn("w:color"), "808080")
+        borders.append(line)
+    properties.append(borders)
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description or caption)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), clean(value))
+        properties.append(element)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    return table
+
+
+def add_row(table: Table, widths: list[float], *, keep_together: bool = False) -> Cells:
+    """A new row's cells, each as wide as its column; keep_together: the row is not
+    split over two pages."""
+    row: _Row = table.add_row()  # type: ignore[no-untyped-call]
+    cells = list(row.cells)
+    for cell, width in zip(cells, widths, strict=True):
+        cell.width = Cm(width)
+    if keep_together:
+        row._tr.get_or_add_trPr().append(_flag("w:cantSplit"))
+    return [CellText(cell) for cell in cells]
+
+
+def header_row(
+    table: Table, widths: list[float], texts: list[str], style: str | None = None
+) -> Cells:
+    """The table's header row: bold, shaded, repeated at the top of every page the
+    table runs over, and kept whole; a PDF tags its cells as header cells."""
+    cells = add_row(table, widths, keep_together=True)
+    table.rows[-1]._tr.get_or_add_trPr().append(_flag("w:tblHeader"))
+    for cell, text in zip(cells, texts, strict=True):
+        if text:
+            cell.paragraph(style).add_run(clean(text)).bold = True
+        shade(cell.cell, "D9D9D9")
+    return cells
+
+
+def figures_row(
+    table: Table, widths: list[float], texts: list[str], *, total: bool = False
+) -> None:
+    """A row of a table of figures: its name, then the figures aligned right; a
+    total's row in bold."""
+    cells = add_row(table, widths, keep_together=True)
+    for number, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+        paragraph = cell.paragraph(FIGURES_STYLE)
+        if number:
+            paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
+        if text:
+            paragraph.add_run(clean(text)).bold = total or None
+
+
+def _flag(tag: str) -> BaseOxmlElement:
+    element = cast(BaseOxmlElement, OxmlElement(tag))
+    element.set(qn("w:val"), "true")
+    return element
+
+
+def shade(cell: _Cell, colour: str) -> None:
+    """A cell's background colour, as hex RRGGBB."""
+    properties = cell._tc.get_or_add_tcPr()
+    fill = OxmlElement("w:shd")
+    fill.set(qn("w:val"), "clear")
+    fill.set(qn("w:color"), "auto")
+    fill.set(qn("w:fill"), colour.lstrip("#"))
+    properties.append(fill)
+
+
+class CellText:
+    """A table cell written paragraph by paragraph: its first, empty paragraph (every
+    new cell has one) is used for the first."""
+
+    def __init__(self, cell: _Cell) -> None:
+        self.cell = cell
+        self.used = False
+
+    def paragraph(self, style: str | None = None) -> Paragraph:
+        """The cell's next paragraph."""
+        if self.used:
+            added: Paragraph = self.cell.add_paragraph(style=style)
+            return added
+        self.used = True
+        first: Paragraph = self.cell.paragraphs[0]
+        if style is not None:
+            first.style = style
+        return first
+
+    def lines(self, text: str, style: str | None = None) -> None:
+        """A text, one paragraph per line."""
+        for line in text.split("\n"):
+            paragraph = self.paragraph(style)
+            if line:
+                paragraph.add_run(clean(line))
+
+    def labelled(self, label: str, value: str, style: str | None = None) -> Paragraph:
+        """A paragraph "Label: value" with the label in bold."""
+        paragraph = self.paragraph(style)
+        paragraph.add_run(f"{label}:").bold = True
+        paragraph.add_run(f" {clean(value)}" if value else "")
+        return paragraph
