@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from xlfollow.budget import Budget
-from xlfollow.definition.budgettext import read_budget
+from xlfollow.definition.itemparts import budget_from_texts, split_contributors
 from xlfollow.definition.linebreaks import join_lines
 from xlfollow.definition.reportlines import (
-    ALL_OTHERS,
     ECONOMY,
     FIELD,
     MILESTONE,
@@ -29,7 +28,6 @@ from xlfollow.definition.reportlines import (
     paragraphs,
     without_head,
 )
-from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
 from xlfollow.messages import Text
 from xlfollow.model import Item, Kind, StatusNotes
@@ -237,59 +235,17 @@ class ItemReader:
         )
 
     def _contributors(self, raw: RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
-        """Split 'A, B samt C' into declared centres, although names hold commas themselves;
-        with the wording as written where the names do not say it all ('' where they do)."""
-        text = " ".join(raw.contributors_text.split()).rstrip(".")
-        if not text:
-            return (), ""
-        if ALL_OTHERS.match(text):
-            return tuple(c for c in centres if c != raw.centre), text
-        by_length = sorted(centres, key=len, reverse=True)
-        found: list[str] = []
-        wording = ""
-        rest = text
-        while rest:
-            rest = re.sub(r"^(,|samt\b|og\b|\s)+", "", rest)
-            if not rest:
-                break
-            match = next((c for c in by_length if rest.casefold().startswith(c.casefold())), None)
-            if match is None:
-                unknown = re.split(r",|\bsamt\b", rest)[0].strip()
-                self.report.unsure.append(
-                    Doubt(
-                        Text(
-                            'line {line}: item {number}: contributor "{name}" is not a '
-                            "responsible centre; left out of the contributors, kept in their "
-                            "wording",
-                            line=raw.contributors_line,
-                            number=raw.number,
-                            name=unknown,
-                        ),
-                        Subject.CONTRIBUTORS,
-                        raw.contributors_line,
-                        raw.number,
-                    )
-                )
-                rest = rest[len(unknown) :]
-                wording = text
-                continue
-            found.append(match)
-            rest = rest[len(match) :]
-        return tuple(dict.fromkeys(found)), wording
+        contributors, wording, doubts = split_contributors(
+            raw.contributors_text, raw.centre, centres, raw.number, raw.contributors_line
+        )
+        self.report.unsure += doubts
+        return contributors, wording
 
     def _budget(self, raw: RawItem, period: tuple[int, ...]) -> Budget:
-        reading = read_budget(
-            raw.agreement_text, raw.action_text, raw.economy_text, period, raw.kind
-        )
-        for doubt in reading.doubts:
-            said = Text(
-                "line {line}: item {number}: budget: {doubt}",
-                line=raw.line,
-                number=raw.number,
-                doubt=doubt,
-            )
-            self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
-        return reading.budget
+        texts = (raw.agreement_text, raw.action_text, raw.economy_text)
+        budget, doubts = budget_from_texts(texts, period, raw.kind, raw.number, raw.line)
+        self.report.unsure += doubts
+        return budget
 
 
 def _blocks_and_economy(region: list[Line], rounds: int) -> tuple[list[list[Line]], list[Line]]:
