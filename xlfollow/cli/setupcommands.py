@@ -18,6 +18,18 @@ from xlfollow.workspace.folder import Workspace, example_names
 __all__ = ["check", "import_docx", "import_text", "init"]
 
 
+# The options of both imports.
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("agreement.yaml"),
+    show_default=True,
+    help="Where to write the agreement.",
+)
+_FORCE = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+
+
 @click.command(cls=Command, epilog=EXIT_CODES)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -68,15 +80,8 @@ def init(directory: Path, example: str, report: Path | None) -> None:
 
 @click.command("import-text", cls=Command, epilog=EXIT_CODES)
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("agreement.yaml"),
-    show_default=True,
-    help="Where to write the agreement.",
-)
-@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_OUTPUT
+@_FORCE
 def import_text(report: Path, output: Path, force: bool) -> None:
     """Read a follow-up report saved as text (REPORT) and write its agreement as YAML.
 
@@ -105,15 +110,8 @@ def import_text(report: Path, output: Path, force: bool) -> None:
 
 @click.command("import-docx", cls=Command, epilog=EXIT_CODES)
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("agreement.yaml"),
-    show_default=True,
-    help="Where to write the agreement.",
-)
-@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_OUTPUT
+@_FORCE
 def import_docx(report: Path, output: Path, force: bool) -> None:
     """Read the council's report as a Word file (REPORT.docx) and write its agreement as YAML.
 

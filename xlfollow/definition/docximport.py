@@ -32,7 +32,7 @@ from xlfollow.definition.docxtable import (
     paragraph_text,
     style_of,
 )
-from xlfollow.definition.itemparts import budget_from_texts, split_contributors
+from xlfollow.definition.itemparts import make_item
 from xlfollow.definition.reportform import (
     BUDGET_STYLE,
     DEVIATION_STYLE,
@@ -319,28 +319,7 @@ class _Reader:
         return list(dict.fromkeys([*(listed or []), *(name for name in used if name)]))
 
     def _item(self, raw: DocxItem, centres: list[str], period: tuple[int, ...]) -> Item:
-        contributors, wording, doubts = split_contributors(
-            raw.contributors_text, raw.centre, centres, raw.number
-        )
+        # A report of xlfollow's says its budget in budget lines; another file in texts.
+        item, doubts = make_item(raw, centres, period, raw.budget if self.styled else None)
         self.report.unsure += doubts
-        budget = raw.budget
-        if not self.styled:
-            texts = (raw.agreement_text, raw.action_text, raw.economy_text)
-            budget, doubts = budget_from_texts(texts, period, raw.kind, raw.number)
-            self.report.unsure += doubts
-        return Item(
-            number=raw.number,
-            title=raw.title,
-            kind=raw.kind,
-            chapter=raw.chapter,
-            centre=raw.centre,
-            committee=raw.committee,
-            contributors=contributors,
-            contributors_text=wording,
-            agreement_text=raw.agreement_text,
-            action_text=raw.action_text,
-            milestones=raw.milestones,
-            economy_text=raw.economy_text,
-            budget=budget,
-            status=raw.status,
-        )
+        return item

@@ -1,19 +1,88 @@
-"""An imported item's contributors matched to the declared centres, and its budget
-read from its texts: shared by the import of a report's text (itemreader) and of its
-Word file (docximport), so both say the same doubts in the same words."""
+"""An imported item made the model's Item: its contributors matched to the declared
+centres, and its budget read from its texts. Shared by the import of a report's text
+(itemreader) and of its Word file (docximport), so both say the same doubts in the
+same words."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Protocol
 
 from xlfollow.budget import Budget
 from xlfollow.definition.budgettext import read_budget
 from xlfollow.definition.reportlines import ALL_OTHERS
 from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.messages import Text
-from xlfollow.model import Kind
+from xlfollow.model import Item, Kind, StatusNotes
 
-__all__ = ["budget_from_texts", "split_contributors"]
+__all__ = ["ReadItem", "budget_from_texts", "make_item", "split_contributors"]
+
+
+class ReadItem(Protocol):
+    """An item as an import has read it from a report, before it is made an Item."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def chapter(self) -> str: ...
+    @property
+    def centre(self) -> str: ...
+    @property
+    def committee(self) -> str: ...
+    @property
+    def contributors_text(self) -> str: ...
+    @property
+    def agreement_text(self) -> str: ...
+    @property
+    def action_text(self) -> str: ...
+    @property
+    def milestones(self) -> Mapping[str, str]: ...
+    @property
+    def economy_text(self) -> str: ...
+    @property
+    def status(self) -> Mapping[str, StatusNotes]: ...
+
+
+def make_item(
+    raw: ReadItem,
+    centres: list[str],
+    period: tuple[int, ...],
+    budget: Budget | None = None,
+    lines: tuple[int | None, int | None] = (None, None),
+) -> tuple[Item, list[Doubt]]:
+    """The model's Item of a read item, and the doubts about it: its contributors split
+    into the declared centres, and its budget, unless given, read from its texts over
+    the period. `lines` are where the text import found the item and its contributors."""
+    line, contributors_line = lines
+    contributors, wording, doubts = split_contributors(
+        raw.contributors_text, raw.centre, centres, raw.number, contributors_line
+    )
+    if budget is None:
+        texts = (raw.agreement_text, raw.action_text, raw.economy_text)
+        budget, budget_doubts = budget_from_texts(texts, period, raw.kind, raw.number, line)
+        doubts += budget_doubts
+    item = Item(
+        number=raw.number,
+        title=raw.title,
+        kind=raw.kind,
+        chapter=raw.chapter,
+        centre=raw.centre,
+        committee=raw.committee,
+        contributors=contributors,
+        contributors_text=wording,
+        agreement_text=raw.agreement_text,
+        action_text=raw.action_text,
+        milestones=raw.milestones,
+        economy_text=raw.economy_text,
+        budget=budget,
+        status=raw.status,
+    )
+    return item, doubts
 
 
 def split_contributors(

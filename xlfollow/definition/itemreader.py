@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from xlfollow.budget import Budget
-from xlfollow.definition.itemparts import budget_from_texts, split_contributors
+from xlfollow.definition.itemparts import make_item
 from xlfollow.definition.linebreaks import join_lines
 from xlfollow.definition.reportlines import (
     ECONOMY,
@@ -216,36 +215,9 @@ class ItemReader:
 
     def item(self, raw: RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
         """The model's Item of a raw item, its contributors and budget read."""
-        contributors, contributors_text = self._contributors(raw, centres)
-        return Item(
-            number=raw.number,
-            title=raw.title,
-            kind=raw.kind,
-            chapter=raw.chapter,
-            centre=raw.centre,
-            committee=raw.committee,
-            contributors=contributors,
-            contributors_text=contributors_text,
-            agreement_text=raw.agreement_text,
-            action_text=raw.action_text,
-            milestones=raw.milestones,
-            economy_text=raw.economy_text,
-            budget=self._budget(raw, period),
-            status=raw.status,
-        )
-
-    def _contributors(self, raw: RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
-        contributors, wording, doubts = split_contributors(
-            raw.contributors_text, raw.centre, centres, raw.number, raw.contributors_line
-        )
+        item, doubts = make_item(raw, centres, period, lines=(raw.line, raw.contributors_line))
         self.report.unsure += doubts
-        return contributors, wording
-
-    def _budget(self, raw: RawItem, period: tuple[int, ...]) -> Budget:
-        texts = (raw.agreement_text, raw.action_text, raw.economy_text)
-        budget, doubts = budget_from_texts(texts, period, raw.kind, raw.number, raw.line)
-        self.report.unsure += doubts
-        return budget
+        return item
 
 
 def _blocks_and_economy(region: list[Line], rounds: int) -> tuple[list[list[Line]], list[Line]]:
