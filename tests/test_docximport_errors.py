@@ -96,6 +96,27 @@ def test_a_part_with_a_document_type_is_never_parsed() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [
+        ("word/document.xml", b"<w:document"),
+        ("word/document.xml", b'<?xml version="1.0"?><other xmlns="urn:x"/>'),
+        ("word/styles.xml", b'<?xml version="1.0"?><other xmlns="urn:x"/>'),
+        ("word/_rels/document.xml.rels", b'<?xml version="1.0"?><other xmlns="urn:x"/>'),
+        ("[Content_Types].xml", b'<?xml version="1.0"?><other xmlns="urn:x"/>'),
+    ],
+)
+def test_a_part_damaged_or_of_another_kind_is_said_without_a_traceback(
+    part: str, content: bytes
+) -> None:
+    with zipfile.ZipFile(io.BytesIO(styled_report().bytes())) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts[part] = content
+    (problem,) = expect_problems(zipped(parts))
+    assert problem.startswith("rapport.docx: it is damaged or not a Word document (")
+    assert problem.endswith("open it in Word and save it as a Word Document (.docx)")
+
+
 def test_a_document_without_items_says_so() -> None:
     (problem,) = expect_problems(guide(Form().title("Noget", "andet")).bytes())
     assert problem.startswith("rapport.docx: no items found")

@@ -74,11 +74,13 @@ def open_docx(data: bytes, problems: Problems) -> Document | None:
         why = _unsafe_parts(data)
     if why is None:
         try:
-            return docx.Document(io.BytesIO(data))
+            return _checked(docx.Document(io.BytesIO(data)))
         # What python-docx raises on a zip that is not a Word document (ValueError,
-        # KeyError: a missing part or content type), a damaged zip or part, or XML
-        # that is not well formed.
+        # KeyError: a missing part or content type), a damaged zip or part, XML that is
+        # not well formed, or a part of another kind (AttributeError, TypeError).
         except (
+            AttributeError,
+            TypeError,
             OpcError,
             ValueError,
             KeyError,
@@ -95,6 +97,16 @@ def open_docx(data: bytes, problems: Problems) -> Document | None:
             )
     problems.add(None, why)
     return None
+
+
+def _checked(document: Document) -> Document:
+    """The document, once the parts the reader uses are of their kind: python-docx
+    reads a part whose root element is another's only on its first use, and fails
+    there with AttributeError."""
+    if document.element.body is None:
+        raise ValueError("the document part has no body")
+    _ = list(document.styles)
+    return document
 
 
 def _not_a_docx(data: bytes) -> Text | None:
