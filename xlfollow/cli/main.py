@@ -11,7 +11,7 @@ from xlfollow.cli.frame import EXIT_CODES, Group, current_terminal, set_language
 from xlfollow.cli.mailcommands import remind, send
 from xlfollow.cli.reportcommands import report
 from xlfollow.cli.roundcommands import issue, merge, resolve, status, summary
-from xlfollow.cli.setupcommands import check, import_text, init
+from xlfollow.cli.setupcommands import check, import_docx, import_text, init
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 
@@ -87,6 +87,7 @@ def demo(directory: Path) -> None:
 for command in (
     init,
     import_text,
+    import_docx,
     check,
     issue,
     merge,

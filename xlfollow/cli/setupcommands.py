@@ -1,4 +1,4 @@
-"""The commands that set a workspace up: init, import-text and check."""
+"""The commands that set a workspace up: init, import-text, import-docx and check."""
 
 from __future__ import annotations
 
@@ -8,13 +8,26 @@ import click
 
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal
 from xlfollow.definition.agreementwriter import write_agreement
-from xlfollow.definition.textimport import import_text_file
+from xlfollow.definition.textimport import ImportReport, import_text_file
 from xlfollow.definition.todo import todo_path, write_todo
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import Text
+from xlfollow.model import Agreement
 from xlfollow.workspace.folder import Workspace, example_names
 
-__all__ = ["check", "import_text", "init"]
+__all__ = ["check", "import_docx", "import_text", "init"]
+
+
+# The options of both imports.
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("agreement.yaml"),
+    show_default=True,
+    help="Where to write the agreement.",
+)
+_FORCE = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 
 
 @click.command(cls=Command, epilog=EXIT_CODES)
@@ -67,15 +80,8 @@ def init(directory: Path, example: str, report: Path | None) -> None:
 
 @click.command("import-text", cls=Command, epilog=EXIT_CODES)
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("agreement.yaml"),
-    show_default=True,
-    help="Where to write the agreement.",
-)
-@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_OUTPUT
+@_FORCE
 def import_text(report: Path, output: Path, force: bool) -> None:
     """Read a follow-up report saved as text (REPORT) and write its agreement as YAML.
 
@@ -88,13 +94,59 @@ def import_text(report: Path, output: Path, force: bool) -> None:
     Example:
       xlfollow import-text opfoelgning.txt -o agreement.yaml
     """
+    _refuse_to_overwrite(output, force)
+    if report.suffix.casefold() in (".docx", ".docm", ".doc"):
+        raise XlfollowError(
+            Text(
+                "{file} is a Word file, not a report saved as text; read it with "
+                "xlfollow import-docx {file} -o {output}",
+                file=str(report),
+                output=str(output),
+            )
+        )
+    agreement, import_report = import_text_file(report)
+    _write_import(agreement, import_report, report, output, "import-text")
+
+
+@click.command("import-docx", cls=Command, epilog=EXIT_CODES)
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@_OUTPUT
+@_FORCE
+def import_docx(report: Path, output: Path, force: bool) -> None:
+    """Read the council's report as a Word file (REPORT.docx) and write its agreement as YAML.
+
+    The report is read as `xlfollow report` writes it: the items' headings and
+    tables, the reading guide's smileys and the overview's centres and committees.
+    A municipality's own Word file in the same form is read too, its budget from
+    the texts. If an item's table cannot be read, nothing is written and each
+    problem is listed with the item and the table's row. What the import was
+    unsure of is kept beside the output (agreement-todo.yaml) for `check` to repeat.
+
+    \b
+    Example:
+      xlfollow import-docx opfoelgning.docx -o agreement.yaml
+    """
+    # Here, not at the top: python-docx and lxml are loaded only by this command.
+    from xlfollow.definition.docximport import import_docx_file
+
+    _refuse_to_overwrite(output, force)
+    agreement, import_report = import_docx_file(report)
+    _write_import(agreement, import_report, report, output, "import-docx")
+
+
+def _refuse_to_overwrite(output: Path, force: bool) -> None:
     if output.exists() and not force:
         raise XlfollowError(
             Text("{file} exists; give another -o, or --force to overwrite it", file=str(output))
         )
+
+
+def _write_import(
+    agreement: Agreement, import_report: ImportReport, report: Path, output: Path, command: str
+) -> None:
+    """Write an imported agreement and its to-do list, and say what was found."""
     out = current_terminal()
-    agreement, import_report = import_text_file(report)
-    write_agreement(agreement, output, f"Imported by xlfollow import-text from {report.name}.")
+    write_agreement(agreement, output, f"Imported by xlfollow {command} from {report.name}.")
     todo = todo_path(output)
     write_todo(todo, import_report.unsure, agreement, out.language, report.name)
     for line in import_report.lines(out.language):

@@ -13,11 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from xlfollow.budget import Budget
-from xlfollow.definition.budgettext import read_budget
+from xlfollow.definition.itemparts import make_item
 from xlfollow.definition.linebreaks import join_lines
 from xlfollow.definition.reportlines import (
-    ALL_OTHERS,
     ECONOMY,
     FIELD,
     MILESTONE,
@@ -29,7 +27,6 @@ from xlfollow.definition.reportlines import (
     paragraphs,
     without_head,
 )
-from xlfollow.definition.todo import Doubt, Subject
 from xlfollow.errors import Problems
 from xlfollow.messages import Text
 from xlfollow.model import Item, Kind, StatusNotes
@@ -218,78 +215,9 @@ class ItemReader:
 
     def item(self, raw: RawItem, centres: list[str], period: tuple[int, ...]) -> Item:
         """The model's Item of a raw item, its contributors and budget read."""
-        contributors, contributors_text = self._contributors(raw, centres)
-        return Item(
-            number=raw.number,
-            title=raw.title,
-            kind=raw.kind,
-            chapter=raw.chapter,
-            centre=raw.centre,
-            committee=raw.committee,
-            contributors=contributors,
-            contributors_text=contributors_text,
-            agreement_text=raw.agreement_text,
-            action_text=raw.action_text,
-            milestones=raw.milestones,
-            economy_text=raw.economy_text,
-            budget=self._budget(raw, period),
-            status=raw.status,
-        )
-
-    def _contributors(self, raw: RawItem, centres: list[str]) -> tuple[tuple[str, ...], str]:
-        """Split 'A, B samt C' into declared centres, although names hold commas themselves;
-        with the wording as written where the names do not say it all ('' where they do)."""
-        text = " ".join(raw.contributors_text.split()).rstrip(".")
-        if not text:
-            return (), ""
-        if ALL_OTHERS.match(text):
-            return tuple(c for c in centres if c != raw.centre), text
-        by_length = sorted(centres, key=len, reverse=True)
-        found: list[str] = []
-        wording = ""
-        rest = text
-        while rest:
-            rest = re.sub(r"^(,|samt\b|og\b|\s)+", "", rest)
-            if not rest:
-                break
-            match = next((c for c in by_length if rest.casefold().startswith(c.casefold())), None)
-            if match is None:
-                unknown = re.split(r",|\bsamt\b", rest)[0].strip()
-                self.report.unsure.append(
-                    Doubt(
-                        Text(
-                            'line {line}: item {number}: contributor "{name}" is not a '
-                            "responsible centre; left out of the contributors, kept in their "
-                            "wording",
-                            line=raw.contributors_line,
-                            number=raw.number,
-                            name=unknown,
-                        ),
-                        Subject.CONTRIBUTORS,
-                        raw.contributors_line,
-                        raw.number,
-                    )
-                )
-                rest = rest[len(unknown) :]
-                wording = text
-                continue
-            found.append(match)
-            rest = rest[len(match) :]
-        return tuple(dict.fromkeys(found)), wording
-
-    def _budget(self, raw: RawItem, period: tuple[int, ...]) -> Budget:
-        reading = read_budget(
-            raw.agreement_text, raw.action_text, raw.economy_text, period, raw.kind
-        )
-        for doubt in reading.doubts:
-            said = Text(
-                "line {line}: item {number}: budget: {doubt}",
-                line=raw.line,
-                number=raw.number,
-                doubt=doubt,
-            )
-            self.report.unsure.append(Doubt(said, Subject.BUDGET, raw.line, raw.number))
-        return reading.budget
+        item, doubts = make_item(raw, centres, period, lines=(raw.line, raw.contributors_line))
+        self.report.unsure += doubts
+        return item
 
 
 def _blocks_and_economy(region: list[Line], rounds: int) -> tuple[list[list[Line]], list[Line]]:

@@ -36,7 +36,7 @@ from xlfollow.messages import Language, Text
 from xlfollow.model import Agreement, Chapter, Kind
 from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 
-__all__ = ["ImportReport", "import_text", "import_text_file"]
+__all__ = ["ImportReport", "import_text", "import_text_file", "summarise"]
 
 
 @dataclass
@@ -147,7 +147,7 @@ class _Parser:
             economy_scale=economy_scale,
             budget_period=period,
         )
-        self._summarise(agreement)
+        summarise(self.report, agreement)
         return agreement
 
     def _without_page_furniture(self, raw_lines: Sequence[str]) -> list[Line]:
@@ -319,28 +319,30 @@ class _Parser:
             scales.append(SmileyScale(default.name, steps))
         return scales[0], scales[1]
 
-    def _summarise(self, agreement: Agreement) -> None:
-        report = self.report
-        report.items_per_centre = dict(Counter(item.centre for item in agreement.items))
-        kinds = Counter(item.kind for item in agreement.items)
-        report.kinds = {kind.value: kinds[kind] for kind in Kind if kinds[kind]}
-        report.milestone_slots = len(agreement.items) * len(agreement.rounds)
-        report.milestones_filled = sum(len(item.milestones) for item in agreement.items)
-        report.status_notes = sum(
-            bool(notes.milestone) + bool(notes.economy)
-            for item in agreement.items
-            for notes in item.status.values()
-        )
-        report.items_with_budget = sum(bool(item.budget) for item in agreement.items)
-        for item in agreement.items:
-            if item.centre.casefold().endswith(("udvalg", "udvalget")):
-                said = Text(
-                    "item {number}: the responsible centre '{centre}' looks like a "
-                    "committee; kept as written, declared as a centre",
-                    number=item.number,
-                    centre=item.centre,
-                )
-                report.unsure.append(Doubt(said, Subject.CENTRE, item=item.number))
+
+def summarise(report: ImportReport, agreement: Agreement) -> None:
+    """Count what an import found into its report, and note a centre that looks like a
+    committee."""
+    report.items_per_centre = dict(Counter(item.centre for item in agreement.items))
+    kinds = Counter(item.kind for item in agreement.items)
+    report.kinds = {kind.value: kinds[kind] for kind in Kind if kinds[kind]}
+    report.milestone_slots = len(agreement.items) * len(agreement.rounds)
+    report.milestones_filled = sum(len(item.milestones) for item in agreement.items)
+    report.status_notes = sum(
+        bool(notes.milestone) + bool(notes.economy)
+        for item in agreement.items
+        for notes in item.status.values()
+    )
+    report.items_with_budget = sum(bool(item.budget) for item in agreement.items)
+    for item in agreement.items:
+        if item.centre.casefold().endswith(("udvalg", "udvalget")):
+            said = Text(
+                "item {number}: the responsible centre '{centre}' looks like a "
+                "committee; kept as written, declared as a centre",
+                number=item.number,
+                centre=item.centre,
+            )
+            report.unsure.append(Doubt(said, Subject.CENTRE, item=item.number))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
