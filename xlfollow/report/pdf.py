@@ -82,11 +82,13 @@ def export_filter(options: Mapping[str, bool] = FILTER_OPTIONS) -> str:
     return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
 
 
-def find_soffice(places: Sequence[Path] = SOFFICE_PLACES) -> Path | None:
-    """LibreOffice's soffice: on PATH, else in the usual places; None if it is nowhere."""
+def find_soffice(places: Sequence[Path] | None = None) -> Path | None:
+    """LibreOffice's soffice: on PATH, else in the usual places (SOFFICE_PLACES); None if
+    it is nowhere."""
     found = shutil.which("soffice")
     if found is not None:
         return Path(found)
+    places = SOFFICE_PLACES if places is None else places
     return next((place for place in places if place.is_file()), None)
 
 
@@ -122,7 +124,7 @@ def to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, soffice: Path | None 
             str(output),
             str(docx.resolve()),
         ]
-        said = _run(command, _environment(folder), timeout, docx)
+        said = _run(command, folder, timeout, docx)
         written = output / f"{docx.stem}.pdf"
         if not written.is_file():
             raise ReportError(
@@ -159,58 +161,63 @@ def _environment(folder: Path) -> dict[str, str]:
     return environment
 
 
-def _run(command: list[str], environment: dict[str, str], timeout: float, docx: Path) -> str:
-    """Run soffice in a process group of its own; what it said of errors. On a timeout
-    the whole group is killed: soffice is a script that starts oosplash, which starts
-    soffice.bin, and none of them may outlive the conversion."""
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=environment,
-            # A group of its own, to be stopped whole.
-            start_new_session=sys.platform != "win32",
-            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
-        )
-    except OSError as exc:
-        raise ReportError(
-            Text(
-                "LibreOffice could not be started ({program}): {why}",
-                program=command[0],
-                why=exc.strerror or str(exc),
+def _run(command: list[str], folder: Path, timeout: float, docx: Path) -> str:
+    """Run soffice in a process group of its own; what it said of errors. The group is
+    killed after, and at once on a timeout: soffice is a script that starts oosplash,
+    which starts soffice.bin, and none of them may outlive the conversion. What they say
+    goes to a file, not a pipe, which a stray one of them could hold open."""
+    log = folder / "soffice.log"
+    with log.open("wb") as said:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=said,
+                stderr=subprocess.STDOUT,
+                env=_environment(folder),
+                start_new_session=sys.platform != "win32",
+                creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
             )
-        ) from exc
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise ReportError(
-            Text(
-                "LibreOffice took more than {seconds} s to convert {docx} to PDF and was "
-                "stopped. The Word document is kept; run the command again, or open it in "
-                "Word or LibreOffice and save it as PDF.",
-                seconds=f"{timeout:g}",
-                docx=str(docx),
-            )
-        ) from None
-    except BaseException:
-        _kill_group(process)
-        raise
-    return _errors(out + err, process.returncode)
+        except OSError as exc:
+            raise ReportError(
+                Text(
+                    "LibreOffice could not be started ({program}): {why}",
+                    program=command[0],
+                    why=exc.strerror or str(exc),
+                )
+            ) from exc
+        try:
+            status = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ReportError(
+                Text(
+                    "LibreOffice took more than {seconds} s to convert {docx} to PDF and was "
+                    "stopped. The Word document is kept; run the command again, or open it "
+                    "in Word or LibreOffice and save it as PDF.",
+                    seconds=f"{timeout:g}",
+                    docx=str(docx),
+                )
+            ) from None
+        finally:
+            _kill_group(process)
+    return _errors(log.read_bytes(), status)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill a process and every process of its group that is still there. A group's id
+    is not given to a new process while the group has members, so this kills no other."""
     if sys.platform == "win32":
-        subprocess.run(
-            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
-        )
+        if process.poll() is None:
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                capture_output=True,
+                check=False,
+            )
     else:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
     process.kill()
-    process.communicate()
+    process.wait()
 
 
 def _errors(said: bytes, status: int) -> str:
