@@ -132,6 +132,7 @@ class Tag:
     role: str
     kids: list[str]
     language: str | None
+    attributes: list[dict[str, str]]
 
 
 def tags(node: Any) -> list[Tag]:
@@ -139,7 +140,13 @@ def tags(node: Any) -> list[Tag]:
     found = []
     for kid in _kids(node):
         language = str(kid["/Lang"]) if "/Lang" in kid else None
-        found.append(Tag(str(kid["/S"]), [str(k["/S"]) for k in _kids(kid)], language))
+        given = kid.get("/A", [])
+        attributes = [
+            {str(key): str(value) for key, value in a.get_object().items()}
+            for a in (given if isinstance(given, list) else [given])
+        ]
+        roles = [str(k["/S"]) for k in _kids(kid)]
+        found.append(Tag(str(kid["/S"]), roles, language, attributes))
         found += tags(kid)
     return found
 
@@ -189,6 +196,33 @@ def test_the_structure_tree_has_the_headings_and_the_tables_header_cells(
     # The words are in the document's language: no element says another. (Where only the
     # Normal style is Danish, /Lang is docDefaults' en-US and each /Span says da-DK.)
     assert {tag.language for tag in found} <= {None, "da-DK"}
+
+
+@needs_libreoffice
+def test_a_table_across_pages_repeats_its_header_row_and_tags_it_once(tmp_path: Path) -> None:
+    sample = write_sample(tmp_path / "rapport.docx")
+    document = docx.Document(str(sample))
+    long: Any = document.tables[0]
+    for n in range(80):
+        long.add_row().cells[0].text = f"Milepæl {n}"
+    document.save(str(sample))
+    pdf = to_pdf(sample, tmp_path / "rapport.pdf")
+    found = tags(catalog(pdf)["/StructTreeRoot"].get_object())
+    assert [tag.role for tag in found].count("/Table") == 1
+    (table,) = [tag.kids for tag in found if tag.role == "/Table"]
+    assert table == ["/TR"] * 82
+    headers = [tag for tag in found if tag.role == "/TH"]
+    assert len(headers) == 4  # not again for each page it is repeated on
+    assert all({"/O": "/Table", "/Scope": "/Column"} in tag.attributes for tag in headers)
+    second_page = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # pdftotext reads the first column down before the next: the header row is there, once.
+    assert " ".join(second_page.split()).startswith("Delelement 1.02 · Drift Milepæl 28")
+    assert second_page.split().count("Smiley") == 1
 
 
 @needs_libreoffice
