@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import struct
@@ -221,7 +222,7 @@ def test_a_table_across_pages_repeats_its_header_row_and_tags_it_once(tmp_path: 
         check=True,
     ).stdout
     # pdftotext reads the first column down before the next: the header row is there, once.
-    assert " ".join(second_page.split()).startswith("Delelement 1.02 · Drift Milepæl 28")
+    assert re.match(r"Delelement 1\.02 · Drift Milepæl \d+ ", " ".join(second_page.split()))
     assert second_page.split().count("Smiley") == 1
 
 
