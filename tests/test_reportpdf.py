@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,6 +298,31 @@ def test_the_conversion_takes_seconds_and_leaves_nothing_behind(
 
 
 @needs_libreoffice
+def test_two_conversions_at_once_keep_to_their_own_profiles(
+    converted: Converted, tmp_path: Path
+) -> None:
+    # Each soffice has a profile of its own, so neither hands its document to the other
+    # (as a second soffice of one profile does, and returns at once).
+    names = ["Første opfølgning.docx", "Anden opfølgning.docx"]
+    for name in names:
+        shutil.copy(converted.docx, tmp_path / name)
+    with ThreadPoolExecutor(2) as pool:
+        made = list(pool.map(lambda name: to_pdf(tmp_path / name, tmp_path / f"{name}.pdf"), names))
+    assert [pdfinfo(pdf)["Title"] for pdf in made] == [TITLE, TITLE]
+
+
+@needs_libreoffice
+def test_a_pdf_that_cannot_be_written_is_named(converted: Converted, tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "rapport.pdf"
+    with pytest.raises(ReportError) as caught:
+        to_pdf(converted.docx, target)
+    assert str(caught.value) == (
+        f"the PDF cannot be written to {target}: No such file or directory. The Word "
+        "document is kept."
+    )
+
+
+@needs_libreoffice
 def test_a_file_that_is_no_word_document_is_refused_with_libreoffices_words(
     tmp_path: Path,
 ) -> None:
@@ -406,6 +432,10 @@ def test_a_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
         "and save it as PDF."
     )
     session = int(pid_file.read_text())  # the group's leader: its session is its pid
+    # Killed, they are gone a moment later.
+    deadline = time.monotonic() + 5
+    while session_members(session) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert session_members(session) == []
     assert sample.is_file()
 

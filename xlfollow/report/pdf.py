@@ -134,7 +134,16 @@ def to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, soffice: Path | None 
                     why=said or Text("it wrote no PDF and gave no reason"),
                 )
             )
-        write_atomically(pdf, written.read_bytes())
+        try:
+            write_atomically(pdf, written.read_bytes())
+        except OSError as exc:
+            raise ReportError(
+                Text(
+                    "the PDF cannot be written to {pdf}: {why}. The Word document is kept.",
+                    pdf=str(pdf),
+                    why=exc.strerror or str(exc),
+                )
+            ) from exc
     return pdf
 
 
