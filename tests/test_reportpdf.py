@@ -341,13 +341,19 @@ def test_a_file_that_is_no_word_document_is_refused_with_libreoffices_words(
 
 
 @needs_libreoffice
-def test_libreoffice_stopped_by_the_timeout_leaves_no_process(tmp_path: Path) -> None:
+def test_libreoffice_stopped_by_the_timeout_leaves_no_process_nor_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     sample = write_sample(tmp_path / "rapport.docx")
     with pytest.raises(ReportError, match=r"more than 0\.2 s to convert"):
         to_pdf(sample, tmp_path / "rapport.pdf", timeout=0.2)
     office = [p for p in left_by_tests() if "soffice" in p.command or "oosplash" in p.command]
     assert still_running(office, after=2) == []
     assert not (tmp_path / "rapport.pdf").exists()
+    assert list(scratch.iterdir()) == []  # its profile, half made, is gone
 
 
 def test_the_filter_options_are_typed_json_as_libreoffice_7_4_reads_them() -> None:
