@@ -7,6 +7,7 @@ and prints the message, never a traceback.
     XlfollowError                 anything about a user's input or machine
     ├── DefinitionError           agreement.yaml or xlfollow.toml is wrong (every problem)
     ├── WorkspaceError            the folder is no usable workspace; a file fault
+    ├── ReportError               the council's report cannot be written (LibreOffice's PDF)
     ├── LedgerError               the ledger is missing, damaged, held or of another version
     ├── ValueProblem              a value a person gave cannot be read (also a ValueError)
     │   └── CellError             a returned cell's value does not fit its column
@@ -31,6 +32,7 @@ __all__ = [
     "LedgerError",
     "Problem",
     "Problems",
+    "ReportError",
     "ScanError",
     "ValueProblem",
     "WorkbookError",
@@ -93,6 +95,11 @@ class DefinitionError(XlfollowError, ValueError):
 
 class WorkspaceError(XlfollowError):
     """The folder is not a usable workspace (missing, not initialised, already there)."""
+
+
+class ReportError(XlfollowError):
+    """The council's report cannot be written: LibreOffice, which makes its PDF, is
+    missing, fails or hangs; the message says what to install or what it said."""
 
 
 class LedgerError(XlfollowError):
