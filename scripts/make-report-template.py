@@ -35,8 +35,13 @@ def main() -> None:
     normal.font.name = FONT
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(4)
-    for name, size in (("Title", 22), ("Subtitle", 13), ("Heading 1", 15), ("Heading 2", 12),
-                       ("Heading 3", 10.5)):
+    for name, size in (
+        ("Title", 22),
+        ("Subtitle", 13),
+        ("Heading 1", 15),
+        ("Heading 2", 12),
+        ("Heading 3", 10.5),
+    ):
         style = styles[name]
         style.font.name = FONT
         style.font.size = Pt(size)

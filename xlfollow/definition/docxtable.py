@@ -32,9 +32,6 @@ __all__ = ["DocxItem", "TableReader", "cells_of", "header_of", "paragraph_text"]
 _HEADER = re.compile(
     r"^\s*(?P<word>\w+)\s+(?P<number>\d{1,2}(?:\.\d{1,3})+)\.?\s*[·•\-\u2013:]?\s*(?P<kind>.*?)\s*$"
 )
-_BUDGET_LINE = re.compile(
-    r"^\s*(?P<series>[^():]*?)\s*\(\s*(?P<unit>[^()]*)\)\s*:\s*(?P<pairs>.*?)\s*$"
-)
 _PAIR = re.compile(r"^\s*(?P<year>\d{4})\s*:\s*(?P<amount>.+?)\s*$")
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
@@ -266,17 +263,22 @@ class TableReader:
         return Budget(series)
 
     def _budget_line(self, line: str) -> BudgetSeries | None:
-        found = _BUDGET_LINE.match(line)
-        if found is None or found["unit"].strip() not in {w.million for w in self.words}:
+        # The unit's last "(mio. kr.):" ends the series' name, which may hold brackets
+        # and colons itself; the figures after it hold neither brackets nor units.
+        for unit in {w.million for w in self.words}:
+            name, marker, pairs = line.rpartition(f"({unit}):")
+            if marker:
+                break
+        else:
             return None
-        name = found["series"]
+        name = name.strip()
         for word in {w.budget for w in self.words}:
             if name == word:
                 name = ""
             elif name.startswith(f"{word},"):
                 name = name[len(word) + 1 :].strip()
         amounts: dict[int, float] = {}
-        for pair in filter(str.strip, found["pairs"].split(";")):
+        for pair in filter(str.strip, pairs.split(";")):
             one = _PAIR.match(pair)
             amount = _amount(one["amount"], self.language) if one else None
             if one is None or amount is None:

@@ -3,6 +3,7 @@ report.yaml over it, and the ways the report writes numbers, amounts and lists."
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -79,12 +80,13 @@ def _own_texts(path: Path, language: Language, bundled: dict[str, Any]) -> dict[
 
 def amount(value: float, language: Language) -> str:
     """An amount in mio. kr. as exactly as it is held, with the language's decimal
-    mark: 0,5; -1,25; 0,762 (reading it back gives the same number)."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    mark and never in exponent form: 0,5; -1,25; 0,762 (reading it back gives the
+    same number)."""
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    if float(text) != value:
-        text = repr(value)
     return text.replace(".", ",") if language is Language.DA else text
 
 
