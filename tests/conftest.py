@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings
 from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
+import xlfollow.report.pdf
 from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.ledger.store import Ledger
@@ -222,3 +223,14 @@ def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
     """The ledger's current answers, by (round, item, field)."""
     with Ledger(workspace.ledger_path) as ledger:
         return ledger.answers()
+
+
+@pytest.fixture
+def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PATH with no soffice on it, and no usual place to look: a machine without
+    LibreOffice."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(xlfollow.report.pdf, "SOFFICE_PLACES", ())
+    return empty

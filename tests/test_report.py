@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sqlite3
+import subprocess
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from click.testing import CliRunner
 from conftest import copied
 from docx.text.paragraph import Paragraph
 from reportdocs import blocks, distinct_rows, item_tables, styled, text_of
+from test_reportpdf import MISSING, catalog, needs_libreoffice, pdfinfo, tags
 
 from xlfollow.answers import Field
 from xlfollow.cli.main import cli
@@ -30,6 +33,7 @@ from xlfollow.messages import Language
 from xlfollow.model import Definition
 from xlfollow.report.items import budget_lines, contributors_text
 from xlfollow.workspace.folder import Workspace
+from xlfollow.workspace.reporting import ReportFormat
 
 SILENT = "By, Erhverv og Miljø"
 DAY = date(2018, 6, 15)
@@ -315,3 +319,62 @@ def test_an_english_workspace_gets_an_english_report(two_rounds: Workspace, tmp_
     tables = item_tables(path)
     assert text_of(tables[0].rows[0][0]).startswith("Item 1.02 · ")
     assert tables[0].rows[1][1][0].text.startswith("Responsible centre: ")
+
+
+@pytest.fixture(scope="module")
+def report_2_pdf(two_rounds: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if MISSING:
+        pytest.skip(MISSING)
+    folder = tmp_path_factory.mktemp("pdf")
+    result = two_rounds.report("2", ReportFormat.PDF, folder / "rapport.pdf", DAY)
+    assert result.docx == folder / "rapport.docx" and result.docx.is_file()
+    assert result.pdf is not None
+    return result.pdf
+
+
+@needs_libreoffice
+def test_the_pdf_holds_every_item_and_every_smileys_words(
+    two_rounds: Workspace, report_2_pdf: Path
+) -> None:
+    run = subprocess.run(
+        ["pdftotext", "-layout", str(report_2_pdf), "-"], capture_output=True, text=True, check=True
+    )
+    text = run.stdout
+    for item in two_rounds.load().agreement.items:
+        assert f"Delelement {item.number} ·" in text
+    for words in ("Opfyldt", "Delvist opfyldt", "Ikke opfyldt", "Overholdt", "Ikke overholdt"):
+        assert words in text
+    assert "Side 1 af" in text
+
+
+@needs_libreoffice
+def test_the_pdf_is_tagged_with_its_title_and_language(
+    two_rounds: Workspace, report_2_pdf: Path
+) -> None:
+    info = pdfinfo(report_2_pdf)
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == "Anden opfølgning på Aftale om budget 2018 for Ballerup Kommune"
+    assert info["Page size"].endswith("(A4)")
+    root = catalog(report_2_pdf)
+    assert str(root["/Lang"]) == "da-DK"
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    roles = Counter(tag.role for tag in tags(root["/StructTreeRoot"]))
+    items = len(item_tables(report_2_pdf.with_suffix(".docx")))
+    chapters = len(two_rounds.load().agreement.chapters)
+    assert roles["/H1"] == 2 + chapters  # the reading guide, the overview, the chapters
+    assert roles["/H2"] > items == 109
+    assert roles["/Table"] > items and roles["/TH"] > 3 * items
+
+
+def test_without_libreoffice_the_word_document_is_still_written(
+    two_rounds: Workspace, tmp_path: Path, nowhere: Path
+) -> None:
+    ws = copied(two_rounds, tmp_path)
+    result = CliRunner().invoke(cli, ["report", str(ws.path), "--format", "pdf"])
+    assert result.exit_code == 1
+    assert "apt-get install libreoffice-writer" in result.output
+    assert "Traceback" not in result.output
+    written = ws.path / "reports" / "opfoelgning-runde-2.docx"
+    assert written.is_file() and not written.with_suffix(".pdf").exists()
+    assert len(item_tables(written)) == len(ws.load().agreement.items)

@@ -33,7 +33,6 @@ from processes import left_by_tests, still_running
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject
 
-import xlfollow.report.pdf as reportpdf
 from xlfollow.errors import ReportError, XlfollowError
 from xlfollow.messages import Language
 from xlfollow.report.pdf import export_filter, find_soffice, to_pdf
@@ -365,17 +364,6 @@ def test_the_filter_options_are_typed_json_as_libreoffice_7_4_reads_them() -> No
         "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
         "ExportBookmarks": {"type": "boolean", "value": "true"},
     }
-
-
-@pytest.fixture
-def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A PATH with no soffice on it, and no usual place to look: a machine without
-    LibreOffice."""
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setattr(reportpdf, "SOFFICE_PLACES", ())
-    return empty
 
 
 def test_without_libreoffice_the_message_says_what_to_install(
