@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from docx.document import Document
 from docx.shared import Cm
 
 from xlfollow.definition.reportform import FormWords
 from xlfollow.model import Agreement, Sender
 from xlfollow.report.wording import joined, round_title
-from xlfollow.report.wordparts import clean
+from xlfollow.report.wordparts import Page, clean
 from xlfollow.scales import SmileyScale
 from xlfollow.texts import Texts, texts
 
@@ -44,38 +43,38 @@ class FrontPage:
     texts: Texts
     """The report's texts (report.yaml)."""
 
-    def write(self, document: Document) -> None:
+    def write(self, page: Page) -> None:
         agreement, report = self.agreement, self.texts
-        title = document.add_paragraph(style="Title")
+        title = page.paragraph(style="Title")
         lines = report_title(agreement, self.round_index, report, self.words)
         for number, line in enumerate(lines):
             run = title.add_run()
             if number:
                 run.add_break()
             run.add_text(clean(line))
-        document.add_paragraph(agreement.rounds[self.round_index], style="Subtitle")
-        self._sender(document)
-        document.add_paragraph(self.words.guide, style="Heading 1")
+        page.paragraph(agreement.rounds[self.round_index], "Subtitle")
+        self._sender(page)
+        page.paragraph(self.words.guide, "Heading 1")
         count = len(agreement.rounds)
         numbers = report.list("numbers")
         for text in report.list("guide"):
-            document.add_paragraph(
+            page.paragraph(
                 text.format(
                     title=agreement.title,
                     count=numbers[count] if count < len(numbers) else str(count),
                     rounds=joined(list(agreement.rounds), report),
                 )
             )
-        self._scale(document, report["milestone_definitions"], agreement.milestone_scale)
+        self._scale(page, report["milestone_definitions"], agreement.milestone_scale)
         for text in report.list("economy_guide"):
-            document.add_paragraph(text)
-        self._scale(document, report["economy_definitions"], agreement.economy_scale)
+            page.paragraph(text)
+        self._scale(page, report["economy_definitions"], agreement.economy_scale)
 
-    def _sender(self, document: Document) -> None:
+    def _sender(self, page: Page) -> None:
         """The sender block: department, date, contact, phone, email, case number."""
         report, sender = self.texts, self.sender
         if sender.department:
-            document.add_paragraph().add_run(sender.department.upper()).bold = True
+            page.paragraph().add_run(sender.department.upper()).bold = True
         workbook_texts = texts(report.language)
         lines = [report["date"].format(date=workbook_texts.date(self.dated))]
         for key, value in (
@@ -87,14 +86,14 @@ class FrontPage:
             if value:
                 lines.append(report[key].format(value=value))
         for line in lines:
-            document.add_paragraph(clean(line)).paragraph_format.space_after = Cm(0)
+            page.paragraph(clean(line)).paragraph_format.space_after = Cm(0)
 
-    def _scale(self, document: Document, heading: str, scale: SmileyScale) -> None:
+    def _scale(self, page: Page, heading: str, scale: SmileyScale) -> None:
         """A scale's definitions: "😊 Opfyldt: Milepæl er opfyldt", one per step."""
-        document.add_paragraph().add_run(heading).bold = True
+        page.paragraph().add_run(heading).bold = True
         language = self.texts.language
         for step in scale.steps:
-            paragraph = document.add_paragraph()
+            paragraph = page.paragraph()
             paragraph.paragraph_format.left_indent = Cm(0.6)
             paragraph.add_run(f"{step.glyph} {step.label(language)}:").bold = True
             paragraph.add_run(f" {clean(step.definition(language))}")

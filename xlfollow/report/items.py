@@ -7,9 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from docx.document import Document
-from docx.table import Table
-
 from xlfollow.answers import Field
 from xlfollow.budget import Budget
 from xlfollow.definition.reportform import (
@@ -21,7 +18,7 @@ from xlfollow.definition.reportform import (
 from xlfollow.ledger.records import AnswerKey
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.report.wording import amount
-from xlfollow.report.wordparts import CellText, add_row, header_row, new_table, shade
+from xlfollow.report.wordparts import CellText, Page, TableWriter, shade
 from xlfollow.scales import SmileyScale
 from xlfollow.texts import Texts
 
@@ -67,31 +64,25 @@ class ItemWriter:
     texts: Texts
     """The report's texts (report.yaml)."""
 
-    def chapters(self, document: Document) -> None:
+    def chapters(self, page: Page) -> None:
         """Every chapter with its heading, and its items, in the agreement's order."""
         by_chapter: dict[str, list[Item]] = {c.number: [] for c in self.agreement.chapters}
         for item in self.agreement.items:
             by_chapter.setdefault(item.chapter, []).append(item)
         for chapter in self.agreement.chapters:
-            document.add_paragraph(f"{chapter.number}. {chapter.title}", style="Heading 1")
+            page.paragraph(f"{chapter.number}. {chapter.title}", "Heading 1")
             for item in by_chapter[chapter.number]:
-                self.item(document, item)
+                self.item(page, item)
 
-    def item(self, document: Document, item: Item) -> None:
+    def item(self, page: Page, item: Item) -> None:
         """An item's heading and table."""
         words = self.words
-        document.add_paragraph(f"{item.number}. {item.title}", style="Heading 2")
+        page.paragraph(f"{item.number}. {item.title}", "Heading 2")
         caption = self.texts["table_caption"].format(number=item.number, title=item.title)
-        table = new_table(document, WIDTHS, caption)
-        head = header_row(
-            table,
-            WIDTHS,
-            [f"{words.item} {item.number} · {item.kind.value}", "", words.time, words.smiley],
-        )
-        head[0].cell.merge(head[1].cell)
-        texts = add_row(table, WIDTHS)
-        left = CellText(texts[0].cell.merge(texts[1].cell))
-        right = CellText(texts[2].cell.merge(texts[3].cell))
+        table = page.table(WIDTHS, caption)
+        heads = [f"{words.item} {item.number} · {item.kind.value}", words.time, words.smiley]
+        table.header(heads, spans=(2, 1, 1))
+        left, right = table.row((2, 2))
         left.lines(item.agreement_text)
         right.labelled(words.centre, item.centre)
         right.labelled(words.committee, item.committee)
@@ -104,8 +95,8 @@ class ItemWriter:
         for index, name in enumerate(rounds[: self.round_index + 1]):
             self._economy(table, item, index, name)
 
-    def _milestone(self, table: Table, item: Item, index: int, name: str) -> None:
-        cells = add_row(table, WIDTHS, keep_together=True)
+    def _milestone(self, table: TableWriter, item: Item, index: int, name: str) -> None:
+        cells = table.row(keep_together=True)
         cells[0].paragraph().add_run(self.words.milestone).bold = True
         text = item.milestone(name)
         cells[1].lines(text)
@@ -115,8 +106,8 @@ class ItemWriter:
             code = self._answer(name, item, Field.MILESTONE)
             self._smiley(cells[3], self.agreement.milestone_scale, code)
 
-    def _economy(self, table: Table, item: Item, index: int, name: str) -> None:
-        cells = add_row(table, WIDTHS, keep_together=index > 0)
+    def _economy(self, table: TableWriter, item: Item, index: int, name: str) -> None:
+        cells = table.row(keep_together=index > 0)
         cells[0].paragraph().add_run(self.words.economy).bold = True
         if index == 0:
             cells[1].lines(item.economy_text)

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docx.document import Document
-
 from xlfollow.answers import Field
 from xlfollow.definition.reportform import FormWords
 from xlfollow.figures.budgets import BudgetFigures, total
@@ -25,13 +23,7 @@ from xlfollow.figures.summary import (
 )
 from xlfollow.model import Agreement
 from xlfollow.report.wording import money
-from xlfollow.report.wordparts import (
-    FIGURES_STYLE,
-    add_row,
-    figures_row,
-    header_row,
-    new_table,
-)
+from xlfollow.report.wordparts import FIGURES_STYLE, Page
 from xlfollow.scales import SmileyScale
 from xlfollow.texts import Texts
 
@@ -59,22 +51,22 @@ class OverviewWriter:
     """The workbooks' texts (texts.yaml): the states and budget columns, named as the
     master's sheets name them."""
 
-    def write(self, document: Document) -> None:
+    def write(self, page: Page) -> None:
         summary, texts = self.summary, self.texts
-        document.add_paragraph(self.words.overview, style="Heading 1")
+        page.paragraph(self.words.overview, "Heading 1")
         items = len(self.agreement.items)
-        document.add_paragraph(texts["overview_intro"].format(round=summary.round, items=items))
+        page.paragraph(texts["overview_intro"].format(round=summary.round, items=items))
         counts = summary.milestones.total
         due = milestones_due(counts)
         met = counts.get(self.agreement.milestone_scale.codes[0], 0)
-        document.add_paragraph(
+        page.paragraph(
             texts["milestones_met"].format(
                 met=met, due=due, share=share(met, due), unanswered=counts.get(UNANSWERED, 0)
             )
         )
         economy = summary.economy.total
         kept, *_, not_kept = self.agreement.economy_scale.codes
-        document.add_paragraph(
+        page.paragraph(
             texts["economy_kept"].format(
                 kept=economy.get(kept, 0),
                 not_kept=economy.get(not_kept, 0),
@@ -93,14 +85,14 @@ class OverviewWriter:
             Grouping.COMMITTEE: self.words.committee,
         }
         for grouping, groups in names.items():
-            self._milestones(document, grouping, heads[grouping], groups)
-        self._economy(document, names[Grouping.CHAPTER])
-        self._trend(document)
-        self._changes(document)
-        self._budget(document, names[Grouping.CHAPTER])
+            self._milestones(page, grouping, heads[grouping], groups)
+        self._economy(page, names[Grouping.CHAPTER])
+        self._trend(page)
+        self._changes(page)
+        self._budget(page, names[Grouping.CHAPTER])
 
-    def _heading(self, document: Document, text: str) -> None:
-        document.add_paragraph(text, style="Heading 2")
+    def _heading(self, page: Page, text: str) -> None:
+        page.paragraph(text, "Heading 2")
 
     def _state_heads(self, scale: SmileyScale, states: Sequence[str]) -> list[str]:
         """The columns of a count table: each smiley as glyph and words, then the others."""
@@ -117,20 +109,18 @@ class OverviewWriter:
     def _grouping_name(self, grouping: Grouping) -> str:
         return self.labels[f"grouping_{grouping.value}"]
 
-    def _milestones(
-        self, document: Document, grouping: Grouping, head: str, groups: list[str]
-    ) -> None:
+    def _milestones(self, page: Page, grouping: Grouping, head: str, groups: list[str]) -> None:
         scale = self.agreement.milestone_scale
         states = [s for s in milestone_states(scale) if s != NO_MILESTONE]
         title = self.texts["milestones_by"].format(
             round=self.summary.round, grouping=self._grouping_name(grouping)
         )
-        self._heading(document, title)
+        self._heading(page, title)
         columns = [head, *self._state_heads(scale, states), self.labels["milestones_due"]]
         columns += [self.labels["state_no_milestone"], self.texts["share_met"]]
         widths = _widths(len(columns))
-        table = new_table(document, widths, title)
-        header_row(table, widths, columns, FIGURES_STYLE)
+        table = page.table(widths, title)
+        table.header(columns, FIGURES_STYLE)
         by = self.summary.milestones[grouping]
 
         def row(name: str, counts: Counts, total: bool = False) -> None:
@@ -138,63 +128,63 @@ class OverviewWriter:
             values = [counts.get(state, 0) for state in states]
             figures = [*values, due, counts.get(NO_MILESTONE, 0)]
             texts = [name, *map(str, figures), share(counts.get(scale.codes[0], 0), due)]
-            figures_row(table, widths, texts, total=total)
+            table.figures(texts, total=total)
 
         for name in groups:
             row(name, by.get(name, {}))
         row(self.words.total, self.summary.milestones.total, total=True)
 
-    def _economy(self, document: Document, chapters: list[str]) -> None:
+    def _economy(self, page: Page, chapters: list[str]) -> None:
         scale = self.agreement.economy_scale
         states = list(economy_states(scale))
         title = self.texts["economy_by"].format(
             round=self.summary.round, grouping=self._grouping_name(Grouping.CHAPTER)
         )
-        self._heading(document, title)
+        self._heading(page, title)
         columns = [self.words.chapter, *self._state_heads(scale, states), self.words.total]
         widths = _widths(len(columns))
-        table = new_table(document, widths, title)
-        header_row(table, widths, columns, FIGURES_STYLE)
+        table = page.table(widths, title)
+        table.header(columns, FIGURES_STYLE)
         by = self.summary.economy[Grouping.CHAPTER]
         rows = [(name, by.get(name, {}), False) for name in chapters]
         rows.append((self.words.total, self.summary.economy.total, True))
         for name, counts, total_row in rows:
             values = [counts.get(state, 0) for state in states]
             texts = [name, *map(str, values), str(sum(values))]
-            figures_row(table, widths, texts, total=total_row)
+            table.figures(texts, total=total_row)
 
-    def _trend(self, document: Document) -> None:
+    def _trend(self, page: Page) -> None:
         scale = self.agreement.milestone_scale
         states = list(milestone_states(scale))
         title = self.texts["trend_title"]
-        self._heading(document, title)
+        self._heading(page, title)
         columns = [self.texts["trend_round"], *self._state_heads(scale, states)]
         widths = _widths(len(columns))
-        table = new_table(document, widths, title)
-        header_row(table, widths, columns, FIGURES_STYLE)
+        table = page.table(widths, title)
+        table.header(columns, FIGURES_STYLE)
         for name, counts in self.summary.trend.items():
-            figures_row(table, widths, [name, *(str(counts.get(state, 0)) for state in states)])
+            table.figures([name, *(str(counts.get(state, 0)) for state in states)])
 
-    def _changes(self, document: Document) -> None:
+    def _changes(self, page: Page) -> None:
         rounds = self.agreement.rounds
         index = self.summary.round_index
         if index == 0:
-            self._heading(document, self.texts["changes"])
-            document.add_paragraph(self.texts["no_previous"])
+            self._heading(page, self.texts["changes"])
+            page.paragraph(self.texts["no_previous"])
             return
         previous = rounds[index - 1]
         title = self.texts["changes_title"].format(previous=previous)
-        self._heading(document, title)
+        self._heading(page, title)
         if not self.summary.changes:
-            document.add_paragraph(self.texts["no_changes"].format(previous=previous))
+            page.paragraph(self.texts["no_changes"].format(previous=previous))
             return
         columns = [
             text.format(previous=previous, round=self.summary.round)
             for text in self.texts.list("changes_headers")
         ]
-        widths = [4.6, 3.4, 2.0, 2.4, 2.4, 2.2]
-        table = new_table(document, widths, title)
-        header_row(table, widths, columns, FIGURES_STYLE)
+        widths = [4.0, 3.0, 1.9, 2.7, 2.7, 2.7]
+        table = page.table(widths, title)
+        table.header(columns, FIGURES_STYLE)
         language = self.texts.language
         for change in self.summary.changes:
             scale = (
@@ -210,7 +200,7 @@ class OverviewWriter:
                 return f"{step.glyph} {step.label(language)}"
 
             way = "worse" if change.steps > 0 else "better"
-            cells = add_row(table, widths, keep_together=True)
+            cells = table.row(keep_together=True)
             texts = [
                 f"{change.item}. {change.title}",
                 change.centre,
@@ -220,18 +210,18 @@ class OverviewWriter:
                 self.labels[way].format(steps=abs(change.steps)),
             ]
             for cell, text in zip(cells, texts, strict=True):
-                cell.lines(text)
+                cell.lines(text, FIGURES_STYLE)
 
-    def _budget(self, document: Document, chapters: list[str]) -> None:
+    def _budget(self, page: Page, chapters: list[str]) -> None:
         year = self.summary.budget_year
         language = self.texts.language
         title = self.texts["budget_title"].format(year=year if year is not None else "")
-        self._heading(document, title)
+        self._heading(page, title)
         period = self.agreement.budget_period
         if period:
-            document.add_paragraph(f"{self.words.period}: {period[0]}-{period[-1]}")
+            page.paragraph(f"{self.words.period}: {period[0]}-{period[-1]}")
         if year is None:
-            document.add_paragraph(self.texts["no_budget"])
+            page.paragraph(self.texts["no_budget"])
         labels = self.labels
         columns = [self.words.chapter]
         if year is not None:
@@ -241,8 +231,8 @@ class OverviewWriter:
             ]
         columns.append(labels["expected_deviation"])
         widths = _widths(len(columns))
-        table = new_table(document, widths, title)
-        header_row(table, widths, columns, FIGURES_STYLE)
+        table = page.table(widths, title)
+        table.header(columns, FIGURES_STYLE)
         by = self.summary.budget[Grouping.CHAPTER]
         rows: list[tuple[str, BudgetFigures | None]] = [(name, by.get(name)) for name in chapters]
         rows.append((self.words.total, self.summary.budget.total))
@@ -250,9 +240,9 @@ class OverviewWriter:
             values = [] if figures is None else self._budget_values(figures, year)
             texts = [name, *(money(v, language) for v in values)]
             texts += [""] * (len(columns) - len(texts))
-            figures_row(table, widths, texts, total=figures is self.summary.budget.total)
+            table.figures(texts, total=figures is self.summary.budget.total)
         if self.previous is not None:
-            self._budget_compare(document)
+            self._budget_compare(page)
 
     @staticmethod
     def _budget_values(figures: BudgetFigures, year: int | None) -> list[float]:
@@ -268,7 +258,7 @@ class OverviewWriter:
             figures.expected_deviation,
         ]
 
-    def _budget_compare(self, document: Document) -> None:
+    def _budget_compare(self, page: Page) -> None:
         """The round's money not kept and expected deviation beside the last round's."""
         assert self.previous is not None
         year = self.summary.budget_year
@@ -276,14 +266,14 @@ class OverviewWriter:
         title = self.texts["budget_compare_title"].format(
             previous=self.previous.round, round=self.summary.round
         )
-        self._heading(document, title)
+        self._heading(page, title)
         columns = [
             text.format(previous=self.previous.round, round=self.summary.round)
             for text in self.texts.list("budget_compare_headers")
         ]
         widths = [7.4, 3.2, 3.2, 3.2]
-        table = new_table(document, widths, title)
-        header_row(table, widths, columns, FIGURES_STYLE)
+        table = page.table(widths, title)
+        table.header(columns, FIGURES_STYLE)
         rows: dict[str, tuple[float, float]] = {}
         if year is not None:
             rows[self.labels["at_risk_spending"].format(year=year)] = (
@@ -303,11 +293,12 @@ class OverviewWriter:
             change = total((current, -then))
             texts = [name, money(then, language), money(current, language)]
             texts.append(("+" if change > 0 else "") + money(change, language))
-            figures_row(table, widths, texts)
+            table.figures(texts)
 
 
 def _widths(columns: int) -> list[float]:
-    """A first, wide column for the names, and the rest shared equally."""
-    first = 4.6
+    """A first, wide column for the names, and the rest shared equally (wide enough
+    for "Besparelse 2018" unbroken where there are seven)."""
+    first = 4.6 if columns < 7 else 3.4
     rest = round((FULL_WIDTH - first) / (columns - 1), 2)
     return [first, *([rest] * (columns - 1))]

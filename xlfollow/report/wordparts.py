@@ -6,6 +6,7 @@ header rows repeated on each page, tables with a caption, text as text)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import cast
@@ -19,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
-from docx.table import Table, _Cell, _Row
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from xlfollow.definition.reportform import BUDGET_STYLE, DEVIATION_STYLE, STATUS_STYLE
@@ -28,12 +29,9 @@ __all__ = [
     "FIGURES_STYLE",
     "TEMPLATE_FILE",
     "CellText",
-    "Cells",
-    "add_row",
+    "Page",
+    "TableWriter",
     "clean",
-    "figures_row",
-    "header_row",
-    "new_table",
     "open_template",
     "page_fields",
     "set_language",
@@ -137,73 +135,117 @@ def page_fields(paragraph: Paragraph, template: str) -> None:
             paragraph.add_run(part)
 
 
-Cells = list["CellText"]
+class Page:
+    """The document being written, with its styles' ids looked up once: python-docx
+    finds a style by name by reading every style, which a report of thousands of
+    paragraphs cannot afford per paragraph."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.ids = {style.name: style.style_id for style in document.styles}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        """A paragraph of the body, in a style."""
+        paragraph: Paragraph = self.document.add_paragraph(clean(text))
+        if style is not None:
+            paragraph._p.style = self.ids[style]
+        return paragraph
+
+    def table(self, widths: list[float], caption: str, description: str = "") -> TableWriter:
+        """A table with its columns' widths in cm, borders, and the caption and
+        description a screen reader says of it (alternative text)."""
+        table: Table = self.document.add_table(rows=0, cols=len(widths))
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        properties = table._tbl.tblPr
+        borders = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            line = OxmlElement(f"w:{edge}")
+            line.set(qn("w:val"), "single")
+            line.set(qn("w:sz"), "4")
+            line.set(qn("w:color"), "808080")
+            borders.append(line)
+        properties.append(borders)
+        for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description or caption)):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), clean(value))
+            properties.append(element)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+        return TableWriter(self, table, widths)
 
 
-def new_table(
-    document: Document, widths: list[float], caption: str, description: str = ""
-) -> Table:
-    """A table with its columns' widths in cm, borders, and the caption and description
-    a screen reader says of it (alternative text)."""
-    table: Table = document.add_table(rows=0, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "4")
-        line.set(qn("w:color"), "808080")
-        borders.append(line)
-    properties.append(borders)
-    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description or caption)):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), clean(value))
-        properties.append(element)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    return table
+_TWIPS_PER_CM = 567
 
 
-def add_row(table: Table, widths: list[float], *, keep_together: bool = False) -> Cells:
-    """A new row's cells, each as wide as its column; keep_together: the row is not
-    split over two pages."""
-    row: _Row = table.add_row()  # type: ignore[no-untyped-call]
-    cells = list(row.cells)
-    for cell, width in zip(cells, widths, strict=True):
-        cell.width = Cm(width)
-    if keep_together:
-        row._tr.get_or_add_trPr().append(_flag("w:cantSplit"))
-    return [CellText(cell) for cell in cells]
+class TableWriter:
+    """A table written row by row: each row's cells made as wide as the columns they
+    span, without python-docx's merging of cells after the fact (which works out the
+    whole table's grid for every merge)."""
 
+    def __init__(self, page: Page, table: Table, widths: list[float]) -> None:
+        self.page = page
+        self.table = table
+        self.widths = widths
 
-def header_row(
-    table: Table, widths: list[float], texts: list[str], style: str | None = None
-) -> Cells:
-    """The table's header row: bold, shaded, repeated at the top of every page the
-    table runs over, and kept whole; a PDF tags its cells as header cells."""
-    cells = add_row(table, widths, keep_together=True)
-    table.rows[-1]._tr.get_or_add_trPr().append(_flag("w:tblHeader"))
-    for cell, text in zip(cells, texts, strict=True):
-        if text:
-            cell.paragraph(style).add_run(clean(text)).bold = True
-        shade(cell.cell, "D9D9D9")
-    return cells
+    def row(
+        self, spans: Sequence[int] = (), *, keep_together: bool = False, header: bool = False
+    ) -> list[CellText]:
+        """A new row's cells, one per column or as the spans say (2, 2: two cells of two
+        columns each); keep_together: the row is not split over two pages; header: it
+        is the header row, repeated at the top of every page the table runs over."""
+        spans = spans or [1] * len(self.widths)
+        row = OxmlElement("w:tr")
+        if keep_together or header:
+            properties = OxmlElement("w:trPr")
+            properties.append(_flag("w:cantSplit"))
+            if header:
+                properties.append(_flag("w:tblHeader"))
+            row.append(properties)
+        cells = []
+        column = 0
+        for span in spans:
+            width = sum(self.widths[column : column + span])
+            column += span
+            cell = OxmlElement("w:tc")
+            properties = OxmlElement("w:tcPr")
+            measure = OxmlElement("w:tcW")
+            measure.set(qn("w:w"), str(round(width * _TWIPS_PER_CM)))
+            measure.set(qn("w:type"), "dxa")
+            properties.append(measure)
+            if span > 1:
+                spanned = OxmlElement("w:gridSpan")
+                spanned.set(qn("w:val"), str(span))
+                properties.append(spanned)
+            cell.append(properties)
+            cell.append(OxmlElement("w:p"))
+            row.append(cell)
+            cells.append(CellText(_Cell(cell, self.table), self.page))
+        self.table._tbl.append(row)
+        return cells
 
+    def header(
+        self, texts: list[str], style: str | None = None, spans: Sequence[int] = ()
+    ) -> list[CellText]:
+        """The table's header row: bold, shaded, repeated on every page, kept whole; a
+        PDF tags its cells as header cells."""
+        cells = self.row(spans, header=True)
+        for cell, text in zip(cells, texts, strict=True):
+            if text:
+                cell.paragraph(style).add_run(clean(text)).bold = True
+            shade(cell.cell, "D9D9D9")
+        return cells
 
-def figures_row(
-    table: Table, widths: list[float], texts: list[str], *, total: bool = False
-) -> None:
-    """A row of a table of figures: its name, then the figures aligned right; a
-    total's row in bold."""
-    cells = add_row(table, widths, keep_together=True)
-    for number, (cell, text) in enumerate(zip(cells, texts, strict=True)):
-        paragraph = cell.paragraph(FIGURES_STYLE)
-        if number:
-            paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
-        if text:
-            paragraph.add_run(clean(text)).bold = total or None
+    def figures(self, texts: list[str], *, total: bool = False) -> None:
+        """A row of a table of figures: its name, then the figures aligned right; a
+        total's row in bold."""
+        cells = self.row(keep_together=True)
+        for number, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            paragraph = cell.paragraph(FIGURES_STYLE)
+            if number:
+                paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
+            if text:
+                paragraph.add_run(clean(text)).bold = total or None
 
 
 def _flag(tag: str) -> BaseOxmlElement:
@@ -226,20 +268,21 @@ class CellText:
     """A table cell written paragraph by paragraph: its first, empty paragraph (every
     new cell has one) is used for the first."""
 
-    def __init__(self, cell: _Cell) -> None:
+    def __init__(self, cell: _Cell, page: Page) -> None:
         self.cell = cell
+        self.page = page
         self.used = False
 
     def paragraph(self, style: str | None = None) -> Paragraph:
         """The cell's next paragraph."""
         if self.used:
-            added: Paragraph = self.cell.add_paragraph(style=style)
-            return added
-        self.used = True
-        first: Paragraph = self.cell.paragraphs[0]
+            paragraph: Paragraph = self.cell.add_paragraph()
+        else:
+            self.used = True
+            paragraph = self.cell.paragraphs[0]
         if style is not None:
-            first.style = style
-        return first
+            paragraph._p.style = self.page.ids[style]
+        return paragraph
 
     def lines(self, text: str, style: str | None = None) -> None:
         """A text, one paragraph per line."""

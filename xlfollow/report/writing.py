@@ -23,7 +23,7 @@ from xlfollow.report.frontpage import FrontPage, report_title
 from xlfollow.report.items import ItemWriter
 from xlfollow.report.overview import OverviewWriter
 from xlfollow.report.wording import report_texts
-from xlfollow.report.wordparts import clean, open_template, page_fields, set_language
+from xlfollow.report.wordparts import Page, clean, open_template, page_fields, set_language
 from xlfollow.texts import texts
 
 __all__ = ["LANGUAGE_TAGS", "ReportRequest", "report_document", "write_report"]
@@ -70,6 +70,7 @@ def report_document(request: ReportRequest) -> Document:
     for section in document.sections:
         _header_and_footer(section, " ".join(title[:2]), report["footer"])
     settings = definition.settings
+    page = Page(document)
     FrontPage(
         agreement,
         request.round_index,
@@ -78,13 +79,13 @@ def report_document(request: ReportRequest) -> Document:
         request.dated,
         words,
         report,
-    ).write(document)
+    ).write(page)
     _page_break(document)
     OverviewWriter(
         agreement, request.summary, request.previous, words, report, texts(language)
-    ).write(document)
+    ).write(page)
     _page_break(document)
-    ItemWriter(agreement, request.round_index, request.answers, words, report).chapters(document)
+    ItemWriter(agreement, request.round_index, request.answers, words, report).chapters(page)
     return document
 
 
