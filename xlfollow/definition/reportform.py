@@ -8,7 +8,8 @@ The form is the seed's (Ballerup's "Første opfølgning på Aftale om budget 201
 - the front page's title (style Title) in three lines: "Første opfølgning på",
   the agreement's title, "for <municipality>";
 - Heading 1 for the reading guide, the overview and each chapter ("1. Vision 2029");
-  Heading 2 for each item ("1.02. Arbejdet med Vision 2029"), followed by its table;
+  Heading 2 for each item ("1.02. Arbejdet med Vision 2029"), followed by its table,
+  the items chapter by chapter;
 - an item's table has four columns (label, text, Tid, Smiley) and these rows:
   0. the header row, repeated on every page: "Delelement 1.02 · Drift" | Tid | Smiley;
   1. the agreement text | the fields "Ansvarligt center: …", "Ansvarligt udvalg: …",
@@ -19,7 +20,7 @@ The form is the seed's (Ballerup's "Første opfølgning på Aftale om budget 201
      round | smiley.
 - a status note is a paragraph of style STATUS_STYLE that starts with "Status: ";
   a budget line one of style BUDGET_STYLE: "Budget (mio. kr.): 2018: 0,5; 2019: 0,5"
-  or, for a named series, "Anlæg (mio. kr.): …";
+  or, for a named series, "Budget, Anlæg (mio. kr.): …";
 - the overview's tables start with their grouping's name ("Kapitel", "Ansvarligt
   center", "Ansvarligt udvalg") and end with a row "I alt"; it says the budget period
   in a paragraph "Budgetperiode: 2018-2021".
