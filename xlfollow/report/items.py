@@ -18,7 +18,7 @@ from xlfollow.definition.reportform import (
 from xlfollow.ledger.records import AnswerKey
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.report.wording import amount
-from xlfollow.report.wordparts import CellText, Page, TableWriter, shade
+from xlfollow.report.wordparts import CellText, Page, TableWriter, add_text, shade
 from xlfollow.scales import SmileyScale
 from xlfollow.texts import Texts
 
@@ -97,7 +97,7 @@ class ItemWriter:
 
     def _milestone(self, table: TableWriter, item: Item, index: int, name: str) -> None:
         cells = table.row(keep_together=True)
-        cells[0].paragraph().add_run(self.words.milestone).bold = True
+        add_text(cells[0].paragraph(), self.words.milestone, bold=True)
         text = item.milestone(name)
         cells[1].lines(text)
         self._status(cells[1], self._answer(name, item, Field.MILESTONE_NOTE))
@@ -108,11 +108,11 @@ class ItemWriter:
 
     def _economy(self, table: TableWriter, item: Item, index: int, name: str) -> None:
         cells = table.row(keep_together=index > 0)
-        cells[0].paragraph().add_run(self.words.economy).bold = True
+        add_text(cells[0].paragraph(), self.words.economy, bold=True)
         if index == 0:
             cells[1].lines(item.economy_text)
             for line in budget_lines(item.budget, self.words, self.texts.language):
-                cells[1].paragraph(BUDGET_STYLE).add_run(line)
+                add_text(cells[1].paragraph(BUDGET_STYLE), line)
         self._status(cells[1], self._answer(name, item, Field.ECONOMY_NOTE))
         deviation = self._answer(name, item, Field.DEVIATION)
         if deviation:

@@ -18,6 +18,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
@@ -31,6 +32,7 @@ __all__ = [
     "CellText",
     "Page",
     "TableWriter",
+    "add_text",
     "clean",
     "open_template",
     "page_fields",
@@ -143,18 +145,34 @@ class Page:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.ids = {style.name: style.style_id for style in document.styles}
+        body = document.element.body
+        self._end = body.find(qn("w:sectPr"))
+        """The body's section properties, which its content goes before: python-docx
+        looks for them among all the body's elements at each paragraph it adds."""
+
+    def _add(self, element: BaseOxmlElement) -> None:
+        if self._end is None:
+            self.document.element.body.append(element)
+        else:
+            self._end.addprevious(element)
 
     def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
         """A paragraph of the body, in a style."""
-        paragraph: Paragraph = self.document.add_paragraph(clean(text))
+        element = cast(BaseOxmlElement, OxmlElement("w:p"))
+        self._add(element)
+        paragraph = Paragraph(element, self.document._body)
         if style is not None:
             paragraph._p.style = self.ids[style]
+        if text:
+            add_text(paragraph, text)
         return paragraph
 
     def table(self, widths: list[float], caption: str, description: str = "") -> TableWriter:
         """A table with its columns' widths in cm, borders, and the caption and
         description a screen reader says of it (alternative text)."""
-        table: Table = self.document.add_table(rows=0, cols=len(widths))
+        element = CT_Tbl.new_tbl(0, len(widths), Cm(sum(widths)))
+        self._add(element)
+        table = Table(element, self.document._body)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         properties = table._tbl.tblPr
@@ -232,7 +250,7 @@ class TableWriter:
         cells = self.row(spans, header=True)
         for cell, text in zip(cells, texts, strict=True):
             if text:
-                cell.paragraph(style).add_run(clean(text)).bold = True
+                add_text(cell.paragraph(style), text, bold=True)
             shade(cell.cell, "D9D9D9")
         return cells
 
@@ -245,7 +263,28 @@ class TableWriter:
             if number:
                 paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
             if text:
-                paragraph.add_run(clean(text)).bold = total or None
+                add_text(paragraph, text, bold=total)
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
+    """A run of text at the paragraph's end, made as python-docx makes it (a tab as
+    w:tab, space at the ends kept) but without its generic element machinery, which
+    costs a report of thousands of items most of its time; the text is cleaned."""
+    text = clean(text)
+    if "\t" in text or "\n" in text:
+        paragraph.add_run(text).bold = bold or None
+        return
+    run = OxmlElement("w:r")
+    if bold:
+        properties = OxmlElement("w:rPr")
+        properties.append(OxmlElement("w:b"))
+        run.append(properties)
+    element = OxmlElement("w:t")
+    element.text = text
+    if len(text.strip()) < len(text):
+        element.set(qn("xml:space"), "preserve")
+    run.append(element)
+    paragraph._p.append(run)
 
 
 def _flag(tag: str) -> BaseOxmlElement:
@@ -289,11 +328,12 @@ class CellText:
         for line in text.split("\n"):
             paragraph = self.paragraph(style)
             if line:
-                paragraph.add_run(clean(line))
+                add_text(paragraph, line)
 
     def labelled(self, label: str, value: str, style: str | None = None) -> Paragraph:
         """A paragraph "Label: value" with the label in bold."""
         paragraph = self.paragraph(style)
-        paragraph.add_run(f"{label}:").bold = True
-        paragraph.add_run(f" {clean(value)}" if value else "")
+        add_text(paragraph, f"{label}:", bold=True)
+        if value:
+            add_text(paragraph, f" {value}")
         return paragraph
