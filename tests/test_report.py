@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import shutil
 import sqlite3
 import subprocess
 import zipfile
@@ -25,6 +26,7 @@ from test_reportpdf import MISSING, catalog, needs_libreoffice, pdfinfo, tags
 from xlfollow.answers import Field
 from xlfollow.cli.main import cli
 from xlfollow.definition.reportform import BUDGET_STYLE, DEVIATION_STYLE, STATUS_STYLE, form_words
+from xlfollow.demo.run import run_demo
 from xlfollow.demo.simulate import answer_round
 from xlfollow.errors import DefinitionError, WorkspaceError
 from xlfollow.figures.summary import summarise
@@ -33,7 +35,7 @@ from xlfollow.messages import Language
 from xlfollow.model import Definition
 from xlfollow.report.items import budget_lines, contributors_text
 from xlfollow.workspace.folder import Workspace
-from xlfollow.workspace.reporting import ReportFormat
+from xlfollow.workspace.reporting import ReportFormat, ReportResult
 
 SILENT = "By, Erhverv og Miljø"
 DAY = date(2018, 6, 15)
@@ -55,7 +57,13 @@ def two_rounds(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 @pytest.fixture(scope="module")
 def report_2(two_rounds: Workspace) -> Path:
-    return two_rounds.report("2", dated=DAY).docx
+    return docx_of(two_rounds.report("2", dated=DAY))
+
+
+def docx_of(result: ReportResult) -> Path:
+    """The Word document a report wrote."""
+    assert result.docx is not None and result.docx.is_file()
+    return result.docx
 
 
 def smiley_words(definition: Definition, field: Field, code: str) -> str:
@@ -85,10 +93,8 @@ def test_every_item_is_there_in_the_seeds_order_with_the_ledgers_answers(
         fields = [p.text for p in texts[1][:3]]
         assert fields[0] == f"Ansvarligt center: {item.centre}"
         assert fields[1] == f"Ansvarligt udvalg: {item.committee}"
-        assert (
-            fields[2].rstrip()
-            == f"Væsentlig bidragsyder: {contributors_text(item, Language.DA)}".rstrip()
-        )
+        contributors = contributors_text(item, Language.DA) or "\N{EN DASH}"
+        assert fields[2] == f"Væsentlig bidragsyder: {contributors}"
         assert "\n".join(p.text for p in texts[1][3:]) == item.action_text
         milestones, economy = rounds[:4], rounds[4:]
         assert len(economy) == 2  # rounds 1 and 2, none later
@@ -105,7 +111,7 @@ def test_every_item_is_there_in_the_seeds_order_with_the_ledgers_answers(
                 assert smiley == smiley_words(definition, Field.MILESTONE, code)
                 answered += 1
             else:
-                assert smiley == "Ikke besvaret"
+                assert smiley == "Status mangler"
         for index, (row, name) in enumerate(zip(economy, agreement.rounds[:2], strict=True)):
             assert (text_of(row[0]), text_of(row[2])) == ("Økonomi", name)
             body = text_of(row[1], without=(STATUS_STYLE, BUDGET_STYLE, DEVIATION_STYLE))
@@ -122,7 +128,7 @@ def test_every_item_is_there_in_the_seeds_order_with_the_ledgers_answers(
             code = answers.get((name, item.number, Field.ECONOMY), "")
             smiley = text_of(row[3])
             assert smiley == (
-                smiley_words(definition, Field.ECONOMY, code) if code else "Ikke besvaret"
+                smiley_words(definition, Field.ECONOMY, code) if code else "Status mangler"
             )
     by_item = {item.number: item for item in agreement.items}
     due = [
@@ -137,8 +143,8 @@ def test_every_item_is_there_in_the_seeds_order_with_the_ledgers_answers(
 
 def _amount(stored: str) -> str:
     value = float(stored)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    text = f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    return text.replace("-", "\N{MINUS SIGN}")
 
 
 def test_a_smiley_is_glyph_and_words_never_colour_or_glyph_alone(report_2: Path) -> None:
@@ -147,7 +153,7 @@ def test_a_smiley_is_glyph_and_words_never_colour_or_glyph_alone(report_2: Path)
     for table in item_tables(report_2):
         for row in table.rows[2:]:
             text = text_of(row[3])
-            if text and text != "Ikke besvaret":
+            if text and text != "Status mangler":
                 glyph, _, label = text.partition(" ")
                 assert label in words and glyph in "😊😐☹️"
                 shown.add(label)
@@ -173,7 +179,7 @@ def test_the_overview_counts_are_the_summarys(two_rounds: Workspace, report_2: P
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Ændringer siden 1. budgetopfølgning 2018" in text
     assert "Budgetperiode: 2018-2021" in text
-    assert f"{summary.milestones.total[met]} af rundens" in text
+    assert f"{summary.milestones.total[met]} af de " in text
 
 
 def test_the_document_has_what_an_accessible_document_needs(report_2: Path) -> None:
@@ -235,7 +241,7 @@ def test_a_centres_text_stays_text(two_rounds: Workspace, tmp_path: Path) -> Non
             "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, 'test', '2018-06-01T00:00:00', NULL)",
             (definition.agreement.rounds[1], item.number, Field.MILESTONE_NOTE.value, hostile),
         )
-    path = ws.report("2", output=tmp_path / "r.docx").docx
+    path = docx_of(ws.report("2", output=tmp_path / "r.docx"))
     with zipfile.ZipFile(path) as package:
         rels = package.read("word/_rels/document.xml.rels").decode()
         body = package.read("word/document.xml").decode()
@@ -299,7 +305,7 @@ def test_report_from_the_command_line(two_rounds: Workspace, tmp_path: Path) -> 
     )
     assert result.exit_code == 0, result.output
     written = ws.path / "reports" / "opfoelgning-runde-2.docx"
-    assert f"Skrev rapporten for 2. budgetopfølgning 2018: {written}" in result.output
+    assert f"Skrev rapporten for 2. budgetopfølgning 2018:\n  {written}\n" in result.output
     assert "Dato: 5. april 2018" in [p.text for p in docx.Document(str(written)).paragraphs]
     bad = CliRunner().invoke(cli, ["report", str(ws.path), "-o", str(tmp_path / "r.txt")])
     assert bad.exit_code == 1 and "r.txt" in bad.output and "Traceback" not in bad.output
@@ -311,7 +317,7 @@ def test_an_english_workspace_gets_an_english_report(two_rounds: Workspace, tmp_
         'language = "da"', 'language = "en"'
     )
     ws.settings_path.write_text(text, encoding="utf-8")
-    path = ws.report("2").docx
+    path = docx_of(ws.report("2"))
     assert path.name == "follow-up-round-2.docx"
     document = docx.Document(str(path))
     assert document.paragraphs[0].text.startswith("Second follow-up on\n")
@@ -326,7 +332,7 @@ def report_2_pdf(two_rounds: Workspace, tmp_path_factory: pytest.TempPathFactory
     if MISSING:
         pytest.skip(MISSING)
     folder = tmp_path_factory.mktemp("pdf")
-    result = two_rounds.report("2", ReportFormat.PDF, folder / "rapport.pdf", DAY)
+    result = two_rounds.report("2", ReportFormat.BOTH, folder / "rapport.pdf", DAY)
     assert result.docx == folder / "rapport.docx" and result.docx.is_file()
     assert result.pdf is not None
     return result.pdf
@@ -378,3 +384,98 @@ def test_without_libreoffice_the_word_document_is_still_written(
     written = ws.path / "reports" / "opfoelgning-runde-2.docx"
     assert written.is_file() and not written.with_suffix(".pdf").exists()
     assert len(item_tables(written)) == len(ws.load().agreement.items)
+
+
+@needs_libreoffice
+def test_format_pdf_writes_the_pdf_alone(two_rounds: Workspace, tmp_path: Path) -> None:
+    ws = copied(two_rounds, tmp_path)
+    result = ws.report("1", ReportFormat.PDF, dated=DAY)
+    assert result.docx is None and result.pdf == ws.path / "reports" / "opfoelgning-runde-1.pdf"
+    assert result.pdf.is_file() and not result.pdf.with_suffix(".docx").exists()
+
+
+def test_a_round_not_issued_gets_no_report(two_rounds: Workspace, tmp_path: Path) -> None:
+    ws = copied(two_rounds, tmp_path)
+    with pytest.raises(WorkspaceError) as raised:
+        ws.report("3")
+    assert str(raised.value).startswith(
+        "3. budgetopfølgning 2018 has not been issued, so no centre has been asked about it "
+        "(the latest issued is 2. budgetopfølgning 2018)"
+    )
+    assert not list((ws.path / "reports").glob("*runde-3*"))
+
+
+def test_open_conflicts_are_said_when_the_report_is_written(tmp_path: Path) -> None:
+    run_demo(tmp_path / "demo")  # its round has a conflict on 3.01, left for a person
+    result = CliRunner().invoke(cli, ["--language", "da", "report", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "Svar i 1. budgetopfølgning 2018 i konflikt, endnu ikke afgjort: 1." in result.output
+    written = tmp_path / "demo" / "reports" / "opfoelgning-runde-1.docx"
+    assert f"Skrev rapporten for 1. budgetopfølgning 2018:\n  {written}\n" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"PK\x03\x04 not a zip at all", "PackageNotFoundError"),
+        (None, "ValueError"),  # a workbook renamed .docx
+    ],
+)
+def test_a_template_that_is_no_word_document_is_said(
+    two_rounds: Workspace, tmp_path: Path, content: bytes | None, said: str
+) -> None:
+    ws = copied(two_rounds, tmp_path)
+    template = ws.path / "report-template.docx"
+    if content is None:
+        shutil.copy(next((ws.path / "outbox" / "round-1").glob("*.xlsx")), template)
+    else:
+        template.write_bytes(content)
+    result = CliRunner().invoke(cli, ["report", str(ws.path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{template} cannot be the report's template" in result.output
+    assert said in result.output and "Save it in Word as a Word Document (.docx)" in result.output
+
+
+def test_a_template_without_heading_styles_gets_them(two_rounds: Workspace, tmp_path: Path) -> None:
+    ws = copied(two_rounds, tmp_path)
+    template = docx.Document()
+    for style in list(template.styles):
+        if style.name in ("Heading 1", "Heading 2", "Title", "Subtitle"):
+            style.element.getparent().remove(style.element)
+    template.save(str(ws.path / "report-template.docx"))
+    path = ws.report("1", output=tmp_path / "r.docx").docx
+    assert path is not None
+    document = docx.Document(str(path))
+    heading = document.styles["Heading 2"].element.xml
+    assert '<w:outlineLvl w:val="1"/>' in heading
+    assert len(item_tables(path)) == len(ws.load().agreement.items)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "said"),
+    [
+        ("da:\n  guide:\n    - Om {titel}\n", '"guide": {titel} is filled in nowhere'),
+        ("da:\n  header: [a]\n", '"header": write it as one text, in quotes'),
+        ("da:\n  footer: Side {page af {pages}\n", '"footer": a curly bracket is not closed'),
+    ],
+)
+def test_a_workspaces_report_texts_are_checked_before_use(
+    two_rounds: Workspace, tmp_path: Path, yaml_text: str, said: str
+) -> None:
+    ws = copied(two_rounds, tmp_path)
+    (ws.path / "report.yaml").write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as raised:
+        ws.report("1", output=tmp_path / "r.docx")
+    assert f"{ws.path / 'report.yaml'}:2: " in str(raised.value)
+    assert said in str(raised.value)
+
+
+def test_the_page_header_is_the_workspaces_own_text(two_rounds: Workspace, tmp_path: Path) -> None:
+    ws = copied(two_rounds, tmp_path)
+    (ws.path / "report.yaml").write_text(
+        'da:\n  header: "Ballerup Kommune · {ordinal} opfølgning"\n', encoding="utf-8"
+    )
+    path = docx_of(ws.report("2", output=tmp_path / "r.docx"))
+    assert path is not None
+    header = docx.Document(str(path)).sections[0].header.paragraphs[0].text
+    assert header == "Ballerup Kommune · Anden opfølgning"

@@ -98,8 +98,9 @@ class WorkspaceError(XlfollowError):
 
 
 class ReportError(XlfollowError):
-    """The council's report cannot be written: LibreOffice, which makes its PDF, is
-    missing, fails or hangs; the message says what to install or what it said."""
+    """The council's report cannot be written: its Word template does not open, or
+    LibreOffice, which makes its PDF, is missing, fails or hangs; the message says
+    what to do, what to install or what LibreOffice said."""
 
 
 class LedgerError(XlfollowError):

@@ -25,7 +25,7 @@ __all__ = ["report"]
     type=click.Choice([f.value for f in ReportFormat]),
     default=ReportFormat.DOCX.value,
     show_default=True,
-    help="docx: the Word document; pdf or both: a tagged PDF too, made from it by LibreOffice.",
+    help="docx: the Word document; pdf: a tagged PDF, made from it by LibreOffice; both: the two.",
 )
 @click.option(
     "-o",
@@ -60,6 +60,17 @@ def report(
             raise XlfollowError(Text("--date {why}", why=exc.text)) from None
     workspace = said_workspace(directory)
     result = workspace.report(round_text, ReportFormat(how), output, day)
-    out.echo(Text("Wrote the report of {round}: {file}", round=result.round, file=str(result.docx)))
-    if result.pdf is not None:
-        out.echo(Text("and as PDF: {file}", file=str(result.pdf)))
+    out.echo(Text("Wrote the report of {round}:", round=result.round))
+    for written in (result.docx, result.pdf):
+        if written is not None:
+            click.echo(f"  {written}")
+    if result.open_conflicts:
+        out.echo(
+            Text(
+                "Answers of {round} in conflict, not yet decided: {count}. The report shows "
+                "the current answer of each; `xlfollow status` lists them. Decide them with "
+                "`xlfollow resolve` and write the report again.",
+                count=result.open_conflicts,
+                round=result.round,
+            )
+        )

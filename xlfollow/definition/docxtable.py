@@ -20,6 +20,7 @@ from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.reportform import (
     BUDGET_STYLE,
     DEVIATION_STYLE,
+    NONE_SAID,
     STATUS_STYLE,
     FormWords,
 )
@@ -173,7 +174,10 @@ class TableReader:
                 rest.append(paragraph)
         item.centre = values.get("centre", "")
         item.committee = values.get("committee", "")
-        item.contributors_text = values.get("contributors", "")
+        contributors = values.get("contributors", "")
+        # A dash says there is none, as the report writes it, so that the action text
+        # after the field is not read aloud as the contributor.
+        item.contributors_text = "" if contributors in NONE_SAID else contributors
         item.action_text = _joined(rest)
         if not item.committee:
             self._problem(

@@ -40,6 +40,7 @@ __all__ = [
     "BUDGET_STYLE",
     "COLUMNS",
     "DEVIATION_STYLE",
+    "NONE_SAID",
     "STATUS_STYLE",
     "FormWords",
     "form_words",
@@ -51,6 +52,10 @@ BUDGET_STYLE = "xlfollow Budget"
 """The paragraph style of a budget line under the economy text."""
 DEVIATION_STYLE = "xlfollow Deviation"
 """The paragraph style of the expected deviation under an economy status."""
+
+NONE_SAID = ("\N{EN DASH}", "-")
+"""What a field says when it has no value ("Væsentlig bidragsyder:" and a dash), so
+that a screen reader does not take the next paragraph for its value."""
 
 COLUMNS = 4
 """An item's table: label, text, round (Tid), smiley."""

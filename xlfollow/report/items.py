@@ -12,6 +12,7 @@ from xlfollow.budget import Budget
 from xlfollow.definition.reportform import (
     BUDGET_STYLE,
     DEVIATION_STYLE,
+    NONE_SAID,
     STATUS_STYLE,
     FormWords,
 )
@@ -24,7 +25,7 @@ from xlfollow.texts import Texts
 
 __all__ = ["ItemWriter", "budget_lines", "contributors_text"]
 
-WIDTHS = [2.3, 7.9, 3.6, 3.2]
+WIDTHS = [2.2, 7.2, 4.3, 3.3]
 """The item table's columns in cm: label, text, Tid, Smiley (17 cm: A4 less margins)."""
 
 
@@ -86,7 +87,8 @@ class ItemWriter:
         left.lines(item.agreement_text)
         right.labelled(words.centre, item.centre)
         right.labelled(words.committee, item.committee)
-        right.labelled(words.contributors, contributors_text(item, self.texts.language))
+        contributors = contributors_text(item, self.texts.language)
+        right.labelled(words.contributors, contributors or NONE_SAID[0])
         if item.action_text:
             right.lines(item.action_text)
         rounds = self.agreement.rounds
@@ -136,7 +138,7 @@ class ItemWriter:
             cell.lines(line, STATUS_STYLE)
 
     def _smiley(self, cell: CellText, scale: SmileyScale, code: str) -> None:
-        """A smiley as glyph and words on its colour; "Ikke besvaret" where there is none."""
+        """A smiley as glyph and words on its colour; "Status mangler" where there is none."""
         if not code:
             cell.lines(self.texts["not_answered"])
             return

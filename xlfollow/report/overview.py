@@ -103,11 +103,12 @@ class OverviewWriter:
                 step = scale.step(state)
                 heads.append(f"{step.glyph} {step.label(language)}")
             else:
-                heads.append(self.labels[f"state_{state}"])
+                heads.append(self.texts["not_answered" if state == UNANSWERED else state])
         return heads
 
     def _grouping_name(self, grouping: Grouping) -> str:
-        return self.labels[f"grouping_{grouping.value}"]
+        """A grouping as a title names it: "fordelt på ansvarlige centre"."""
+        return str(self.texts.data["groupings"][grouping.value])
 
     def _milestones(self, page: Page, grouping: Grouping, head: str, groups: list[str]) -> None:
         scale = self.agreement.milestone_scale
@@ -116,10 +117,10 @@ class OverviewWriter:
             round=self.summary.round, grouping=self._grouping_name(grouping)
         )
         self._heading(page, title)
-        columns = [head, *self._state_heads(scale, states), self.labels["milestones_due"]]
-        columns += [self.labels["state_no_milestone"], self.texts["share_met"]]
+        columns = [head, *self._state_heads(scale, states), self.texts["due"]]
+        columns += [self.texts["no_milestone"], self.texts["share_met"]]
         widths = _widths(len(columns))
-        table = page.table(widths, title)
+        table = page.table(widths, title, narrow=True)
         table.header(columns, FIGURES_STYLE)
         by = self.summary.milestones[grouping]
 
@@ -143,7 +144,7 @@ class OverviewWriter:
         self._heading(page, title)
         columns = [self.words.chapter, *self._state_heads(scale, states), self.words.total]
         widths = _widths(len(columns))
-        table = page.table(widths, title)
+        table = page.table(widths, title, narrow=True)
         table.header(columns, FIGURES_STYLE)
         by = self.summary.economy[Grouping.CHAPTER]
         rows = [(name, by.get(name, {}), False) for name in chapters]
@@ -160,7 +161,7 @@ class OverviewWriter:
         self._heading(page, title)
         columns = [self.texts["trend_round"], *self._state_heads(scale, states)]
         widths = _widths(len(columns))
-        table = page.table(widths, title)
+        table = page.table(widths, title, narrow=True)
         table.header(columns, FIGURES_STYLE)
         for name, counts in self.summary.trend.items():
             table.figures([name, *(str(counts.get(state, 0)) for state in states)])
@@ -183,7 +184,7 @@ class OverviewWriter:
             for text in self.texts.list("changes_headers")
         ]
         widths = [4.0, 3.0, 1.9, 2.7, 2.7, 2.7]
-        table = page.table(widths, title)
+        table = page.table(widths, title, narrow=True)
         table.header(columns, FIGURES_STYLE)
         language = self.texts.language
         for change in self.summary.changes:
@@ -230,8 +231,8 @@ class OverviewWriter:
                 labels[k].format(year=year) for k in ("at_risk_spending", "at_risk_savings")
             ]
         columns.append(labels["expected_deviation"])
-        widths = _widths(len(columns))
-        table = page.table(widths, title)
+        widths = _widths(len(columns), first=3.6)  # "Besparelse 2018" unbroken
+        table = page.table(widths, title, narrow=True)
         table.header(columns, FIGURES_STYLE)
         by = self.summary.budget[Grouping.CHAPTER]
         rows: list[tuple[str, BudgetFigures | None]] = [(name, by.get(name)) for name in chapters]
@@ -241,6 +242,7 @@ class OverviewWriter:
             texts = [name, *(money(v, language) for v in values)]
             texts += [""] * (len(columns) - len(texts))
             table.figures(texts, total=figures is self.summary.budget.total)
+        page.paragraph(self.texts["budget_note"])
         if self.previous is not None:
             self._budget_compare(page)
 
@@ -272,7 +274,7 @@ class OverviewWriter:
             for text in self.texts.list("budget_compare_headers")
         ]
         widths = [7.4, 3.2, 3.2, 3.2]
-        table = page.table(widths, title)
+        table = page.table(widths, title, narrow=True)
         table.header(columns, FIGURES_STYLE)
         rows: dict[str, tuple[float, float]] = {}
         if year is not None:
@@ -296,9 +298,8 @@ class OverviewWriter:
             table.figures(texts)
 
 
-def _widths(columns: int) -> list[float]:
-    """A first, wide column for the names, and the rest shared equally (wide enough
-    for "Besparelse 2018" unbroken where there are seven)."""
-    first = 4.6 if columns < 7 else 3.4
+def _widths(columns: int, first: float = 5.0) -> list[float]:
+    """A first, wide column for the names (5 cm: "Digitaliseringssekretariatet" in
+    one line), and the rest shared equally."""
     rest = round((FULL_WIDTH - first) / (columns - 1), 2)
     return [first, *([rest] * (columns - 1))]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import yaml
@@ -67,27 +68,67 @@ def _own_texts(path: Path, language: Language, bundled: dict[str, Any]) -> dict[
                     line_of(name_node),
                     Text('unknown text "{key}"; use the names of the bundled report.yaml', key=key),
                 )
-            elif not isinstance(value, type(bundled[key])):
-                problems.add(
-                    line_of(name_node),
-                    Text('"{key}" should be written as the bundled report.yaml writes it', key=key),
-                )
+                continue
+            why = _mismatch(value, bundled[key])
+            if why is not None:
+                problems.add(line_of(name_node), Text('"{key}": {why}', key=key, why=why))
             else:
                 found[key] = value
     problems.raise_if_any()
     return found
 
 
+def _mismatch(value: object, bundled: object) -> Text | None:
+    """Why a workspace's text cannot stand for the bundled one, or None: it must be of
+    the same kind (a text, a list of paragraphs, a table of names) and use only the
+    {placeholders} the bundled one has."""
+    if isinstance(bundled, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return Text("write it as a list of texts, each on a line starting with '- '")
+        texts, allowed = value, _placeholders(bundled)
+    elif isinstance(bundled, dict):
+        if not isinstance(value, dict) or set(value) != set(bundled):
+            return Text("write it with the names {names}", names=", ".join(bundled))
+        texts, allowed = [str(v) for v in value.values()], set()
+    else:
+        if not isinstance(value, str):
+            return Text("write it as one text, in quotes")
+        texts, allowed = [value], _placeholders([str(bundled)])
+    try:
+        used = _placeholders(texts)
+    except ValueError:
+        return Text("a curly bracket is not closed; write two for one that is text")
+    unknown = sorted(used - allowed)
+    if unknown:
+        return Text(
+            "{{{name}}} is filled in nowhere; the placeholders here are {allowed}",
+            name=unknown[0],
+            allowed=", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none",
+        )
+    return None
+
+
+def _placeholders(texts: list[str]) -> set[str]:
+    """The {names} in texts; ValueError if a bracket is not closed."""
+    return {name for text in texts for _, name, _, _ in Formatter().parse(text) if name}
+
+
 def amount(value: float, language: Language) -> str:
     """An amount in mio. kr. as exactly as it is held, with the language's decimal
-    mark and never in exponent form: 0,5; -1,25; 0,762 (reading it back gives the
-    same number)."""
+    mark, a minus sign (U+2212) for a negative one, and never in exponent form: 0,5;
+    0,762; 1,25 negative (reading it back gives the same number)."""
     text = format(Decimal(repr(value)), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    return text.replace(".", ",") if language is Language.DA else text
+    return _minus(text.replace(".", ",") if language is Language.DA else text)
+
+
+def _minus(text: str) -> str:
+    """A minus sign that is one (U+2212): a line is not broken after it, as it may be
+    after a hyphen, so a negative amount is never cut in two."""
+    return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
 
 
 def money(value: float, language: Language) -> str:
@@ -96,7 +137,7 @@ def money(value: float, language: Language) -> str:
     text = f"{round(value, 2) + 0.0:,.2f}"  # + 0.0: never "-0,00"
     if language is Language.DA:
         text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
+    return _minus(text)
 
 
 def joined(names: list[str], texts: Texts) -> str:

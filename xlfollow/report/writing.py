@@ -22,7 +22,7 @@ from xlfollow.model import Definition
 from xlfollow.report.frontpage import FrontPage, report_title
 from xlfollow.report.items import ItemWriter
 from xlfollow.report.overview import OverviewWriter
-from xlfollow.report.wording import report_texts
+from xlfollow.report.wording import report_texts, round_title
 from xlfollow.report.wordparts import Page, clean, open_template, page_fields, set_language
 from xlfollow.texts import texts
 
@@ -67,8 +67,10 @@ def report_document(request: ReportRequest) -> Document:
     properties.author = clean(definition.settings.sender.department or "xlfollow")
     properties.keywords = ""
     properties.comments = ""
+    ordinal = round_title(request.round_index, len(agreement.rounds), report)
+    header = report["header"].format(ordinal=ordinal, title=agreement.title)
     for section in document.sections:
-        _header_and_footer(section, " ".join(title[:2]), report["footer"])
+        _header_and_footer(section, header, report["footer"])
     settings = definition.settings
     page = Page(document)
     FrontPage(

@@ -25,7 +25,8 @@ TEMPLATE_IN_WORKSPACE = "report-template.docx"
 
 
 class ReportFormat(StrEnum):
-    """What `report` writes: the Word document, or the PDF too (made from it)."""
+    """What `report` writes: the Word document, the PDF (made from a Word document,
+    which is removed after, or kept if the PDF cannot be made), or both."""
 
     DOCX = "docx"
     PDF = "pdf"
@@ -52,18 +53,36 @@ class ReportResult:
     """What `report` wrote."""
 
     round: str
-    docx: Path
+    docx: Path | None
+    """The Word document; None when only the PDF was asked for."""
     pdf: Path | None
+    open_conflicts: int = 0
+    """The round's conflicts still to decide: the report shows the current answer."""
 
 
 def make_report(job: ReportJob, dated: date | None = None) -> ReportResult:
-    """Write the report of a round; the PDF, if asked for, after the .docx, which is
-    kept whatever becomes of the PDF (ReportError says why it could not be made).
-    Dated today unless `dated` says otherwise."""
+    """Write the report of a round issued; the PDF, if asked for, from the .docx,
+    which is kept if the PDF cannot be made (ReportError says why). Dated today
+    unless `dated` says otherwise."""
     definition = job.definition
+    rounds = definition.agreement.rounds
     with Ledger(job.ledger) as ledger:
-        index = issued_round(definition, ledger.issues(), job.round_text)
-    round_name = definition.agreement.rounds[index]
+        issues = ledger.issues()
+        index = issued_round(definition, issues, job.round_text)
+        open_conflicts = len(ledger.conflicts(rounds[index]))
+    issued = [rounds.index(i.round) for i in issues if i.round in rounds]
+    if not issued:
+        raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
+    if index not in issued:
+        raise WorkspaceError(
+            Text(
+                "{round} has not been issued, so no centre has been asked about it (the latest "
+                "issued is {latest}); a report of it would show every answer as missing. "
+                "Report on a round issued, or issue it first",
+                round=rounds[index],
+                latest=rounds[max(issued)],
+            )
+        )
     docx_path, pdf_path = _paths(job, index)
     summary = summarise(definition, index, job.answers)
     previous = summarise(definition, index - 1, job.answers) if index else None
@@ -80,10 +99,14 @@ def make_report(job: ReportJob, dated: date | None = None) -> ReportResult:
     docx_path.parent.mkdir(parents=True, exist_ok=True)
     write_report(request, docx_path)
     if job.format is ReportFormat.DOCX:
-        return ReportResult(round_name, docx_path, None)
+        return ReportResult(rounds[index], docx_path, None, open_conflicts)
     from xlfollow.report.pdf import to_pdf  # here: a .docx alone needs no LibreOffice
 
-    return ReportResult(round_name, docx_path, to_pdf(docx_path, pdf_path))
+    pdf = to_pdf(docx_path, pdf_path)
+    if job.format is ReportFormat.PDF:
+        docx_path.unlink()
+        return ReportResult(rounds[index], None, pdf, open_conflicts)
+    return ReportResult(rounds[index], docx_path, pdf, open_conflicts)
 
 
 def _paths(job: ReportJob, index: int) -> tuple[Path, Path]:
