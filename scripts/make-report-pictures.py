@@ -18,7 +18,7 @@ from xlfollow.workspace.folder import Workspace
 from xlfollow.workspace.reporting import ReportFormat
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = {"report-front": 1, "report-overview": 2, "report-item": 6}
+PAGES = {"report-front": 1, "report-overview": 2, "report-item": 14}
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
         workspace.issue("2")
         answer_round(workspace, "2", seed=2, silent={"By, Erhverv og Miljø"})
         workspace.merge()
-        result = workspace.report("2", ReportFormat.PDF, dated=date(2018, 6, 15))
+        result = workspace.report("2", ReportFormat.BOTH, dated=date(2018, 6, 15))
         assert result.pdf is not None
         info = subprocess.run(
             ["pdfinfo", str(result.pdf)], capture_output=True, text=True, check=True
