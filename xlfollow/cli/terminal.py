@@ -114,6 +114,13 @@ class Terminal(MergeOutput, RoundOutput):
             )
         )
         echo(Text("Or print them: xlfollow summary {path}", path=path))
+        echo(
+            Text(
+                "The council's report of the round, as Word and PDF: xlfollow report {path} "
+                "--format both",
+                path=path,
+            )
+        )
 
     def overview(self, overview: Overview) -> None:
         """What check found in a sound workspace: chapters, centres, rounds, notes."""

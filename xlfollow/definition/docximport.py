@@ -41,6 +41,7 @@ from xlfollow.definition.reportform import (
 )
 from xlfollow.definition.reportlines import CHAPTER, NUMBER
 from xlfollow.definition.textimport import ImportReport, summarise
+from xlfollow.definition.years import budget_period_of
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
 from xlfollow.model import Agreement, Chapter, Item, Kind
@@ -49,7 +50,6 @@ __all__ = ["import_docx", "import_docx_file"]
 
 WORDS = (form_words(Language.DA), form_words(Language.EN))
 _PERIOD = re.compile(r"^\s*(?P<word>[^:]+):\s*(?P<first>\d{4})\s*[-\u2013]\s*(?P<last>\d{4})\s*$")
-_TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def import_docx_file(path: Path) -> tuple[Agreement, ImportReport]:
@@ -121,10 +121,8 @@ class _Reader:
         rounds = self._rounds()
         title, municipality = self._title()
         period = self.period
-        if not period and not self.styled and (year := _TITLE_YEAR.search(title)):
-            # As import-text: a Danish municipal budget is the budget year and its
-            # three overslagsår.
-            period = tuple(range(int(year[0]), int(year[0]) + 4))
+        if not period and not self.styled:
+            period = budget_period_of(title)
         centres = self._declared(self.lists.get("centre"), (i.centre for i in self.items))
         committees = self._declared(self.lists.get("committee"), (i.committee for i in self.items))
         milestone_scale, economy_scale, doubts = guide_scales(self.guide, language)

@@ -11,7 +11,6 @@ given. Page headers and footers can fall anywhere and are dropped first.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from xlfollow.definition.reportlines import (
     report_title,
 )
 from xlfollow.definition.todo import Doubt, Subject
+from xlfollow.definition.years import budget_period_of
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
 from xlfollow.model import Agreement, Chapter, Kind
@@ -131,9 +131,7 @@ class _Parser:
         centres = _unique(item.centre for item in items if item.centre)
         committees = _unique(item.committee for item in items if item.committee)
         title, municipality = report_title(front, self.compounds)
-        year = re.search(r"\b(?:19|20)\d\d\b", title)
-        # A Danish municipal budget is the budget year and its three overslagsår.
-        period = tuple(range(int(year[0]), int(year[0]) + 4)) if year else ()
+        period = budget_period_of(title)
         milestone_scale, economy_scale = self._scales(front)
         agreement = Agreement(
             title=title,

@@ -7,13 +7,24 @@ import re
 
 from xlfollow.model import Agreement
 
-__all__ = ["agreement_year", "at_risk_year"]
+__all__ = ["agreement_year", "at_risk_year", "budget_period_of"]
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 def agreement_year(agreement: Agreement) -> int | None:
     """The budget year the agreement is about, from its title ('Aftale om budget 2018')."""
-    found = re.search(r"\b(19|20)\d\d\b", agreement.title)
+    found = _YEAR.search(agreement.title)
     return int(found.group(0)) if found else None
+
+
+def budget_period_of(title: str) -> tuple[int, ...]:
+    """The budget period a report's title implies, where nothing says it: a Danish
+    municipal budget is the budget year and its three overslagsår (2018-2021); ()
+    for a title without a year."""
+    found = _YEAR.search(title)
+    return tuple(range(int(found.group(0)), int(found.group(0)) + 4)) if found else ()
 
 
 def at_risk_year(agreement: Agreement) -> int | None:
