@@ -5,7 +5,9 @@ needs; the municipality's template and texts; what a centre typed kept as text."
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import io
 import itertools
 import shutil
 import sqlite3
@@ -479,3 +481,25 @@ def test_the_page_header_is_the_workspaces_own_text(two_rounds: Workspace, tmp_p
     assert path is not None
     header = docx.Document(str(path)).sections[0].header.paragraphs[0].text
     assert header == "Ballerup Kommune · Anden opfølgning"
+
+
+# A 1x1 white PNG: a municipality's logo, as small as one can be.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+def test_a_letterheads_logo_in_an_otherwise_empty_footer_is_kept(
+    two_rounds: Workspace, tmp_path: Path
+) -> None:
+    ws = copied(two_rounds, tmp_path)
+    template = docx.Document()
+    footer = template.sections[0].footer
+    footer.is_linked_to_previous = False
+    footer.paragraphs[0].add_run().add_picture(io.BytesIO(PNG))
+    template.save(str(ws.path / "report-template.docx"))
+    document = docx.Document(str(docx_of(ws.report("1", output=tmp_path / "r.docx"))))
+    written = document.sections[0].footer._element
+    assert written.xpath(".//w:drawing")  # the logo
+    assert not written.xpath(".//w:fldSimple")  # its footer, not ours
+    assert document.sections[0].header.paragraphs[0].text.startswith("Første opfølgning")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx.document import Document
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
-from docx.section import Section
+from docx.section import Section, _Footer, _Header
 
 from xlfollow.definition.reportform import form_words
 from xlfollow.figures.summary import Summary
@@ -109,15 +109,24 @@ def _header_and_footer(section: Section, title: str, footer: str) -> None:
     """The report's title in the page header and "Side X af Y" in the footer, where
     the template leaves them empty (a letterhead's own stay as they are)."""
     header = section.header
-    if header.is_linked_to_previous or not any(p.text.strip() for p in header.paragraphs):
+    if header.is_linked_to_previous or _empty(header):
         header.is_linked_to_previous = False
         paragraph = header.paragraphs[0]
         paragraph.text = clean(title)
         paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
     page = section.footer
-    if page.is_linked_to_previous or not any(p.text.strip() for p in page.paragraphs):
+    if page.is_linked_to_previous or _empty(page):
         page.is_linked_to_previous = False
         paragraph = page.paragraphs[0]
         paragraph.text = ""
         page_fields(paragraph, footer)
         paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+
+
+def _empty(part: _Header | _Footer) -> bool:
+    """Whether a header or footer holds nothing: no text anywhere in it (its tables
+    too), no picture (a logo) and no field."""
+    found = part._element.xpath(
+        ".//w:t[normalize-space()] | .//w:drawing | .//w:pict | .//w:fldSimple | .//w:instrText"
+    )
+    return not found
