@@ -21,6 +21,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from conftest import copied
+from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from reportdocs import blocks, distinct_rows, item_tables, styled, text_of
 from test_reportpdf import MISSING, catalog, needs_libreoffice, pdfinfo, tags
@@ -503,3 +504,17 @@ def test_a_letterheads_logo_in_an_otherwise_empty_footer_is_kept(
     assert written.xpath(".//w:drawing")  # the logo
     assert not written.xpath(".//w:fldSimple")  # its footer, not ours
     assert document.sections[0].header.paragraphs[0].text.startswith("Første opfølgning")
+
+
+def test_the_tables_span_the_templates_own_text_width(
+    two_rounds: Workspace, tmp_path: Path
+) -> None:
+    ws = copied(two_rounds, tmp_path)
+    template = docx.Document()
+    section = template.sections[0]
+    section.page_width, section.left_margin, section.right_margin = Cm(21), Cm(3), Cm(3)
+    template.save(str(ws.path / "report-template.docx"))
+    document = docx.Document(str(docx_of(ws.report("1", output=tmp_path / "r.docx"))))
+    for table in document.tables:
+        grid = table._tbl.tblGrid.gridCol_lst
+        assert sum(column.w or 0 for column in grid) == pytest.approx(Cm(15), abs=Cm(0.02))

@@ -174,6 +174,14 @@ class Page:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.ids = {style.name: style.style_id for style in document.styles}
+        section = document.sections[-1]
+        sizes = (section.page_width, section.left_margin, section.right_margin)
+        self.width = 17.0
+        """The text's width in cm, which tables span: A4 less 2 cm margins, or the
+        template's own page less its margins."""
+        if all(size is not None for size in sizes):
+            page, left, right = (size.cm for size in sizes if size is not None)
+            self.width = max(page - left - right, 8.0)
         body = document.element.body
         self._end = body.find(qn("w:sectPr"))
         """The body's section properties, which its content goes before: python-docx
@@ -201,7 +209,9 @@ class Page:
     ) -> TableWriter:
         """A table with its columns' widths in cm, borders, and the caption and
         description a screen reader says of it (alternative text); narrow: its cells'
-        side margins 0.1 cm instead of 0.19, for many columns of figures."""
+        side margins 0.1 cm instead of 0.19, for many columns of figures. The widths
+        are those of a page 17 cm wide, scaled to the page's own."""
+        widths = [width * self.width / sum(widths) for width in widths]
         element = CT_Tbl.new_tbl(0, len(widths), Cm(sum(widths)))
         self._add(element)
         table = Table(element, self.document._body)
