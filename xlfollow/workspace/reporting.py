@@ -102,7 +102,9 @@ def make_report(job: ReportJob, dated: date | None = None) -> ReportResult:
         return ReportResult(rounds[index], docx_path, None, open_conflicts)
     from xlfollow.report.pdf import to_pdf  # here: a .docx alone needs no LibreOffice
 
-    pdf = to_pdf(docx_path, pdf_path)
+    # LibreOffice lays out some 30 ms of pages an item (156 s at 5,000 items, two
+    # cores): its time allowed grows with the agreement, from five minutes.
+    pdf = to_pdf(docx_path, pdf_path, timeout=300 + 0.1 * len(definition.agreement.items))
     if job.format is ReportFormat.PDF:
         docx_path.unlink()
         return ReportResult(rounds[index], None, pdf, open_conflicts)
