@@ -24,6 +24,8 @@ from conftest import copied
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from reportdocs import blocks, distinct_rows, item_tables, styled, text_of
+from returns import SMILEY, STATUS
+from test_quarter import edit_in_place
 from test_reportpdf import MISSING, catalog, needs_libreoffice, pdfinfo, tags
 
 from xlfollow.answers import Field
@@ -518,3 +520,23 @@ def test_the_tables_span_the_templates_own_text_width(
     for table in document.tables:
         grid = table._tbl.tblGrid.gridCol_lst
         assert sum(column.w or 0 for column in grid) == pytest.approx(Cm(15), abs=Cm(0.02))
+
+
+def test_finances_edits_in_the_master_are_in_the_report(
+    two_rounds: Workspace, tmp_path: Path
+) -> None:
+    ws = copied(two_rounds, tmp_path)
+    ws.write_master()
+    round_2 = SMILEY.replace("1.", "2.")  # "Smiley 2. budgetopfølgning 2018"
+    status_2 = STATUS.replace("1.", "2.")
+    edit_in_place(
+        ws.master_path,
+        {("4.11", round_2): "☹️ Ikke opfyldt", ("4.11", status_2): "Udbuddet er forsinket."},
+    )
+    result = CliRunner().invoke(cli, ["report", str(ws.path), "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 0, result.output
+    assert "had been edited: its changes were merged first." in result.output
+    (table,) = [t for t in item_tables(tmp_path / "r.docx") if t.heading.startswith("4.11.")]
+    row = table.rows[3]  # the milestone of round 2
+    assert text_of(row[3]) == "☹️ Ikke opfyldt"
+    assert styled(row[1], STATUS_STYLE) == ["Status: Udbuddet er forsinket."]
