@@ -73,9 +73,13 @@ class ImportReport:
                 notes=self.status_notes,
                 budgets=self.items_with_budget,
             ),
-            Text("Page headers and footers dropped: {count} lines.", count=self.dropped_lines),
             Text("Items per responsible centre:"),
         ]
+        if self.dropped_lines:  # a text taken from a PDF; a Word file's tables have none
+            heads.insert(
+                -1,
+                Text("Page headers and footers dropped: {count} lines.", count=self.dropped_lines),
+            )
         out = [head.say(language) for head in heads]
         out += [f"  {n:>3}  {centre}" for centre, n in self.items_per_centre.items()]
         if self.unsure:
