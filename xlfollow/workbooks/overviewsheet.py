@@ -13,8 +13,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlfollow.figures.grouping import GROUPINGS, Grouping
 from xlfollow.figures.summary import NO_MILESTONE, UNANSWERED, milestones_due
 from xlfollow.scales import SmileyScale
+from xlfollow.workbooks.printing import set_a4_landscape
 from xlfollow.workbooks.smileys import smiley_choice
-from xlfollow.workbooks.styles import landscape_page
 from xlfollow.workbooks.summarycontext import (
     HEADER_HEIGHT,
     ChapterRows,
@@ -132,7 +132,8 @@ class OverviewSheet(SummarySheet):
                 row = self.table(row, _Counting(grouping, milestone, scale)) + 2
         self.trend(row)
         s.freeze_panes(3, 1)
-        landscape_page(s)
+        set_a4_landscape(s, 1)
+        s.fit_to_pages(1, 0)
         s.protect(self.context.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, counting: _Counting) -> int:

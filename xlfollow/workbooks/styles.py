@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlfollow.workbooks.column import Column, ColumnKind
 
-__all__ = ["QUOTED_STARTS", "Formats", "TextSafeBook", "landscape_page", "row_height"]
+__all__ = ["QUOTED_STARTS", "Formats", "TextSafeBook", "row_height"]
 
 QUOTED_STARTS = ("=", "+", "-", "@")
 """What a text may begin with that Excel takes for a formula once a person edits the cell."""
@@ -86,14 +86,6 @@ def row_height(texts_and_widths: Iterable[tuple[str, float]], minimum: float = R
         if needed > lines:
             lines = needed
     return min(MAX_ROW_HEIGHT, max(minimum, lines * ROW_HEIGHT + 3))
-
-
-def landscape_page(sheet: Any) -> None:
-    """A4 landscape, a page wide, the title row on every page."""
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
 
 
 class Formats:
