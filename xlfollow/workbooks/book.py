@@ -30,6 +30,7 @@ from xlfollow.workbooks.layout import (
     sheet_columns,
 )
 from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
+from xlfollow.workbooks.printing import column_points, print_scale, set_a4_landscape
 from xlfollow.workbooks.spec import IssuedWorkbook, WorkbookSpec
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
 from xlfollow.workbooks.summarycontext import ChapterRows, SummaryContext
@@ -241,7 +242,7 @@ class BookWriter:
             last_row = FIRST_DATA_ROW + len(rows) - 1
             sheet.autofilter(HEADER_ROW, 0, last_row, len(self.columns) - 1)
         sheet.freeze_panes(FIRST_DATA_ROW, 3)
-        self._print_setup(sheet)
+        self._print_setup(sheet, FIRST_DATA_ROW + len(rows) - 1)
         sheet.protect(self.spec.password, _PROTECTION)
 
     def _sheet_head(self, sheet: Worksheet, chapter: Chapter) -> None:
@@ -352,11 +353,27 @@ class BookWriter:
         else:
             sheet.write_string(row, col, value, fmt)
 
-    def _print_setup(self, sheet: Worksheet) -> None:
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0, HEADER_ROW)
+    def _print_setup(self, sheet: Worksheet, last_row: int) -> None:
+        """A4 landscape, the title and header rows on every page; the printed columns
+        (the hidden key and the collapsed long texts do not print) a page wide if that
+        keeps the text readable, else at a scale their width spans pages at, with the
+        item's number and title repeated on each page."""
+        columns = self.columns
+        printed = [column_points(c.width) for c in columns if not (c.hidden or c.grouped)]
+        keys = [column.key for column in columns]
+        repeated = (keys.index("number"), keys.index("title"))
+        repeated_width = sum(column_points(columns[col].width) for col in repeated)
+        set_a4_landscape(sheet, FIRST_DATA_ROW)
+        first = next(col for col, column in enumerate(columns) if not column.hidden)
+        sheet.print_area(0, first, max(last_row, HEADER_ROW), len(columns) - 1)
+        scale = print_scale(printed, repeated_width)
+        if scale is None:
+            sheet.fit_to_pages(1, 0)
+        else:
+            sheet.set_print_scale(scale)
+            sheet.repeat_columns(*repeated)
+            # A row's pages one after the other: its item is read across, then down.
+            sheet.print_across()
         who = self.spec.recipient.name or self.texts["master"]
         left = _footer_text(self.agreement.title)
         centre = _footer_text(f"{who} · {self.round.name}")

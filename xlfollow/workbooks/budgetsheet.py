@@ -11,8 +11,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from xlfollow.figures.grouping import GROUPINGS, Grouping
 from xlfollow.workbooks.budgetitems import write_budget_items
+from xlfollow.workbooks.printing import set_a4_landscape
 from xlfollow.workbooks.smileys import smiley_choice
-from xlfollow.workbooks.styles import landscape_page
 from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, SummarySheet, place_chart
 
 __all__ = ["BudgetSheet"]
@@ -43,7 +43,8 @@ class BudgetSheet(SummarySheet):
         if years:
             write_budget_items(self.context, s, row, years)
         s.freeze_panes(3, 1)
-        landscape_page(s)
+        set_a4_landscape(s, 1)
+        s.fit_to_pages(1, 0)
         s.protect(self.context.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: Grouping, years: list[int]) -> int:

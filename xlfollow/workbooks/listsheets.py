@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from xlfollow.answers import Field
 from xlfollow.definition.sheetnames import quote
 from xlfollow.workbooks.layout import FIRST_DATA_ROW
+from xlfollow.workbooks.printing import wide_page
 from xlfollow.workbooks.smileys import smiley_choice
-from xlfollow.workbooks.styles import landscape_page, row_height
+from xlfollow.workbooks.styles import row_height
 
 if TYPE_CHECKING:
     from xlfollow.workbooks.summarycontext import SummaryContext
@@ -49,7 +50,8 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
     """Ændringer: the smileys that moved since the previous round, the worst first."""
     t, f, summary = context.texts, context.formats, context.summary
     rounds = context.agreement.rounds
-    widths = (12, 40, 24, 12, 18, 18, 18, 40, 40)
+    # A page wide on A4 landscape at 80 % (printing.MIN_SCALE).
+    widths = (10, 26, 20, 12, 16, 16, 14, 30, 30)
     _list_columns(sheet, f, widths)
     sheet.write_string(0, 0, f"{t['changes_sheet']} · {summary.round}", f.sheet_title)
     if summary.round_index == 0:
@@ -59,7 +61,7 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
         sheet.write_string(
             1, 0, t["changes_title"].format(previous=previous, round=summary.round), f.note
         )
-        headers = _list_headers(sheet, f, t.list("changes_headers"))
+        headers = _list_headers(sheet, f, t.list("changes_headers"), widths)
         link = _item_link(context)
         for offset, change in enumerate(summary.changes):
             row = 3 + offset
@@ -90,10 +92,10 @@ def write_changes_sheet(context: SummaryContext, sheet: Any) -> None:
 
 def _list_columns(sheet: Any, formats: Any, widths: Sequence[float]) -> None:
     """A list sheet's column widths, its cells wrapping their text; it prints A4
-    landscape, a page wide."""
+    landscape, a page wide, its title, note and header rows on every page."""
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width, formats.wrap_cell)
-    landscape_page(sheet)
+    wide_page(sheet, widths, 3)
 
 
 def _fit_row(sheet: Any, row: int, texts: Sequence[str], widths: Sequence[float]) -> None:
@@ -101,10 +103,14 @@ def _fit_row(sheet: Any, row: int, texts: Sequence[str], widths: Sequence[float]
     sheet.set_row(row, row_height(zip(texts, widths, strict=False)))
 
 
-def _list_headers(sheet: Any, formats: Any, headers: list[str]) -> list[str]:
-    """A list sheet's header row (row 3); the headers."""
+def _list_headers(
+    sheet: Any, formats: Any, headers: list[str], widths: Sequence[float]
+) -> list[str]:
+    """A list sheet's header row (row 3), tall enough for its wrapped headers; the
+    headers."""
     for col, header in enumerate(headers):
         sheet.write_string(2, col, header, formats.header)
+    _fit_row(sheet, 2, headers, widths)
     return headers
 
 
@@ -115,7 +121,7 @@ def write_missing_sheet(context: SummaryContext, sheet: Any) -> None:
     _list_columns(sheet, f, widths)
     sheet.write_string(0, 0, f"{t['missing_sheet']} · {summary.round}", f.sheet_title)
     sheet.write_string(1, 0, t["missing_title"].format(round=summary.round), f.note)
-    headers = _list_headers(sheet, f, t.list("missing_headers"))
+    headers = _list_headers(sheet, f, t.list("missing_headers"), widths)
     link = _item_link(context)
     for offset, missing in enumerate(summary.missing):
         row = 3 + offset

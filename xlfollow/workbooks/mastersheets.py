@@ -9,6 +9,7 @@ from xlfollow.ledger.store import ReceiptRecord
 from xlfollow.messages import Text
 from xlfollow.texts import Texts
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW, list_columns
+from xlfollow.workbooks.printing import wide_page
 from xlfollow.workbooks.smileys import answer_text
 from xlfollow.workbooks.spec import WorkbookSpec
 from xlfollow.workbooks.styles import row_height
@@ -62,6 +63,7 @@ def write_conflict_sheet(book: Any, formats: Any, texts: Texts, spec: WorkbookSp
         )
         sheet.autofilter(HEADER_ROW, 0, last, len(columns) - 1)
     sheet.freeze_panes(2, 0)
+    wide_page(sheet, widths, FIRST_DATA_ROW)
     sheet.protect(spec.password, {"autofilter": True, "format_columns": True})
 
 
@@ -93,7 +95,8 @@ def write_received_sheet(
     """Every file received, newest first, with its verdict and cell counts."""
     sheet = book.add_worksheet(texts["received_sheet"])
     headers = texts.list("received_headers")
-    widths = (34, 18, 24, 22, 10, 60, 8, 8, 8, 8)
+    # A page wide on A4 landscape at 80 % (printing.MIN_SCALE).
+    widths = (30, 16, 20, 16, 10, 48, 8, 8, 8, 8)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         sheet.write_string(1, col, header, formats.header)
         sheet.set_column(col, col, width, formats.locked_text)
@@ -117,4 +120,5 @@ def write_received_sheet(
         for col, outcome in enumerate(("accepted", "unchanged", "conflict", "refused"), 6):
             sheet.write_number(row, col, int(cells.get(outcome, 0)), formats.locked_text)
     sheet.freeze_panes(2, 0)
+    wide_page(sheet, widths, 2)
     sheet.protect(password, {"autofilter": True, "format_columns": True})

@@ -13,8 +13,13 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlfollow.figures.grouping import GROUPINGS, Grouping
 from xlfollow.figures.summary import NO_MILESTONE, UNANSWERED, milestones_due
 from xlfollow.scales import SmileyScale
+from xlfollow.workbooks.printing import (
+    MIN_SCALE,
+    PRINTABLE_HEIGHT,
+    page_breaks,
+    set_a4_landscape,
+)
 from xlfollow.workbooks.smileys import smiley_choice
-from xlfollow.workbooks.styles import landscape_page
 from xlfollow.workbooks.summarycontext import (
     HEADER_HEIGHT,
     ChapterRows,
@@ -30,6 +35,11 @@ GREY_NO_MILESTONE = "#E7E6E6"
 
 CHART_COLUMN = 13
 """Where the Overblik charts start: right of the widest table and its links."""
+CHART_COLUMNS = 10
+"""The columns of the default width a chart's 640 pixels cover."""
+ROW_POINTS = 16.0
+"""A row's height in points, as Calc lays out one of 15 points with a 12-point heading
+(a little more, so that a block's height is never short)."""
 
 
 def _milestone_condition(state: str, label_cell: str) -> str:
@@ -117,23 +127,46 @@ class OverviewSheet(SummarySheet):
         """Write the sheet: a table per grouping for milestones, then for the economy,
         then the milestones' trend."""
         s, t, summary = self.sheet, self.texts, self.context.summary
-        s.set_column(0, 0, 46)
-        s.set_column(1, CHART_COLUMN - 2, 12)
-        s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 28)
+        # The tables' columns are a page wide at MIN_SCALE (A4 landscape).
+        s.set_column(0, 0, 36)
+        s.set_column(1, CHART_COLUMN - 2, 10.75)
+        s.set_column(CHART_COLUMN - 1, CHART_COLUMN - 1, 16)
         s.write_string(0, 0, f"{t['overview_sheet']} · {summary.round}", self.formats.sheet_title)
         s.write_string(1, 0, t["summary_note"], self.formats.note)
         row = 3
+        tops: list[int] = []
+        self.tall: set[int] = set()
         agreement = self.context.agreement
         for milestone, scale in (
             (True, agreement.milestone_scale),
             (False, agreement.economy_scale),
         ):
             for grouping in GROUPINGS:
+                tops.append(row)
                 row = self.table(row, _Counting(grouping, milestone, scale)) + 2
-        self.trend(row)
+        tops.append(row)
+        last = self.trend(row)
         s.freeze_panes(3, 1)
-        landscape_page(s)
+        self.print_setup(tops, last)
         s.protect(self.context.password, {"format_columns": True, "select_locked_cells": True})
+
+    def print_setup(self, tops: list[int], last: int) -> None:
+        """A4 landscape at MIN_SCALE, the title on every page: the tables on the left
+        pages and their charts on the right ones, and a page break before each table
+        (with its chart) that would not fit whole below the one before."""
+        s = self.sheet
+        set_a4_landscape(s, 1)
+        s.set_print_scale(MIN_SCALE)
+        s.print_area(0, 0, last, CHART_COLUMN + CHART_COLUMNS)
+        s.set_v_pagebreaks([CHART_COLUMN])
+        s.print_across()
+        ends = [*tops[1:], last + 1]
+        blocks = [
+            (top, sum(HEADER_HEIGHT if r in self.tall else ROW_POINTS for r in range(top, end)))
+            for top, end in zip(tops, ends, strict=True)
+        ]
+        room = PRINTABLE_HEIGHT * 100 / MIN_SCALE - ROW_POINTS  # less the title row
+        s.set_h_pagebreaks(page_breaks(blocks, room))
 
     def table(self, top: int, counting: _Counting) -> int:
         """One grouping's counts and shares with their chart; the last row written."""
@@ -151,6 +184,7 @@ class OverviewSheet(SummarySheet):
         )
         header = top + 1
         s.set_row(header, HEADER_HEIGHT)
+        self.tall.add(header)
         columns = _ShareColumns(states, milestone)
         see_col = CHART_COLUMN - 1
         s.write_string(header, 0, t[f"grouping_{grouping}"].capitalize(), f.header)
@@ -270,14 +304,17 @@ class OverviewSheet(SummarySheet):
         )
         return place_chart(self.sheet, chart, header, CHART_COLUMN, last - first + 1)
 
-    def trend(self, top: int) -> None:
-        """Milestone counts per round so far: states down, rounds across."""
+    def trend(self, top: int) -> int:
+        """Milestone counts per round so far: states down, rounds across; its last row.
+        Its header is as tall as the tables', for the rounds' names."""
         s, t, f, summary = self.sheet, self.texts, self.formats, self.context.summary
         agreement = self.context.agreement
         labels = _state_labels(self.context, agreement.milestone_scale, True)
         states = list(summary.milestones.total)
         s.write_string(top, 0, t["trend_title"], f.heading)
         s.write_string(top + 1, 0, t["trend_state"], f.header)
+        s.set_row(top + 1, HEADER_HEIGHT)
+        self.tall.add(top + 1)
         rounds = list(summary.trend)
         for index, name in enumerate(rounds):
             s.write_string(top + 1, 1 + index, name, f.header)
@@ -293,3 +330,4 @@ class OverviewSheet(SummarySheet):
                 s.write_formula(row, 1 + index, formula, f.count, summary.trend[name][state])
         for n, label in enumerate(labels):
             s.write_string(top + 2 + n, 0, label, f.label)
+        return top + 1 + len(labels)

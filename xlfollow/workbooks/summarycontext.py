@@ -104,7 +104,7 @@ class SummaryFormats:
         self.amount = book.add_format({**top, "num_format": "#,##0.000"})
         self.total_amount = book.add_format({**bold, "num_format": "#,##0.000"})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
-        self.hint = book.add_format({**top, "font_color": "#595959", "font_size": 9})
+        self.hint = book.add_format({**top, "font_color": "#595959"})
         self.wrap_cell = book.add_format({**top, "text_wrap": True})
         self.worse = book.add_format({**top, "text_wrap": True, "font_color": "#9C0006"})
 
@@ -178,9 +178,10 @@ ROW_PIXELS = 20
 def place_chart(sheet: Any, chart: Any, row: int, col: int, bars: int) -> int:
     """Size a bar chart for its bars (first at the top), put it at a cell; the rows
     it covers, so that the next table starts below it."""
-    chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
-    chart.set_x_axis({"num_font": {"size": 8}, "major_gridlines": {"visible": True}})
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    # 10 points: 8 printed at 80 % (printing.MIN_SCALE).
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 10}})
+    chart.set_x_axis({"num_font": {"size": 10}, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom", "font": {"size": 10}})
     height = 22 * bars + 120
     chart.set_size({"width": 640, "height": height})
     sheet.insert_chart(row, col, chart, {"object_position": 3})
