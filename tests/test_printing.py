@@ -31,7 +31,7 @@ from xlfollow.workbooks.styles import row_height, wrapped_lines
 
 CHAPTER = "3. Sammenhængende udviklingsfo…"
 CENTRE_FILE = "04-skoler-institutioner-og-kultur-runde-1.xlsx"
-MASTER_SHEETS = ("Overblik", "Konflikter", "Modtaget")
+MASTER_SHEETS = ("Overblik", "Økonomi", "Konflikter", "Modtaget")
 SMALLEST = 7.5
 """The smallest text a page may carry, in points."""
 
@@ -161,6 +161,15 @@ def test_the_masters_lists_print_a_page_wide_with_their_headers(
     assert sheet.attributes("pageSetup")["fitToHeight"] == "0"
     assert sheet.attributes("pageSetUpPr")["fitToPage"] == "1"
     assert sheet.names["_xlnm.Print_Titles"] == f"{name}!{title_rows}"
+
+
+def test_okonomi_prints_at_a_readable_scale_its_names_on_every_page(demo: Path) -> None:
+    sheet = SheetXml(demo / "master.xlsx", "Økonomi")
+    setup = sheet.attributes("pageSetup")
+    assert setup["orientation"] == "landscape"
+    assert 80 <= int(setup.get("scale", "100")) <= 100  # xlsxwriter leaves out 100
+    assert "fitToPage" not in sheet.xml  # its width spans pages rather than shrinking
+    assert sheet.names["_xlnm.Print_Titles"] == "Økonomi!$A:$A,Økonomi!$1:$1"
 
 
 def chart_anchors(book: Path, sheet: SheetXml) -> list[tuple[int, int, int, int]]:

@@ -11,7 +11,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from xlfollow.figures.grouping import GROUPINGS, Grouping
 from xlfollow.workbooks.budgetitems import write_budget_items
-from xlfollow.workbooks.printing import set_a4_landscape
+from xlfollow.workbooks.printing import wide_page
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.summarycontext import HEADER_HEIGHT, ChapterRows, SummarySheet, place_chart
 
@@ -43,8 +43,11 @@ class BudgetSheet(SummarySheet):
         if years:
             write_budget_items(self.context, s, row, years)
         s.freeze_panes(3, 1)
-        set_a4_landscape(s, 1)
-        s.fit_to_pages(1, 0)
+        # Printed like the lists: a page wide where that keeps 8 pt text, else at a
+        # scale its width spans pages at, the groups' names repeated on each.
+        columns = len(self.heads(GROUPINGS[0], years))
+        s.repeat_columns(0, 0)
+        wide_page(s, [46, *[12] * (columns - 1)], 1)
         s.protect(self.context.password, {"format_columns": True, "select_locked_cells": True})
 
     def table(self, top: int, grouping: Grouping, years: list[int]) -> int:
