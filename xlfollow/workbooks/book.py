@@ -117,6 +117,16 @@ class BookWriter:
         ]
         self._locked = [(index, f.cell(column, False)) for index, column in enumerate(columns)]
         self._fixed = [(index, fmt) for index, fmt in self._locked if not columns[index].editable]
+        # An item the recipient only contributes to is marked in its number and title
+        # cells (the front sheet says how), as its Ansvarligt center names another.
+        marked = {"number", "title"}
+        self._contributed = {
+            key: [
+                (index, f.contributed if columns[index].key in marked else fmt)
+                for index, fmt in formats
+            ]
+            for key, formats in (("fixed", self._fixed), ("locked", self._locked))
+        }
         self._open_rows: dict[int, list[int]] = {}
         """Per answer column, the rows of the sheet being written it can be filled in on."""
         self._budget_columns = [
@@ -272,7 +282,10 @@ class BookWriter:
         (`editable`) or that are shown locked (an item it contributes to)."""
         values, height = self._row(item)
         sheet.set_row(row, height)
-        for index, fmt in self._fixed if editable else self._locked:
+        formats = self._fixed if editable else self._locked
+        if not self.spec.recipient.is_master and item.centre != self.spec.recipient.name:
+            formats = self._contributed["fixed" if editable else "locked"]
+        for index, fmt in formats:
             value = values[index]
             if isinstance(value, str):
                 sheet.write_string(row, index, value, fmt)

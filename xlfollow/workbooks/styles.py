@@ -66,6 +66,8 @@ class _TextSafeSheet(Worksheet):  # type: ignore[misc]
 GREY = "#F2F2F2"
 MISSING = "#FFF2CC"
 CONFLICT = "#F8CBAD"
+CONTRIBUTED = "#DDEBF7"
+"""The number and title of an item a centre only contributes to (light blue)."""
 INVALID_FILL = "#FFC7CE"
 INVALID_FONT = "#9C0006"
 ROW_HEIGHT = 15.0
@@ -123,6 +125,7 @@ class Formats:
             {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "locked": True}
         )
         self.locked_text = book.add_format({**base, "bg_color": GREY, "locked": True})
+        self.contributed = book.add_format({**base, "bg_color": CONTRIBUTED, "locked": True})
         self.locked_number = book.add_format(
             {**base, "bg_color": GREY, "locked": True, "num_format": "#,##0.000"}
         )
