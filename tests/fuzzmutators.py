@@ -203,10 +203,10 @@ def header_capitals(rng: random.Random, base: Base, parts: Parts) -> Expect:
     refused with a reason; never silently left out."""
     cell = _pick(rng, base)
     header = {
-        "milestone": "Smiley 1. budgetopfølgning 2018",
+        "milestone": "Smiley indsats – 1. budgetopfølgning 2018",
         "milestone_note": "Status 1. budgetopfølgning 2018",
-        "economy": "Smiley økonomi",
-        "economy_note": "Status økonomi",
+        "economy": "Smiley økonomi – 1. budgetopfølgning 2018",
+        "economy_note": "Status økonomi – 1. budgetopfølgning 2018",
         "deviation": "Forventet afvigelse 2018 (mio. kr.)",
     }[cell.field]
     old, new = f">{escape(header)}<".encode(), f">{escape(header.upper())}<".encode()

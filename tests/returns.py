@@ -12,10 +12,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
 
 R1 = "1. budgetopfølgning 2018"
-SMILEY = f"Smiley {R1}"
+SMILEY = f"Smiley indsats – {R1}"
 STATUS = f"Status {R1}"
-ECONOMY = "Smiley økonomi"
-ECONOMY_NOTE = "Status økonomi"
+ECONOMY = f"Smiley økonomi – {R1}"
+ECONOMY_NOTE = f"Status økonomi – {R1}"
 DEVIATION = "Forventet afvigelse 2018 (mio. kr.)"
 
 

@@ -111,7 +111,7 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
     # (K, L), the economy smiley with its note and the deviation (Q, R, W).
     assert file.cells["refused"] == 5
     reasons = {p.cell: p.reason for p in file.problems}
-    sheet = "3. Sammenhængende udviklingsfo…"
+    sheet = "3. Sammenhængende…"
     tail = (
         "of the same answer was refused; a smiley is taken only together with its note "
         "(and the economy's with the expected deviation)"
@@ -120,7 +120,7 @@ def test_an_invalid_value_is_refused_with_file_sheet_and_cell(ws: Workspace) -> 
     assert reasons["Q3"] == f"{sheet}!Q3: not taken, as {sheet}!W3 {tail}"
     assert reasons["R3"] == f"{sheet}!R3: not taken, as {sheet}!W3 {tail}"
     assert reasons["K3"] == (
-        f"{ws.path / 'inbox' / 'sos.xlsx'}, sheet '3. Sammenhængende udviklingsfo…', cell K3: "
+        f"{ws.path / 'inbox' / 'sos.xlsx'}, sheet '3. Sammenhængende…', cell K3: "
         '"Grøøn" is not a milestone smiley; choose one of "😊 Opfyldt", "😐 Delvist opfyldt", '
         '"☹️ Ikke opfyldt"'
     )
@@ -622,7 +622,7 @@ def test_rows_are_found_without_the_key_column_and_after_an_inserted_row(ws: Wor
         outbox(ws, SOS), ws.path / "sos.xlsx", {("3.01", SMILEY): "grøn", ("3.33.1", SMILEY): "rød"}
     )
     book = openpyxl.load_workbook(path)
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     for row in range(3, sheet.max_row + 1):
         sheet.cell(row, 1).value = None  # the hidden key column destroyed
     sheet.insert_rows(4)  # a row inserted among the items
@@ -639,7 +639,7 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
     report = disagree_on_3_02(ws)
     assert len(report.conflicts) == 1
     book = openpyxl.load_workbook(ws.path / "master.xlsx")
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "3.02")
     header = {c.value: c.column for c in sheet[2] if c.value is not None}
     conflicted = sheet.cell(row, header[SMILEY])

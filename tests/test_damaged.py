@@ -31,7 +31,7 @@ NOTE_CELL = b'<c r="L3" s="15"/>'
 DEVIATION_CELL = b'<c r="V3" s="16"/>'
 SMILEY = '<c r="K3" s="15" t="inlineStr"><is><t>😊 Opfyldt</t></is></c>'.encode()
 DEVIATION = b'<c r="V3" s="16"><v>2.5</v></c>'
-SHEET = "3. Sammenhængende udviklingsfo…"
+SHEET = "3. Sammenhængende…"
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +277,7 @@ def test_a_cell_whose_value_is_not_its_answer_is_refused(
     found = read_cell(issued, tmp_path, answered(parts, change), cell)
     assert found.problem is not None, found
     said = str(found.problem)
-    assert f"sheet '3. Sammenhængende udviklingsfo…', cell {cell}: " in said
+    assert f"sheet '3. Sammenhængende…', cell {cell}: " in said
     assert message in said, said
 
 
@@ -328,13 +328,34 @@ def edited(issued: Path, out: Path, edit: Callable[[openpyxl.Workbook], None]) -
 def test_a_header_in_capitals_still_names_its_column(issued: Path, tmp_path: Path) -> None:
     def edit(book: openpyxl.Workbook) -> None:
         sheet = book.worksheets[1]
-        assert sheet["Q2"].value == "Smiley økonomi"
+        assert sheet["Q2"].value == "Smiley økonomi – 1. budgetopfølgning 2018"
         sheet["Q2"] = "SMILEY  ØKONOMI"
         sheet["Q3"] = "😊 Overholdt"
 
     path = edited(issued, tmp_path / "capitals.xlsx", edit)
     returned = read_workbook(path, Workspace(issued.parents[2]).load().agreement)
     assert ("3.01", "economy") in returned.values()
+    assert not returned.tampered
+
+
+def test_a_workbook_issued_with_the_earlier_headers_is_still_read(
+    issued: Path, tmp_path: Path
+) -> None:
+    """Workbooks out with the centres when the headers were reworded come back with
+    the old ones ("Smiley økonomi"), and are read as before."""
+
+    def edit(book: openpyxl.Workbook) -> None:
+        sheet = book.worksheets[1]
+        assert sheet["K2"].value == "Smiley indsats – 1. budgetopfølgning 2018"
+        sheet["K2"] = "Smiley 1. budgetopfølgning 2018"
+        sheet["Q2"] = "Smiley økonomi"
+        sheet["R2"] = "Status økonomi"
+        sheet["Q3"] = "😊 Overholdt"
+
+    path = edited(issued, tmp_path / "earlier.xlsx", edit)
+    returned = read_workbook(path, Workspace(issued.parents[2]).load().agreement)
+    values = returned.values()
+    assert values[("3.01", "economy")] == "kept"
     assert not returned.tampered
 
 
@@ -345,8 +366,8 @@ def test_an_answer_column_without_its_header_is_said(issued: Path, tmp_path: Pat
     path = edited(issued, tmp_path / "header.xlsx", edit)
     returned = read_workbook(path, Workspace(issued.parents[2]).load().agreement)
     assert any(
-        "sheet '3. Sammenhængende udviklingsfo…': the column 'Smiley økonomi' is not there"
-        in str(note)
+        "sheet '3. Sammenhængende…': the column "
+        "'Smiley økonomi – 1. budgetopfølgning 2018' is not there" in str(note)
         for note in returned.tampered
     )
 

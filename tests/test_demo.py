@@ -60,7 +60,9 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
     (refused_row,) = [r for r in received if r[9] == 2]
     centre, _, value = demo.invalid
     assert refused_row[2] == centre
-    assert f'celle K3: "{value}" er ikke en milepæls-smiley; vælg en af' in text(refused_row[5])
+    assert f'celle K3: "{value}" er ikke en gyldig smiley for milepælen; vælg en af' in text(
+        refused_row[5]
+    )
     assert (
         received[0][5]
         == "en rettelse: en senere fil fra samme center til runden; det, den ændrer, erstatter det, der blev givet før, og det, den lader stå, som det blev udsendt, bevares"

@@ -92,7 +92,7 @@ def test_calc_opens_it_with_its_sheets(calc_view: dict[str, Any]) -> None:
     names = [s["name"] for s in calc_view["sheets"]]
     assert names == [
         "Forside",
-        "3. Sammenhængende udviklingsfo…",
+        "3. Sammenhængende…",
         "4. Sundhed, Ældre og Voksne…",
         "5. Erhverv og Beskæftigelse",
         "7. Borgeren og Kommunen",
@@ -104,7 +104,7 @@ def test_calc_opens_it_with_its_sheets(calc_view: dict[str, Any]) -> None:
 
 
 def test_calc_offers_the_smileys_in_the_drop_downs(calc_view: dict[str, Any]) -> None:
-    chapter = sheet(calc_view, "3. Sammenhængende udviklingsfo…")
+    chapter = sheet(calc_view, "3. Sammenhængende…")
     milestone = chapter["validations"]["K3"]
     assert milestone["type"] == "LIST"
     assert milestone["show_list"] == 1
@@ -117,7 +117,7 @@ def test_calc_offers_the_smileys_in_the_drop_downs(calc_view: dict[str, Any]) ->
 
 
 def test_calc_unlocks_only_the_answer_cells(calc_view: dict[str, Any]) -> None:
-    chapter = sheet(calc_view, "3. Sammenhængende udviklingsfo…")
+    chapter = sheet(calc_view, "3. Sammenhængende…")
     unlocked_columns = {
         name.rstrip("0123456789") for name, cell in chapter["cells"].items() if not cell["locked"]
     }
@@ -183,7 +183,7 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
     returned = answered_in_calc(
         issued,
         {
-            "3. Sammenhængende udviklingsfo…": {
+            "3. Sammenhængende…": {
                 "K3": "😊 Opfyldt",
                 "L3": "Pilotprojektet er planlagt i Skovlunde.",
                 "Q3": "☹️ Ikke overholdt",
@@ -273,7 +273,9 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
     path = two_rounds.path / "master.xlsx"
     book = openpyxl.load_workbook(path, data_only=True)
     overview = book["Overblik"]
-    top = next(r for r in range(1, 40) if str(overview.cell(r, 1).value).endswith("efter kapitel"))
+    top = next(
+        r for r in range(1, 40) if str(overview.cell(r, 1).value).endswith("fordelt på kapitler")
+    )
     met_column = next(c for c in range(2, 20) if overview.cell(top + 1, c).value == "😊 Opfyldt")
     r2 = "2. budgetopfølgning 2018"
     # Per chapter (the table's eight groups): its count of met milestones, and its
@@ -284,7 +286,7 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
         number = str(overview.cell(group_row, 1).value).split(" ")[0]
         sheet = book[next(name for name in book.sheetnames if name.startswith(number + " "))]
         heads = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
-        smiley, text = heads[f"Smiley {r2}"], heads[f"Milepæl {r2}"]
+        smiley, text = heads[f"Smiley indsats – {r2}"], heads[f"Milepæl {r2}"]
         data = range(3, sheet.max_row + 1)
         open_rows = [
             r
@@ -302,7 +304,7 @@ def test_a_smiley_corrected_in_the_master_updates_the_summary(two_rounds: Worksp
     edits = []
     for cell, row in ((corrected, found[corrected][1][0]), (closed, found[closed][2][0])):
         sheet = book[found[cell][0]]
-        smiley = next(c for c in range(1, 40) if sheet.cell(2, c).value == f"Smiley {r2}")
+        smiley = next(c for c in range(1, 40) if sheet.cell(2, c).value == f"Smiley indsats – {r2}")
         edits.append([sheet.title, sheet.cell(row, smiley).coordinate, "😊 Opfyldt"])
     assert book[found[closed][0]][edits[1][1]].value == "Ingen milepæl"
     calc = recalculated(path, ["Overblik"], edits)
@@ -321,7 +323,10 @@ def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
     elderly = book["2. Ældre"]
     heads = {c.value: c.column_letter for c in elderly[2] if c.value is not None}
     rows = {elderly.cell(r, 2).value: r for r in range(3, elderly.max_row + 1)}
-    smiley, economy = heads[f"Smiley {HAND_ROUND}"], heads["Smiley økonomi"]
+    smiley, economy = (
+        heads[f"Smiley indsats – {HAND_ROUND}"],
+        heads[f"Smiley økonomi – {HAND_ROUND}"],
+    )
     # 2.02 (spends 2,0) and 2.03 (saves 0,3) now not kept; 2.03's milestone met.
     edits = [
         ["2. Ældre", f"{economy}{rows['2.02']}", "☹️ Ikke overholdt"],
@@ -342,7 +347,7 @@ def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
                 found[(label, head)] = f"{letter}{row}"
         return found
 
-    budget = cells("Økonomi", "Budget (mio. kr.) efter kapitel")
+    budget = cells("Økonomi", "Budget (mio. kr.) fordelt på kapitler")
     spending, savings = "Udgift 2018, budget ikke overholdt", "Besparelse 2018, ikke opnået"
     worked_out = {
         ("1. Børn", spending): 1.0,
@@ -354,14 +359,14 @@ def test_calc_computes_the_money_at_risk_and_the_shares_as_worked_out_by_hand(
     }
     for key, value in worked_out.items():
         assert calc["Økonomi"][budget[key]] == pytest.approx(value), key
-    overview = cells("Overblik", f"Milepæle for {HAND_ROUND} efter kapitel")
+    overview = cells("Overblik", f"Milepæle i {HAND_ROUND} fordelt på kapitler")
     total = {
         h: calc["Overblik"].get(ref) for (label, h), ref in overview.items() if label == "I alt"
     }
     assert total["Milepæle i runden"] == 4
     assert total["Andel opfyldt af rundens milepæle"] == pytest.approx(3 / 4)
     assert total["Andel ikke besvaret af rundens milepæle"] == 0
-    economy_shares = cells("Overblik", f"Økonomi-smiley for {HAND_ROUND} efter kapitel")
+    economy_shares = cells("Overblik", f"Smiley for økonomi i {HAND_ROUND} fordelt på kapitler")
     assert calc["Overblik"][
         economy_shares[("I alt", "Andel ikke overholdt af alle delelementer")]
     ] == pytest.approx(5 / 5)
@@ -379,12 +384,14 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
     r1 = "1. budgetopfølgning 2018"
     before = workspace.summary().milestones.total
     book = openpyxl.load_workbook(workspace.master_path)
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     heads = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == "3.04")
     assert sheet.cell(row, heads["Ansvarligt center"]).value == "Ejendomme"
-    assert sheet.cell(row, heads[f"Smiley {r1}"]).value is None  # Ejendomme has not answered
-    smiley = sheet.cell(row, heads[f"Smiley {r1}"]).coordinate
+    assert (
+        sheet.cell(row, heads[f"Smiley indsats – {r1}"]).value is None
+    )  # Ejendomme has not answered
+    smiley = sheet.cell(row, heads[f"Smiley indsats – {r1}"]).coordinate
     note = sheet.cell(row, heads[f"Status {r1}"]).coordinate
     edits = tmp_path / "edits.json"
     edits.write_text(
@@ -422,7 +429,7 @@ def test_a_workbook_with_series_notes_answered_in_calc_is_merged(tmp_path: Path)
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
     result = workspace.issue("1")
     issued = next(f.path for f in result.files if f.recipient == "Ejendomme")
-    sheet_name = "3. Sammenhængende udviklingsfo…"
+    sheet_name = "3. Sammenhængende…"
     book = openpyxl.load_workbook(issued)
     assert book[sheet_name]["A3"].value == "3.04"
     comment = book[sheet_name]["T3"].comment

@@ -41,6 +41,15 @@ def issued_files(workspace: Workspace) -> dict[str, Path]:
         return {i.recipient: workspace.path / i.file for i in ledger.issues() if i.recipient}
 
 
+_GREETINGS = {
+    # A name that is not a centre's gets a neutral greeting: "Kære" wants no definite noun.
+    "0-25 års udvalget": "Til 0-25 års udvalget",
+    "Politisk Sekretariat": "Til Politisk Sekretariat",
+    "Digitaliseringssekretariatet": "Til Digitaliseringssekretariatet",
+}
+"""The demo's centres whose greeting is not "Kære Center for <name>"."""
+
+
 def test_eml_drafts_carry_the_workbook_to_each_centre(demo: DemoResult) -> None:
     workspace = demo.workspace
     report = workspace.send("1")
@@ -58,8 +67,14 @@ def test_eml_drafts_carry_the_workbook_to_each_centre(demo: DemoResult) -> None:
         body = message.get_body(("plain",))
         assert body is not None
         text = body.get_content()
-        assert text.startswith(f"Kære {centre}")
+        assert text.startswith(_GREETINGS.get(centre, f"Kære Center for {centre}") + "\n")
         assert "senest 23. marts 2018" in text
+        # The round is "1. budgetopfølgning 2018" on the agreement, said once.
+        assert "til 1. budgetopfølgning 2018 på Aftale om budget 2018" in text
+        assert "af opfølgningen" not in text
+        # The demo's [sender] department signs, and is where the workbook goes back.
+        assert text.rstrip().endswith("Venlig hilsen\nØkonomi og Styring")
+        assert "økonomiafdeling" not in text.casefold()
         (attachment,) = message.iter_attachments()
         assert attachment.get_content_type() == XLSX
         assert attachment.get_filename() == files[centre].name
@@ -227,7 +242,8 @@ def test_a_workspace_mail_yaml_overrides_the_templates(demo: DemoResult) -> None
     message = parse(workspace.path / draft)
     assert message["Subject"] == f"Budgetopfølgning: 1. budgetopfølgning 2018 til {centre}"
     body = message.get_body(("plain",))
-    assert body is not None and body.get_content().startswith(f"Kære {centre}")  # kept
+    assert body is not None
+    assert body.get_content().startswith(_GREETINGS.get(centre, f"Kære Center for {centre}"))
     (workspace.path / "mail.yaml").write_text(
         'da:\n  send_subject: "{unknown}"\n', encoding="utf-8"
     )
@@ -264,6 +280,12 @@ def test_remind_command_says_who_would_be_reminded(demo: DemoResult) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "by-erhverv-og-miljoe@example.org" in result.output  # the late centre
+    # Every column has its header, and each row's cells start under theirs.
+    header, *rows = result.output.splitlines()
+    assert header.split("  ")[:1] == ["Centre"] and "Result" in header
+    starts = [header.index(word) for word in ("Address", "Result", "Draft")]
+    for row in rows:
+        assert all(row[at - 1] == " " and row[at] != " " for at in starts), row
     assert result.output.count("would send") == len(demo.workspace.remind("1").done)
 
 
@@ -319,3 +341,35 @@ def test_reply_to_as_words_or_as_an_address(
     assert message["From"] == sender
     body = message.get_body(("plain",))
     assert body is not None and f"til {reply_to}" in body.get_content()
+
+
+@pytest.mark.parametrize(
+    ("centre", "expected"),
+    [
+        ("Social og Sundhed", "Kære Center for Social og Sundhed"),
+        ("Skoler, Institutioner og Kultur", "Kære Center for Skoler, Institutioner og Kultur"),
+        ("Center for Ejendomme", "Kære Center for Ejendomme"),  # says it is a centre
+        ("0-25 års udvalget", "Til 0-25 års udvalget"),  # a committee, as the seed writes it
+        ("Politisk Sekretariat", "Til Politisk Sekretariat"),
+        ("Digitaliseringssekretariatet", "Til Digitaliseringssekretariatet"),
+        ("Børne- og Ungerådgivning", "Kære Center for Børne- og Ungerådgivning"),  # not "råd"
+    ],
+)
+def test_the_greeting_says_what_the_addressee_is(centre: str, expected: str) -> None:
+    from xlfollow.mail.letters import greeting, mail_texts
+    from xlfollow.model import Language
+
+    assert greeting(centre, mail_texts(Language.DA)) == expected
+    assert greeting(centre, mail_texts(Language.EN)) == f"Dear {centre}"
+
+
+def test_without_a_department_the_mail_says_the_finance_department(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    assert workspace.load().settings.sender.department == ""  # init leaves it unset
+    workspace.issue("1")
+    (_, _, draft), *_ = workspace.send("1").done
+    body = parse(workspace.path / draft).get_body(("plain",))
+    assert body is not None
+    content = body.get_content()
+    assert "til økonomiafdelingen" in content
+    assert content.rstrip().endswith("Venlig hilsen\nØkonomiafdelingen")

@@ -89,7 +89,7 @@ def with_cell_at(issued: Path, copy: Path, ref: str) -> Path:
     """A copy of a workbook with a value typed at `ref` in its chapter sheet."""
     shutil.copy(issued, copy)
     book = openpyxl.load_workbook(copy)
-    book["3. Sammenhængende udviklingsfo…"][ref] = "x"
+    book["3. Sammenhængende…"][ref] = "x"
     book.save(copy)
     return copy
 

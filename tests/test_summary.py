@@ -111,10 +111,10 @@ STATE_OF_HEADER = {
     "Ingen milepæl": "no_milestone",
 }
 GROUPING_OF_WORD = {
-    "kapitel": "chapter",
-    "ansvarligt center": "centre",
-    "ansvarligt udvalg": "committee",
-    "type": "kind",
+    "kapitler": "chapter",
+    "ansvarlige centre": "centre",
+    "ansvarlige udvalg": "committee",
+    "drift og anlæg": "kind",
 }
 
 
@@ -126,9 +126,13 @@ def overview_tables(path: Path) -> dict[tuple[str, str, str, str], Any]:
     index = 0
     while index < len(rows):
         title = rows[index][0]
-        if isinstance(title, str) and " efter " in title and title.startswith(("Milep", "Øko")):
+        if (
+            isinstance(title, str)
+            and " fordelt på " in title
+            and title.startswith(("Milep", "Smiley"))
+        ):
             table = "milestones" if title.startswith("Milep") else Field.ECONOMY
-            grouping = GROUPING_OF_WORD[title.rsplit(" efter ", 1)[1]]
+            grouping = GROUPING_OF_WORD[title.rsplit(" fordelt på ", 1)[1]]
             header = rows[index + 1]
             index += 2
             while rows[index][0] != "I alt":
@@ -250,7 +254,7 @@ def test_budget_figures_equal_a_sum_from_the_ledger(merged: Workspace) -> None:
     expected = expected_budget(definition, ledger_answers(merged))
     sheet = openpyxl.load_workbook(merged.path / "master.xlsx", data_only=True)["Økonomi"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    top = next(n for n, row in enumerate(rows) if row[0] == "Budget (mio. kr.) efter kapitel")
+    top = next(n for n, row in enumerate(rows) if row[0] == "Budget (mio. kr.) fordelt på kapitler")
     header = rows[top + 1]
     years = list(definition.agreement.budget_years)
     assert header[1:4] == [f"Udgift {years[0]}", f"Besparelse {years[0]}", f"Netto {years[0]}"]
@@ -319,9 +323,11 @@ def test_charts_cover_the_tables(merged: Workspace) -> None:
     assert len(charts) == 9
     sheet = openpyxl.load_workbook(merged.path / "master.xlsx")["Overblik"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    first_table = next(n for n, row in enumerate(rows) if str(row[0]).endswith("efter kapitel"))
+    first_table = next(
+        n for n, row in enumerate(rows) if str(row[0]).endswith("fordelt på kapitler")
+    )
     first, last = first_table + 3, first_table + 2 + 8  # eight chapters, 1-based rows
-    chapter_chart = next(c for c in charts if "efter kapitel" in c and "Milep" in c)
+    chapter_chart = next(c for c in charts if "fordelt på kapitler" in c and "Milep" in c)
     assert f"Overblik!$A${first}:$A${last}" in chapter_chart  # categories
     for column in "BCDEF":  # the five milestone states
         assert f"Overblik!${column}${first}:${column}${last}" in chapter_chart
@@ -406,7 +412,7 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     sheet = book["4. Sundhed, Ældre og Voksne…"]
     heads = {c.value: c.column for c in sheet[2] if c.value is not None}
     (row,) = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value == "4.12"]
-    assert sheet.cell(row, heads[f"Smiley {R1}"]).value == "Ingen milepæl"
+    assert sheet.cell(row, heads[f"Smiley indsats – {R1}"]).value == "Ingen milepæl"
     # From round 1 (no milestone) to round 2 (not met) is no change.
     later = summarise(workspace.load(), 1, ledger_answers(workspace))
     assert [(c.item, c.field) for c in later.changes] == []
@@ -574,7 +580,7 @@ def test_the_master_shows_the_money_at_risk_apart(tmp_path: Path) -> None:
     definition = hand_definition()
     summary = summarise(definition, 0, HAND_ANSWERS)
     path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
-    table = table_below(sheet_rows(path, "Økonomi"), "Budget (mio. kr.) efter kapitel")
+    table = table_below(sheet_rows(path, "Økonomi"), "Budget (mio. kr.) fordelt på kapitler")
     spending, savings = "Udgift 2018, budget ikke overholdt", "Besparelse 2018, ikke opnået"
     assert table["1. Børn"][spending] == pytest.approx(1.0)
     assert table["1. Børn"][savings] == pytest.approx(0.5)
@@ -597,7 +603,7 @@ def test_milestone_shares_are_of_the_milestones_due_this_round(tmp_path: Path) -
     summary = summarise(definition, 0, HAND_ANSWERS)
     path = write_master(summary, definition, HAND_ANSWERS, tmp_path)
     rows = sheet_rows(path, "Overblik")
-    milestones = table_below(rows, f"Milepæle for {ROUND} efter kapitel")
+    milestones = table_below(rows, f"Milepæle i {ROUND} fordelt på kapitler")
     # Four of the five items have a milestone this round (2.01 has none): 1.01 and
     # 2.02 met, 1.02 partly met, 2.03 not answered.
     total = milestones["I alt"]
@@ -614,7 +620,7 @@ def test_milestone_shares_are_of_the_milestones_due_this_round(tmp_path: Path) -
         pytest.approx(1 / 2),
     )
     # The economy's shares are of every item: each has an economy smiley each round.
-    economy = table_below(rows, f"Økonomi-smiley for {ROUND} efter kapitel")["I alt"]
+    economy = table_below(rows, f"Smiley for økonomi i {ROUND} fordelt på kapitler")["I alt"]
     assert "Milepæle i runden" not in economy
     assert economy["Andel overholdt af alle delelementer"] == pytest.approx(1 / 5)
     assert economy["Andel ikke overholdt af alle delelementer"] == pytest.approx(3 / 5)

@@ -71,8 +71,16 @@ def test_the_leak_check_finds_english() -> None:
 def test_the_demo_speaks_danish_when_asked(danish_round: tuple[Path, str]) -> None:
     path, output = danish_round
     assert "Det skal du se på" in output
-    assert "er ikke en milepæls-smiley; vælg en af" in output
-    assert f"Eller udskriv dem: xlfollow summary {path}" in output
+    assert "er ikke en gyldig smiley for milepælen; vælg en af" in output
+    assert f"Eller vis dem i terminalen: xlfollow summary {path}" in output
+    # The review's words (docs: danish-review points 28-30): no "masteren", "taget" or
+    # "udskriv" (print on paper), the contributor as Ballerup names it.
+    assert "(den samlede oversigt og én pr. center)" in output
+    assert "Indlæst: " in output and " celler" in output
+    assert "står med e-mailadresse på arket Mangler og kan ses med:" in output
+    assert "den væsentlige bidragsyder" in output
+    for calque in ("masteren", " taget", "udskriv", "medvirkende", "anderledes"):
+        assert calque not in output, calque
     assert leaks(output) == []
 
 
@@ -92,7 +100,7 @@ def test_every_command_speaks_danish(danish_round: tuple[Path, str], tmp_path: P
         ["import-text", str(REPORT), "-o", str(tmp_path / "agreement.yaml")],
     ):
         said[command[0]] = run("--language", "da", *command)
-    assert said["status"][1].startswith("1. budgetopfølgning 2018 (frist 2018-03-23)")
+    assert said["status"][1].startswith("1. budgetopfølgning 2018 (frist 23. marts 2018)")
     assert "Center " in said["status"][1] and "Overskredet" in said["status"][1]
     assert "I alt" in said["summary"][1] and "Forventet afvigelse" in said["summary"][1]
     assert "Arbejdsmappen er i orden." in said["check"][1]

@@ -85,7 +85,7 @@ def test_master_sheets_and_rows(ballerup: tuple[Workspace, IssueResult]) -> None
         "Forside",
         "1. Vision 2029",
         "2. Budget 2018 - Budget i…",
-        "3. Sammenhængende udviklingsfo…",
+        "3. Sammenhængende…",
         "4. Sundhed, Ældre og Voksne…",
         "5. Erhverv og Beskæftigelse",
         "6. Befolkning og Boliger",
@@ -104,7 +104,7 @@ def editable_items(path: Path) -> tuple[set[str], set[str]]:
     book = open_book(path)
     editable, shown = set(), set()
     for sheet in chapter_sheets(book):
-        col = header_index(sheet)["Smiley økonomi"]
+        col = header_index(sheet)[f"Smiley økonomi – {R1}"]
         for row in data_rows(sheet):
             key = text(sheet.cell(row, 1).value)
             shown.add(key)
@@ -156,8 +156,8 @@ def test_unlocked_cells_are_exactly_the_recorded_editable_ones(
             by_field = {
                 Field.MILESTONE.value: headers["milestone"].format(round=R1),
                 Field.MILESTONE_NOTE.value: headers["milestone_note"].format(round=R1),
-                Field.ECONOMY.value: headers["economy"],
-                Field.ECONOMY_NOTE.value: headers["economy_note"],
+                Field.ECONOMY.value: headers["economy"].format(round=R1),
+                Field.ECONOMY_NOTE.value: headers["economy_note"].format(round=R1),
                 Field.DEVIATION.value: headers["deviation"].format(year="2018"),
             }
             assert unlocked == {(item, by_field[field]) for item, field in recorded}
@@ -191,7 +191,7 @@ def test_every_sheet_is_protected_and_metadata_is_very_hidden(
     properties = {prop.name: prop.value for prop in custom.props}
     assert properties["xlfollow_issue_id"] == issued.issue_id
     assert properties["xlfollow_fingerprint"] == metadata["fingerprint"]
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     assert sheet.column_dimensions["A"].hidden  # the key column
     assert sheet.freeze_panes == "D3"
     assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A2:")
@@ -215,8 +215,8 @@ def test_drop_downs_cover_exactly_the_editable_smiley_cells(
                 assert validation.error == "Vælg en af smileyerne på listen."
                 assert validation.prompt.startswith("Vælg")
         for header, expected in (
-            (f"Smiley {R1}", MILESTONE_LIST),
-            ("Smiley økonomi", ECONOMY_LIST),
+            (f"Smiley indsats – {R1}", MILESTONE_LIST),
+            (f"Smiley økonomi – {R1}", ECONOMY_LIST),
         ):
             col = headers[header]
             unlocked = {
@@ -266,7 +266,7 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
                     if number not in closed:
                         continue
                     seen.add(number)
-                    smiley = sheet.cell(row, heads[f"Smiley {R1}"])
+                    smiley = sheet.cell(row, heads[f"Smiley indsats – {R1}"])
                     status = sheet.cell(row, heads[f"Status {R1}"])
                     assert smiley.value == "Ingen milepæl", (issued.path.name, number)
                     assert status.value is None
@@ -277,7 +277,7 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
                         assert cell.protection.locked, (issued.path.name, cell.coordinate)
                         assert cell.fill.fgColor.rgb == "FFF2F2F2"  # the locked grey
                         assert cell.coordinate not in covered
-                    economy = sheet.cell(row, heads["Smiley økonomi"])
+                    economy = sheet.cell(row, heads[f"Smiley økonomi – {R1}"])
                     assert economy.protection.locked is not editable
                     assert (economy.coordinate in covered) is editable
             cells = ledger.issued_cells(issued.issue_id)
@@ -294,7 +294,7 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
     master = open_book(result.folder / "master-runde-1.xlsx")
     sheet = master["4. Sundhed, Ældre og Voksne…"]
     (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.13"]
-    assert not sheet.cell(row, header_index(sheet)[f"Smiley {R1}"]).protection.locked
+    assert not sheet.cell(row, header_index(sheet)[f"Smiley indsats – {R1}"]).protection.locked
 
 
 def contributors_cells(path: Path) -> dict[str, str | None]:
@@ -329,7 +329,7 @@ def test_conditional_formats_colour_steps_missing_and_invalid(
 ) -> None:
     _, result = ballerup
     book = open_book(result.folder / "05-ejendomme-runde-1.xlsx")
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
     kinds = sorted(rule.type for rule in rules)
     # Per smiley column: one invalid rule, one rule per step; the current round's
@@ -351,8 +351,8 @@ def test_status_notes_from_the_report_are_the_base_of_round_one(
     assert cells[("3.01", Field.ECONOMY_NOTE)].startswith("Beløbet på 0,762 mio kr.")
     assert cells[("3.01", Field.MILESTONE)] == ""
     book = open_book(issued.path)
-    sheet = book["3. Sammenhængende udviklingsfo…"]
-    col = header_index(sheet)["Status økonomi"]
+    sheet = book["3. Sammenhængende…"]
+    col = header_index(sheet)[f"Status økonomi – {R1}"]
     assert text(sheet.cell(3, col).value).startswith("Beløbet på 0,762 mio kr.")
 
 
@@ -384,21 +384,21 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
         )
     result = workspace.issue("3")
     book = open_book(result.folder / "03-social-og-sundhed-runde-3.xlsx")
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     headers = header_index(sheet)
     assert list(headers)[9:21] == [
         f"Milepæl {R1}",
-        f"Smiley {R1}",
+        f"Smiley indsats – {R1}",
         f"Status {R1}",
         f"Milepæl {R2}",
-        f"Smiley {R2}",
+        f"Smiley indsats – {R2}",
         f"Status {R2}",
         f"Milepæl {R3}",
-        f"Smiley {R3}",
+        f"Smiley indsats – {R3}",
         f"Status {R3}",
         "Milepæl 31.12.2018",
         "Økonomi",
-        "Smiley økonomi",
+        f"Smiley økonomi – {R3}",
     ]
     row = 3
     assert sheet.cell(row, 1).value == "3.01"
@@ -408,17 +408,20 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
         assert isinstance(found, openpyxl.cell.Cell), f"{header}: a merged cell"
         return found
 
-    assert cell(f"Smiley {R1}").value == "😊 Opfyldt"
+    assert cell(f"Smiley indsats – {R1}").value == "😊 Opfyldt"
     assert cell(f"Status {R1}").value == "Pilotprojektet er planlagt."
-    assert cell(f"Smiley {R2}").value == "😐 Delvist opfyldt"
-    assert all(cell(h).protection.locked for h in (f"Smiley {R1}", f"Status {R1}", f"Smiley {R2}"))
+    assert cell(f"Smiley indsats – {R2}").value == "😐 Delvist opfyldt"
+    assert all(
+        cell(h).protection.locked
+        for h in (f"Smiley indsats – {R1}", f"Status {R1}", f"Smiley indsats – {R2}")
+    )
     # The current round: its value is the base, and it can be changed.
-    assert cell(f"Smiley {R3}").value == "☹️ Ikke opfyldt"
-    assert not cell(f"Smiley {R3}").protection.locked
+    assert cell(f"Smiley indsats – {R3}").value == "☹️ Ikke opfyldt"
+    assert not cell(f"Smiley indsats – {R3}").protection.locked
     assert cell(f"Milepæl {R3}").value == "Samarbejde med almen praksis indledes."
     assert cell("Milepæl 31.12.2018").protection.locked
     # The economy smiley of round 3 starts empty: round 2's was for round 2.
-    assert cell("Smiley økonomi").value is None
+    assert cell(f"Smiley økonomi – {R3}").value is None
     with Ledger(workspace.ledger_path) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         assert ledger.issued_cells(issue.issue_id)[("3.01", Field.MILESTONE)] == "not_met"
@@ -449,13 +452,15 @@ def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
     heads = header_index(sheet)
     (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "4.12"]
     cell = {header: sheet.cell(row, col) for header, col in heads.items()}
-    assert cell[f"Smiley {R1}"].value == "Ingen milepæl"
+    assert cell[f"Smiley indsats – {R1}"].value == "Ingen milepæl"
     assert cell[f"Status {R1}"].value is None
-    assert cell[f"Smiley {R2}"].value == "😐 Delvist opfyldt"
-    assert cell[f"Smiley {R3}"].value == "Ingen milepæl"
+    assert cell[f"Smiley indsats – {R2}"].value == "😐 Delvist opfyldt"
+    assert cell[f"Smiley indsats – {R3}"].value == "Ingen milepæl"
     assert cell[f"Status {R3}"].value is None
-    assert cell[f"Smiley {R3}"].protection.locked and cell[f"Status {R3}"].protection.locked
-    assert not cell["Smiley økonomi"].protection.locked
+    assert (
+        cell[f"Smiley indsats – {R3}"].protection.locked and cell[f"Status {R3}"].protection.locked
+    )
+    assert not cell[f"Smiley økonomi – {R3}"].protection.locked
     with Ledger(workspace.ledger_path) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         cells = ledger.issued_cells(issue.issue_id)
@@ -520,7 +525,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     evil = {(R1, "3.01", Field.MILESTONE_NOTE): '=HYPERLINK("http://x.example","klik")'}
     path = tmp_path / "book.xlsx"
     path.write_bytes(write_workbook(spec_for(definition, evil)).content)
-    sheet = open_book(path)["3. Sammenhængende udviklingsfo…"]
+    sheet = open_book(path)["3. Sammenhængende…"]
     col = header_index(sheet)[f"Status {R1}"]
     assert sheet.cell(3, col).data_type == "s"
     assert sheet.cell(3, col).value == '=HYPERLINK("http://x.example","klik")'
@@ -605,7 +610,7 @@ def test_the_no_milestone_label_in_either_language_is_no_answer(tmp_path: Path) 
     sheet = book["6. Befolkning og Boliger"]
     heads = header_index(sheet)
     (row,) = [r for r in data_rows(sheet) if sheet.cell(r, 1).value == "6.14"]
-    smiley = sheet.cell(row, heads[f"Smiley {R1}"])
+    smiley = sheet.cell(row, heads[f"Milestone smiley – {R1}"])
     status = sheet.cell(row, heads[f"Status {R1}"])
     assert smiley.value == "No milestone" and smiley.protection.locked
     assert status.protection.locked
@@ -673,12 +678,12 @@ def test_an_english_workspace_gets_english_workbooks(tmp_path: Path) -> None:
     path = next(f.path for f in result.files if f.recipient == "Social og Sundhed")
     book = open_book(path)
     assert book.sheetnames[0] == "Front"
-    sheet = book["3. Sammenhængende udviklingsfo…"]
+    sheet = book["3. Sammenhængende…"]
     headers = header_index(sheet)
-    assert f"Smiley {R1}" in headers and "Economy smiley" in headers
+    assert f"Milestone smiley – {R1}" in headers and f"Economy smiley – {R1}" in headers
     lists = {v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
     assert lists == {'"😊 Met,😐 Partly met,☹️ Not met"', '"😊 Kept,☹️ Not kept"'}
-    col = headers[f"Smiley {R1}"]
+    col = headers[f"Milestone smiley – {R1}"]
     sheet.protection.sheet = False
     sheet.cell(3, col).value = "😐 Partly met"
     book.save(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -73,6 +73,20 @@ class Texts:
         if self.language is Language.DA:
             return f"{value.day}. {month} {value.year}"
         return f"{value.day} {month} {value.year}"
+
+    def moment(self, stamp: str) -> str:
+        """A moment stored as ISO 8601, as the language writes it on the reader's clock:
+        '1.12.2026 kl. 20.24' or '2026-12-01 20:24'. A stamp it cannot read is shown as
+        it is, cut to the minute."""
+        try:
+            when = datetime.fromisoformat(stamp)
+        except ValueError:
+            return stamp[:16].replace("T", " ")
+        if when.tzinfo is not None:
+            when = when.astimezone()  # stored in UTC; the reader's clock is local
+        return self["received_at"].format(
+            year=when.year, month=when.month, day=when.day, hour=when.hour, minute=when.minute
+        )
 
 
 @cache

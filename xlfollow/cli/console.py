@@ -8,15 +8,45 @@ output is not a terminal.
 
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import Language, Text
 
-__all__ = ["Cell", "Console"]
+__all__ = ["Cell", "Console", "display_width", "pad"]
 
 Cell = str | int | Text
 """A table cell: a number (aligned right), data as it is, or words to say."""
+
+
+_VS16 = "\ufe0f"
+"""The variation selector that asks for a symbol's emoji form, two columns wide ("☹️")."""
+
+
+def display_width(text: str) -> int:
+    """The columns a text takes in a terminal: a wide character (an emoji, a CJK letter)
+    two, a combining mark or other zero-width character none ("ø" written as o and a
+    combining stroke is one), a symbol made emoji by VS16 two."""
+    width = 0
+    previous = 0
+    for char in text:
+        if char == _VS16:
+            width += 2 - previous if previous == 1 else 0
+            previous = 2 if previous else 0
+            continue
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        previous = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        width += previous
+    return width
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """A text padded with spaces to a display width: on the left for right=True."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
 
 
 class Console:
@@ -45,11 +75,11 @@ class Console:
             tuple(self.say(c) if isinstance(c, Text) else str(c) for c in row)
             for row in [headers, *rows]
         ]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+        widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
         numeric = [all(isinstance(row[i], int) for row in rows) for i in range(len(headers))]
         for index, row in enumerate(cells):
             line = "  ".join(
-                cell.rjust(width) if right else cell.ljust(width)
+                pad(cell, width, right)
                 for cell, width, right in zip(row, widths, numeric, strict=True)
             )
             click.echo(click.style(line.rstrip(), bold=True) if index == 0 else line.rstrip())

@@ -5,6 +5,8 @@ and who was written to (send, remind).
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from xlfollow.cli.console import Cell, Console
@@ -14,6 +16,7 @@ from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Joined, Text
 from xlfollow.scales import SmileyScale
+from xlfollow.texts import texts
 
 __all__ = ["RoundOutput"]
 
@@ -29,7 +32,10 @@ class RoundOutput(Console):
             Text(
                 "{round} (deadline {deadline})",
                 round=status.round,
-                deadline=status.deadline or "-",
+                # As the language writes a date: "23. marts 2018".
+                deadline=texts(self.language).date(date.fromisoformat(status.deadline))
+                if status.deadline
+                else "-",
             )
         )
         self.table(
@@ -179,7 +185,7 @@ class RoundOutput(Console):
                 (
                     Text("Centre"),
                     Text("Address"),
-                    "",
+                    Text("Result"),
                     Text("Draft, message id, subject or reason"),
                 ),
                 rows,

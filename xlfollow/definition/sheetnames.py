@@ -44,19 +44,26 @@ def sheet_name_problem(name: str) -> Text | None:
 
 
 def fit_sheet_name(text: str) -> str:
-    """Make an allowed sheet name from any text: forbidden characters become '-',
-    and a long text is cut at a word boundary and ends with '…'."""
+    """Make an allowed sheet name from any text: forbidden characters become '-', and a
+    long text is cut after a whole word and ends with '…' ("3. Sammenhængende…")."""
     name = " ".join(_FORBIDDEN.sub("-", text).split()).strip("'") or "-"
     if name.casefold() in _RESERVED:
         return name + "-"
     if len(name) <= SHEET_NAME_MAX:
         return name
-    cut = name[: SHEET_NAME_MAX - 1]
-    # Cut at a word boundary when that loses little; else mid-word keeps more.
-    space = cut.rfind(" ")
-    if space >= SHEET_NAME_MAX - 9:
-        cut = cut[:space]
-    return cut.rstrip(" -,.'") + "…"
+    return _cut_at_word(name, SHEET_NAME_MAX - 1) + "…"
+
+
+def _cut_at_word(name: str, room: int) -> str:
+    """The longest run of whole words of a name that fits in room characters and says
+    more than a number ("3." alone names no chapter); only where the first such word
+    is longer than the room itself is it cut inside, as nothing else fits."""
+    words = name.split(" ")
+    for end in range(len(words), 0, -1):
+        kept = " ".join(words[:end]).rstrip(" -,.;:'")
+        if len(kept) <= room and any(c.isalpha() for c in kept):
+            return kept
+    return name[:room].rstrip(" -,.;:'") or name[:room]
 
 
 def quote(sheet: str) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "LetterParts",
     "Sent",
     "compose",
+    "greeting",
     "mail_texts",
     "send_letters",
     "write_draft",
@@ -145,11 +146,33 @@ class LetterParts:
     """Placeholders of this kind of letter only (a reminder's items)."""
 
 
+def greeting(centre: str, texts: Mapping[str, str]) -> str:
+    """The salutation of a letter to a centre: "Kære Center for Social og Sundhed" for
+    a centre's short name, "Kære Center for Ejendomme" for a name that says it is a
+    centre already, and "Til 0-25 års udvalget" for a name that is not a centre's (a
+    word of it ends in one of greeting_other_words: "Digitaliseringssekretariatet"),
+    where "Kære" would need an indefinite noun."""
+    words = [word.strip(".,;:()").casefold() for word in centre.split()]
+    other = {w.strip().casefold() for w in texts.get("greeting_other_words", "").split(",")}
+    if words and words[0] == texts.get("centre_word", "").casefold():
+        key = "greeting"
+    elif any(word.endswith(end) for word in words for end in other if end):
+        key = "greeting_other"
+    else:
+        key = "greeting_centre"
+    return texts.get(key, "{centre}").format(centre=centre)
+
+
 def compose(parts: LetterParts) -> EmailMessage:
     """A message from the templates `{kind}_subject` and `{kind}_body`, the workbook
     attached under its own name."""
     kind, sender, reply_to = parts.kind, parts.sender, parts.reply_to
-    filled = {**parts.values, "file": parts.attachment.name, **parts.extra}
+    filled = {
+        "greeting": greeting(parts.values.get("centre", ""), parts.texts),
+        **parts.values,
+        "file": parts.attachment.name,
+        **parts.extra,
+    }
     try:
         subject = parts.texts[f"{kind}_subject"].format(**filled)
         body = parts.texts[f"{kind}_body"].format(**filled)

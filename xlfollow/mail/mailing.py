@@ -206,6 +206,7 @@ def _letter(
     words = mail_texts(settings.language, mailing.path)
     round_ = definition.rounds[mailing.round_index]
     deadline = texts(settings.language).date(round_.deadline) if round_.deadline else ""
+    department = settings.sender.department
     # reply_to may be an address or words ("økonomiafdelingen"); only an address sends.
     name, address_of_reply = parseaddr(settings.reply_to)
     sender = smtp.sender or (
@@ -216,8 +217,9 @@ def _letter(
         "round": round_.name,
         "centre": centre,
         "deadline": deadline or words["no_deadline"],
-        "reply_to": settings.reply_to or sender or words["default_sender"],
-        "sender": smtp.sender or settings.reply_to or words["default_sender"],
+        "reply_to": settings.reply_to or sender or department or words["default_reply_to"],
+        # The signature is a name: the department's, else the From address's own.
+        "sender": department or parseaddr(smtp.sender)[0] or words["default_sender"],
     }
     parts = LetterParts(
         kind=kind,

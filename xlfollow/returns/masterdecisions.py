@@ -27,7 +27,10 @@ def master_decisions(
 ) -> list[Resolution]:
     """The decisions chosen on a master's Konflikter sheet, each said in the report."""
     words = texts(definition.settings.language)
-    keep, take = words["decision_keep"].casefold(), words["decision_take"].casefold()
+    # A master saved before a decision's wording changed still says the words of then.
+    before = words.data.get("decisions_before", {})
+    keep = {w.casefold() for w in (words["decision_keep"], *before.get("keep", ()))}
+    take = {w.casefold() for w in (words["decision_take"], *before.get("take", ()))}
     open_by_id = {c.conflict_id: c for c in conflicts}
     found = []
     for conflict_id, decision in returned.decisions:
@@ -43,9 +46,9 @@ def master_decisions(
             )
             continue
         how = f"{decision} (master)"
-        if decision.casefold() == keep:
+        if decision.casefold() in keep:
             found.append(Resolution.keep([conflict], how))
-        elif decision.casefold() == take:
+        elif decision.casefold() in take:
             found.append(Resolution.take([conflict], conflict, how))
         else:
             report.notes.append(

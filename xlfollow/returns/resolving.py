@@ -55,8 +55,9 @@ class NamedField(NamedTuple):
 def field_named(text: str, agreement: Agreement) -> NamedField | None:
     """The field a person names: its code (milestone_note), its name on the Konflikter
     sheet ("Status milepæl", "Milestone status") or its column's header on the chapter
-    sheets ("Smiley økonomi", "Status 1. budgetopfølgning 2018", which names its round
-    too), in either language and any case."""
+    sheets ("Smiley økonomi - 1. budgetopfølgning 2018", "Status 1. budgetopfølgning 2018",
+    which name their round too, or as an earlier version wrote it: "Smiley økonomi"), in
+    either language and any case."""
     folded = _fold(text)
     for field in Field:
         names = {field.value, field.value.replace("_", " ")}
@@ -66,11 +67,14 @@ def field_named(text: str, agreement: Agreement) -> NamedField | None:
     for language in Language:
         for index in range(len(agreement.rounds)):
             for column in sheet_columns(agreement, index, language):
-                if column.field is None or _fold(column.header) != folded:
+                if column.field is None:
+                    continue
+                header = next((h for h in column.known_headers() if _fold(h) == folded), None)
+                if header is None:
                     continue
                 assert column.round_name is not None
                 named = column.round_name
-                return NamedField(column.field, named if named in column.header else None)
+                return NamedField(column.field, named if named in header else None)
     return None
 
 

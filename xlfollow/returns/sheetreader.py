@@ -138,7 +138,12 @@ class SheetReader:
         headers = {
             fold(cell_text(value)): col for col, value in enumerate(header_row) if value != ""
         }
-        by_key = {column.key: headers.get(fold(column.header)) for column in self.columns}
+        by_key = {
+            column.key: next(
+                (headers[h] for h in map(fold, column.known_headers()) if h in headers), None
+            )
+            for column in self.columns
+        }
         if by_key["key"] is None and (need_key or by_key["number"] is None):
             return None
         for column in self.columns:

@@ -29,7 +29,11 @@ from xlfollow.workbooks.layout import (
     SUMMARY_SHEETS,
     sheet_columns,
 )
-from xlfollow.workbooks.mastersheets import write_conflict_sheet, write_received_sheet
+from xlfollow.workbooks.mastersheets import (
+    MASTER_SHEETS,
+    write_conflict_sheet,
+    write_received_sheet,
+)
 from xlfollow.workbooks.printing import column_points, print_scale, set_a4_landscape
 from xlfollow.workbooks.spec import IssuedWorkbook, WorkbookSpec
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
@@ -186,6 +190,8 @@ class BookWriter:
                 spec.reply_to,
                 self.language,
                 [(chapter, len(chapter_rows)) for chapter, chapter_rows in by_chapter],
+                department=spec.definition.settings.sender.department,
+                master_sheets=(*summary_sheets, *(MASTER_SHEETS if spec.master_sheets else ())),
             ),
             self.formats,
             self.texts,

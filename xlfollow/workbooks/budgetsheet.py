@@ -54,7 +54,9 @@ class BudgetSheet(SummarySheet):
         """One grouping's figures per group and in all, with a chart per chapter; the
         last row written."""
         s, t, f, summary = self.sheet, self.texts, self.formats, self.context.summary
-        s.write_string(top, 0, t["budget_by"].format(grouping=t[f"grouping_{grouping}"]), f.heading)
+        s.write_string(
+            top, 0, t["budget_by"].format(grouping=t[f"grouping_by_{grouping}"]), f.heading
+        )
         header = top + 1
         heads = self.heads(grouping, years)
         s.set_row(header, HEADER_HEIGHT)

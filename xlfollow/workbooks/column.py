@@ -16,6 +16,7 @@ from xlfollow.errors import CellError, ValueProblem
 from xlfollow.messages import Text
 from xlfollow.model import Item, Language
 from xlfollow.scales import SmileyScale
+from xlfollow.texts import texts
 from xlfollow.workbooks.smileys import smiley_choice, smiley_code
 
 __all__ = [
@@ -100,6 +101,18 @@ class Column:
     def header_in(self, language: Language) -> str:
         """The header in a language."""
         return self.header_da if language is Language.DA else self.header_en
+
+    def known_headers(self, language: Language | None = None) -> list[str]:
+        """The headers the column is known by in a language (its workbooks' by default):
+        its own, then those earlier versions wrote (the texts' `headers_before`), so a
+        workbook issued before a header was reworded is still read ("Smiley økonomi" for
+        "Smiley økonomi - 1. budgetopfølgning 2018")."""
+        language = language or self.language
+        before = texts(language).data.get("headers_before", {})
+        values = {"round": self.round_name or "", "year": str(self.year or "")}
+        stem = self.key.split("@")[0]
+        earlier = (str(old).format(**values) for old in before.get(stem, ()))
+        return [self.header_in(language), *earlier]
 
     @property
     def milestone_bound(self) -> bool:

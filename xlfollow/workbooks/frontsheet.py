@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xlfollow.definition.sheetnames import chapter_sheet_name
+from xlfollow.definition.sheetnames import chapter_sheet_name, quote
 from xlfollow.definition.years import agreement_year
 from xlfollow.model import Agreement, Chapter, Language, Round
 from xlfollow.texts import Texts
@@ -28,6 +28,15 @@ class FrontSheet:
     language: Language
     chapters: Sequence[tuple[Chapter, int]]
     """Each chapter sheet and its number of items."""
+    department: str = ""
+    """The finance department's name ([sender] department); '' says it in general words."""
+    master_sheets: Sequence[str] = ()
+    """The master's own sheets, by their texts' key stem ('overview', 'conflicts')."""
+
+    @property
+    def is_master(self) -> bool:
+        """True for the master, finance's own workbook."""
+        return not self.recipient
 
 
 def write_front_sheet(sheet: Any, front: FrontSheet, f: Formats, t: Texts, password: str) -> None:
@@ -40,10 +49,15 @@ def write_front_sheet(sheet: Any, front: FrontSheet, f: Formats, t: Texts, passw
     sheet.fit_to_pages(1, 0)
     sheet.write_string(0, 0, agreement.title, f.title)
     sheet.write_string(1, 0, agreement.municipality)
+    department = front.department or t["reply_to_default"]
     facts = [
         (t["round"], front.round.name),
         (t["deadline"], t.date(front.round.deadline)),
-        (t["centre"], front.recipient or t["master"]),
+        (
+            (t["workbook"], t["master_for"].format(department=department))
+            if front.is_master
+            else (t["centre"], front.recipient)
+        ),
     ]
     row = 3
     for label, value in facts:
@@ -51,17 +65,10 @@ def write_front_sheet(sheet: Any, front: FrontSheet, f: Formats, t: Texts, passw
         sheet.write_string(row, 1, value)
         row += 1
     row += 1
-    sheet.write_string(row, 0, t["instructions_title"], f.heading)
-    row += 1
-    year = agreement_year(agreement)
-    instructions = t["instructions"].format(
-        round=front.round.name,
-        year=str(year) if year else "",
-        deadline=t.date(front.round.deadline),
-        reply_to=front.reply_to or t["reply_to_default"],
-    )
-    for line in instructions.splitlines():
-        row = _wrapped(sheet, row, line, f)
+    if front.is_master:
+        row = _master_guide(sheet, row, front, f, t)
+    else:
+        row = _instructions(sheet, row, front, f, t)
     row += 1
     sheet.write_string(row, 0, t["scales_title"], f.heading)
     row += 1
@@ -88,6 +95,45 @@ def write_front_sheet(sheet: Any, front: FrontSheet, f: Formats, t: Texts, passw
         row += 1
     sheet.protect(password)
     sheet.activate()
+
+
+def _instructions(sheet: Any, row: int, front: FrontSheet, f: Formats, t: Texts) -> int:
+    """A centre's workbook: how to fill it in, and where to send it by when."""
+    sheet.write_string(row, 0, t["instructions_title"], f.heading)
+    row += 1
+    year = agreement_year(front.agreement)
+    instructions = t["instructions"].format(
+        round=front.round.name,
+        year=str(year) if year else "",
+        deadline=t.date(front.round.deadline),
+        reply_to=front.reply_to or front.department or t["reply_to_default"],
+    )
+    for line in instructions.splitlines():
+        row = _wrapped(sheet, row, line, f)
+    return row
+
+
+def _master_guide(sheet: Any, row: int, front: FrontSheet, f: Formats, t: Texts) -> int:
+    """The master, finance's own workbook: how to edit it and have the edits merged, and
+    what each of its own sheets holds (not the centres' instructions, which would tell
+    finance to send the workbook to itself)."""
+    sheet.write_string(row, 0, t["master_instructions_title"], f.heading)
+    row += 1
+    guide = t["master_instructions"].format(
+        round=front.round.name, department=front.department or t["reply_to_default"]
+    )
+    for line in guide.splitlines():
+        row = _wrapped(sheet, row, line, f)
+    if front.master_sheets:
+        row += 1
+        sheet.write_string(row, 0, t["master_sheets_title"], f.heading)
+        row += 1
+        described = t.data["master_sheets"]
+        for key in front.master_sheets:
+            name = t[f"{key}_sheet"]
+            sheet.write_url(row, 0, f"internal:{quote(name)}!A1", f.link, string=name)
+            row = _wrapped(sheet, row, str(described[f"{key}_sheet"]), f)
+    return row
 
 
 def _wrapped(sheet: Any, row: int, text: str, f: Formats) -> int:

@@ -103,6 +103,9 @@ class _Declaring:
     def column(self, key: str, width: float, kind: ColumnKind, **values: str) -> Column:
         """A column whose header is the template named by its key's stem."""
         stem = key.split("@")[0]
+        # A header names its round ("Smiley økonomi - 1. budgetopfølgning 2018"): this
+        # round's unless the column says which.
+        values = {"round": self.agreement.rounds[self.round_index], **values}
         da, en = (
             self.headers[one][stem].format(**values).strip() for one in (Language.DA, Language.EN)
         )

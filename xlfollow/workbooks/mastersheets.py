@@ -14,7 +14,10 @@ from xlfollow.workbooks.smileys import answer_text
 from xlfollow.workbooks.spec import WorkbookSpec
 from xlfollow.workbooks.styles import row_height
 
-__all__ = ["receipt_reason", "write_conflict_sheet", "write_received_sheet"]
+__all__ = ["MASTER_SHEETS", "receipt_reason", "write_conflict_sheet", "write_received_sheet"]
+
+MASTER_SHEETS = ("conflicts", "received")
+"""The master's own sheets after the chapter sheets, by their names' keys in the texts."""
 
 
 def write_conflict_sheet(book: Any, formats: Any, texts: Texts, spec: WorkbookSpec) -> None:
@@ -107,7 +110,7 @@ def write_received_sheet(
         reason = receipt_reason(receipt, report, texts)
         texts_row = [
             receipt.file,
-            receipt.received_at[:16].replace("T", " "),
+            texts.moment(receipt.received_at),
             receipt.centre or (texts["master_source"] if receipt.issue_id else ""),
             receipt.round or "",
             texts.data.get(f"verdict_{receipt.verdict}", receipt.verdict),

@@ -179,7 +179,7 @@ class OverviewSheet(SummarySheet):
         s.write_string(
             top,
             0,
-            t[counting.title].format(round=summary.round, grouping=t[f"grouping_{grouping}"]),
+            t[counting.title].format(round=summary.round, grouping=t[f"grouping_by_{grouping}"]),
             f.heading,
         )
         header = top + 1
@@ -297,7 +297,7 @@ class OverviewSheet(SummarySheet):
             {
                 "name": self.texts[counting.title].format(
                     round=self.context.summary.round,
-                    grouping=self.texts[f"grouping_{counting.grouping}"],
+                    grouping=self.texts[f"grouping_by_{counting.grouping}"],
                 ),
                 "name_font": {"size": 11},
             }
