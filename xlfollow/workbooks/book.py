@@ -34,7 +34,7 @@ from xlfollow.workbooks.mastersheets import (
     write_conflict_sheet,
     write_received_sheet,
 )
-from xlfollow.workbooks.printing import column_points, print_scale, set_a4_landscape
+from xlfollow.workbooks.printing import chapter_page
 from xlfollow.workbooks.spec import IssuedWorkbook, WorkbookSpec
 from xlfollow.workbooks.styles import Formats, TextSafeBook, row_height
 from xlfollow.workbooks.summarycontext import ChapterRows, SummaryContext
@@ -373,26 +373,9 @@ class BookWriter:
             sheet.write_string(row, col, value, fmt)
 
     def _print_setup(self, sheet: Worksheet, last_row: int) -> None:
-        """A4 landscape, the title and header rows on every page; the printed columns
-        (the hidden key and the collapsed long texts do not print) a page wide if that
-        keeps the text readable, else at a scale their width spans pages at, with the
-        item's number and title repeated on each page."""
-        columns = self.columns
-        printed = [column_points(c.width) for c in columns if not (c.hidden or c.grouped)]
-        keys = [column.key for column in columns]
-        repeated = (keys.index("number"), keys.index("title"))
-        repeated_width = sum(column_points(columns[col].width) for col in repeated)
-        set_a4_landscape(sheet, FIRST_DATA_ROW)
-        first = next(col for col, column in enumerate(columns) if not column.hidden)
-        sheet.print_area(0, first, max(last_row, HEADER_ROW), len(columns) - 1)
-        scale = print_scale(printed, repeated_width)
-        if scale is None:
-            sheet.fit_to_pages(1, 0)
-        else:
-            sheet.set_print_scale(scale)
-            sheet.repeat_columns(*repeated)
-            # A row's pages one after the other: its item is read across, then down.
-            sheet.print_across()
+        """The chapter sheet's page (printing.chapter_page) and its footer: the
+        agreement, the recipient and round, the page."""
+        chapter_page(sheet, self.columns, last_row)
         who = self.spec.recipient.name or self.texts["master"]
         left = _footer_text(self.agreement.title)
         centre = _footer_text(f"{who} · {self.round.name}")

@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from xlfollow.workbooks.column import Column
+from xlfollow.workbooks.layout import FIRST_DATA_ROW, HEADER_ROW
+
 __all__ = [
     "MIN_SCALE",
     "PRINTABLE_HEIGHT",
     "PRINTABLE_WIDTH",
+    "chapter_page",
     "column_points",
     "page_breaks",
     "pages_across",
@@ -110,3 +114,25 @@ def page_breaks(blocks: Sequence[tuple[int, float]], room: float) -> list[int]:
             used = 0.0
         used += height
     return breaks
+
+
+def chapter_page(sheet: Any, columns: Sequence[Column], last_row: int) -> None:
+    """A chapter sheet's page: A4 landscape, the title and header rows on every page;
+    the printed columns (the hidden key and the collapsed long texts do not print) a
+    page wide if that keeps the text readable, else at a scale their width spans pages
+    at, with the item's number and title repeated on each page."""
+    printed = [column_points(c.width) for c in columns if not (c.hidden or c.grouped)]
+    keys = [column.key for column in columns]
+    repeated = (keys.index("number"), keys.index("title"))
+    repeated_width = sum(column_points(columns[col].width) for col in repeated)
+    set_a4_landscape(sheet, FIRST_DATA_ROW)
+    first = next(col for col, column in enumerate(columns) if not column.hidden)
+    sheet.print_area(0, first, max(last_row, HEADER_ROW), len(columns) - 1)
+    scale = print_scale(printed, repeated_width)
+    if scale is None:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(scale)
+        sheet.repeat_columns(*repeated)
+        # A row's pages one after the other: its item is read across, then down.
+        sheet.print_across()
