@@ -207,7 +207,7 @@ def header_capitals(rng: random.Random, base: Base, parts: Parts) -> Expect:
         "milestone_note": "Status 1. budgetopfølgning 2018",
         "economy": "Smiley økonomi – 1. budgetopfølgning 2018",
         "economy_note": "Status økonomi – 1. budgetopfølgning 2018",
-        "deviation": "Forventet afvigelse 2018 (mio. kr.)",
+        "deviation": "Forventet afvigelse 2018 (mio. kr.) – 1. budgetopfølgning 2018",
     }[cell.field]
     old, new = f">{escape(header)}<".encode(), f">{escape(header.upper())}<".encode()
     for name in [cell.part, "xl/sharedStrings.xml"]:  # an inline string, or a shared one

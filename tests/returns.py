@@ -16,7 +16,7 @@ SMILEY = f"Smiley indsats – {R1}"
 STATUS = f"Status {R1}"
 ECONOMY = f"Smiley økonomi – {R1}"
 ECONOMY_NOTE = f"Status økonomi – {R1}"
-DEVIATION = "Forventet afvigelse 2018 (mio. kr.)"
+DEVIATION = f"Forventet afvigelse 2018 (mio. kr.) – {R1}"
 
 
 Typed = str | int | float | None

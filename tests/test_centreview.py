@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xlfollow.answers import Field
+from xlfollow.demo.simulate import answer_round
 from xlfollow.ledger.store import Ledger
 from xlfollow.workspace.folder import Workspace
 
@@ -70,3 +72,69 @@ def test_the_master_marks_no_item(tmp_path: Path) -> None:
     workspace = workspace_with(tmp_path, "edit")
     fills = fills_by_item(workspace.path / "master.xlsx")
     assert fills and all(CONTRIBUTED not in three for three in fills.values())
+
+
+def test_from_round_2_the_earlier_economy_is_shown_locked_beside_the_new(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
+    workspace.issue("1")
+    answer_round(workspace, "1", seed=1)
+    workspace.merge()
+    workspace.issue("2")
+    definition = workspace.load()
+    answers = workspace.answers(definition)
+    centre_of = {item.number: item.centre for item in definition.agreement.items}
+    book = openpyxl.load_workbook(issued_to_round(workspace, CENTRE, 2))
+    shown = 0
+    for sheet in book.worksheets:
+        heads = {str(c.value): c.column for c in sheet[2] if c.value is not None}
+        if "Nr." not in heads:
+            continue
+        # The economy of round 1 before round 2's, each named by its round.
+        order = [heads[h] for h in (*EARLIER.values(), *NOW)]
+        assert order == sorted(order)
+        for row in range(3, sheet.max_row + 1):
+            number = str(sheet.cell(row, heads["Nr."]).value)
+            for field, header in EARLIER.items():
+                cell = sheet.cell(row, heads[header])
+                assert cell.protection.locked
+                given = answers.get((R1, number, field), "")
+                assert given == _stored(cell.value, field), (number, header)
+                shown += bool(given)
+            if centre_of[number] == CENTRE:  # its own: the round's economy to answer
+                assert not sheet.cell(row, heads[NOW[0]]).protection.locked
+    assert shown > 20  # round 1's economy answers, not empty columns that agree
+
+
+def _stored(value: object, field: Field) -> str:
+    """A cell's value as the ledger stores it: a smiley's code, a note, an amount."""
+    if value is None:
+        return ""
+    if field is Field.ECONOMY:
+        return {"😊 Overholdt": "kept", "☹️ Ikke overholdt": "not_kept"}[str(value)]
+    if field is Field.DEVIATION:
+        return repr(float(str(value)))
+    return str(value)
+
+
+def issued_to_round(workspace: Workspace, centre: str, number: int) -> Path:
+    with Ledger(workspace.ledger_path) as ledger:
+        (issue,) = [
+            i
+            for i in ledger.issues()
+            if i.recipient == centre and i.file.startswith(f"outbox/round-{number}/")
+        ]
+    return workspace.path / issue.file
+
+
+CENTRE = "Social og Sundhed"
+R1, R2 = "1. budgetopfølgning 2018", "2. budgetopfølgning 2018"
+EARLIER = {
+    Field.ECONOMY: f"Smiley økonomi – {R1}",
+    Field.ECONOMY_NOTE: f"Status økonomi – {R1}",
+    Field.DEVIATION: f"Forventet afvigelse 2018 (mio. kr.) – {R1}",
+}
+NOW = (
+    f"Smiley økonomi – {R2}",
+    f"Status økonomi – {R2}",
+    f"Forventet afvigelse 2018 (mio. kr.) – {R2}",
+)

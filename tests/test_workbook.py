@@ -158,7 +158,7 @@ def test_unlocked_cells_are_exactly_the_recorded_editable_ones(
                 Field.MILESTONE_NOTE.value: headers["milestone_note"].format(round=R1),
                 Field.ECONOMY.value: headers["economy"].format(round=R1),
                 Field.ECONOMY_NOTE.value: headers["economy_note"].format(round=R1),
-                Field.DEVIATION.value: headers["deviation"].format(year="2018"),
+                Field.DEVIATION.value: headers["deviation"].format(year="2018", round=R1),
             }
             assert unlocked == {(item, by_field[field]) for item, field in recorded}
             assert len(recorded) == issued.editable_cells
@@ -386,7 +386,7 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     book = open_book(result.folder / "03-social-og-sundhed-runde-3.xlsx")
     sheet = book["3. Sammenhængende…"]
     headers = header_index(sheet)
-    assert list(headers)[9:21] == [
+    assert list(headers)[9:27] == [
         f"Milepæl {R1}",
         f"Smiley indsats – {R1}",
         f"Status {R1}",
@@ -398,6 +398,13 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
         f"Status {R3}",
         "Milepæl 31.12.2018",
         "Økonomi",
+        # The earlier rounds' economy, shown as their milestones are.
+        f"Smiley økonomi – {R1}",
+        f"Status økonomi – {R1}",
+        f"Forventet afvigelse 2018 (mio. kr.) – {R1}",
+        f"Smiley økonomi – {R2}",
+        f"Status økonomi – {R2}",
+        f"Forventet afvigelse 2018 (mio. kr.) – {R2}",
         f"Smiley økonomi – {R3}",
     ]
     row = 3
@@ -420,8 +427,12 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     assert not cell(f"Smiley indsats – {R3}").protection.locked
     assert cell(f"Milepæl {R3}").value == "Samarbejde med almen praksis indledes."
     assert cell("Milepæl 31.12.2018").protection.locked
-    # The economy smiley of round 3 starts empty: round 2's was for round 2.
+    # The economy smiley of round 3 starts empty: round 2's was for round 2, and is
+    # shown, locked, in its own column.
     assert cell(f"Smiley økonomi – {R3}").value is None
+    assert cell(f"Smiley økonomi – {R2}").value == "☹️ Ikke overholdt"
+    assert cell(f"Smiley økonomi – {R2}").protection.locked
+    assert cell(f"Smiley økonomi – {R1}").value is None
     with Ledger(workspace.ledger_path) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         assert ledger.issued_cells(issue.issue_id)[("3.01", Field.MILESTONE)] == "not_met"

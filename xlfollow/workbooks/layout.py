@@ -171,28 +171,50 @@ class _Declaring:
         return [self.milestone_text(index, name, 34 if now else 30), smiley, note]
 
     def economy_columns(self) -> list[Column]:
-        """The economy's text, smiley and note, the budget per year, and the deviation."""
+        """The economy's text; each earlier round's smiley, note and deviation, shown
+        locked (what the centre answered before, as the milestones' are); the round's
+        smiley and note; the budget per year; and the round's deviation."""
         now = self.round_index
         columns = [
             _set(
                 self.column("economy_text", 34, ColumnKind.TEXT),
                 shows=_of(_economy),
                 issued=_economy,
-            ),
-            self.answer_column(
-                self.column(f"economy@{now}", 16, ColumnKind.ECONOMY_SMILEY), Field.ECONOMY, now
-            ),
-            self.answer_column(
-                self.column(f"economy_note@{now}", 36, ColumnKind.TEXT), Field.ECONOMY_NOTE, now
-            ),
+            )
         ]
+        for index in range(now):
+            columns += [*self.economy_answers(index, 14, 30), self.deviation(index)]
+        columns += self.economy_answers(now, 16, 36)
         for year in self.agreement.budget_years:
             column = self.column(f"budget@{year}", 12, ColumnKind.AMOUNT, year=str(year))
             columns.append(_set(column, year=year, shows=_budget(year)))
-        year_text = str(self.year) if self.year else ""
-        deviation = self.column(f"deviation@{now}", 14, ColumnKind.AMOUNT, year=year_text)
-        columns.append(self.answer_column(_set(deviation, year=self.year), Field.DEVIATION, now))
+        columns.append(self.deviation(now))
         return columns
+
+    def economy_answers(self, index: int, smiley: float, note: float) -> list[Column]:
+        """A round's economy smiley and note."""
+        name = self.agreement.rounds[index]
+        return [
+            self.answer_column(
+                self.column(f"economy@{index}", smiley, ColumnKind.ECONOMY_SMILEY, round=name),
+                Field.ECONOMY,
+                index,
+            ),
+            self.answer_column(
+                self.column(f"economy_note@{index}", note, ColumnKind.TEXT, round=name),
+                Field.ECONOMY_NOTE,
+                index,
+            ),
+        ]
+
+    def deviation(self, index: int) -> Column:
+        """A round's expected deviation, in the agreement's year."""
+        year_text = str(self.year) if self.year else ""
+        name = self.agreement.rounds[index]
+        column = self.column(
+            f"deviation@{index}", 14, ColumnKind.AMOUNT, year=year_text, round=name
+        )
+        return self.answer_column(_set(column, year=self.year), Field.DEVIATION, index)
 
     def answer_column(self, column: Column, answer_field: Field, index: int) -> Column:
         """An answer column of a round: editable in that round's workbooks, shown locked
