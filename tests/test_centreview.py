@@ -138,3 +138,39 @@ NOW = (
     f"Status økonomi – {R2}",
     f"Forventet afvigelse 2018 (mio. kr.) – {R2}",
 )
+
+
+def front_texts(book: Path) -> str:
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    return "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+
+@pytest.mark.parametrize(
+    ("contributors", "said"),
+    [
+        (
+            "edit",
+            "Giv også smileys og status for dem ud fra jeres del af opgaven; det ansvarlige "
+            "center svarer også, og er svarene forskellige, afgør Økonomi og Styring det.",
+        ),
+        (
+            "read",
+            "De vises til orientering og kan ikke udfyldes: det ansvarlige center svarer for dem.",
+        ),
+    ],
+)
+def test_the_front_sheet_says_how_to_answer_what_a_centre_contributes_to(
+    tmp_path: Path, contributors: str, said: str
+) -> None:
+    workspace = workspace_with(tmp_path, contributors)
+    text = front_texts(issued_to(workspace, CONTRIBUTOR))
+    assert "er markeret med lyseblåt i kolonnerne Nr. og Delelement" in text
+    assert said in text
+    assert "klik på + over kolonnerne for at se dem" in text  # the collapsed texts
+
+
+def test_without_contributed_items_the_front_sheet_says_nothing_of_them(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "none")
+    text = front_texts(issued_to(workspace, CONTRIBUTOR))
+    assert "lyseblåt" not in text
+    assert "klik på + over kolonnerne for at se dem" in text

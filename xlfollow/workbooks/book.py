@@ -192,6 +192,7 @@ class BookWriter:
                 [(chapter, len(chapter_rows)) for chapter, chapter_rows in by_chapter],
                 department=spec.definition.settings.sender.department,
                 master_sheets=(*summary_sheets, *(MASTER_SHEETS if spec.master_sheets else ())),
+                contributed=spec.contributors if self._contributes(rows) else None,
             ),
             self.formats,
             self.texts,
@@ -221,6 +222,11 @@ class BookWriter:
         )
         for key, value in self._metadata().items():
             self.book.set_custom_property(f"xlfollow_{key}", value)
+
+    def _contributes(self, rows: list[tuple[Item, bool]]) -> bool:
+        """Whether a centre's workbook shows an item the centre only contributes to."""
+        name = self.spec.recipient.name
+        return not self.spec.recipient.is_master and any(item.centre != name for item, _ in rows)
 
     def _metadata(self) -> dict[str, str]:
         spec = self.spec

@@ -8,7 +8,7 @@ from typing import Any
 
 from xlfollow.definition.sheetnames import chapter_sheet_name, quote
 from xlfollow.definition.years import agreement_year
-from xlfollow.model import Agreement, Chapter, Language, Round
+from xlfollow.model import Agreement, Chapter, Contributors, Language, Round
 from xlfollow.texts import Texts
 from xlfollow.workbooks.smileys import smiley_choice
 from xlfollow.workbooks.styles import Formats, row_height
@@ -32,6 +32,9 @@ class FrontSheet:
     """The finance department's name ([sender] department); '' says it in general words."""
     master_sheets: Sequence[str] = ()
     """The master's own sheets, by their texts' key stem ('overview', 'conflicts')."""
+    contributed: Contributors | None = None
+    """How the centre answers the items it only contributes to, shown in its workbook;
+    None where it has none."""
 
     @property
     def is_master(self) -> bool:
@@ -110,6 +113,11 @@ def _instructions(sheet: Any, row: int, front: FrontSheet, f: Formats, t: Texts)
     )
     for line in instructions.splitlines():
         row = _wrapped(sheet, row, line, f)
+    row = _wrapped(sheet, row, t["texts_grouped"], f)
+    if front.contributed is not None:
+        key = "contributed_edit" if front.contributed is Contributors.EDIT else "contributed_read"
+        department = front.department or t["reply_to_default"]
+        row = _wrapped(sheet, row, t[key].format(department=department), f)
     return row
 
 
