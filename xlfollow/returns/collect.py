@@ -16,7 +16,7 @@ from pathlib import Path
 from xlfollow.answers import Answer, Field
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.ledger.mergeplan import IMPORTED, Current, Decided, LateRound
-from xlfollow.ledger.records import Verdict
+from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.store import (
     AnswerKey,
     IssuedSets,
@@ -120,9 +120,14 @@ class Intake:
         return self._issued[issue_id]
 
     def receive_all(
-        self, paths: Sequence[Path], name_of: Callable[[Path], str], workers: int = 1
+        self,
+        paths: Sequence[Path],
+        name_of: Callable[[Path], str],
+        workers: int = 1,
+        mail_of: Callable[[Path], MailOrigin | None] = lambda _: None,
     ) -> Iterator[FileReport]:
-        """Receive files in order; `name_of` names a file in messages and the ledger.
+        """Receive files in order; `name_of` names a file in messages and the ledger,
+        `mail_of` gives the saved message it was attached to, if it was.
 
         They are read in `workers` reader processes (at least one, at most one per
         file), a few files ahead of the merge, which stays in this process. A
@@ -135,7 +140,7 @@ class Intake:
         # Closed here, not when collected, so the readers end with a merge that fails.
         with closing(read_ahead(paths, self.definition, workers)) as reads:
             for path, read in reads:
-                yield receive_file(path, self, name_of(path), read)
+                yield receive_file(path, self, name_of(path), read, mail_of(path))
 
     def already_rejected(self, name: str, sha256: str) -> FileReport | None:
         """A file whose very bytes were rejected before, said again and not recorded
@@ -150,7 +155,8 @@ class Intake:
             else Text("{reason}", reason=earlier.reason)
         )
         when = earlier.received_at[:16].replace("T", " ")
-        if earlier.file == name:
+        # A saved message's workbooks are named after it: "inbox/SV.eml · bilag.xlsx".
+        if earlier.file == name or earlier.file.startswith(f"{name} · "):
             said = Text(
                 "rejected already {when}: {why}. Remove it from inbox/, or name it on the "
                 "command line to read it again",
@@ -173,4 +179,5 @@ class Intake:
             centre=earlier.centre,
             round=earlier.round,
             issue_id=earlier.issue_id,
+            mail=earlier.mail,
         )
