@@ -10,6 +10,7 @@ import sqlite3
 from email.message import EmailMessage
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import copied, ledger_answers, round_one_issued, without_mail
@@ -114,6 +115,11 @@ def test_a_saved_reply_merges_as_its_workbook_does(ws: Workspace, tmp_path: Path
         "subject": SUBJECT,
         "message_id": "<svar-1@ballerup.dk>",
     }
+    # The master's Modtaget sheet names the sender and subject with the file.
+    received = openpyxl.load_workbook(ws.path / "master.xlsx")["Modtaget"]
+    (row,) = received.iter_rows(min_row=3, values_only=True)
+    assert row[0] == f'inbox/{REPLY} · sos.xlsx\nfra {SENDER}: "{SUBJECT}"'
+    assert row[4] == "indlæst"
     # Read once: the next merge finds nothing new, and a copy of the message is no news.
     assert ws.merge().files == []
     shutil.copy(ws.path / "inbox" / REPLY, ws.path / "inbox" / "kopi.eml")
@@ -127,6 +133,14 @@ def test_the_same_message_named_again_is_a_duplicate(ws: Workspace, tmp_path: Pa
     (again,) = ws.merge([message]).files
     assert again.verdict == Verdict.DUPLICATE
     assert again.reason.startswith(f"the same file as inbox/{REPLY} · sos.xlsx, merged")
+
+
+def test_the_terminal_says_who_sent_it(ws: Workspace, tmp_path: Path) -> None:
+    saved(ws, reply(("sos.xlsx", sos_answers(ws, tmp_path / "sos.xlsx").read_bytes())))
+    result = CliRunner().invoke(cli, ["--language", "en", "merge", str(ws.path)])
+    assert result.exit_code == 0, result.output
+    assert f"inbox/{REPLY} · sos.xlsx:" in result.output
+    assert f'from {SENDER}, {DATE}: "{SUBJECT}"' in result.output
 
 
 def test_two_workbooks_in_one_message_are_both_merged(ws: Workspace, tmp_path: Path) -> None:
