@@ -143,6 +143,21 @@ def test_the_terminal_says_who_sent_it(ws: Workspace, tmp_path: Path) -> None:
     assert f'from {SENDER}, {DATE}: "{SUBJECT}"' in result.output
 
 
+def test_a_refused_cell_is_named_in_the_workbook_the_message_brought(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    workbook = fill(outbox(ws, SOS), tmp_path / "sos.xlsx", {("4.11", SMILEY): "lilla"})
+    saved(ws, reply(("sos.xlsx", workbook.read_bytes())))
+    (file,) = ws.merge().files
+    problem = file.problems[0]
+    assert problem.reason.startswith(f"inbox/{REPLY} · sos.xlsx, sheet '4. Sundhed")
+    assert '"lilla" is not a milestone smiley' in problem.reason
+    with Ledger(ws.ledger_path) as ledger:
+        (receipt,) = ledger.receipts()
+    # Not the passing file the readers were given to read.
+    assert "xlfollow-mail-" not in receipt.report and "workbook.xlsx" not in receipt.report
+
+
 def test_two_workbooks_in_one_message_are_both_merged(ws: Workspace, tmp_path: Path) -> None:
     sos = sos_answers(ws, tmp_path / "sos.xlsx")
     sik = fill(outbox(ws, SIK), tmp_path / "sik.xlsx", {("3.02", SMILEY): "grøn"})
