@@ -22,6 +22,7 @@ from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.schema import SCHEMA_VERSION
 from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Language
+from xlfollow.returns.mailfiles import read_message
 from xlfollow.workspace.folder import Workspace
 
 SOS = "03-social-og-sundhed-runde-1.xlsx"
@@ -265,6 +266,38 @@ def test_what_is_no_mail_is_said_so_never_a_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert said in " ".join(result.output.split())
     assert "CSV" not in result.output
+
+
+def test_which_attachments_are_taken_out(tmp_path: Path) -> None:
+    """Spreadsheets by name (any case, the name's last part only) or content type; a
+    picture or a PDF passed over."""
+    message = reply(("SOS.XLSX", b"one"))
+    message.add_attachment(b"two", *XLSX)  # no file name: named by its type
+    message.add_attachment(b"three", "application", "octet-stream", filename="..\\..\\x.xlsx")
+    message.add_attachment(b"%PDF", "application", "pdf", filename="referat.pdf")
+    message.add_attachment(b"GIF89a", "image", "gif", filename="logo.gif")
+    path = tmp_path / "reply.eml"
+    path.write_bytes(bytes(message))
+    taken = read_message(path)
+    assert [(a.name, a.data) for a in taken.attachments] == [
+        ("SOS.XLSX", b"one"),
+        ("attachment.xlsx", b"two"),
+        ("x.xlsx", b"three"),
+    ]
+    assert taken.origin.sender == SENDER and taken.origin.subject == SUBJECT
+
+
+def test_a_message_nested_thousands_deep_is_said_to_be_unreadable(ws: Workspace) -> None:
+    depth = 5000
+    body = b"From: a@b.dk\nSubject: dyb\nMIME-Version: 1.0\n"
+    for level in range(depth):
+        body += b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (level, level)
+    body += b"Content-Type: text/plain\n\nhej\n"
+    body += b"".join(b"--b%d--\n" % level for level in reversed(range(depth)))
+    (ws.path / "inbox" / "deep.eml").write_bytes(body)
+    (file,) = ws.merge().files
+    assert file.verdict == Verdict.REJECTED
+    assert file.reason.startswith("the saved message cannot be read (maximum recursion depth")
 
 
 def test_a_broken_attachment_is_rejected_as_a_broken_file(ws: Workspace) -> None:

@@ -99,7 +99,16 @@ def read_message(path: Path) -> SavedMessage:
                 refused.append((name, why))
             else:
                 attachments.append(Attachment(name, content))
-    except (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError) as exc:
+    # A message nested thousands of parts deep takes the parser past Python's recursion
+    # limit: said as a message that cannot be read, like any other it cannot take apart.
+    except (
+        email.errors.MessageError,
+        ValueError,
+        LookupError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         raise WorkbookError(path, _broken(exc)) from exc
     if len(attachments) > _MOST_ATTACHMENTS:
         raise WorkbookError(
