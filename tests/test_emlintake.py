@@ -187,6 +187,7 @@ def test_a_message_without_a_workbook_is_said_in_words_about_mail(ws: Workspace)
         "centret vedhæfte sin projektmappe og sende den igen"
     )
     assert "CSV" not in file.reason
+    assert file.centre is None  # sos@ballerup.dk is no centre's address in the settings
     # Recorded, and said again, not read again, while it lies in inbox/.
     (again,) = ws.merge().files
     assert again.verdict == Verdict.ALREADY_REJECTED
@@ -194,6 +195,22 @@ def test_a_message_without_a_workbook_is_said_in_words_about_mail(ws: Workspace)
     with Ledger(ws.ledger_path) as ledger:
         (receipt,) = ledger.receipts()
     assert receipt.mail is not None and receipt.mail.subject == SUBJECT
+
+
+def test_a_centre_is_known_by_its_address_when_its_message_is_rejected(ws: Workspace) -> None:
+    """Its address in the settings names the centre, so `status` counts it as received
+    and rejected, not as silent."""
+    message = reply(("budget.xls", (BAD / "old-excel.xls").read_bytes()))
+    message.replace_header("From", "Social og Sundhed <Social-og-Sundhed@example.org>")
+    saved(ws, message)
+    empty = reply(subject="SV: glemt")
+    empty.replace_header("From", "skoler-institutioner-og-kultur@example.org")
+    saved(ws, empty, "glemt.eml")
+    files = {f.path: f for f in ws.merge().files}
+    assert files[f"inbox/{REPLY} · budget.xls"].centre == "Social og Sundhed"
+    assert files["inbox/glemt.eml"].centre == "Skoler, Institutioner og Kultur"
+    rejected = {c.centre: c.rejected for c in ws.status().centres if c.rejected}
+    assert rejected == {"Social og Sundhed": 1, "Skoler, Institutioner og Kultur": 1}
 
 
 def test_an_old_xls_attachment_gets_the_words_an_xls_file_gets(ws: Workspace) -> None:

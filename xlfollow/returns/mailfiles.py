@@ -17,14 +17,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from email.policy import default
+from email.utils import parseaddr
 from pathlib import Path, PurePosixPath
 
 from xlfollow.errors import WorkbookError
 from xlfollow.ledger.records import MailOrigin
 from xlfollow.messages import Text
+from xlfollow.model import Definition
 from xlfollow.returns.returnedfiles import printable_name, too_large
 
-__all__ = ["MAIL_SUFFIXES", "Attachment", "SavedMessage", "is_mail", "read_message"]
+__all__ = [
+    "MAIL_SUFFIXES",
+    "Attachment",
+    "SavedMessage",
+    "centre_by_address",
+    "is_mail",
+    "read_message",
+]
 
 MAIL_SUFFIXES = (".eml",)
 """The names of saved messages in inbox/."""
@@ -67,6 +76,13 @@ class SavedMessage:
     def title(self) -> str:
         """The message as messages name it: its subject and sender."""
         return f'"{self.origin.subject}" ({self.origin.sender or "?"})'
+
+
+def centre_by_address(origin: MailOrigin, definition: Definition) -> str | None:
+    """The centre whose address (in the settings) sent a message; None if none did."""
+    address = parseaddr(origin.sender)[1].strip().lower()
+    found = [c.name for c in definition.centres if address and c.email.strip().lower() == address]
+    return found[0] if len(found) == 1 else None
 
 
 def is_mail(path: Path) -> bool:

@@ -21,6 +21,7 @@ from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.store import IssueRecord, Ledger, ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition
+from xlfollow.returns.mailfiles import centre_by_address
 from xlfollow.returns.masterdecisions import as_decided, master_decisions
 from xlfollow.returns.mergereport import FileReport, RefusedCell
 from xlfollow.returns.reader import ReturnedWorkbook
@@ -189,6 +190,8 @@ class _Receiving:
             named = metadata["centre"]
         if metadata.get("round") in definition.agreement.rounds:
             named_round = metadata["round"]
+        if named is None and report.mail is not None:
+            named = centre_by_address(report.mail, definition)
         report.centre, report.round = named, named_round
 
     def merge(self, issue: IssueRecord, returned: ReturnedWorkbook) -> None:

@@ -11,7 +11,7 @@ from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Text
 from xlfollow.returns.collect import FileReport, Intake
-from xlfollow.returns.mailfiles import SavedMessage, is_mail, read_message
+from xlfollow.returns.mailfiles import SavedMessage, centre_by_address, is_mail, read_message
 from xlfollow.returns.receiving import record_rejected
 from xlfollow.returns.returnedfiles import file_digest, printable_name, screened
 
@@ -94,8 +94,11 @@ def _unpack(message: SavedMessage, name: str, intake: Intake, batch: Batch, scra
 
 
 def _reject(intake: Intake, batch: Batch, report: FileReport) -> None:
+    """A message rejected whole, recorded; its centre, where its sender's address is
+    one, so `status` tells it from a centre that sent nothing."""
     if report.mail is None:
         report.mail = MailOrigin(report.sha256, "", "", "", "")
+    report.centre = centre_by_address(report.mail, intake.definition)
     record_rejected(intake.ledger, report)
     batch.said.append(report)
 
