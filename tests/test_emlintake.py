@@ -23,6 +23,7 @@ from xlfollow.ledger.schema import SCHEMA_VERSION
 from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Language
 from xlfollow.returns.mailfiles import read_message
+from xlfollow.returns.returnedfiles import MAX_FILE_BYTES, too_large
 from xlfollow.workspace.folder import Workspace
 
 SOS = "03-social-og-sundhed-runde-1.xlsx"
@@ -315,6 +316,23 @@ def test_a_message_nested_thousands_deep_is_said_to_be_unreadable(ws: Workspace)
     (file,) = ws.merge().files
     assert file.verdict == Verdict.REJECTED
     assert file.reason.startswith("the saved message cannot be read (maximum recursion depth")
+
+
+def test_an_attachment_too_large_is_refused_as_a_large_file_is(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attachment decodes to no more bytes than its message has, which the inbox's
+    limit holds already; were the limit lower for a workbook, it would be said so."""
+    import xlfollow.returns.mailfiles as mailfiles
+
+    monkeypatch.setattr(mailfiles, "too_large", lambda size: too_large(size + MAX_FILE_BYTES))
+    workbook = sos_answers(ws, tmp_path / "sos.xlsx")
+    saved(ws, reply(("sos.xlsx", workbook.read_bytes())))
+    (file,) = ws.merge().files
+    assert (file.path, file.verdict) == (f"inbox/{REPLY} · sos.xlsx", Verdict.REJECTED)
+    assert file.reason.startswith("256 MB, more than any workbook xlfollow reads (256 MB)")
+    with Ledger(ws.ledger_path) as ledger:
+        assert ledger.receipts() == []  # like a file too large: said, nothing of it read
 
 
 def test_a_broken_attachment_is_rejected_as_a_broken_file(ws: Workspace) -> None:
