@@ -53,6 +53,16 @@ _MOST_ATTACHMENTS = 50
 _DEEPEST = 8
 """How deep multipart parts are looked into (a mail program nests two or three)."""
 _HEADERS = ("From", "To", "Subject", "Date", "Message-ID")
+# What the standard library raises on a message it cannot take apart. One nested
+# thousands of parts deep takes the parser past Python's recursion limit.
+_CANNOT_PARSE = (
+    email.errors.MessageError,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+)
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,6 @@ class SavedMessage:
     refused: tuple[tuple[str, Text], ...] = ()
     """Attachments refused before they are read (too large), with why."""
 
-    @property
-    def title(self) -> str:
-        """The message as messages name it: its subject and sender."""
-        return f'"{self.origin.subject}" ({self.origin.sender or "?"})'
-
 
 def centre_by_address(origin: MailOrigin, definition: Definition) -> str | None:
     """The centre whose address (in the settings) sent a message; None if none did."""
@@ -93,11 +98,20 @@ def is_mail(path: Path) -> bool:
 def read_message(path: Path) -> SavedMessage:
     """A saved message's origin and spreadsheet attachments; WorkbookError, in words about
     mail, if it is no message xlfollow can read."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WorkbookError(
+            path, Text("cannot be read: {why}", why=exc.strerror or str(exc))
+        ) from exc
     try:
         message = email.message_from_bytes(data, policy=default)
-        if not any(name in message for name in _HEADERS):
-            raise WorkbookError(path, _NOT_A_MESSAGE)
+        found = any(name in message for name in _HEADERS)
+    except _CANNOT_PARSE as exc:
+        raise WorkbookError(path, _broken(exc)) from exc
+    if not found:
+        raise WorkbookError(path, _NOT_A_MESSAGE)
+    try:
         origin = MailOrigin(
             hashlib.sha256(data).hexdigest(),
             *(_header(message, name) for name in ("From", "Date", "Subject", "Message-ID")),
@@ -115,16 +129,7 @@ def read_message(path: Path) -> SavedMessage:
                 refused.append((name, why))
             else:
                 attachments.append(Attachment(name, content))
-    # A message nested thousands of parts deep takes the parser past Python's recursion
-    # limit: said as a message that cannot be read, like any other it cannot take apart.
-    except (
-        email.errors.MessageError,
-        ValueError,
-        LookupError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-    ) as exc:
+    except _CANNOT_PARSE as exc:
         raise WorkbookError(path, _broken(exc)) from exc
     if len(attachments) > _MOST_ATTACHMENTS:
         raise WorkbookError(

@@ -60,8 +60,13 @@ def gather(root: Path, intake: Intake, files: list[Path] | None, scratch: Path) 
         try:
             message = read_message(path)
         except WorkbookError as exc:
-            digest = file_digest(path)
-            _reject(intake, batch, FileReport(shown(path, root), digest, Verdict.REJECTED, exc.why))
+            report = FileReport(shown(path, root), "", Verdict.REJECTED, exc.why)
+            try:
+                report.sha256 = file_digest(path)
+            except OSError:
+                batch.said.append(report)  # gone or unreadable since: said, not recorded
+                continue
+            _reject(intake, batch, report)
             continue
         _unpack(message, shown(path, root), intake, batch, scratch)
     return batch
