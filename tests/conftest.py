@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sqlite3
 import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -234,3 +235,10 @@ def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setattr(xlfollow.report.pdf, "SOFFICE_PLACES", ())
     return empty
+
+
+def without_mail(db: sqlite3.Connection) -> None:
+    """A ledger's receipts as before schema 8: no saved message kept with them."""
+    db.execute("DROP INDEX receipts_mail_sha256")
+    for column in ("mail_sha256", "mail_from", "mail_date", "mail_subject", "mail_id"):
+        db.execute(f"ALTER TABLE receipts DROP COLUMN {column}")

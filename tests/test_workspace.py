@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import make_workspace
+from conftest import make_workspace, without_mail
 
 from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, LedgerError, WorkspaceError
@@ -153,6 +153,7 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
         editable, shown, _ = ledger.issued_sets(sos.issue_id)
     # The ledger as schema 3 kept it: a row per cell, none of the later tables.
     with sqlite3.connect(workspace.ledger_path) as db:
+        without_mail(db)
         db.execute("DROP TABLE issued_sets")
         db.execute("DROP TABLE messages")
         db.execute("DROP TABLE concurrences")
@@ -181,6 +182,7 @@ def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> No
     the cell is part of, holding that cell's values, and can still be decided."""
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
     with sqlite3.connect(workspace.ledger_path) as db:
+        without_mail(db)
         db.execute("DROP TABLE concurrences")
         db.execute("ALTER TABLE conflicts DROP COLUMN reason")
         db.execute("ALTER TABLE conflicts RENAME COLUMN answer TO field")

@@ -151,6 +151,14 @@ class MergeOutput(Console):
         )
         for r in report.files:
             lines = [*([r.why] if r.why else []), *(p.why for p in r.problems), *r.notes]
+            if r.mail is not None and r.mail.sender:
+                sent = Text(
+                    'from {sender}, {date}: "{subject}"',
+                    sender=r.mail.sender,
+                    date=r.mail.date or "?",
+                    subject=r.mail.subject,
+                )
+                lines.insert(0, sent)
             if lines:
                 click.echo(f"\n{r.path}:")
                 for line in lines:

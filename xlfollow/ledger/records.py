@@ -18,6 +18,7 @@ __all__ = [
     "ConflictStatus",
     "IssueRecord",
     "IssuedSets",
+    "MailOrigin",
     "MessageRecord",
     "ReceiptRecord",
     "Resolution",
@@ -121,6 +122,18 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True)
+class MailOrigin:
+    """The saved message (.eml) a workbook came in: the message file's digest, and its
+    From, Date, Subject and Message-ID headers as written ('' where it has none)."""
+
+    sha256: str
+    sender: str
+    date: str
+    subject: str
+    message_id: str
+
+
+@dataclass(frozen=True)
 class ReceiptRecord:
     """One file received, and what became of it."""
 
@@ -135,6 +148,8 @@ class ReceiptRecord:
     reason: str
     report: str
     """The file's merge report as JSON."""
+    mail: MailOrigin | None = None
+    """The message the file came in; None for a file that came alone."""
 
 
 class ConflictStatus(StrEnum):

@@ -17,7 +17,7 @@ from xlfollow.messages import Text
 
 __all__ = ["SCHEMA_VERSION", "create_ledger", "ledger_version", "migrate"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -160,6 +160,16 @@ _MIGRATIONS = {
         "CREATE TRIGGER IF NOT EXISTS master_due_issues AFTER INSERT ON issues "
         "WHEN NEW.recipient <> '' "
         "BEGIN INSERT OR REPLACE INTO meta VALUES ('master_due', '1'); END",
+    ],
+    8: [
+        # A workbook that came in a saved message (.eml in inbox/): the message's own
+        # digest, so the message is not read again, and who sent it, when and why.
+        # '' for a file that came alone, as every receipt recorded before did.
+        *(
+            f"ALTER TABLE receipts ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+            for column in ("mail_sha256", "mail_from", "mail_date", "mail_subject", "mail_id")
+        ),
+        "CREATE INDEX receipts_mail_sha256 ON receipts (mail_sha256)",
     ],
 }
 

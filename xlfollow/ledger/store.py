@@ -24,6 +24,7 @@ from xlfollow.ledger.records import (
     ConflictStatus,
     IssuedSets,
     IssueRecord,
+    MailOrigin,
     MessageRecord,
     ReceiptRecord,
     Resolution,
@@ -47,6 +48,7 @@ __all__ = [
     "IssueRecord",
     "IssuedSets",
     "Ledger",
+    "MailOrigin",
     "MessageRecord",
     "ReceiptRecord",
     "Resolution",
@@ -103,11 +105,12 @@ class Ledger(IssueLog):
         return _receipt(row) if row else None
 
     def rejected_receipt(self, sha256: str) -> ReceiptRecord | None:
-        """The latest rejected file with these exact bytes, if there is one."""
+        """The latest rejected file with these exact bytes, or one that came in a saved
+        message with them, if there is one."""
         row = self.db.execute(
-            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE sha256 = ? AND verdict = 'rejected' "
-            "ORDER BY receipt_id DESC LIMIT 1",
-            (sha256,),
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE (sha256 = ? OR mail_sha256 = ?) "
+            "AND verdict = 'rejected' ORDER BY receipt_id DESC LIMIT 1",
+            (sha256, sha256),
         ).fetchone()
         return _receipt(row) if row else None
 
@@ -282,7 +285,8 @@ def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str) -> Non
 
 
 _RECEIPT_COLUMNS = (
-    "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report"
+    "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report, "
+    "mail_sha256, mail_from, mail_date, mail_subject, mail_id"
 )
 _CONFLICT_COLUMNS = (
     "conflict_id, round, item, answer, base, current, current_source, incoming, "
@@ -297,7 +301,8 @@ def _now() -> str:
 def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
     cursor = db.execute(
         "INSERT INTO receipts (file, sha256, received_at, issue_id, centre, round, verdict, "
-        "reason, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reason, report, mail_sha256, mail_from, mail_date, mail_subject, mail_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             receipt.file,
             receipt.sha256,
@@ -308,6 +313,7 @@ def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
             receipt.verdict,
             receipt.reason,
             receipt.report,
+            *(dataclasses.astuple(mail) if (mail := receipt.mail) else ("",) * 5),
         ),
     )
     assert cursor.lastrowid is not None
@@ -349,4 +355,5 @@ def _receipt(row: tuple[object, ...]) -> ReceiptRecord:
         Verdict(str(verdict)),
         str(row[8]),
         str(row[9]),
+        MailOrigin(*(str(value) for value in row[10:15])) if row[10] else None,
     )

@@ -8,6 +8,8 @@ agreement, then the ledger's) and decisions, and each issue's cells as issued.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -16,7 +18,7 @@ from pathlib import Path
 from xlfollow.answers import Answer, Field
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.ledger.mergeplan import IMPORTED, Current, Decided, LateRound
-from xlfollow.ledger.records import Verdict
+from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.store import (
     AnswerKey,
     IssuedSets,
@@ -31,7 +33,7 @@ from xlfollow.returns.mergereport import (
     conflict_json,
 )
 from xlfollow.returns.reader import Reading
-from xlfollow.returns.readers import read_ahead
+from xlfollow.returns.readers import FileRead, read_ahead
 from xlfollow.returns.receiving import receive_file
 
 __all__ = [
@@ -120,9 +122,14 @@ class Intake:
         return self._issued[issue_id]
 
     def receive_all(
-        self, paths: Sequence[Path], name_of: Callable[[Path], str], workers: int = 1
+        self,
+        paths: Sequence[Path],
+        name_of: Callable[[Path], str],
+        workers: int = 1,
+        mail_of: Callable[[Path], MailOrigin | None] = lambda _: None,
     ) -> Iterator[FileReport]:
-        """Receive files in order; `name_of` names a file in messages and the ledger.
+        """Receive files in order; `name_of` names a file in messages and the ledger,
+        `mail_of` gives the saved message it was attached to, if it was.
 
         They are read in `workers` reader processes (at least one, at most one per
         file), a few files ahead of the merge, which stays in this process. A
@@ -135,7 +142,10 @@ class Intake:
         # Closed here, not when collected, so the readers end with a merge that fails.
         with closing(read_ahead(paths, self.definition, workers)) as reads:
             for path, read in reads:
-                yield receive_file(path, self, name_of(path), read)
+                mail = mail_of(path)
+                if mail is not None:
+                    read = _named(read, str(path), name_of(path))
+                yield receive_file(path, self, name_of(path), read, mail)
 
     def already_rejected(self, name: str, sha256: str) -> FileReport | None:
         """A file whose very bytes were rejected before, said again and not recorded
@@ -150,7 +160,8 @@ class Intake:
             else Text("{reason}", reason=earlier.reason)
         )
         when = earlier.received_at[:16].replace("T", " ")
-        if earlier.file == name:
+        # A saved message's workbooks are named after it: "inbox/SV.eml · bilag.xlsx".
+        if earlier.file == name or earlier.file.startswith(f"{name} · "):
             said = Text(
                 "rejected already {when}: {why}. Remove it from inbox/, or name it on the "
                 "command line to read it again",
@@ -173,4 +184,33 @@ class Intake:
             centre=earlier.centre,
             round=earlier.round,
             issue_id=earlier.issue_id,
+            mail=earlier.mail,
         )
+
+
+def _named(read: FileRead, path: str, name: str) -> FileRead:
+    """A workbook taken out of a saved message, as read from the file it was written to
+    for the readers, its messages naming it as the workspace does ('inbox/SV.eml ·
+    sos.xlsx') rather than by that file's passing path."""
+
+    def renamed(text: Text) -> Text:
+        said = copy.copy(text)
+        said.values = {
+            key: renamed(value) if isinstance(value, Text) else name if value == path else value
+            for key, value in text.values.items()
+        }
+        return said
+
+    returned = read.returned
+    if returned is not None:
+        returned = dataclasses.replace(
+            returned,
+            cells=tuple(
+                cell if cell.problem is None else cell._replace(problem=renamed(cell.problem))
+                for cell in returned.cells
+            ),
+            tampered=tuple(renamed(text) for text in returned.tampered),
+            notes=tuple(renamed(text) for text in returned.notes),
+        )
+    problem = None if read.problem is None else renamed(read.problem)
+    return FileRead(read.sha256, returned, problem)

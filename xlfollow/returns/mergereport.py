@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from xlfollow.answers import Field
 from xlfollow.ledger.mergeplan import Outcome
-from xlfollow.ledger.records import Verdict
+from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
 
@@ -31,6 +31,8 @@ class FileReport:
     cells: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     problems: list[RefusedCell] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)
+    mail: MailOrigin | None = None
+    """The saved message the file came in (or is); None for a file that came alone."""
 
     @property
     def reason(self) -> str:
@@ -50,6 +52,14 @@ class FileReport:
             "cells": self.cells,
             "problems": [problem.to_json() for problem in self.problems],
             "notes": [str(note) for note in self.notes],
+            "mail": None
+            if self.mail is None
+            else {
+                "from": self.mail.sender,
+                "date": self.mail.date,
+                "subject": self.mail.subject,
+                "message_id": self.mail.message_id,
+            },
         }
 
 

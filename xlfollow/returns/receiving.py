@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 from xlfollow.danish import slug
 from xlfollow.ledger.merge import merge_cells
 from xlfollow.ledger.mergeplan import Current, MergeBasis, MergePlan, Outcome
-from xlfollow.ledger.records import Verdict
-from xlfollow.ledger.store import IssueRecord, ReceiptRecord, Resolution
+from xlfollow.ledger.records import MailOrigin, Verdict
+from xlfollow.ledger.store import IssueRecord, Ledger, ReceiptRecord, Resolution
 from xlfollow.messages import Text
 from xlfollow.model import Definition
+from xlfollow.returns.mailfiles import centre_by_address
 from xlfollow.returns.masterdecisions import as_decided, master_decisions
 from xlfollow.returns.mergereport import FileReport, RefusedCell
 from xlfollow.returns.reader import ReturnedWorkbook
@@ -33,6 +34,7 @@ __all__ = [
     "AGREEMENT_CHANGED",
     "SUPERSEDES_EARLIER",
     "receive_file",
+    "record_rejected",
     "sender_from_name",
     "source_label",
 ]
@@ -74,17 +76,24 @@ def sender_from_name(name: str, definition: Definition) -> tuple[str | None, str
     return (found[1] if found else None), round_name
 
 
-def receive_file(path: Path, intake: Intake, name: str, read: FileRead | None = None) -> FileReport:
+def receive_file(
+    path: Path,
+    intake: Intake,
+    name: str,
+    read: FileRead | None = None,
+    mail: MailOrigin | None = None,
+) -> FileReport:
     """Identify, check and merge one returned file into the ledger; its report.
 
-    `read` is the file as read already (in a reader process), else it is read here.
+    `read` is the file as read already (in a reader process), else it is read here;
+    `mail` the saved message it came in, kept with its receipt.
     """
     received_at = datetime.now(UTC).isoformat()
     read = read or read_file(path, intake.reading)
     if not read.sha256:
         assert read.problem is not None
-        return FileReport(name, "", Verdict.REJECTED, read.problem)
-    report = FileReport(name, read.sha256, Verdict.ACCEPTED)
+        return FileReport(name, "", Verdict.REJECTED, read.problem, mail=mail)
+    report = FileReport(name, read.sha256, Verdict.ACCEPTED, mail=mail)
     receiving = _Receiving(intake, read, report, received_at)
     issued = receiving.identified()
     if issued is not None:
@@ -181,6 +190,8 @@ class _Receiving:
             named = metadata["centre"]
         if metadata.get("round") in definition.agreement.rounds:
             named_round = metadata["round"]
+        if named is None and report.mail is not None:
+            named = centre_by_address(report.mail, definition)
         report.centre, report.round = named, named_round
 
     def merge(self, issue: IssueRecord, returned: ReturnedWorkbook) -> None:
@@ -310,6 +321,15 @@ def _report_plan(
         report.notes.append(SUPERSEDES_EARLIER)
 
 
+def record_rejected(ledger: Ledger, report: FileReport) -> None:
+    """Record a file rejected before any workbook in it was read (a saved message with
+    none attached, or none xlfollow can open); the same file rejected alike before is
+    not recorded again."""
+    before = ledger.rejected_receipt(report.sha256)
+    if before is None or (before.file, before.reason) != (report.path, report.reason):
+        ledger.record_receipt(_receipt(report, datetime.now(UTC).isoformat()))
+
+
 def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
     summary: dict[str, object] = {
         "cells": report.cells,
@@ -333,4 +353,5 @@ def _receipt(report: FileReport, received_at: str) -> ReceiptRecord:
         report.verdict,
         report.reason,
         json.dumps(summary, ensure_ascii=False),
+        report.mail,
     )

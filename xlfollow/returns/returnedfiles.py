@@ -16,7 +16,7 @@ from pathlib import Path
 from xlfollow.messages import Text
 from xlfollow.returns.scan import Limits
 
-__all__ = ["MAX_FILE_BYTES", "file_digest", "printable_name", "screened"]
+__all__ = ["MAX_FILE_BYTES", "file_digest", "printable_name", "screened", "too_large"]
 
 MAX_FILE_BYTES = Limits().total_bytes
 """The largest returned file read: a workbook's parts unpacked may take no more, and
@@ -67,11 +67,17 @@ def _kind_or_size(info: os.stat_result) -> Text | None:
         )
     if not stat.S_ISREG(info.st_mode):
         return Text("not a file (a device or a socket); name the workbook itself")
-    if info.st_size > MAX_FILE_BYTES:
+    return too_large(info.st_size)
+
+
+def too_large(size: int) -> Text | None:
+    """Why a file (or a message's attachment) of `size` bytes is not read: larger than
+    any workbook; None if it is not."""
+    if size > MAX_FILE_BYTES:
         return Text(
             "{megabytes} MB, more than any workbook xlfollow reads ({limit} MB): it is not "
             "a returned workbook; send the workbook that was sent, filled in",
-            megabytes=info.st_size // 2**20,
+            megabytes=size // 2**20,
             limit=MAX_FILE_BYTES // 2**20,
         )
     return None

@@ -108,8 +108,12 @@ def write_received_sheet(
         report = json.loads(receipt.report)
         cells = report.get("cells", {})
         reason = receipt_reason(receipt, report, texts)
+        file = receipt.file
+        if receipt.mail is not None and receipt.mail.sender:
+            mail = receipt.mail
+            file += "\n" + texts["received_from"].format(sender=mail.sender, subject=mail.subject)
         texts_row = [
-            receipt.file,
+            file,
             texts.moment(receipt.received_at),
             receipt.centre or (texts["master_source"] if receipt.issue_id else ""),
             receipt.round or "",
@@ -118,8 +122,8 @@ def write_received_sheet(
         ]
         for col, value in enumerate(texts_row):
             sheet.write_string(row, col, value, formats.locked_text)
-        if reason:
-            sheet.set_row(row, row_height([(reason, widths[5]), (receipt.file, widths[0])]))
+        if reason or file != receipt.file:
+            sheet.set_row(row, row_height([(reason, widths[5]), (file, widths[0])]))
         for col, outcome in enumerate(("accepted", "unchanged", "conflict", "refused"), 6):
             sheet.write_number(row, col, int(cells.get(outcome, 0)), formats.locked_text)
     sheet.freeze_panes(2, 0)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Unpack
 
 from xlfollow.definition.settings import SETTINGS_FILE
@@ -38,7 +39,7 @@ from xlfollow.workspace.creation import (
     example_names,
     example_texts,
 )
-from xlfollow.workspace.inbox import inbox_files, screen_all, shown
+from xlfollow.workspace.inbox import gather, inbox_files
 from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
 from xlfollow.workspace.loading import load_definition
 from xlfollow.workspace.locking import changes_it
@@ -195,21 +196,16 @@ class Workspace:
         workers = min(4, os.cpu_count() or 1)
         with Ledger(self.ledger_path) as ledger:
             intake = Intake(definition, ledger)
-            if files is None:
-                batch, rejected = inbox_files(self.path, ledger)
-                for path, digest in rejected:
-                    again = intake.already_rejected(shown(path, self.path), digest)
-                    assert again is not None
-                    report.files.append(again)
-            else:
-                batch = files
-            readable, refused = screen_all(batch, self.path)
-            report.files.extend(refused)
-            done = len(report.files)
-            for file_report in intake.receive_all(readable, lambda p: shown(p, self.path), workers):
-                report.files.append(file_report)
-                if progress is not None:
-                    progress(len(report.files) - done, len(readable))
+            with TemporaryDirectory(prefix="xlfollow-mail-") as scratch:
+                batch = gather(self.path, intake, files, Path(scratch))
+                report.files.extend(batch.said)
+                done, readable = len(report.files), batch.files
+                for file_report in intake.receive_all(
+                    readable, batch.name_of, workers, batch.mail_of
+                ):
+                    report.files.append(file_report)
+                    if progress is not None:
+                        progress(len(report.files) - done, len(readable))
         if master_stale(self.ledger_path, self.master_path):
             report.master_written = self._write_master(definition) is not None
         with Ledger(self.ledger_path) as ledger:
