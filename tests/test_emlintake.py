@@ -362,3 +362,20 @@ def test_a_version_7_ledger_opens_and_keeps_mail(ws: Workspace, tmp_path: Path) 
     with sqlite3.connect(ws.ledger_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
     db.close()
+
+
+def test_a_message_larger_than_a_reply_is_refused_before_it_is_read(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message is parsed in the merging process (not a reader process with its
+    limits): one larger than any reply with a workbook is refused unread."""
+    import xlfollow.returns.mailfiles as mailfiles
+
+    workbook = sos_answers(ws, tmp_path / "sos.xlsx")
+    saved(ws, reply(("sos.xlsx", workbook.read_bytes())))
+    size = (ws.path / "inbox" / REPLY).stat().st_size
+    monkeypatch.setattr(mailfiles, "MAX_MESSAGE_BYTES", size - 1)
+    (file,) = ws.merge().files
+    assert file.verdict == Verdict.REJECTED
+    assert "more than a reply with a workbook attached" in file.reason
+    assert "save the workbook from the message into inbox/ instead" in file.reason

@@ -28,6 +28,7 @@ from xlfollow.returns.returnedfiles import printable_name, too_large
 
 __all__ = [
     "MAIL_SUFFIXES",
+    "MAX_MESSAGE_BYTES",
     "Attachment",
     "SavedMessage",
     "centre_by_address",
@@ -48,6 +49,11 @@ _SPREADSHEET_TYPES = {
     "text/csv": ".csv",
 }
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+MAX_MESSAGE_BYTES = 64 * 2**20
+"""The largest saved message read: a reply with a workbook attached is well under a
+megabyte, and mail servers carry 25 to 150 MB. A message is parsed in the merging
+process itself (at about five times its size in memory), not in a reader process
+with its limits, so a large one is refused before it is read."""
 _MOST_ATTACHMENTS = 50
 """The most spreadsheets one message may carry: a centre sends one, or a few."""
 _DEEPEST = 8
@@ -95,15 +101,32 @@ def is_mail(path: Path) -> bool:
     return path.suffix.lower() in MAIL_SUFFIXES
 
 
-def read_message(path: Path) -> SavedMessage:
-    """A saved message's origin and spreadsheet attachments; WorkbookError, in words about
-    mail, if it is no message xlfollow can read."""
+def _message_bytes(path: Path) -> bytes:
+    """A saved message's bytes, if it is not larger than a reply with a workbook is."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_MESSAGE_BYTES:
+            raise WorkbookError(
+                path,
+                Text(
+                    "the message is {megabytes} MB, more than a reply with a workbook "
+                    "attached ({limit} MB): save the workbook from the message into inbox/ "
+                    "instead",
+                    megabytes=size // 2**20,
+                    limit=MAX_MESSAGE_BYTES // 2**20,
+                ),
+            )
+        return path.read_bytes()
     except OSError as exc:
         raise WorkbookError(
             path, Text("cannot be read: {why}", why=exc.strerror or str(exc))
         ) from exc
+
+
+def read_message(path: Path) -> SavedMessage:
+    """A saved message's origin and spreadsheet attachments; WorkbookError, in words about
+    mail, if it is no message xlfollow can read."""
+    data = _message_bytes(path)
     try:
         message = email.message_from_bytes(data, policy=default)
         found = any(name in message for name in _HEADERS)
