@@ -10,6 +10,8 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from xlfollow.definition.docxtable import cells_of
+
 
 @dataclass(frozen=True)
 class Para:
@@ -34,17 +36,9 @@ def cell_paragraphs(cell: object) -> Cell:
 
 def distinct_rows(table: Table) -> list[list[Cell]]:
     """Each row's cells, a merged cell once."""
-    rows = []
-    for row in table.rows:
-        seen: set[int] = set()
-        cells = []
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(cell_paragraphs(cell))
-        rows.append(cells)
-    return rows
+    return [
+        [cell_paragraphs(cell) for cell in cells_of(table, row)] for row in range(len(table.rows))
+    ]
 
 
 def blocks(path: Path) -> list[Paragraph | Table]:

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from dateutil import parser as dateparser
 
 from xlfollow.errors import ValueProblem
-from xlfollow.messages import Text
+from xlfollow.messages import Language, Text
 
-__all__ = ["parse_amount", "parse_date", "slug"]
+__all__ = ["grouped_amount", "parse_amount", "parse_date", "slug"]
 
 # Minus signs seen in copied text: ASCII, Unicode minus, en dash.
 _MINUS = "-\u2212\u2013"
@@ -21,6 +21,15 @@ _UNIT = re.compile(r"(mio\.?\s*(kr\.?)?|mio\.?\s*kroner)$", re.IGNORECASE)
 _DANISH = re.compile(r"\d{1,3}(\.\d{3})+,\d+|\d+,\d+")
 _THOUSANDS_ONLY = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
 _POINT = re.compile(r"\d*\.\d+|\d+\.?")
+
+
+def grouped_amount(value: float, decimals: int, language: Language) -> str:
+    """An amount with a fixed number of decimals and its thousands apart, as the
+    language writes it: 1.234,500 in Danish, 1,234.500 in English."""
+    written = f"{value:,.{decimals}f}"
+    if language is Language.DA:
+        return written.translate(str.maketrans(",.", ".,"))
+    return written
 
 
 def parse_amount(text: str) -> float:

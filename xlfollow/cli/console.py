@@ -12,6 +12,7 @@ import unicodedata
 
 import click
 
+from xlfollow.danish import grouped_amount
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import Language, Text
 
@@ -87,7 +88,4 @@ class Console:
     def amount(self, value: float) -> str:
         """An amount in mio. kr. with three decimals, written as the language writes it:
         1,234.500 in English, 1.234,500 in Danish."""
-        written = f"{value:,.3f}"
-        if self.language is Language.DA:
-            return written.translate(str.maketrans(",.", ".,"))
-        return written
+        return grouped_amount(value, 3, self.language)

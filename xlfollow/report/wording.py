@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from xlfollow.danish import grouped_amount
 from xlfollow.definition.yamlnodes import compose, line_of
 from xlfollow.errors import Problems
 from xlfollow.messages import Language, Text
@@ -134,10 +135,8 @@ def _minus(text: str) -> str:
 def money(value: float, language: Language) -> str:
     """An amount in mio. kr. as a table of figures shows it: two decimals and
     thousands apart, "1.234,50" (in English "1,234.50")."""
-    text = f"{round(value, 2) + 0.0:,.2f}"  # + 0.0: never "-0,00"
-    if language is Language.DA:
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return _minus(text)
+    # round and + 0.0: never "-0,00"
+    return _minus(grouped_amount(round(value, 2) + 0.0, 2, language))
 
 
 def joined(names: list[str], texts: Texts) -> str:
