@@ -15,6 +15,7 @@ from test_roundtrip import agreements
 
 from xlfollow.definition.agreement import read_agreement
 from xlfollow.definition.docximport import import_docx
+from xlfollow.definition.itemparts import split_contributors
 from xlfollow.errors import Problems
 from xlfollow.figures.summary import summarise
 from xlfollow.messages import Language
@@ -113,3 +114,17 @@ def load_agreement_text(text: str) -> Agreement:
     problems.raise_if_any()
     assert agreement is not None
     return agreement
+
+
+def test_a_contributors_closing_full_stop_goes_unless_it_ends_a_centres_name() -> None:
+    centres = ["Ejendomme", "Skoler, Institutioner og Kultur", "Center for X."]
+    assert split_contributors("Ejendomme samt Skoler, Institutioner og Kultur.", "", centres, "1")[
+        :2
+    ] == (
+        ("Ejendomme", "Skoler, Institutioner og Kultur"),
+        "",
+    )
+    assert split_contributors("Ejendomme samt Center for X.", "", centres, "1")[:2] == (
+        ("Ejendomme", "Center for X."),
+        "",
+    )

@@ -92,7 +92,10 @@ def split_contributors(
     with the wording as written where the names do not say it all ('' where they do),
     and a doubt for each name that is no declared centre. `line` is where the text
     import found the wording; a Word file has no lines (None)."""
-    text = " ".join(wording.split()).rstrip(".")
+    text = " ".join(wording.split())
+    # The wording's closing full stop goes, unless it ends the last centre's own name.
+    if not any(c.endswith(".") and text.casefold().endswith(c.casefold()) for c in centres):
+        text = text.rstrip(".")
     if not text:
         return (), "", []
     if ALL_OTHERS.match(text):
