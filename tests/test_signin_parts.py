@@ -21,9 +21,10 @@ from oauthfakes import FakeApplication
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.mail import tokencache, tokens
+from xlfollow.mail.letters import send_letters
 from xlfollow.mail.signinerrors import signin_error
 from xlfollow.mail.xoauth2 import imap_xoauth2, xoauth2_string
-from xlfollow.model import MailSignIn, SignInFlow, SignInMethod
+from xlfollow.model import MailSignIn, Security, SignInFlow, SignInMethod, Smtp
 
 CLIENT = "8d2e1f4a-0c3b-4e5f-9a6b-7c8d9e0f1a2b"
 OAUTH = MailSignIn(SignInMethod.OAUTH2, "ballerup.dk", CLIENT)
@@ -395,3 +396,32 @@ def test_imap_signs_in_with_xoauth2_and_a_refusal_is_said(imap_port: int) -> Non
     )
     assert "AUTHENTICATE failed." in said and "(status 401, schemes bearer)" in said
     assert _Imap.seen[0] == _Imap.expected and _Imap.seen[-1] == b""
+
+
+def test_a_damaged_cache_is_named_and_signout_clears_it(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = patched(monkeypatch)
+    path = tokencache.cache_file(OAUTH)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"RefreshToken": {', encoding="utf-8")  # cut short
+    with pytest.raises(WorkspaceError) as damaged:
+        tokens.mail_token(OAUTH, tokens.Service.SMTP)
+    said = str(damaged.value)
+    assert said.startswith(f"the kept Microsoft 365 sign-in ({path}) cannot be read (")
+    assert said.endswith("run `xlfollow signout`, then `xlfollow signin` again")
+    assert made == []  # Microsoft not asked
+    assert tokencache.forget(OAUTH) and not path.exists()
+
+
+def test_a_token_never_goes_unencrypted_to_another_machine() -> None:
+    asked: list[bool] = []
+
+    def token() -> str:
+        asked.append(True)
+        return "token"
+
+    smtp = Smtp("smtp.office365.com", 25, Security.NONE, "", "oekonomi@ballerup.dk")
+    with pytest.raises(WorkspaceError, match="a Microsoft 365 sign-in is never sent unencrypted"):
+        next(send_letters(smtp, [], token))
+    assert asked == []

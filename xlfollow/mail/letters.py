@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 PASSWORD_VARIABLE = "XLFOLLOW_SMTP_PASSWORD"
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+"""Hosts a token may go to unencrypted: this machine's own (a test server, a relay)."""
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -246,6 +248,13 @@ def send_letters(
         server = _logged_in(smtp, _secret(smtp))
     else:
         _secret(replace(smtp, user=""))  # the server and sender checked; no password
+        if smtp.security is Security.NONE and smtp.host not in _LOOPBACK:
+            raise WorkspaceError(
+                Text(
+                    "a Microsoft 365 sign-in is never sent unencrypted: give security = "
+                    '"starttls" (port 587) or "tls" (port 465) under [smtp], or --security'
+                )
+            )
         user = smtp.user or parseaddr(smtp.sender)[1]
         # The token before the connection: a sign-in with a code can take minutes.
         server = _logged_in(replace(smtp, user=""), "", (user, token()))

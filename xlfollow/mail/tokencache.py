@@ -20,6 +20,7 @@ __all__ = [
     "cache_file",
     "config_folder",
     "forget",
+    "kept_where",
     "load",
     "save",
     "stored_secret",
@@ -107,6 +108,13 @@ def save(signin: MailSignIn, state: str) -> Path | None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_atomically(path, state.encode("utf-8"), mode=0o600)
     return path
+
+
+def kept_where(signin: MailSignIn) -> str:
+    """Where a sign-in's token cache is kept, as a person finds it: its file, or the
+    keyring."""
+    path = cache_file(signin)
+    return str(path) if path.exists() else f"the system keyring, {KEYRING_SERVICE}"
 
 
 def forget(signin: MailSignIn) -> bool:

@@ -132,7 +132,17 @@ class MsalTokens:
         import msal
 
         cache = msal.SerializableTokenCache()
-        cache.deserialize(tokencache.load(self.signin))
+        try:
+            cache.deserialize(tokencache.load(self.signin))
+        except ValueError as exc:  # a file damaged by hand or by a full disk
+            raise WorkspaceError(
+                Text(
+                    "the kept Microsoft 365 sign-in ({where}) cannot be read ({why}); run "
+                    "`xlfollow signout`, then `xlfollow signin` again",
+                    where=tokencache.kept_where(self.signin),
+                    why=str(exc),
+                )
+            ) from exc
         try:
             app = _application(self.signin, cache, self._secret())
             if self.signin.flow is SignInFlow.APP:
