@@ -268,3 +268,24 @@ def _no_real_msal_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(msal.PublicClientApplication, "__init__", refuse)
     monkeypatch.setattr(msal.ConfidentialClientApplication, "__init__", refuse)
+
+
+def test_signin_in_danish_and_in_a_workspace_that_signs_in_with_a_password(
+    tmp_path: Path, home: Path, microsoft: Microsoft
+) -> None:
+    workspace = workspace_with(tmp_path / "ws", "")
+    result = CliRunner().invoke(cli, ["--language", "en", "signin", str(workspace.path)])
+    assert result.exit_code == 1 and microsoft.apps == []
+    assert (
+        f"{workspace.path}: xlfollow.toml signs in with a password; to sign in to Microsoft "
+        '365, write auth = "oauth2" with tenant and client_id under [mail]'
+    ) in " ".join(result.stderr.split())
+    workspace = workspace_with(tmp_path / "oauth", OAUTH)
+    microsoft.results["device"] = signed_in("token-1")
+    result = CliRunner().invoke(cli, ["--language", "da", "signin", str(workspace.path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "Log på Microsoft 365 ved at åbne https://microsoft.com/devicelogin i en browser og "
+        "indtaste koden B7KQ3XYZ inden for 15 minutter."
+    )
+    assert result.stdout.startswith("Logget på Microsoft 365 som anna@ballerup.dk; ")
