@@ -19,6 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from oauthfakes import FakeApplication
 
+from xlfollow.definition.agreementwriter import dump_agreement
+from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import WorkspaceError
 from xlfollow.mail import tokencache, tokens
 from xlfollow.mail.letters import send_letters
@@ -425,3 +427,17 @@ def test_a_token_never_goes_unencrypted_to_another_machine() -> None:
     with pytest.raises(WorkspaceError, match="a Microsoft 365 sign-in is never sent unencrypted"):
         next(send_letters(smtp, [], token))
     assert asked == []
+
+
+def test_the_commented_mail_table_of_a_new_workspace_loads_when_uncommented(
+    tmp_path: Path,
+) -> None:
+    agreement = make_workspace(tmp_path / "a").load().agreement
+    lines = settings_template(agreement).splitlines()
+    start = lines.index("# [mail]")
+    block = [line.removeprefix("# ") for line in lines[start : start + 4]]
+    text = "\n".join(lines[:start] + block + lines[start + 4 :])
+    mail = make_workspace(tmp_path / "b", dump_agreement(agreement), text).load().settings.mail
+    assert mail == MailSignIn(
+        SignInMethod.OAUTH2, "example.org", "00000000-0000-0000-0000-000000000000"
+    )
