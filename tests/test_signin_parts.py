@@ -1,32 +1,23 @@
 """The parts of the Microsoft 365 sign-in: the [mail] settings, MSAL's errors said,
-the token cache's places, the XOAUTH2 string, and IMAP's XOAUTH2 against a server."""
+the failures around its acquisition, and where the token cache is kept."""
 
 from __future__ import annotations
 
-import base64
-import imaplib
 import importlib
-import socketserver
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from conftest import SETTINGS, line_with, make_workspace, problems_of
-from hypothesis import given
-from hypothesis import strategies as st
 from oauthfakes import FakeApplication
 
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import WorkspaceError
 from xlfollow.mail import tokencache, tokens
-from xlfollow.mail.letters import send_letters
 from xlfollow.mail.signinerrors import signin_error
-from xlfollow.mail.xoauth2 import imap_xoauth2, xoauth2_string
-from xlfollow.model import MailSignIn, Security, SignInFlow, SignInMethod, Smtp
+from xlfollow.model import MailSignIn, SignInFlow, SignInMethod
 
 CLIENT = "8d2e1f4a-0c3b-4e5f-9a6b-7c8d9e0f1a2b"
 OAUTH = MailSignIn(SignInMethod.OAUTH2, "ballerup.dk", CLIENT)
@@ -323,83 +314,6 @@ def test_the_config_folder_of_each_system(tmp_path: Path, monkeypatch: pytest.Mo
     assert tokencache.config_folder() == tmp_path / "AppData" / "Roaming" / "xlfollow"
 
 
-# XOAUTH2 ------------------------------------------------------------------------------
-
-
-@given(
-    st.emails(),
-    st.text(
-        alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=", min_size=1
-    ),
-)
-def test_the_xoauth2_string_holds_the_user_and_the_token_apart(user: str, token: str) -> None:
-    user_part, auth_part, *rest = xoauth2_string(user, token).split("\x01")
-    assert (user_part, auth_part, rest) == (f"user={user}", f"auth=Bearer {token}", ["", ""])
-
-
-class _Imap(socketserver.StreamRequestHandler):
-    """Just enough IMAP for AUTHENTICATE XOAUTH2: one user and token taken, others
-    given the error challenge and NO."""
-
-    expected = base64.b64encode(xoauth2_string("budget@ballerup.dk", "imap-token").encode())
-    seen: ClassVar[list[bytes]] = []
-
-    def handle(self) -> None:
-        self.wfile.write(b"* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2] ready\r\n")
-        while line := self.rfile.readline():
-            tag, command, *_ = [*line.decode().split(), ""]
-            if command.upper() == "AUTHENTICATE":
-                self.wfile.write(b"+ \r\n")
-                answer = self.rfile.readline().strip()
-                self.seen.append(answer)
-                if answer == self.expected:
-                    self.wfile.write(f"{tag} OK AUTHENTICATE completed.\r\n".encode())
-                    continue
-                error = base64.b64encode(b'{"status":"401","schemes":"bearer"}')
-                self.wfile.write(b"+ " + error + b"\r\n")
-                self.seen.append(self.rfile.readline().strip())
-                self.wfile.write(f"{tag} NO AUTHENTICATE failed.\r\n".encode())
-            elif command.upper() == "LOGOUT":
-                self.wfile.write(f"* BYE\r\n{tag} OK LOGOUT completed.\r\n".encode())
-                return
-            else:
-                self.wfile.write(f"{tag} OK done\r\n".encode())
-
-
-@pytest.fixture
-def imap_port() -> Iterator[int]:
-    _Imap.seen = []
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Imap) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield int(server.server_address[1])
-        finally:
-            server.shutdown()
-            thread.join()
-
-
-def test_imap_signs_in_with_xoauth2_and_a_refusal_is_said(imap_port: int) -> None:
-    connection = imaplib.IMAP4("127.0.0.1", imap_port, timeout=10)
-    try:
-        imap_xoauth2(connection, "budget@ballerup.dk", "imap-token")
-        assert connection.state == "AUTH"
-    finally:
-        connection.logout()
-    connection = imaplib.IMAP4("127.0.0.1", imap_port, timeout=10)
-    try:
-        with pytest.raises(WorkspaceError) as refused:
-            imap_xoauth2(connection, "budget@ballerup.dk", "stale")
-    finally:
-        connection.logout()
-    said = str(refused.value)
-    assert said.startswith(
-        "the mail server refused the Microsoft 365 sign-in of budget@ballerup.dk"
-    )
-    assert "AUTHENTICATE failed." in said and "(status 401, schemes bearer)" in said
-    assert _Imap.seen[0] == _Imap.expected and _Imap.seen[-1] == b""
-
-
 def test_a_damaged_cache_is_named_and_signout_clears_it(
     config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -414,19 +328,6 @@ def test_a_damaged_cache_is_named_and_signout_clears_it(
     assert said.endswith("run `xlfollow signout`, then `xlfollow signin` again")
     assert made == []  # Microsoft not asked
     assert tokencache.forget(OAUTH) and not path.exists()
-
-
-def test_a_token_never_goes_unencrypted_to_another_machine() -> None:
-    asked: list[bool] = []
-
-    def token() -> str:
-        asked.append(True)
-        return "token"
-
-    smtp = Smtp("smtp.office365.com", 25, Security.NONE, "", "oekonomi@ballerup.dk")
-    with pytest.raises(WorkspaceError, match="a Microsoft 365 sign-in is never sent unencrypted"):
-        next(send_letters(smtp, [], token))
-    assert asked == []
 
 
 def test_the_commented_mail_table_of_a_new_workspace_loads_when_uncommented(
