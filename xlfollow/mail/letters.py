@@ -6,7 +6,8 @@ then either saved as .eml drafts that a mail program opens as a ready
 message, or sent through a mail server with smtplib. The password is never
 read from the settings: it comes from the environment variable
 XLFOLLOW_SMTP_PASSWORD, or from the system keyring where the `keyring`
-package is installed.
+package is installed. With [mail] auth = "oauth2" (Microsoft 365), the login is
+SASL XOAUTH2 with a token from tokens.py instead.
 """
 
 from __future__ import annotations
