@@ -30,15 +30,16 @@ LOCK_FILE = ".xlfollow.lock"
 PARTIAL = ".partial"
 
 
-def write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes, mode: int | None = None) -> None:
     """Write a file whole or not at all: temporary file, check, sync, rename, sync.
+    With a mode (0o600 for a secret), the file has it from its creation on.
 
     OSError if it cannot be written or renamed into place; the old file is then
     as it was, and the temporary file is gone.
     """
     partial = path.with_name(f".{path.name}.{os.getpid()}{PARTIAL}")
     try:
-        with partial.open("wb") as handle:
+        with _created(partial, mode) as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
@@ -49,6 +50,16 @@ def write_atomically(path: Path, content: bytes) -> None:
         partial.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def _created(partial: Path, mode: int | None) -> IO[bytes]:
+    """A new temporary file to write; with a mode, never readable by others, even for
+    an instant, nor a stray one of a killed write reused with its own mode."""
+    if mode is None:
+        return partial.open("wb")
+    partial.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    return os.fdopen(os.open(partial, flags, mode), "wb")
 
 
 def _check_workbook(path: Path) -> None:

@@ -25,12 +25,15 @@ __all__ = [
     "Item",
     "Kind",
     "Language",
+    "MailSignIn",
     "Progress",
     "ReportSettings",
     "Round",
     "Security",
     "Sender",
     "Settings",
+    "SignInFlow",
+    "SignInMethod",
     "Smtp",
     "StatusNotes",
     "default_code",
@@ -183,6 +186,35 @@ class Smtp:
         return self.port or defaults[self.security]
 
 
+class SignInMethod(StrEnum):
+    """How xlfollow signs in to the mail server: with a password, or with an OAuth 2.0
+    token (Microsoft 365)."""
+
+    PASSWORD = "password"
+    OAUTH2 = "oauth2"
+
+
+class SignInFlow(StrEnum):
+    """How an OAuth 2.0 token is got: a person signs in with a code shown at the
+    terminal (device), or an app registered by IT signs in with its secret (app)."""
+
+    DEVICE = "device"
+    APP = "app"
+
+
+@dataclass(frozen=True)
+class MailSignIn:
+    """How to sign in to the mail servers: the [mail] table of xlfollow.toml. The app's
+    secret is never here: it comes from XLFOLLOW_CLIENT_SECRET or the keyring."""
+
+    auth: SignInMethod = SignInMethod.PASSWORD
+    tenant: str = ""
+    """The Microsoft 365 directory (tenant): its domain, like "ballerup.dk", or its id."""
+    client_id: str = ""
+    """The application (client) id of the app registration in Entra ID."""
+    flow: SignInFlow = SignInFlow.DEVICE
+
+
 @dataclass(frozen=True)
 class Sender:
     """Who in the finance department sends the follow-up: the [sender] table of
@@ -222,6 +254,7 @@ class Settings:
     reply_to: str = ""
     """Where centres send their workbooks, as the instructions say."""
     smtp: Smtp = field(default_factory=Smtp)
+    mail: MailSignIn = field(default_factory=MailSignIn)
     sender: Sender = field(default_factory=Sender)
     report: ReportSettings = field(default_factory=ReportSettings)
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal, progress_bar
+from xlfollow.cli.signincommands import prompt_of
 from xlfollow.mail.letters import Delivery
 from xlfollow.messages import Text
 from xlfollow.workspace.folder import Workspace
@@ -33,7 +34,11 @@ def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--security", type=click.Choice(["starttls", "tls", "none"]), help="How to connect."
         ),
-        click.option("--user", help="The login; the password comes from XLFOLLOW_SMTP_PASSWORD."),
+        click.option(
+            "--user",
+            help="The login; the password comes from XLFOLLOW_SMTP_PASSWORD. With "
+            '[mail] auth = "oauth2": the mailbox to send from.',
+        ),
         click.option("--sender", help="The From address."),
         click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path)),
     ]
@@ -59,7 +64,9 @@ def send(
     out, workspace = current_terminal(), Workspace(directory)
     how = Delivery.DRY_RUN if dry_run else (Delivery.EML if as_eml else Delivery.SMTP)
     with progress_bar(Text("Sending")) as progress:
-        report = workspace.send(round_text, how, again, progress=progress, **server)
+        report = workspace.send(
+            round_text, how, again, progress=progress, prompt=prompt_of(out), **server
+        )
     out.mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
@@ -79,7 +86,9 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     out, workspace = current_terminal(), Workspace(directory)
     how = Delivery.DRY_RUN if dry_run else (Delivery.EML if as_eml else Delivery.SMTP)
     with progress_bar(Text("Sending")) as progress:
-        report = workspace.remind(round_text, how, progress=progress, **server)
+        report = workspace.remind(
+            round_text, how, progress=progress, prompt=prompt_of(out), **server
+        )
     out.mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)

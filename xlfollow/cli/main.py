@@ -12,6 +12,7 @@ from xlfollow.cli.mailcommands import remind, send
 from xlfollow.cli.reportcommands import report
 from xlfollow.cli.roundcommands import issue, merge, resolve, status, summary
 from xlfollow.cli.setupcommands import check, import_docx, import_text, init
+from xlfollow.cli.signincommands import signin, signout
 from xlfollow.errors import XlfollowError
 from xlfollow.messages import LANGUAGE_VARIABLE, Joined, Language, Text
 
@@ -97,6 +98,8 @@ for command in (
     send,
     remind,
     resolve,
+    signin,
+    signout,
 ):
     cli.add_command(command)
 

@@ -6,7 +6,8 @@ then either saved as .eml drafts that a mail program opens as a ready
 message, or sent through a mail server with smtplib. The password is never
 read from the settings: it comes from the environment variable
 XLFOLLOW_SMTP_PASSWORD, or from the system keyring where the `keyring`
-package is installed.
+package is installed. With [mail] auth = "oauth2" (Microsoft 365), the login is
+SASL XOAUTH2 with a token from tokens.py instead.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import copy
 import os
 import smtplib
 import ssl
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
@@ -30,6 +31,7 @@ import yaml
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.files import write_atomically
+from xlfollow.mail.xoauth2 import smtp_xoauth2
 from xlfollow.messages import Text
 from xlfollow.model import Language, Security, Smtp
 
@@ -48,6 +50,8 @@ __all__ = [
 ]
 
 PASSWORD_VARIABLE = "XLFOLLOW_SMTP_PASSWORD"
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+"""Hosts a token may go to unencrypted: this machine's own (a test server, a relay)."""
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -232,13 +236,29 @@ def password(smtp: Smtp) -> str:
     return str(stored or "")
 
 
-def send_letters(smtp: Smtp, letters: Iterable[Letter]) -> Iterator[Sent]:
+def send_letters(
+    smtp: Smtp, letters: Iterable[Letter], token: Callable[[], str] | None = None
+) -> Iterator[Sent]:
     """Give each letter to the mail server, saying what became of it as soon as the
-    server has answered; one refused does not stop the others.
+    server has answered; one refused does not stop the others. With `token` (it gives
+    an OAuth 2.0 access token), the login is XOAUTH2 (Microsoft 365), else a password.
 
     WorkspaceError, before any letter goes, if no server or sender is given, or the
     server cannot be reached or refuses the login."""
-    server = _logged_in(smtp, _secret(smtp))
+    if token is None:
+        server = _logged_in(smtp, _secret(smtp))
+    else:
+        _secret(replace(smtp, user=""))  # the server and sender checked; no password
+        if smtp.security is Security.NONE and smtp.host not in _LOOPBACK:
+            raise WorkspaceError(
+                Text(
+                    "a Microsoft 365 sign-in is never sent unencrypted: give security = "
+                    '"starttls" (port 587) or "tls" (port 465) under [smtp], or --security'
+                )
+            )
+        user = smtp.user or parseaddr(smtp.sender)[1]
+        # The token before the connection: a sign-in with a code can take minutes.
+        server = _logged_in(replace(smtp, user=""), "", (user, token()))
     try:
         for letter in letters:
             try:
@@ -281,8 +301,9 @@ def _secret(smtp: Smtp) -> str:
     return secret
 
 
-def _logged_in(smtp: Smtp, secret: str) -> smtplib.SMTP:
-    """A connection to the mail server, secured as the settings say and logged in."""
+def _logged_in(smtp: Smtp, secret: str, oauth: tuple[str, str] | None = None) -> smtplib.SMTP:
+    """A connection to the mail server, secured as the settings say and logged in:
+    with the user and password, or with XOAUTH2 and `oauth` (the mailbox and token)."""
     port = smtp.port_or_default
     try:
         if smtp.security is Security.TLS:
@@ -295,6 +316,12 @@ def _logged_in(smtp: Smtp, secret: str) -> smtplib.SMTP:
                 server.starttls(context=ssl.create_default_context())
         if smtp.user:
             server.login(smtp.user, secret)
+        if oauth is not None:
+            try:
+                smtp_xoauth2(server, *oauth)
+            except WorkspaceError:
+                server.close()
+                raise
     except (OSError, smtplib.SMTPException) as exc:
         raise WorkspaceError(
             Text(

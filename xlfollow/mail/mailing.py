@@ -9,6 +9,7 @@ every message the server took.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formataddr, parseaddr
@@ -18,6 +19,7 @@ from typing import TypedDict, Unpack
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import ConflictRecord, IssueRecord, Ledger, MessageRecord
+from xlfollow.mail import tokens
 from xlfollow.mail.letters import (
     Delivery,
     Letter,
@@ -28,8 +30,9 @@ from xlfollow.mail.letters import (
     send_letters,
     write_draft,
 )
+from xlfollow.mail.tokens import Prompt
 from xlfollow.messages import Text
-from xlfollow.model import Definition, Progress, Security, Smtp
+from xlfollow.model import Definition, Progress, Security, SignInMethod, Smtp
 from xlfollow.texts import texts
 
 __all__ = [
@@ -75,6 +78,8 @@ class Mailing:
     how: Delivery
     smtp: Smtp
     progress: Progress | None = None
+    prompt: Prompt | None = None
+    """Who is at the terminal for a Microsoft 365 sign-in ([mail] auth = "oauth2")."""
 
     @property
     def round_name(self) -> str:
@@ -254,7 +259,8 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
                 progress(done, len(letters))
         return report
     with Ledger(mailing.ledger_path) as ledger:
-        for done, sent in enumerate(send_letters(mailing.smtp, letters), 1):
+        sending = send_letters(mailing.smtp, letters, _token(mailing))
+        for done, sent in enumerate(sending, 1):
             letter = sent.letter
             if sent.error is None:
                 _record(ledger, letter, report)
@@ -263,6 +269,15 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
             if progress is not None:
                 progress(done, len(letters))
     return report
+
+
+def _token(mailing: Mailing) -> Callable[[], str] | None:
+    """How the SMTP login gets its OAuth 2.0 token, where [mail] says auth = "oauth2"."""
+    signin = mailing.definition.settings.mail
+    if signin.auth is not SignInMethod.OAUTH2:
+        return None
+    user = mailing.smtp.user or parseaddr(mailing.smtp.sender)[1]
+    return lambda: tokens.mail_token(signin, tokens.Service.SMTP, mailing.prompt, user)
 
 
 def _record(ledger: Ledger, letter: Letter, report: MailReport) -> None:
@@ -283,13 +298,15 @@ def _record(ledger: Ledger, letter: Letter, report: MailReport) -> None:
 
 
 class ServerOptions(TypedDict, total=False):
-    """The mail server as the command line gives it, instead of the settings' [smtp]."""
+    """The mail server as the command line gives it, instead of the settings' [smtp],
+    and who is at the terminal for a Microsoft 365 sign-in."""
 
     host: str | None
     port: int | None
     security: str | None
     user: str | None
     sender: str | None
+    prompt: Prompt | None
 
 
 def with_smtp(smtp: Smtp, **given: Unpack[ServerOptions]) -> Smtp:

@@ -309,8 +309,9 @@ class Workspace:
         definition = self.load()
         index = round_index(definition, round_text)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
+        prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
         mailing = Mailing(
-            self.path, self.ledger_path, definition, index, how, mail_server, progress
+            self.path, self.ledger_path, definition, index, how, mail_server, progress, prompt
         )
         return send_round(mailing, again)
 
@@ -331,8 +332,9 @@ class Workspace:
         index = definition.agreement.rounds.index(status.round)
         conflicts = conflicts_by_centre(definition, open_conflicts)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
+        prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
         mailing = Mailing(
-            self.path, self.ledger_path, definition, index, how, mail_server, progress
+            self.path, self.ledger_path, definition, index, how, mail_server, progress, prompt
         )
         return remind_round(mailing, status, conflicts)
 
