@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 from xlfollow.danish import parse_date
+from xlfollow.definition.mailsettings import read_imap
 from xlfollow.definition.tomlreader import TomlReader, table_name
 from xlfollow.errors import Problems, ValueProblem, did_you_mean
 from xlfollow.messages import Text
@@ -38,7 +39,17 @@ SETTINGS_FILE = "xlfollow.toml"
 """The settings' file in a workspace."""
 DEFAULT_AGREEMENT_FILE = "agreement.yaml"
 
-_TOP_KEYS = ("agreement", "language", "rounds", "centres", "workbooks", "smtp", "sender", "report")
+_TOP_KEYS = (
+    "agreement",
+    "language",
+    "rounds",
+    "centres",
+    "workbooks",
+    "smtp",
+    "imap",
+    "sender",
+    "report",
+)
 _SENDER_KEYS = ("department", "name", "phone", "email")
 _REPORT_KEYS = ("case_number", "template")
 _WORKBOOK_KEYS = ("contributors", "password", "reply_to")
@@ -116,6 +127,7 @@ class _SettingsReader(TomlReader):
         texts = self.texts(workbooks, "workbooks", ("password", "reply_to"))
         return Settings(
             smtp=self._smtp(self.table(data, "smtp")),
+            imap=read_imap(self, self.table(data, "imap")),
             agreement_file=agreement_file,
             language=language,
             rounds=self._rounds(self.table(data, "rounds")),
