@@ -270,7 +270,7 @@ def test_a_folder_with_a_danish_name_through_the_command(
     args = ["fetch", str(ws.path), "--folder", "Budgetopfølgning"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "folder Budgetopfølgning: 1 new messages, 0 fetched before" in result.output
+    assert "folder Budgetopfølgning. New messages: 1; fetched before: 0." in result.output
     assert "Svar i delt postkasse" in result.output and SOS in result.output
     assert "accepted" in result.output  # the merge's own report follows
     result = CliRunner().invoke(cli, [*args, "--json"])

@@ -68,7 +68,7 @@ def said(out: Terminal, report: FetchReport) -> None:
     """What came from the mailbox: a line per message, then what each was not saved for."""
     out.echo(
         Text(
-            "Mailbox {server}, folder {folder}: {new} new messages, {old} fetched before.",
+            "Mailbox {server}, folder {folder}. New messages: {new}; fetched before: {old}.",
             server=report.server,
             folder=report.folder,
             new=len(report.messages),

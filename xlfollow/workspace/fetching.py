@@ -197,7 +197,7 @@ class _Taking:
             said.outcome = FetchOutcome.TOO_LARGE
             said.why = Text(
                 "the message is {megabytes} MB, more than a reply with a workbook attached "
-                "({limit} MB): not fetched; save the workbook from it into inbox/ by hand",
+                "({limit} MB): not fetched; save the workbook from it into inbox/ yourself",
                 megabytes=listed.size // 2**20,
                 limit=MAX_MESSAGE_BYTES // 2**20,
             )
