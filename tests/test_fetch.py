@@ -412,3 +412,46 @@ def test_the_server_and_its_processes_are_gone_after(tmp_path: Path) -> None:
     assert server.process.poll() is not None
     assert session_members(session) == []
     assert not folder.exists()
+
+
+def test_starttls_and_a_folder_that_is_not_there(
+    issued: Workspace, tmp_path: Path, dovecot: Dovecot, user: str, workbooks: dict[str, Path]
+) -> None:
+    message = reply(
+        SOS_FROM,
+        "Over STARTTLS",
+        "<starttls@ballerup.dk>",
+        (SOS, workbooks[SOS].read_bytes(), XLSX),
+    )
+    dovecot.append(user, message, folder="Budgetopfølgning")
+    ws = workspace(issued, tmp_path, dovecot, user)
+    settings = ws.path / "xlfollow.toml"
+    text = settings.read_text(encoding="utf-8").replace(
+        str(dovecot.tls_port), str(dovecot.starttls_port)
+    )
+    settings.write_text(
+        text + 'security = "starttls"\nfolder = "Budgetopfolgning"\n', encoding="utf-8"
+    )
+    with pytest.raises(WorkspaceError) as caught:
+        ws.fetch()
+    assert str(caught.value) == (
+        f'the mailbox {user}@127.0.0.1 has no folder "Budgetopfolgning"; its folders are: '
+        "Budgetopfølgning, INBOX. Give one of them as folder under [imap] in xlfollow.toml, "
+        "or --folder"
+    )
+    report = ws.fetch(folder="Budgetopfølgning")
+    assert [(m.subject, m.outcome) for m in report.messages] == [
+        ("Over STARTTLS", FetchOutcome.SAVED)
+    ]
+
+
+def test_a_server_whose_certificate_is_not_trusted_is_refused(
+    issued: Workspace, tmp_path: Path, dovecot: Dovecot, user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE")  # the system's trusted certificates only
+    ws = workspace(issued, tmp_path, dovecot, user)
+    with pytest.raises(WorkspaceError) as caught:
+        ws.fetch()
+    said = str(caught.value)
+    assert said.startswith(f"cannot reach the mailbox at 127.0.0.1:{dovecot.tls_port} (tls): ")
+    assert "CERTIFICATE_VERIFY_FAILED" in said

@@ -13,6 +13,7 @@ from conftest import SETTINGS, line_with, make_workspace, problems_of
 from hypothesis import given
 from hypothesis import strategies as st
 
+from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import Problem
 from xlfollow.ledger.fetchlog import FetchedRecord, FetchOutcome, MailboxPlace
 from xlfollow.ledger.schema import SCHEMA_VERSION
@@ -158,3 +159,21 @@ def test_a_version_8_ledger_gets_the_fetched_table(tmp_path: Path) -> None:
     with sqlite3.connect(workspace.ledger_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
     db.close()
+
+
+def test_the_settings_template_s_imap_example_loads_once_uncommented(tmp_path: Path) -> None:
+    agreement = make_workspace(tmp_path / "a").load().agreement
+    lines = settings_template(agreement).splitlines()
+    start = lines.index("# [imap]")
+    block = []
+    for line in lines[start:]:
+        if not line:
+            break
+        block.append(line.removeprefix("# "))
+    imap = make_workspace(tmp_path / "b", settings=SETTINGS + "\n" + "\n".join(block) + "\n")
+    assert imap.load().settings.imap == Imap(
+        "imap.example.org",
+        user="budget@example.org",
+        folder="Budgetopfølgning",
+        move_to="Budgetopfølgning/Hentet",
+    )

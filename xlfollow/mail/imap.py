@@ -9,6 +9,8 @@ installed. Signing in goes through one function, `imap_login`.
 
 from __future__ import annotations
 
+import contextlib
+import email.errors
 import imaplib
 import os
 import re
@@ -43,6 +45,8 @@ _CHUNK = 200
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
+_CANNOT_READ = (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError)
+"""What the standard library raises on a header it cannot take apart."""
 _FAILURES = (imaplib.IMAP4.error, OSError, EOFError)
 """What imaplib raises when the server refuses, or the connection fails or is cut."""
 
@@ -107,9 +111,13 @@ class Mailbox:
                     variable=IMAP_PASSWORD_VARIABLE,
                 )
             ) from exc
-        self.capabilities = self._capabilities()
-        """What the server can do, as it says once signed in (MOVE, UIDPLUS)."""
-        self.uidvalidity = self._select(writable)
+        try:
+            self.capabilities = self._capabilities()
+            """What the server can do, as it says once signed in (MOVE, UIDPLUS)."""
+            self.uidvalidity = self._select(writable)
+        except WorkspaceError:
+            self.close()
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -127,7 +135,8 @@ class Mailbox:
         try:
             self.connection.logout()
         except _FAILURES:
-            self.connection.shutdown()
+            with contextlib.suppress(OSError):
+                self.connection.shutdown()
 
     def _select(self, writable: bool) -> int:
         typ, _ = self._call(self.connection.select, quoted_folder(self.folder), not writable)
@@ -179,12 +188,7 @@ class Mailbox:
                 uid, size = _UID.search(part[0]), _SIZE.search(part[0])
                 if uid is None or size is None:
                     continue
-                headers = BytesHeaderParser(policy=default).parsebytes(part[1])
-                found = [
-                    " ".join(str(headers.get(name, "")).split())
-                    for name in ("Message-ID", "From", "Date", "Subject")
-                ]
-                yield Listed(int(uid.group(1)), int(size.group(1)), *found)
+                yield Listed(int(uid.group(1)), int(size.group(1)), *_headers(part[1]))
 
     def fetch(self, uid: int) -> bytes:
         """A message whole, as the server keeps it, without marking it read."""
@@ -245,6 +249,19 @@ class Mailbox:
                     why=said or typ,
                 )
             )
+
+
+def _headers(data: bytes) -> tuple[str, str, str, str]:
+    """A message's Message-ID, From, Date and Subject, as one line each; '' for a header
+    the standard library cannot read (a sender's malformed one is no reason to stop)."""
+    found = []
+    headers = BytesHeaderParser(policy=default).parsebytes(data)
+    for name in ("Message-ID", "From", "Date", "Subject"):
+        try:
+            found.append(" ".join(str(headers.get(name, "")).split()))
+        except _CANNOT_READ:
+            found.append("")
+    return found[0], found[1], found[2], found[3]
 
 
 def _secret(imap: Imap) -> str:
