@@ -88,8 +88,6 @@ def said(out: Terminal, report: FetchReport) -> None:
     )
     for message in report.messages:
         lines = [message.why] if message.why is not None else []
-        if message.saved_as:
-            lines.append(Text("saved as {file}", file=message.saved_as))
         if message.moved_to:
             lines.append(Text('moved to the folder "{folder}"', folder=message.moved_to))
         if lines:
