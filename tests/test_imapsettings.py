@@ -5,6 +5,7 @@ the ledger's record of messages fetched (schema 9)."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from xlfollow.ledger.store import Ledger
 from xlfollow.mail.imap import imap_search_date
 from xlfollow.mail.imapnames import decode_folder, encode_folder, folder_from_list, quoted_folder
 from xlfollow.model import Imap, Security
+from xlfollow.workspace.fetching import FetchedMessage, file_for
 from xlfollow.workspace.folder import Workspace
 
 
@@ -177,3 +179,18 @@ def test_the_settings_template_s_imap_example_loads_once_uncommented(tmp_path: P
         folder="Budgetopfølgning",
         move_to="Budgetopfølgning/Hentet",
     )
+
+
+@given(st.text(min_size=1), st.text())
+def test_a_saved_message_s_file_name_is_safe_and_fits_any_file_system(
+    sender: str, subject: str
+) -> None:
+    said = FetchedMessage(1, sender, "Mon, 09 Apr 2018 10:15:00 +0200", subject, FetchOutcome.SAVED)
+    with tempfile.TemporaryDirectory() as folder:
+        path = file_for(Path(folder), said, b"data", "0" * 64)
+        assert path.parent == Path(folder) and path.suffix == ".eml"
+        assert len(path.name.encode("utf-8")) <= 255
+        assert not set(path.name) & set('/\\:*?"<>|\0') and not path.name.startswith(".")
+        assert path.name.startswith("2018-04-09 1015")
+        path.write_bytes(b"other")  # taken by another message: the next name is another
+        assert file_for(Path(folder), said, b"data", "0" * 64).name.endswith(" (2).eml")

@@ -35,10 +35,19 @@ from xlfollow.workspace.locking import changes_it
 if TYPE_CHECKING:
     from xlfollow.workspace.folder import Workspace
 
-__all__ = ["FetchJob", "FetchReport", "FetchedMessage", "fetch_mail", "fetch_replies"]
+__all__ = [
+    "FetchJob",
+    "FetchReport",
+    "FetchedMessage",
+    "fetch_mail",
+    "fetch_replies",
+    "file_for",
+]
 
 _NAME_LENGTH = 120
 """The most characters of a saved message's file name, before .eml."""
+_NAME_BYTES = 200
+"""The most bytes of it in UTF-8: file systems allow 255, and " (2).eml" may follow."""
 _UNSAFE = re.compile(r"[^\w@.+-]+")
 
 
@@ -244,7 +253,7 @@ class _Taking:
             )
             return
         said.outcome = FetchOutcome.SAVED
-        target = _file_for(self.job.root / "inbox", said, data, digest)
+        target = file_for(self.job.root / "inbox", said, data, digest)
         said.saved_as = f"inbox/{target.name}"
         if not self.job.dry_run:
             target.parent.mkdir(exist_ok=True)
@@ -282,7 +291,7 @@ def _clean(text: str) -> str:
     return " ".join(printable_name(text).split())
 
 
-def _file_for(inbox: Path, said: FetchedMessage, data: bytes, digest: str) -> Path:
+def file_for(inbox: Path, said: FetchedMessage, data: bytes, digest: str) -> Path:
     """The .eml a message is saved as: its date, sender and subject, made safe as a file
     name; the file already there if it holds these bytes (a run cut short), else one
     not taken ("… (2).eml")."""
@@ -292,7 +301,10 @@ def _file_for(inbox: Path, said: FetchedMessage, data: bytes, digest: str) -> Pa
         when = "udateret"
     address = parseaddr(said.sender)[1] or said.sender
     words = " ".join(_UNSAFE.sub(" ", f"{when} {address} {said.subject}").split())
-    stem = words[:_NAME_LENGTH].strip(" .") or "besked"
+    stem = words[:_NAME_LENGTH]
+    while len(stem.encode("utf-8")) > _NAME_BYTES:  # a file system's limit is in bytes
+        stem = stem[:-1]
+    stem = stem.strip(" .") or "besked"
     for number in range(1, 10_000):
         path = inbox / (f"{stem}.eml" if number == 1 else f"{stem} ({number}).eml")
         if not path.exists():
