@@ -35,6 +35,8 @@ REQUIRE_VARIABLE = "XLFOLLOW_REQUIRE_DOVECOT"
 MAIL_USER = "nobody"
 """The system user Dovecot's mail processes run as, owner of the maildirs."""
 _READY_SECONDS = 30
+PLACES = ("/usr/sbin/dovecot", "/usr/local/sbin/dovecot")
+"""Where Dovecot is looked for when it is not on the PATH (sbin often is not)."""
 PASSWORD = "rigtig-kode"
 """The password of every mailbox user."""
 _USERS = 200
@@ -132,9 +134,7 @@ class Dovecot:
 
 def dovecot_binary() -> str:
     """Dovecot's path; a skip (or, with XLFOLLOW_REQUIRE_DOVECOT=1, a failure) without it."""
-    found = shutil.which("dovecot") or next(
-        (p for p in ("/usr/sbin/dovecot", "/usr/local/sbin/dovecot") if Path(p).is_file()), None
-    )
+    found = shutil.which("dovecot") or next((p for p in PLACES if Path(p).is_file()), None)
     if found is not None and os.geteuid() == 0:
         return found
     why = (
@@ -195,8 +195,8 @@ passdb {{
   args = scheme=PLAIN username_format=%u {folder}/passwd
 }}
 userdb {{
-  driver = static
-  args = uid={mail.pw_uid} gid={mail.pw_gid} home={folder}/home/%u
+  driver = passwd-file
+  args = username_format=%u {folder}/passwd
 }}
 service imap-login {{
   inet_listener imap {{
@@ -231,7 +231,11 @@ def running_dovecot() -> Iterator[Dovecot]:
             os.chown(folder / name, mail.pw_uid, mail.pw_gid)
         _certificate(folder)
         users = {f"okonomi{n}": PASSWORD for n in range(1, _USERS + 1)}
-        lines = [f"{name}:{{PLAIN}}{secret}::::::" for name, secret in users.items()]
+        # user:password:uid:gid:(gecos):home:(shell): the mail processes run as nobody.
+        lines = [
+            f"{name}:{{PLAIN}}{secret}:{mail.pw_uid}:{mail.pw_gid}::{folder}/home/{name}::"
+            for name, secret in users.items()
+        ]
         (folder / "passwd").write_text("\n".join(lines) + "\n", encoding="utf-8")
         tls_port, starttls_port = _free_port(), _free_port()
         conf = folder / "dovecot.conf"

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+import imapserver
 import pytest
 from click.testing import CliRunner
-from conftest import copied, ledger_answers, round_one_issued
+from conftest import copied, ledger_answers, round_one_issued, session_members
 from imapserver import PASSWORD, Dovecot
 from returns import ECONOMY, R1, SMILEY, STATUS, Typed, fill
 
@@ -402,10 +403,7 @@ def test_a_server_that_is_not_there_is_said(
 
 
 def test_the_server_and_its_processes_are_gone_after(tmp_path: Path) -> None:
-    from conftest import session_members
-    from imapserver import running_dovecot
-
-    with running_dovecot() as server:
+    with imapserver.running_dovecot() as server:
         session = server.process.pid  # a session of its own: the master leads it
         assert server.process.poll() is None and session_members(session)
         folder = server.folder
@@ -455,3 +453,16 @@ def test_a_server_whose_certificate_is_not_trusted_is_refused(
     said = str(caught.value)
     assert said.startswith(f"cannot reach the mailbox at 127.0.0.1:{dovecot.tls_port} (tls): ")
     assert "CERTIFICATE_VERIFY_FAILED" in said
+
+
+def test_without_dovecot_the_server_tests_skip_or_with_the_variable_fail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("imapserver.shutil.which", lambda name: None)
+    monkeypatch.setattr(imapserver, "PLACES", ())
+    monkeypatch.delenv(imapserver.REQUIRE_VARIABLE, raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"Dovecot \(apt-get install dovecot-imapd\)"):
+        imapserver.dovecot_binary()
+    monkeypatch.setenv(imapserver.REQUIRE_VARIABLE, "1")
+    with pytest.raises(pytest.fail.Exception, match="XLFOLLOW_REQUIRE_DOVECOT=1 requires it"):
+        imapserver.dovecot_binary()
