@@ -38,7 +38,9 @@ _READY_SECONDS = 30
 PLACES = ("/usr/sbin/dovecot", "/usr/local/sbin/dovecot")
 """Where Dovecot is looked for when it is not on the PATH (sbin often is not)."""
 PASSWORD = "rigtig-kode"
-"""The password of every mailbox user."""
+"""The password of every mailbox user but one."""
+DANISH_USER, DANISH_PASSWORD = "okonomi-dk", "blåbærgrød"
+"""A user whose password is not ASCII (Dovecot allows ASCII user names only)."""
 _USERS = 200
 """The mailboxes the password file holds, made before Dovecot starts: Dovecot would
 read a changed file anew only once its modification time changes, at a second's
@@ -231,6 +233,7 @@ def running_dovecot() -> Iterator[Dovecot]:
             os.chown(folder / name, mail.pw_uid, mail.pw_gid)
         _certificate(folder)
         users = {f"okonomi{n}": PASSWORD for n in range(1, _USERS + 1)}
+        users[DANISH_USER] = DANISH_PASSWORD
         # user:password:uid:gid:(gecos):home:(shell): the mail processes run as nobody.
         lines = [
             f"{name}:{{PLAIN}}{secret}:{mail.pw_uid}:{mail.pw_gid}::{folder}/home/{name}::"

@@ -466,3 +466,20 @@ def test_without_dovecot_the_server_tests_skip_or_with_the_variable_fail(
     monkeypatch.setenv(imapserver.REQUIRE_VARIABLE, "1")
     with pytest.raises(pytest.fail.Exception, match="XLFOLLOW_REQUIRE_DOVECOT=1 requires it"):
         imapserver.dovecot_binary()
+
+
+def test_a_password_beyond_ascii_signs_in(
+    issued: Workspace,
+    tmp_path: Path,
+    dovecot: Dovecot,
+    workbooks: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.cafile))
+    monkeypatch.setenv("XLFOLLOW_IMAP_PASSWORD", imapserver.DANISH_PASSWORD)
+    ws = workspace(issued, tmp_path, dovecot, imapserver.DANISH_USER)
+    report = ws.fetch()
+    assert (report.server, report.messages) == ("okonomi-dk@127.0.0.1", [])
+    monkeypatch.setenv("XLFOLLOW_IMAP_PASSWORD", "blåbærgrøD")
+    with pytest.raises(WorkspaceError, match="refused the sign-in of okonomi-dk"):
+        ws.fetch()

@@ -10,10 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import SETTINGS, line_with, make_workspace, problems_of
 from hypothesis import given
 from hypothesis import strategies as st
 
+from xlfollow.cli.main import cli
 from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import Problem
 from xlfollow.ledger.fetchlog import FetchedRecord, FetchOutcome, MailboxPlace
@@ -194,3 +196,14 @@ def test_a_saved_message_s_file_name_is_safe_and_fits_any_file_system(
         assert path.name.startswith("2018-04-09 1015")
         path.write_bytes(b"other")  # taken by another message: the next name is another
         assert file_for(Path(folder), said, b"data", "0" * 64).name.endswith(" (2).eml")
+
+
+def test_fetch_without_an_imap_table_says_what_to_write(tmp_path: Path) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    result = CliRunner().invoke(cli, ["fetch", str(workspace.path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no mailbox to fetch from: give host and user under [imap] in xlfollow.toml" in (
+        " ".join(result.output.split())
+    )
+    with Ledger(workspace.ledger_path) as ledger:
+        assert ledger.fetched() == []

@@ -79,7 +79,12 @@ def imap_password(imap: Imap) -> str:
 def imap_login(connection: imaplib.IMAP4, imap: Imap, secret: str) -> None:
     """Sign in to the mailbox: the one place a sign-in is chosen (a password today).
     imaplib.IMAP4.error if the server refuses it."""
-    connection.login(imap.user, secret)
+    if (imap.user + secret).isascii():
+        connection.login(imap.user, secret)
+        return
+    # LOGIN is ASCII only; SASL PLAIN carries UTF-8 (RFC 4616): a password with æ, ø, å.
+    plain = f"\0{imap.user}\0{secret}".encode()
+    connection.authenticate("PLAIN", lambda _: plain)
 
 
 def imap_search_date(day: date) -> str:
