@@ -21,7 +21,7 @@ from xlfollow.errors import Problem
 from xlfollow.ledger.fetchlog import FetchedRecord, FetchOutcome, MailboxPlace
 from xlfollow.ledger.schema import SCHEMA_VERSION
 from xlfollow.ledger.store import Ledger
-from xlfollow.mail.imap import imap_search_date
+from xlfollow.mail.imap import Listed, Mailbox, imap_search_date
 from xlfollow.mail.imapnames import decode_folder, encode_folder, folder_from_list, quoted_folder
 from xlfollow.model import Imap, Security
 from xlfollow.workspace.fetching import FetchedMessage, file_for
@@ -207,3 +207,21 @@ def test_fetch_without_an_imap_table_says_what_to_write(tmp_path: Path) -> None:
     )
     with Ledger(workspace.ledger_path) as ledger:
         assert ledger.fetched() == []
+
+
+def test_a_listing_reads_headers_given_as_a_literal_or_as_nothing() -> None:
+    class Server:
+        capabilities = ("IMAP4REV1",)
+
+        def uid(self, command: str, *args: str) -> tuple[str, list[object]]:
+            return "OK", [
+                (b"1 (UID 7 RFC822.SIZE 1234 BODY[HEADER.FIELDS (MESSAGE-ID)] {25}",
+                 b"Message-ID: <a@b.dk>\r\n\r\n"),
+                b")",
+                b'2 (UID 9 RFC822.SIZE 99 BODY[HEADER.FIELDS (MESSAGE-ID)] "")',
+            ]  # fmt: skip
+
+    box = Mailbox.__new__(Mailbox)
+    box.connection = Server()  # type: ignore[assignment]
+    box.imap = Imap("imap.example.org")
+    assert list(box.listed([7, 9])) == [Listed(7, 1234, "<a@b.dk>"), Listed(9, 99, "")]

@@ -99,6 +99,8 @@ class Mailbox:
         self.imap = imap
         self.folder = folder
         self.server = f"{imap.user}@{imap.host}"
+        self._there: set[str] = set()
+        """Folders known to be there, so a move asks no more than once."""
         secret = _secret(imap)
         self.connection = _connected(imap)
         try:
@@ -181,19 +183,21 @@ class Mailbox:
         return sorted(int(uid) for uid in (data[0] or b"").split())
 
     def listed(self, uids: list[int]) -> Iterator[Listed]:
-        """Each message's size and Message-ID, without fetching it."""
+        """Each message's size, Message-ID, From, Date and Subject, without fetching it."""
         for start in range(0, len(uids), _CHUNK):
             chunk = ",".join(str(uid) for uid in uids[start : start + _CHUNK])
             what = "(UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM DATE SUBJECT)])"
             typ, data = self._call(self.connection.uid, "FETCH", chunk, what)
             self._ok(typ, data)
             for part in data:
-                if not isinstance(part, tuple):
+                # A message's headers come as a literal (a tuple); none of them, as "".
+                line, headers = part if isinstance(part, tuple) else (part, b"")
+                if not isinstance(line, bytes):
                     continue
-                uid, size = _UID.search(part[0]), _SIZE.search(part[0])
+                uid, size = _UID.search(line), _SIZE.search(line)
                 if uid is None or size is None:
                     continue
-                yield Listed(int(uid.group(1)), int(size.group(1)), *_headers(part[1]))
+                yield Listed(int(uid.group(1)), int(size.group(1)), *_headers(headers))
 
     def fetch(self, uid: int) -> bytes:
         """A message whole, as the server keeps it, without marking it read."""
@@ -216,8 +220,10 @@ class Mailbox:
         server can, else a copy and the original marked deleted and expunged, that UID
         only. False if the server can only copy it (no UIDPLUS): the original stays."""
         target = quoted_folder(folder)
-        if folder not in self.folders():
-            self._call(self.connection.create, target)
+        if folder not in self._there:
+            if folder not in self.folders():
+                self._call(self.connection.create, target)
+            self._there.add(folder)
         if "MOVE" in self.capabilities:
             self._ok(*self._call(self.connection.uid, "MOVE", str(uid), target))
             return True
