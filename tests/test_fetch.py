@@ -483,3 +483,18 @@ def test_a_password_beyond_ascii_signs_in(
     monkeypatch.setenv("XLFOLLOW_IMAP_PASSWORD", "blåbærgrøD")
     with pytest.raises(WorkspaceError, match="refused the sign-in of okonomi-dk"):
         ws.fetch()
+
+
+def test_move_to_set_later_moves_the_messages_fetched_before(
+    issued: Workspace, tmp_path: Path, dovecot: Dovecot, user: str, workbooks: dict[str, Path]
+) -> None:
+    fill_mailbox(dovecot, user, workbooks)
+    ws = workspace(issued, tmp_path, dovecot, user)
+    assert len(ws.fetch().messages) == 6 and dovecot.message_ids(user) == ALL_IDS
+    with (ws.path / "xlfollow.toml").open("a", encoding="utf-8") as settings:
+        settings.write('move_to = "Hentet"\n')
+    result = CliRunner().invoke(cli, ["fetch", str(ws.path)])
+    assert 'Messages fetched before, moved to the folder "Hentet" now: 6.' in result.output
+    assert (dovecot.message_ids(user), dovecot.message_ids(user, "Hentet")) == ([], ALL_IDS)
+    with Ledger(ws.ledger_path) as ledger:
+        assert len(ledger.fetched()) == 6  # nothing fetched again

@@ -75,6 +75,14 @@ def said(out: Terminal, report: FetchReport) -> None:
             old=report.seen_before,
         )
     )
+    if report.moved_before:
+        out.echo(
+            Text(
+                'Messages fetched before, moved to the folder "{folder}" now: {count}.',
+                folder=report.moved_to,
+                count=report.moved_before,
+            )
+        )
     if report.dry_run:
         out.echo(Text("A dry run: nothing saved, recorded or moved."))
     if not report.messages:

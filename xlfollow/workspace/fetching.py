@@ -103,8 +103,12 @@ class FetchReport:
     folder: str
     dry_run: bool
     messages: list[FetchedMessage] = field(default_factory=list)
+    moved_to: str = ""
+    """The folder messages are moved to ([imap] move_to); '' for none."""
     seen_before: int = 0
     """Messages in the folder (since the day given) taken by an earlier fetch."""
+    moved_before: int = 0
+    """Of those, the ones moved to move_to now (set since, or a run cut short)."""
     merge: MergeReport | None = None
     """The merge of inbox/ that followed; None for a dry run."""
 
@@ -122,7 +126,9 @@ class FetchReport:
             "server": self.server,
             "folder": self.folder,
             "dry_run": self.dry_run,
+            "moved_to": self.moved_to,
             "seen_before": self.seen_before,
+            "moved_before": self.moved_before,
             "messages": [m.to_json() for m in self.messages],
             "merge": None if self.merge is None else self.merge.to_json(),
         }
@@ -160,15 +166,18 @@ def fetch_mail(job: FetchJob, scratch: Path) -> FetchReport:
     was saved and recorded by then stays so."""
     imap = job.imap
     with Mailbox(imap, imap.folder, writable=bool(imap.move_to) and not job.dry_run) as box:
-        report = FetchReport(box.server, imap.folder, job.dry_run)
+        report = FetchReport(box.server, imap.folder, job.dry_run, moved_to=imap.move_to)
         with Ledger(job.ledger_path) as ledger:
             taken = _Taking(job, box, ledger, scratch, report)
             uids = []
             for uid in box.since(job.since):
-                if ledger.fetched_at_place(taken.place(uid)):
-                    report.seen_before += 1
-                else:
+                if not ledger.fetched_at_place(taken.place(uid)):
                     uids.append(uid)
+                    continue
+                report.seen_before += 1
+                # Still here although fetched: move_to set since, or a run cut short.
+                if imap.move_to and not job.dry_run and box.move(uid, imap.move_to):
+                    report.moved_before += 1
             for listed in box.listed(uids):
                 taken.one(listed)
     return report
