@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from imapserver import Dovecot, running_dovecot
 from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
 import xlfollow.report.pdf
@@ -238,7 +239,18 @@ def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def without_mail(db: sqlite3.Connection) -> None:
-    """A ledger's receipts as before schema 8: no saved message kept with them."""
+    """A ledger as before schema 8: no saved message kept with its receipts, and (schema
+    9) no message fetched from a mailbox."""
+    db.execute("DROP TABLE fetched")
     db.execute("DROP INDEX receipts_mail_sha256")
     for column in ("mail_sha256", "mail_from", "mail_date", "mail_subject", "mail_id"):
         db.execute(f"ALTER TABLE receipts DROP COLUMN {column}")
+
+
+@pytest.fixture(scope="module")
+def dovecot() -> Iterator[Dovecot]:
+    """A real IMAP server (Dovecot) on 127.0.0.1, for a module's tests; stopped after,
+    also when a test fails. Skipped where Dovecot is not installed, unless
+    XLFOLLOW_REQUIRE_DOVECOT=1."""
+    with running_dovecot() as server:
+        yield server

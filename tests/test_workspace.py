@@ -56,6 +56,7 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
         "answer_history",
         "receipts",
         "conflicts",
+        "fetched",
     }
     with pytest.raises(LedgerError, match="a ledger is already there; it is never overwritten"):
         create_ledger(workspace.ledger_path)

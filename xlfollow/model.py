@@ -22,6 +22,7 @@ __all__ = [
     "Chapter",
     "Contributors",
     "Definition",
+    "Imap",
     "Item",
     "Kind",
     "Language",
@@ -216,6 +217,27 @@ class MailSignIn:
 
 
 @dataclass(frozen=True)
+class Imap:
+    """The mailbox the centres' replies come to: the [imap] table of xlfollow.toml.
+    The password is never here: it comes from XLFOLLOW_IMAP_PASSWORD or the keyring."""
+
+    host: str = ""
+    port: int = 0
+    """0: the usual port for the security (993, or 143 for starttls and none)."""
+    security: Security = Security.TLS
+    user: str = ""
+    folder: str = "INBOX"
+    """The folder read, as the mail program names it ("Budgetopfølgning")."""
+    move_to: str = ""
+    """A folder fetched messages are moved to; '' leaves them where they are."""
+
+    @property
+    def port_or_default(self) -> int:
+        """The port, or the usual one for the security."""
+        return self.port or (993 if self.security is Security.TLS else 143)
+
+
+@dataclass(frozen=True)
 class Sender:
     """Who in the finance department sends the follow-up: the [sender] table of
     xlfollow.toml, shown on the council's report's front page."""
@@ -255,6 +277,7 @@ class Settings:
     """Where centres send their workbooks, as the instructions say."""
     smtp: Smtp = field(default_factory=Smtp)
     mail: MailSignIn = field(default_factory=MailSignIn)
+    imap: Imap = field(default_factory=Imap)
     sender: Sender = field(default_factory=Sender)
     report: ReportSettings = field(default_factory=ReportSettings)
 

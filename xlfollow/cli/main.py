@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from xlfollow.cli.fetchcommand import fetch
 from xlfollow.cli.frame import EXIT_CODES, Group, current_terminal, set_language
 from xlfollow.cli.mailcommands import remind, send
 from xlfollow.cli.reportcommands import report
@@ -92,6 +93,7 @@ for command in (
     check,
     issue,
     merge,
+    fetch,
     status,
     summary,
     report,

@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 from xlfollow.danish import parse_date
+from xlfollow.definition.mailsettings import read_imap
 from xlfollow.definition.signinsettings import read_mail_signin
 from xlfollow.definition.tomlreader import TomlReader, table_name
 from xlfollow.errors import Problems, ValueProblem, did_you_mean
@@ -47,6 +48,7 @@ _TOP_KEYS = (
     "workbooks",
     "smtp",
     "mail",
+    "imap",
     "sender",
     "report",
 )
@@ -128,6 +130,7 @@ class _SettingsReader(TomlReader):
         return Settings(
             smtp=self._smtp(self.table(data, "smtp")),
             mail=read_mail_signin(self, self.table(data, "mail")),
+            imap=read_imap(self, self.table(data, "imap")),
             agreement_file=agreement_file,
             language=language,
             rounds=self._rounds(self.table(data, "rounds")),

@@ -17,7 +17,7 @@ from xlfollow.messages import Text
 
 __all__ = ["SCHEMA_VERSION", "create_ledger", "ledger_version", "migrate"]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -170,6 +170,29 @@ _MIGRATIONS = {
             for column in ("mail_sha256", "mail_from", "mail_date", "mail_subject", "mail_id")
         ),
         "CREATE INDEX receipts_mail_sha256 ON receipts (mail_sha256)",
+    ],
+    9: [
+        # Every message `fetch` took from a mailbox (saved into inbox/ or not), so that
+        # none is fetched twice: by its Message-ID, by its bytes' digest where it has
+        # none, and by its place (folder, UIDVALIDITY, UID) so it is not even looked at.
+        """CREATE TABLE fetched (
+            fetch_id INTEGER PRIMARY KEY,
+            server TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            sender TEXT NOT NULL,
+            date TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            saved_as TEXT NOT NULL,
+            fetched_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX fetched_message_id ON fetched (message_id)",
+        "CREATE INDEX fetched_sha256 ON fetched (sha256)",
+        "CREATE INDEX fetched_place ON fetched (server, folder, uidvalidity, uid)",
     ],
 }
 

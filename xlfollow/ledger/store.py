@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from xlfollow.answers import FIELDS, Answer, Field
+from xlfollow.ledger.fetchlog import FetchLog
 from xlfollow.ledger.issuelog import IssueLog
 from xlfollow.ledger.mergeplan import Current, Decided, ItemAnswer, MergePlan, OpenConflict
 from xlfollow.ledger.records import (
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 
-class Ledger(IssueLog):
+class Ledger(IssueLog, FetchLog):
     """An open ledger. Use it in a `with` block; each write is one transaction."""
 
     def known_file(self, sha256: str) -> bool:

@@ -39,6 +39,7 @@ from xlfollow.workspace.creation import (
     example_names,
     example_texts,
 )
+from xlfollow.workspace.fetching import fetch_replies
 from xlfollow.workspace.inbox import gather, inbox_files
 from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
 from xlfollow.workspace.loading import load_definition
@@ -211,6 +212,8 @@ class Workspace:
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
         return report
+
+    fetch = fetch_replies
 
     def master_outdated(self) -> bool:
         """True if a round has been issued and master.xlsx is missing or older than the
