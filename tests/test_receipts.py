@@ -122,7 +122,8 @@ def test_drafts_say_each_file_its_own_refused_values(ws: Workspace, tmp_path: Pa
         assert text.startswith(f"Kære Center for {centre}\n")
         assert text.rstrip().endswith(SIGNATURE)
         taken = cells[centre]
-        assert f"{taken['accepted']} værdier er taget, {taken['unchanged']} var uændrede" in text
+        said = f"{taken['accepted']} nye eller ændrede værdier og {taken['unchanged']} uændrede"
+        assert said in text
         # Exactly its own refused values (the smiley, and its note refused with it),
         # none of the other file's.
         lines = refused_lines(text)

@@ -14,12 +14,14 @@ import openpyxl
 import pytest
 from conftest import copied, ledger_answers, round_one_issued
 from returns import ECONOMY, R1, SMILEY, STATUS, cell_of, fill
+from smtpserver import smtp_server
 
 from xlfollow.answers import Field
+from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.store import Ledger
 from xlfollow.mail.letters import Delivery, mail_texts
 from xlfollow.mail.signature import signature
-from xlfollow.model import Language, Sender
+from xlfollow.model import Language, Security, Sender, Smtp
 from xlfollow.workspace.folder import Workspace
 
 SOS = "03-social-og-sundhed-runde-1.xlsx"
@@ -205,3 +207,25 @@ def test_a_reminder_without_an_address_issues_nothing(ws: Workspace) -> None:
     report = ws.remind("1")
     assert SOS_CENTRE in {centre for centre, _ in report.skipped}
     assert not list(outbox(ws, "").glob("03-*paamindelse*"))
+
+
+def test_a_reminder_through_no_mail_server_issues_nothing(ws: Workspace) -> None:
+    with pytest.raises(WorkspaceError, match="no mail server: give host under"):
+        ws.remind("1", Delivery.SMTP)
+    assert not list(outbox(ws, "").glob("*paamindelse*"))
+
+
+def test_reminders_through_a_mail_server_carry_the_workbook_issued_anew(ws: Workspace) -> None:
+    with smtp_server() as (server, port):
+        smtp = Smtp("127.0.0.1", port, Security.NONE, "", "oekonomi@example.org")
+        report = ws.remind("1", Delivery.SMTP, smtp=smtp)
+    assert report.failed == [] and len(server.received) == len(report.done) > 0
+    by_address = {recipients[0]: message for recipients, message in server.received}
+    (attachment,) = by_address["social-og-sundhed@example.org"].iter_attachments()
+    name = attachment.get_filename()
+    assert name is not None and "-paamindelse-" in name
+    assert attachment.get_content() == outbox(ws, name).read_bytes()
+    with Ledger(ws.ledger_path) as ledger:
+        reminded = {m.centre: m.issue_id for m in ledger.messages(R1) if m.kind == "remind"}
+        issue = ledger.issue(reminded[SOS_CENTRE])
+    assert issue is not None and issue.file.endswith(name)  # the letter names its workbook

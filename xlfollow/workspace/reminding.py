@@ -17,6 +17,7 @@ from xlfollow.files import write_atomically
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger
 from xlfollow.mail.letters import Delivery, mail_texts
 from xlfollow.mail.mailing import Mailing, Reminding, conflicts_by_centre
+from xlfollow.mail.receipts import check_server
 from xlfollow.workbooks.writer import write_workbook
 from xlfollow.workspace.issuing import Issuing, issue_record, issue_spec, recipients
 from xlfollow.workspace.receipting import troubles_of
@@ -31,6 +32,8 @@ def reminding_for(
     refused, files rejected) and, but in a dry run, each one's workbook issued anew
     with the answers so far."""
     definition, round_name = mailing.definition, mailing.round_name
+    if mailing.how is Delivery.SMTP:
+        check_server(mailing.smtp)  # before a workbook is issued for a letter that cannot go
     with Ledger(mailing.ledger_path) as ledger:
         since = min((issue.issued_at for issue in ledger.issues(round_name)), default="")
         troubles = troubles_of(ledger.receipts(), round_name, since)
