@@ -227,5 +227,5 @@ def test_reminders_through_a_mail_server_carry_the_workbook_issued_anew(ws: Work
     assert attachment.get_content() == outbox(ws, name).read_bytes()
     with Ledger(ws.ledger_path) as ledger:
         reminded = {m.centre: m.issue_id for m in ledger.messages(R1) if m.kind == "remind"}
-        issue = ledger.issue(reminded[SOS_CENTRE])
+        issue = ledger.issue(reminded[SOS_CENTRE] or "")
     assert issue is not None and issue.file.endswith(name)  # the letter names its workbook
