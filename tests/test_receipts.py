@@ -4,6 +4,7 @@ through a real SMTP server, recorded, never twice."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from email import policy
 from email.message import EmailMessage
@@ -120,6 +121,7 @@ def test_drafts_say_each_file_its_own_refused_values(ws: Workspace, tmp_path: Pa
         assert list(message.iter_attachments()) == []
         text = body(message)
         assert text.startswith(f"Kære Center for {centre}\n")
+        assert f"\n\nTak for jeres fil {file} til {R1} på Aftale om budget 2018.\n\n" in text
         assert text.rstrip().endswith(SIGNATURE)
         taken = cells[centre]
         said = f"{taken['accepted']} nye eller ændrede værdier og {taken['unchanged']} uændrede"
@@ -298,6 +300,43 @@ def test_what_a_rejected_files_sender_is_told_to_do(
 
 
 def test_a_files_name_is_the_one_its_sender_gave() -> None:
-    assert sent_name("inbox/SV Aftale.eml · 03-sos.xlsx") == "03-sos.xlsx"
+    mail = MailOrigin("0" * 64, SENDER, "", "SV: Aftale om budget 2018", "")
+    assert sent_name("inbox/SV Aftale.eml · 03-sos.xlsx", mail) == "03-sos.xlsx"
     assert sent_name("/home/a/Downloads/03-sos.xlsx") == "03-sos.xlsx"
+    assert sent_name("inbox/SV.eml", mail) == "SV: Aftale om budget 2018"
     assert sent_name("inbox/SV.eml") == "SV.eml"
+
+
+def test_a_message_without_a_workbook_is_answered_to_attach_one(ws: Workspace) -> None:
+    message = EmailMessage()
+    message["From"] = SENDER
+    message["To"] = "budget@ballerup.dk"
+    message["Subject"] = "SV: Aftale om budget 2018"
+    message["Date"] = "Mon, 09 Apr 2018 10:15:00 +0200"
+    message.set_content("Hermed vores svar.")
+    (ws.path / "inbox" / "SV.eml").write_bytes(bytes(message))
+    result = CliRunner().invoke(
+        cli, ["--language", "en", "merge", str(ws.path), "--receipts", "--json"]
+    )
+    assert result.exit_code == 3, result.output
+    receipts = json.loads(result.output)["receipts"]
+    ((done,),) = [receipts["done"]]
+    assert (done["file"], done["address"]) == ("SV: Aftale om budget 2018", "sos@ballerup.dk")
+    assert receipts["failed"] == receipts["skipped"] == []
+    draft = parse((ws.path / done["draft_or_id"]).read_bytes())
+    assert draft["To"] == "sos@ballerup.dk"
+    assert (
+        draft["Subject"] == f"Kvittering – Aftale om budget 2018: {R1} – SV: Aftale om budget 2018"
+    )
+    text = body(draft)
+    assert text.startswith("Kære kollega\n")  # sos@ballerup.dk is no centre's address
+    assert f'Tak for jeres mail "SV: Aftale om budget 2018" til {R1} på Aftale om' in text
+    assert 'Vi kunne ikke indlæse filen: mailen "SV: Aftale om budget 2018" fra ' in text
+    assert "Vedhæft jeres projektmappe, og send mailen igen." in text
+
+
+def test_a_workspace_mail_yaml_with_an_unknown_placeholder_is_said(ws: Workspace) -> None:
+    (ws.path / "inbox" / SOS).write_bytes(b"")
+    (ws.path / "mail.yaml").write_text('da:\n  receipt_rejected: "{nothing}"\n', "utf-8")
+    with pytest.raises(WorkspaceError, match=r"mail template receipt: .* \('nothing'\)"):
+        ws.merge(receipts=Delivery.EML)

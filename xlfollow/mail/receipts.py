@@ -70,6 +70,8 @@ class FileReceipt:
     rejected: RejectedFile | None = None
     later: str | None = None
     """The round issued since, for a workbook of an earlier round."""
+    message: bool = False
+    """The file is a saved message rejected whole (`file` its subject)."""
 
 
 @dataclass(frozen=True)
@@ -133,19 +135,31 @@ def receipt_letter(job: ReceiptJob, receipt: FileReceipt) -> Letter:
     words = mail_texts(settings.language, job.path)
     sender = job.smtp.sender or (settings.reply_to if "@" in settings.reply_to else "")
     name = settings.sender.department or parseaddr(sender)[0] or words["default_sender"]
-    values = {
-        "agreement": job.definition.agreement.title,
-        "round": receipt.round,
-        "centre": receipt.centre or "",
-        "file": receipt.file,
-        "sender": name,
-        "signature": signature(settings.sender, words, name),
-        "result": _result(receipt, words, settings.language),
-    }
-    if not receipt.centre:
-        values["greeting"] = words["receipt_unknown_greeting"]
-    else:
-        values["greeting"] = greeting(receipt.centre, words)
+    try:
+        values = {
+            "agreement": job.definition.agreement.title,
+            "round": receipt.round,
+            "centre": receipt.centre or "",
+            "file": receipt.file,
+            "sender": name,
+            "signature": signature(settings.sender, words, name),
+            "result": _result(receipt, words, settings.language),
+        }
+        thanks = words["receipt_message" if receipt.message else "receipt_file"]
+        values["received"] = thanks.format(**values)
+        if not receipt.centre:
+            values["greeting"] = words["receipt_unknown_greeting"]
+        else:
+            values["greeting"] = greeting(receipt.centre, words)
+    except (KeyError, IndexError, ValueError) as exc:  # a workspace's mail.yaml
+        raise WorkspaceError(
+            Text(
+                "mail template {kind}: a placeholder it uses is unknown ({why}); "
+                "see the list at the top of workbook_templates/mail.yaml",
+                kind=LetterKind.RECEIPT,
+                why=str(exc),
+            )
+        ) from exc
     parts = LetterParts(
         kind=LetterKind.RECEIPT,
         texts=words,

@@ -60,7 +60,7 @@ def file_receipts(
         found.append(
             FileReceipt(
                 receipt_id=row.receipt_id,
-                file=sent_name(file.path),
+                file=sent_name(file.path, file.mail),
                 verdict=file.verdict,
                 centre=file.centre,
                 round=round_name,
@@ -72,14 +72,18 @@ def file_receipts(
                 if file.verdict is Verdict.REJECTED and file.why is not None
                 else None,
                 later=latest if earlier and file.verdict is Verdict.ACCEPTED else None,
+                message=file.mail is not None and " · " not in file.path,
             )
         )
     return found
 
 
-def sent_name(path: str) -> str:
-    """A received file's name as its sender gave it: the attachment's name for a
-    workbook that came in a saved message ('inbox/SV.eml · sos.xlsx')."""
+def sent_name(path: str, mail: MailOrigin | None = None) -> str:
+    """A received file's name as its sender knows it: the attachment's name for a
+    workbook that came in a saved message ('inbox/SV.eml · sos.xlsx'), the subject of
+    a message rejected whole (the name it was saved under is finance's)."""
+    if mail is not None and mail.subject and " · " not in path:
+        return mail.subject
     return Path(path.rpartition(" · ")[2]).name
 
 
