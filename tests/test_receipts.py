@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import copied, round_one_issued
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from returns import ECONOMY, R1, SMILEY, STATUS, cell_of, fill
 from smtpserver import smtp_server
 
@@ -22,7 +24,8 @@ from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.store import Ledger
 from xlfollow.mail.letters import Delivery
-from xlfollow.mail.troubles import Advice
+from xlfollow.mail.receipts import FileReceipt, ReceiptJob, receipt_letter
+from xlfollow.mail.troubles import Advice, RefusedValue
 from xlfollow.messages import Text
 from xlfollow.model import Security, Smtp
 from xlfollow.workspace.folder import Workspace
@@ -340,3 +343,56 @@ def test_a_workspace_mail_yaml_with_an_unknown_placeholder_is_said(ws: Workspace
     (ws.path / "mail.yaml").write_text('da:\n  receipt_rejected: "{nothing}"\n', "utf-8")
     with pytest.raises(WorkspaceError, match=r"mail template receipt: .* \('nothing'\)"):
         ws.merge(receipts=Delivery.EML)
+
+
+_NAMES = (
+    st.text(
+        st.characters(
+            codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters="'"
+        ),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_REFUSED = st.lists(
+    st.builds(
+        RefusedValue,
+        sheet=_NAMES,
+        cell=st.from_regex(r"[A-Z]{1,2}[1-9][0-9]{0,3}", fullmatch=True),
+        item=st.from_regex(r"[1-9]\.[0-9]{2}", fullmatch=True),
+        why=st.just(Text("as issued")),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=40)
+@given(refused=_REFUSED, accepted=st.integers(0, 500), unchanged=st.integers(0, 500))
+def test_a_receipt_lists_exactly_the_refused_values_it_is_given(
+    issued: Workspace, refused: list[RefusedValue], accepted: int, unchanged: int
+) -> None:
+    job = ReceiptJob(issued.path, issued.ledger_path, issued.load(), Delivery.EML, Smtp())
+    receipt = FileReceipt(
+        receipt_id=7,
+        file=SOS,
+        verdict=Verdict.ACCEPTED,
+        centre="Social og Sundhed",
+        round=R1,
+        address="sos@example.org",
+        cells={"accepted": accepted, "unchanged": unchanged, "refused": len(refused)},
+        refused=tuple(refused),
+    )
+    letter = receipt_letter(job, receipt)
+    text = body(parse(bytes(letter.message)))
+    listed = [line for line in text.splitlines() if line.startswith("- ")]
+    assert listed == [
+        f"- ark '{v.sheet}', celle {v.cell}, delelement {v.item}: som udsendt" for v in refused
+    ]
+    assert (
+        f"Vi har indlæst jeres svar: {accepted} nye eller ændrede værdier og {unchanged} uændrede."
+        in text
+    )
+    assert "kunne vi ikke tage imod" in text if refused else "kunne vi ikke" not in text
+    assert ".receipt-7@" in str(letter.message["Message-ID"])
