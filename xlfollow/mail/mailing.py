@@ -231,15 +231,15 @@ def _letter(
         formataddr((name, address_of_reply)) if "@" in address_of_reply else ""
     )
     # The signature is a name: the department's, else the From address's own.
-    name = department or parseaddr(smtp.sender)[0] or words["default_sender"]
+    signer = department or parseaddr(smtp.sender)[0] or words["default_sender"]
     values = {
         "agreement": definition.agreement.title,
         "round": round_.name,
         "centre": centre,
         "deadline": deadline or words["no_deadline"],
         "reply_to": settings.reply_to or sender or department or words["default_reply_to"],
-        "sender": name,
-        "signature": signature(settings.sender, words, name),
+        "sender": signer,
+        "signature": signature(settings.sender, words, signer),
     }
     parts = LetterParts(
         kind=kind,
