@@ -72,8 +72,11 @@ def test_eml_drafts_carry_the_workbook_to_each_centre(demo: DemoResult) -> None:
         # The round is "1. budgetopfølgning 2018" on the agreement, said once.
         assert "til 1. budgetopfølgning 2018 på Aftale om budget 2018" in text
         assert "af opfølgningen" not in text
-        # The demo's [sender] department signs, and is where the workbook goes back.
-        assert text.rstrip().endswith("Venlig hilsen\nØkonomi og Styring")
+        # The demo's [sender] signs: the person, the department, phone and address.
+        assert text.rstrip().endswith(
+            "\n\nMed venlig hilsen\nSascha Hjorth\nØkonomi og Styring\nTlf. 4024 1712\n"
+            "okonomi@example.org"
+        )
         assert "økonomiafdeling" not in text.casefold()
         (attachment,) = message.iter_attachments()
         assert attachment.get_content_type() == XLSX
@@ -257,7 +260,8 @@ def test_an_attachment_name_beyond_ascii_is_encoded_for_mail_programs(tmp_path: 
 
     workbook = tmp_path / "03-social-og-sundhed-ø.xlsx"
     workbook.write_bytes(b"PK\x03\x04 a workbook")
-    values = dict.fromkeys(("agreement", "round", "centre", "deadline", "reply_to", "sender"), "x")
+    keys = ("agreement", "round", "centre", "deadline", "reply_to", "sender", "signature")
+    values = dict.fromkeys(keys, "x")
     parts = LetterParts(
         kind=LetterKind.SEND,
         texts=mail_texts(Language.DA),

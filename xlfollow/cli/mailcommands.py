@@ -14,21 +14,12 @@ from xlfollow.mail.letters import Delivery
 from xlfollow.messages import Text
 from xlfollow.workspace.folder import Workspace
 
-__all__ = ["remind", "send"]
+__all__ = ["remind", "send", "server_options"]
 
 
-def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options send and remind share: the way out, and the mail server."""
+def server_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The mail server's options, instead of the settings' [smtp]: send, remind, merge."""
     options = [
-        click.option("--round", "round_text", required=True, help="The round: its number or name."),
-        click.option(
-            "--eml/--smtp",
-            "as_eml",
-            default=True,
-            help="Write .eml drafts in outbox/round-N/mail/ (the default), or send "
-            "through the mail server of [smtp] in xlfollow.toml.",
-        ),
-        click.option("--dry-run", is_flag=True, help="Say who would get what; send nothing."),
         click.option("--host", help="The mail server, instead of [smtp] host."),
         click.option("--port", type=int, help="Its port (default 587, 465 for tls, 25 for none)."),
         click.option(
@@ -40,6 +31,25 @@ def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
             '[mail] auth = "oauth2": the mailbox to send from.',
         ),
         click.option("--sender", help="The From address."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _mail_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options send and remind share: the way out, and the mail server."""
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
+        click.option("--round", "round_text", required=True, help="The round: its number or name."),
+        click.option(
+            "--eml/--smtp",
+            "as_eml",
+            default=True,
+            help="Write .eml drafts in outbox/round-N/mail/ (the default), or send "
+            "through the mail server of [smtp] in xlfollow.toml.",
+        ),
+        click.option("--dry-run", is_flag=True, help="Say who would get what; send nothing."),
+        server_options,
         click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path)),
     ]
     for option in reversed(options):
@@ -77,7 +87,9 @@ def send(
 def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **server: Any) -> None:
     """A reminder to each centre with unanswered items or open conflicts in a round.
 
-    It lists the items by number and title and attaches the workbook again.
+    It lists the items by number and title, and the values refused and the files
+    rejected of the centre's files, and attaches its workbook issued anew with the
+    answers it has given so far (in outbox/round-N/, named ...-paamindelse-DATE.xlsx).
 
     \b
     Example:

@@ -6,10 +6,14 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal, progress_bar
+from xlfollow.cli.mailcommands import server_options
+from xlfollow.mail.letters import Delivery
+from xlfollow.mail.mailing import MailReport, with_smtp
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 from xlfollow.returns.collect import FileReport, MergeReport, conflict_json
@@ -60,32 +64,72 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
 @click.command("merge", cls=Command, epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[DIR] [FILES]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def merge(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option(
+    "--receipts",
+    is_flag=True,
+    help="Afterwards, a receipt to the sender of each file received: what was taken, "
+    "the values refused, or why the file was rejected and what to do.",
+)
+@click.option(
+    "--eml/--smtp",
+    "as_eml",
+    default=True,
+    help="Write the receipts as .eml drafts in outbox/receipts/ (the default), or send "
+    "them through the mail server of [smtp] in xlfollow.toml.",
+)
+@server_options
+def merge(
+    paths: tuple[Path, ...], as_json: bool, receipts: bool, as_eml: bool, **server: Any
+) -> None:
     """Merge returned workbooks into the ledger of the workspace DIR (by default the
     current folder): FILES, or the new files in its inbox/.
 
     Every answer cell ends as accepted, unchanged, conflict (kept open, nothing
     overwritten) or refused, and every file as accepted, rejected or duplicate.
     Afterwards master.xlsx is written anew, with the open conflicts on its
-    Konflikter sheet.
+    Konflikter sheet. With --receipts each file's sender gets a receipt (a file
+    said again, rejected before, gets none).
 
     \b
     Examples:
       xlfollow merge budget2018
       xlfollow merge budget2018 ~/Downloads/03-social-og-sundhed.xlsx --json
+      xlfollow merge budget2018 --receipts --smtp
     """
     directory, files = (paths[0], paths[1:]) if paths and paths[0].is_dir() else (Path("."), paths)
     workspace = Workspace(directory)
     chosen = list(files) or None
     out = current_terminal()
+    how, smtp = None, None
+    if receipts:
+        how = Delivery.EML if as_eml else Delivery.SMTP
+        smtp = with_smtp(workspace.load().settings.smtp, **server)
     with progress_bar(Text("Merging"), visible=not as_json) as progress:
-        report = workspace.merge(chosen, progress)
+        report = workspace.merge(chosen, progress, receipts=how, smtp=smtp)
+    sent = workspace.receipts_sent
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        data = report.to_json()
+        if sent is not None:
+            data["receipts"] = receipts_json(sent)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         out.merge(report, _loaded(workspace).agreement)
-    if report.needs_a_person:
+        if sent is not None:
+            out.echo()
+            out.echo(Text("Receipts:"), bold=True)
+            out.mail(sent, Text("File"))
+    if report.needs_a_person or (sent is not None and sent.needs_a_person):
         sys.exit(3)
+
+
+def receipts_json(sent: MailReport) -> dict[str, object]:
+    """The receipts of a merge as the --json report gives them, per file."""
+    return {
+        "how": sent.how.value,
+        "done": [{"file": f, "address": a, "draft_or_id": w} for f, a, w in sent.done],
+        "failed": [{"file": f, "address": a, "reason": str(why)} for f, a, why in sent.failed],
+        "skipped": [{"file": f, "reason": str(why)} for f, why in sent.skipped],
+    }
 
 
 @click.command("status", cls=Command, epilog=EXIT_CODES)

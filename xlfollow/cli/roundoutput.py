@@ -170,8 +170,9 @@ class RoundOutput(Console):
         step = scale.step(code)
         return Text("{glyph} {label}", glyph=step.glyph, label=step.label(self.language))
 
-    def mail(self, report: MailReport) -> None:
-        """A send or a reminder: a line per centre, drafted, sent, failed or skipped."""
+    def mail(self, report: MailReport, first: Text | None = None) -> None:
+        """A send or a reminder: a line per centre, drafted, sent, failed or skipped;
+        receipts a line per file (`first` names the first column)."""
         done = {
             "eml": Text("draft"),
             "smtp": Text("sent"),
@@ -183,7 +184,7 @@ class RoundOutput(Console):
         if rows:
             self.table(
                 (
-                    Text("Centre"),
+                    first or Text("Centre"),
                     Text("Address"),
                     Text("Result"),
                     Text("Draft, message id, subject or reason"),

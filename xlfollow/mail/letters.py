@@ -56,11 +56,13 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 class LetterKind(StrEnum):
-    """What a letter to a centre is: its workbook going out, or a reminder. Its
-    templates in mail.yaml are named by it (`send_subject`, `remind_body`)."""
+    """What a letter to a centre is: its workbook going out, a reminder, or the receipt
+    of a file it sent. Its templates in mail.yaml are named by it (`send_subject`,
+    `remind_body`, `receipt_body`)."""
 
     SEND = "send"
     REMIND = "remind"
+    RECEIPT = "receipt"
 
 
 class Delivery(StrEnum):
@@ -144,8 +146,8 @@ class LetterParts:
     """The settings' reply_to: an address, or words ("økonomiafdelingen")."""
     address: str
     """The centre's address."""
-    attachment: Path
-    """The workbook."""
+    attachment: Path | None
+    """The workbook; None for a letter without one (a receipt)."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Placeholders of this kind of letter only (a reminder's items)."""
 
@@ -169,12 +171,13 @@ def greeting(centre: str, texts: Mapping[str, str]) -> str:
 
 def compose(parts: LetterParts) -> EmailMessage:
     """A message from the templates `{kind}_subject` and `{kind}_body`, the workbook
-    attached under its own name."""
+    (if any) attached under its own name."""
     kind, sender, reply_to = parts.kind, parts.sender, parts.reply_to
+    attachment = parts.attachment
     filled = {
         "greeting": greeting(parts.values.get("centre", ""), parts.texts),
         **parts.values,
-        "file": parts.attachment.name,
+        **({"file": attachment.name} if attachment is not None else {}),
         **parts.extra,
     }
     try:
@@ -201,24 +204,28 @@ def compose(parts: LetterParts) -> EmailMessage:
     domain = sender.rpartition("@")[2] or "xlfollow.invalid"
     message["Message-ID"] = make_msgid("xlfollow", domain=domain)
     message.set_content(body)
-    message.add_attachment(
-        parts.attachment.read_bytes(),
-        maintype=XLSX_TYPE[0],
-        subtype=XLSX_TYPE[1],
-        filename=parts.attachment.name,
-    )
+    if attachment is not None:
+        message.add_attachment(
+            attachment.read_bytes(),
+            maintype=XLSX_TYPE[0],
+            subtype=XLSX_TYPE[1],
+            filename=attachment.name,
+        )
     return message
 
 
-def write_draft(letter: Letter, folder: Path) -> Path:
-    """Save a letter as an .eml draft named after its workbook; X-Unsent makes Outlook
-    open it as a message ready to send (Thunderbird opens it as it is)."""
+def write_draft(letter: Letter, folder: Path, stem: str | None = None) -> Path:
+    """Save a letter as an .eml draft named `stem`, by default after its workbook;
+    X-Unsent makes Outlook open it as a message ready to send (Thunderbird opens it
+    as it is)."""
     draft = copy.deepcopy(letter.message)
     del draft["Message-ID"]
     draft["X-Unsent"] = "1"
-    attachment = next(letter.message.iter_attachments()).get_filename() or "workbook.xlsx"
-    suffix = "" if letter.kind is LetterKind.SEND else f"-{letter.kind}"
-    path = folder / f"{Path(attachment).stem}{suffix}.eml"
+    if stem is None:
+        attachment = next(letter.message.iter_attachments()).get_filename() or "workbook.xlsx"
+        suffix = "" if letter.kind is LetterKind.SEND else f"-{letter.kind}"
+        stem = f"{Path(attachment).stem}{suffix}"
+    path = folder / f"{stem}.eml"
     write_atomically(path, bytes(draft))
     return path
 

@@ -1,15 +1,16 @@
 """Who gets which message in a round: the workbooks going out, and the reminders.
 
 `send_round` gives each centre its workbook of a round; `remind_round` writes to
-each centre that still has unanswered items or open conflicts, listing them,
-the workbook attached again. Either saves .eml drafts in outbox/round-N/mail/
+each centre that still has unanswered items or open conflicts, listing them and
+what was refused or rejected of its files, its workbook attached as issued anew
+with its answers so far. Either saves .eml drafts in outbox/round-N/mail/
 or sends through the mail server of the settings, recording in the ledger
 every message the server took.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formataddr, parseaddr
@@ -30,7 +31,9 @@ from xlfollow.mail.letters import (
     send_letters,
     write_draft,
 )
+from xlfollow.mail.signature import signature
 from xlfollow.mail.tokens import Prompt
+from xlfollow.mail.troubles import Troubles
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Security, SignInMethod, Smtp
 from xlfollow.texts import texts
@@ -38,6 +41,7 @@ from xlfollow.texts import texts
 __all__ = [
     "MailReport",
     "Mailing",
+    "Reminding",
     "ServerOptions",
     "conflicts_by_centre",
     "remind_round",
@@ -138,14 +142,23 @@ def conflicts_by_centre(
     return found
 
 
-def remind_round(
-    mailing: Mailing, status: RoundStatus, conflicts: dict[str, list[tuple[str, str]]]
-) -> MailReport:
-    """A reminder to each centre with unanswered items or open conflicts in a round.
+@dataclass(frozen=True)
+class Reminding:
+    """What a round's reminders say besides what is missing, and what they attach."""
 
-    `conflicts` are per centre the (item, answer as the sheets name it) of its open
-    conflicts."""
-    definition = mailing.definition
+    conflicts: Mapping[str, list[tuple[str, str]]]
+    """Per centre the (item, answer as the sheets name it) of its open conflicts."""
+    troubles: Mapping[str, Troubles] = field(default_factory=dict)
+    """Per centre the values refused from its files of the round and its files rejected."""
+    fresh: Callable[[str], IssueRecord] | None = None
+    """Issues a centre's workbook of the round anew, with its answers so far, and
+    returns it; None attaches its latest workbook (a dry run)."""
+
+
+def remind_round(mailing: Mailing, status: RoundStatus, reminding: Reminding) -> MailReport:
+    """A reminder to each centre with unanswered items or open conflicts in a round,
+    listing them, and the values refused and files rejected of its files."""
+    definition, conflicts = mailing.definition, reminding.conflicts
     report = MailReport(mailing.round_name, mailing.how)
     words = mail_texts(definition.settings.language, mailing.path)
     titles = {item.number: item.title for item in definition.agreement.items}
@@ -165,9 +178,13 @@ def remind_round(
             f"- {number} {titles.get(number, '')}: {', '.join(what)}"
             for number, what in lines.items()
         )
-        letter = _letter(
-            mailing, LetterKind.REMIND, issues[centre.centre], {"items": items}, report
-        )
+        troubles = reminding.troubles.get(centre.centre, Troubles())
+        extra = {"items": items, "problems": troubles.said(words, definition.settings.language)}
+        if reminding.fresh is not None and _address(mailing, centre.centre):
+            issue = reminding.fresh(centre.centre)
+        else:
+            issue = issues[centre.centre]
+        letter = _letter(mailing, LetterKind.REMIND, issue, extra, report)
         if letter is not None:
             letters.append(letter)
     return _deliver(mailing, letters, report)
@@ -190,7 +207,7 @@ def _letter(
     workbook is gone."""
     definition, smtp, centre = mailing.definition, mailing.smtp, issue.recipient
     settings = definition.settings
-    address = settings.centres[centre].email if centre in settings.centres else ""
+    address = _address(mailing, centre)
     if not address:
         report.skipped.append(
             (
@@ -217,14 +234,16 @@ def _letter(
     sender = smtp.sender or (
         formataddr((name, address_of_reply)) if "@" in address_of_reply else ""
     )
+    # The signature is a name: the department's, else the From address's own.
+    signer = department or parseaddr(smtp.sender)[0] or words["default_sender"]
     values = {
         "agreement": definition.agreement.title,
         "round": round_.name,
         "centre": centre,
         "deadline": deadline or words["no_deadline"],
         "reply_to": settings.reply_to or sender or department or words["default_reply_to"],
-        # The signature is a name: the department's, else the From address's own.
-        "sender": department or parseaddr(smtp.sender)[0] or words["default_sender"],
+        "sender": signer,
+        "signature": signature(settings.sender, words, signer),
     }
     parts = LetterParts(
         kind=kind,
@@ -237,6 +256,12 @@ def _letter(
         extra=extra,
     )
     return Letter(kind, centre, address, issue.issue_id, compose(parts))
+
+
+def _address(mailing: Mailing, centre: str) -> str:
+    """A centre's address in the settings; '' if it has none."""
+    centres = mailing.definition.settings.centres
+    return centres[centre].email if centre in centres else ""
 
 
 def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> MailReport:

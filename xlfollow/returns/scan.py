@@ -33,7 +33,7 @@ from xlfollow.returns.zipscan import (
     read_part,
 )
 
-__all__ = ["Limits", "Scan", "damaged", "scan_workbook"]
+__all__ = ["SAVE_AS_XLSX", "Limits", "Scan", "damaged", "scan_workbook"]
 
 
 @dataclass
@@ -47,6 +47,28 @@ class Scan:
 
 
 _MACROS = Text("a macro-enabled workbook; save it as .xlsx without macros")
+_OLD_XLS = Text("an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again")
+_WEB_PAGE = Text(
+    "a web page or XML file renamed to .xlsx, not a workbook; open it in Excel, "
+    "save it as Excel Workbook (.xlsx) and send it again"
+)
+_CSV = Text(
+    "a text (CSV) file renamed to .xlsx, not a workbook; send the workbook you were "
+    "sent, filled in and saved as Excel Workbook (.xlsx)"
+)
+_NOT_XLSX = Text("not an .xlsx workbook; save it from Excel as .xlsx and send it again")
+_ODS = Text(
+    "an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx) and send it again"
+)
+_STRICT_XML = Text(
+    "saved as Strict Open XML, which xlfollow does not read; save it as "
+    "Excel Workbook (.xlsx), not Strict Open XML Spreadsheet, and send it again"
+)
+SAVE_AS_XLSX = frozenset(
+    text.template for text in (_MACROS, _OLD_XLS, _WEB_PAGE, _CSV, _NOT_XLSX, _ODS, _STRICT_XML)
+)
+"""The templates of the rejections a sender puts right by saving the file as .xlsx
+from Excel: a receipt says so in as many words."""
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 # A cell or row without its reference takes the next position, unseen by a scan
@@ -99,24 +121,18 @@ def _ole_message(path: Path) -> Text:
             "the workbook is protected with a password (encrypted), so it cannot be read; "
             "remove the password (File > Info > Protect Workbook) and send it again"
         )
-    return Text("an old .xls workbook; save it as .xlsx (Excel Workbook) and send it again")
+    return _OLD_XLS
 
 
 def _not_a_zip_message(head: bytes) -> Text:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in text:
-        return Text(
-            "a web page or XML file renamed to .xlsx, not a workbook; open it in Excel, "
-            "save it as Excel Workbook (.xlsx) and send it again"
-        )
+        return _WEB_PAGE
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or all(
         32 <= byte < 127 or byte in b"\t\r\n" or byte >= 128 for byte in head[:512]
     ):
-        return Text(
-            "a text (CSV) file renamed to .xlsx, not a workbook; send the workbook you were "
-            "sent, filled in and saved as Excel Workbook (.xlsx)"
-        )
-    return Text("not an .xlsx workbook; save it from Excel as .xlsx and send it again")
+        return _CSV
+    return _NOT_XLSX
 
 
 def _scan_archive(archive: zipfile.ZipFile, handle: BinaryIO, limits: Limits) -> Scan:
@@ -160,12 +176,7 @@ def _check_kind(archive: zipfile.ZipFile, names: list[str]) -> None:
     """Refuse, by its part names, a zip that is no .xlsx xlfollow reads: an
     OpenDocument spreadsheet, another zip, a workbook with macros or external links."""
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
-        raise ScanError(
-            Text(
-                "an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx) "
-                "and send it again"
-            )
-        )
+        raise ScanError(_ODS)
     if "xl/workbook.xml" not in names:
         raise ScanError(
             Text("a zip file, but not an .xlsx workbook; send the workbook you were sent")
@@ -195,12 +206,7 @@ def _xml_parts(
             _check_xml(name, data)
             checked[name] = data
     if _STRICT in checked["xl/workbook.xml"][:2048]:
-        raise ScanError(
-            Text(
-                "saved as Strict Open XML, which xlfollow does not read; save it as "
-                "Excel Workbook (.xlsx), not Strict Open XML Spreadsheet, and send it again"
-            )
-        )
+        raise ScanError(_STRICT_XML)
     if b"macroEnabled" in checked.get("[Content_Types].xml", b""):
         raise ScanError(_MACROS)
     return checked

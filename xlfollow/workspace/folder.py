@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Unpack
@@ -15,7 +15,7 @@ from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path
 from xlfollow.errors import WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
 from xlfollow.files import ensure_replaceable
-from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
+from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
 from xlfollow.machinefaults import ledger_damage
 from xlfollow.mail.letters import Delivery
@@ -23,11 +23,11 @@ from xlfollow.mail.mailing import (
     Mailing,
     MailReport,
     ServerOptions,
-    conflicts_by_centre,
     remind_round,
     send_round,
     with_smtp,
 )
+from xlfollow.mail.receipts import ReceiptJob, check_server
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.returns.collect import FileReport, Intake, MergeReport
@@ -51,9 +51,12 @@ from xlfollow.workspace.master import (
     master_stale,
     merge_edits,
     round_index,
+    round_status_of,
     write_master,
 )
 from xlfollow.workspace.overview import Overview, describe
+from xlfollow.workspace.receipting import send_receipts
+from xlfollow.workspace.reminding import reminding_for
 from xlfollow.workspace.reporting import ReportFormat, ReportJob, ReportResult, make_report
 
 __all__ = [
@@ -82,6 +85,8 @@ class Workspace:
         self.loaded: Definition | None = None
         """The definition the last `load` returned: what a command worked with, for
         the terminal to show its results by, without loading it again."""
+        self.receipts_sent: MailReport | None = None
+        """The receipts the last `merge` given `receipts` wrote or sent, per file."""
 
     @property
     def settings_path(self) -> Path:
@@ -168,7 +173,7 @@ class Workspace:
                 earlier = definition.agreement.rounds[index - 1]
                 issued_before = bool(ledger.issues(earlier))
             if issued_before:
-                previous(self._round_status(definition, earlier)[0])
+                previous(round_status_of(self.ledger_path, definition, earlier)[0])
         issuing = Issuing(definition, index, self.answers(definition))
         result = issue_round(self.path, self.ledger_path, issuing, progress)
         self._write_master(definition)
@@ -176,7 +181,12 @@ class Workspace:
 
     @changes_it("merge")
     def merge(
-        self, files: list[Path] | None = None, progress: Progress | None = None
+        self,
+        files: list[Path] | None = None,
+        progress: Progress | None = None,
+        *,
+        receipts: Delivery | None = None,
+        smtp: Smtp | None = None,
     ) -> MergeReport:
         """Receive returned workbooks (by default the new files in inbox/) and merge them.
 
@@ -188,8 +198,12 @@ class Workspace:
         one too big to be a workbook, one that may not be read, or a name that is not
         UTF-8) is rejected before it is read, and not recorded: merged once put right.
         `progress`, if given, is told (files done, files in all) after each file.
-        """
+        `receipts` (eml, smtp, dry-run): a receipt to each file's sender afterwards,
+        through `smtp` or the settings' [smtp], said in `receipts_sent`."""
         definition = self.load()
+        self.receipts_sent, mail_server = None, smtp or definition.settings.smtp
+        if receipts is Delivery.SMTP:
+            check_server(mail_server)  # before anything is merged
         report = MergeReport()
         master = self.merge_master_edits(definition)
         if master is not None:
@@ -211,6 +225,9 @@ class Workspace:
             report.master_written = self._write_master(definition) is not None
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
+        if receipts is not None:
+            job = ReceiptJob(self.path, self.ledger_path, definition, receipts, mail_server)
+            self.receipts_sent = send_receipts(job, report)
         return report
 
     fetch = fetch_replies
@@ -329,17 +346,23 @@ class Workspace:
         **server: Unpack[ServerOptions],
     ) -> MailReport:
         """A reminder to each centre with unanswered items or open conflicts in a round,
-        listing them, its workbook attached again; how and the server as for send."""
+        listing them and its values refused and files rejected, its workbook issued anew
+        with its answers so far attached; how and the server as for send."""
         definition = self.load()
-        status, open_conflicts = self._round_status(definition, round_text)
+        if how is not Delivery.DRY_RUN:
+            self.merge_master_edits(definition)
+        status, open_conflicts = round_status_of(self.ledger_path, definition, round_text)
         index = definition.agreement.rounds.index(status.round)
-        conflicts = conflicts_by_centre(definition, open_conflicts)
         mail_server = with_smtp(smtp or definition.settings.smtp, **server)
         prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
         mailing = Mailing(
             self.path, self.ledger_path, definition, index, how, mail_server, progress, prompt
         )
-        return remind_round(mailing, status, conflicts)
+        reminding = reminding_for(mailing, self.answers(definition), open_conflicts)
+        report = remind_round(mailing, status, reminding)
+        if how is not Delivery.DRY_RUN:
+            self._write_master(definition)
+        return report
 
     def waiting(self) -> list[Path]:
         """The files in inbox/ not merged yet (nor rejected before)."""
@@ -354,25 +377,7 @@ class Workspace:
     def status(self, round_text: str | None = None) -> RoundStatus:
         """Per centre for a round (by default the latest issued): files issued and
         received, smileys answered and missing, open conflicts, overdue or not."""
-        return self._round_status(self.load(), round_text)[0]
-
-    def _round_status(
-        self, definition: Definition, round_text: str | None
-    ) -> tuple[RoundStatus, list[ConflictRecord]]:
-        """A round's status, and its open conflicts."""
-        with Ledger(self.ledger_path) as ledger:
-            issues = ledger.issues()
-            index = issued_round(definition, issues, round_text)
-            round_name = definition.agreement.rounds[index]
-            receipts = ledger.receipts()
-            conflicts = ledger.conflicts(round_name)
-        status = round_status(
-            definition,
-            index,
-            LedgerRecords(self.answers(definition), issues, receipts, conflicts),
-            datetime.now(UTC).date(),
-        )
-        return status, conflicts
+        return round_status_of(self.ledger_path, self.load(), round_text)[0]
 
     @changes_it("resolve")
     def resolve(

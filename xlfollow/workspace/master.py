@@ -3,12 +3,14 @@ merging finance's edits, and writing it anew from the ledger."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
 from xlfollow.ledger.records import Verdict
-from xlfollow.ledger.store import AnswerKey, IssueRecord, Ledger
+from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
+from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 from xlfollow.returns.collect import FileReport, Intake, imported_notes
@@ -23,6 +25,7 @@ __all__ = [
     "master_stale",
     "merge_edits",
     "round_index",
+    "round_status_of",
     "write_master",
 ]
 
@@ -51,6 +54,25 @@ def issued_round(definition: Definition, issues: list[IssueRecord], round_text: 
     if not rounds:
         raise WorkspaceError(Text("no round has been issued yet; run xlfollow issue first"))
     return max(definition.agreement.rounds.index(r) for r in rounds)
+
+
+def round_status_of(
+    ledger_path: Path, definition: Definition, round_text: str | None
+) -> tuple[RoundStatus, list[ConflictRecord]]:
+    """A round's status (by default the latest issued's), and its open conflicts."""
+    with Ledger(ledger_path) as ledger:
+        issues = ledger.issues()
+        index = issued_round(definition, issues, round_text)
+        round_name = definition.agreement.rounds[index]
+        receipts = ledger.receipts()
+        conflicts = ledger.conflicts(round_name)
+    status = round_status(
+        definition,
+        index,
+        LedgerRecords(current_answers(ledger_path, definition), issues, receipts, conflicts),
+        datetime.now(UTC).date(),
+    )
+    return status, conflicts
 
 
 def master_stale(ledger_path: Path, master_path: Path) -> bool:
