@@ -168,9 +168,31 @@ def _certificate(folder: Path) -> None:
     )  # fmt: skip
 
 
-def _configuration(folder: Path, tls_port: int, starttls_port: int) -> str:
+def _oauth2(folder: Path, introspection: str | None) -> str:
+    """The passdb that takes XOAUTH2 (Microsoft 365's sign-in) where an introspection URL
+    is given: Dovecot asks it, with the token as Bearer, whose mailbox the token is."""
+    if introspection is None:
+        return ""
+    (folder / "oauth2.conf.ext").write_text(
+        f"introspection_mode = auth\nintrospection_url = {introspection}\n"
+        "force_introspection = yes\nusername_attribute = email\n",
+        encoding="utf-8",
+    )
+    return f"""
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {folder}/oauth2.conf.ext
+}}
+"""
+
+
+def _configuration(
+    folder: Path, tls_port: int, starttls_port: int, introspection: str | None = None
+) -> str:
     mail = pwd.getpwnam(MAIL_USER)
     dh = Path("/usr/share/dovecot/dh.pem")
+    mechanisms = "plain login" + (" xoauth2" if introspection else "")
     return f"""
 base_dir = {folder}/run
 state_dir = {folder}/state
@@ -182,7 +204,7 @@ ssl_cert = <{folder}/cert.pem
 ssl_key = <{folder}/key.pem
 {f"ssl_dh = <{dh}" if dh.is_file() else ""}
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 default_login_user = dovenull
 default_internal_user = dovecot
 first_valid_uid = {mail.pw_uid}
@@ -194,8 +216,10 @@ namespace inbox {{
 }}
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {folder}/passwd
 }}
+{_oauth2(folder, introspection)}
 userdb {{
   driver = passwd-file
   args = username_format=%u {folder}/passwd
@@ -221,8 +245,9 @@ service stats {{
 
 
 @contextlib.contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
-    """A Dovecot of the tests' own, stopped after (also when a test fails)."""
+def running_dovecot(introspection: str | None = None) -> Iterator[Dovecot]:
+    """A Dovecot of the tests' own, stopped after (also when a test fails); with an
+    introspection URL, one that takes XOAUTH2 tokens that URL vouches for."""
     binary = dovecot_binary()
     folder = Path(tempfile.mkdtemp(prefix="xlfollow-dovecot-"))
     try:
@@ -242,7 +267,9 @@ def running_dovecot() -> Iterator[Dovecot]:
         (folder / "passwd").write_text("\n".join(lines) + "\n", encoding="utf-8")
         tls_port, starttls_port = _free_port(), _free_port()
         conf = folder / "dovecot.conf"
-        conf.write_text(_configuration(folder, tls_port, starttls_port), encoding="utf-8")
+        conf.write_text(
+            _configuration(folder, tls_port, starttls_port, introspection), encoding="utf-8"
+        )
         process = subprocess.Popen(
             [binary, "-F", "-c", str(conf)],
             stdin=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import WorkspaceError
 from xlfollow.mail import tokencache, tokens
 from xlfollow.mail.signinerrors import signin_error
-from xlfollow.model import MailSignIn, SignInFlow, SignInMethod
+from xlfollow.model import MailSignIn, ReceiptMode, SignInFlow, SignInMethod
 
 CLIENT = "8d2e1f4a-0c3b-4e5f-9a6b-7c8d9e0f1a2b"
 OAUTH = MailSignIn(SignInMethod.OAUTH2, "ballerup.dk", CLIENT)
@@ -35,6 +35,18 @@ def test_the_mail_table_is_read_with_its_defaults(tmp_path: Path) -> None:
     text += 'flow = "app"\n'
     mail = make_workspace(tmp_path / "app", settings=text).load().settings.mail
     assert mail.flow is SignInFlow.APP
+    for number, (written, mode) in enumerate(
+        [
+            ('"smtp"', ReceiptMode.SMTP),
+            ('"eml"', ReceiptMode.EML),
+            ("true", ReceiptMode.EML),
+            ("false", ReceiptMode.OFF),
+            ('"off"', ReceiptMode.OFF),
+        ]
+    ):
+        text = SETTINGS + f"\n[mail]\nreceipts = {written}\n"
+        folder = tmp_path / f"receipts-{number}"
+        assert make_workspace(folder, settings=text).load().settings.mail.receipts is mode
 
 
 @pytest.mark.parametrize(
@@ -66,6 +78,7 @@ def test_the_mail_table_is_read_with_its_defaults(tmp_path: Path) -> None:
             "the environment variable XLFOLLOW_CLIENT_SECRET",
         ),
         ('scope = "SMTP.Send"', "scope", "[mail]: unknown key `scope`."),
+        ('receipts = "mail"', "receipts =", 'receipts "mail" should be "off", "eml" (drafts'),
     ],
 )
 def test_mail_table_mistakes_are_named_at_their_line(

@@ -203,10 +203,20 @@ class SignInFlow(StrEnum):
     APP = "app"
 
 
+class ReceiptMode(StrEnum):
+    """Whether a merge (and a fetch) gives each file's sender a receipt, and how: none,
+    as .eml drafts in outbox/receipts/, or sent through the mail server."""
+
+    OFF = "off"
+    EML = "eml"
+    SMTP = "smtp"
+
+
 @dataclass(frozen=True)
 class MailSignIn:
-    """How to sign in to the mail servers: the [mail] table of xlfollow.toml. The app's
-    secret is never here: it comes from XLFOLLOW_CLIENT_SECRET or the keyring."""
+    """How to sign in to the mail servers, and whether merges give receipts: the [mail]
+    table of xlfollow.toml. The app's secret is never here: it comes from
+    XLFOLLOW_CLIENT_SECRET or the keyring."""
 
     auth: SignInMethod = SignInMethod.PASSWORD
     tenant: str = ""
@@ -214,6 +224,8 @@ class MailSignIn:
     client_id: str = ""
     """The application (client) id of the app registration in Entra ID."""
     flow: SignInFlow = SignInFlow.DEVICE
+    receipts: ReceiptMode = ReceiptMode.OFF
+    """A receipt to each file's sender after every merge, unless the command says not."""
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,12 @@ from pathlib import Path
 import click
 
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal
+from xlfollow.cli.mailcommands import receipt_options, receipts_json
+from xlfollow.cli.signincommands import prompt_of
 from xlfollow.cli.terminal import Terminal
 from xlfollow.danish import parse_date
 from xlfollow.ledger.fetchlog import FetchOutcome
+from xlfollow.mail.receipts import ReceiptRequest
 from xlfollow.messages import Text
 from xlfollow.workspace.fetching import FetchReport
 from xlfollow.workspace.folder import Workspace
@@ -33,8 +36,16 @@ _OUTCOMES = {
 @click.option("--folder", help="The mailbox folder, instead of [imap] folder.")
 @click.option("--dry-run", is_flag=True, help="Say what would come; save, record, move nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def fetch(
-    directory: Path, since: str | None, folder: str | None, dry_run: bool, as_json: bool
+@receipt_options
+def fetch(  # noqa: PLR0913 (click gives each option as an argument)
+    directory: Path,
+    *,
+    since: str | None,
+    folder: str | None,
+    dry_run: bool,
+    as_json: bool,
+    receipts: bool | None,
+    as_eml: bool | None,
 ) -> None:
     """Fetch the centres' replies from the mailbox of [imap] in xlfollow.toml, and merge.
 
@@ -49,18 +60,26 @@ def fetch(
       XLFOLLOW_IMAP_PASSWORD=... xlfollow fetch budget2018 --since 2018-04-01
     """
     day = None if since is None else parse_date(since)
-    workspace = Workspace(directory)
-    report = workspace.fetch(day, folder, dry_run)
+    workspace, out = Workspace(directory), current_terminal()
+    asked = ReceiptRequest(receipts, as_eml)
+    report = workspace.fetch(day, folder, dry_run, prompt=prompt_of(out), receipts=asked)
+    sent = workspace.receipts_sent if report.merge is not None else None
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        data = report.to_json()
+        if sent is not None:
+            data["receipts"] = receipts_json(sent)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        out = current_terminal()
         said(out, report)
         if report.merge is not None:
             out.echo()
             agreement = (workspace.loaded or workspace.load()).agreement
             out.merge(report.merge, agreement)
-    if report.needs_a_person:
+        if sent is not None:
+            out.echo()
+            out.echo(Text("Receipts:"), bold=True)
+            out.mail(sent, Text("File"))
+    if report.needs_a_person or (sent is not None and sent.needs_a_person):
         sys.exit(3)
 
 

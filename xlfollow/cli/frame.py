@@ -42,9 +42,9 @@ Exit status:
   1  an error stopped the run: the message says which file, line and what to do
      (an unexpected failure too: run again with --debug and report it)
   2  the command line is wrong (unknown option, missing argument)
-  3  merge: done, but something needs a person (a rejected file, a refused
-     cell, an open conflict); send, remind: a message failed or a centre has
-     no address"""
+  3  merge, fetch: done, but something needs a person (a rejected file, a
+     refused cell, an open conflict, a message not saved, a receipt not
+     sent); send, remind: a message failed or a centre has no address"""
 
 
 def set_language(ctx: click.Context, _: click.Parameter, value: str | None) -> None:

@@ -11,10 +11,17 @@ import click
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal, progress_bar
 from xlfollow.cli.signincommands import prompt_of
 from xlfollow.mail.letters import Delivery
+from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Text
 from xlfollow.workspace.folder import Workspace
 
-__all__ = ["remind", "send", "server_options"]
+__all__ = [
+    "receipt_options",
+    "receipts_json",
+    "remind",
+    "send",
+    "server_options",
+]
 
 
 def server_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -31,6 +38,30 @@ def server_options(command: Callable[..., None]) -> Callable[..., None]:
             '[mail] auth = "oauth2": the mailbox to send from.',
         ),
         click.option("--sender", help="The From address."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def receipt_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of the commands that merge (merge, fetch): receipts or not, and how."""
+    options = [
+        click.option(
+            "--receipts/--no-receipts",
+            default=None,
+            help="Afterwards, a receipt to the sender of each file received: what was taken, "
+            "the values refused, or why the file was rejected and what to do. Default: "
+            "receipts under [mail] in xlfollow.toml.",
+        ),
+        click.option(
+            "--eml/--smtp",
+            "as_eml",
+            default=None,
+            help="Write the receipts as .eml drafts in outbox/receipts/, or send them through "
+            "the mail server of [smtp] in xlfollow.toml. Default: receipts under [mail], "
+            "else drafts.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -104,3 +135,13 @@ def remind(directory: Path, round_text: str, as_eml: bool, dry_run: bool, **serv
     out.mail(report)
     if report.needs_a_person:
         click.get_current_context().exit(3)
+
+
+def receipts_json(sent: MailReport) -> dict[str, object]:
+    """The receipts of a merge as the --json report gives them, per file."""
+    return {
+        "how": sent.how.value,
+        "done": [{"file": f, "address": a, "draft_or_id": w} for f, a, w in sent.done],
+        "failed": [{"file": f, "address": a, "reason": str(why)} for f, a, why in sent.failed],
+        "skipped": [{"file": f, "reason": str(why)} for f, why in sent.skipped],
+    }

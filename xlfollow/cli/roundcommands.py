@@ -11,9 +11,13 @@ from typing import Any
 import click
 
 from xlfollow.cli.frame import EXIT_CODES, Command, current_terminal, progress_bar
-from xlfollow.cli.mailcommands import server_options
-from xlfollow.mail.letters import Delivery
-from xlfollow.mail.mailing import MailReport, with_smtp
+from xlfollow.cli.mailcommands import (
+    receipt_options,
+    receipts_json,
+    server_options,
+)
+from xlfollow.cli.signincommands import prompt_of
+from xlfollow.mail.receipts import ReceiptRequest
 from xlfollow.messages import Text
 from xlfollow.model import Definition
 from xlfollow.returns.collect import FileReport, MergeReport, conflict_json
@@ -64,22 +68,14 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
 @click.command("merge", cls=Command, epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[DIR] [FILES]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@click.option(
-    "--receipts",
-    is_flag=True,
-    help="Afterwards, a receipt to the sender of each file received: what was taken, "
-    "the values refused, or why the file was rejected and what to do.",
-)
-@click.option(
-    "--eml/--smtp",
-    "as_eml",
-    default=True,
-    help="Write the receipts as .eml drafts in outbox/receipts/ (the default), or send "
-    "them through the mail server of [smtp] in xlfollow.toml.",
-)
+@receipt_options
 @server_options
 def merge(
-    paths: tuple[Path, ...], as_json: bool, receipts: bool, as_eml: bool, **server: Any
+    paths: tuple[Path, ...],
+    as_json: bool,
+    receipts: bool | None,
+    as_eml: bool | None,
+    **server: Any,
 ) -> None:
     """Merge returned workbooks into the ledger of the workspace DIR (by default the
     current folder): FILES, or the new files in its inbox/.
@@ -100,12 +96,9 @@ def merge(
     workspace = Workspace(directory)
     chosen = list(files) or None
     out = current_terminal()
-    how, smtp = None, None
-    if receipts:
-        how = Delivery.EML if as_eml else Delivery.SMTP
-        smtp = with_smtp(workspace.load().settings.smtp, **server)
+    asked = ReceiptRequest(receipts, as_eml, server)
     with progress_bar(Text("Merging"), visible=not as_json) as progress:
-        report = workspace.merge(chosen, progress, receipts=how, smtp=smtp)
+        report = workspace.merge(chosen, progress, receipts=asked, prompt=prompt_of(out))
     sent = workspace.receipts_sent
     if as_json:
         data = report.to_json()
@@ -120,16 +113,6 @@ def merge(
             out.mail(sent, Text("File"))
     if report.needs_a_person or (sent is not None and sent.needs_a_person):
         sys.exit(3)
-
-
-def receipts_json(sent: MailReport) -> dict[str, object]:
-    """The receipts of a merge as the --json report gives them, per file."""
-    return {
-        "how": sent.how.value,
-        "done": [{"file": f, "address": a, "draft_or_id": w} for f, a, w in sent.done],
-        "failed": [{"file": f, "address": a, "reason": str(why)} for f, a, why in sent.failed],
-        "skipped": [{"file": f, "reason": str(why)} for f, why in sent.skipped],
-    }
 
 
 @click.command("status", cls=Command, epilog=EXIT_CODES)

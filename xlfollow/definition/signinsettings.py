@@ -8,11 +8,11 @@ from typing import Any
 
 from xlfollow.definition.tomlreader import TomlReader, table_name
 from xlfollow.messages import Text
-from xlfollow.model import MailSignIn, SignInFlow, SignInMethod
+from xlfollow.model import MailSignIn, ReceiptMode, SignInFlow, SignInMethod
 
 __all__ = ["read_mail_signin"]
 
-_MAIL_KEYS = ("auth", "tenant", "client_id", "flow")
+_MAIL_KEYS = ("auth", "tenant", "client_id", "flow", "receipts")
 _GUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _DOMAIN = re.compile(
     r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
@@ -53,6 +53,19 @@ def read_mail_signin(reader: TomlReader, table: dict[str, Any]) -> MailSignIn:
             value=str(table.get("flow")),
         ),
     )
+    raw_receipts = table.get("receipts", ReceiptMode.OFF)
+    if isinstance(raw_receipts, bool):  # receipts = true: as drafts, the safe way
+        raw_receipts = ReceiptMode.EML if raw_receipts else ReceiptMode.OFF
+    receipts = reader.one_of(
+        ("mail", "receipts"),
+        raw_receipts,
+        ReceiptMode.OFF,
+        Text(
+            'receipts "{value}" should be "off", "eml" (drafts in outbox/receipts/) or "smtp" '
+            "(sent through the mail server of [smtp])",
+            value=str(table.get("receipts")),
+        ),
+    )
     texts = {k: v.strip() for k, v in reader.texts(table, "mail", ("tenant", "client_id")).items()}
     tenant, client_id = texts["tenant"], texts["client_id"]
     if tenant and not (_GUID.fullmatch(tenant) or _DOMAIN.fullmatch(tenant)):
@@ -86,4 +99,4 @@ def read_mail_signin(reader: TomlReader, table: dict[str, Any]) -> MailSignIn:
                         key=key,
                     ),
                 )
-    return MailSignIn(auth, tenant, client_id, flow)
+    return MailSignIn(auth, tenant, client_id, flow, receipts)

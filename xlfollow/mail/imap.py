@@ -4,7 +4,9 @@ marking it read, and move it to another folder. Nothing is ever deleted.
 
 The password is never read from the settings: it comes from the environment variable
 XLFOLLOW_IMAP_PASSWORD, or from the system keyring where the `keyring` package is
-installed. Signing in goes through one function, `imap_login`.
+installed; or, with `[mail] auth = "oauth2"`, the sign-in is Microsoft 365's (SASL
+XOAUTH2, with a token from tokens.py). Signing in goes through one function,
+`imap_login`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, Self
 
 from xlfollow.errors import WorkspaceError
 from xlfollow.mail.imapnames import folder_from_list, quoted_folder
+from xlfollow.mail.xoauth2 import imap_xoauth2
 from xlfollow.messages import Text
 from xlfollow.model import Imap, Security
 
@@ -76,9 +79,15 @@ def imap_password(imap: Imap) -> str:
     return str(stored or "")
 
 
-def imap_login(connection: imaplib.IMAP4, imap: Imap, secret: str) -> None:
-    """Sign in to the mailbox: the one place a sign-in is chosen (a password today).
-    imaplib.IMAP4.error if the server refuses it."""
+def imap_login(
+    connection: imaplib.IMAP4, imap: Imap, secret: str, token: str | None = None
+) -> None:
+    """Sign in to the mailbox: the one place a sign-in is chosen. With an OAuth 2.0
+    access token (Microsoft 365), SASL XOAUTH2, and WorkspaceError if the server refuses
+    it; else the password, and imaplib.IMAP4.error if the server refuses it."""
+    if token is not None:
+        imap_xoauth2(connection, imap.user, token)
+        return
     if (imap.user + secret).isascii():
         connection.login(imap.user, secret)
         return
@@ -95,16 +104,31 @@ def imap_search_date(day: date) -> str:
 class Mailbox:
     """An open folder of the mailbox. Use it in a `with` block: it signs out after."""
 
-    def __init__(self, imap: Imap, folder: str, *, writable: bool) -> None:
+    def __init__(
+        self,
+        imap: Imap,
+        folder: str,
+        *,
+        writable: bool,
+        token: Callable[[], str] | None = None,
+    ) -> None:
+        """`token`, where the settings sign in with Microsoft 365, gives an access token
+        for IMAP; without it the sign-in is the password."""
         self.imap = imap
         self.folder = folder
         self.server = f"{imap.user}@{imap.host}"
         self._there: set[str] = set()
         """Folders known to be there, so a move asks no more than once."""
-        secret = _secret(imap)
+        _check_named(imap)
+        # The token before the connection: a sign-in with a code can take minutes.
+        access = None if token is None else token()
+        secret = _secret(imap) if access is None else ""
         self.connection = _connected(imap)
         try:
-            imap_login(self.connection, imap, secret)
+            imap_login(self.connection, imap, secret, access)
+        except WorkspaceError:
+            self.close()
+            raise
         except _FAILURES as exc:
             self.close()
             raise WorkspaceError(
@@ -275,12 +299,16 @@ def _headers(data: bytes) -> tuple[str, str, str, str]:
     return found[0], found[1], found[2], found[3]
 
 
-def _secret(imap: Imap) -> str:
-    """The password, once the settings are checked to name a server and a user."""
+def _check_named(imap: Imap) -> None:
+    """WorkspaceError unless the settings name a server and a user."""
     if not imap.host or not imap.user:
         raise WorkspaceError(
             Text("no mailbox to fetch from: give host and user under [imap] in xlfollow.toml")
         )
+
+
+def _secret(imap: Imap) -> str:
+    """The password, from the environment or the keyring."""
     secret = imap_password(imap)
     if not secret:
         raise WorkspaceError(

@@ -35,7 +35,7 @@ from xlfollow.mail.signature import signature
 from xlfollow.mail.tokens import Prompt
 from xlfollow.mail.troubles import Troubles
 from xlfollow.messages import Text
-from xlfollow.model import Definition, Progress, Security, SignInMethod, Smtp
+from xlfollow.model import Definition, MailSignIn, Progress, Security, SignInMethod, Smtp
 from xlfollow.texts import texts
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "conflicts_by_centre",
     "remind_round",
     "send_round",
+    "smtp_token",
     "with_smtp",
 ]
 
@@ -284,7 +285,11 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
                 progress(done, len(letters))
         return report
     with Ledger(mailing.ledger_path) as ledger:
-        sending = send_letters(mailing.smtp, letters, _token(mailing))
+        sending = send_letters(
+            mailing.smtp,
+            letters,
+            smtp_token(mailing.definition.settings.mail, mailing.smtp, mailing.prompt),
+        )
         for done, sent in enumerate(sending, 1):
             letter = sent.letter
             if sent.error is None:
@@ -296,13 +301,13 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
     return report
 
 
-def _token(mailing: Mailing) -> Callable[[], str] | None:
-    """How the SMTP login gets its OAuth 2.0 token, where [mail] says auth = "oauth2"."""
-    signin = mailing.definition.settings.mail
+def smtp_token(signin: MailSignIn, smtp: Smtp, prompt: Prompt | None) -> Callable[[], str] | None:
+    """How the SMTP login gets its OAuth 2.0 token, where [mail] says auth = "oauth2";
+    None for a password sign-in. The mailbox is the [smtp] user, else the sender."""
     if signin.auth is not SignInMethod.OAUTH2:
         return None
-    user = mailing.smtp.user or parseaddr(mailing.smtp.sender)[1]
-    return lambda: tokens.mail_token(signin, tokens.Service.SMTP, mailing.prompt, user)
+    user = smtp.user or parseaddr(smtp.sender)[1]
+    return lambda: tokens.mail_token(signin, tokens.Service.SMTP, prompt, user)
 
 
 def _record(ledger: Ledger, letter: Letter, report: MailReport) -> None:

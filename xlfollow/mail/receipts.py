@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
+from typing import Any
 
 from xlfollow.danish import slug
 from xlfollow.errors import WorkspaceError
@@ -31,11 +32,12 @@ from xlfollow.mail.letters import (
     send_letters,
     write_draft,
 )
-from xlfollow.mail.mailing import MailReport
+from xlfollow.mail.mailing import MailReport, smtp_token, with_smtp
 from xlfollow.mail.signature import signature
+from xlfollow.mail.tokens import Prompt
 from xlfollow.mail.troubles import RefusedValue, RejectedFile, refused_lines
 from xlfollow.messages import Language, Text
-from xlfollow.model import Definition, Progress, Smtp
+from xlfollow.model import Definition, Progress, ReceiptMode, Smtp
 
 __all__ = [
     "FileReceipt",
@@ -85,11 +87,38 @@ class ReceiptJob:
     how: Delivery
     smtp: Smtp
     progress: Progress | None = None
+    prompt: Prompt | None = None
+    """Who can sign in to Microsoft 365 at the terminal, where [mail] auth = "oauth2"."""
 
     @property
     def drafts(self) -> Path:
         """Where the receipts' .eml drafts go: outbox/receipts/."""
         return self.path / "outbox" / "receipts"
+
+
+@dataclass(frozen=True)
+class ReceiptRequest:
+    """Receipts as a command line asks for them, decided once the settings are read:
+    wanted or not (None: as `receipts` under [mail] says), as drafts or sent (None: as
+    that setting says, else drafts), through the [smtp] server with what the command
+    line gives instead."""
+
+    wanted: bool | None = None
+    as_eml: bool | None = None
+    server: Mapping[str, Any] = field(default_factory=dict)
+    """The mail server's options given instead of [smtp] (host, port, ...)."""
+
+    def delivery(self, setting: ReceiptMode) -> Delivery | None:
+        """How the receipts go; None for none."""
+        if not (self.wanted if self.wanted is not None else setting is not ReceiptMode.OFF):
+            return None
+        if self.as_eml is not None:
+            return Delivery.EML if self.as_eml else Delivery.SMTP
+        return Delivery.SMTP if setting is ReceiptMode.SMTP else Delivery.EML
+
+    def smtp(self, settings: Smtp) -> Smtp:
+        """The mail server: the settings' with what the command line gives instead."""
+        return with_smtp(settings, **self.server)
 
 
 def check_server(smtp: Smtp) -> None:
@@ -225,7 +254,8 @@ def _send(job: ReceiptJob, letters: list[tuple[FileReceipt, Letter]], report: Ma
     given: set[int] = set()
     try:
         with Ledger(job.ledger_path) as ledger:
-            sent_all = send_letters(job.smtp, [letter for _, letter in letters])
+            token = smtp_token(job.definition.settings.mail, job.smtp, job.prompt)
+            sent_all = send_letters(job.smtp, [letter for _, letter in letters], token)
             for done, sent in enumerate(sent_all, 1):
                 letter = sent.letter
                 given.add(id(letter))

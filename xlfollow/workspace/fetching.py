@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parseaddr, parsedate_to_datetime
@@ -24,9 +25,13 @@ from xlfollow.errors import WorkbookError
 from xlfollow.files import write_atomically
 from xlfollow.ledger.fetchlog import FetchedRecord, FetchOutcome, MailboxPlace
 from xlfollow.ledger.store import Ledger
+from xlfollow.mail import tokens
 from xlfollow.mail.imap import Listed, Mailbox
+from xlfollow.mail.letters import Delivery
+from xlfollow.mail.receipts import ReceiptRequest
+from xlfollow.mail.tokens import Prompt
 from xlfollow.messages import Text
-from xlfollow.model import Imap
+from xlfollow.model import Imap, MailSignIn, SignInMethod
 from xlfollow.returns.mailfiles import MAX_MESSAGE_BYTES, read_message
 from xlfollow.returns.mergereport import MergeReport
 from xlfollow.returns.returnedfiles import printable_name
@@ -61,6 +66,8 @@ class FetchJob:
     imap: Imap
     since: date | None = None
     dry_run: bool = False
+    token: Callable[[], str] | None = None
+    """An OAuth 2.0 access token for IMAP, where [mail] auth = "oauth2"; else None."""
 
 
 @dataclass
@@ -135,28 +142,42 @@ class FetchReport:
 
 
 @changes_it("fetch")
-def fetch_replies(
+def fetch_replies(  # noqa: PLR0913 (a Workspace method: `workspace` is its self)
     workspace: Workspace,
     since: date | None = None,
     folder: str | None = None,
     dry_run: bool = False,
     imap: Imap | None = None,
+    *,
+    prompt: Prompt | None = None,
+    receipts: Delivery | ReceiptRequest | None = None,
 ) -> FetchReport:
     """Fetch the replies not fetched before from the mailbox of the settings' [imap] table
     (or `imap`), from its folder (or `folder`), those that came on or after `since`
     (all without it): each with a workbook attached saved as an .eml into inbox/, each
     recorded in the ledger, moved to [imap] move_to if it is set (never deleted); then
-    inbox/ is merged as `merge` merges it. dry_run says what would come, and does nothing."""
+    inbox/ is merged as `merge` merges it, with `receipts` as merge takes them. dry_run
+    says what would come, and does nothing. With [mail] auth = "oauth2" the sign-in is
+    Microsoft 365's (`prompt`: who can sign in at the terminal)."""
     definition = workspace.load()
     mailbox = imap or definition.settings.imap
     if folder:
         mailbox = dataclasses.replace(mailbox, folder=folder)
-    job = FetchJob(workspace.path, workspace.ledger_path, mailbox, since, dry_run)
+    token = _imap_token(definition.settings.mail, mailbox.user, prompt)
+    job = FetchJob(workspace.path, workspace.ledger_path, mailbox, since, dry_run, token)
     with TemporaryDirectory(prefix="xlfollow-fetch-") as scratch:
         report = fetch_mail(job, Path(scratch))
     if not dry_run:
-        report.merge = workspace.merge()
+        report.merge = workspace.merge(receipts=receipts, prompt=prompt)
     return report
+
+
+def _imap_token(signin: MailSignIn, user: str, prompt: Prompt | None) -> Callable[[], str] | None:
+    """How the IMAP sign-in gets its OAuth 2.0 token, where [mail] says auth = "oauth2";
+    None for a password sign-in."""
+    if signin.auth is not SignInMethod.OAUTH2:
+        return None
+    return lambda: tokens.mail_token(signin, tokens.Service.IMAP, prompt, user)
 
 
 def fetch_mail(job: FetchJob, scratch: Path) -> FetchReport:
@@ -165,7 +186,8 @@ def fetch_mail(job: FetchJob, scratch: Path) -> FetchReport:
     them in. WorkspaceError if the mailbox cannot be reached or stops answering: what
     was saved and recorded by then stays so."""
     imap = job.imap
-    with Mailbox(imap, imap.folder, writable=bool(imap.move_to) and not job.dry_run) as box:
+    writable = bool(imap.move_to) and not job.dry_run
+    with Mailbox(imap, imap.folder, writable=writable, token=job.token) as box:
         report = FetchReport(box.server, imap.folder, job.dry_run, moved_to=imap.move_to)
         with Ledger(job.ledger_path) as ledger:
             taken = _Taking(job, box, ledger, scratch, report)

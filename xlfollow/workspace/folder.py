@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Unpack
 
 from xlfollow.definition.settings import SETTINGS_FILE
 from xlfollow.definition.textimport import ImportReport
@@ -20,14 +19,10 @@ from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_vers
 from xlfollow.machinefaults import ledger_damage
 from xlfollow.mail.letters import Delivery
 from xlfollow.mail.mailing import (
-    Mailing,
     MailReport,
-    ServerOptions,
-    remind_round,
-    send_round,
-    with_smtp,
 )
-from xlfollow.mail.receipts import ReceiptJob, check_server
+from xlfollow.mail.receipts import ReceiptJob, ReceiptRequest, check_server
+from xlfollow.mail.tokens import Prompt
 from xlfollow.messages import Text
 from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.returns.collect import FileReport, Intake, MergeReport
@@ -44,6 +39,7 @@ from xlfollow.workspace.inbox import gather, inbox_files
 from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
 from xlfollow.workspace.loading import load_definition
 from xlfollow.workspace.locking import changes_it
+from xlfollow.workspace.mailout import remind_centres, send_round_mail
 from xlfollow.workspace.master import (
     current_answers,
     edited_master,
@@ -56,7 +52,6 @@ from xlfollow.workspace.master import (
 )
 from xlfollow.workspace.overview import Overview, describe
 from xlfollow.workspace.receipting import send_receipts
-from xlfollow.workspace.reminding import reminding_for
 from xlfollow.workspace.reporting import ReportFormat, ReportJob, ReportResult, make_report
 
 __all__ = [
@@ -185,8 +180,9 @@ class Workspace:
         files: list[Path] | None = None,
         progress: Progress | None = None,
         *,
-        receipts: Delivery | None = None,
+        receipts: Delivery | ReceiptRequest | None = None,
         smtp: Smtp | None = None,
+        prompt: Prompt | None = None,
     ) -> MergeReport:
         """Receive returned workbooks (by default the new files in inbox/) and merge them.
 
@@ -198,10 +194,15 @@ class Workspace:
         one too big to be a workbook, one that may not be read, or a name that is not
         UTF-8) is rejected before it is read, and not recorded: merged once put right.
         `progress`, if given, is told (files done, files in all) after each file.
-        `receipts` (eml, smtp, dry-run): a receipt to each file's sender afterwards,
-        through `smtp` or the settings' [smtp], said in `receipts_sent`."""
+        `receipts` (eml, smtp, dry-run; or a command line's request, decided with the
+        settings' [mail] receipts): a receipt to each file's sender afterwards, through
+        `smtp` or the settings' [smtp] (`prompt`: who can sign in to Microsoft 365 at
+        the terminal), said in `receipts_sent`."""
         definition = self.load()
         self.receipts_sent, mail_server = None, smtp or definition.settings.smtp
+        if isinstance(receipts, ReceiptRequest):
+            mail_server = receipts.smtp(mail_server)
+            receipts = receipts.delivery(definition.settings.mail.receipts)
         if receipts is Delivery.SMTP:
             check_server(mail_server)  # before anything is merged
         report = MergeReport()
@@ -226,7 +227,9 @@ class Workspace:
         with Ledger(self.ledger_path) as ledger:
             report.conflicts = ledger.conflicts()
         if receipts is not None:
-            job = ReceiptJob(self.path, self.ledger_path, definition, receipts, mail_server)
+            job = ReceiptJob(
+                self.path, self.ledger_path, definition, receipts, mail_server, prompt=prompt
+            )
             self.receipts_sent = send_receipts(job, report)
         return report
 
@@ -309,60 +312,8 @@ class Workspace:
         job = ReportJob(self.path, self.ledger_path, definition, answers, round_text, how, output)
         return make_report(job, dated)
 
-    @changes_it("send")
-    def send(
-        self,
-        round_text: str,
-        how: Delivery = Delivery.EML,
-        again: bool = False,
-        smtp: Smtp | None = None,
-        *,
-        progress: Progress | None = None,
-        **server: Unpack[ServerOptions],
-    ) -> MailReport:
-        """Each centre's workbook of a round, to its address: as .eml drafts in
-        outbox/round-N/mail/ (how="eml"), through the mail server (how="smtp", each
-        message recorded in the ledger; again=True to send a second time), or only
-        said (how="dry-run"). The server is the settings' [smtp] table, or `smtp`,
-        with any of host, port, security, user, sender given as keywords instead.
-        `progress`, if given, is told (messages done, messages in all) after each."""
-        definition = self.load()
-        index = round_index(definition, round_text)
-        mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-        prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
-        mailing = Mailing(
-            self.path, self.ledger_path, definition, index, how, mail_server, progress, prompt
-        )
-        return send_round(mailing, again)
-
-    @changes_it("remind")
-    def remind(
-        self,
-        round_text: str,
-        how: Delivery = Delivery.EML,
-        smtp: Smtp | None = None,
-        *,
-        progress: Progress | None = None,
-        **server: Unpack[ServerOptions],
-    ) -> MailReport:
-        """A reminder to each centre with unanswered items or open conflicts in a round,
-        listing them and its values refused and files rejected, its workbook issued anew
-        with its answers so far attached; how and the server as for send."""
-        definition = self.load()
-        if how is not Delivery.DRY_RUN:
-            self.merge_master_edits(definition)
-        status, open_conflicts = round_status_of(self.ledger_path, definition, round_text)
-        index = definition.agreement.rounds.index(status.round)
-        mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-        prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
-        mailing = Mailing(
-            self.path, self.ledger_path, definition, index, how, mail_server, progress, prompt
-        )
-        reminding = reminding_for(mailing, self.answers(definition), open_conflicts)
-        report = remind_round(mailing, status, reminding)
-        if how is not Delivery.DRY_RUN:
-            self._write_master(definition)
-        return report
+    send = send_round_mail
+    remind = remind_centres
 
     def waiting(self) -> list[Path]:
         """The files in inbox/ not merged yet (nor rejected before)."""
