@@ -1,0 +1,271 @@
+"""A reply Outlook saved whole (.msg) in inbox/: its sender, date and subject, and the
+workbooks attached to it, as the same SavedMessage a saved .eml gives.
+
+A .msg is a Compound File Binary ([MS-CFB]) holding a message as [MS-OXMSG] lays it
+out; olefile (BSD-2-Clause) reads the compound file, and this module its properties:
+the message's in its __properties_version1.0 stream and __substg1.0_ streams, each
+attachment's in its __attach_version1.0_#XXXXXXXX storage. Only the attachments that
+are spreadsheets are read; an attached message is looked into one level deep, as a
+forwarded .eml is. A file is hostile until read: no stream larger than the file itself
+is opened, and all the streams read together are no larger than it either, so a lying
+size or a cyclic sector chain cannot make olefile read gigabytes out of a few bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.errors
+import hashlib
+import io
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.headerregistry import Address
+from email.message import Message
+from email.policy import default
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+import olefile
+
+from xlfollow.errors import WorkbookError
+from xlfollow.ledger.records import MailOrigin
+from xlfollow.messages import Text
+from xlfollow.returns.mailfiles import (
+    Attachment,
+    SavedMessage,
+    collected,
+    message_bytes,
+    spreadsheet_name,
+)
+from xlfollow.returns.returnedfiles import printable_name, too_large
+
+__all__ = ["is_outlook", "read_msg"]
+
+_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_PROPERTIES = "__properties_version1.0"
+_ATTACHMENT = "__attach_version1.0_#"
+_EMBEDDED = "__substg1.0_3701000D"
+# The property stream's header: 32 bytes for the message, 24 for a message attached
+# to it, 8 for an attachment ([MS-OXMSG] 2.4.1).
+_TOP, _INNER, _ATTACHED = 32, 24, 8
+_UNICODE, _STRING8, _BINARY, _LONG, _SYSTIME = 0x001F, 0x001E, 0x0102, 0x0003, 0x0040
+_MOST_STORAGES = 2048
+"""[MS-OXMSG] 2.2.2: a message has at most 2048 attachments."""
+_ENCODINGS = {65001: "utf-8", 20127: "ascii", 1200: "utf-16-le", 28591: "latin-1"}
+# What olefile, struct and the header parser raise on a file that is not what it says:
+# olefile's own OleFileError is an OSError; a tree of storages nested past Python's
+# recursion limit is a RecursionError.
+_CANNOT_READ = (
+    OSError,
+    struct.error,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    email.errors.MessageError,
+)
+
+
+class _Damaged(ValueError):
+    """What this module finds wrong in a compound file olefile opened."""
+
+
+def is_outlook(path: Path) -> bool:
+    """True if a saved message is Outlook's, by its name."""
+    return path.suffix.lower() == ".msg"
+
+
+def read_msg(path: Path) -> SavedMessage:
+    """An Outlook message's origin and spreadsheet attachments; WorkbookError, in words
+    about mail, if it is no .msg xlfollow can read."""
+    data = message_bytes(path)
+    if not data.startswith(_MAGIC):
+        raise WorkbookError(path, _NOT_OUTLOOK)
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            reader = _Reader(ole, len(data))
+            if not reader.is_stream((_PROPERTIES,)):
+                raise WorkbookError(path, _NOT_OUTLOOK)
+            origin = reader.origin(hashlib.sha256(data).hexdigest())
+            attachments: list[Attachment] = []
+            refused: list[tuple[str, Text]] = []
+            reader.attachments((), attachments, refused, forwarded=False)
+    except _CANNOT_READ as exc:
+        raise WorkbookError(path, _broken(exc)) from exc
+    return collected(path, origin, attachments, refused)
+
+
+_NOT_OUTLOOK = Text(
+    "not an Outlook message (.msg) xlfollow can read; save the reply again from Outlook, "
+    "or save its attached workbook in inbox/ instead"
+)
+
+
+def _broken(exc: Exception) -> Text:
+    return Text(
+        "not an Outlook message (.msg) xlfollow can read ({why}); save the reply again from "
+        "Outlook, or save its attached workbook in inbox/ instead",
+        why=printable_name(str(exc))[:200] or type(exc).__name__,
+    )
+
+
+@dataclass(frozen=True)
+class _Property:
+    kind: int
+    value: bytes
+    """The entry's 8 bytes: a fixed value, or a variable one's size."""
+
+    def number(self) -> int:
+        return int.from_bytes(self.value[:4] if self.kind == _LONG else self.value, "little")
+
+
+class _Reader:
+    """The properties of a message and its attachments in an open compound file, each
+    stream's size checked against what is left of the file's before it is read."""
+
+    def __init__(self, ole: olefile.OleFileIO, size: int) -> None:
+        self.ole = ole
+        self.left = size
+        if ole.root is None or ole.root.size > size:
+            raise _Damaged("its mini stream is larger than the file")
+
+    def is_stream(self, path: tuple[str, ...]) -> bool:
+        return bool(self.ole.exists("/".join(path))) and (
+            self.ole.get_type("/".join(path)) == olefile.STGTY_STREAM
+        )
+
+    def stream(self, path: tuple[str, ...]) -> bytes:
+        name = "/".join(path)
+        size = self.ole.get_size(name)
+        if not isinstance(size, int) or size > self.left:
+            raise _Damaged(f"the stream {name} is said to be larger than the file")
+        self.left -= size
+        with self.ole.openstream(name) as stream:
+            data: bytes = stream.read(size)
+        return data
+
+    def properties(self, storage: tuple[str, ...], header: int) -> dict[int, _Property]:
+        data = self.stream((*storage, _PROPERTIES))
+        found = {}
+        for offset in range(header, len(data) - 15, 16):
+            tag = int.from_bytes(data[offset : offset + 4], "little")
+            found[tag >> 16] = _Property(tag & 0xFFFF, data[offset + 8 : offset + 16])
+        return found
+
+    def text(self, storage: tuple[str, ...], props: dict[int, _Property], prop: int) -> str:
+        """A string property, Unicode or in the message's code page; '' if it has none."""
+        for kind, encoding in ((_UNICODE, "utf-16-le"), (_STRING8, _encoding(props))):
+            path = (*storage, f"__substg1.0_{prop:04X}{kind:04X}")
+            if self.is_stream(path):
+                text = self.stream(path).decode(encoding, "replace").split("\0")[0]
+                return " ".join(printable_name(text).split())
+        return ""
+
+    def origin(self, sha256: str) -> MailOrigin:
+        """Who sent the message, when, its subject and Message-ID."""
+        props = self.properties((), _TOP)
+        headers = _headers(self.text((), props, 0x007D))
+        address = self.text((), props, 0x5D01)
+        if not address:
+            address = self.text((), props, 0x0C1F)
+            # An Exchange address (/O=...) names no mailbox a centre's address matches.
+            address = address if "@" in address and not address.startswith("/") else ""
+        sender = _sender(self.text((), props, 0x0C1A), address) or _header(headers, "From")
+        return MailOrigin(
+            sha256,
+            sender,
+            _time(props.get(0x0039)) or _time(props.get(0x0E06)) or _header(headers, "Date"),
+            self.text((), props, 0x0037) or _header(headers, "Subject"),
+            self.text((), props, 0x1035) or _header(headers, "Message-ID"),
+        )
+
+    def attachments(
+        self,
+        storage: tuple[str, ...],
+        taken: list[Attachment],
+        refused: list[tuple[str, Text]],
+        forwarded: bool,
+    ) -> None:
+        """The spreadsheets attached to the message in `storage`, and to a message
+        attached to it (one level deep)."""
+        names = sorted(
+            entry[-1]
+            for entry in self.ole.listdir(streams=False, storages=True)
+            if entry[:-1] == list(storage) and entry[-1].startswith(_ATTACHMENT)
+        )
+        if len(names) > _MOST_STORAGES:
+            raise _Damaged(f"{len(names)} attachments, more than a message can have")
+        for name in names:
+            here = (*storage, name)
+            if self.ole.get_type("/".join((*here, _EMBEDDED))) == olefile.STGTY_STORAGE:
+                if not forwarded:
+                    self.attachments((*here, _EMBEDDED), taken, refused, forwarded=True)
+                continue
+            self._attachment(here, taken, refused)
+
+    def _attachment(
+        self, here: tuple[str, ...], taken: list[Attachment], refused: list[tuple[str, Text]]
+    ) -> None:
+        props = self.properties(here, _ATTACHED)
+        filename = self.text(here, props, 0x3707) or self.text(here, props, 0x3704)
+        name = spreadsheet_name(filename, self.text(here, props, 0x370E))
+        content = (*here, f"__substg1.0_3701{_BINARY:04X}")
+        if name is None or not self.is_stream(content):
+            return
+        why = too_large(self.ole.get_size("/".join(content)))
+        if why is not None:
+            refused.append((name, why))
+        else:
+            taken.append(Attachment(name, self.stream(content)))
+
+
+def _encoding(props: dict[int, _Property]) -> str:
+    """The code page of a message's 8-bit strings: PR_MESSAGE_CODEPAGE, else
+    PR_INTERNET_CPID, else Windows-1252 (what Outlook in Denmark writes)."""
+    for prop in (0x3FFD, 0x3FDE):
+        found = props.get(prop)
+        if found is not None and found.kind == _LONG:
+            page = found.number()
+            encoding = _ENCODINGS.get(page, f"cp{page}")
+            try:
+                return codecs.lookup(encoding).name
+            except LookupError:
+                continue
+    return "cp1252"
+
+
+def _time(prop: _Property | None) -> str:
+    """A PT_SYSTIME (100 ns since 1601, UTC) as a mail's Date header writes it."""
+    if prop is None or prop.kind != _SYSTIME:
+        return ""
+    try:
+        moment = datetime(1601, 1, 1, tzinfo=UTC) + timedelta(microseconds=prop.number() // 10)
+    except OverflowError:
+        return ""
+    return format_datetime(moment)
+
+
+def _sender(name: str, address: str) -> str:
+    """'Name <address>' as a From header shows it, the name quoted where it must be."""
+    if not address:
+        return name
+    if not name or name == address:
+        return address
+    try:
+        return str(Address(display_name=name, addr_spec=address))
+    except (ValueError, IndexError, email.errors.HeaderParseError):
+        return f"{name} <{parseaddr(address)[1] or address}>"
+
+
+def _headers(text: str) -> Message | None:
+    """The transport headers a received message keeps (PR_TRANSPORT_MESSAGE_HEADERS)."""
+    return email.message_from_string(text, policy=default) if text else None
+
+
+def _header(headers: Message | None, name: str) -> str:
+    value = None if headers is None else headers.get(name)
+    return "" if value is None else " ".join(printable_name(str(value)).split())
