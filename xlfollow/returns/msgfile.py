@@ -19,6 +19,7 @@ import email.errors
 import hashlib
 import io
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
@@ -86,6 +87,7 @@ def read_msg(path: Path) -> SavedMessage:
     if not data.startswith(_MAGIC):
         raise WorkbookError(path, _NOT_OUTLOOK)
     try:
+        _check_header(data)
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             reader = _Reader(ole, len(data))
             if not reader.is_stream((_PROPERTIES,)):
@@ -113,6 +115,32 @@ def _broken(exc: Exception) -> Text:
     )
 
 
+def _check_header(data: bytes) -> None:
+    """The compound file's header read before olefile reads it: no count of sectors in
+    it larger than the file, which olefile would read as told."""
+    if len(data) < 512:
+        raise _Damaged("it is shorter than a compound file's header")
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        raise _Damaged(f"sectors of 2**{shift} bytes")
+    for offset in (40, 44, 64, 72):  # directory, FAT, mini FAT and DIFAT sectors
+        if int.from_bytes(data[offset : offset + 4], "little") << shift > len(data):
+            raise _Damaged("its header counts more sectors than the file has")
+
+
+def _whole_chain(table: Sequence[int], start: int, count: int) -> bool:
+    """True if a stream's chain of `count` sectors from `start` visits each once and
+    ends there: a chain that loops would have olefile read one sector over and over."""
+    seen = set()
+    sector = start
+    for _ in range(count):
+        if sector >= len(table) or sector in seen:
+            return False
+        seen.add(sector)
+        sector = table[sector]
+    return bool(sector == olefile.ENDOFCHAIN)
+
+
 @dataclass(frozen=True)
 class _Property:
     kind: int
@@ -130,23 +158,51 @@ class _Reader:
     def __init__(self, ole: olefile.OleFileIO, size: int) -> None:
         self.ole = ole
         self.left = size
-        if ole.root is None or ole.root.size > size:
+        root = ole.root
+        if root is None or root.size > size:
             raise _Damaged("its mini stream is larger than the file")
+        chain = -(-root.size // ole.sectorsize)
+        if root.size and not _whole_chain(ole.fat, root.isectStart, chain):
+            raise _Damaged("the chain of its mini stream's sectors is broken")
 
     def is_stream(self, path: tuple[str, ...]) -> bool:
         return bool(self.ole.exists("/".join(path))) and (
             self.ole.get_type("/".join(path)) == olefile.STGTY_STREAM
         )
 
-    def stream(self, path: tuple[str, ...]) -> bytes:
+    def size(self, path: tuple[str, ...]) -> int:
+        """A stream's size, if it is no larger than what is left of the file."""
         name = "/".join(path)
+        if not self.is_stream(path):
+            raise _Damaged(f"it has no stream {name}")
         size = self.ole.get_size(name)
         if not isinstance(size, int) or size > self.left:
             raise _Damaged(f"the stream {name} is said to be larger than the file")
+        return size
+
+    def stream(self, path: tuple[str, ...]) -> bytes:
+        name = "/".join(path)
+        size = self.size(path)
         self.left -= size
+        self._check_chain(path, size)
         with self.ole.openstream(name) as stream:
             data: bytes = stream.read(size)
         return data
+
+    def _check_chain(self, path: tuple[str, ...], size: int) -> None:
+        entry = self.ole.root
+        for part in path:
+            entry = entry.kids_dict[part.lower()]
+        if size == 0:
+            return
+        if size < self.ole.minisectorcutoff:
+            if self.ole.minifat is None:
+                self.ole.loadminifat()
+            table, sector = self.ole.minifat, self.ole.minisectorsize
+        else:
+            table, sector = self.ole.fat, self.ole.sectorsize
+        if not _whole_chain(table, entry.isectStart, -(-size // sector)):
+            raise _Damaged(f"the chain of sectors of the stream {'/'.join(path)} is broken")
 
     def properties(self, storage: tuple[str, ...], header: int) -> dict[int, _Property]:
         data = self.stream((*storage, _PROPERTIES))
@@ -156,25 +212,30 @@ class _Reader:
             found[tag >> 16] = _Property(tag & 0xFFFF, data[offset + 8 : offset + 16])
         return found
 
-    def text(self, storage: tuple[str, ...], props: dict[int, _Property], prop: int) -> str:
-        """A string property, Unicode or in the message's code page; '' if it has none."""
+    def text(
+        self, storage: tuple[str, ...], props: dict[int, _Property], prop: int, lines: bool = False
+    ) -> str:
+        """A string property, Unicode or in the message's code page, on one line (or its
+        lines kept); '' if it has none."""
         for kind, encoding in ((_UNICODE, "utf-16-le"), (_STRING8, _encoding(props))):
             path = (*storage, f"__substg1.0_{prop:04X}{kind:04X}")
             if self.is_stream(path):
-                text = self.stream(path).decode(encoding, "replace").split("\0")[0]
-                return " ".join(printable_name(text).split())
+                text = printable_name(self.stream(path).decode(encoding, "replace"))
+                text = text.split("\0")[0]
+                return text if lines else " ".join(text.split())
         return ""
 
     def origin(self, sha256: str) -> MailOrigin:
         """Who sent the message, when, its subject and Message-ID."""
         props = self.properties((), _TOP)
-        headers = _headers(self.text((), props, 0x007D))
+        headers = _headers(self.text((), props, 0x007D, lines=True))
         address = self.text((), props, 0x5D01)
         if not address:
             address = self.text((), props, 0x0C1F)
             # An Exchange address (/O=...) names no mailbox a centre's address matches.
             address = address if "@" in address and not address.startswith("/") else ""
-        sender = _sender(self.text((), props, 0x0C1A), address) or _header(headers, "From")
+        name = self.text((), props, 0x0C1A)
+        sender = _sender(name, address) if address else _header(headers, "From") or name
         return MailOrigin(
             sha256,
             sender,
@@ -216,7 +277,7 @@ class _Reader:
         content = (*here, f"__substg1.0_3701{_BINARY:04X}")
         if name is None or not self.is_stream(content):
             return
-        why = too_large(self.ole.get_size("/".join(content)))
+        why = too_large(self.size(content))
         if why is not None:
             refused.append((name, why))
         else:
@@ -251,8 +312,6 @@ def _time(prop: _Property | None) -> str:
 
 def _sender(name: str, address: str) -> str:
     """'Name <address>' as a From header shows it, the name quoted where it must be."""
-    if not address:
-        return name
     if not name or name == address:
         return address
     try:
