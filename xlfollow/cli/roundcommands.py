@@ -62,7 +62,9 @@ def issue(directory: Path, round_text: str, again: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def merge(paths: tuple[Path, ...], as_json: bool) -> None:
     """Merge returned workbooks into the ledger of the workspace DIR (by default the
-    current folder): FILES, or the new files in its inbox/.
+    current folder): FILES, or the new files in its inbox/. A reply saved whole
+    from the mail program (.eml, or .msg from Outlook) is opened, and each
+    workbook attached to it merged.
 
     Every answer cell ends as accepted, unchanged, conflict (kept open, nothing
     overwritten) or refused, and every file as accepted, rejected or duplicate.

@@ -179,7 +179,8 @@ def collected(
 
 _NOT_A_MESSAGE = Text(
     "not a saved mail message: it has no From, To, Subject or Date; save the reply again "
-    "from the mail program as a message (.eml), or save its attached workbook in inbox/"
+    "from the mail program as a message (.eml, or .msg from Outlook), or save its attached "
+    "workbook in inbox/"
 )
 
 
