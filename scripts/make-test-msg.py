@@ -19,7 +19,6 @@ import struct
 import sys
 import tempfile
 import uuid
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -124,22 +123,8 @@ def _directory_entry(entry: _Entry) -> bytes:
     if len(entry.node.name) > 31:
         raise ValueError(f"a name of at most 31 characters: {entry.node.name}")
     name = entry.node.name.encode("utf-16-le") + b"\0\0"
-    return struct.pack(
-        _ENTRY,
-        name,
-        len(name),
-        entry.kind,
-        entry.colour,
-        entry.left,
-        entry.right,
-        entry.child,
-        entry.node.clsid,
-        0,
-        0,
-        0,
-        entry.start,
-        entry.size,
-    )
+    links = (entry.kind, entry.colour, entry.left, entry.right, entry.child, entry.node.clsid)
+    return struct.pack(_ENTRY, name, len(name), *links, 0, 0, 0, entry.start, entry.size)
 
 
 _ENTRY = "<64sHBBIII16sIQQIQ"
@@ -383,20 +368,8 @@ def filled(workbook: Path) -> bytes:
                     sheet.cell(cell.row + 1, cell.column).value = "grøn"
                     buffer = io.BytesIO()
                     book.save(buffer)
-                    return _pinned_zip(buffer.getvalue())
+                    return buffer.getvalue()
     raise LookupError(f"no milestone smiley column in {workbook}")
-
-
-def _pinned_zip(data: bytes) -> bytes:
-    """The same workbook with its zip entries' times fixed, so the file is the same
-    each time it is made."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            pinned = zipfile.ZipInfo(info.filename, (2018, 4, 9, 10, 0, 0))
-            pinned.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(pinned, source.read(info.filename))
-    return out.getvalue()
 
 
 def main() -> None:
