@@ -170,6 +170,10 @@ def test_8bit_strings_in_the_messages_code_page_are_read(tmp_path: Path) -> None
         raw = raw.replace(written, struct.pack("<IIQ", prop, 6, 1251))
     path.write_bytes(raw)
     assert read_msg(path).origin.subject == "Жble"
+    # An attachment has no code page of its own: its name is in its message's.
+    inner = message(("Бюджет.xlsx", b"PK"), unicode=False, codepage=1251)
+    path.write_bytes(MSG.msg_bytes(message(inner, unicode=False, codepage=1251)))
+    assert [a.name for a in read_msg(path).attachments] == ["Бюджет.xlsx"]
 
 
 def test_without_sender_properties_the_transport_headers_are_read(tmp_path: Path) -> None:

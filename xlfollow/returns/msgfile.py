@@ -52,6 +52,8 @@ _EMBEDDED = "__substg1.0_3701000D"
 # to it, 8 for an attachment ([MS-OXMSG] 2.4.1).
 _TOP, _INNER, _ATTACHED = 32, 24, 8
 _UNICODE, _STRING8, _BINARY, _LONG, _SYSTIME = 0x001F, 0x001E, 0x0102, 0x0003, 0x0040
+_EMBEDDED_MESSAGE = 5
+"""PR_ATTACH_METHOD of an attached message (afEmbeddedMessage), kept in a storage."""
 _MOST_STORAGES = 2048
 """[MS-OXMSG] 2.2.2: a message has at most 2048 attachments."""
 _ENCODINGS = {65001: "utf-8", 20127: "ascii", 1200: "utf-16-le", 28591: "latin-1"}
@@ -158,6 +160,9 @@ class _Reader:
     def __init__(self, ole: olefile.OleFileIO, size: int) -> None:
         self.ole = ole
         self.left = size
+        self.encoding = "cp1252"
+        """The message's 8-bit strings' code page, its attachments' and attached messages'
+        too (an attachment has no code page of its own)."""
         root = ole.root
         if root is None or root.size > size:
             raise _Damaged("its mini stream is larger than the file")
@@ -212,12 +217,10 @@ class _Reader:
             found[tag >> 16] = _Property(tag & 0xFFFF, data[offset + 8 : offset + 16])
         return found
 
-    def text(
-        self, storage: tuple[str, ...], props: dict[int, _Property], prop: int, lines: bool = False
-    ) -> str:
+    def text(self, storage: tuple[str, ...], prop: int, lines: bool = False) -> str:
         """A string property, Unicode or in the message's code page, on one line (or its
         lines kept); '' if it has none."""
-        for kind, encoding in ((_UNICODE, "utf-16-le"), (_STRING8, _encoding(props))):
+        for kind, encoding in ((_UNICODE, "utf-16-le"), (_STRING8, self.encoding)):
             path = (*storage, f"__substg1.0_{prop:04X}{kind:04X}")
             if self.is_stream(path):
                 text = printable_name(self.stream(path).decode(encoding, "replace"))
@@ -228,20 +231,21 @@ class _Reader:
     def origin(self, sha256: str) -> MailOrigin:
         """Who sent the message, when, its subject and Message-ID."""
         props = self.properties((), _TOP)
-        headers = _headers(self.text((), props, 0x007D, lines=True))
-        address = self.text((), props, 0x5D01)
+        self.encoding = _encoding(props)
+        headers = _headers(self.text((), 0x007D, lines=True))
+        address = self.text((), 0x5D01)
         if not address:
-            address = self.text((), props, 0x0C1F)
+            address = self.text((), 0x0C1F)
             # An Exchange address (/O=...) names no mailbox a centre's address matches.
             address = address if "@" in address and not address.startswith("/") else ""
-        name = self.text((), props, 0x0C1A)
+        name = self.text((), 0x0C1A)
         sender = _sender(name, address) if address else _header(headers, "From") or name
         return MailOrigin(
             sha256,
             sender,
             _time(props.get(0x0039)) or _time(props.get(0x0E06)) or _header(headers, "Date"),
-            self.text((), props, 0x0037) or _header(headers, "Subject"),
-            self.text((), props, 0x1035) or _header(headers, "Message-ID"),
+            self.text((), 0x0037) or _header(headers, "Subject"),
+            self.text((), 0x1035) or _header(headers, "Message-ID"),
         )
 
     def attachments(
@@ -262,18 +266,18 @@ class _Reader:
             raise _Damaged(f"{len(names)} attachments, more than a message can have")
         for name in names:
             here = (*storage, name)
+            method = self.properties(here, _ATTACHED).get(0x3705)  # PR_ATTACH_METHOD
             if self.ole.get_type("/".join((*here, _EMBEDDED))) == olefile.STGTY_STORAGE:
                 if not forwarded:
                     self.attachments((*here, _EMBEDDED), taken, refused, forwarded=True)
-                continue
-            self._attachment(here, taken, refused)
+            elif method is None or method.number() != _EMBEDDED_MESSAGE:
+                self._attachment(here, taken, refused)
 
     def _attachment(
         self, here: tuple[str, ...], taken: list[Attachment], refused: list[tuple[str, Text]]
     ) -> None:
-        props = self.properties(here, _ATTACHED)
-        filename = self.text(here, props, 0x3707) or self.text(here, props, 0x3704)
-        name = spreadsheet_name(filename, self.text(here, props, 0x370E))
+        filename = self.text(here, 0x3707) or self.text(here, 0x3704)
+        name = spreadsheet_name(filename, self.text(here, 0x370E))
         content = (*here, f"__substg1.0_3701{_BINARY:04X}")
         if name is None or not self.is_stream(content):
             return
