@@ -27,6 +27,7 @@ from email.message import Message
 from email.policy import default
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from typing import Any
 
 import olefile
 
@@ -124,7 +125,7 @@ def _check_header(data: bytes) -> None:
         raise _Damaged("it is shorter than a compound file's header")
     shift = int.from_bytes(data[30:32], "little")
     if shift not in (9, 12):
-        raise _Damaged(f"sectors of 2**{shift} bytes")
+        raise _Damaged(f"its header gives sectors of 2**{shift} bytes, not 512 or 4096")
     for offset in (40, 44, 64, 72):  # directory, FAT, mini FAT and DIFAT sectors
         if int.from_bytes(data[offset : offset + 4], "little") << shift > len(data):
             raise _Damaged("its header counts more sectors than the file has")
@@ -194,10 +195,15 @@ class _Reader:
             data: bytes = stream.read(size)
         return data
 
-    def _check_chain(self, path: tuple[str, ...], size: int) -> None:
+    def _entry(self, path: tuple[str, ...]) -> Any:
+        """The directory entry of a stream or storage (olefile's OleDirectoryEntry)."""
         entry = self.ole.root
         for part in path:
             entry = entry.kids_dict[part.lower()]
+        return entry
+
+    def _check_chain(self, path: tuple[str, ...], size: int) -> None:
+        entry = self._entry(path)
         if size == 0:
             return
         if size < self.ole.minisectorcutoff:
@@ -257,10 +263,12 @@ class _Reader:
     ) -> None:
         """The spreadsheets attached to the message in `storage`, and to a message
         attached to it (one level deep)."""
+        # The storage's own children, not olefile's listdir: that lists the whole file,
+        # once for each attached message.
         names = sorted(
-            entry[-1]
-            for entry in self.ole.listdir(streams=False, storages=True)
-            if entry[:-1] == list(storage) and entry[-1].startswith(_ATTACHMENT)
+            kid.name
+            for kid in self._entry(storage).kids
+            if kid.entry_type == olefile.STGTY_STORAGE and kid.name.startswith(_ATTACHMENT)
         )
         if len(names) > _MOST_STORAGES:
             raise _Damaged(f"{len(names)} attachments, more than a message can have")
