@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -185,3 +186,29 @@ def test_a_mutated_msg_merges_or_is_rejected_and_the_ledger_keeps_its_values(
     for file in files:
         assert file.verdict in (Verdict.REJECTED, Verdict.DUPLICATE, "accepted"), file
     assert ledger_answers(ws) == before  # the same answers again: nothing new, nothing lost
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["From", "Date", "Subject", "Message-ID", "Received", "X-Ørsted"])
+        | st.text(min_size=1, max_size=12),
+        max_size=6,
+    ),
+    st.lists(
+        st.sampled_from(["=?utf-8?q?=FF=FE?=", "<<@>>", '"', "=?x-unknown?b?QUJD?=", ";", ""])
+        | st.text(max_size=40),
+        max_size=6,
+    ),
+)
+def test_any_transport_headers_are_read_or_left_out(names: list[str], values: list[str]) -> None:
+    """A .msg without its sender's properties falls back on its transport headers: what
+    the email package cannot take apart there is left out, the message still read."""
+    headers = "".join(f"{name}: {value}\r\n" for name, value in zip(names, values, strict=False))
+    reply = message(("svar.xlsx", b"PK"), headers=headers, smtp_sender=False, sent=None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "headers.msg"
+        path.write_bytes(MSG.msg_bytes(reply))
+        read = read_msg(path)
+    assert [a.name for a in read.attachments] == ["svar.xlsx"]
+    assert "\n" not in read.origin.sender + read.origin.date + read.origin.message_id

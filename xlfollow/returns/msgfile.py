@@ -58,20 +58,14 @@ _EMBEDDED_MESSAGE = 5
 _MOST_STORAGES = 2048
 """[MS-OXMSG] 2.2.2: a message has at most 2048 attachments."""
 _ENCODINGS = {65001: "utf-8", 20127: "ascii", 1200: "utf-16-le", 28591: "latin-1"}
-# What olefile, struct and the header parser raise on a file that is not what it says:
-# olefile's own OleFileError is an OSError; a tree of storages nested past Python's
+# What olefile raises on a file that is not what it says (its own OleFileError is an
+# OSError; ValueError, LookupError and OverflowError for indexes and sizes out of range,
+# this module's own _Damaged among them); a tree of storages nested past Python's
 # recursion limit is a RecursionError.
-_CANNOT_READ = (
-    OSError,
-    struct.error,
-    ValueError,
-    LookupError,
-    TypeError,
-    AttributeError,
-    OverflowError,
-    RecursionError,
-    email.errors.MessageError,
-)
+_CANNOT_READ = (OSError, struct.error, ValueError, LookupError, OverflowError, RecursionError)
+# What the standard library raises on transport headers it cannot take apart (as for a
+# saved .eml); a header that cannot be read is left out, as one that is not there.
+_CANNOT_PARSE = (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError)
 
 
 class _Damaged(ValueError):
@@ -334,9 +328,15 @@ def _sender(name: str, address: str) -> str:
 
 def _headers(text: str) -> Message | None:
     """The transport headers a received message keeps (PR_TRANSPORT_MESSAGE_HEADERS)."""
-    return email.message_from_string(text, policy=default) if text else None
+    try:
+        return email.message_from_string(text, policy=default) if text else None
+    except _CANNOT_PARSE:
+        return None
 
 
 def _header(headers: Message | None, name: str) -> str:
-    value = None if headers is None else headers.get(name)
-    return "" if value is None else " ".join(printable_name(str(value)).split())
+    try:
+        value = None if headers is None else headers.get(name)
+        return "" if value is None else " ".join(printable_name(str(value)).split())
+    except _CANNOT_PARSE:
+        return ""
