@@ -106,7 +106,7 @@ def test_a_damaged_msg_is_rejected_in_words_about_mail(
     result = CliRunner().invoke(cli, ["--language", "en", "merge", str(ws.path)])
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "inbox/damaged.msg: rejected" in result.output or "damaged.msg" in result.output
+    assert "damaged.msg" in result.output
     assert said in " ".join(result.output.split())
     assert "CSV" not in result.output
     assert ledger_answers(ws) == before
