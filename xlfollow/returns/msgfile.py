@@ -49,9 +49,9 @@ _MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _PROPERTIES = "__properties_version1.0"
 _ATTACHMENT = "__attach_version1.0_#"
 _EMBEDDED = "__substg1.0_3701000D"
-# The property stream's header: 32 bytes for the message, 24 for a message attached
-# to it, 8 for an attachment ([MS-OXMSG] 2.4.1).
-_TOP, _INNER, _ATTACHED = 32, 24, 8
+# The property stream's header: 32 bytes for the message, 8 for an attachment
+# ([MS-OXMSG] 2.4.1; 24 for an attached message, whose own properties are not read).
+_TOP, _ATTACHED = 32, 8
 _UNICODE, _STRING8, _BINARY, _LONG, _SYSTIME = 0x001F, 0x001E, 0x0102, 0x0003, 0x0040
 _EMBEDDED_MESSAGE = 5
 """PR_ATTACH_METHOD of an attached message (afEmbeddedMessage), kept in a storage."""
@@ -145,6 +145,7 @@ class _Property:
     """The entry's 8 bytes: a fixed value, or a variable one's size."""
 
     def number(self) -> int:
+        """A fixed value as a number: PT_LONG's 4 bytes, or all 8."""
         return int.from_bytes(self.value[:4] if self.kind == _LONG else self.value, "little")
 
 
@@ -166,6 +167,7 @@ class _Reader:
             raise _Damaged("the chain of its mini stream's sectors is broken")
 
     def is_stream(self, path: tuple[str, ...]) -> bool:
+        """True if the compound file has a stream (not a storage) at `path`."""
         return bool(self.ole.exists("/".join(path))) and (
             self.ole.get_type("/".join(path)) == olefile.STGTY_STREAM
         )
@@ -181,6 +183,7 @@ class _Reader:
         return size
 
     def stream(self, path: tuple[str, ...]) -> bytes:
+        """A stream's bytes, its size and its chain of sectors checked first."""
         name = "/".join(path)
         size = self.size(path)
         self.left -= size
@@ -210,6 +213,7 @@ class _Reader:
             raise _Damaged(f"the chain of sectors of the stream {'/'.join(path)} is broken")
 
     def properties(self, storage: tuple[str, ...], header: int) -> dict[int, _Property]:
+        """A storage's property stream, by property id: each entry's type and 8 bytes."""
         data = self.stream((*storage, _PROPERTIES))
         found = {}
         for offset in range(header, len(data) - 15, 16):
