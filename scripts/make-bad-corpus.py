@@ -10,6 +10,7 @@ MANIFEST.json maps each file to a part of the message its rejection must carry.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import shutil
@@ -22,6 +23,7 @@ import zlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.workbooks.layout import METADATA_SHEET
@@ -31,6 +33,7 @@ from xlfollow.workspace.folder import Workspace, recipients
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "bad"
 sys.path.insert(0, str(OUT.parent.parent))  # the tests' own helpers, shared with them
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # make-test-msg.py beside it
 import zipbytes  # noqa: E402
 
 WHEN = (2018, 3, 1, 9, 0, 0)
@@ -419,6 +422,29 @@ def latin1_text(parts: Parts) -> bytes:
     return _with_row(parts, b'<c r="A60" t="inlineStr"><is><t>p\xe5 vej</t></is></c>')
 
 
+def _outlook() -> ModuleType:
+    """The .msg writer of scripts/make-test-msg.py."""
+    return importlib.import_module("make-test-msg")
+
+
+def workbook_renamed_msg(parts: Parts) -> bytes:
+    """A workbook saved as 'SV Aftale.msg': a zip, no compound file."""
+    return zipped(parts)
+
+
+def msg_chain_loops(parts: Parts) -> bytes:
+    """An Outlook reply whose attached workbook's first sector is followed, in the FAT,
+    by itself: read as told, one sector over and over."""
+    outlook = _outlook()
+    data: bytes = outlook.msg_bytes(
+        outlook.Message(attachments=[outlook.File("svar.xlsx", zipped(parts))])
+    )
+    entry = data.find("__substg1.0_37010102".encode("utf-16-le"))
+    start = struct.unpack_from("<I", data, entry + 116)[0]
+    fat = 512 + struct.unpack_from("<I", data, 76)[0] * 512  # the first FAT sector
+    return data[: fat + start * 4] + struct.pack("<I", start) + data[fat + start * 4 + 4 :]
+
+
 CASES: list[tuple[str, Callable[[Parts], bytes], str]] = [
     ("empty.xlsx", empty, "the file is empty"),
     ("old-excel.xls", old_excel, "an old .xls workbook"),
@@ -455,6 +481,8 @@ CASES: list[tuple[str, Callable[[Parts], bytes], str]] = [
     ("not-a-number.xlsx", not_a_number, "cell A60 holds 1,5e, which is not a number"),
     ("cell-twice.xlsx", cell_twice, "cell A60 is written twice"),
     ("latin-1-text.xlsx", latin1_text, "not well-formed XML"),
+    ("workbook-renamed.msg", workbook_renamed_msg, "not an Outlook message (.msg)"),
+    ("msg-chain-loops.msg", msg_chain_loops, "37010102 is broken"),
 ]
 
 

@@ -78,7 +78,9 @@ def merge(
     **server: Any,
 ) -> None:
     """Merge returned workbooks into the ledger of the workspace DIR (by default the
-    current folder): FILES, or the new files in its inbox/.
+    current folder): FILES, or the new files in its inbox/. A reply saved whole
+    from the mail program (.eml, or .msg from Outlook) is opened, and each
+    workbook attached to it merged.
 
     Every answer cell ends as accepted, unchanged, conflict (kept open, nothing
     overwritten) or refused, and every file as accepted, rejected or duplicate.

@@ -123,8 +123,9 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class MailOrigin:
-    """The saved message (.eml) a workbook came in: the message file's digest, and its
-    From, Date, Subject and Message-ID headers as written ('' where it has none)."""
+    """The saved message (.eml, .msg) a workbook came in: the message file's digest, and its
+    From, Date, Subject and Message-ID headers as written, or a .msg's properties for them
+    ('' where it has none)."""
 
     sha256: str
     sender: str

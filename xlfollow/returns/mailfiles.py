@@ -1,5 +1,6 @@
 """A reply saved whole (.eml) in inbox/: its sender, date and subject, and the workbooks
 attached to it, taken out as bytes for the intake to read like any returned file.
+(Outlook's .msg is taken apart by msgfile, into the same SavedMessage.)
 
 The message is parsed by the standard library and nothing in it is run or shown:
 only its headers are read, and the attachments that are spreadsheets (by name or
@@ -32,11 +33,14 @@ __all__ = [
     "Attachment",
     "SavedMessage",
     "centre_by_address",
+    "collected",
     "is_mail",
+    "message_bytes",
     "read_message",
+    "spreadsheet_name",
 ]
 
-MAIL_SUFFIXES = (".eml",)
+MAIL_SUFFIXES = (".eml", ".msg")
 """The names of saved messages in inbox/."""
 _XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheets other than .xlsx are taken out too, so that the scan refuses them in
@@ -101,7 +105,7 @@ def is_mail(path: Path) -> bool:
     return path.suffix.lower() in MAIL_SUFFIXES
 
 
-def _message_bytes(path: Path) -> bytes:
+def message_bytes(path: Path) -> bytes:
     """A saved message's bytes, if it is not larger than a reply with a workbook is."""
     try:
         size = path.stat().st_size
@@ -126,7 +130,7 @@ def _message_bytes(path: Path) -> bytes:
 def read_message(path: Path) -> SavedMessage:
     """A saved message's origin and spreadsheet attachments; WorkbookError, in words about
     mail, if it is no message xlfollow can read."""
-    data = _message_bytes(path)
+    data = message_bytes(path)
     try:
         message = email.message_from_bytes(data, policy=default)
         found = any(name in message for name in _HEADERS)
@@ -154,6 +158,13 @@ def read_message(path: Path) -> SavedMessage:
                 attachments.append(Attachment(name, content))
     except _CANNOT_PARSE as exc:
         raise WorkbookError(path, _broken(exc)) from exc
+    return collected(path, origin, attachments, refused)
+
+
+def collected(
+    path: Path, origin: MailOrigin, attachments: list[Attachment], refused: list[tuple[str, Text]]
+) -> SavedMessage:
+    """A message's spreadsheets taken out, if they are no more than a centre sends."""
     if len(attachments) > _MOST_ATTACHMENTS:
         raise WorkbookError(
             path,
@@ -168,7 +179,8 @@ def read_message(path: Path) -> SavedMessage:
 
 _NOT_A_MESSAGE = Text(
     "not a saved mail message: it has no From, To, Subject or Date; save the reply again "
-    "from the mail program as a message (.eml), or save its attached workbook in inbox/"
+    "from the mail program as a message (.eml, or .msg from Outlook), or save its attached "
+    "workbook in inbox/"
 )
 
 
@@ -206,12 +218,15 @@ def _leaves(message: Message, depth: int, forwarded: bool) -> Iterator[Message]:
 
 
 def _spreadsheet_name(part: Message) -> str | None:
+    return spreadsheet_name(str(part.get_filename() or ""), part.get_content_type())
+
+
+def spreadsheet_name(filename: str, content_type: str) -> str | None:
     """The file name of a spreadsheet attachment (its last path part only, as text that
-    can be printed), by its name or content type; None for any other part."""
-    filename = part.get_filename() or ""
-    name = PurePosixPath(printable_name(str(filename)).replace("\\", "/")).name
+    can be printed), by its name or content type; None for any other attachment."""
+    name = PurePosixPath(printable_name(filename).replace("\\", "/")).name
     name = "".join(char for char in name if char.isprintable()).strip()
     if name.lower().endswith(_SPREADSHEET_SUFFIXES):
         return name
-    suffix = _SPREADSHEET_TYPES.get(part.get_content_type())
+    suffix = _SPREADSHEET_TYPES.get(content_type.strip().lower())
     return None if suffix is None else f"{name or 'attachment'}{suffix}"

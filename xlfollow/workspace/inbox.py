@@ -12,6 +12,7 @@ from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Text
 from xlfollow.returns.collect import FileReport, Intake
 from xlfollow.returns.mailfiles import SavedMessage, centre_by_address, is_mail, read_message
+from xlfollow.returns.msgfile import is_outlook, read_msg
 from xlfollow.returns.receiving import record_rejected
 from xlfollow.returns.returnedfiles import file_digest, printable_name, screened
 
@@ -58,7 +59,7 @@ def gather(root: Path, intake: Intake, files: list[Path] | None, scratch: Path) 
             batch.names[path] = shown(path, root)
             continue
         try:
-            message = read_message(path)
+            message = read_msg(path) if is_outlook(path) else read_message(path)
         except WorkbookError as exc:
             report = FileReport(shown(path, root), "", Verdict.REJECTED, exc.why)
             try:
