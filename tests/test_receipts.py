@@ -42,6 +42,12 @@ SIGNATURE = (
 """The bundled example's [sender], signing."""
 
 
+def taken_words(accepted: int, unchanged: int) -> str:
+    """How a receipt counts the values taken, one and many in their own words."""
+    new = "ny eller ændret værdi" if accepted == 1 else "nye eller ændrede værdier"
+    return f"{accepted} {new} og {unchanged} {'uændret' if unchanged == 1 else 'uændrede'}"
+
+
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return round_one_issued(tmp_path_factory)
@@ -127,8 +133,7 @@ def test_drafts_say_each_file_its_own_refused_values(ws: Workspace, tmp_path: Pa
         assert f"\n\nTak for jeres fil {file} til {R1} på Aftale om budget 2018.\n\n" in text
         assert text.rstrip().endswith(SIGNATURE)
         taken = cells[centre]
-        said = f"{taken['accepted']} nye eller ændrede værdier og {taken['unchanged']} uændrede"
-        assert said in text
+        assert taken_words(taken["accepted"], taken["unchanged"]) in text
         # Exactly its own refused values (the smiley, and its note refused with it),
         # none of the other file's.
         lines = refused_lines(text)
@@ -390,9 +395,6 @@ def test_a_receipt_lists_exactly_the_refused_values_it_is_given(
     assert listed == [
         f"- ark '{v.sheet}', celle {v.cell}, delelement {v.item}: som udsendt" for v in refused
     ]
-    assert (
-        f"Vi har indlæst jeres svar: {accepted} nye eller ændrede værdier og {unchanged} uændrede."
-        in text
-    )
+    assert f"Vi har indlæst jeres svar: {taken_words(accepted, unchanged)}." in text
     assert "kunne vi ikke tage imod" in text if refused else "kunne vi ikke" not in text
     assert ".receipt-7@" in str(letter.message["Message-ID"])

@@ -144,9 +144,14 @@ def _result(receipt: FileReceipt, words: Mapping[str, str], language: Language) 
         why = words["receipt_rejected"].format(why=rejected.why.say(language).rstrip("."))
         return f"{why}\n\n{words[f'advice_{rejected.advice}']}"
     counts = {key: receipt.cells.get(key, 0) for key in ("accepted", "unchanged", "conflict")}
-    paragraphs = [words["receipt_taken"].format(**counts)]
+    # "1 ny eller ændret værdi", "3 nye eller ændrede værdier": the words of each count.
+    said = {
+        key: words[f"count_{key}_one" if count == 1 else f"count_{key}"].format(count=count)
+        for key, count in counts.items()
+    }
+    paragraphs = [words["receipt_taken"].format(**said)]
     if counts["conflict"]:
-        paragraphs.append(words["receipt_conflicts"].format(**counts))
+        paragraphs.append(words["receipt_conflicts"].format(**said))
     if receipt.refused:
         lines = refused_lines(receipt.refused, words, language)
         paragraphs.append(f"{words['receipt_refused']}\n{lines}")
