@@ -190,7 +190,7 @@ def test_another_centres_item_is_refused(ws: Workspace) -> None:
     (problem,) = file.problems
     assert problem.item == "3.02"
     assert problem.reason == (
-        "this workbook was not issued for answering milestone of item 3.02; "
+        "this workbook was not issued for answering the milestone of item 3.02; "
         "the responsible centre answers it"
     )
     assert (R1, "3.02", "milestone") not in answers(ws)

@@ -101,7 +101,7 @@ def test_refusals() -> None:
     assert str(plan.results[0].reason) == "K3: not a smiley"
     assert str(plan.results[1].reason) == "shown locked here; unchanged"
     assert str(plan.results[2].reason) == (
-        "this workbook was not issued for answering economy of item 2; "
+        "this workbook was not issued for answering the economy of item 2; "
         "the responsible centre answers it"
     )
     assert str(plan.results[3].reason) == "1 milestone is given twice in this file (also Ark!K3)"

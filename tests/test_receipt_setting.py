@@ -76,3 +76,14 @@ def test_no_receipts_on_the_command_line_overrides_the_setting(
     assert result.exit_code == 0, result.output
     assert "receipts" not in json.loads(result.stdout)
     assert not (ws.path / "outbox" / "receipts").exists()
+
+
+def test_a_merge_with_nothing_new_says_no_receipt_was_due(
+    issued: Workspace, tmp_path: Path
+) -> None:
+    ws = with_receipts(issued, tmp_path, "eml")
+    assert CliRunner().invoke(cli, ["merge", str(ws.path)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["--language", "da", "merge", str(ws.path)])
+    assert again.exit_code == 0, again.output
+    assert "Kvitteringer: ingen, der kom ingen nye filer." in again.output
+    assert len(list((ws.path / "outbox" / "receipts").glob("*.eml"))) == 1

@@ -76,9 +76,7 @@ def fetch(  # noqa: PLR0913 (click gives each option as an argument)
             agreement = (workspace.loaded or workspace.load()).agreement
             out.merge(report.merge, agreement)
         if sent is not None:
-            out.echo()
-            out.echo(Text("Receipts:"), bold=True)
-            out.mail(sent, Text("File"))
+            out.receipts(sent)
     if report.needs_a_person or (sent is not None and sent.needs_a_person):
         sys.exit(3)
 

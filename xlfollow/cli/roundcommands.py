@@ -110,9 +110,7 @@ def merge(
     else:
         out.merge(report, _loaded(workspace).agreement)
         if sent is not None:
-            out.echo()
-            out.echo(Text("Receipts:"), bold=True)
-            out.mail(sent, Text("File"))
+            out.receipts(sent)
     if report.needs_a_person or (sent is not None and sent.needs_a_person):
         sys.exit(3)
 

@@ -193,3 +193,12 @@ class RoundOutput(Console):
             )
         else:
             self.echo(Text("Nobody to write to for {round}.", round=report.round))
+
+    def receipts(self, report: MailReport) -> None:
+        """A merge's receipts, a line per file; a line saying so where no file was new."""
+        self.echo()
+        if report.done or report.failed or report.skipped:
+            self.echo(Text("Receipts:"), bold=True)
+            self.mail(report, Text("File"))
+        else:
+            self.echo(Text("Receipts: none, no new file came."))

@@ -154,15 +154,23 @@ class _Merger:
         current = now.value if now else ""
         if cell.value == self.locked.get((cell.item, cell.field), current):
             return CellResult(cell, Outcome.UNCHANGED, _SHOWN_LOCKED)
+        # Said in words (the sheet and cell are said beside it), never a field's code.
+        if cell.field.answer is Answer.MILESTONE:
+            why = Text(
+                "this workbook was not issued for answering the milestone of item {item}; "
+                "the responsible centre answers it",
+                item=cell.item,
+            )
+        else:
+            why = Text(
+                "this workbook was not issued for answering the economy of item {item}; "
+                "the responsible centre answers it",
+                item=cell.item,
+            )
         return CellResult(
             cell,
             Outcome.REFUSED,
-            Text(
-                "this workbook was not issued for answering {field} of item {item}; "
-                "the responsible centre answers it",
-                field=cell.field,
-                item=cell.item,
-            ),
+            why,
             current=current,
             current_source=now.source if now else "",
         )

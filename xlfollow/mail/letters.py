@@ -223,8 +223,7 @@ def write_draft(letter: Letter, folder: Path, stem: str | None = None) -> Path:
     draft["X-Unsent"] = "1"
     if stem is None:
         attachment = next(letter.message.iter_attachments()).get_filename() or "workbook.xlsx"
-        suffix = "" if letter.kind is LetterKind.SEND else f"-{letter.kind}"
-        stem = f"{Path(attachment).stem}{suffix}"
+        stem = Path(attachment).stem  # a reminder's workbook is named as one already
     path = folder / f"{stem}.eml"
     write_atomically(path, bytes(draft))
     return path
