@@ -241,6 +241,19 @@ def test_a_wal_ledger_moved_to_a_share_is_switched_and_keeps_every_row(tmp_path:
     assert again is not None and not again.switched  # said once
 
 
+def test_a_damaged_ledger_on_a_share_is_left_for_the_commands_to_report(tmp_path: Path) -> None:
+    (tmp_path / "share").mkdir()
+    ledger = tmp_path / "share" / "ledger.sqlite"
+    garbage = bytearray(b"not a database at all, but long enough" * 4)
+    garbage[18:20] = b"\x02\x02"  # where SQLite's header says WAL
+    ledger.write_bytes(bytes(garbage))
+    found = ledger_place(ledger, _share(tmp_path))
+    assert found is not None
+    assert (found.still_wal, found.switched) == (False, False)
+    assert "WAL mode" not in str(found.warning())
+    assert ledger.read_bytes() == bytes(garbage)
+
+
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, list(args), env=env)
     return result.exit_code, result.stdout, result.stderr

@@ -118,14 +118,12 @@ def ledger_place(ledger: Path, machine: Machine | None = None) -> LedgerPlace | 
         return LedgerPlace(ledger, place, still_wal=False, switched=False)
     try:
         db = sqlite3.connect(ledger, timeout=0)
-    except sqlite3.Error:
-        return LedgerPlace(ledger, place, still_wal=True, switched=False)
-    try:
-        mode = use_journal(db, ledger, machine)
+        try:
+            mode = use_journal(db, ledger, machine)
+        finally:
+            db.close()
     except sqlite3.Error:  # damaged or unreadable: `check` and the commands say so
-        mode = Journal.WAL
-    finally:
-        db.close()
+        return LedgerPlace(ledger, place, still_wal=False, switched=False)
     still_wal = mode == Journal.WAL
     return LedgerPlace(ledger, place, still_wal=still_wal, switched=not still_wal)
 

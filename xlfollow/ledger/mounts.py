@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PureWindowsPath
 
 __all__ = [
@@ -114,8 +115,10 @@ def read_mountinfo() -> str:
         return ""
 
 
+@cache
 def read_mac_mount_table() -> str:
-    """`mount`'s output on macOS ('' where it cannot be run)."""
+    """`mount`'s output on macOS ('' where it cannot be run), run once per process: the
+    ledger is opened several times by one command."""
     try:
         done = subprocess.run(
             ["/sbin/mount"], capture_output=True, text=True, timeout=10, check=False
