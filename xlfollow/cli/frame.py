@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import click
@@ -24,6 +25,7 @@ from xlfollow.errors import XlfollowError
 from xlfollow.machinefaults import file_fault
 from xlfollow.messages import LANGUAGE_VARIABLE, Language, Text, terminal_language
 from xlfollow.model import Progress
+from xlfollow.workspace.folder import Workspace
 
 __all__ = [
     "EXIT_CODES",
@@ -110,11 +112,27 @@ def _helping(ctx: click.Context, commands: list[click.Command]) -> Iterator[None
 
 
 class Command(click.Command):
-    """A command whose help is in the terminal's language."""
+    """A command whose help is in the terminal's language, and which warns once, on
+    standard error, when its workspace's ledger is on a network drive or in a synced
+    folder (`check` lists that among its findings instead)."""
 
     def get_help(self, ctx: click.Context) -> str:
         with _helping(ctx, [self]):
             return super().get_help(ctx)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        directory = ctx.params.get("directory")
+        if self.name not in _SAYS_PLACE_ITSELF and isinstance(directory, Path):
+            workspace = Workspace(directory)
+            if workspace.settings_path.is_file():
+                warning = workspace.place_warning()
+                if warning is not None:
+                    click.secho(terminal_of(ctx).say(warning), fg="yellow", err=True)
+        return super().invoke(ctx)
+
+
+_SAYS_PLACE_ITSELF = {"check"}
+"""The commands that report a ledger's place among their own findings."""
 
 
 class Group(click.Group):

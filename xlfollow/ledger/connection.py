@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from xlfollow.ledger.journal import use_journal
 from xlfollow.ledger.schema import SCHEMA_VERSION, ledger_version, migrate
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 
@@ -29,7 +30,8 @@ class LedgerConnection:
             self.db.execute("PRAGMA foreign_keys = ON")
             # Write-ahead logging with a full sync at every commit: a commit is one
             # fsync of the log, and a committed file survives a crash or power loss.
-            self.db.execute("PRAGMA journal_mode = WAL")
+            # On a network drive or in a synced folder, the rollback journal (placement).
+            use_journal(self.db, path)
             self.db.execute("PRAGMA synchronous = FULL")
             if version < SCHEMA_VERSION:
                 migrate(self.db, version)

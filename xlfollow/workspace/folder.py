@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -51,6 +52,7 @@ from xlfollow.workspace.master import (
     write_master,
 )
 from xlfollow.workspace.overview import Overview, describe
+from xlfollow.workspace.placing import place_warning
 from xlfollow.workspace.receipting import send_receipts
 from xlfollow.workspace.reporting import ReportFormat, ReportJob, ReportResult, make_report
 
@@ -120,7 +122,19 @@ class Workspace:
         if damage is not None:
             raise damage
         todo = todo_path(self.path / definition.settings.agreement_file)
-        return describe(definition, open_todos(read_todo(todo), definition.agreement), todo.name)
+        overview = describe(
+            definition, open_todos(read_todo(todo), definition.agreement), todo.name
+        )
+        warning = self.place_warning()
+        if warning is None:
+            return overview
+        return replace(overview, notes=(warning, *overview.notes))
+
+    def place_warning(self) -> Text | None:
+        """The warning of a ledger on a network drive or in a synced folder (its WAL
+        switched to the rollback journal first, where it can be); None on a local disk,
+        or where XLFOLLOW_LEDGER_PLACE_CHECK=0."""
+        return place_warning(self.ledger_path)
 
     def mark_seen(self, items: list[str]) -> int:
         """Mark what the import left to do about these items ('all' for every one) as
