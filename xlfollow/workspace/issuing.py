@@ -77,6 +77,8 @@ class Issuing:
     round_index: int
     answers: dict[AnswerKey, str]
     issued_at: datetime = field(default_factory=_now)
+    actor: str | None = None
+    """Who issues them ('anna@OEKPC042'); None: this process's user and machine."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -127,7 +129,7 @@ def issue_round(
             Text("{path}: cannot write the workbooks: {why}", path=str(folder), why=str(exc))
         ) from exc
     try:
-        with Ledger(ledger_path) as ledger:
+        with Ledger(ledger_path, issuing.actor) as ledger:
             ledger.record_issues((record, b.cells, b.locked, b.earlier) for _, record, b in written)
     except BaseException:
         # A workbook the ledger does not know could never be merged: remove it.
@@ -154,7 +156,7 @@ def write_master_file(
     # Recorded before it is written: a master on disk that the ledger does not know
     # is taken for one finance has edited, so a write the ledger missed (a kill
     # between the two) must never happen.
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_path, issuing.actor) as ledger:
         ledger.record_issue(record, book.cells, book.locked, book.earlier)
         try:
             write_atomically(path, book.content)

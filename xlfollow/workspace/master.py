@@ -99,12 +99,15 @@ def edited_master(ledger_path: Path, master_path: Path) -> str | None:
         return None if ledger.known_file(digest) else digest
 
 
-def merge_edits(root: Path, ledger_path: Path, definition: Definition) -> FileReport:
-    """Merge finance's edits in the workspace's master.xlsx as finance's return; its
-    report if they were merged, WorkspaceError saying why and what to do if not."""
+def merge_edits(
+    root: Path, ledger_path: Path, definition: Definition, actor: str | None = None
+) -> FileReport:
+    """Merge finance's edits in the workspace's master.xlsx as finance's return, recorded
+    as `actor`'s; its report if they were merged, WorkspaceError saying why and what to
+    do if not."""
     path = root / "master.xlsx"
     name = shown(path, root)
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_path, actor) as ledger:
         # Read again even if these bytes were rejected before: what was wrong may
         # have been put right since (the agreement restored, say).
         (report,) = Intake(definition, ledger).receive_all([path], lambda _: name)
@@ -134,8 +137,11 @@ def merge_edits(root: Path, ledger_path: Path, definition: Definition) -> FileRe
     )
 
 
-def write_master(master_path: Path, ledger_path: Path, definition: Definition) -> Summary | None:
-    """Write and record the master; the summary it shows (None: nothing issued)."""
+def write_master(
+    master_path: Path, ledger_path: Path, definition: Definition, actor: str | None = None
+) -> Summary | None:
+    """Write and record the master (issued by `actor`); the summary it shows (None:
+    nothing issued)."""
     with Ledger(ledger_path) as ledger:
         issued = ledger.issues()
         if not issued:
@@ -148,7 +154,7 @@ def write_master(master_path: Path, ledger_path: Path, definition: Definition) -
     write_master_file(
         master_path,
         ledger_path,
-        Issuing(definition, index, answers),
+        Issuing(definition, index, answers, actor=actor),
         MasterContent(summary, conflicts, receipts),
     )
     return summary
