@@ -88,12 +88,13 @@ class Issuing:
 
 @dataclass(frozen=True)
 class MasterContent:
-    """What the master shows besides the chapters: the round's summary, the open
-    conflicts (Konflikter) and the files received (Modtaget)."""
+    """What the master shows besides the chapters: the round's summary, the open and
+    the decided conflicts (Konflikter) and the files received (Modtaget)."""
 
     summary: Summary
     conflicts: tuple[ConflictRecord, ...]
     receipts: tuple[ReceiptRecord, ...]
+    decided: tuple[ConflictRecord, ...] = ()
 
 
 def issue_round(
@@ -147,6 +148,7 @@ def write_master_file(
     spec = dataclasses.replace(
         issue_spec(issuing, Recipient("", "master", path.name)),
         conflicts=content.conflicts,
+        decided=content.decided,
         receipts=content.receipts,
         master_sheets=True,
         summary=content.summary,

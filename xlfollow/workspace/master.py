@@ -8,7 +8,7 @@ from pathlib import Path
 
 from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
-from xlfollow.ledger.records import Verdict
+from xlfollow.ledger.records import ConflictStatus, Verdict
 from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger
 from xlfollow.messages import Text
@@ -148,6 +148,7 @@ def write_master(
             return None
         index = issued_round(definition, issued, None)
         conflicts = tuple(ledger.conflicts())
+        decided = tuple(ledger.conflicts(status=ConflictStatus.RESOLVED))
         receipts = tuple(ledger.receipts())
     answers = current_answers(ledger_path, definition)
     summary = summarise(definition, index, answers)
@@ -155,6 +156,6 @@ def write_master(
         master_path,
         ledger_path,
         Issuing(definition, index, answers, actor=actor),
-        MasterContent(summary, conflicts, receipts),
+        MasterContent(summary, conflicts, receipts, decided),
     )
     return summary
