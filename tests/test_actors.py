@@ -21,14 +21,18 @@ from hypothesis import strategies as st
 from returns import R1, SMILEY, fill
 from smtpserver import smtp_server
 
+from xlfollow.answers import Answer
 from xlfollow.cli.main import cli
 from xlfollow.ledger.actor import actor_of, this_actor
-from xlfollow.ledger.records import ConflictStatus
+from xlfollow.ledger.records import ConflictRecord, ConflictStatus
 from xlfollow.ledger.schema import SCHEMA_VERSION
 from xlfollow.ledger.store import Ledger
 from xlfollow.mail.letters import Delivery
+from xlfollow.messages import Language
 from xlfollow.model import Security, Smtp
 from xlfollow.returns.mergereport import conflict_json
+from xlfollow.texts import texts
+from xlfollow.workbooks.mastersheets import decision_said
 from xlfollow.workspace.folder import Workspace
 
 ANNA, BO, CARL, DORTE = "anna@OEKPC042", "bo@OEKPC007", "carl@OEKPC009", "dorte@OEKPC011"
@@ -217,3 +221,33 @@ def test_status_and_its_json_say_who_merged(merged: Workspace) -> None:
     assert shown.exit_code == 0, shown.output
     assert "Merged by" in shown.output
     assert shown.output.count(BO) >= 3  # SIK's line, SOS's line and the conflict's
+
+
+@pytest.mark.parametrize(
+    ("resolution", "said"),
+    [
+        ("kept current", "Behold gældende værdi"),
+        ("took Social og Sundhed", "Brug ny værdi"),
+        ("set deviation to '-0,5'", "Anden værdi angivet"),
+        ("Brug ny værdi (master)", "Brug ny værdi"),
+        ("behold gældende VÆRDI (master)", "Behold gældende værdi"),
+        ("Tag indkommende (master)", "Brug ny værdi"),  # the words of an older master
+        ("Måske (master)", "Måske (master)"),  # never recorded, but said as it is
+    ],
+)
+def test_a_decision_is_said_in_the_sheets_words(resolution: str, said: str) -> None:
+    conflict = ConflictRecord(
+        1,
+        R1,
+        "3.02",
+        Answer.MILESTONE,
+        {},
+        {},
+        SIK,
+        {},
+        SOS,
+        1,
+        ConflictStatus.RESOLVED,
+        resolution,
+    )
+    assert decision_said(conflict, texts(Language.DA)) == said
