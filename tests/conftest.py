@@ -238,9 +238,29 @@ def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return empty
 
 
+ACTOR_COLUMNS = (
+    ("receipts", "received_by"),
+    ("answers", "recorded_by"),
+    ("answer_history", "recorded_by"),
+    ("conflicts", "raised_by"),
+    ("conflicts", "decided_by"),
+    ("issues", "issued_by"),
+    ("messages", "sent_by"),
+    ("fetched", "fetched_by"),
+)
+"""The columns ledger schema 10 added: who made each change."""
+
+
+def without_actors(db: sqlite3.Connection) -> None:
+    """A ledger as before schema 10: no change says who made it."""
+    for table, column in ACTOR_COLUMNS:
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
 def without_mail(db: sqlite3.Connection) -> None:
-    """A ledger as before schema 8: no saved message kept with its receipts, and (schema
-    9) no message fetched from a mailbox."""
+    """A ledger as before schema 8: no saved message kept with its receipts, (schema 9)
+    no message fetched from a mailbox, and (schema 10) no change saying who made it."""
+    without_actors(db)
     db.execute("DROP TABLE fetched")
     db.execute("DROP INDEX receipts_mail_sha256")
     for column in ("mail_sha256", "mail_from", "mail_date", "mail_subject", "mail_id"):

@@ -271,6 +271,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
             "Skoler, Institutioner og Kultur har givet et andet svar, siden projektmappen blev "
             "udsendt; konflikten står åben, og intet er overskrevet",
             None,
+            None,
         )
     ]
     code = CliRunner().invoke(
@@ -656,7 +657,7 @@ def test_the_master_colours_cells_in_conflict(ws: Workspace) -> None:
     ]
     received = list(book["Modtaget"].iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in received] == ["inbox/sos.xlsx", "inbox/sik.xlsx"]
-    assert [r[4] for r in received] == ["indlæst", "indlæst"]  # the workbook speaks Danish
+    assert [r[5] for r in received] == ["indlæst", "indlæst"]  # the workbook speaks Danish
 
 
 def test_a_file_that_kills_its_reader_is_rejected_and_the_rest_merged(

@@ -73,7 +73,11 @@ def test_the_workbook_texts_say_what_the_review_asks() -> None:
     ]  # point 19
     assert (t["decision_keep"], t["decision_take"]) == ("Behold gældende værdi", "Brug ny værdi")
     received = t["received_headers"]
-    assert received[4] == "Resultat" and received[6] == "Indlæst"  # point 21
+    assert received[5] == "Resultat" and received[7] == "Indlæst"  # point 21
+    assert received[2] == "Indlæst af" and t["conflict_headers"][10:] == [
+        "Besluttet af",
+        "Beslutning",
+    ]
     everything = yaml.safe_dump(t, allow_unicode=True)
     for calque in (" efter kapitel", "Økonomi-smiley", "I risiko", "Indkommende", "Taget"):
         assert calque not in everything, calque
@@ -165,12 +169,12 @@ def test_the_master_sheets_speak_a_municipality_s_danish(demo: DemoResult) -> No
     (validation,) = conflicts.data_validations.dataValidation
     assert validation.formula1 == '"Behold gældende værdi,Brug ny værdi"'
     received = book["Modtaget"]
-    assert [c.value for c in received[2]][4:7] == ["Resultat", "Begrundelse", "Indlæst"]
+    assert [c.value for c in received[2]][5:8] == ["Resultat", "Begrundelse", "Indlæst"]
     stamps = [received.cell(row, 2).value for row in range(3, received.max_row + 1)]
     assert stamps and all(
         re.fullmatch(r"\d{1,2}\.\d{1,2}\.20\d\d kl\. \d{1,2}\.\d\d", str(s)) for s in stamps
     ), stamps  # point 22: "1.12.2026 kl. 20.24"
-    refused = "\n".join(str(received.cell(row, 6).value or "") for row in range(3, 20))
+    refused = "\n".join(str(received.cell(row, 7).value or "") for row in range(3, 20))
     assert "er ikke en gyldig smiley for milepælen; vælg en af" in refused  # point 23
     overview = [str(c.value) for c in book["Overblik"]["A"] if c.value]
     assert f"Milepæle i {R1} fordelt på kapitler" in overview

@@ -54,20 +54,20 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
     received = list(book["Modtaget"].iter_rows(min_row=3, values_only=True))
     assert len(received) == 11
     assert text(received[0][0]).endswith("-svar-rettet.xlsx")  # newest first: the correction
-    refused_column = [integer(r[9]) for r in received]
+    refused_column = [integer(r[10]) for r in received]
     assert sorted(refused_column) == [0] * 10 + [2]  # the smiley, and its note with it
     # Why, in the workspace's language: the refused value, and the correction.
-    (refused_row,) = [r for r in received if r[9] == 2]
+    (refused_row,) = [r for r in received if r[10] == 2]
     centre, _, value = demo.invalid
-    assert refused_row[2] == centre
+    assert refused_row[3] == centre
     assert f'celle K3: "{value}" er ikke en gyldig smiley for milepælen; vælg en af' in text(
-        refused_row[5]
+        refused_row[6]
     )
     assert (
-        received[0][5]
+        received[0][6]
         == "en rettelse: en senere fil fra samme center til runden; det, den ændrer, erstatter det, der blev givet før, og det, den lader stå, som det blev udsendt, bevares"
     )
-    assert [r[5] for r in received[1:] if r is not refused_row] == [""] * 9
+    assert [r[6] for r in received[1:] if r is not refused_row] == [""] * 9
     missing = [r for r in book["Mangler"].iter_rows(min_row=4, values_only=True) if r[0]]
     late = [r for r in missing if r[0] == demo.late]
     status = next(c for c in demo.status.centres if c.centre == demo.late)

@@ -121,7 +121,7 @@ def test_a_saved_reply_merges_as_its_workbook_does(ws: Workspace, tmp_path: Path
     received = openpyxl.load_workbook(ws.path / "master.xlsx")["Modtaget"]
     (row,) = received.iter_rows(min_row=3, values_only=True)
     assert row[0] == f'inbox/{REPLY} · sos.xlsx\nfra {SENDER}: "{SUBJECT}"'
-    assert row[4] == "indlæst"
+    assert row[5] == "indlæst"
     # Read once: the next merge finds nothing new, and a copy of the message is no news.
     assert ws.merge().files == []
     shutil.copy(ws.path / "inbox" / REPLY, ws.path / "inbox" / "kopi.eml")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SETTINGS, line_with, make_workspace, problems_of
+from conftest import SETTINGS, line_with, make_workspace, problems_of, without_actors
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -137,6 +137,7 @@ def test_a_search_date_is_written_in_english_whatever_the_locale() -> None:
 def test_a_version_8_ledger_gets_the_fetched_table(tmp_path: Path) -> None:
     workspace = Workspace.init(tmp_path / "ws")
     with sqlite3.connect(workspace.ledger_path) as db:
+        without_actors(db)
         db.execute("DROP TABLE fetched")
         db.execute("PRAGMA user_version = 8")
     db.close()
@@ -161,7 +162,7 @@ def test_a_version_8_ledger_gets_the_fetched_table(tmp_path: Path) -> None:
         assert ledger.fetched_message(sha256="ab" * 32) == record
         assert ledger.fetched_message(message_id="<andet@ballerup.dk>") is None
     with sqlite3.connect(workspace.ledger_path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     db.close()
 
 

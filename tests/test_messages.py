@@ -68,8 +68,8 @@ def test_the_received_sheet_gives_reasons_in_the_workspace_language(tmp_path: Pa
     workspace.write_master()
     sheet = openpyxl.load_workbook(workspace.path / "master.xlsx")["Modtaget"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert rows["inbox/empty.xlsx"][4:6] == ("afvist", "filen er tom; send projektmappen igen")
-    assert text(rows["inbox/old-excel.xls"][5]).startswith("en gammel .xls-projektmappe")
+    assert rows["inbox/empty.xlsx"][5:7] == ("afvist", "filen er tom; send projektmappen igen")
+    assert text(rows["inbox/old-excel.xls"][6]).startswith("en gammel .xls-projektmappe")
 
 
 def test_the_received_sheet_lists_a_taken_files_refusals_and_notes_at_most_twenty() -> None:

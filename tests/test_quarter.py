@@ -566,7 +566,10 @@ def test_met_with_no_note_against_partly_with_a_note_is_one_conflict(ws: Workspa
     assert master_value(ws, "3.02", SMILEY) == "😊 Opfyldt"
     assert master_value(ws, "3.02", STATUS) is None
     book = openpyxl.load_workbook(ws.path / "master.xlsx")
-    assert list(book["Konflikter"].iter_rows(min_row=3, values_only=True)) == []
+    # No conflict is open: the one decided is listed, with who decided it.
+    (decided,) = book["Konflikter"].iter_rows(min_row=3, values_only=True)
+    assert decided[2] == "3.02" and decided[-1] == "Behold gældende værdi"
+    assert str(decided[-2]).startswith(ws.actor + "\n")
 
 
 def test_the_reverse_is_one_conflict_to_decide_not_two(ws: Workspace) -> None:

@@ -11,6 +11,7 @@ import click
 
 from xlfollow.answers import Field
 from xlfollow.cli.console import Console
+from xlfollow.ledger.actor import UNKNOWN
 from xlfollow.ledger.records import Verdict
 from xlfollow.ledger.store import ConflictRecord
 from xlfollow.messages import Text
@@ -78,6 +79,7 @@ class MergeOutput(Console):
                 Text("Current source"),
                 Text("Incoming"),
                 Text("Incoming source"),
+                Text("Merged by"),
             ),
             [
                 (
@@ -88,6 +90,7 @@ class MergeOutput(Console):
                     "; ".join(c.current_sources),
                     shown(c.incoming),
                     c.incoming_source,
+                    c.raised_by or UNKNOWN,
                 )
                 for c in conflicts
             ],

@@ -12,6 +12,7 @@ import click
 from xlfollow.cli.console import Cell, Console
 from xlfollow.figures.grouping import Grouping
 from xlfollow.figures.summary import NO_MILESTONE, UNANSWERED, Summary
+from xlfollow.ledger.actor import UNKNOWN
 from xlfollow.ledger.status import CentreStatus, RoundStatus
 from xlfollow.mail.mailing import MailReport
 from xlfollow.messages import Joined, Text
@@ -46,6 +47,7 @@ class RoundOutput(Console):
                 Text("Missing"),
                 Text("Conflicts"),
                 Text("Overdue"),
+                Text("Merged by"),
             ),
             [
                 (
@@ -55,6 +57,7 @@ class RoundOutput(Console):
                     len(c.missing),
                     c.conflicts,
                     Text("yes") if c.overdue else "",
+                    ", ".join(who or UNKNOWN for who in c.merged_by),
                 )
                 for c in status.centres
             ],

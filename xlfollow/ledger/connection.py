@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from xlfollow.ledger.actor import this_actor
 from xlfollow.ledger.journal import use_journal
 from xlfollow.ledger.schema import SCHEMA_VERSION, ledger_version, migrate
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
@@ -20,11 +21,14 @@ __all__ = ["LedgerConnection"]
 
 
 class LedgerConnection:
-    """The ledger's SQLite connection; IssueLog and Ledger add what it records."""
+    """The ledger's SQLite connection; IssueLog and Ledger add what it records, each
+    change with its `actor`: who made it ('anna@OEKPC042'; by default this process's
+    user and machine)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, actor: str | None = None) -> None:
         version = ledger_version(path)
         self.path = path
+        self.actor = this_actor() if actor is None else actor
         self.db = sqlite3.connect(path)
         try:
             self.db.execute("PRAGMA foreign_keys = ON")

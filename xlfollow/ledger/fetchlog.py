@@ -64,8 +64,8 @@ class FetchLog(LedgerConnection):
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO fetched (server, folder, uidvalidity, uid, message_id, sha256, "
-                "sender, date, subject, outcome, saved_as, fetched_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sender, date, subject, outcome, saved_as, fetched_at, fetched_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     *place,
                     record.message_id,
@@ -76,6 +76,7 @@ class FetchLog(LedgerConnection):
                     record.outcome.value,
                     record.saved_as,
                     record.fetched_at,
+                    self.actor,
                 ),
             )
 

@@ -33,8 +33,8 @@ class IssueLog(LedgerConnection):
         with self.transaction() as db:
             self._insert_issue(db, issue, cells, shown, earlier)
 
-    @staticmethod
     def _insert_issue(
+        self,
         db: sqlite3.Connection,
         issue: IssueRecord,
         cells: Iterable[tuple[str, str, str]],
@@ -42,7 +42,7 @@ class IssueLog(LedgerConnection):
         earlier: Iterable[tuple[str, str, str, str]] = (),
     ) -> None:
         db.execute(
-            "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO issues ({_ISSUE_COLUMNS}, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 issue.issue_id,
                 issue.round,
@@ -52,6 +52,7 @@ class IssueLog(LedgerConnection):
                 issue.issued_at,
                 issue.fingerprint,
                 issue.layout_version,
+                self.actor,
             ),
         )
         packed = json.dumps(
@@ -88,7 +89,7 @@ class IssueLog(LedgerConnection):
 
     def issues(self, round_name: str | None = None) -> list[IssueRecord]:
         """The workbooks issued, oldest first; those of one round if it is given."""
-        query = "SELECT * FROM issues"
+        query = f"SELECT {_ISSUE_COLUMNS} FROM issues"
         args: tuple[str, ...] = ()
         if round_name is not None:
             query += " WHERE round = ?"
@@ -98,7 +99,9 @@ class IssueLog(LedgerConnection):
 
     def issue(self, issue_id: str) -> IssueRecord | None:
         """The issue with this id, if there is one."""
-        row = self.db.execute("SELECT * FROM issues WHERE issue_id = ?", (issue_id,)).fetchone()
+        row = self.db.execute(
+            f"SELECT {_ISSUE_COLUMNS} FROM issues WHERE issue_id = ?", (issue_id,)
+        ).fetchone()
         return IssueRecord(*row) if row else None
 
     def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, Field], str]:
@@ -139,7 +142,7 @@ class IssueLog(LedgerConnection):
     def latest_master(self, file: str) -> IssueRecord | None:
         """The master last recorded as written to `file` (a name in the workspace)."""
         row = self.db.execute(
-            "SELECT * FROM issues WHERE recipient = '' AND file = ? "
+            f"SELECT {_ISSUE_COLUMNS} FROM issues WHERE recipient = '' AND file = ? "
             "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
             (file,),
         ).fetchone()
@@ -154,7 +157,8 @@ class IssueLog(LedgerConnection):
         """Record a message a mail server has taken."""
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO messages ({_MESSAGE_COLUMNS}, sent_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     message.message_id,
                     message.kind,
@@ -163,14 +167,19 @@ class IssueLog(LedgerConnection):
                     message.address,
                     message.issue_id,
                     message.sent_at,
+                    self.actor,
                 ),
             )
 
     def messages(self, round_name: str | None = None) -> list[MessageRecord]:
         """The messages sent, oldest first; those of one round if it is given."""
-        query = "SELECT * FROM messages"
+        query = f"SELECT {_MESSAGE_COLUMNS} FROM messages"
         args: tuple[str, ...] = ()
         if round_name is not None:
             query, args = query + " WHERE round = ?", (round_name,)
         rows = self.db.execute(query + " ORDER BY sent_at, rowid", args).fetchall()
         return [MessageRecord(*row) for row in rows]
+
+
+_ISSUE_COLUMNS = "issue_id, round, recipient, file, sha256, issued_at, fingerprint, layout_version"
+_MESSAGE_COLUMNS = "message_id, kind, round, centre, address, issue_id, sent_at"

@@ -151,6 +151,9 @@ class ReceiptRecord:
     """The file's merge report as JSON."""
     mail: MailOrigin | None = None
     """The message the file came in; None for a file that came alone."""
+    received_by: str = ""
+    """Who merged or rejected it ('anna@OEKPC042'), as the ledger recorded it: the
+    ledger's actor; '' for a file received before ledger schema 10."""
 
 
 class ConflictStatus(StrEnum):
@@ -186,6 +189,13 @@ class ConflictRecord:
     """Why it is a conflict; None for one recorded before ledger schema 6."""
     concurring: tuple[str, ...] = ()
     """Other sources whose last answer is the current one: a person deciding sees them."""
+    raised_by: str = ""
+    """Who merged the file that raised it ('anna@OEKPC042'); '' before ledger schema 10."""
+    decided_by: str = ""
+    """Who decided it, or merged the correction that superseded it; '' while it is open,
+    and for one closed before ledger schema 10."""
+    decided_at: str = ""
+    """When it was decided or superseded (ISO 8601, UTC); '' while it is open."""
 
     @property
     def current_sources(self) -> tuple[str, ...]:
@@ -196,7 +206,7 @@ class ConflictRecord:
 def conflict_from_row(row: tuple[object, ...]) -> ConflictRecord:
     """A conflict as the ledger's row of it holds it."""
     cid, round_name, item, answer, base, current, c_source, incoming, i_source, *rest = row
-    receipt, status, resolution, reason = rest
+    receipt, status, resolution, reason, raised_by, decided_by, decided_at = rest
     return ConflictRecord(
         int(str(cid)),
         str(round_name),
@@ -211,6 +221,9 @@ def conflict_from_row(row: tuple[object, ...]) -> ConflictRecord:
         ConflictStatus(str(status)),
         str(resolution),
         Text.from_json(json.loads(str(reason))) if reason else None,
+        raised_by=str(raised_by),
+        decided_by=str(decided_by),
+        decided_at=str(decided_at),
     )
 
 

@@ -17,7 +17,7 @@ from xlfollow.messages import Text
 
 __all__ = ["SCHEMA_VERSION", "create_ledger", "ledger_version", "migrate"]
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -193,6 +193,23 @@ _MIGRATIONS = {
         "CREATE INDEX fetched_message_id ON fetched (message_id)",
         "CREATE INDEX fetched_sha256 ON fetched (sha256)",
         "CREATE INDEX fetched_place ON fetched (server, folder, uidvalidity, uid)",
+    ],
+    10: [
+        # Who made each change: the operating-system user and machine of the command
+        # ('anna@OEKPC042'); '' in every row recorded before.
+        *(
+            f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+            for table, column in (
+                ("receipts", "received_by"),
+                ("answers", "recorded_by"),
+                ("answer_history", "recorded_by"),
+                ("conflicts", "raised_by"),
+                ("conflicts", "decided_by"),
+                ("issues", "issued_by"),
+                ("messages", "sent_by"),
+                ("fetched", "fetched_by"),
+            )
+        ),
     ],
 }
 

@@ -31,6 +31,9 @@ class CentreStatus:
     """Smileys not given yet: 'item milestone' or 'item economy'."""
     conflicts: int
     overdue: bool
+    merged_by: tuple[str, ...] = ()
+    """Who merged or rejected its files for the round ('anna@OEKPC042'), each once, in
+    the order they first did; '' for a file received before the ledger said who."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def round_status(
                 missing=tuple(missing),
                 conflicts=sum(1 for c in conflicts if c.round == round_name and c.item in numbers),
                 overdue=late and bool(missing),
+                merged_by=tuple(dict.fromkeys(r.received_by for r in mine)),
             )
         )
     return RoundStatus(

@@ -91,7 +91,9 @@ class Ledger(IssueLog, FetchLog):
         """Record accepted answers, each with where it came from, in one transaction."""
         with self.transaction() as db:
             _set_answers(
-                db, ((r, item, field, value) for (r, item, field), value in answers), source, None
+                db,
+                ((r, item, field, value) for (r, item, field), value in answers),
+                (source, None, self.actor),
             )
 
     # Receiving files
@@ -133,7 +135,7 @@ class Ledger(IssueLog, FetchLog):
     def record_receipt(self, receipt: ReceiptRecord) -> int:
         """Record a file that was not merged (rejected, or a duplicate); its id."""
         with self.transaction() as db:
-            return _insert_receipt(db, receipt)
+            return _insert_receipt(db, receipt, self.actor)
 
     def record_merge(
         self,
@@ -147,20 +149,22 @@ class Ledger(IssueLog, FetchLog):
         `resolutions` (decisions chosen on a master's Konflikter sheet) come first:
         the file's answers were merged against what they decided."""
         with self.transaction() as db:
-            receipt_id = _insert_receipt(db, receipt)
+            receipt_id = _insert_receipt(db, receipt, self.actor)
             for resolution in resolutions:
-                _resolve(db, resolution)
+                _resolve(db, resolution, self.actor)
             _set_answers(
                 db,
                 ((round_name, item, field, value) for (item, field), value in plan.updates.items()),
-                source,
-                receipt_id,
+                (source, receipt_id, self.actor),
             )
             now = _now()
             db.executemany(
-                "UPDATE conflicts SET status = 'superseded', resolution = ?, resolved_at = ? "
-                "WHERE conflict_id = ? AND status = 'open'",
-                ((f"superseded by {receipt.file}", now, cid) for cid in plan.superseded),
+                "UPDATE conflicts SET status = 'superseded', resolution = ?, resolved_at = ?, "
+                "decided_by = ? WHERE conflict_id = ? AND status = 'open'",
+                (
+                    (f"superseded by {receipt.file}", now, self.actor, cid)
+                    for cid in plan.superseded
+                ),
             )
             db.executemany(
                 "DELETE FROM concurrences WHERE round = ? AND item = ? AND answer = ? "
@@ -177,8 +181,8 @@ class Ledger(IssueLog, FetchLog):
             )
             db.executemany(
                 "INSERT INTO conflicts (round, item, answer, base, current, current_source, "
-                "incoming, incoming_source, receipt_id, status, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                "incoming, incoming_source, receipt_id, status, reason, raised_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
                 (
                     (
                         round_name,
@@ -191,6 +195,7 @@ class Ledger(IssueLog, FetchLog):
                         source,
                         receipt_id,
                         json.dumps(conflict.reason.to_json(), ensure_ascii=False),
+                        self.actor,
                     )
                     for conflict in plan.conflicts
                 ),
@@ -259,10 +264,10 @@ class Ledger(IssueLog, FetchLog):
     def resolve(self, resolution: Resolution) -> None:
         """Record a person's decision on open conflicts of one answer."""
         with self.transaction() as db:
-            _resolve(db, resolution)
+            _resolve(db, resolution, self.actor)
 
 
-def _resolve(db: sqlite3.Connection, resolution: Resolution) -> None:
+def _resolve(db: sqlite3.Connection, resolution: Resolution, actor: str) -> None:
     if resolution.values is not None:
         round_name, item = db.execute(
             "SELECT round, item FROM conflicts WHERE conflict_id = ?",
@@ -271,27 +276,26 @@ def _resolve(db: sqlite3.Connection, resolution: Resolution) -> None:
         _set_answers(
             db,
             [(round_name, item, f, value) for f, value in resolution.values.items()],
-            resolution.source,
-            resolution.receipt,
+            (resolution.source, resolution.receipt, actor),
         )
-    _close(db, resolution.conflict_ids, resolution.how)
+    _close(db, resolution.conflict_ids, resolution.how, actor)
 
 
-def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str) -> None:
+def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str, actor: str) -> None:
     db.executemany(
-        "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? "
-        "WHERE conflict_id = ? AND status = 'open'",
-        ((how, _now(), cid) for cid in conflict_ids),
+        "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ?, "
+        "decided_by = ? WHERE conflict_id = ? AND status = 'open'",
+        ((how, _now(), actor, cid) for cid in conflict_ids),
     )
 
 
 _RECEIPT_COLUMNS = (
     "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report, "
-    "mail_sha256, mail_from, mail_date, mail_subject, mail_id"
+    "mail_sha256, mail_from, mail_date, mail_subject, mail_id, received_by"
 )
 _CONFLICT_COLUMNS = (
     "conflict_id, round, item, answer, base, current, current_source, incoming, "
-    "incoming_source, receipt_id, status, resolution, reason"
+    "incoming_source, receipt_id, status, resolution, reason, raised_by, decided_by, resolved_at"
 )
 
 
@@ -299,11 +303,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
+def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord, actor: str) -> int:
     cursor = db.execute(
         "INSERT INTO receipts (file, sha256, received_at, issue_id, centre, round, verdict, "
-        "reason, report, mail_sha256, mail_from, mail_date, mail_subject, mail_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reason, report, mail_sha256, mail_from, mail_date, mail_subject, mail_id, "
+        "received_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             receipt.file,
             receipt.sha256,
@@ -315,6 +319,7 @@ def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
             receipt.reason,
             receipt.report,
             *(dataclasses.astuple(mail) if (mail := receipt.mail) else ("",) * 5),
+            actor,
         ),
     )
     assert cursor.lastrowid is not None
@@ -324,20 +329,23 @@ def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord) -> int:
 def _set_answers(
     db: sqlite3.Connection,
     answers: Iterable[tuple[str, str, str, str]],
-    source: str,
-    receipt_id: int | None,
+    by: tuple[str, int | None, str],
 ) -> None:
-    """Set (round, item, field, value) answers as current, and keep them in the history."""
+    """Set (round, item, field, value) answers as current, and keep them in the history;
+    `by`: their source, the file they came in (None for none), and the actor."""
+    source, receipt_id, actor = by
     now = _now()
-    rows = [(r, item, field, value, source, now, receipt_id) for r, item, field, value in answers]
+    rows = [
+        (r, item, field, value, source, now, receipt_id, actor) for r, item, field, value in answers
+    ]
     db.executemany(
         "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at, "
-        "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "receipt_id, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     db.executemany(
         "INSERT INTO answer_history (round, item, field, value, source, recorded_at, "
-        "receipt_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "receipt_id, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
@@ -357,4 +365,5 @@ def _receipt(row: tuple[object, ...]) -> ReceiptRecord:
         str(row[8]),
         str(row[9]),
         MailOrigin(*(str(value) for value in row[10:15])) if row[10] else None,
+        str(row[15]),
     )

@@ -85,6 +85,8 @@ class Mailing:
     progress: Progress | None = None
     prompt: Prompt | None = None
     """Who is at the terminal for a Microsoft 365 sign-in ([mail] auth = "oauth2")."""
+    actor: str | None = None
+    """Who sends ('anna@OEKPC042'); None: this process's user and machine."""
 
     @property
     def round_name(self) -> str:
@@ -284,7 +286,7 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
             if progress is not None:
                 progress(done, len(letters))
         return report
-    with Ledger(mailing.ledger_path) as ledger:
+    with Ledger(mailing.ledger_path, mailing.actor) as ledger:
         sending = send_letters(
             mailing.smtp,
             letters,

@@ -89,6 +89,8 @@ class ReceiptJob:
     progress: Progress | None = None
     prompt: Prompt | None = None
     """Who can sign in to Microsoft 365 at the terminal, where [mail] auth = "oauth2"."""
+    actor: str | None = None
+    """Who sends ('anna@OEKPC042'); None: this process's user and machine."""
 
     @property
     def drafts(self) -> Path:
@@ -258,7 +260,7 @@ def _send(job: ReceiptJob, letters: list[tuple[FileReceipt, Letter]], report: Ma
     receipt_of = {id(letter): receipt for receipt, letter in letters}
     given: set[int] = set()
     try:
-        with Ledger(job.ledger_path) as ledger:
+        with Ledger(job.ledger_path, job.actor) as ledger:
             token = smtp_token(job.definition.settings.mail, job.smtp, job.prompt)
             sent_all = send_letters(job.smtp, [letter for _, letter in letters], token)
             for done, sent in enumerate(sent_all, 1):

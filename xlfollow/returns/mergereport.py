@@ -143,4 +143,6 @@ def conflict_json(conflict: ConflictRecord) -> dict[str, object]:
         "incoming": dict(conflict.incoming),
         "incoming_source": conflict.incoming_source,
         "reason": str(conflict.reason) if conflict.reason is not None else "",
+        "raised_by": conflict.raised_by,
+        "decided_by": conflict.decided_by,
     }

@@ -204,7 +204,8 @@ def _decisions(
     grid: Grid, sheet: str, language: Language, path: Path, tampered: list[Text]
 ) -> tuple[tuple[int, str], ...]:
     """The decisions typed on the master's Konflikter sheet: (conflict id, decision), its
-    columns found by their declared headers, wherever they stand."""
+    columns found by their declared headers, wherever they stand. A row that says who
+    decided it lists a conflict decided before the master was written: not read."""
     header_row = grid[HEADER_ROW] if len(grid) > HEADER_ROW else []
     headers = {fold(cell_text(value)): col for col, value in enumerate(header_row) if value != ""}
     columns = {column.key: column for column in list_columns(language)}
@@ -222,9 +223,12 @@ def _decisions(
             )
         )
         return ()
+    decided_col = headers.get(fold(columns["decided_by"].header))
     found = []
     for row in grid[FIRST_DATA_ROW:]:
         conflict, decision = at_row(row, id_col), cell_text(at_row(row, decision_col))
+        if decided_col is not None and cell_text(at_row(row, decided_col)):
+            continue
         if isinstance(conflict, int | float) and not isinstance(conflict, bool) and decision:
             found.append((int(conflict), decision))
     return tuple(found)

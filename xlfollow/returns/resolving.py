@@ -95,6 +95,8 @@ class DecisionRequest:
     take: str | None = None
     """A source of the conflict, or current or incoming."""
     value: str | None = None
+    actor: str | None = None
+    """Who decides ('anna@OEKPC042'); None: this process's user and machine."""
 
 
 def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) -> Decision:
@@ -121,7 +123,7 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
             )
         )
     round_name = named.round or round_name
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_path, request.actor) as ledger:
         every = ledger.conflicts()
         open_ones = [c for c in every if c.item == item and c.answer is answer]
         if round_name is not None:

@@ -62,16 +62,19 @@ CONFLICT_COLUMNS = (
     ("round", 14),
     ("item", 8),
     ("answer", 12),
-    ("base", 20),
-    ("current", 22),
+    ("base", 16),
+    ("current", 19),
     ("current_sources", 16),
-    ("incoming", 22),
+    ("incoming", 19),
     ("incoming_source", 16),
-    ("reason", 24),
+    ("reason", 19),
+    ("decided_by", 14),
     ("decision", 14),
 )
 """The Konflikter sheet's columns, by key and width, in order: the headers are the
-workbook texts' `conflict_headers`. `decision` is the one a finance officer fills in.
+workbook texts' `conflict_headers`. `decision` is the one a finance officer fills in;
+`decided_by` says who decided a conflict listed as decided (and is empty on an open one);
+the decision stays the last column, where the sheet's note says it is.
 Together they print a page wide on A4 landscape at 80 % (printing.MIN_SCALE)."""
 
 

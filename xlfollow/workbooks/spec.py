@@ -48,6 +48,8 @@ class WorkbookSpec:
     tool_version: str = ""
     conflicts: tuple[ConflictRecord, ...] = ()
     """Open conflicts: coloured in the chapter sheets, listed on the master's own sheet."""
+    decided: tuple[ConflictRecord, ...] = ()
+    """Conflicts a person decided: listed after the open ones, with who decided them."""
     receipts: tuple[ReceiptRecord, ...] = ()
     master_sheets: bool = False
     """Add the conflict and received-files sheets (the workspace's master.xlsx)."""

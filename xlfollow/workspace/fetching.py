@@ -68,6 +68,8 @@ class FetchJob:
     dry_run: bool = False
     token: Callable[[], str] | None = None
     """An OAuth 2.0 access token for IMAP, where [mail] auth = "oauth2"; else None."""
+    actor: str | None = None
+    """Who fetches ('anna@OEKPC042'); None: this process's user and machine."""
 
 
 @dataclass
@@ -164,7 +166,9 @@ def fetch_replies(  # noqa: PLR0913 (a Workspace method: `workspace` is its self
     if folder:
         mailbox = dataclasses.replace(mailbox, folder=folder)
     token = _imap_token(definition.settings.mail, mailbox.user, prompt)
-    job = FetchJob(workspace.path, workspace.ledger_path, mailbox, since, dry_run, token)
+    job = FetchJob(
+        workspace.path, workspace.ledger_path, mailbox, since, dry_run, token, workspace.actor
+    )
     with TemporaryDirectory(prefix="xlfollow-fetch-") as scratch:
         report = fetch_mail(job, Path(scratch))
     if not dry_run:
@@ -189,7 +193,7 @@ def fetch_mail(job: FetchJob, scratch: Path) -> FetchReport:
     writable = bool(imap.move_to) and not job.dry_run
     with Mailbox(imap, imap.folder, writable=writable, token=job.token) as box:
         report = FetchReport(box.server, imap.folder, job.dry_run, moved_to=imap.move_to)
-        with Ledger(job.ledger_path) as ledger:
+        with Ledger(job.ledger_path, job.actor) as ledger:
             taken = _Taking(job, box, ledger, scratch, report)
             uids = []
             for uid in box.since(job.since):

@@ -15,6 +15,7 @@ from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path
 from xlfollow.errors import WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
 from xlfollow.files import ensure_replaceable
+from xlfollow.ledger.actor import this_actor
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
 from xlfollow.machinefaults import ledger_damage
@@ -71,9 +72,16 @@ class Workspace:
     """A folder with an agreement, its settings and its ledger."""
 
     def __init__(
-        self, path: Path | str, *, on_master_edits: Callable[[FileReport], None] | None = None
+        self,
+        path: Path | str,
+        *,
+        on_master_edits: Callable[[FileReport], None] | None = None,
+        actor: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.actor = this_actor() if actor is None else actor
+        """Who runs the commands ('anna@OEKPC042'): recorded with every change they make
+        in the ledger; by default this process's user and machine."""
         self.on_master_edits = on_master_edits
         """Told the report of finance's edits in master.xlsx, when a command that writes
         the master anew merges them first (`merge` lists them among its files)."""
@@ -183,7 +191,7 @@ class Workspace:
                 issued_before = bool(ledger.issues(earlier))
             if issued_before:
                 previous(round_status_of(self.ledger_path, definition, earlier)[0])
-        issuing = Issuing(definition, index, self.answers(definition))
+        issuing = Issuing(definition, index, self.answers(definition), actor=self.actor)
         result = issue_round(self.path, self.ledger_path, issuing, progress)
         self._write_master(definition)
         return result
@@ -224,7 +232,7 @@ class Workspace:
         if master is not None:
             report.files.append(master)
         workers = min(4, os.cpu_count() or 1)
-        with Ledger(self.ledger_path) as ledger:
+        with Ledger(self.ledger_path, self.actor) as ledger:
             intake = Intake(definition, ledger)
             with TemporaryDirectory(prefix="xlfollow-mail-") as scratch:
                 batch = gather(self.path, intake, files, Path(scratch))
@@ -242,7 +250,13 @@ class Workspace:
             report.conflicts = ledger.conflicts()
         if receipts is not None:
             job = ReceiptJob(
-                self.path, self.ledger_path, definition, receipts, mail_server, prompt=prompt
+                self.path,
+                self.ledger_path,
+                definition,
+                receipts,
+                mail_server,
+                prompt=prompt,
+                actor=self.actor,
             )
             self.receipts_sent = send_receipts(job, report)
         return report
@@ -271,7 +285,7 @@ class Workspace:
         ensure_replaceable(self.master_path)
         if edited_master(self.ledger_path, self.master_path) is None:
             return None
-        report = merge_edits(self.path, self.ledger_path, definition or self.load())
+        report = merge_edits(self.path, self.ledger_path, definition or self.load(), self.actor)
         if self.on_master_edits is not None:
             self.on_master_edits(report)
         return report
@@ -291,7 +305,7 @@ class Workspace:
         return self.path / "master.xlsx"
 
     def _write_master(self, definition: Definition) -> Summary | None:
-        return write_master(self.master_path, self.ledger_path, definition)
+        return write_master(self.master_path, self.ledger_path, definition, self.actor)
 
     @changes_it("summary")
     def summary(self, round_text: str | None = None) -> Summary:
@@ -364,7 +378,7 @@ class Workspace:
         if round_text is not None:
             round_name = definition.agreement.rounds[round_index(definition, round_text)]
         self.merge_master_edits(definition)
-        request = DecisionRequest(item, field, round_name, take, value)
+        request = DecisionRequest(item, field, round_name, take, value, self.actor)
         conflict = decide(self.ledger_path, definition, request)
         self._write_master(definition)
         return conflict

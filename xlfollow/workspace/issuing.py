@@ -77,6 +77,8 @@ class Issuing:
     round_index: int
     answers: dict[AnswerKey, str]
     issued_at: datetime = field(default_factory=_now)
+    actor: str | None = None
+    """Who issues them ('anna@OEKPC042'); None: this process's user and machine."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -86,12 +88,13 @@ class Issuing:
 
 @dataclass(frozen=True)
 class MasterContent:
-    """What the master shows besides the chapters: the round's summary, the open
-    conflicts (Konflikter) and the files received (Modtaget)."""
+    """What the master shows besides the chapters: the round's summary, the open and
+    the decided conflicts (Konflikter) and the files received (Modtaget)."""
 
     summary: Summary
     conflicts: tuple[ConflictRecord, ...]
     receipts: tuple[ReceiptRecord, ...]
+    decided: tuple[ConflictRecord, ...] = ()
 
 
 def issue_round(
@@ -127,7 +130,7 @@ def issue_round(
             Text("{path}: cannot write the workbooks: {why}", path=str(folder), why=str(exc))
         ) from exc
     try:
-        with Ledger(ledger_path) as ledger:
+        with Ledger(ledger_path, issuing.actor) as ledger:
             ledger.record_issues((record, b.cells, b.locked, b.earlier) for _, record, b in written)
     except BaseException:
         # A workbook the ledger does not know could never be merged: remove it.
@@ -145,6 +148,7 @@ def write_master_file(
     spec = dataclasses.replace(
         issue_spec(issuing, Recipient("", "master", path.name)),
         conflicts=content.conflicts,
+        decided=content.decided,
         receipts=content.receipts,
         master_sheets=True,
         summary=content.summary,
@@ -154,7 +158,7 @@ def write_master_file(
     # Recorded before it is written: a master on disk that the ledger does not know
     # is taken for one finance has edited, so a write the ledger missed (a kill
     # between the two) must never happen.
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_path, issuing.actor) as ledger:
         ledger.record_issue(record, book.cells, book.locked, book.earlier)
         try:
             write_atomically(path, book.content)

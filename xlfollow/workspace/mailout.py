@@ -55,6 +55,7 @@ def send_round_mail(  # noqa: PLR0913 (a Workspace method: `workspace` is its se
         mail_server,
         progress,
         prompt,
+        workspace.actor,
     )
     return send_round(mailing, again)
 
@@ -88,6 +89,7 @@ def remind_centres(
         mail_server,
         progress,
         prompt,
+        workspace.actor,
     )
     reminding = reminding_for(mailing, workspace.answers(definition), open_conflicts)
     report = remind_round(mailing, status, reminding)

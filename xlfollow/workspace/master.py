@@ -8,7 +8,7 @@ from pathlib import Path
 
 from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
-from xlfollow.ledger.records import Verdict
+from xlfollow.ledger.records import ConflictStatus, Verdict
 from xlfollow.ledger.status import LedgerRecords, RoundStatus, round_status
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger
 from xlfollow.messages import Text
@@ -99,12 +99,15 @@ def edited_master(ledger_path: Path, master_path: Path) -> str | None:
         return None if ledger.known_file(digest) else digest
 
 
-def merge_edits(root: Path, ledger_path: Path, definition: Definition) -> FileReport:
-    """Merge finance's edits in the workspace's master.xlsx as finance's return; its
-    report if they were merged, WorkspaceError saying why and what to do if not."""
+def merge_edits(
+    root: Path, ledger_path: Path, definition: Definition, actor: str | None = None
+) -> FileReport:
+    """Merge finance's edits in the workspace's master.xlsx as finance's return, recorded
+    as `actor`'s; its report if they were merged, WorkspaceError saying why and what to
+    do if not."""
     path = root / "master.xlsx"
     name = shown(path, root)
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_path, actor) as ledger:
         # Read again even if these bytes were rejected before: what was wrong may
         # have been put right since (the agreement restored, say).
         (report,) = Intake(definition, ledger).receive_all([path], lambda _: name)
@@ -134,21 +137,25 @@ def merge_edits(root: Path, ledger_path: Path, definition: Definition) -> FileRe
     )
 
 
-def write_master(master_path: Path, ledger_path: Path, definition: Definition) -> Summary | None:
-    """Write and record the master; the summary it shows (None: nothing issued)."""
+def write_master(
+    master_path: Path, ledger_path: Path, definition: Definition, actor: str | None = None
+) -> Summary | None:
+    """Write and record the master (issued by `actor`); the summary it shows (None:
+    nothing issued)."""
     with Ledger(ledger_path) as ledger:
         issued = ledger.issues()
         if not issued:
             return None
         index = issued_round(definition, issued, None)
         conflicts = tuple(ledger.conflicts())
+        decided = tuple(ledger.conflicts(status=ConflictStatus.RESOLVED))
         receipts = tuple(ledger.receipts())
     answers = current_answers(ledger_path, definition)
     summary = summarise(definition, index, answers)
     write_master_file(
         master_path,
         ledger_path,
-        Issuing(definition, index, answers),
-        MasterContent(summary, conflicts, receipts),
+        Issuing(definition, index, answers, actor=actor),
+        MasterContent(summary, conflicts, receipts, decided),
     )
     return summary

@@ -40,7 +40,7 @@ def reminding_for(
     by_centre = conflicts_by_centre(definition, conflicts)
     if mailing.how is Delivery.DRY_RUN:
         return Reminding(by_centre, troubles)
-    issuing = Issuing(definition, mailing.round_index, answers)
+    issuing = Issuing(definition, mailing.round_index, answers, actor=mailing.actor)
     word = mail_texts(definition.settings.language, mailing.path)["reminder_file"]
     fresh = functools.partial(
         reminder_workbook, mailing.path, mailing.ledger_path, issuing, word=word
@@ -66,7 +66,7 @@ def reminder_workbook(
     write_atomically(file, book.content)
     record = issue_record(spec, str(file.relative_to(root)), book.content)
     try:
-        with Ledger(ledger_path) as ledger:
+        with Ledger(ledger_path, issuing.actor) as ledger:
             ledger.record_issue(record, book.cells, book.locked, book.earlier)
     except BaseException:
         file.unlink(missing_ok=True)  # a workbook the ledger does not know never merges
