@@ -6,12 +6,12 @@ and the messages sent.
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterable
 
 from xlfollow.answers import FIELDS, Field
 from xlfollow.ledger.connection import LedgerConnection
+from xlfollow.ledger.database import Database
 from xlfollow.ledger.records import IssuedSets, IssueRecord, MessageRecord
 
 __all__ = ["IssueLog"]
@@ -35,14 +35,14 @@ class IssueLog(LedgerConnection):
 
     @staticmethod
     def _insert_issue(
-        db: sqlite3.Connection,
+        db: Database,
         issue: IssueRecord,
         cells: Iterable[tuple[str, str, str]],
         shown: Iterable[tuple[str, str, str]],
         earlier: Iterable[tuple[str, str, str, str]] = (),
     ) -> None:
         db.execute(
-            "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO issues ({_ISSUE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 issue.issue_id,
                 issue.round,
@@ -88,7 +88,7 @@ class IssueLog(LedgerConnection):
 
     def issues(self, round_name: str | None = None) -> list[IssueRecord]:
         """The workbooks issued, oldest first; those of one round if it is given."""
-        query = "SELECT * FROM issues"
+        query = f"SELECT {_ISSUE_COLUMNS} FROM issues"
         args: tuple[str, ...] = ()
         if round_name is not None:
             query += " WHERE round = ?"
@@ -98,7 +98,9 @@ class IssueLog(LedgerConnection):
 
     def issue(self, issue_id: str) -> IssueRecord | None:
         """The issue with this id, if there is one."""
-        row = self.db.execute("SELECT * FROM issues WHERE issue_id = ?", (issue_id,)).fetchone()
+        row = self.db.execute(
+            f"SELECT {_ISSUE_COLUMNS} FROM issues WHERE issue_id = ?", (issue_id,)
+        ).fetchone()
         return IssueRecord(*row) if row else None
 
     def issued_cells(self, issue_id: str, editable: bool = True) -> dict[tuple[str, Field], str]:
@@ -139,7 +141,7 @@ class IssueLog(LedgerConnection):
     def latest_master(self, file: str) -> IssueRecord | None:
         """The master last recorded as written to `file` (a name in the workspace)."""
         row = self.db.execute(
-            "SELECT * FROM issues WHERE recipient = '' AND file = ? "
+            f"SELECT {_ISSUE_COLUMNS} FROM issues WHERE recipient = '' AND file = ? "
             "ORDER BY issued_at DESC, rowid DESC LIMIT 1",
             (file,),
         ).fetchone()
@@ -154,7 +156,7 @@ class IssueLog(LedgerConnection):
         """Record a message a mail server has taken."""
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     message.message_id,
                     message.kind,
@@ -168,9 +170,13 @@ class IssueLog(LedgerConnection):
 
     def messages(self, round_name: str | None = None) -> list[MessageRecord]:
         """The messages sent, oldest first; those of one round if it is given."""
-        query = "SELECT * FROM messages"
+        query = f"SELECT {_MESSAGE_COLUMNS} FROM messages"
         args: tuple[str, ...] = ()
         if round_name is not None:
             query, args = query + " WHERE round = ?", (round_name,)
         rows = self.db.execute(query + " ORDER BY sent_at, rowid", args).fetchall()
         return [MessageRecord(*row) for row in rows]
+
+
+_ISSUE_COLUMNS = "issue_id, round, recipient, file, sha256, issued_at, fingerprint, layout_version"
+_MESSAGE_COLUMNS = "message_id, kind, round, centre, address, issue_id, sent_at"
