@@ -378,7 +378,7 @@ _REFUSED = st.lists(
 def test_a_receipt_lists_exactly_the_refused_values_it_is_given(
     issued: Workspace, refused: list[RefusedValue], accepted: int, unchanged: int
 ) -> None:
-    job = ReceiptJob(issued.path, issued.ledger_path, issued.load(), Delivery.EML, Smtp())
+    job = ReceiptJob(issued.path, issued.ledger_place, issued.load(), Delivery.EML, Smtp())
     receipt = FileReceipt(
         receipt_id=7,
         file=SOS,
