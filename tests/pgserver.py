@@ -55,7 +55,7 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the postmaster and every backend: its process group."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)  # smart shutdown
+            os.killpg(self.process.pid, signal.SIGINT)  # fast shutdown: sessions ended
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -4,6 +4,7 @@ same as SQLite's, and the server's faults said, never a traceback."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -19,6 +20,8 @@ from xlfollow.cli.main import cli
 from xlfollow.definition.ledgerplace import LedgerPlace, default_schema
 from xlfollow.errors import DefinitionError, LedgerError, WorkspaceError
 from xlfollow.ledger.dialect import SQLITE
+from xlfollow.ledger.fetchlog import FetchedRecord, FetchOutcome, MailboxPlace
+from xlfollow.ledger.records import MessageRecord
 from xlfollow.ledger.store import Ledger, create_ledger
 from xlfollow.ledger.tables import current_schema
 from xlfollow.messages import Language
@@ -293,3 +296,35 @@ def test_a_copied_workspace_has_a_ledger_of_its_own(
         ledger.forget_issue(issued[-1].issue_id)
     with Ledger(ws.ledger_place) as original:
         assert original.issues() == issued
+
+
+def test_what_fetch_and_send_record_reads_back_the_same_on_either_engine(
+    new_place: Callable[[Path], LedgerPlace], tmp_path: Path
+) -> None:
+    """The records outside the merge, on each engine: a UIDVALIDITY as large as IMAP
+    allows (2**32 - 1, past PostgreSQL's INTEGER), messages in the order sent."""
+    place = new_place(tmp_path)
+    fetched = FetchedRecord(
+        MailboxPlace("okonomi@imap.example.org", "INBOX", 2**32 - 1, 7),
+        "<a@b>",
+        "ab" * 32,
+        "sos@example.org",
+        "Mon, 2 Apr 2018 10:00:00 +0200",
+        "Svar",
+        FetchOutcome.SAVED,
+        "inbox/svar.eml",
+        "2018-04-02T08:00:00+00:00",
+    )
+    sent = [
+        MessageRecord(f"<m{n}@x>", "send", R1, "Social og Sundhed", "sos@x", None, "2018-03-01")
+        for n in (2, 1, 3)
+    ]
+    with Ledger(place) as ledger:
+        ledger.record_fetched(fetched)
+        for message in sent:
+            ledger.record_message(message)
+    with Ledger(place) as ledger:
+        assert ledger.fetched() == [fetched]
+        assert ledger.fetched_at_place(fetched.place)
+        assert ledger.fetched_message(message_id="<a@b>") == fetched
+        assert ledger.messages(R1) == sent  # same time: in the order recorded
