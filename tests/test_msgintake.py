@@ -74,7 +74,7 @@ def test_a_saved_outlook_reply_merges_as_its_workbook_does(
     assert file.sha256 == by_itself.sha256
     assert ledger_answers(ws) == ledger_answers(alone)
     assert ledger_answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         (receipt,) = ledger.receipts()
     assert receipt.mail is not None
     assert (receipt.mail.sender, receipt.mail.date, receipt.mail.subject) == (

@@ -173,7 +173,7 @@ def test_receipts_through_a_mail_server_are_recorded_and_go_once(
         assert line.startswith(f"- ark '{sheet}', celle {cell}, delelement 4.11: \"lilla\" er")
         line, _ = refused_lines(body(received[SIK_ADDRESS]))
         assert f"celle {refused['3.02'][1]}, delelement 3.02: " in line
-        with Ledger(ws.ledger_path) as ledger:
+        with Ledger(ws.ledger_place) as ledger:
             recorded = [m for m in ledger.messages() if m.kind == "receipt"]
         assert {(m.centre, m.address, m.round) for m in recorded} == {
             ("Social og Sundhed", "sos@ballerup.dk", R1),
@@ -260,7 +260,7 @@ def test_receipts_without_a_mail_server_stop_before_anything_is_merged(
     two_returns(ws, tmp_path)
     with pytest.raises(WorkspaceError, match="no mail server: give host under"):
         ws.merge(receipts=Delivery.SMTP)
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert ledger.receipts() == []
 
 

@@ -64,7 +64,7 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         return ledger.answers()
 
 
@@ -381,7 +381,7 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     assert {"4.12", "8.12"} <= closed and "4.12" not in without_milestone(workspace.path, R2)
     workspace.issue("1")
     # Answers a ledger from before these cells were locked may hold, and one that counts.
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         ledger.set_answers(
             [
                 ((R1, "4.12", Field.MILESTONE), "met"),
