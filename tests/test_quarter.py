@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -37,9 +38,11 @@ CHAPTER_3 = "3. Sammenhængende…"
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """Round 1 issued, contributing centres allowed to answer (so two centres can disagree)."""
-    workspace = Workspace.init(tmp_path_factory.mktemp("quarter") / "ws", "ballerup-2018")
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, contributing centres allowed to answer (so two centres can disagree);
+    its ledger on each engine in turn (conftest's ledger_engine)."""
+    folder = tmp_path_factory.mktemp("quarter") / "ws"
+    workspace = Workspace.init(folder, "ballerup-2018", ledger=new_ledger())
     with workspace.settings_path.open("a", encoding="utf-8") as settings:
         settings.write('\n[workbooks]\ncontributors = "edit"\n')
     workspace.issue("1")

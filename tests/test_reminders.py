@@ -5,6 +5,7 @@ every letter signed by the person the settings name."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -30,8 +31,9 @@ SOS_CENTRE = "Social og Sundhed"
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture
