@@ -14,9 +14,11 @@ from types import TracebackType
 from typing import Self
 
 from xlfollow.definition.ledgerplace import LedgerPlace
+from xlfollow.errors import LedgerError
 from xlfollow.ledger.database import Database, SqliteDatabase
 from xlfollow.ledger.schema import SCHEMA_VERSION, check_version, ledger_version, migrate
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
+from xlfollow.messages import Text
 
 __all__ = ["LedgerConnection"]
 
@@ -30,7 +32,7 @@ class LedgerConnection:
         if self.place.path is None:
             self.db = _open_postgresql(self.place)
             return
-        path = self.path = self.place.path
+        path = self.place.path
         version = ledger_version(path)
         db = sqlite3.connect(path)
         try:
@@ -92,10 +94,7 @@ def _open_postgresql(place: LedgerPlace) -> Database:
     (psycopg is imported here: a workspace on SQLite does without it.)"""
     try:
         from xlfollow.ledger.pgdatabase import PostgresDatabase, pg_version
-    except ImportError as exc:  # pragma: no cover - an install without the extra
-        from xlfollow.errors import LedgerError
-        from xlfollow.messages import Text
-
+    except ImportError as exc:  # an install without the extra
         raise LedgerError(
             Text(
                 "{ledger}: a ledger on PostgreSQL needs psycopg; install it with: "
