@@ -12,6 +12,7 @@ import dataclasses
 import json
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,11 @@ ECONOMY = {"kept": "😊 Overholdt", "not_kept": "☹️ Ikke overholdt"}
 
 
 @pytest.fixture(scope="module")
-def merged(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    workspace = Workspace.init(tmp_path_factory.mktemp("summary") / "ws", "ballerup-2018")
+def merged(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Two rounds issued and answered, the ledger on each engine in turn (conftest's
+    ledger_engine)."""
+    folder = tmp_path_factory.mktemp("summary") / "ws"
+    workspace = Workspace.init(folder, "ballerup-2018", ledger=new_ledger())
     workspace.issue("1")
     answer_round(workspace, "1", seed=1, silent={SILENT})
     workspace.merge()
