@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -49,8 +50,9 @@ def taken_words(accepted: int, unchanged: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture
