@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -43,8 +44,9 @@ GONE = Text(
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture(scope="module")
