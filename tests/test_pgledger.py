@@ -328,3 +328,29 @@ def test_what_fetch_and_send_record_reads_back_the_same_on_either_engine(
         assert ledger.fetched_at_place(fetched.place)
         assert ledger.fetched_message(message_id="<a@b>") == fetched
         assert ledger.messages(R1) == sent  # same time: in the order recorded
+
+
+def test_init_from_a_reports_text_keeps_its_ledger_on_the_server(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
+    url = postgres.url(postgres.new_database())
+    report = Path(__file__).parent.parent / "examples" / "ballerup_2018" / "report.txt"
+    result = CliRunner().invoke(
+        cli, ["init", str(tmp_path / "imported"), "--from-text", str(report), "--ledger", url]
+    )
+    assert result.exit_code == 0, result.output
+    ws = Workspace(tmp_path / "imported")
+    assert not ws.ledger_path.exists()
+    assert ws.ledger_place == LedgerPlace(url=url, schema="imported")
+    with Ledger(ws.ledger_place) as ledger:
+        assert ledger.issues() == []
+
+
+def test_init_refuses_a_ledger_address_with_a_password(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["init", str(tmp_path / "ws"), "--ledger", "postgresql://okonomi:hemmelig@db/budget"]
+    )
+    assert result.exit_code != 0
+    assert "--ledger: ledger: a password does not belong in xlfollow.toml" in result.output
+    assert "hemmelig" not in result.output
+    assert not (tmp_path / "ws").exists()

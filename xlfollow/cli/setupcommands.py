@@ -63,7 +63,7 @@ def init(directory: Path, example: str, report: Path | None, ledger: str) -> Non
     """
     out = current_terminal()
     if report is not None:
-        workspace, import_report = Workspace.init_from_text(directory, report)
+        workspace, import_report = Workspace.init_from_text(directory, report, ledger)
         for line in import_report.lines(out.language):
             click.echo(line)
         if import_report.unsure:

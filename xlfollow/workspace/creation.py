@@ -100,19 +100,18 @@ def _postgresql_place(target: Path, ledger: str) -> LedgerPlace:
     problems = Problems("--ledger")
     place = read_ledger_place({"ledger": ledger}, TomlReader(problems, ""), target)
     if problems.found:
-        raise WorkspaceError(
-            Text("--ledger {url}: {why}", url=ledger, why=problems.found[0].message)
-        )
+        # Said without the address: it may hold the very password it is refused for.
+        raise WorkspaceError(Text("--ledger: {why}", why=problems.found[0].message))
     return place
 
 
-def create_from_text(target: Path, report: Path) -> ImportReport:
+def create_from_text(target: Path, report: Path, ledger: str = "") -> ImportReport:
     """Create a workspace whose agreement is imported from a report's text; what the
     import was unsure of is kept beside it, in the workspace's language, for `check`
     to repeat."""
     agreement, import_report = import_text_file(report)
     header = f"Imported by xlfollow import-text from {report.name}."
-    create(target, dump_agreement(agreement, header), settings_template(agreement))
+    create(target, dump_agreement(agreement, header), settings_template(agreement), ledger)
     language = load_definition(target).settings.language
     todo = todo_path(target / "agreement.yaml")
     write_todo(todo, import_report.unsure, agreement, language, report.name)

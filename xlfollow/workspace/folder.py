@@ -108,11 +108,13 @@ class Workspace:
         return cls(path)
 
     @classmethod
-    def init_from_text(cls, path: Path | str, report: Path) -> tuple[Workspace, ImportReport]:
+    def init_from_text(
+        cls, path: Path | str, report: Path, ledger: str = ""
+    ) -> tuple[Workspace, ImportReport]:
         """Create a workspace whose agreement is imported from a report's text; what the
         import was unsure of is kept beside it, in the workspace's language, for `check`
         to repeat."""
-        return cls(path), create_from_text(Path(path), report)
+        return cls(path), create_from_text(Path(path), report, ledger)
 
     def load(self) -> Definition:
         """Read and check the settings and the agreement, reporting every problem of both."""
