@@ -4,6 +4,7 @@ same as SQLite's, and the server's faults said, never a traceback."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -354,3 +355,29 @@ def test_init_refuses_a_ledger_address_with_a_password(tmp_path: Path) -> None:
     assert "--ledger: ledger: a password does not belong in xlfollow.toml" in result.output
     assert "hemmelig" not in result.output
     assert not (tmp_path / "ws").exists()
+
+
+def test_the_password_comes_from_the_keyring_where_the_environment_gives_none(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    postgres.add_user("kasserer", "fra-noeglering")
+    url = f"postgresql://kasserer@127.0.0.1:{postgres.port}/{postgres.new_database()}"
+    asked: list[tuple[str, str]] = []
+
+    class Keyring:
+        """The keyring package, as the system's keyring answers it."""
+
+        @staticmethod
+        def get_password(service: str, name: str) -> str | None:
+            asked.append((service, name))
+            return "fra-noeglering"
+
+    monkeypatch.setitem(sys.modules, "keyring", Keyring)
+    for variable in ("PGPASSWORD", "XLFOLLOW_LEDGER_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    place = LedgerPlace(url=url, schema="ws")
+    create_ledger(place)
+    with Ledger(place) as ledger:
+        assert ledger.receipts() == []
+    assert asked[0] == ("xlfollow", f"kasserer@127.0.0.1:{postgres.port}")

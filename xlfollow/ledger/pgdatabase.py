@@ -1,6 +1,7 @@
 """A ledger kept in PostgreSQL: one schema of a database per workspace, connected to
-with psycopg 3, its faults (a server not reachable, a wrong password, a database
-missing, a connection lost mid-change) said with the server and what to do."""
+with psycopg 3 (the password from the environment, .pgpass or the keyring), its
+faults (a server not reachable, a wrong password, a database missing, a connection
+lost mid-change) said with the server and what to do."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -37,7 +39,7 @@ class PostgresDatabase(Database):
     def __init__(self, place: LedgerPlace) -> None:
         self.place = place
         extra: dict[str, Any] = {}
-        if password := os.environ.get(PASSWORD_VARIABLE):
+        if password := _password(place):
             extra["password"] = password
         try:
             # Autocommit: each read stands alone, and transaction() is a real one (in a
@@ -78,6 +80,22 @@ class PostgresDatabase(Database):
             (self.place.schema,),
         ).fetchone()
         return row is not None
+
+
+def _password(place: LedgerPlace) -> str:
+    """The server's password where xlfollow gives it: XLFOLLOW_LEDGER_PASSWORD, else the
+    system keyring (service xlfollow, name user@host:port), where the keyring package
+    is installed and PGPASSWORD is not set; '' leaves it to libpq (PGPASSWORD, .pgpass)."""
+    found = os.environ.get(PASSWORD_VARIABLE, "")
+    parts = urlsplit(place.url)
+    if found or os.environ.get("PGPASSWORD") or not parts.username:
+        return found
+    try:
+        import keyring  # optional: the system keyring, where it is installed
+    except ImportError:
+        return ""
+    stored: Any = keyring.get_password("xlfollow", f"{parts.username}@{place.server}")
+    return str(stored or "")
 
 
 def pg_version(db: PostgresDatabase) -> int:
