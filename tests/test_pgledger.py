@@ -81,6 +81,19 @@ def test_a_ledger_setting_xlfollow_cannot_use_is_said_at_its_line(
     assert any(message in p.say(Language.EN) for p in problems_of(workspace))
 
 
+def test_settings_that_are_not_toml_are_said_before_the_ledger_is_looked_for(
+    tmp_path: Path,
+) -> None:
+    """A workspace with `ledger` set and a slip elsewhere in the file: the slip is said at
+    its line, not an SQLite ledger file missing."""
+    settings = 'ledger = "postgresql://db.example.org/budget"\nlanguage = da\n'
+    workspace = make_workspace(tmp_path / "ws", settings=settings)
+    with pytest.raises(DefinitionError) as caught:
+        _ = workspace.ledger_place
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("xlfollow.toml") and problem.line == 2
+
+
 def test_the_schema_comes_from_the_setting_or_the_folders_name(tmp_path: Path) -> None:
     url = "postgresql://db.example.org:5433/budget"
     workspace = make_workspace(tmp_path / "Budget 2018", settings=f'ledger = "{url}"\n' + SETTINGS)

@@ -79,7 +79,9 @@ def ledger_place(folder: Path) -> LedgerPlace:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        # Said by loading the settings; without them the ledger is the workspace's file.
+        if path.is_file():
+            # Said as loading says it (file and line), not as a ledger file missing.
+            load_definition(folder)
         return LedgerPlace.sqlite(folder / LEDGER_FILE)
     problems = Problems(str(path))
     place = read_ledger_place(data, TomlReader(problems, text), folder)
