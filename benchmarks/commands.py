@@ -147,7 +147,7 @@ def master_return(workspace: Workspace, folder: Path) -> tuple[Path, str]:
     definition = workspace.load()
     round_name = definition.agreement.rounds[0]
     master = next(r for r in recipients(definition, 0) if r.is_master)
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         (issue,) = [i for i in ledger.issues(round_name) if Path(i.file).name == master.file_name]
     item = next(i for i in definition.agreement.items if i.milestone(round_name))
     # The note differs from every centre's, so the answer (smiley and note) does.

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +71,10 @@ class Figures:
     seconds: float = 0.0
 
 
-def prepare(folder: Path) -> Workspace:
-    """The Ballerup example issued, with 20 returns waiting in its inbox/."""
-    workspace = Workspace.init(folder, "ballerup-2018")
+def prepare(folder: Path, ledger: str = "") -> Workspace:
+    """The Ballerup example issued, with 20 returns waiting in its inbox/; its ledger in
+    the PostgreSQL database `ledger` names, if given."""
+    workspace = Workspace.init(folder, "ballerup-2018", ledger=ledger)
     workspace.issue("1")
     first = answer_round(workspace, "1", seed=1)
     for path in first:
@@ -88,7 +90,7 @@ def prepare(folder: Path) -> Workspace:
 
 def state(workspace: Workspace) -> State:
     """The outcome of a workspace, without ids, times or bytes that differ run to run."""
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         db = ledger.db
         answers = frozenset(
             tuple(row)
@@ -109,6 +111,26 @@ def state(workspace: Workspace) -> State:
             )
         )
     return State(answers, receipts, conflicts, master_values(workspace.master_path))
+
+
+def copy_workspace(source: Path, target: Path) -> None:
+    """A copy of a workspace; a ledger on PostgreSQL copied into a new database beside
+    its own (CREATE DATABASE ... TEMPLATE: nobody may be connected to it)."""
+    shutil.copytree(source, target)
+    place = Workspace(source).ledger_place
+    if place.is_sqlite:
+        return
+    import psycopg
+
+    base, _, name = place.url.rpartition("/")
+    copy = f"{name[:40]}_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    settings = target / "xlfollow.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace(f'ledger = "{place.url}"', f'ledger = "{base}/{copy}"', 1), encoding="utf-8"
+    )
 
 
 def master_values(path: Path) -> tuple[tuple[str, tuple[tuple[object, ...], ...]], ...] | None:
@@ -157,7 +179,7 @@ def kill_loop(template: Path, work: Path, kills: int, seed: int) -> tuple[Figure
     timings = []
     for attempt in range(3):
         reference_copy = work / f"reference-{attempt}"
-        shutil.copytree(template, reference_copy)
+        copy_workspace(template, reference_copy)
         started = time.monotonic()
         result = merge(reference_copy)
         timings.append(time.monotonic() - started)
@@ -172,7 +194,7 @@ def kill_loop(template: Path, work: Path, kills: int, seed: int) -> tuple[Figure
     while figures.killed < kills and run < 3 * kills:
         run += 1
         copy = work / f"run-{run}"
-        shutil.copytree(template, copy)
+        copy_workspace(template, copy)
         if run % 2:
             (copy / "master.xlsx").unlink()
         delay = rng.uniform(0.0, whole)

@@ -62,7 +62,7 @@ def returned_files(workspace: Workspace, folder: Path, count: int) -> list[Path]
     definition = workspace.load()
     rng = random.Random(3)
     round_name = definition.agreement.rounds[0]
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         issues = {i.recipient: i for i in ledger.issues(round_name)}
     answers: dict[str, dict[tuple[str, str, Field], str]] = {}
     for item in definition.agreement.items:
@@ -130,7 +130,7 @@ def timed_files(template: Path, scratch: Path, paths: list[Path], name: str) -> 
     shutil.copytree(template, copy)
     workspace = Workspace(copy)
     definition = workspace.load()
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         intake = Intake(definition, ledger)
         start = time.perf_counter()
         workers = min(4, os.cpu_count() or 1)  # as Workspace.merge does

@@ -9,18 +9,21 @@ import shutil
 import signal
 import sqlite3
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from imapserver import Dovecot, running_dovecot
+from pgserver import PostgresServer, copy_database, running_postgres
 from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
 import xlfollow.report.pdf
 from xlfollow.answers import Field
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import DefinitionError, Problem
-from xlfollow.ledger.store import Ledger
+from xlfollow.ledger.dialect import Engine
+from xlfollow.ledger.store import Ledger, create_ledger
 from xlfollow.model import Definition
 from xlfollow.returns.reader import Reading
 from xlfollow.workspace.folder import Workspace
@@ -207,24 +210,86 @@ def session_members(session: int) -> list[int]:
     return [p.pid for p in processes() if p.session == session]
 
 
-def round_one_issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The Ballerup example with round 1 issued: the start of a module's returns."""
-    workspace = Workspace.init(tmp_path_factory.mktemp("issued") / "ws", "ballerup-2018")
+def round_one_issued(tmp_path_factory: pytest.TempPathFactory, ledger: str = "") -> Workspace:
+    """The Ballerup example with round 1 issued: the start of a module's returns; its
+    ledger in the PostgreSQL database `ledger` names, if given."""
+    folder = tmp_path_factory.mktemp("issued") / "ws"
+    workspace = Workspace.init(folder, "ballerup-2018", ledger=ledger)
     workspace.issue("1")
     return workspace
 
 
 def copied(workspace: Workspace, folder: Path) -> Workspace:
-    """A copy of a workspace in a folder of the test's own, to change freely."""
+    """A copy of a workspace in a folder of the test's own, to change freely; a ledger
+    on PostgreSQL copied into a new database of its own."""
     copy = folder / "ws"
     shutil.copytree(workspace.path, copy)
+    place = workspace.ledger_place
+    if not place.is_sqlite:
+        settings = copy / "xlfollow.toml"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(
+            text.replace(f'ledger = "{place.url}"', f'ledger = "{copy_database(place.url)}"', 1),
+            encoding="utf-8",
+        )
     return Workspace(copy)
 
 
 def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
     """The ledger's current answers, by (round, item, field)."""
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         return ledger.answers()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1, for the whole session; stopped after.
+    Skipped where PostgreSQL 15 is not installed, unless XLFOLLOW_REQUIRE_POSTGRESQL=1."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=[Engine.SQLITE, Engine.POSTGRESQL])
+def ledger_engine(request: pytest.FixtureRequest) -> Engine:
+    """The engine a module's ledgers are kept in: its tests run once with each."""
+    engine: Engine = request.param
+    return engine
+
+
+@pytest.fixture(scope="module")
+def new_ledger(ledger_engine: Engine, request: pytest.FixtureRequest) -> Callable[[], str]:
+    """Gives `Workspace.init`'s `ledger` for a new workspace on the module's engine:
+    '' (its SQLite file), or the address of a new, empty PostgreSQL database."""
+    if ledger_engine is Engine.SQLITE:
+        return lambda: ""
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return lambda: server.url(server.new_database())
+
+
+@pytest.fixture(scope="module")
+def new_place(
+    ledger_engine: Engine, request: pytest.FixtureRequest
+) -> Callable[[Path], LedgerPlace]:
+    """Makes an empty ledger on the module's engine and gives its place: a file in the
+    folder given, or a new schema of one PostgreSQL database of the module's."""
+    if ledger_engine is Engine.SQLITE:
+
+        def in_file(folder: Path) -> LedgerPlace:
+            place = LedgerPlace.sqlite(folder / "ledger.sqlite")
+            create_ledger(place)
+            return place
+
+        return in_file
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = server.url(server.new_database())
+    numbers = iter(range(1_000_000))
+
+    def in_schema(folder: Path) -> LedgerPlace:
+        place = LedgerPlace(url=url, schema=f"ledger{next(numbers)}")
+        create_ledger(place)
+        return place
+
+    return in_schema
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def workspace_with(tmp_path: Path, contributors: str) -> Workspace:
 
 
 def issued_to(workspace: Workspace, centre: str) -> Path:
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         (issue,) = [i for i in ledger.issues() if i.recipient == centre]
     return workspace.path / issue.file
 
@@ -117,7 +117,7 @@ def _stored(value: object, field: Field) -> str:
 
 
 def issued_to_round(workspace: Workspace, centre: str, number: int) -> Path:
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         (issue,) = [
             i
             for i in ledger.issues()

@@ -7,11 +7,11 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import misreaders
@@ -35,8 +35,9 @@ SIK = "04-skoler-institutioner-og-kultur-runde-1.xlsx"
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture
@@ -279,7 +280,7 @@ def test_two_sources_disagree_and_a_person_resolves_it(ws: Workspace) -> None:
     )
     assert code.exit_code == 0, code.output
     assert answers(ws)[(R1, "3.02", Field.MILESTONE)] == "not_met"
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert ledger.conflicts() == []
         (closed,) = ledger.conflicts(status=ConflictStatus.RESOLVED)
         assert closed.resolution == "took Social og Sundhed"
@@ -393,7 +394,7 @@ def test_a_rejected_file_left_in_the_inbox_is_said_again_not_read_again(ws: Work
     (first,) = ws.merge().files
     assert (first.verdict, first.reason) == ("rejected", why)
     shutil.copy(forged, ws.path / "inbox" / "kopi.xlsx")
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         receipts = len(ledger.receipts())
     report = ws.merge()
     again = {f.path: f for f in report.files}
@@ -418,11 +419,13 @@ def test_a_rejected_file_left_in_the_inbox_is_said_again_not_read_again(ws: Work
         assert file.why is not None and danish in file.why.say(Language.DA)
         assert file.verdict == "already_rejected"
         assert (file.centre, file.round, file.sha256) == ("Social og Sundhed", R1, first.sha256)
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert len(ledger.receipts()) == receipts
 
 
-def test_items_missing_from_a_file_are_named_in_number_order(tmp_path: Path) -> None:
+def test_items_missing_from_a_file_are_named_in_number_order(
+    tmp_path: Path, new_ledger: Callable[[], str]
+) -> None:
     """Rows deleted from a returned workbook: its items keep their answers, and the
     report names them in the agreement's number order (4.9 before 4.10)."""
     items = "".join(
@@ -433,7 +436,7 @@ def test_items_missing_from_a_file_are_named_in_number_order(tmp_path: Path) -> 
         "    committee: Social- og Sundhedsudvalget\n"
         for number in ("4.10", "4.9", "4.2")
     )
-    workspace = Workspace.init(tmp_path / "ws")  # the small example, items added
+    workspace = Workspace.init(tmp_path / "ws", ledger=new_ledger())  # small example, items added
     with (workspace.path / "agreement.yaml").open("a", encoding="utf-8") as agreement:
         agreement.write(items)
     result = workspace.issue("1")
@@ -460,11 +463,10 @@ def test_a_rejection_an_older_xlfollow_recorded_is_said_again_as_recorded(ws: Wo
     bad.write_text("Status: alt er godt", encoding="utf-8")
     (first,) = ws.merge().files
     assert first.verdict == "rejected"
-    with sqlite3.connect(ws.ledger_path) as db:
+    with Ledger(ws.ledger_place) as ledger, ledger.transaction() as db:
         (report,) = db.execute("SELECT report FROM receipts").fetchone()
         older = {k: v for k, v in json.loads(report).items() if k != "reason_text"}
         db.execute("UPDATE receipts SET report = ?", (json.dumps(older),))
-    db.close()
     (again,) = ws.merge().files
     assert again.verdict == "already_rejected"
     assert again.why is not None
@@ -497,7 +499,7 @@ def test_files_that_are_rejected_whole(ws: Workspace, tmp_path: Path) -> None:
     )
     assert verdicts[2][1] == "rejected" and "not a workbook issued by xlfollow" in verdicts[2][2]
     assert answers(ws) == {}
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert [r.verdict for r in ledger.receipts()] == ["rejected"] * 3
 
 
@@ -593,7 +595,7 @@ def test_a_merge_killed_half_way_changes_nothing(ws: Workspace) -> None:
         os.kill(pid, signal.SIGKILL)
     assert left == []
     assert answers(ws) == {}
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert ledger.receipts() == []
     (file,) = ws.merge().files  # the file is merged whole afterwards
     assert file.cells["accepted"] == 3

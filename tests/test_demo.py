@@ -77,7 +77,10 @@ def test_the_master_shows_them_where_the_printout_says(demo: DemoResult) -> None
 
 def test_the_demo_is_the_same_every_time(demo: DemoResult, tmp_path: Path) -> None:
     again = run_demo(tmp_path / "again")
-    with Ledger(demo.workspace.ledger_path) as first, Ledger(again.workspace.ledger_path) as second:
+    with (
+        Ledger(demo.workspace.ledger_place) as first,
+        Ledger(again.workspace.ledger_place) as second,
+    ):
         assert first.answers() == second.answers()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -43,8 +44,9 @@ GONE = Text(
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +178,7 @@ def test_fetch_merges_each_workbook_once_and_records_every_message(
     assert bad.reason == rejected_alone.reason and "DOCTYPE" in bad.reason
     assert ledger_answers(ws) == ledger_answers(alone)
     assert ledger_answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         receipts, fetched = ledger.receipts(), ledger.fetched()
     taken = {
         (r.mail.sender, r.mail.subject, r.centre)
@@ -201,7 +203,7 @@ def test_fetch_merges_each_workbook_once_and_records_every_message(
     assert [(f.path, f.verdict) for f in again.merge.files] == [
         (f"inbox/{saved[0]}", "already_rejected")
     ]
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert (ledger.receipts(), ledger.fetched()) == (receipts, fetched)
     assert sorted(p.name for p in (ws.path / "inbox").iterdir()) == saved
 
@@ -287,7 +289,7 @@ def test_a_dry_run_saves_records_and_moves_nothing(
     report = ws.fetch(dry_run=True)
     assert [m.outcome for m in report.messages].count(FetchOutcome.SAVED) == 3
     assert report.merge is None and list((ws.path / "inbox").iterdir()) == []
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert (ledger.fetched(), ledger.receipts()) == ([], [])
     assert dovecot.message_ids(user) == ALL_IDS
 
@@ -313,7 +315,7 @@ def test_a_fetch_cut_short_loses_nothing_and_takes_nothing_twice(
     monkeypatch.setattr(Mailbox, "fetch", network_gone)
     with pytest.raises(WorkspaceError, match="stopped answering"):
         ws.fetch()
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert [f.message_id for f in ledger.fetched()] == ["<sos-1@ballerup.dk>"] * 2
     # Saved, and cut short before it was recorded: fetched again into the same file.
     monkeypatch.setattr(Mailbox, "fetch", real_fetch)
@@ -387,7 +389,7 @@ def test_a_wrong_password_names_the_server_and_what_to_set(
     assert "wants a password: set the environment variable XLFOLLOW_IMAP_PASSWORD" in " ".join(
         result.output.split()
     )
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert (ledger.fetched(), ledger.receipts()) == ([], [])
 
 
@@ -496,5 +498,5 @@ def test_move_to_set_later_moves_the_messages_fetched_before(
     result = CliRunner().invoke(cli, ["fetch", str(ws.path)])
     assert 'Messages fetched before, moved to the folder "Hentet" now: 6.' in result.output
     assert (dovecot.message_ids(user), dovecot.message_ids(user, "Hentet")) == ([], ALL_IDS)
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert len(ledger.fetched()) == 6  # nothing fetched again

@@ -39,7 +39,7 @@ def ws(tmp_path: Path) -> Workspace:
 
 
 def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         return ledger.answers()
 
 
@@ -89,7 +89,7 @@ def test_a_master_open_in_excel_stops_the_merge_before_the_ledger_changes(
         ws.merge()
     assert master.read_bytes() == before
     assert ledger_answers(ws) == answers
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert [r.file for r in ledger.receipts()] == ["inbox/a.xlsx"]
 
 
@@ -102,7 +102,7 @@ def refused_merge(workspace: Workspace) -> WorkspaceError:
         workspace.merge()
     assert master.read_bytes() == before
     assert ledger_answers(workspace) == answers
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert [r.file for r in ledger.receipts()] == ["inbox/a.xlsx"]
     return refused.value
 

@@ -152,9 +152,9 @@ def test_a_version_8_ledger_gets_the_fetched_table(tmp_path: Path) -> None:
         "inbox/svar.eml",
         "2018-04-09T10:20:00+00:00",
     )
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         ledger.record_fetched(record)
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert ledger.fetched() == [record]
         assert ledger.fetched_at_place(record.place)
         assert not ledger.fetched_at_place(MailboxPlace("budget@imap.example.org", "INBOX", 7, 42))
@@ -206,7 +206,7 @@ def test_fetch_without_an_imap_table_says_what_to_write(tmp_path: Path) -> None:
     assert "no mailbox to fetch from: give host and user under [imap] in xlfollow.toml" in (
         " ".join(result.output.split())
     )
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert ledger.fetched() == []
 
 

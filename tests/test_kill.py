@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-from kill_merge import State, kill_loop, prepare, state
+from kill_merge import State, copy_workspace, kill_loop, prepare, state
 
 from xlfollow.cli.main import cli
 from xlfollow.ledger.store import Ledger
@@ -19,16 +20,17 @@ from xlfollow.workspace.folder import Workspace
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Ballerup example issued, with 20 returns in its inbox/ (not merged)."""
-    return prepare(tmp_path_factory.mktemp("kill") / "template").path
+def template(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Path:
+    """The Ballerup example issued, with 20 returns in its inbox/ (not merged), its
+    ledger on each engine in turn (conftest's ledger_engine)."""
+    return prepare(tmp_path_factory.mktemp("kill") / "template", new_ledger()).path
 
 
 @pytest.fixture(scope="module")
 def merged(template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, State]:
     """The template merged, with the master it issued kept beside it, and its outcome."""
     folder = tmp_path_factory.mktemp("merged") / "ws"
-    shutil.copytree(template, folder)
+    copy_workspace(template, folder)
     shutil.copy(folder / "master.xlsx", folder.parent / "issued-master.xlsx")
     Workspace(folder).merge()
     return folder, state(Workspace(folder))
@@ -37,7 +39,7 @@ def merged(template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
 def copy_of(merged: tuple[Path, State], tmp_path: Path) -> tuple[Workspace, Path, State]:
     """A copy of the merged workspace to change, the master first issued, the outcome."""
     folder, outcome = merged
-    shutil.copytree(folder, tmp_path / "ws")
+    copy_workspace(folder, tmp_path / "ws")
     return Workspace(tmp_path / "ws"), folder.parent / "issued-master.xlsx", outcome
 
 
@@ -57,7 +59,7 @@ def test_a_merge_with_no_new_files_writes_a_master_older_than_the_ledger(
     # leaves it: every return in the ledger, the master as issued.
     workspace, issued_master, outcome = copy_of(merged, tmp_path)
     shutil.copy(issued_master, workspace.master_path)
-    with Ledger(workspace.ledger_path) as ledger, ledger.transaction() as db:
+    with Ledger(workspace.ledger_place) as ledger, ledger.transaction() as db:
         db.execute("INSERT INTO meta VALUES ('master_due', '1')")
 
     result = CliRunner().invoke(cli, ["merge", str(workspace.path)])

@@ -199,7 +199,7 @@ def test_a_workbook_answered_and_saved_in_calc_is_merged(tmp_path: Path) -> None
     assert file.cells["accepted"] == 5, file.problems
     assert file.cells["refused"] == 0
     assert file.notes == []  # Calc keeps the locked texts as they were
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         got = ledger.answers()
     r1 = "1. budgetopfølgning 2018"
     assert got[(r1, "3.01", Field.MILESTONE)] == "met"
@@ -413,7 +413,7 @@ def test_the_master_edited_and_saved_in_calc_is_merged_before_it_is_written_anew
     after = workspace.summary().milestones.total
     assert after["partly"] == before["partly"] + 1
     assert after["unanswered"] == before["unanswered"] - 1
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         got = ledger.answers()
     assert got[(r1, "3.04", Field.MILESTONE)] == "partly"
     assert got[(r1, "3.04", Field.MILESTONE_NOTE)] == "Analysen er forsinket."
@@ -446,6 +446,6 @@ def test_a_workbook_with_series_notes_answered_in_calc_is_merged(tmp_path: Path)
     (file,) = report.files
     assert (file.verdict, file.centre) == ("accepted", "Ejendomme"), file.reason
     assert file.cells["accepted"] == 2, file.problems
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         got = ledger.answers()
     assert got[("1. budgetopfølgning 2018", "3.04", Field.MILESTONE)] == "met"

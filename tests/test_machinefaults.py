@@ -225,7 +225,7 @@ def test_an_unreadable_file_in_the_inbox_is_said_and_the_rest_are_merged(
         "let your user read it (its permissions, or ask whoever shares the folder) and run "
         "xlfollow merge again"
     ) in output
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         merged = {Path(r.file).name for r in ledger.receipts() if r.verdict == "accepted"}
     others = {p.name for p in (workspace.path / "inbox").iterdir()} - {unreadable.name}
     assert merged == others and others
@@ -246,7 +246,7 @@ def test_a_file_name_that_is_not_utf8_is_said_and_the_rest_are_merged(
         "bytes that are not), so it cannot be recorded; rename it (with plain letters, say) "
         "and run xlfollow merge again"
     ) in output
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         verdicts = [r.verdict for r in ledger.receipts()]
     assert verdicts == ["accepted"] * (len(list(inbox.iterdir())) - 1)
 
@@ -289,7 +289,7 @@ def test_a_named_pipe_on_the_command_line_is_said_and_nothing_waits_for_it(
         f"{pipe}:\n  - a named pipe (FIFO), not a file: reading it would wait for ever; "
         "name the workbook itself"
     ) in result.stdout
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert [(Path(r.file).name, r.verdict) for r in ledger.receipts()] == [
             (other.name, "accepted")
         ]

@@ -37,7 +37,7 @@ def parse(path: Path) -> EmailMessage:
 
 
 def issued_files(workspace: Workspace) -> dict[str, Path]:
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         return {i.recipient: workspace.path / i.file for i in ledger.issues() if i.recipient}
 
 
@@ -141,7 +141,7 @@ def test_smtp_delivers_one_message_per_centre_and_records_them(
         centre = next(c for c, a, _ in report.done if a == address)
         (attachment,) = message.iter_attachments()
         assert attachment.get_content() == files[centre].read_bytes()
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         sent = ledger.messages("1. budgetopfølgning 2018")
     assert sorted(m.centre for m in sent) == sorted(c for c, _, _ in report.done)
     assert {m.message_id for m in sent} == {w for _, _, w in report.done}
@@ -169,7 +169,7 @@ def test_a_send_cut_short_has_recorded_every_message_that_went(
         workspace.send("1", Delivery.SMTP, smtp=smtp, progress=interrupted)
     total = len(issued_files(workspace))
     assert told == [(n, total) for n in range(1, 5)]
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         recorded = {m.address for m in ledger.messages("1. budgetopfølgning 2018")}
     went = {address for recipients, _ in handler.received for address in recipients}
     assert recorded == went and 3 <= len(went) <= 4  # one address of the first four may be refused

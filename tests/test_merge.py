@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlfollow.answers import Answer, Field
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.ledger.merge import merge_cells
 from xlfollow.ledger.mergeplan import (
     IMPORTED,
@@ -24,7 +26,7 @@ from xlfollow.ledger.mergeplan import (
     SubmittedCell,
 )
 from xlfollow.ledger.records import Verdict
-from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution, create_ledger
+from xlfollow.ledger.store import ConflictRecord, Ledger, ReceiptRecord, Resolution
 from xlfollow.messages import Text
 
 Key = tuple[str, Field]
@@ -493,14 +495,17 @@ GROUP_FIELDS = (Field.MILESTONE, Field.MILESTONE_NOTE)
 
 
 class Book:
-    """A real ledger in a temporary folder, merged into and decided on as collect and
-    resolve do it; each source has one issue, issued blank."""
+    """A real ledger (a file in a temporary folder, or a PostgreSQL schema: conftest's
+    new_place), merged into and decided on as collect and resolve do it; each source
+    has one issue, issued blank."""
 
-    def __init__(self, folder: Path, items: list[str]) -> None:
-        path = folder / "ledger.sqlite"
-        create_ledger(path)
-        self.ledger = Ledger(path)
-        self.ledger.db.execute("PRAGMA synchronous = OFF")  # a test: no need to survive a crash
+    def __init__(
+        self, folder: Path, items: list[str], new_place: Callable[[Path], LedgerPlace]
+    ) -> None:
+        place = new_place(folder)
+        self.ledger = Ledger(place)
+        if place.is_sqlite:  # a test: no need to survive a crash
+            self.ledger.db.execute("PRAGMA synchronous = OFF")
         self.base = {(item, f): "" for item in items for f in GROUP_FIELDS}
         self.receipts: dict[str, set[int]] = {source: set() for source in SOURCES}
 
@@ -576,13 +581,15 @@ def expected(files: dict[str, list[SubmittedCell]], priority: list[str]) -> dict
 @settings(max_examples=60)
 @given(rounds_of_answers(), st.booleans())
 def test_files_and_decisions_in_any_order_give_one_ledger(
-    case: tuple[dict[str, list[SubmittedCell]], list[str]], decide_each_time: bool
+    new_place: Callable[[Path], LedgerPlace],
+    case: tuple[dict[str, list[SubmittedCell]], list[str]],
+    decide_each_time: bool,
 ) -> None:
     files, priority = case
     want = expected(files, priority)
     for order in itertools.permutations(SOURCES):
         with tempfile.TemporaryDirectory() as folder:
-            book = Book(Path(folder), ["1", "2", "3"])
+            book = Book(Path(folder), ["1", "2", "3"], new_place)
             for source in order:
                 book.merge(source, files[source])
                 if decide_each_time:
@@ -596,11 +603,13 @@ def test_files_and_decisions_in_any_order_give_one_ledger(
 @settings(max_examples=60)
 @given(rounds_of_answers(), st.permutations(SOURCES))
 def test_a_decision_is_never_undone_by_a_repeated_answer(
-    case: tuple[dict[str, list[SubmittedCell]], list[str]], order: list[str]
+    new_place: Callable[[Path], LedgerPlace],
+    case: tuple[dict[str, list[SubmittedCell]], list[str]],
+    order: list[str],
 ) -> None:
     files, priority = case
     with tempfile.TemporaryDirectory() as folder:
-        book = Book(Path(folder), ["1", "2", "3"])
+        book = Book(Path(folder), ["1", "2", "3"], new_place)
         for source in order:
             book.merge(source, files[source])
             book.decide(priority)

@@ -110,7 +110,7 @@ def test_a_damaged_msg_is_rejected_in_words_about_mail(
     assert said in " ".join(result.output.split())
     assert "CSV" not in result.output
     assert ledger_answers(ws) == before
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         (receipt,) = ledger.receipts()
     assert (receipt.file, receipt.verdict) == ("inbox/damaged.msg", Verdict.REJECTED)
     assert receipt.reason.startswith("not an Outlook message (.msg) xlfollow can read")

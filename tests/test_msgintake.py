@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import shutil
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import olefile
@@ -31,8 +32,9 @@ from xlfollow.workspace.folder import Workspace
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def test_a_saved_outlook_reply_merges_as_its_workbook_does(
     assert file.sha256 == by_itself.sha256
     assert ledger_answers(ws) == ledger_answers(alone)
     assert ledger_answers(ws)[(R1, "3.01", Field.MILESTONE)] == "met"
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         (receipt,) = ledger.receipts()
     assert receipt.mail is not None
     assert (receipt.mail.sender, receipt.mail.date, receipt.mail.subject) == (

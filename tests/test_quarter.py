@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -37,9 +38,11 @@ CHAPTER_3 = "3. Sammenhængende…"
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """Round 1 issued, contributing centres allowed to answer (so two centres can disagree)."""
-    workspace = Workspace.init(tmp_path_factory.mktemp("quarter") / "ws", "ballerup-2018")
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, contributing centres allowed to answer (so two centres can disagree);
+    its ledger on each engine in turn (conftest's ledger_engine)."""
+    folder = tmp_path_factory.mktemp("quarter") / "ws"
+    workspace = Workspace.init(folder, "ballerup-2018", ledger=new_ledger())
     with workspace.settings_path.open("a", encoding="utf-8") as settings:
         settings.write('\n[workbooks]\ncontributors = "edit"\n')
     workspace.issue("1")
@@ -53,7 +56,7 @@ def ws(issued: Workspace, tmp_path: Path) -> Workspace:
 
 def workbook(ws: Workspace, centre: str, round_number: int = 1) -> Path:
     """The workbook issued to a centre for a round, as the centre saved it."""
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         (issue,) = [
             i
             for i in ledger.issues()
@@ -130,7 +133,7 @@ def test_finance_edits_in_the_master_survive_a_command_that_rewrites_it(
     assert master_value(ws, "4.11", SMILEY) == "😐 Delvist opfyldt"
     assert master_value(ws, "4.11", STATUS) == "Udbuddet er forsinket."
     assert not ws.master_edited()
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         (from_master,) = [r for r in ledger.receipts() if r.file == "master.xlsx"]
     assert from_master.verdict == "accepted"
 
@@ -171,7 +174,7 @@ def test_a_damaged_master_stops_the_command_and_is_left_as_it_is(ws: Workspace) 
         assert ws.master_path.read_bytes() == damaged
         assert answers(ws) == before
         assert len(ws.conflicts()) == 1
-    with Ledger(ws.ledger_path) as ledger:  # the damaged bytes are recorded once
+    with Ledger(ws.ledger_place) as ledger:  # the damaged bytes are recorded once
         assert [r.verdict for r in ledger.receipts() if r.file == "master.xlsx"] == ["rejected"]
     # Moved aside, the commands go on and write a new master.
     ws.master_path.rename(ws.path / "master-mine.xlsx")
@@ -256,7 +259,7 @@ def test_a_master_edited_before_the_agreement_changed_is_merged_once_it_is_resto
     agreement.write_text(text, encoding="utf-8")
     ws.summary()
     assert answers(ws)[(R1, "4.11", Field.MILESTONE)] == "partly"
-    with Ledger(ws.ledger_path) as ledger:  # one rejection recorded for the two refusals
+    with Ledger(ws.ledger_place) as ledger:  # one rejection recorded for the two refusals
         assert [r.verdict for r in ledger.receipts() if r.file == "master.xlsx"] == [
             "rejected",
             "accepted",
@@ -424,7 +427,7 @@ def test_a_centre_answering_through_two_workbooks_of_a_round_corrects_itself(
 ) -> None:
     old = workbook(ws, SOS)
     ws.issue("1", again=True)
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         new = ws.path / [i for i in ledger.issues(R1) if i.recipient == SOS][-1].file
     shutil.copy(new, ws.path / "new-copy.xlsx")  # outbox/ holds the new one now
     fill(old, ws.path / "inbox" / "a-old.xlsx", {("3.01", SMILEY): "grøn"})
@@ -634,7 +637,7 @@ def test_a_rejected_file_left_in_the_inbox_is_listed_not_read_again(ws: Workspac
     assert file["verdict"] == "already_rejected"
     assert file["reason"].startswith("rejected already ")
     assert "a text (CSV) file renamed to .xlsx" in file["reason"]
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert len(ledger.receipts()) == 1
     # Named on the command line, it is read again (the agreement may have changed back).
     third = ws.merge([bad])

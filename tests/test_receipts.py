@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -49,8 +50,9 @@ def taken_words(accepted: int, unchanged: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture
@@ -173,7 +175,7 @@ def test_receipts_through_a_mail_server_are_recorded_and_go_once(
         assert line.startswith(f"- ark '{sheet}', celle {cell}, delelement 4.11: \"lilla\" er")
         line, _ = refused_lines(body(received[SIK_ADDRESS]))
         assert f"celle {refused['3.02'][1]}, delelement 3.02: " in line
-        with Ledger(ws.ledger_path) as ledger:
+        with Ledger(ws.ledger_place) as ledger:
             recorded = [m for m in ledger.messages() if m.kind == "receipt"]
         assert {(m.centre, m.address, m.round) for m in recorded} == {
             ("Social og Sundhed", "sos@ballerup.dk", R1),
@@ -260,7 +262,7 @@ def test_receipts_without_a_mail_server_stop_before_anything_is_merged(
     two_returns(ws, tmp_path)
     with pytest.raises(WorkspaceError, match="no mail server: give host under"):
         ws.merge(receipts=Delivery.SMTP)
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert ledger.receipts() == []
 
 
@@ -378,7 +380,7 @@ _REFUSED = st.lists(
 def test_a_receipt_lists_exactly_the_refused_values_it_is_given(
     issued: Workspace, refused: list[RefusedValue], accepted: int, unchanged: int
 ) -> None:
-    job = ReceiptJob(issued.path, issued.ledger_path, issued.load(), Delivery.EML, Smtp())
+    job = ReceiptJob(issued.path, issued.ledger_place, issued.load(), Delivery.EML, Smtp())
     receipt = FileReceipt(
         receipt_id=7,
         file=SOS,

@@ -5,6 +5,7 @@ every letter signed by the person the settings name."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -30,8 +31,9 @@ SOS_CENTRE = "Social og Sundhed"
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return round_one_issued(tmp_path_factory)
+def issued(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Round 1 issued, its ledger on each engine in turn (conftest's ledger_engine)."""
+    return round_one_issued(tmp_path_factory, new_ledger())
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def test_the_attachment_holds_the_answers_and_merges_back_cleanly(
         },
     )
     ws.merge()
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         issued_before = [i for i in ledger.issues(R1) if i.recipient]
     message = drafts(ws)[SOS_CENTRE]
     (attachment,) = message.iter_attachments()
@@ -91,7 +93,7 @@ def test_the_attachment_holds_the_answers_and_merges_back_cleanly(
     assert value_at(reminder, "3.01", STATUS) == "Pilotprojektet er planlagt."
     assert value_at(reminder, "3.01", ECONOMY) == "😊 Overholdt"
     assert value_at(outbox(ws, SOS), "3.01", SMILEY) is None
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         issues = [i for i in ledger.issues(R1) if i.recipient]
     # One workbook issued anew per centre reminded (the master is written anew too).
     assert len(issues) == len(issued_before) + len(ws.remind("1", Delivery.DRY_RUN).done)
@@ -145,12 +147,12 @@ def test_the_reminder_lists_what_was_refused_and_rejected(ws: Workspace, tmp_pat
 
 def test_a_dry_run_issues_no_workbook(ws: Workspace) -> None:
     before = sorted(outbox(ws, "").iterdir())
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         issues = ledger.issues()
     report = ws.remind("1", Delivery.DRY_RUN)
     assert report.done
     assert sorted(outbox(ws, "").iterdir()) == before
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         assert ledger.issues() == issues
 
 
@@ -225,7 +227,7 @@ def test_reminders_through_a_mail_server_carry_the_workbook_issued_anew(ws: Work
     name = attachment.get_filename()
     assert name is not None and "-paamindelse-" in name
     assert attachment.get_content() == outbox(ws, name).read_bytes()
-    with Ledger(ws.ledger_path) as ledger:
+    with Ledger(ws.ledger_place) as ledger:
         reminded = {m.centre: m.issue_id for m in ledger.messages(R1) if m.kind == "remind"}
         issue = ledger.issue(reminded[SOS_CENTRE] or "")
     assert issue is not None and issue.file.endswith(name)  # the letter names its workbook

@@ -83,7 +83,7 @@ def test_every_item_is_there_in_the_seeds_order_with_the_ledgers_answers(
 ) -> None:
     definition = two_rounds.load()
     agreement = definition.agreement
-    with Ledger(two_rounds.ledger_path) as ledger:
+    with Ledger(two_rounds.ledger_place) as ledger:
         stored = ledger.answers()
     answers = two_rounds.answers(definition)
     assert stored and all(answers[key] == value for key, value in stored.items())

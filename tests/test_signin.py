@@ -90,7 +90,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 def addresses(workspace: Workspace) -> list[str]:
     """The addresses of the centres issued a workbook of round 1."""
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         issued = {issue.recipient for issue in ledger.issues()}
     return sorted(c.email for c in workspace.load().centres if c.name in issued)
 
@@ -141,7 +141,7 @@ def test_signin_once_then_send_signs_in_silently_with_xoauth2(
     # Nothing of the sign-in in the workspace: only the ledger changed (the messages).
     assert files_in(workspace.path) == before
     assert not any("token" in name or "cache" in name for name in before)
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert len(ledger.messages("1. budgetopfølgning 2018")) == len(addresses(workspace))
 
 
@@ -166,7 +166,7 @@ def test_a_refused_token_says_what_the_server_said_and_sends_nothing(
         f"(Set-CASMailbox -Identity {MAILBOX} -SmtpClientAuthenticationDisabled $false)"
     ) in said
     assert "Traceback" not in result.output
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert ledger.messages("1. budgetopfølgning 2018") == []
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,11 @@ ECONOMY = {"kept": "😊 Overholdt", "not_kept": "☹️ Ikke overholdt"}
 
 
 @pytest.fixture(scope="module")
-def merged(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    workspace = Workspace.init(tmp_path_factory.mktemp("summary") / "ws", "ballerup-2018")
+def merged(tmp_path_factory: pytest.TempPathFactory, new_ledger: Callable[[], str]) -> Workspace:
+    """Two rounds issued and answered, the ledger on each engine in turn (conftest's
+    ledger_engine)."""
+    folder = tmp_path_factory.mktemp("summary") / "ws"
+    workspace = Workspace.init(folder, "ballerup-2018", ledger=new_ledger())
     workspace.issue("1")
     answer_round(workspace, "1", seed=1, silent={SILENT})
     workspace.merge()
@@ -64,7 +68,7 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         return ledger.answers()
 
 
@@ -381,7 +385,7 @@ def test_an_answer_where_there_is_no_milestone_counts_as_no_milestone(tmp_path: 
     assert {"4.12", "8.12"} <= closed and "4.12" not in without_milestone(workspace.path, R2)
     workspace.issue("1")
     # Answers a ledger from before these cells were locked may hold, and one that counts.
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         ledger.set_answers(
             [
                 ((R1, "4.12", Field.MILESTONE), "met"),

@@ -140,7 +140,7 @@ def test_unlocked_cells_are_exactly_the_recorded_editable_ones(
     ballerup: tuple[Workspace, IssueResult],
 ) -> None:
     workspace, result = ballerup
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         issues = {issue.issue_id: issue for issue in ledger.issues(R1)}
         for issued in result.files:
             book = open_book(issued.path)
@@ -253,7 +253,7 @@ def test_a_round_without_a_milestone_shows_it_locked_and_grey(
     closed = without_milestone(workspace.path, R1)
     assert {"4.12", "8.12"} <= closed and len(closed) == 19
     agreement = workspace.load().agreement
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         for issued in result.files:  # the master and every centre's workbook
             book = open_book(issued.path)
             own = {i.number for i in agreement.items if i.centre == issued.recipient}
@@ -346,7 +346,7 @@ def test_status_notes_from_the_report_are_the_base_of_round_one(
 ) -> None:
     workspace, result = ballerup
     issued = next(f for f in result.files if f.recipient == "Social og Sundhed")
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         cells = ledger.issued_cells(issued.issue_id)
     assert cells[("3.01", Field.ECONOMY_NOTE)].startswith("Beløbet på 0,762 mio kr.")
     assert cells[("3.01", Field.MILESTONE)] == ""
@@ -371,7 +371,7 @@ def test_issuing_a_round_twice_needs_again(ballerup: tuple[Workspace, IssueResul
 
 def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         ledger.set_answers(
             [
                 ((R1, "3.01", Field.MILESTONE), "met"),
@@ -433,7 +433,7 @@ def test_round_three_shows_earlier_rounds_locked(tmp_path: Path) -> None:
     assert cell(f"Smiley økonomi – {R2}").value == "☹️ Ikke overholdt"
     assert cell(f"Smiley økonomi – {R2}").protection.locked
     assert cell(f"Smiley økonomi – {R1}").value is None
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         assert ledger.issued_cells(issue.issue_id)[("3.01", Field.MILESTONE)] == "not_met"
 
@@ -446,7 +446,7 @@ def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
     assert "4.12" in without_milestone(workspace.path, R1)
     assert "4.12" not in without_milestone(workspace.path, R2)
     assert "4.12" in without_milestone(workspace.path, R3)
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         ledger.set_answers(  # as a ledger from before these cells were locked may hold
             [
                 ((R1, "4.12", Field.MILESTONE), "met"),
@@ -472,7 +472,7 @@ def test_every_round_without_a_milestone_says_so_whatever_the_ledger_holds(
         cell[f"Smiley indsats – {R3}"].protection.locked and cell[f"Status {R3}"].protection.locked
     )
     assert not cell[f"Smiley økonomi – {R3}"].protection.locked
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         (issue,) = [i for i in ledger.issues(R3) if i.recipient == "Social og Sundhed"]
         cells = ledger.issued_cells(issue.issue_id)
     assert ("4.12", Field.MILESTONE) not in cells and ("4.12", Field.MILESTONE_NOTE) not in cells

@@ -41,6 +41,8 @@ def test_init_creates_a_sound_workspace(tmp_path: Path) -> None:
 
 
 def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
+    """SQLite only: the file's PRAGMA user_version (a PostgreSQL ledger keeps its
+    version in meta: test_pgledger)."""
     workspace = Workspace.init(tmp_path / "ws")
     with sqlite3.connect(workspace.ledger_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -63,6 +65,8 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
 
 
 def test_a_version_1_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
+    """SQLite only: a PostgreSQL ledger is created at the current version and has no
+    history of migrations."""
     path = tmp_path / "ledger.sqlite"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -79,6 +83,7 @@ def test_a_version_1_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
 
 
 def test_check_refuses_a_damaged_ledger(tmp_path: Path) -> None:
+    """SQLite only: a damaged file (a server keeps its own pages)."""
     workspace = Workspace.init(tmp_path / "ws")
     workspace.ledger_path.write_bytes(b"not a database, just text " * 100)
     with pytest.raises(LedgerError, match=r"ledger\.sqlite: this is not an xlfollow ledger"):
@@ -145,12 +150,13 @@ def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
 
 
 def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> None:
+    """SQLite only: ledgers from before schema 4 exist only as files."""
     from returns import SMILEY, fill
 
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
     result = workspace.issue("1")
     sos = next(f for f in result.files if f.recipient == "Social og Sundhed")
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         editable, shown, _ = ledger.issued_sets(sos.issue_id)
     # The ledger as schema 3 kept it: a row per cell, none of the later tables.
     with sqlite3.connect(workspace.ledger_path) as db:
@@ -168,7 +174,7 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
         )
         db.execute("PRAGMA user_version = 3")
     db.close()
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         assert ledger.issued_sets(sos.issue_id) == (editable, shown, {})
     returned = fill(sos.path, workspace.path / "inbox" / "sos.xlsx", {("3.01", SMILEY): "grøn"})
     (file,) = workspace.merge([returned]).files
@@ -180,7 +186,8 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
 
 def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> None:
     """Before schema 6 a conflict was about one cell; it becomes one about the answer
-    the cell is part of, holding that cell's values, and can still be decided."""
+    the cell is part of, holding that cell's values, and can still be decided. SQLite
+    only: ledgers from before schema 6 exist only as files."""
     workspace = Workspace.init(tmp_path / "ws", "ballerup-2018")
     with sqlite3.connect(workspace.ledger_path) as db:
         without_mail(db)
@@ -202,7 +209,7 @@ def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> No
         )
         db.execute("PRAGMA user_version = 5")
     db.close()
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         note, deviation = ledger.conflicts()
     assert (note.answer, note.current, note.incoming) == (
         "milestone",

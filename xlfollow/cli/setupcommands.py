@@ -45,7 +45,14 @@ _FORCE = click.option("--force", is_flag=True, help="Overwrite the output file i
     type=click.Path(dir_okay=False, path_type=Path),
     help="Import the agreement from a follow-up report saved as text instead.",
 )
-def init(directory: Path, example: str, report: Path | None) -> None:
+@click.option(
+    "--ledger",
+    default="",
+    metavar="URL",
+    help="Keep the ledger in this PostgreSQL database (postgresql://server:5432/budget), "
+    "for a team, instead of in the workspace's folder.",
+)
+def init(directory: Path, example: str, report: Path | None, ledger: str) -> None:
     """Create a workspace in DIRECTORY (new or empty) with an agreement to start from.
 
     \b
@@ -56,7 +63,7 @@ def init(directory: Path, example: str, report: Path | None) -> None:
     """
     out = current_terminal()
     if report is not None:
-        workspace, import_report = Workspace.init_from_text(directory, report)
+        workspace, import_report = Workspace.init_from_text(directory, report, ledger)
         for line in import_report.lines(out.language):
             click.echo(line)
         if import_report.unsure:
@@ -69,7 +76,7 @@ def init(directory: Path, example: str, report: Path | None) -> None:
             )
         source = Text("the text of {file}", file=str(report))
     else:
-        workspace = Workspace.init(directory, example)
+        workspace = Workspace.init(directory, example, ledger=ledger)
         source = Text("the example {name}", name=example)
     out.echo(
         Text("Created the workspace {path} from {source}.", path=str(workspace.path), source=source)

@@ -6,9 +6,11 @@ import re
 import tomllib
 from datetime import date, datetime
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from xlfollow.danish import parse_date
+from xlfollow.definition.ledgerplace import read_ledger_place
 from xlfollow.definition.mailsettings import read_imap
 from xlfollow.definition.signinsettings import read_mail_signin
 from xlfollow.definition.tomlreader import TomlReader, table_name
@@ -51,6 +53,8 @@ _TOP_KEYS = (
     "imap",
     "sender",
     "report",
+    "ledger",
+    "ledger_schema",
 )
 _SENDER_KEYS = ("department", "name", "phone", "email")
 _REPORT_KEYS = ("case_number", "template")
@@ -103,6 +107,7 @@ class _SettingsReader(TomlReader):
 
     def read(self, data: dict[str, Any]) -> Settings:
         self.known_keys(data, (), _TOP_KEYS, Text("the settings"))
+        read_ledger_place(data, self, Path("."))  # its problems said with the others
         agreement_file = data.get("agreement", DEFAULT_AGREEMENT_FILE)
         if not isinstance(agreement_file, str) or not agreement_file.strip():
             self.problem(

@@ -122,7 +122,7 @@ def run_demo(path: Path | str, seed: int = SEED) -> DemoResult:
     issued = workspace.issue("1")
     round_name = issued.round
     rng = random.Random(seed)
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         files = {i.recipient: workspace.path / i.file for i in ledger.issues(round_name)}
     conflict = _conflict(definition)
     inbox = workspace.path / "inbox"

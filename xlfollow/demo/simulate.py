@@ -108,7 +108,7 @@ def answer_round(
     round_index = definition.round_index(round_text)
     round_name = definition.agreement.rounds[round_index]
     rng = random.Random(seed)
-    with Ledger(workspace.ledger_path) as ledger:
+    with Ledger(workspace.ledger_place) as ledger:
         issues = [i for i in ledger.issues(round_name) if i.recipient]
     inbox = workspace.path / "inbox"
     inbox.mkdir(exist_ok=True)

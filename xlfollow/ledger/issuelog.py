@@ -6,12 +6,12 @@ and the messages sent.
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterable
 
 from xlfollow.answers import FIELDS, Field
 from xlfollow.ledger.connection import LedgerConnection
+from xlfollow.ledger.database import Database
 from xlfollow.ledger.records import IssuedSets, IssueRecord, MessageRecord
 
 __all__ = ["IssueLog"]
@@ -35,7 +35,7 @@ class IssueLog(LedgerConnection):
 
     def _insert_issue(
         self,
-        db: sqlite3.Connection,
+        db: Database,
         issue: IssueRecord,
         cells: Iterable[tuple[str, str, str]],
         shown: Iterable[tuple[str, str, str]],

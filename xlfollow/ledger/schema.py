@@ -1,7 +1,8 @@
 """The ledger's schema: its tables, created and brought up to date, and its version.
 
 The version is kept in `PRAGMA user_version`; each migration brings a ledger from
-the version before it to its own, in one transaction.
+the version before it to its own, in one transaction. A PostgreSQL ledger is created
+at the current version (tables.py) and keeps its version in the meta table.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import LedgerError
 from xlfollow.machinefaults import ledger_fault
 from xlfollow.messages import Text
 
-__all__ = ["SCHEMA_VERSION", "create_ledger", "ledger_version", "migrate"]
+__all__ = ["SCHEMA_VERSION", "check_version", "create_ledger", "ledger_version", "migrate"]
 
 SCHEMA_VERSION = 10
 
@@ -214,8 +216,17 @@ _MIGRATIONS = {
 }
 
 
-def create_ledger(path: Path) -> None:
-    """Create an empty ledger; refuse to touch a file that is already there."""
+def create_ledger(place: LedgerPlace | Path) -> None:
+    """Create an empty ledger; refuse to touch a file (or a PostgreSQL schema's
+    ledger) that is already there."""
+    if isinstance(place, LedgerPlace):
+        if place.path is None:
+            from xlfollow.ledger.pgdatabase import create_pg_ledger
+
+            create_pg_ledger(place, SCHEMA_VERSION)
+            return
+        place = place.path
+    path = place
     if path.exists():
         raise LedgerError(
             Text("{path}: a ledger is already there; it is never overwritten", path=str(path))
@@ -235,8 +246,21 @@ def migrate(db: sqlite3.Connection, version: int) -> None:
             db.execute(f"PRAGMA user_version = {target}")
 
 
-def ledger_version(path: Path) -> int:
+def ledger_version(place: LedgerPlace | Path) -> int:
     """The schema version of a ledger, checking that it is one xlfollow can use."""
+    if isinstance(place, LedgerPlace):
+        if place.path is None:
+            from xlfollow.ledger.pgdatabase import PostgresDatabase, pg_version
+
+            server = PostgresDatabase(place)
+            try:
+                version = pg_version(server)
+            finally:
+                server.close()
+            check_version(str(place), version)
+            return version
+        place = place.path
+    path = place
     if not path.is_file():
         raise LedgerError(
             Text("{path}: the ledger is missing; restore it from a backup", path=str(path))
@@ -257,14 +281,19 @@ def ledger_version(path: Path) -> int:
                 why=str(exc),
             ),
         ) from exc
+    check_version(str(path), version)
+    return version
+
+
+def check_version(where: str, version: int) -> None:
+    """LedgerError unless `version` is a schema version this xlfollow can use."""
     if not 1 <= version <= SCHEMA_VERSION:
         raise LedgerError(
             Text(
                 "{path}: ledger version {version} is not one this xlfollow knows "
                 "(up to {known}); use the xlfollow version that wrote it",
-                path=str(path),
+                path=where,
                 version=version,
                 known=SCHEMA_VERSION,
             )
         )
-    return version

@@ -1,8 +1,9 @@
-"""The ledger: the workspace's SQLite record of everything issued, received and decided.
+"""The ledger: the workspace's record of everything issued, received and decided, in
+its SQLite file or in PostgreSQL.
 
-Every change is one transaction. The schema carries its version in
-`PRAGMA user_version`; an older ledger is brought up to date when opened.
-Ledger is built in layers: connection.py opens the file and keeps the
+Every change is one transaction. The schema carries its version (schema.py); an
+older ledger is brought up to date when opened.
+Ledger is built in layers: connection.py opens the database and keeps the
 transactions, issuelog.py records what went out (issues, messages), and this
 module what came back: answers, files received and merged, conflicts decided.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from xlfollow.answers import FIELDS, Answer, Field
+from xlfollow.ledger.database import Database
 from xlfollow.ledger.fetchlog import FetchLog
 from xlfollow.ledger.issuelog import IssueLog
 from xlfollow.ledger.mergeplan import Current, Decided, ItemAnswer, MergePlan, OpenConflict
@@ -172,7 +173,8 @@ class Ledger(IssueLog, FetchLog):
                 ((round_name, item, answer.value, source) for item, answer in plan.concurring),
             )
             db.executemany(
-                "INSERT INTO concurrences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO concurrences (round, item, answer, source, answer_values, receipt_id, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     (round_name, item, answer.value, source, packed(values), receipt_id, now)
                     for (item, answer), values in plan.concurring.items()
@@ -267,7 +269,7 @@ class Ledger(IssueLog, FetchLog):
             _resolve(db, resolution, self.actor)
 
 
-def _resolve(db: sqlite3.Connection, resolution: Resolution, actor: str) -> None:
+def _resolve(db: Database, resolution: Resolution, actor: str) -> None:
     if resolution.values is not None:
         round_name, item = db.execute(
             "SELECT round, item FROM conflicts WHERE conflict_id = ?",
@@ -281,7 +283,7 @@ def _resolve(db: sqlite3.Connection, resolution: Resolution, actor: str) -> None
     _close(db, resolution.conflict_ids, resolution.how, actor)
 
 
-def _close(db: sqlite3.Connection, conflict_ids: Iterable[int], how: str, actor: str) -> None:
+def _close(db: Database, conflict_ids: Iterable[int], how: str, actor: str) -> None:
     db.executemany(
         "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ?, "
         "decided_by = ? WHERE conflict_id = ? AND status = 'open'",
@@ -293,6 +295,16 @@ _RECEIPT_COLUMNS = (
     "receipt_id, file, sha256, received_at, issue_id, centre, round, verdict, reason, report, "
     "mail_sha256, mail_from, mail_date, mail_subject, mail_id, received_by"
 )
+_ANSWER_COLUMNS = (
+    "round",
+    "item",
+    "field",
+    "value",
+    "source",
+    "recorded_at",
+    "receipt_id",
+    "recorded_by",
+)
 _CONFLICT_COLUMNS = (
     "conflict_id, round, item, answer, base, current, current_source, incoming, "
     "incoming_source, receipt_id, status, resolution, reason, raised_by, decided_by, resolved_at"
@@ -303,8 +315,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord, actor: str) -> int:
-    cursor = db.execute(
+def _insert_receipt(db: Database, receipt: ReceiptRecord, actor: str) -> int:
+    return db.insert(
         "INSERT INTO receipts (file, sha256, received_at, issue_id, centre, round, verdict, "
         "reason, report, mail_sha256, mail_from, mail_date, mail_subject, mail_id, "
         "received_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -321,13 +333,12 @@ def _insert_receipt(db: sqlite3.Connection, receipt: ReceiptRecord, actor: str) 
             *(dataclasses.astuple(mail) if (mail := receipt.mail) else ("",) * 5),
             actor,
         ),
+        "receipt_id",
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 def _set_answers(
-    db: sqlite3.Connection,
+    db: Database,
     answers: Iterable[tuple[str, str, str, str]],
     by: tuple[str, int | None, str],
 ) -> None:
@@ -339,8 +350,7 @@ def _set_answers(
         (r, item, field, value, source, now, receipt_id, actor) for r, item, field, value in answers
     ]
     db.executemany(
-        "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at, "
-        "receipt_id, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        db.dialect.replace("answers", _ANSWER_COLUMNS, ("round", "item", "field")),
         rows,
     )
     db.executemany(

@@ -17,6 +17,7 @@ from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import TypedDict, Unpack
 
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import ConflictRecord, IssueRecord, Ledger, MessageRecord
@@ -77,7 +78,7 @@ class Mailing:
 
     path: Path
     """The workspace folder."""
-    ledger_path: Path
+    ledger_place: LedgerPlace
     definition: Definition
     round_index: int
     how: Delivery
@@ -103,7 +104,7 @@ def send_round(mailing: Mailing, again: bool = False) -> MailReport:
     """Each centre's workbook of a round to the centre's address."""
     round_name = mailing.round_name
     report = MailReport(round_name, mailing.how)
-    with Ledger(mailing.ledger_path) as ledger:
+    with Ledger(mailing.ledger_place) as ledger:
         issues = _latest_issues(ledger.issues(round_name))
         sent_before = {
             m.centre: m for m in ledger.messages(round_name) if m.kind == LetterKind.SEND
@@ -165,7 +166,7 @@ def remind_round(mailing: Mailing, status: RoundStatus, reminding: Reminding) ->
     report = MailReport(mailing.round_name, mailing.how)
     words = mail_texts(definition.settings.language, mailing.path)
     titles = {item.number: item.title for item in definition.agreement.items}
-    with Ledger(mailing.ledger_path) as ledger:
+    with Ledger(mailing.ledger_place) as ledger:
         issues = _latest_issues(ledger.issues(mailing.round_name))
     letters = []
     for centre in status.centres:
@@ -286,7 +287,7 @@ def _deliver(mailing: Mailing, letters: list[Letter], report: MailReport) -> Mai
             if progress is not None:
                 progress(done, len(letters))
         return report
-    with Ledger(mailing.ledger_path, mailing.actor) as ledger:
+    with Ledger(mailing.ledger_place, mailing.actor) as ledger:
         sending = send_letters(
             mailing.smtp,
             letters,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from xlfollow.danish import slug
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import WorkspaceError
 from xlfollow.ledger.records import MessageRecord, Verdict
 from xlfollow.ledger.store import Ledger
@@ -82,7 +83,7 @@ class ReceiptJob:
     they go ('eml': drafts in outbox/receipts/, 'smtp': sent, 'dry-run': said)."""
 
     path: Path
-    ledger_path: Path
+    ledger_place: LedgerPlace
     definition: Definition
     how: Delivery
     smtp: Smtp
@@ -260,7 +261,7 @@ def _send(job: ReceiptJob, letters: list[tuple[FileReceipt, Letter]], report: Ma
     receipt_of = {id(letter): receipt for receipt, letter in letters}
     given: set[int] = set()
     try:
-        with Ledger(job.ledger_path, job.actor) as ledger:
+        with Ledger(job.ledger_place, job.actor) as ledger:
             token = smtp_token(job.definition.settings.mail, job.smtp, job.prompt)
             sent_all = send_letters(job.smtp, [letter for _, letter in letters], token)
             for done, sent in enumerate(sent_all, 1):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 from xlfollow.answers import Answer, Field
 from xlfollow.danish import parse_amount
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.ledger.mergeplan import Current
 from xlfollow.ledger.store import ConflictRecord, Ledger, Resolution
@@ -99,7 +99,7 @@ class DecisionRequest:
     """Who decides ('anna@OEKPC042'); None: this process's user and machine."""
 
 
-def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) -> Decision:
+def decide(ledger_place: LedgerPlace, definition: Definition, request: DecisionRequest) -> Decision:
     """Decide the open conflicts on an item's answer (of a round, if given): keep the
     current answer, take the one `take` names (its source, or current or incoming), or
     give the named field `value`. The conflict decided; WorkspaceError if there is none,
@@ -123,7 +123,7 @@ def decide(ledger_path: Path, definition: Definition, request: DecisionRequest) 
             )
         )
     round_name = named.round or round_name
-    with Ledger(ledger_path, request.actor) as ledger:
+    with Ledger(ledger_place, request.actor) as ledger:
         every = ledger.conflicts()
         open_ones = [c for c in every if c.item == item and c.answer is answer]
         if round_name is not None:

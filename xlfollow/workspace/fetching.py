@@ -21,6 +21,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import TYPE_CHECKING
 
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import WorkbookError
 from xlfollow.files import write_atomically
 from xlfollow.ledger.fetchlog import FetchedRecord, FetchOutcome, MailboxPlace
@@ -62,7 +63,7 @@ class FetchJob:
     only to say what would come (dry_run: nothing saved, recorded or moved)."""
 
     root: Path
-    ledger_path: Path
+    ledger_place: LedgerPlace
     imap: Imap
     since: date | None = None
     dry_run: bool = False
@@ -167,7 +168,7 @@ def fetch_replies(  # noqa: PLR0913 (a Workspace method: `workspace` is its self
         mailbox = dataclasses.replace(mailbox, folder=folder)
     token = _imap_token(definition.settings.mail, mailbox.user, prompt)
     job = FetchJob(
-        workspace.path, workspace.ledger_path, mailbox, since, dry_run, token, workspace.actor
+        workspace.path, workspace.ledger_place, mailbox, since, dry_run, token, workspace.actor
     )
     with TemporaryDirectory(prefix="xlfollow-fetch-") as scratch:
         report = fetch_mail(job, Path(scratch))
@@ -193,7 +194,7 @@ def fetch_mail(job: FetchJob, scratch: Path) -> FetchReport:
     writable = bool(imap.move_to) and not job.dry_run
     with Mailbox(imap, imap.folder, writable=writable, token=job.token) as box:
         report = FetchReport(box.server, imap.folder, job.dry_run, moved_to=imap.move_to)
-        with Ledger(job.ledger_path, job.actor) as ledger:
+        with Ledger(job.ledger_place, job.actor) as ledger:
             taken = _Taking(job, box, ledger, scratch, report)
             uids = []
             for uid in box.since(job.since):

@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.definition.settings import SETTINGS_FILE
 from xlfollow.definition.textimport import ImportReport
 from xlfollow.definition.todo import mark_seen, open_todos, read_todo, todo_path
-from xlfollow.errors import WorkspaceError
+from xlfollow.errors import WorkspaceError, XlfollowError
 from xlfollow.figures.summary import Summary, summarise
 from xlfollow.files import ensure_replaceable
 from xlfollow.ledger.actor import this_actor
@@ -39,7 +40,7 @@ from xlfollow.workspace.creation import (
 from xlfollow.workspace.fetching import fetch_replies
 from xlfollow.workspace.inbox import gather, inbox_files
 from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
-from xlfollow.workspace.loading import load_definition
+from xlfollow.workspace.loading import ledger_place, load_definition
 from xlfollow.workspace.locking import changes_it
 from xlfollow.workspace.mailout import remind_centres, send_round_mail
 from xlfollow.workspace.master import (
@@ -99,22 +100,31 @@ class Workspace:
         return self.path / SETTINGS_FILE
 
     @property
+    def ledger_place(self) -> LedgerPlace:
+        """Where the ledger is: its file here, or the PostgreSQL database and schema
+        `ledger` in xlfollow.toml names (DefinitionError if that cannot be used)."""
+        return ledger_place(self.path)
+
+    @property
     def ledger_path(self) -> Path:
-        """Where the ledger is."""
+        """Where the SQLite ledger file is, or would be (see ledger_place)."""
         return self.path / LEDGER_FILE
 
     @classmethod
-    def init(cls, path: Path | str, example: str = "small") -> Workspace:
-        """Create a workspace in a new or empty folder from a bundled example."""
-        create(Path(path), *example_texts(example))
+    def init(cls, path: Path | str, example: str = "small", ledger: str = "") -> Workspace:
+        """Create a workspace in a new or empty folder from a bundled example; its ledger
+        in the PostgreSQL database `ledger` names, if given, else in its folder."""
+        create(Path(path), *example_texts(example), ledger=ledger)
         return cls(path)
 
     @classmethod
-    def init_from_text(cls, path: Path | str, report: Path) -> tuple[Workspace, ImportReport]:
+    def init_from_text(
+        cls, path: Path | str, report: Path, ledger: str = ""
+    ) -> tuple[Workspace, ImportReport]:
         """Create a workspace whose agreement is imported from a report's text; what the
         import was unsure of is kept beside it, in the workspace's language, for `check`
         to repeat."""
-        return cls(path), create_from_text(Path(path), report)
+        return cls(path), create_from_text(Path(path), report, ledger)
 
     def load(self) -> Definition:
         """Read and check the settings and the agreement, reporting every problem of both."""
@@ -123,10 +133,11 @@ class Workspace:
 
     def check(self) -> Overview:
         """Check the whole workspace and describe it, with what the import left to do;
-        raise with every problem found. The ledger gets SQLite's full integrity check."""
+        raise with every problem found. An SQLite ledger gets SQLite's full integrity check."""
         definition = self.load()
-        ledger_version(self.ledger_path)
-        damage = ledger_damage(self.ledger_path, thorough=True)
+        place = self.ledger_place
+        ledger_version(place)
+        damage = ledger_damage(place.path, thorough=True) if place.path else None
         if damage is not None:
             raise damage
         todo = todo_path(self.path / definition.settings.agreement_file)
@@ -141,8 +152,13 @@ class Workspace:
     def place_warning(self) -> Text | None:
         """The warning of a ledger on a network drive or in a synced folder (its WAL
         switched to the rollback journal first, where it can be); None on a local disk,
-        or where XLFOLLOW_LEDGER_PLACE_CHECK=0."""
-        return place_warning(self.ledger_path)
+        or where XLFOLLOW_LEDGER_PLACE_CHECK=0. None for a ledger on PostgreSQL, and
+        where the settings cannot say where the ledger is (the command says why)."""
+        try:
+            place = self.ledger_place
+        except XlfollowError:
+            return None
+        return None if place.path is None else place_warning(place.path)
 
     def mark_seen(self, items: list[str]) -> int:
         """Mark what the import left to do about these items ('all' for every one) as
@@ -152,7 +168,7 @@ class Workspace:
 
     def answers(self, definition: Definition) -> dict[AnswerKey, str]:
         """The current answers: notes imported with the agreement, then the ledger's."""
-        return current_answers(self.ledger_path, definition)
+        return current_answers(self.ledger_place, definition)
 
     @changes_it("issue")
     def issue(
@@ -175,7 +191,7 @@ class Workspace:
         definition = self.load()
         index = round_index(definition, round_text)
         round_name = definition.agreement.rounds[index]
-        with Ledger(self.ledger_path) as ledger:
+        with Ledger(self.ledger_place) as ledger:
             if ledger.issues(round_name) and not again:
                 raise WorkspaceError(
                     Text(
@@ -186,13 +202,13 @@ class Workspace:
                 )
         self.merge_master_edits(definition)
         if previous is not None and index > 0:
-            with Ledger(self.ledger_path) as ledger:
+            with Ledger(self.ledger_place) as ledger:
                 earlier = definition.agreement.rounds[index - 1]
                 issued_before = bool(ledger.issues(earlier))
             if issued_before:
-                previous(round_status_of(self.ledger_path, definition, earlier)[0])
+                previous(round_status_of(self.ledger_place, definition, earlier)[0])
         issuing = Issuing(definition, index, self.answers(definition), actor=self.actor)
-        result = issue_round(self.path, self.ledger_path, issuing, progress)
+        result = issue_round(self.path, self.ledger_place, issuing, progress)
         self._write_master(definition)
         return result
 
@@ -232,7 +248,7 @@ class Workspace:
         if master is not None:
             report.files.append(master)
         workers = min(4, os.cpu_count() or 1)
-        with Ledger(self.ledger_path, self.actor) as ledger:
+        with Ledger(self.ledger_place, self.actor) as ledger:
             intake = Intake(definition, ledger)
             with TemporaryDirectory(prefix="xlfollow-mail-") as scratch:
                 batch = gather(self.path, intake, files, Path(scratch))
@@ -244,14 +260,14 @@ class Workspace:
                     report.files.append(file_report)
                     if progress is not None:
                         progress(len(report.files) - done, len(readable))
-        if master_stale(self.ledger_path, self.master_path):
+        if master_stale(self.ledger_place, self.master_path):
             report.master_written = self._write_master(definition) is not None
-        with Ledger(self.ledger_path) as ledger:
+        with Ledger(self.ledger_place) as ledger:
             report.conflicts = ledger.conflicts()
         if receipts is not None:
             job = ReceiptJob(
                 self.path,
-                self.ledger_path,
+                self.ledger_place,
                 definition,
                 receipts,
                 mail_server,
@@ -266,12 +282,12 @@ class Workspace:
     def master_outdated(self) -> bool:
         """True if a round has been issued and master.xlsx is missing or older than the
         ledger; `merge` (or any command that writes the master) writes it anew."""
-        return master_stale(self.ledger_path, self.master_path)
+        return master_stale(self.ledger_place, self.master_path)
 
     def master_edited(self) -> bool:
         """True if master.xlsx is not as xlfollow wrote it and has not been merged since:
         finance has edited it."""
-        return edited_master(self.ledger_path, self.master_path) is not None
+        return edited_master(self.ledger_place, self.master_path) is not None
 
     @changes_it("merge")
     def merge_master_edits(self, definition: Definition | None = None) -> FileReport | None:
@@ -283,9 +299,9 @@ class Workspace:
         it cannot be replaced afterwards (open in Excel or LibreOffice, where it may
         also hold edits not saved yet)."""
         ensure_replaceable(self.master_path)
-        if edited_master(self.ledger_path, self.master_path) is None:
+        if edited_master(self.ledger_place, self.master_path) is None:
             return None
-        report = merge_edits(self.path, self.ledger_path, definition or self.load(), self.actor)
+        report = merge_edits(self.path, self.ledger_place, definition or self.load(), self.actor)
         if self.on_master_edits is not None:
             self.on_master_edits(report)
         return report
@@ -305,7 +321,7 @@ class Workspace:
         return self.path / "master.xlsx"
 
     def _write_master(self, definition: Definition) -> Summary | None:
-        return write_master(self.master_path, self.ledger_path, definition, self.actor)
+        return write_master(self.master_path, self.ledger_place, definition, self.actor)
 
     @changes_it("summary")
     def summary(self, round_text: str | None = None) -> Summary:
@@ -315,7 +331,7 @@ class Workspace:
         with the same figures in its summary sheets, after finance's edits in it
         are merged."""
         definition = self.load()
-        with Ledger(self.ledger_path) as ledger:
+        with Ledger(self.ledger_place) as ledger:
             index = issued_round(definition, ledger.issues(), round_text)
         self.merge_master_edits(definition)
         written = self._write_master(definition)
@@ -337,7 +353,7 @@ class Workspace:
         definition = self.load()
         self.merge_master_edits(definition)
         answers = self.answers(definition)
-        job = ReportJob(self.path, self.ledger_path, definition, answers, round_text, how, output)
+        job = ReportJob(self.path, self.ledger_place, definition, answers, round_text, how, output)
         return make_report(job, dated)
 
     send = send_round_mail
@@ -345,18 +361,18 @@ class Workspace:
 
     def waiting(self) -> list[Path]:
         """The files in inbox/ not merged yet (nor rejected before)."""
-        with Ledger(self.ledger_path) as ledger:
+        with Ledger(self.ledger_place) as ledger:
             return inbox_files(self.path, ledger)[0]
 
     def conflicts(self) -> list[ConflictRecord]:
         """The open conflicts of every round, oldest first."""
-        with Ledger(self.ledger_path) as ledger:
+        with Ledger(self.ledger_place) as ledger:
             return ledger.conflicts()
 
     def status(self, round_text: str | None = None) -> RoundStatus:
         """Per centre for a round (by default the latest issued): files issued and
         received, smileys answered and missing, open conflicts, overdue or not."""
-        return round_status_of(self.ledger_path, self.load(), round_text)[0]
+        return round_status_of(self.ledger_place, self.load(), round_text)[0]
 
     @changes_it("resolve")
     def resolve(
@@ -379,6 +395,6 @@ class Workspace:
             round_name = definition.agreement.rounds[round_index(definition, round_text)]
         self.merge_master_edits(definition)
         request = DecisionRequest(item, field, round_name, take, value, self.actor)
-        conflict = decide(self.ledger_path, definition, request)
+        conflict = decide(self.ledger_place, definition, request)
         self._write_master(definition)
         return conflict

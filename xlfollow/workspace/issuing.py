@@ -18,6 +18,7 @@ from pathlib import Path
 
 from xlfollow.danish import slug
 from xlfollow.definition.fingerprint import fingerprint
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import WorkspaceError
 from xlfollow.figures.summary import Summary
 from xlfollow.files import ensure_replaceable, write_atomically
@@ -98,7 +99,7 @@ class MasterContent:
 
 
 def issue_round(
-    root: Path, ledger_path: Path, issuing: Issuing, progress: Progress | None = None
+    root: Path, ledger_place: LedgerPlace, issuing: Issuing, progress: Progress | None = None
 ) -> IssueResult:
     """Write the master and each centre's workbook of a round into outbox/round-N/
     of the workspace at root, and record them; a centre with nothing to answer gets none.
@@ -130,7 +131,7 @@ def issue_round(
             Text("{path}: cannot write the workbooks: {why}", path=str(folder), why=str(exc))
         ) from exc
     try:
-        with Ledger(ledger_path, issuing.actor) as ledger:
+        with Ledger(ledger_place, issuing.actor) as ledger:
             ledger.record_issues((record, b.cells, b.locked, b.earlier) for _, record, b in written)
     except BaseException:
         # A workbook the ledger does not know could never be merged: remove it.
@@ -141,7 +142,7 @@ def issue_round(
 
 
 def write_master_file(
-    path: Path, ledger_path: Path, issuing: Issuing, content: MasterContent
+    path: Path, ledger_place: LedgerPlace, issuing: Issuing, content: MasterContent
 ) -> None:
     """Write master.xlsx at path (the summary sheets, the chapters, Konflikter and
     Modtaget) and record it as an issue, so that it can be edited and merged back."""
@@ -158,7 +159,7 @@ def write_master_file(
     # Recorded before it is written: a master on disk that the ledger does not know
     # is taken for one finance has edited, so a write the ledger missed (a kill
     # between the two) must never happen.
-    with Ledger(ledger_path, issuing.actor) as ledger:
+    with Ledger(ledger_place, issuing.actor) as ledger:
         ledger.record_issue(record, book.cells, book.locked, book.earlier)
         try:
             write_atomically(path, book.content)

@@ -3,16 +3,19 @@ the agreement taken from the workspace's cache when its text was checked before.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from xlfollow.definition.agreement import read_agreement
+from xlfollow.definition.ledgerplace import LEDGER_FILE, LedgerPlace, read_ledger_place
 from xlfollow.definition.settings import SETTINGS_FILE, agreement_file, read_settings
+from xlfollow.definition.tomlreader import TomlReader
 from xlfollow.errors import DefinitionError, Problems, WorkspaceError
 from xlfollow.messages import Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.workspace.agreementcache import cache_key, cached_agreement, keep_agreement
 
-__all__ = ["load_definition"]
+__all__ = ["ledger_place", "load_definition"]
 
 
 def load_definition(folder: Path) -> Definition:
@@ -66,3 +69,21 @@ def _key(path: Path) -> dict[str, object] | None:
         return cache_key(path.read_bytes())
     except OSError:
         return None  # read_text says why
+
+
+def ledger_place(folder: Path) -> LedgerPlace:
+    """Where the workspace in `folder` keeps its ledger; DefinitionError naming
+    xlfollow.toml and the line if its `ledger` setting is one xlfollow cannot use."""
+    path = folder / SETTINGS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        if path.is_file():
+            # Said as loading says it (file and line), not as a ledger file missing.
+            load_definition(folder)
+        return LedgerPlace.sqlite(folder / LEDGER_FILE)
+    problems = Problems(str(path))
+    place = read_ledger_place(data, TomlReader(problems, text), folder)
+    problems.raise_if_any()
+    return place

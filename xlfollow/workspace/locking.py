@@ -37,8 +37,9 @@ def changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
                         outbox = workspace.path / "outbox"
                         for folder in (workspace.path, *outbox.glob("round-*")):
                             clean_partials(folder)
-                        if workspace.ledger_path.is_file():
-                            damage = ledger_damage(workspace.ledger_path)
+                        ledger = workspace.ledger_path
+                        if workspace.ledger_place.is_sqlite and ledger.is_file():
+                            damage = ledger_damage(ledger)
                             if damage is not None:
                                 raise damage  # nothing is written into it then
                         return method(workspace, *args, **kwargs)

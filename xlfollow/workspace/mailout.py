@@ -48,7 +48,7 @@ def send_round_mail(  # noqa: PLR0913 (a Workspace method: `workspace` is its se
     prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
     mailing = Mailing(
         workspace.path,
-        workspace.ledger_path,
+        workspace.ledger_place,
         definition,
         index,
         how,
@@ -76,13 +76,13 @@ def remind_centres(
     definition = workspace.load()
     if how is not Delivery.DRY_RUN:
         workspace.merge_master_edits(definition)
-    status, open_conflicts = round_status_of(workspace.ledger_path, definition, round_text)
+    status, open_conflicts = round_status_of(workspace.ledger_place, definition, round_text)
     index = definition.agreement.rounds.index(status.round)
     mail_server = with_smtp(smtp or definition.settings.smtp, **server)
     prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
     mailing = Mailing(
         workspace.path,
-        workspace.ledger_path,
+        workspace.ledger_place,
         definition,
         index,
         how,

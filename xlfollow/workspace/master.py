@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import ValueProblem, WorkspaceError
 from xlfollow.figures.summary import Summary, summarise
 from xlfollow.ledger.records import ConflictStatus, Verdict
@@ -30,10 +31,10 @@ __all__ = [
 ]
 
 
-def current_answers(ledger_path: Path, definition: Definition) -> dict[AnswerKey, str]:
+def current_answers(ledger_place: LedgerPlace, definition: Definition) -> dict[AnswerKey, str]:
     """The current answers: notes imported with the agreement, then the ledger's."""
     answers = imported_notes(definition.agreement)
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_place) as ledger:
         answers.update(ledger.answers())
     return answers
 
@@ -57,10 +58,10 @@ def issued_round(definition: Definition, issues: list[IssueRecord], round_text: 
 
 
 def round_status_of(
-    ledger_path: Path, definition: Definition, round_text: str | None
+    ledger_place: LedgerPlace, definition: Definition, round_text: str | None
 ) -> tuple[RoundStatus, list[ConflictRecord]]:
     """A round's status (by default the latest issued's), and its open conflicts."""
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_place) as ledger:
         issues = ledger.issues()
         index = issued_round(definition, issues, round_text)
         round_name = definition.agreement.rounds[index]
@@ -69,18 +70,18 @@ def round_status_of(
     status = round_status(
         definition,
         index,
-        LedgerRecords(current_answers(ledger_path, definition), issues, receipts, conflicts),
+        LedgerRecords(current_answers(ledger_place, definition), issues, receipts, conflicts),
         datetime.now(UTC).date(),
     )
     return status, conflicts
 
 
-def master_stale(ledger_path: Path, master_path: Path) -> bool:
+def master_stale(ledger_place: LedgerPlace, master_path: Path) -> bool:
     """True if a round has been issued and master.xlsx is missing or older than the
     ledger: something it shows changed since it was written (a command was killed,
     or the disk was full, before the master was written), or it is not the master
     last written."""
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_place) as ledger:
         if not ledger.issues():
             return False
         if ledger.master_due():
@@ -89,25 +90,25 @@ def master_stale(ledger_path: Path, master_path: Path) -> bool:
     return latest is None or digest_of(master_path) != latest.sha256
 
 
-def edited_master(ledger_path: Path, master_path: Path) -> str | None:
+def edited_master(ledger_place: LedgerPlace, master_path: Path) -> str | None:
     """The digest of master.xlsx if finance has edited it; None if it is as xlfollow
     wrote it, was merged since, or is not there."""
     digest = digest_of(master_path)
     if digest is None:
         return None
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_place) as ledger:
         return None if ledger.known_file(digest) else digest
 
 
 def merge_edits(
-    root: Path, ledger_path: Path, definition: Definition, actor: str | None = None
+    root: Path, ledger_place: LedgerPlace, definition: Definition, actor: str | None = None
 ) -> FileReport:
     """Merge finance's edits in the workspace's master.xlsx as finance's return, recorded
     as `actor`'s; its report if they were merged, WorkspaceError saying why and what to
     do if not."""
     path = root / "master.xlsx"
     name = shown(path, root)
-    with Ledger(ledger_path, actor) as ledger:
+    with Ledger(ledger_place, actor) as ledger:
         # Read again even if these bytes were rejected before: what was wrong may
         # have been put right since (the agreement restored, say).
         (report,) = Intake(definition, ledger).receive_all([path], lambda _: name)
@@ -138,11 +139,11 @@ def merge_edits(
 
 
 def write_master(
-    master_path: Path, ledger_path: Path, definition: Definition, actor: str | None = None
+    master_path: Path, ledger_place: LedgerPlace, definition: Definition, actor: str | None = None
 ) -> Summary | None:
     """Write and record the master (issued by `actor`); the summary it shows (None:
     nothing issued)."""
-    with Ledger(ledger_path) as ledger:
+    with Ledger(ledger_place) as ledger:
         issued = ledger.issues()
         if not issued:
             return None
@@ -150,11 +151,11 @@ def write_master(
         conflicts = tuple(ledger.conflicts())
         decided = tuple(ledger.conflicts(status=ConflictStatus.RESOLVED))
         receipts = tuple(ledger.receipts())
-    answers = current_answers(ledger_path, definition)
+    answers = current_answers(ledger_place, definition)
     summary = summarise(definition, index, answers)
     write_master_file(
         master_path,
-        ledger_path,
+        ledger_place,
         Issuing(definition, index, answers, actor=actor),
         MasterContent(summary, conflicts, receipts, decided),
     )

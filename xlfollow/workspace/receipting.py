@@ -28,7 +28,7 @@ _RECEIPTED = (Verdict.ACCEPTED, Verdict.REJECTED, Verdict.DUPLICATE)
 def send_receipts(job: ReceiptJob, report: MergeReport) -> MailReport:
     """A receipt for each file of a merge that was recorded as received and has none yet
     (finance's master.xlsx gets none): written, sent or said as the job says."""
-    with Ledger(job.ledger_path) as ledger:
+    with Ledger(job.ledger_place) as ledger:
         receipts = file_receipts(job.definition, ledger, report, receipted(ledger, job.drafts))
     return deliver_receipts(job, receipts)
 

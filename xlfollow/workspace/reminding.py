@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 
 from xlfollow.danish import slug
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.files import write_atomically
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, IssueRecord, Ledger
 from xlfollow.mail.letters import Delivery, mail_texts
@@ -34,7 +35,7 @@ def reminding_for(
     definition, round_name = mailing.definition, mailing.round_name
     if mailing.how is Delivery.SMTP:
         check_server(mailing.smtp)  # before a workbook is issued for a letter that cannot go
-    with Ledger(mailing.ledger_path) as ledger:
+    with Ledger(mailing.ledger_place) as ledger:
         since = min((issue.issued_at for issue in ledger.issues(round_name)), default="")
         troubles = troubles_of(ledger.receipts(), round_name, since)
     by_centre = conflicts_by_centre(definition, conflicts)
@@ -43,13 +44,13 @@ def reminding_for(
     issuing = Issuing(definition, mailing.round_index, answers, actor=mailing.actor)
     word = mail_texts(definition.settings.language, mailing.path)["reminder_file"]
     fresh = functools.partial(
-        reminder_workbook, mailing.path, mailing.ledger_path, issuing, word=word
+        reminder_workbook, mailing.path, mailing.ledger_place, issuing, word=word
     )
     return Reminding(by_centre, troubles, fresh)
 
 
 def reminder_workbook(
-    root: Path, ledger_path: Path, issuing: Issuing, centre: str, word: str
+    root: Path, ledger_place: LedgerPlace, issuing: Issuing, centre: str, word: str
 ) -> IssueRecord:
     """Write a centre's workbook of the round with the answers so far into outbox/round-N/
     of the workspace at root, named with `word` ('påmindelse') and the day, and record it."""
@@ -66,7 +67,7 @@ def reminder_workbook(
     write_atomically(file, book.content)
     record = issue_record(spec, str(file.relative_to(root)), book.content)
     try:
-        with Ledger(ledger_path, issuing.actor) as ledger:
+        with Ledger(ledger_place, issuing.actor) as ledger:
             ledger.record_issue(record, book.cells, book.locked, book.earlier)
     except BaseException:
         file.unlink(missing_ok=True)  # a workbook the ledger does not know never merges

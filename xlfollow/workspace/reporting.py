@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import WorkspaceError
 from xlfollow.figures.summary import summarise
 from xlfollow.ledger.store import AnswerKey, Ledger
@@ -38,7 +39,7 @@ class ReportJob:
     """A report asked for."""
 
     folder: Path
-    ledger: Path
+    ledger: LedgerPlace
     definition: Definition
     answers: dict[AnswerKey, str]
     round_text: str | None = None
