@@ -243,7 +243,8 @@ def test_a_centres_text_stays_text(two_rounds: Workspace, tmp_path: Path) -> Non
     hostile = '=HYPERLINK("http://evil.example","klik")\x07 https://evil.example'
     with contextlib.closing(sqlite3.connect(ws.ledger_path)) as db, db:
         db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, 'test', '2018-06-01T00:00:00', NULL)",
+            "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at) "
+            "VALUES (?, ?, ?, ?, 'test', '2018-06-01T00:00:00')",
             (definition.agreement.rounds[1], item.number, Field.MILESTONE_NOTE.value, hostile),
         )
     path = docx_of(ws.report("2", output=tmp_path / "r.docx"))
