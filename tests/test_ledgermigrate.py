@@ -16,7 +16,10 @@ from typing import Any
 import psycopg
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from pgserver import PostgresServer
+from returns import fill
 
 import xlfollow.ledger.copying
 from xlfollow.cli.main import cli
@@ -24,6 +27,7 @@ from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.demo.run import LATE, run_demo
 from xlfollow.errors import LedgerError, WorkspaceError
 from xlfollow.figures.summary import Summary
+from xlfollow.ledger.copying import _row_bytes as row_bytes
 from xlfollow.ledger.database import Database
 from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import Ledger, create_ledger
@@ -293,3 +297,64 @@ def test_the_settings_get_both_keys_at_the_top_level_and_keep_every_other_line(
         "\n[rounds]\n"
         'ledger = "not the top level"\n'
     )
+
+
+def test_the_terminal_says_it_in_danish_and_a_second_move_is_refused(
+    workspace: Workspace, postgres: PostgresServer
+) -> None:
+    url = postgres.url(postgres.new_database())
+    migrate = ["--language", "da", "ledger", "migrate", str(workspace.path), "--to", url]
+
+    first = CliRunner().invoke(cli, migrate)
+    again = CliRunner().invoke(cli, migrate)
+
+    assert first.exit_code == 0, first.output
+    assert (
+        "answers: " in first.output and " rækker kopieret; kontrolsummerne stemmer" in first.output
+    )
+    assert f"Journalen ligger nu i {url} (schema budget), som xlfollow.toml angiver" in first.output
+    assert again.exit_code == 1
+    assert "journalen ligger allerede i PostgreSQL" in again.output
+    assert "der er ingen journalfil at flytte" in again.output
+
+
+def test_a_schema_name_xlfollow_cannot_use_is_refused(workspace: Workspace) -> None:
+    settings, ledger = workspace.settings_path.read_bytes(), workspace.ledger_path.read_bytes()
+
+    with pytest.raises(WorkspaceError) as refused:
+        workspace.migrate_ledger("postgresql://127.0.0.1:1/budget", "Budget-2018")
+
+    assert said(refused.value).startswith("--to: ledger_schema should be a name of lower-case")
+    untouched(workspace, settings, ledger)
+
+
+values = st.none() | st.integers(-(2**63), 2**63 - 1) | st.text() | st.binary()
+
+
+@given(st.lists(values, max_size=4), st.lists(values, max_size=4))
+def test_two_rows_give_the_same_bytes_only_when_they_are_the_same(
+    one: list[object], other: list[object]
+) -> None:
+    # Kind and value both count: 1 is not "1", b"" is not "" nor None, ("a", "") is not ("", "a").
+    same = [(type(v), v) for v in one] == [(type(v), v) for v in other]
+    assert (row_bytes(tuple(one)) == row_bytes(tuple(other))) == same
+
+
+def test_finance_edits_in_the_master_are_merged_before_the_move(
+    workspace: Workspace, postgres: PostgresServer
+) -> None:
+    definition = workspace.load()
+    status = f"Status {definition.agreement.rounds[0]}"
+    item = definition.agreement.items[0].number
+    edited = workspace.path / "edited.xlsx"
+    fill(workspace.master_path, edited, {(item, status): "Skrevet af økonomi"})
+    shutil.move(edited, workspace.master_path)
+    url = postgres.url(postgres.new_database())
+
+    workspace.migrate_ledger(url)
+
+    answers = server_rows(url, "budget")["answers"]
+    assert [(row[1], row[3]) for row in answers if row[3] == "Skrevet af økonomi"] == [
+        (item, "Skrevet af økonomi")
+    ]
+    assert not Workspace(workspace.path).master_edited()
