@@ -9,6 +9,7 @@ import click
 
 from xlfollow.cli.fetchcommand import fetch
 from xlfollow.cli.frame import EXIT_CODES, Group, current_terminal, set_language
+from xlfollow.cli.ledgercommands import ledger
 from xlfollow.cli.mailcommands import remind, send
 from xlfollow.cli.reportcommands import report
 from xlfollow.cli.roundcommands import issue, merge, resolve, status, summary
@@ -102,6 +103,7 @@ for command in (
     resolve,
     signin,
     signout,
+    ledger,
 ):
     cli.add_command(command)
 

@@ -21,9 +21,7 @@ from xlfollow.ledger.status import RoundStatus
 from xlfollow.ledger.store import AnswerKey, ConflictRecord, Ledger, ledger_version
 from xlfollow.machinefaults import ledger_damage
 from xlfollow.mail.letters import Delivery
-from xlfollow.mail.mailing import (
-    MailReport,
-)
+from xlfollow.mail.mailing import MailReport
 from xlfollow.mail.receipts import ReceiptJob, ReceiptRequest, check_server
 from xlfollow.mail.tokens import Prompt
 from xlfollow.messages import Text
@@ -40,6 +38,7 @@ from xlfollow.workspace.creation import (
 from xlfollow.workspace.fetching import fetch_replies
 from xlfollow.workspace.inbox import gather, inbox_files
 from xlfollow.workspace.issuing import IssuedFile, IssueResult, Issuing, issue_round, recipients
+from xlfollow.workspace.ledgermove import migrate_ledger
 from xlfollow.workspace.loading import ledger_place, load_definition
 from xlfollow.workspace.locking import changes_it
 from xlfollow.workspace.mailout import remind_centres, send_round_mail
@@ -278,6 +277,7 @@ class Workspace:
         return report
 
     fetch = fetch_replies
+    migrate_ledger = migrate_ledger
 
     def master_outdated(self) -> bool:
         """True if a round has been issued and master.xlsx is missing or older than the
