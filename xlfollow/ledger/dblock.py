@@ -49,18 +49,19 @@ def holder_name(command: str, actor: str, since: datetime) -> str:
 def database_locked(place: LedgerPlace, command: str, wait: float | None = None) -> Iterator[None]:
     """Hold the workspace's advisory lock while `command` runs; wait for it up to `wait`
     seconds (WAIT_SECONDS by default), then WorkspaceError naming who holds it."""
+    deadline = time.monotonic() + (_wait() if wait is None else wait)
     name = holder_name(command, this_actor(), datetime.now())
     db = PostgresDatabase(place, application_name=name)
     try:
         key = lock_key(place.schema)
-        deadline = time.monotonic() + (_wait() if wait is None else wait)
-        while not db.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
-            if time.monotonic() >= deadline:
-                raise _taken(place, lock_holder(db, key))
-            time.sleep(_POLL_SECONDS)
+        try:
+            while not db.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
+                if time.monotonic() >= deadline:
+                    raise _taken(place, lock_holder(db, key))
+                time.sleep(_POLL_SECONDS)
+        except psycopg.Error as exc:
+            raise pg_fault(place, exc) from exc
         yield  # closing the connection ends the lock
-    except psycopg.Error as exc:
-        raise pg_fault(place, exc) from exc
     finally:
         db.close()
 
