@@ -128,8 +128,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_postgres() -> Iterator[PostgresServer]:
-    """A cluster of the tests' own, stopped after (also when a test fails)."""
+def running_postgres(fsync: bool = False) -> Iterator[PostgresServer]:
+    """A cluster of the tests' own, stopped after (also when a test fails); without
+    fsync unless asked (benchmarks/ledger_engines.py asks, as a real server has it)."""
     binaries = postgres_binaries()
     folder = Path(tempfile.mkdtemp(prefix="xlfollow-postgres-"))
     try:
@@ -162,7 +163,8 @@ def running_postgres() -> Iterator[PostgresServer]:
         process = subprocess.Popen(
             [*prefix, str(binaries / "postgres"), "-D", str(data),
              "-c", "listen_addresses=127.0.0.1", "-c", f"port={port}",
-             "-k", str(sockets), "-c", "fsync=off", "-c", "logging_collector=off"],
+             "-k", str(sockets), "-c", f"fsync={'on' if fsync else 'off'}",
+             "-c", "logging_collector=off"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=(folder / "server.log").open("wb"),

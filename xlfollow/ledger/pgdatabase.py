@@ -36,7 +36,7 @@ class PostgresDatabase(Database):
 
     dialect = POSTGRESQL
 
-    def __init__(self, place: LedgerPlace) -> None:
+    def __init__(self, place: LedgerPlace, application_name: str = "xlfollow") -> None:
         self.place = place
         extra: dict[str, Any] = {}
         if password := _password(place):
@@ -49,7 +49,7 @@ class PostgresDatabase(Database):
                 autocommit=True,
                 connect_timeout=10,
                 options=f"-c search_path={place.schema}",
-                application_name="xlfollow",
+                application_name=application_name,
                 **extra,
             )
         except psycopg.Error as exc:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from xlfollow.answers import FIELDS, Answer, Field
 from xlfollow.ledger.database import Database
+from xlfollow.ledger.decisions import already_decided, close_conflicts
 from xlfollow.ledger.fetchlog import FetchLog
 from xlfollow.ledger.issuelog import IssueLog
 from xlfollow.ledger.mergeplan import Current, Decided, ItemAnswer, MergePlan, OpenConflict
@@ -264,12 +265,17 @@ class Ledger(IssueLog, FetchLog):
         return found
 
     def resolve(self, resolution: Resolution) -> None:
-        """Record a person's decision on open conflicts of one answer."""
+        """Record a person's decision on open conflicts of one answer: all of it, or
+        nothing and LedgerError if another decided one of them in the meantime."""
         with self.transaction() as db:
-            _resolve(db, resolution, self.actor)
+            late = _resolve(db, resolution, self.actor)
+            if late:
+                raise already_decided(db, late[0])  # the transaction is rolled back
 
 
-def _resolve(db: Database, resolution: Resolution, actor: str) -> None:
+def _resolve(db: Database, resolution: Resolution, actor: str) -> list[int]:
+    """Record a decision; the ids of its conflicts that were closed already."""
+    late = close_conflicts(db, resolution.conflict_ids, resolution.how, actor)
     if resolution.values is not None:
         round_name, item = db.execute(
             "SELECT round, item FROM conflicts WHERE conflict_id = ?",
@@ -280,15 +286,7 @@ def _resolve(db: Database, resolution: Resolution, actor: str) -> None:
             [(round_name, item, f, value) for f, value in resolution.values.items()],
             (resolution.source, resolution.receipt, actor),
         )
-    _close(db, resolution.conflict_ids, resolution.how, actor)
-
-
-def _close(db: Database, conflict_ids: Iterable[int], how: str, actor: str) -> None:
-    db.executemany(
-        "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ?, "
-        "decided_by = ? WHERE conflict_id = ? AND status = 'open'",
-        ((how, _now(), actor, cid) for cid in conflict_ids),
-    )
+    return late
 
 
 _RECEIPT_COLUMNS = (

@@ -16,8 +16,9 @@ from xlfollow.answers import Answer, Field
 from xlfollow.danish import parse_amount
 from xlfollow.definition.ledgerplace import LedgerPlace
 from xlfollow.errors import ValueProblem, WorkspaceError
+from xlfollow.ledger.decisions import when_said
 from xlfollow.ledger.mergeplan import Current
-from xlfollow.ledger.store import ConflictRecord, Ledger, Resolution
+from xlfollow.ledger.store import ConflictRecord, ConflictStatus, Ledger, Resolution
 from xlfollow.messages import Joined, Language, Text
 from xlfollow.model import Agreement, Definition
 from xlfollow.returns.collect import current_answers
@@ -129,6 +130,7 @@ def decide(ledger_place: LedgerPlace, definition: Definition, request: DecisionR
         if round_name is not None:
             open_ones = [c for c in open_ones if c.round == round_name]
         if not open_ones:
+            _say_if_decided(ledger.conflicts(round_name, ConflictStatus.RESOLVED), item, answer)
             others = [c for c in every if c.item == item]
             if others:
                 raise WorkspaceError(
@@ -206,6 +208,25 @@ class Decision:
 
 
 _BLANK = Current("", "")
+
+
+def _say_if_decided(closed: list[ConflictRecord], item: str, answer: Answer) -> None:
+    """WorkspaceError naming who decided the item's answer and when, if someone did
+    (another officer, a moment ago, perhaps while this command waited for the lock)."""
+    decided = [c for c in closed if c.item == item and c.answer is answer]
+    if decided:
+        last = decided[-1]
+        raise WorkspaceError(
+            Text(
+                'item {item} has no open conflict on "{answer}": it was already decided by '
+                "{who} at {when} ({how})",
+                item=item,
+                answer=Label(answer.label_key),
+                who=last.decided_by or "?",
+                when=when_said(last.decided_at),
+                how=last.resolution,
+            )
+        )
 
 
 def _chosen(open_ones: list[ConflictRecord], take: str) -> ConflictRecord | None:

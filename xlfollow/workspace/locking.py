@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from xlfollow.files import clean_partials, locked
@@ -31,7 +32,7 @@ def changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
             if workspace.holding_lock or not workspace.settings_path.is_file():
                 return method(workspace, *args, **kwargs)  # held already, or no workspace
             try:
-                with locked(workspace.path, command):
+                with _database_locked(workspace, command), locked(workspace.path, command):
                     workspace.holding_lock = True
                     try:
                         outbox = workspace.path / "outbox"
@@ -51,3 +52,17 @@ def changes_it(command: str) -> Callable[[_Method[P, R]], _Method[P, R]]:
         return holding
 
     return wrap
+
+
+def _database_locked(workspace: Workspace, command: str) -> AbstractContextManager[None]:
+    """On a PostgreSQL ledger, its advisory lock: the one lock every machine sharing the
+    workspace sees (a file lock on a network drive is not to be relied on). It is taken
+    before the file lock, which then only guards the shared folder's files. Every
+    command that changes the workspace takes it, merges too: a merge plans against the
+    answers it reads, and two planned at once would each miss the other's."""
+    place = workspace.ledger_place
+    if place.is_sqlite:
+        return nullcontext()
+    from xlfollow.ledger.dblock import database_locked  # psycopg only where it is used
+
+    return database_locked(place, command)
