@@ -20,6 +20,7 @@ from xlfollow.ledger.database import Database, Rows
 from xlfollow.ledger.dialect import POSTGRESQL
 from xlfollow.ledger.tables import current_schema
 from xlfollow.messages import Text
+from xlfollow.secrets import stored_secret
 
 __all__ = ["PASSWORD_VARIABLE", "PostgresDatabase", "create_pg_ledger", "pg_fault", "pg_version"]
 
@@ -90,12 +91,7 @@ def _password(place: LedgerPlace) -> str:
     parts = urlsplit(place.url)
     if found or os.environ.get("PGPASSWORD") or not parts.username:
         return found
-    try:
-        import keyring  # optional: the system keyring, where it is installed
-    except ImportError:
-        return ""
-    stored: Any = keyring.get_password("xlfollow", f"{parts.username}@{place.server}")
-    return str(stored or "")
+    return stored_secret(f"{parts.username}@{place.server}")
 
 
 def pg_version(db: PostgresDatabase) -> int:

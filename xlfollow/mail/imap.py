@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import email.errors
 import imaplib
-import os
 import re
 import ssl
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from xlfollow.mail.imapnames import folder_from_list, quoted_folder
 from xlfollow.mail.xoauth2 import imap_xoauth2
 from xlfollow.messages import Text
 from xlfollow.model import Imap, Security
+from xlfollow.secrets import secret
 
 __all__ = [
     "IMAP_PASSWORD_VARIABLE",
@@ -68,15 +68,7 @@ class Listed:
 
 def imap_password(imap: Imap) -> str:
     """The mailbox's password: from the environment, else the keyring, else ''."""
-    found = os.environ.get(IMAP_PASSWORD_VARIABLE, "")
-    if found or not imap.user:
-        return found
-    try:
-        import keyring  # optional: the system keyring, where it is installed
-    except ImportError:
-        return ""
-    stored: Any = keyring.get_password("xlfollow", f"{imap.user}@{imap.host}")
-    return str(stored or "")
+    return secret(IMAP_PASSWORD_VARIABLE, f"{imap.user}@{imap.host}" if imap.user else "")
 
 
 def imap_login(

@@ -13,7 +13,6 @@ SASL XOAUTH2 with a token from tokens.py instead.
 from __future__ import annotations
 
 import copy
-import os
 import smtplib
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,7 +24,6 @@ from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -34,6 +32,7 @@ from xlfollow.files import write_atomically
 from xlfollow.mail.xoauth2 import smtp_xoauth2
 from xlfollow.messages import Text
 from xlfollow.model import Language, Security, Smtp
+from xlfollow.secrets import secret
 
 __all__ = [
     "PASSWORD_VARIABLE",
@@ -231,15 +230,7 @@ def write_draft(letter: Letter, folder: Path, stem: str | None = None) -> Path:
 
 def password(smtp: Smtp) -> str:
     """The mail server's password: from the environment, else the keyring, else ''."""
-    found = os.environ.get(PASSWORD_VARIABLE, "")
-    if found or not smtp.user:
-        return found
-    try:
-        import keyring  # optional: the system keyring, where it is installed
-    except ImportError:
-        return ""
-    stored: Any = keyring.get_password("xlfollow", f"{smtp.user}@{smtp.host}")
-    return str(stored or "")
+    return secret(PASSWORD_VARIABLE, f"{smtp.user}@{smtp.host}" if smtp.user else "")
 
 
 def send_letters(

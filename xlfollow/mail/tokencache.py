@@ -10,10 +10,10 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from xlfollow.files import write_atomically
 from xlfollow.model import MailSignIn
+from xlfollow.secrets import KEYRING_SERVICE, keyring_module, stored_secret
 
 __all__ = [
     "KEYRING_SERVICE",
@@ -25,9 +25,6 @@ __all__ = [
     "save",
     "stored_secret",
 ]
-
-KEYRING_SERVICE = "xlfollow"
-"""The keyring service the token caches (and the passwords) are kept under."""
 
 
 def config_folder() -> Path:
@@ -52,33 +49,13 @@ def cache_file(signin: MailSignIn) -> Path:
     return config_folder() / f"token-cache-{_key(signin)}.json"
 
 
-def _keyring() -> Any:
-    try:
-        import keyring  # optional: the system keyring, where it is installed
-    except ImportError:
-        return None
-    return keyring
-
-
-def stored_secret(name: str) -> str:
-    """A secret kept in the keyring under xlfollow and a name; '' if none or no keyring."""
-    ring = _keyring()
-    if ring is None:
-        return ""
-    try:
-        stored = ring.get_password(KEYRING_SERVICE, name)
-    except Exception:  # an installed keyring that cannot work here
-        return ""
-    return str(stored or "")
-
-
 def _account(signin: MailSignIn) -> str:
     return f"token-cache-{_key(signin)}"
 
 
 def load(signin: MailSignIn) -> str:
     """The kept token cache of a sign-in, serialised; '' if none is kept."""
-    ring = _keyring()
+    ring = keyring_module()
     if ring is not None:
         # A keyring that is installed but cannot work (no desktop session): the file.
         with contextlib.suppress(Exception):
@@ -95,7 +72,7 @@ def load(signin: MailSignIn) -> str:
 def save(signin: MailSignIn, state: str) -> Path | None:
     """Keep a sign-in's token cache: the keyring where it works (None), else the file
     (its path), readable by the user alone."""
-    ring = _keyring()
+    ring = keyring_module()
     if ring is not None:
         try:
             ring.set_password(KEYRING_SERVICE, _account(signin), state)
@@ -120,7 +97,7 @@ def kept_where(signin: MailSignIn) -> str:
 def forget(signin: MailSignIn) -> bool:
     """Forget a sign-in's token cache wherever it is kept; whether one was kept."""
     found = False
-    ring = _keyring()
+    ring = keyring_module()
     if ring is not None:
         with contextlib.suppress(Exception):
             if ring.get_password(KEYRING_SERVICE, _account(signin)):

@@ -14,7 +14,7 @@ from xlfollow.mail.mailing import (
     send_round,
     with_smtp,
 )
-from xlfollow.model import Progress, Smtp
+from xlfollow.model import Definition, Progress, Smtp
 from xlfollow.workspace.locking import changes_it
 from xlfollow.workspace.master import round_index, round_status_of
 from xlfollow.workspace.reminding import reminding_for
@@ -44,18 +44,8 @@ def send_round_mail(  # noqa: PLR0913 (a Workspace method: `workspace` is its se
     `progress`, if given, is told (messages done, messages in all) after each."""
     definition = workspace.load()
     index = round_index(definition, round_text)
-    mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-    prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
-    mailing = Mailing(
-        workspace.path,
-        workspace.ledger_place,
-        definition,
-        index,
-        how,
-        mail_server,
-        progress,
-        prompt,
-        workspace.actor,
+    mailing = _mailing(
+        workspace, definition, index, how, smtp=smtp, progress=progress, server=server
     )
     return send_round(mailing, again)
 
@@ -78,21 +68,37 @@ def remind_centres(
         workspace.merge_master_edits(definition)
     status, open_conflicts = round_status_of(workspace.ledger_place, definition, round_text)
     index = definition.agreement.rounds.index(status.round)
-    mail_server = with_smtp(smtp or definition.settings.smtp, **server)
-    prompt = server.get("prompt")  # who can sign in to Microsoft 365 at the terminal
-    mailing = Mailing(
-        workspace.path,
-        workspace.ledger_place,
-        definition,
-        index,
-        how,
-        mail_server,
-        progress,
-        prompt,
-        workspace.actor,
+    mailing = _mailing(
+        workspace, definition, index, how, smtp=smtp, progress=progress, server=server
     )
     reminding = reminding_for(mailing, workspace.answers(definition), open_conflicts)
     report = remind_round(mailing, status, reminding)
     if how is not Delivery.DRY_RUN:
         workspace.write_master(definition)
     return report
+
+
+def _mailing(  # noqa: PLR0913 (the parts of a round's mail, as both commands take them)
+    workspace: Workspace,
+    definition: Definition,
+    index: int,
+    how: Delivery,
+    *,
+    smtp: Smtp | None,
+    progress: Progress | None,
+    server: ServerOptions,
+) -> Mailing:
+    """A round's mail through the settings' [smtp] server, or `smtp`, with what the
+    command line gives instead (`server`, and who can sign in to Microsoft 365 at the
+    terminal)."""
+    return Mailing(
+        workspace.path,
+        workspace.ledger_place,
+        definition,
+        index,
+        how,
+        with_smtp(smtp or definition.settings.smtp, **server),
+        progress,
+        server.get("prompt"),
+        workspace.actor,
+    )
