@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from pgserver import PostgresServer
 from returns import R1, SMILEY, fill
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from kill_merge import XLFOLLOW, copy_workspace, master_values
 
 from xlfollow.answers import Field
+from xlfollow.cli.main import cli
 from xlfollow.demo.simulate import answer_round
 from xlfollow.errors import LedgerError, WorkspaceError
 from xlfollow.ledger.actor import this_actor
@@ -241,6 +243,28 @@ def test_a_command_finding_the_lock_taken_names_who_holds_it(
     assert "anna@OEKPC042 er i gang med merge i arbejdsmappen siden kl. 10:42" in (
         refused.value.say(Language.DA)
     )
+    with Ledger(in_conflict.ledger_place) as ledger:
+        assert len(ledger.conflicts()) == 1  # nothing decided
+
+
+def test_a_command_waiting_for_the_lock_says_for_whom_while_it_waits(
+    in_conflict: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague's merge holds the workspace: `resolve` says on standard error whom
+    it waits for, once, before it gives up at the end of the wait."""
+    monkeypatch.setenv(WAIT_VARIABLE, "1.5")
+    with lock_held(in_conflict):
+        result = CliRunner().invoke(
+            cli, ["resolve", str(in_conflict.path), "3.02", "milestone", "--take", "current"]
+        )
+    assert result.exit_code == 1, result.output
+    waiting = (
+        "anna@OEKPC042 is running merge on this workspace since 10:42; waiting up to 1.5 s "
+        "for it to finish"
+    )
+    assert result.stderr.count(waiting) == 1
+    assert result.stderr.index(waiting) < result.stderr.index("try again when it is done")
+    assert result.stdout == ""
     with Ledger(in_conflict.ledger_place) as ledger:
         assert len(ledger.conflicts()) == 1  # nothing decided
 

@@ -26,6 +26,7 @@ from xlfollow.machinefaults import file_fault
 from xlfollow.messages import LANGUAGE_VARIABLE, Language, Text, terminal_language
 from xlfollow.model import Progress
 from xlfollow.workspace.folder import Workspace
+from xlfollow.workspace.locking import LOCK_WAITING
 
 __all__ = [
     "EXIT_CODES",
@@ -128,7 +129,15 @@ class Command(click.Command):
                 warning = workspace.place_warning()
                 if warning is not None:
                     click.secho(terminal_of(ctx).say(warning), fg="yellow", err=True)
-        return super().invoke(ctx)
+
+        def waiting(text: Text) -> None:
+            click.secho(terminal_of(ctx).say(text), fg="yellow", err=True)
+
+        said = LOCK_WAITING.set(waiting)
+        try:
+            return super().invoke(ctx)
+        finally:
+            LOCK_WAITING.reset(said)
 
 
 _SAYS_PLACE_ITSELF = {"check"}

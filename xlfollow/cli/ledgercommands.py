@@ -52,7 +52,7 @@ def migrate(directory: Path, url: str, schema: str | None) -> None:
     for table in moved.tables:
         out.echo(
             Text(
-                "{table}: {rows} rows copied; the checksums agree",
+                "{table}: rows copied: {rows}; the checksums agree",
                 table=table.table,
                 rows=table.rows,
             )

@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -46,18 +46,29 @@ def holder_name(command: str, actor: str, since: datetime) -> str:
 
 
 @contextmanager
-def database_locked(place: LedgerPlace, command: str, wait: float | None = None) -> Iterator[None]:
+def database_locked(
+    place: LedgerPlace,
+    command: str,
+    wait: float | None = None,
+    waiting: Callable[[Text], None] | None = None,
+) -> Iterator[None]:
     """Hold the workspace's advisory lock while `command` runs; wait for it up to `wait`
-    seconds (WAIT_SECONDS by default), then WorkspaceError naming who holds it."""
-    deadline = time.monotonic() + (_wait() if wait is None else wait)
+    seconds (WAIT_SECONDS by default), then WorkspaceError naming who holds it.
+    `waiting` is told once, with who holds it, when the command has to wait."""
+    seconds = _wait() if wait is None else wait
+    deadline = time.monotonic() + seconds
     name = holder_name(command, this_actor(), datetime.now())
     db = PostgresDatabase(place, application_name=name)
     try:
         key = lock_key(place.schema)
+        told = waiting is None
         try:
             while not db.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
                 if time.monotonic() >= deadline:
                     raise _taken(place, lock_holder(db, key))
+                if not told and waiting is not None:
+                    waiting(_waiting(lock_holder(db, key), seconds))
+                    told = True
                 time.sleep(_POLL_SECONDS)
         except psycopg.Error as exc:
             raise pg_fault(place, exc) from exc
@@ -98,6 +109,27 @@ def lock_holder(db: PostgresDatabase, key: int) -> str | None:
         (unsigned >> 32, unsigned & 0xFFFF_FFFF),
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def _waiting(holder: str | None, seconds: float) -> Text:
+    """What a command says while it waits for the lock: who holds it, and how long it
+    waits."""
+    named = _HOLDER.fullmatch(holder or "")
+    if named is not None:
+        command, since, actor = named.groups()
+        return Text(
+            "{actor} is running {command} on this workspace since {since}; waiting up to "
+            "{seconds} s for it to finish",
+            actor=actor,
+            command=command,
+            since=since,
+            seconds=f"{seconds:g}",
+        )
+    return Text(
+        "another xlfollow command is changing this workspace; waiting up to {seconds} s "
+        "for it to finish",
+        seconds=f"{seconds:g}",
+    )
 
 
 def _taken(place: LedgerPlace, holder: str | None) -> WorkspaceError:

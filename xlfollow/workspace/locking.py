@@ -6,15 +6,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from xlfollow.files import clean_partials, locked
 from xlfollow.machinefaults import file_fault, ledger_damage
+from xlfollow.messages import Text
 
 if TYPE_CHECKING:
     from xlfollow.workspace.folder import Workspace
 
-__all__ = ["changes_it"]
+__all__ = ["LOCK_WAITING", "changes_it"]
+
+LOCK_WAITING: ContextVar[Callable[[Text], None] | None] = ContextVar("LOCK_WAITING", default=None)
+"""Told, once, when a command has to wait for another's lock on a PostgreSQL ledger,
+with who holds it (the terminal says it on standard error while the command runs)."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,4 +71,4 @@ def _database_locked(workspace: Workspace, command: str) -> AbstractContextManag
         return nullcontext()
     from xlfollow.ledger.dblock import database_locked  # psycopg only where it is used
 
-    return database_locked(place, command)
+    return database_locked(place, command, waiting=LOCK_WAITING.get())
