@@ -37,6 +37,9 @@ if [ "${1:-}" = "--ci" ]; then
 fi
 
 start=$(date +%s)
+# The mutated modules decide what a merge records, not where: their tests run with
+# the ledger on SQLite only (the whole suite runs on both engines, tests/conftest.py).
+export XLFOLLOW_TEST_ENGINES=sqlite
 # mutmut tries each mutant in a fork of itself; the reader processes a merge starts
 # (new interpreters) are given the test process's sys.path, so they import the mutated
 # copy in mutants/ too, and inherit MUTANT_UNDER_TEST from its environment.

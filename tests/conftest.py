@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sqlite3
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -19,13 +22,18 @@ from pgserver import PostgresServer, copy_database, running_postgres
 from processes import RUN, RUN_VARIABLE, left_by_tests, processes, still_running
 
 import xlfollow.report.pdf
+import xlfollow.workspace.folder
 from xlfollow.answers import Field
-from xlfollow.definition.ledgerplace import LedgerPlace
+from xlfollow.definition.ledgerplace import LedgerPlace, default_schema
 from xlfollow.errors import DefinitionError, Problem
+from xlfollow.ledger.connection import LedgerConnection
+from xlfollow.ledger.copying import TABLES
+from xlfollow.ledger.database import Database
 from xlfollow.ledger.dialect import Engine
 from xlfollow.ledger.store import Ledger, create_ledger
 from xlfollow.model import Definition
 from xlfollow.returns.reader import Reading
+from xlfollow.workspace import creation
 from xlfollow.workspace.folder import Workspace
 
 # Property tests check results, not speed: a slow moment on a shared machine
@@ -190,9 +198,15 @@ def line_with(text: str, fragment: str, occurrence: int = 1) -> int:
 
 
 def make_workspace(root: Path, agreement: str = AGREEMENT, settings: str = SETTINGS) -> Workspace:
-    """A workspace folder with the given agreement and settings texts."""
+    """A workspace folder with the given agreement and settings texts; no ledger yet."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "agreement.yaml").write_text(agreement, encoding="utf-8")
+    if _new_server_ledger and not re.search(r"(?m)^\s*ledger\s*=", settings):
+        # The module runs on PostgreSQL (workspaces_on_the_engine): the ledger's place
+        # a new database, named first as `init --ledger` does; like a file, made by
+        # create_ledger(workspace.ledger_place).
+        url, schema = _new_server_ledger[0](), default_schema(root)
+        settings = f'ledger = "{url}"\nledger_schema = "{schema}"\n' + settings
     (root / "xlfollow.toml").write_text(settings, encoding="utf-8")
     return Workspace(root)
 
@@ -235,6 +249,35 @@ def copied(workspace: Workspace, folder: Path) -> Workspace:
     return Workspace(copy)
 
 
+@contextlib.contextmanager
+def ledger_database(workspace: Workspace) -> Iterator[Database]:
+    """The workspace's ledger on whichever engine keeps it: statements with ?
+    parameters, run on its tables as the ledger's own code runs them."""
+    with LedgerConnection(workspace.ledger_place) as connection:
+        yield connection.db
+
+
+def ledger_rows(
+    workspace: Workspace, query: str, params: Sequence[object] = ()
+) -> list[tuple[Any, ...]]:
+    """The rows a query of the workspace's ledger gives, on either engine."""
+    with ledger_database(workspace) as db:
+        return [tuple(row) for row in db.execute(query, params).fetchall()]
+
+
+def ledger_tables(
+    workspace: Workspace, leaving_out: Sequence[str] = ()
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows (but those `leaving_out`), sorted: what a test compares before
+    and after to see that nothing in the ledger changed, on either engine."""
+    with ledger_database(workspace) as db:
+        return {
+            table: sorted((tuple(row) for row in db.execute(f"SELECT * FROM {table}")), key=repr)
+            for table in TABLES
+            if table not in leaving_out
+        }
+
+
 def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
     """The ledger's current answers, by (round, item, field)."""
     with Ledger(workspace.ledger_place) as ledger:
@@ -249,11 +292,103 @@ def postgres() -> Iterator[PostgresServer]:
         yield server
 
 
-@pytest.fixture(scope="module", params=[Engine.SQLITE, Engine.POSTGRESQL])
+ENGINES_VARIABLE = "XLFOLLOW_TEST_ENGINES"
+"""Names the engines the tests keep their ledgers in, comma-separated ("sqlite",
+"postgresql"); both unless set. The mutation run (docs/mutation.md) sets "sqlite": it
+mutates the merge's rules, which are the same code on both."""
+
+
+def engines_to_test() -> tuple[Engine, ...]:
+    """The engines this run keeps ledgers in (XLFOLLOW_TEST_ENGINES)."""
+    raw = os.environ.get(ENGINES_VARIABLE, "").strip()
+    if not raw:
+        return tuple(Engine)
+    names = [name.strip() for name in raw.split(",")]
+    unknown = [name for name in names if name not in {engine.value for engine in Engine}]
+    if unknown:
+        raise pytest.UsageError(
+            f"{ENGINES_VARIABLE}: {', '.join(unknown)} is no engine; give sqlite, postgresql "
+            "or both, comma-separated"
+        )
+    return tuple(engine for engine in Engine if engine.value in names)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test runs once on each engine (SQLite, then PostgreSQL): the workspaces it
+    makes keep their ledgers there (workspaces_on_the_engine). A module whose tests
+    have nothing to do with where a ledger is kept, or are about SQLite's own file,
+    says so in LEDGER_ENGINES = (Engine.SQLITE,) with the reason beside it, and runs
+    once; so does a test marked @pytest.mark.sqlite_only("the reason"), and one that
+    asks for the PostgreSQL server itself."""
+    if "ledger_engine" not in metafunc.fixturenames:
+        return
+    declared: tuple[Engine, ...] = getattr(metafunc.module, "LEDGER_ENGINES", tuple(Engine))
+    if "postgres" in metafunc.fixturenames:
+        # A test of the server itself (a password, two processes at once) makes its
+        # ledgers there: once, on PostgreSQL; a migration's from SQLite, on SQLite.
+        declared = (Engine.POSTGRESQL,) if Engine.POSTGRESQL in declared else declared[:1]
+    marker = metafunc.definition.get_closest_marker("sqlite_only")
+    if marker is not None:
+        if not marker.args:
+            raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs its reason")
+        declared = (Engine.SQLITE,)
+    chosen = engines_to_test()
+    params = [
+        engine
+        if engine in chosen
+        else pytest.param(
+            engine, marks=pytest.mark.skip(reason=f"{ENGINES_VARIABLE} leaves it out")
+        )
+        for engine in declared
+    ]
+    metafunc.parametrize(
+        "ledger_engine", params, indirect=True, scope="module", ids=[e.value for e in declared]
+    )
+
+
+@pytest.fixture(scope="module")
 def ledger_engine(request: pytest.FixtureRequest) -> Engine:
     """The engine a module's ledgers are kept in: its tests run once with each."""
     engine: Engine = request.param
     return engine
+
+
+_new_server_ledger: list[Callable[[], str]] = []
+"""While a module runs on PostgreSQL: gives the address of a new, empty database."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workspaces_on_the_engine(
+    ledger_engine: Engine, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """While a module runs on PostgreSQL, a workspace made without naming its ledger
+    (Workspace.init, `xlfollow init` or `demo` in this process, make_workspace) keeps
+    it in a new database of the test server's own, named in its xlfollow.toml, as
+    `init --ledger` does; on SQLite, in its folder as always."""
+    if ledger_engine is Engine.SQLITE:
+        yield
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+
+    def new_database() -> str:
+        return server.url(server.new_database())
+
+    real_create = creation.create
+
+    @functools.wraps(real_create)
+    def create_on_server(
+        target: Path, agreement_text: str, settings_text: str, ledger: str = ""
+    ) -> None:
+        real_create(target, agreement_text, settings_text, ledger or new_database())
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(creation, "create", create_on_server)
+        patch.setattr(xlfollow.workspace.folder, "create", create_on_server)
+        _new_server_ledger.append(new_database)
+        try:
+            yield
+        finally:
+            _new_server_ledger.clear()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,11 @@ from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import DefinitionError
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Agreement, Kind
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Agreements and settings read: no ledger is opened here."""
 
 
 def load_text(tmp_path: Path, text: str) -> Agreement:

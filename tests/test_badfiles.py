@@ -6,14 +6,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
+from conftest import copied, ledger_rows, ledger_tables
 
 from xlfollow.demo.simulate import answer_round
 from xlfollow.workspace.folder import Workspace
@@ -51,24 +50,11 @@ def answered(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return workspace
 
 
-def ledger_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows but the received files'."""
-    with sqlite3.connect(path) as db:
-        tables = [
-            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        ]
-        return {
-            table: sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in tables
-            if table != "receipts"
-        }
-
-
 def test_every_bad_file_gets_its_message_and_the_ledger_keeps_its_values(
     answered: Workspace, tmp_path: Path
 ) -> None:
-    workspace = Workspace(shutil.copytree(answered.path, tmp_path / "ws"))
-    before = ledger_rows(workspace.ledger_path)
+    workspace = copied(answered, tmp_path)
+    before = ledger_tables(workspace, leaving_out=("receipts",))
     master = (workspace.path / "master.xlsx").read_bytes()
     for name in MANIFEST:
         shutil.copy(CORPUS / name, workspace.path / "inbox" / name)
@@ -81,9 +67,10 @@ def test_every_bad_file_gets_its_message_and_the_ledger_keeps_its_values(
         assert message in reason, (name, reason)
     assert report.needs_a_person
     # Nothing but the receipts changed: no value, no conflict, no issue.
-    assert ledger_rows(workspace.ledger_path) == before
-    with sqlite3.connect(workspace.ledger_path) as db:
-        verdicts = [v for (v,) in db.execute("SELECT verdict FROM receipts ORDER BY receipt_id")]
+    assert ledger_tables(workspace, leaving_out=("receipts",)) == before
+    verdicts = [
+        v for (v,) in ledger_rows(workspace, "SELECT verdict FROM receipts ORDER BY receipt_id")
+    ]
     assert verdicts[-len(MANIFEST) :] == ["rejected"] * len(MANIFEST)
     assert (workspace.path / "master.xlsx").read_bytes() == master
 
@@ -117,7 +104,7 @@ print(json.dumps({
 
 
 def test_no_bad_file_takes_more_than_2_s_or_200_mb(answered: Workspace, tmp_path: Path) -> None:
-    workspace = shutil.copytree(answered.path, tmp_path / "ws")
+    workspace = copied(answered, tmp_path).path
     run = subprocess.run(
         [sys.executable, "-c", MEASURE, str(workspace), str(CORPUS)],
         capture_output=True,

@@ -16,9 +16,13 @@ from xlfollow.answers import Field
 from xlfollow.definition.agreement import load_agreement
 from xlfollow.definition.fingerprint import fingerprint
 from xlfollow.errors import CellError
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Agreement, Item, Language
 from xlfollow.workbooks.column import MAX_TEXT, Column, ColumnKind
 from xlfollow.workbooks.layout import sheet_columns
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Workbook columns: no ledger is opened here."""
 
 EXAMPLE = load_agreement(
     Path(__file__).parent.parent / "examples" / "ballerup_2018" / "agreement.yaml"

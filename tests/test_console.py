@@ -8,7 +8,11 @@ import unicodedata
 import pytest
 
 from xlfollow.cli.console import Console, display_width
+from xlfollow.ledger.dialect import Engine
 from xlfollow.messages import Language, Text
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The terminal's output: no ledger is opened here."""
 
 DECOMPOSED = unicodedata.normalize("NFD", "Århus og Ærø")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ledger_answers
+from conftest import copied, ledger_answers
 from zipbytes import central_entry_dropped, central_name_flipped
 
 from xlfollow.answers import Field
@@ -190,7 +190,7 @@ def test_a_damaged_return_is_rejected_saying_which_part(
 def test_damaged_returns_are_each_rejected_and_the_batch_goes_on(
     workspace: Workspace, issued: Path, tmp_path: Path
 ) -> None:
-    copy = Workspace(shutil.copytree(workspace.path, tmp_path / "ws"))
+    copy = copied(workspace, tmp_path)
     parts = with_answers(parts_of(issued))
     for name, make, _ in DAMAGED:
         (copy.path / "inbox" / name).write_bytes(make(parts))
@@ -303,7 +303,7 @@ def test_a_number_typed_in_a_note_is_its_text(issued: Path, tmp_path: Path) -> N
 def test_an_infinite_deviation_does_not_stop_the_master_or_the_next_merge(
     workspace: Workspace, issued: Path, tmp_path: Path
 ) -> None:
-    copy = Workspace(shutil.copytree(workspace.path, tmp_path / "ws"))
+    copy = copied(workspace, tmp_path)
     parts = answered(
         with_answers(parts_of(issued)),
         (DEVIATION, b'<c r="V3" s="16"><v>1e999</v></c>'),
@@ -414,7 +414,7 @@ def test_a_round_the_agreement_lacks_is_a_rejection_and_the_batch_goes_on(
         assert row[1].value == "0"
         row[1].value = "4"
 
-    copy = Workspace(shutil.copytree(workspace.path, tmp_path / "ws"))
+    copy = copied(workspace, tmp_path)
     edited(issued, copy.path / "inbox" / "fifth.xlsx", fifth_round)
     (copy.path / "inbox" / "zz-good.xlsx").write_bytes(zipped(with_answers(parts_of(issued))))
     verdicts = {Path(f.path).name: (f.verdict.value, f.reason) for f in copy.merge().files}

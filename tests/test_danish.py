@@ -7,6 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlfollow.danish import parse_amount, parse_date, slug
+from xlfollow.ledger.dialect import Engine
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Danish numbers and dates: no ledger is opened here."""
 
 
 @pytest.mark.parametrize(

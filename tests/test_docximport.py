@@ -26,8 +26,12 @@ from hypothesis import strategies as st
 
 from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.docximport import import_docx
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Agreement, Chapter, Item, Kind, StatusNotes
 from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale, SmileyStep
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Word reports read back: no ledger is opened here."""
 
 
 def test_a_report_in_the_form_is_read_field_by_field() -> None:

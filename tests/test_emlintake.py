@@ -19,7 +19,6 @@ from returns import ECONOMY, R1, SMILEY, STATUS, fill
 
 from xlfollow.answers import Field
 from xlfollow.cli.main import cli
-from xlfollow.ledger.dialect import Engine
 from xlfollow.ledger.records import MailOrigin, Verdict
 from xlfollow.ledger.schema import SCHEMA_VERSION
 from xlfollow.ledger.store import Ledger
@@ -346,13 +345,9 @@ def test_a_broken_attachment_is_rejected_as_a_broken_file(ws: Workspace) -> None
     assert file.reason.startswith("the .xlsx is damaged")
 
 
-def test_a_version_7_ledger_opens_and_keeps_mail(
-    ws: Workspace, tmp_path: Path, ledger_engine: Engine
-) -> None:
-    """SQLite only: a ledger from before schema 8 exists only as a file (PostgreSQL's
-    are created at the current version)."""
-    if ledger_engine is Engine.POSTGRESQL:
-        pytest.skip("SQLite only: a ledger from before schema 8 exists only as a file")
+@pytest.mark.sqlite_only("a ledger from before schema 8 exists only as a file")
+def test_a_version_7_ledger_opens_and_keeps_mail(ws: Workspace, tmp_path: Path) -> None:
+    """PostgreSQL's ledgers are created at the current version."""
     with sqlite3.connect(ws.ledger_path) as db:
         without_mail(db)
         db.execute(

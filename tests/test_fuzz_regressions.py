@@ -15,6 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlfollow.answers import Field
+from xlfollow.ledger.dialect import Engine
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The harness receives each case into a fresh copy of its ledger's file, thousands a
+minute; bad files merged into a ledger on either engine are test_badfiles.py's and
+test_damaged.py's."""
 
 FUZZ = Path(__file__).parent / "data" / "fuzz"
 MANIFEST: dict[str, dict[str, object]] = json.loads(

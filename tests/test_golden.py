@@ -10,6 +10,11 @@ import zipfile
 import pytest
 from golden import GOLDEN, WORKBOOKS, differences, golden_workbooks, normalised, parts
 
+from xlfollow.ledger.dialect import Engine
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Workbooks written from an agreement: no ledger is opened here."""
+
 AGAIN = "If the change is intended, run `python scripts/make-golden-workbooks.py` and commit tests/data/golden/."
 
 

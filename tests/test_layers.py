@@ -11,6 +11,11 @@ import sys
 
 import pytest
 
+from xlfollow.ledger.dialect import Engine
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The packages' import layers: no ledger is opened here."""
+
 HEAVY = ("xlsxwriter", "openpyxl", "sqlite3", "python_calamine")
 
 

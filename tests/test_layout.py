@@ -10,7 +10,11 @@ from xlfollow.definition.sheetnames import (
     fit_sheet_name,
     sheet_name_problem,
 )
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Chapter
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Workbook layout: no ledger is opened here."""
 
 
 def test_seed_chapter_two_is_cut_at_a_word() -> None:

@@ -7,6 +7,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from xlfollow.definition.linebreaks import hyphenated_words, join_lines
+from xlfollow.ledger.dialect import Engine
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Line breaks in cells: no ledger is opened here."""
 
 # (line ending in a hyphen, next line, the text they make), as the report has them.
 BROKEN_WORDS = [

@@ -28,8 +28,13 @@ from kill_merge import XLFOLLOW, State, state
 import xlfollow.files
 from xlfollow.cli.main import cli
 from xlfollow.demo.simulate import answer_round
+from xlfollow.ledger.dialect import Engine
 from xlfollow.ledger.store import Ledger
 from xlfollow.workspace.folder import Workspace
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Faults of SQLite's own file and of the disk it is on (a full disk, a read-only or
+locked file, damaged pages); a server's faults are tested in test_pgledger.py."""
 
 UNEXPECTED = "failed unexpectedly"
 

@@ -94,6 +94,7 @@ def test_settings_that_are_not_toml_are_said_before_the_ledger_is_looked_for(
     assert problem.file.endswith("xlfollow.toml") and problem.line == 2
 
 
+@pytest.mark.sqlite_only("a workspace without the setting keeps its ledger in SQLite")
 def test_the_schema_comes_from_the_setting_or_the_folders_name(tmp_path: Path) -> None:
     url = "postgresql://db.example.org:5433/budget"
     workspace = make_workspace(tmp_path / "Budget 2018", settings=f'ledger = "{url}"\n' + SETTINGS)

@@ -16,12 +16,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlfollow.cli.main import cli
+from xlfollow.ledger.dialect import Engine
 from xlfollow.ledger.journal import ledger_place, use_journal
 from xlfollow.ledger.mounts import Mount, mount_of, mountinfo_mounts
 from xlfollow.ledger.placement import Machine, Place, PlaceKind, place_of
 from xlfollow.ledger.store import Ledger
 from xlfollow.messages import Language
 from xlfollow.workspace.folder import Workspace
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Where SQLite's file is (a network drive, a synced folder) and its journal there;
+a ledger on a server has no such place."""
 
 # A Linux machine's /proc/self/mountinfo: the root on ext4, a container's overlay, an
 # SMB share with a folder of a local disk mounted inside it, an NFS export mounted

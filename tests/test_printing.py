@@ -20,6 +20,7 @@ import xlsxwriter
 from sheetpdf import Word, only_sheets, pages_of, print_to_pdf, printing_missing
 
 from xlfollow.demo.run import run_demo
+from xlfollow.ledger.dialect import Engine
 from xlfollow.workbooks.printing import (
     PRINTABLE_WIDTH,
     column_points,
@@ -28,6 +29,9 @@ from xlfollow.workbooks.printing import (
     print_scale,
 )
 from xlfollow.workbooks.styles import row_height, wrapped_lines
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The workbooks' print setup: no ledger is opened here."""
 
 CHAPTER = "3. Sammenhængende…"
 CENTRE_FILE = "04-skoler-institutioner-og-kultur-runde-1.xlsx"

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 import xlfollow
+from xlfollow.ledger.dialect import Engine
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The public surface's names: no ledger is opened here."""
 
 PACKAGE = Path(xlfollow.__file__).parent
 MODULES = sorted(

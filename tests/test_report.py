@@ -6,11 +6,9 @@ needs; the municipality's template and texts; what a centre typed kept as text."
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
 import itertools
 import shutil
-import sqlite3
 import subprocess
 import zipfile
 from collections import Counter
@@ -20,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import copied
+from conftest import copied, ledger_database
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from reportdocs import blocks, distinct_rows, item_tables, styled, text_of
@@ -241,11 +239,13 @@ def test_a_centres_text_stays_text(two_rounds: Workspace, tmp_path: Path) -> Non
     definition = ws.load()
     item = definition.agreement.items[0]
     hostile = '=HYPERLINK("http://evil.example","klik")\x07 https://evil.example'
-    with contextlib.closing(sqlite3.connect(ws.ledger_path)) as db, db:
+    key = (definition.agreement.rounds[1], item.number, Field.MILESTONE_NOTE.value)
+    with ledger_database(ws) as db, db.transaction():
+        db.execute("DELETE FROM answers WHERE round = ? AND item = ? AND field = ?", key)
         db.execute(
-            "INSERT OR REPLACE INTO answers (round, item, field, value, source, recorded_at) "
+            "INSERT INTO answers (round, item, field, value, source, recorded_at) "
             "VALUES (?, ?, ?, ?, 'test', '2018-06-01T00:00:00')",
-            (definition.agreement.rounds[1], item.number, Field.MILESTONE_NOTE.value, hostile),
+            (*key, hostile),
         )
     path = docx_of(ws.report("2", output=tmp_path / "r.docx"))
     with zipfile.ZipFile(path) as package:

@@ -34,8 +34,12 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject
 
 from xlfollow.errors import ReportError, XlfollowError
+from xlfollow.ledger.dialect import Engine
 from xlfollow.messages import Language
 from xlfollow.report.pdf import export_filter, find_soffice, to_pdf
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The council's report as PDF, from answers given: no ledger is opened here."""
 
 
 def _missing() -> str:

@@ -18,12 +18,16 @@ from xlfollow.definition.docximport import import_docx
 from xlfollow.definition.itemparts import split_contributors
 from xlfollow.errors import Problems
 from xlfollow.figures.summary import summarise
+from xlfollow.ledger.dialect import Engine
 from xlfollow.messages import Language
 from xlfollow.model import Agreement, Definition, Settings
 from xlfollow.report.writing import ReportRequest, report_document
 from xlfollow.returns.collect import imported_notes
 from xlfollow.scales import DEFAULT_ECONOMY_SCALE, DEFAULT_MILESTONE_SCALE, SmileyScale
 from xlfollow.workspace.creation import example_texts
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""The council's report written and read back: no ledger is opened here."""
 
 
 def written_and_read(agreement: Agreement, language: Language) -> Agreement:

@@ -13,8 +13,12 @@ from xlfollow.definition.agreement import load_agreement, read_agreement
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.sheetnames import chapter_sheet_name
 from xlfollow.errors import Problems
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Agreement, Chapter, Item, Kind, StatusNotes
 from xlfollow.scales import DEFAULT_MILESTONE_SCALE, SmileyScale
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Workbooks written and read back: no ledger is opened here."""
 
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyzæøåABCÆØÅ0123456789 ,.-'&/()"
 names = st.text(NAME_CHARS, min_size=1, max_size=40).map(lambda s: " ".join(s.split())).filter(bool)

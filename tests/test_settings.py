@@ -10,7 +10,11 @@ from conftest import SETTINGS, line_with, make_workspace, problems_of
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.settingswriter import settings_template
 from xlfollow.errors import Problem
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Centre, Language, Round
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""Settings read: no ledger is opened here."""
 
 
 def only_problem(tmp_path: Path, settings: str) -> Problem:

@@ -16,8 +16,12 @@ from urllib.parse import parse_qs
 import msal
 import pytest
 
+from xlfollow.ledger.dialect import Engine
 from xlfollow.mail import tokencache, tokens
 from xlfollow.model import MailSignIn, SignInFlow, SignInMethod
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""MSAL's sign-in: no ledger is opened here."""
 
 TENANT_ID = "5f2c8a61-3d4e-4b7a-9c1d-2e3f4a5b6c7d"
 CLIENT = "8d2e1f4a-0c3b-4e5f-9a6b-7c8d9e0f1a2b"

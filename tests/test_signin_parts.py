@@ -87,7 +87,8 @@ def test_mail_table_mistakes_are_named_at_their_line(
     text = SETTINGS + "\n[mail]\n" + table + "\n"
     (problem,) = problems_of(make_workspace(tmp_path, settings=text))
     assert problem.file == str(tmp_path / "xlfollow.toml")
-    assert problem.line == line_with(text, at)
+    written = (tmp_path / "xlfollow.toml").read_text(encoding="utf-8")
+    assert problem.line == line_with(written, at)
     assert str(problem.message).startswith(message)
 
 

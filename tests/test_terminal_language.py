@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import copied
 from test_messages import templates
 
 import xlfollow
@@ -19,6 +20,7 @@ from xlfollow.cli.frame import help_texts
 from xlfollow.cli.main import cli
 from xlfollow.errors import DefinitionError, Problem
 from xlfollow.messages import Joined, Language, Text, terminal_language, translations
+from xlfollow.workspace.folder import Workspace
 
 REPORT = Path(xlfollow.__file__).parent.parent / "examples" / "ballerup_2018" / "report.txt"
 BAD = Path(__file__).parent / "data" / "bad"
@@ -85,8 +87,7 @@ def test_the_demo_speaks_danish_when_asked(danish_round: tuple[Path, str]) -> No
 
 
 def test_every_command_speaks_danish(danish_round: tuple[Path, str], tmp_path: Path) -> None:
-    path = tmp_path / "ws"
-    shutil.copytree(danish_round[0], path)
+    path = copied(Workspace(danish_round[0]), tmp_path).path
     shutil.copy(BAD / "empty.xlsx", path / "inbox" / "empty.xlsx")
     said = {}
     for command in (

@@ -11,7 +11,11 @@ from xlfollow.budget import Budget, BudgetSeries
 from xlfollow.definition.agreementwriter import dump_agreement
 from xlfollow.definition.textimport import ImportReport, import_text
 from xlfollow.errors import DefinitionError
+from xlfollow.ledger.dialect import Engine
 from xlfollow.model import Agreement, Item, Kind, StatusNotes
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""A report's text imported as an agreement: no ledger is opened here."""
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ballerup_2018"
 REPORT = (EXAMPLE / "report.txt").read_text(encoding="utf-8")

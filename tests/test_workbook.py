@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 from cells import present, text, text_or_none
+from conftest import copied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
@@ -356,14 +356,15 @@ def test_status_notes_from_the_report_are_the_base_of_round_one(
     assert text(sheet.cell(3, col).value).startswith("Beløbet på 0,762 mio kr.")
 
 
-def test_issuing_a_round_twice_needs_again(ballerup: tuple[Workspace, IssueResult]) -> None:
+def test_issuing_a_round_twice_needs_again(
+    ballerup: tuple[Workspace, IssueResult], tmp_path: Path
+) -> None:
     workspace, _ = ballerup
-    copy = workspace.path.parent / "copy"
-    shutil.copytree(workspace.path, copy)
+    copy = copied(workspace, tmp_path)
     with pytest.raises(WorkspaceError, match=r"has been issued already; .* Give --again"):
-        Workspace(copy).issue("1")
-    again = Workspace(copy).issue("1. budgetopfølgning 2018", again=True)
-    with Ledger(Workspace(copy).ledger_path) as ledger:
+        copy.issue("1")
+    again = copy.issue("1. budgetopfølgning 2018", again=True)
+    with Ledger(copy.ledger_place) as ledger:
         # Each time: the outbox's 12 workbooks, and master.xlsx written anew.
         assert len(ledger.issues(R1)) == 26
     assert len(again.files) == 12

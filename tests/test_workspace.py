@@ -10,16 +10,18 @@ from conftest import make_workspace, without_mail
 
 from xlfollow.answers import Field
 from xlfollow.errors import DefinitionError, LedgerError, WorkspaceError
+from xlfollow.ledger.dialect import Engine
 from xlfollow.ledger.store import SCHEMA_VERSION, Ledger, create_ledger
 from xlfollow.workspace.folder import Workspace, example_names
 
 R1 = "1. budgetopfølgning 2018"
 
 
-def test_init_creates_a_sound_workspace(tmp_path: Path) -> None:
+def test_init_creates_a_sound_workspace(tmp_path: Path, ledger_engine: Engine) -> None:
     workspace = Workspace.init(tmp_path / "budget2018")
     names = sorted(p.name for p in workspace.path.iterdir())
-    assert names == ["agreement.yaml", "inbox", "ledger.sqlite", "outbox", "xlfollow.toml"]
+    ledger_file = ["ledger.sqlite"] if ledger_engine is Engine.SQLITE else []
+    assert names == ["agreement.yaml", "inbox", *ledger_file, "outbox", "xlfollow.toml"]
     assert "# The language of the texts" in workspace.settings_path.read_text(encoding="utf-8")
     overview = workspace.check()
     assert overview.items == 4
@@ -40,6 +42,7 @@ def test_init_creates_a_sound_workspace(tmp_path: Path) -> None:
     assert overview.notes == ()
 
 
+@pytest.mark.sqlite_only("the file's PRAGMA user_version")
 def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
     """SQLite only: the file's PRAGMA user_version (a PostgreSQL ledger keeps its
     version in meta: test_pgledger)."""
@@ -64,6 +67,7 @@ def test_ledger_is_created_empty_with_its_version(tmp_path: Path) -> None:
         create_ledger(workspace.ledger_path)
 
 
+@pytest.mark.sqlite_only("ledgers of schema 1 exist only as files")
 def test_a_version_1_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
     """SQLite only: a PostgreSQL ledger is created at the current version and has no
     history of migrations."""
@@ -82,6 +86,7 @@ def test_a_version_1_ledger_is_brought_up_to_date(tmp_path: Path) -> None:
     db.close()
 
 
+@pytest.mark.sqlite_only("a damaged file")
 def test_check_refuses_a_damaged_ledger(tmp_path: Path) -> None:
     """SQLite only: a damaged file (a server keeps its own pages)."""
     workspace = Workspace.init(tmp_path / "ws")
@@ -128,7 +133,7 @@ def test_missing_agreement_file_names_the_setting(tmp_path: Path) -> None:
 
 def test_overview_notes_missing_emails_and_deadlines(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path, settings='language = "en"\n')
-    create_ledger(workspace.ledger_path)
+    create_ledger(workspace.ledger_place)
     notes = [str(n) for n in workspace.check().notes]
     assert 'centre "Social og Sundhed" has no email yet; add it in xlfollow.toml' in notes
     assert 'round "1. budgetopfølgning 2018" has no deadline yet; add it in xlfollow.toml' in notes
@@ -140,7 +145,7 @@ def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
     yaml_text = next(b for b in blocks if b.startswith("yaml\ntitle:")).removeprefix("yaml\n")
     toml_text = next(b for b in blocks if b.startswith("toml\n")).removeprefix("toml\n")
     workspace = make_workspace(tmp_path, yaml_text, toml_text)
-    create_ledger(workspace.ledger_path)
+    create_ledger(workspace.ledger_place)
     overview = workspace.check()
     assert overview.items == 3
     assert [c.sheet for c in overview.chapters] == [
@@ -149,6 +154,7 @@ def test_the_example_in_the_format_docs_is_sound(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.sqlite_only("ledgers of schema 3 exist only as files")
 def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> None:
     """SQLite only: ledgers from before schema 4 exist only as files."""
     from returns import SMILEY, fill
@@ -184,6 +190,7 @@ def test_issues_recorded_by_a_version_3_ledger_still_merge(tmp_path: Path) -> No
     db.close()
 
 
+@pytest.mark.sqlite_only("ledgers of schema 5 exist only as files")
 def test_a_version_5_ledger_keeps_its_conflicts_as_answers(tmp_path: Path) -> None:
     """Before schema 6 a conflict was about one cell; it becomes one about the answer
     the cell is part of, holding that cell's values, and can still be decided. SQLite

@@ -15,9 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xlfollow.errors import WorkspaceError
+from xlfollow.ledger.dialect import Engine
 from xlfollow.mail.letters import send_letters
 from xlfollow.mail.xoauth2 import imap_xoauth2, xoauth2_string
 from xlfollow.model import Security, Smtp
+
+LEDGER_ENGINES = (Engine.SQLITE,)
+"""SASL XOAUTH2 against servers: no ledger is opened here."""
 
 # XOAUTH2 ------------------------------------------------------------------------------
 
