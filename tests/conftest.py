@@ -30,6 +30,7 @@ from xlfollow.ledger.connection import LedgerConnection
 from xlfollow.ledger.copying import TABLES
 from xlfollow.ledger.database import Database
 from xlfollow.ledger.dialect import Engine
+from xlfollow.ledger.schema import ACTOR_COLUMNS
 from xlfollow.ledger.store import Ledger, create_ledger
 from xlfollow.model import Definition
 from xlfollow.returns.reader import Reading
@@ -82,9 +83,15 @@ FAST_FIRST = (
 issue and merge whole workspaces."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """While mutmut tries a mutant (docs/mutation.md) the cheap tests run first, so that
-    the first to fail, which ends the run (-x), comes soon. Other runs keep the order."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test on an engine XLFOLLOW_TEST_ENGINES leaves out is deselected. While mutmut
+    tries a mutant (docs/mutation.md) the cheap tests run first, so that the first to
+    fail, which ends the run (-x), comes soon. Other runs keep the order."""
+    chosen = engines_to_test()
+    left_out = [item for item in items if _engine_of(item) not in chosen]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if _engine_of(item) in chosen]
     if os.environ.get("MUTANT_UNDER_TEST", "") in ("", "stats", "list_all_tests"):
         return
     rank = {name: n for n, name in enumerate(FAST_FIRST)}
@@ -332,18 +339,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if not marker.args:
             raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs its reason")
         declared = (Engine.SQLITE,)
-    chosen = engines_to_test()
-    params = [
-        engine
-        if engine in chosen
-        else pytest.param(
-            engine, marks=pytest.mark.skip(reason=f"{ENGINES_VARIABLE} leaves it out")
-        )
-        for engine in declared
-    ]
     metafunc.parametrize(
-        "ledger_engine", params, indirect=True, scope="module", ids=[e.value for e in declared]
+        "ledger_engine", declared, indirect=True, scope="module", ids=[e.value for e in declared]
     )
+
+
+def _engine_of(item: pytest.Item) -> Engine:
+    """The engine a collected test runs on (pytest_generate_tests)."""
+    callspec = getattr(item, "callspec", None)
+    engine: Engine = (
+        callspec.params.get("ledger_engine", Engine.SQLITE) if callspec else Engine.SQLITE
+    )
+    return engine
 
 
 @pytest.fixture(scope="module")
@@ -436,19 +443,6 @@ def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setattr(xlfollow.report.pdf, "SOFFICE_PLACES", ())
     return empty
-
-
-ACTOR_COLUMNS = (
-    ("receipts", "received_by"),
-    ("answers", "recorded_by"),
-    ("answer_history", "recorded_by"),
-    ("conflicts", "raised_by"),
-    ("conflicts", "decided_by"),
-    ("issues", "issued_by"),
-    ("messages", "sent_by"),
-    ("fetched", "fetched_by"),
-)
-"""The columns ledger schema 10 added: who made each change."""
 
 
 def without_actors(db: sqlite3.Connection) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ACTOR_COLUMNS, copied, ledger_rows, without_actors
+from conftest import copied, ledger_rows, without_actors
 from hypothesis import given
 from hypothesis import strategies as st
 from returns import R1, SMILEY, fill
@@ -25,7 +25,7 @@ from xlfollow.answers import Answer
 from xlfollow.cli.main import cli
 from xlfollow.ledger.actor import actor_of, this_actor
 from xlfollow.ledger.records import ConflictRecord, ConflictStatus
-from xlfollow.ledger.schema import SCHEMA_VERSION
+from xlfollow.ledger.schema import ACTOR_COLUMNS, SCHEMA_VERSION
 from xlfollow.ledger.store import Ledger
 from xlfollow.mail.letters import Delivery
 from xlfollow.messages import Language

@@ -17,9 +17,29 @@ from xlfollow.errors import LedgerError
 from xlfollow.machinefaults import ledger_fault
 from xlfollow.messages import Text
 
-__all__ = ["SCHEMA_VERSION", "check_version", "create_ledger", "ledger_version", "migrate"]
+__all__ = [
+    "ACTOR_COLUMNS",
+    "SCHEMA_VERSION",
+    "check_version",
+    "create_ledger",
+    "ledger_version",
+    "migrate",
+]
 
 SCHEMA_VERSION = 10
+
+ACTOR_COLUMNS = (
+    ("receipts", "received_by"),
+    ("answers", "recorded_by"),
+    ("answer_history", "recorded_by"),
+    ("conflicts", "raised_by"),
+    ("conflicts", "decided_by"),
+    ("issues", "issued_by"),
+    ("messages", "sent_by"),
+    ("fetched", "fetched_by"),
+)
+"""(table, column) of who made each change, added by schema 10: the operating-system
+user and machine of the command ('anna@OEKPC042'); '' in every row recorded before."""
 
 # Each entry brings a ledger from the version before it to its own.
 _MIGRATIONS = {
@@ -197,20 +217,10 @@ _MIGRATIONS = {
         "CREATE INDEX fetched_place ON fetched (server, folder, uidvalidity, uid)",
     ],
     10: [
-        # Who made each change: the operating-system user and machine of the command
-        # ('anna@OEKPC042'); '' in every row recorded before.
+        # Who made each change (ACTOR_COLUMNS).
         *(
             f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
-            for table, column in (
-                ("receipts", "received_by"),
-                ("answers", "recorded_by"),
-                ("answer_history", "recorded_by"),
-                ("conflicts", "raised_by"),
-                ("conflicts", "decided_by"),
-                ("issues", "issued_by"),
-                ("messages", "sent_by"),
-                ("fetched", "fetched_by"),
-            )
+            for table, column in ACTOR_COLUMNS
         ),
     ],
 }
