@@ -291,12 +291,20 @@ def ledger_answers(workspace: Workspace) -> dict[tuple[str, str, Field], str]:
         return ledger.answers()
 
 
+_servers: list[PostgresServer] = []
+"""The session's PostgreSQL server, once a test has started it."""
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """A real PostgreSQL server on 127.0.0.1, for the whole session; stopped after.
     Skipped where PostgreSQL 15 is not installed, unless XLFOLLOW_REQUIRE_POSTGRESQL=1."""
     with running_postgres() as server:
-        yield server
+        _servers.append(server)
+        try:
+            yield server
+        finally:
+            _servers.clear()
 
 
 ENGINES_VARIABLE = "XLFOLLOW_TEST_ENGINES"
@@ -360,6 +368,15 @@ def ledger_engine(request: pytest.FixtureRequest) -> Engine:
     return engine
 
 
+@pytest.fixture(scope="module", autouse=True)
+def databases_dropped_after_each_module() -> Iterator[None]:
+    """When a module ends, on both engines, the databases its tests made on the
+    session's server are dropped: each is some 8 MB, and a full run makes hundreds."""
+    yield
+    for server in _servers:
+        server.drop_databases()
+
+
 _new_server_ledger: list[Callable[[], str]] = []
 """While a module runs on PostgreSQL: gives the address of a new, empty database."""
 
@@ -374,8 +391,12 @@ def workspaces_on_the_engine(
     `init --ledger` does; on SQLite, in its folder as always."""
     if ledger_engine is Engine.SQLITE:
         yield
-        return
-    server: PostgresServer = request.getfixturevalue("postgres")
+    else:
+        yield from _on_server(request.getfixturevalue("postgres"))
+
+
+def _on_server(server: PostgresServer) -> Iterator[None]:
+    """workspaces_on_the_engine's part on PostgreSQL."""
 
     def new_database() -> str:
         return server.url(server.new_database())
