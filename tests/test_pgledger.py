@@ -395,3 +395,31 @@ def test_the_password_comes_from_the_keyring_where_the_environment_gives_none(
     with Ledger(place) as ledger:
         assert ledger.receipts() == []
     assert asked[0] == ("xlfollow", f"kasserer@127.0.0.1:{postgres.port}")
+
+
+MISSING_PSYCOPG = r"needs psycopg; install it with: pip install 'xlfollow\[postgresql\]'"
+
+
+def test_a_ledger_on_postgresql_without_psycopg_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "xlfollow.ledger.pgdatabase", None)  # import fails
+    place = LedgerPlace(url="postgresql://db.example.org/budget", schema="ws")
+    with pytest.raises(LedgerError, match=MISSING_PSYCOPG) as caught:
+        Ledger(place)
+    assert caught.value.say(Language.EN).startswith(
+        "postgresql://db.example.org/budget (schema ws)"
+    )
+
+
+@pytest.mark.sqlite_only("a migration starts from SQLite's file")
+def test_a_migration_without_psycopg_says_what_to_install_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace.init(tmp_path / "ws")
+    settings = workspace.settings_path.read_bytes()
+    monkeypatch.setitem(sys.modules, "xlfollow.ledger.pgdatabase", None)
+    with pytest.raises(LedgerError, match=MISSING_PSYCOPG):
+        workspace.migrate_ledger("postgresql://db.example.org/budget", None)
+    assert workspace.settings_path.read_bytes() == settings
+    assert workspace.ledger_place.is_sqlite and workspace.ledger_path.is_file()

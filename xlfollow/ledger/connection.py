@@ -22,7 +22,7 @@ from xlfollow.ledger.schema import SCHEMA_VERSION, check_version, ledger_version
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 from xlfollow.messages import Text
 
-__all__ = ["LedgerConnection"]
+__all__ = ["LedgerConnection", "psycopg_missing"]
 
 
 class LedgerConnection:
@@ -101,13 +101,7 @@ def _open_postgresql(place: LedgerPlace) -> Database:
     try:
         from xlfollow.ledger.pgdatabase import PostgresDatabase, pg_version
     except ImportError as exc:  # an install without the extra
-        raise LedgerError(
-            Text(
-                "{ledger}: a ledger on PostgreSQL needs psycopg; install it with: "
-                "pip install 'xlfollow[postgresql]'",
-                ledger=str(place),
-            )
-        ) from exc
+        raise psycopg_missing(place) from exc
     db = PostgresDatabase(place)
     try:
         version = pg_version(db)
@@ -116,3 +110,14 @@ def _open_postgresql(place: LedgerPlace) -> Database:
         db.close()
         raise
     return db
+
+
+def psycopg_missing(place: LedgerPlace) -> LedgerError:
+    """The error of a PostgreSQL ledger on an install without psycopg (the extra)."""
+    return LedgerError(
+        Text(
+            "{ledger}: a ledger on PostgreSQL needs psycopg; install it with: "
+            "pip install 'xlfollow[postgresql]'",
+            ledger=str(place),
+        )
+    )

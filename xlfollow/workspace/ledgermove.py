@@ -19,7 +19,7 @@ from xlfollow.definition.ledgerplace import LedgerPlace, read_ledger_place
 from xlfollow.definition.tomlreader import TomlReader
 from xlfollow.errors import LedgerError, Problems, WorkspaceError
 from xlfollow.files import write_atomically
-from xlfollow.ledger.connection import LedgerConnection
+from xlfollow.ledger.connection import LedgerConnection, psycopg_missing
 from xlfollow.ledger.schema import create_ledger, ledger_version
 from xlfollow.machinefaults import is_ledger_fault, ledger_fault
 from xlfollow.messages import Text
@@ -74,13 +74,7 @@ def migrate_ledger(workspace: Workspace, url: str, schema: str | None = None) ->
         from xlfollow.ledger import copying
         from xlfollow.ledger.pgdatabase import PostgresDatabase, pg_fault
     except ImportError as exc:  # an install without the extra
-        raise LedgerError(
-            Text(
-                "{ledger}: a ledger on PostgreSQL needs psycopg; install it with: "
-                "pip install 'xlfollow[postgresql]'",
-                ledger=str(target),
-            )
-        ) from exc
+        raise psycopg_missing(target) from exc
     import psycopg
 
     server = PostgresDatabase(target)
