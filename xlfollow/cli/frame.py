@@ -122,18 +122,17 @@ class Command(click.Command):
             return super().get_help(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
+        def warn(text: Text) -> None:
+            click.secho(terminal_of(ctx).say(text), fg="yellow", err=True)
+
         directory = ctx.params.get("directory")
         if self.name not in _SAYS_PLACE_ITSELF and isinstance(directory, Path):
             workspace = Workspace(directory)
             if workspace.settings_path.is_file():
                 warning = workspace.place_warning()
                 if warning is not None:
-                    click.secho(terminal_of(ctx).say(warning), fg="yellow", err=True)
-
-        def waiting(text: Text) -> None:
-            click.secho(terminal_of(ctx).say(text), fg="yellow", err=True)
-
-        said = LOCK_WAITING.set(waiting)
+                    warn(warning)
+        said = LOCK_WAITING.set(warn)
         try:
             return super().invoke(ctx)
         finally:

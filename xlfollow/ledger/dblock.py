@@ -61,14 +61,13 @@ def database_locked(
     db = PostgresDatabase(place, application_name=name)
     try:
         key = lock_key(place.schema)
-        told = waiting is None
         try:
             while not db.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
                 if time.monotonic() >= deadline:
                     raise _taken(place, lock_holder(db, key))
-                if not told and waiting is not None:
+                if waiting is not None:
                     waiting(_waiting(lock_holder(db, key), seconds))
-                    told = True
+                    waiting = None  # told once
                 time.sleep(_POLL_SECONDS)
         except psycopg.Error as exc:
             raise pg_fault(place, exc) from exc
